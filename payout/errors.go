@@ -1,0 +1,111 @@
+package payout
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Sentinel errors, matched with errors.Is.
+var (
+	// ErrInvalidInput marks anything RULEBOOK.md or FORMATS.md calls invalid
+	// input; every InputError wraps it.
+	ErrInvalidInput = errors.New("invalid input")
+	// ErrMissingListCount: an active fastlege agreement has no count for P.
+	ErrMissingListCount = errors.New("missing list count")
+	// ErrMissingRate: no rate table is in force for a scheme and period.
+	ErrMissingRate = errors.New("missing rate")
+	// ErrInvariant: a control of RULEBOOK §8 failed; no payment may be made.
+	ErrInvariant = errors.New("invariant violated")
+)
+
+// InputError is one problem with one input record: the file, the line (or
+// sheet and cell) and the column, the value found and what was expected.
+type InputError struct {
+	File   string
+	Sheet  string // XLSX only
+	Line   int    // 1-based line, or XLSX row; 0 when the whole file
+	Column string // column name as in the header, "" when the whole row
+	Cell   string // XLSX cell reference such as "E14", "" for CSV
+	Value  string
+	Msg    string // what is wrong and what was expected, in plain words
+	Err    error  // a sentinel, ErrInvalidInput when nil
+}
+
+func (e *InputError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	switch {
+	case e.Sheet != "" && e.Cell != "":
+		fmt.Fprintf(&b, ": %s!%s", e.Sheet, e.Cell)
+	case e.Sheet != "" && e.Line > 0:
+		fmt.Fprintf(&b, ": %s!row %d", e.Sheet, e.Line)
+	case e.Line > 0:
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	if e.Column != "" {
+		fmt.Fprintf(&b, " (%s)", e.Column)
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// Unwrap returns the sentinel (ErrInvalidInput unless another was set).
+func (e *InputError) Unwrap() error {
+	if e.Err != nil {
+		return e.Err
+	}
+	return ErrInvalidInput
+}
+
+// Is lets errors.Is(err, ErrInvalidInput) hold for every InputError.
+func (e *InputError) Is(target error) bool { return target == ErrInvalidInput }
+
+// SourceError makes an InputError for a record found wrong by the engine.
+func SourceError(src Source, column, value, msg string) *InputError {
+	return &InputError{File: src.File, Sheet: src.Sheet, Line: src.Line, Column: column, Value: value, Msg: msg}
+}
+
+// ErrorList collects every problem of an input set before refusing it.
+type ErrorList []*InputError
+
+// Add appends one problem.
+func (l *ErrorList) Add(e *InputError) { *l = append(*l, e) }
+
+// Sort orders the problems by file, sheet, line and column.
+func (l ErrorList) Sort() {
+	sort.SliceStable(l, func(i, j int) bool {
+		a, b := l[i], l[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Sheet != b.Sheet {
+			return a.Sheet < b.Sheet
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Column < b.Column
+	})
+}
+
+// Err returns nil for an empty list, else the list itself as an error.
+func (l ErrorList) Err() error {
+	if len(l) == 0 {
+		return nil
+	}
+	return l
+}
+
+func (l ErrorList) Error() string {
+	lines := make([]string, len(l))
+	for i, e := range l {
+		lines[i] = e.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Is makes errors.Is(list, ErrInvalidInput) hold.
+func (l ErrorList) Is(target error) bool { return target == ErrInvalidInput && len(l) > 0 }

@@ -1,0 +1,163 @@
+package payout
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/shopspring/decimal"
+)
+
+// Policy holds the named parameters of RULEBOOK.md: every reading of the
+// agreements that a municipality could reasonably set otherwise. The JSON
+// names are those of policy.json; DefaultPolicy gives the rulebook's values.
+type Policy struct {
+	// R-GRUNN: the floor and how long it lasts after valid_from.
+	GrunntilskuddMembers int `json:"grunntilskudd_members"`
+	GrunntilskuddMonths  int `json:"grunntilskudd_months"`
+	// R-ACTIVE: pro rata for agreements starting or ending mid-month.
+	ProratePartialMonths bool `json:"prorate_partial_months"`
+	// Absence (RULEBOOK §3). A nil Fysio uses the same values for fysio.
+	AbsenceRules
+	Fysio *AbsenceRules `json:"fysio,omitempty"`
+	// FysioAge70 applies R-16-AGE70 to fysio agreements too (§7).
+	FysioAge70 bool `json:"fysio_age70"`
+	// R-15.1-WITHHOLD: the ceiling of all withholding of one agreement.
+	MaxWithholdingPercent decimal.Decimal `json:"max_withholding_percent"`
+	// R-ADJ: how far back corrections are paid, and where history starts
+	// ("YYYY-MM"; empty: the earliest list count).
+	RetroWindowMonths int    `json:"retro_window_months"`
+	HistoryStart      string `json:"history_start,omitempty"`
+	// Shared lists above this count are a control warning (§10.7).
+	SharedListWarnCount int `json:"shared_list_warn_count"`
+	// The debtor of the payment file (DESIGN.md "Payment file").
+	Debtor Debtor `json:"debtor"`
+}
+
+// AbsenceRules are the parameters of the absence rules R-13.x and R-14.
+type AbsenceRules struct {
+	Cap134Days            int `json:"cap_13_4_days"`
+	ColleagueCoverDays    int `json:"colleague_cover_days"`
+	SicknessFullPayDays   int `json:"sickness_full_pay_days"`
+	ParentalPaidDays      int `json:"parental_paid_days"`
+	UnionPaidDays         int `json:"union_paid_days"`
+	ChildDays             int `json:"child_sickness_days"`
+	ChildDaysManyChildren int `json:"child_sickness_days_many_children"`
+	ChildDaysChronic      int `json:"child_sickness_days_chronic"`
+	// MunicipalVikarAfterDays: §14, the municipality provides a vikar only
+	// for absence beyond this many days of the year.
+	MunicipalVikarAfterDays int `json:"municipal_vikar_after_days"`
+	// ParentalMaxRecordDays: a longer parental record is invalid input.
+	ParentalMaxRecordDays int `json:"parental_max_record_days"`
+}
+
+// Debtor is the municipality's side of the payment file.
+type Debtor struct {
+	Name    string `json:"name"`
+	Account string `json:"account"`
+	OrgNr   string `json:"orgnr"`
+	BIC     string `json:"bic"`
+}
+
+// DefaultAbsenceRules are the values RULEBOOK §3 states.
+func DefaultAbsenceRules() AbsenceRules {
+	return AbsenceRules{
+		Cap134Days: 90, ColleagueCoverDays: 56, SicknessFullPayDays: 16,
+		ParentalPaidDays: 16, UnionPaidDays: 10,
+		ChildDays: 10, ChildDaysManyChildren: 15, ChildDaysChronic: 20,
+		MunicipalVikarAfterDays: 56, ParentalMaxRecordDays: 52 * 7,
+	}
+}
+
+// DefaultPolicy is the rulebook's policy.
+func DefaultPolicy() Policy {
+	return Policy{
+		GrunntilskuddMembers: 500, GrunntilskuddMonths: 24,
+		ProratePartialMonths:  true,
+		AbsenceRules:          DefaultAbsenceRules(),
+		MaxWithholdingPercent: decimal.NewFromInt(20),
+		RetroWindowMonths:     36,
+		SharedListWarnCount:   2500,
+		Debtor: Debtor{
+			Name: "Oslo kommune", Account: "60110512345", OrgNr: "958935420",
+			BIC: "DNBANOKKXXX",
+		},
+	}
+}
+
+// AbsenceRulesFor returns the absence parameters of a scheme (§7).
+func (p *Policy) AbsenceRulesFor(s Scheme) *AbsenceRules {
+	if s == SchemeFysio && p.Fysio != nil {
+		return p.Fysio
+	}
+	return &p.AbsenceRules
+}
+
+// ParsePolicy reads policy.json over the defaults. An unknown name is an
+// error (FORMATS.md), as is a value outside its range.
+func ParsePolicy(data []byte) (Policy, error) {
+	p := DefaultPolicy()
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return p, fmt.Errorf("policy: %s", strings.TrimPrefix(err.Error(), "json: "))
+	}
+	if p.Fysio != nil {
+		// A partial fysio block starts from the fastlege values.
+		fy := p.AbsenceRules
+		raw := struct {
+			Fysio json.RawMessage `json:"fysio"`
+		}{}
+		_ = json.Unmarshal(data, &raw)
+		if err := json.Unmarshal(raw.Fysio, &fy); err != nil {
+			return p, fmt.Errorf("policy: fysio: %v", err)
+		}
+		p.Fysio = &fy
+	}
+	return p, p.Validate()
+}
+
+// Validate checks the ranges of the parameters.
+func (p *Policy) Validate() error {
+	checks := []struct {
+		name string
+		ok   bool
+	}{
+		{"grunntilskudd_members", p.GrunntilskuddMembers >= 0},
+		{"grunntilskudd_months", p.GrunntilskuddMonths >= 0},
+		{"max_withholding_percent", p.MaxWithholdingPercent.Sign() >= 0 && p.MaxWithholdingPercent.LessThanOrEqual(decimal.NewFromInt(100))},
+		{"retro_window_months", p.RetroWindowMonths >= 0},
+		{"shared_list_warn_count", p.SharedListWarnCount >= 0},
+	}
+	rules := []*AbsenceRules{&p.AbsenceRules}
+	if p.Fysio != nil {
+		rules = append(rules, p.Fysio)
+	}
+	for _, r := range rules {
+		for _, c := range []struct {
+			name string
+			v    int
+		}{{"cap_13_4_days", r.Cap134Days}, {"colleague_cover_days", r.ColleagueCoverDays},
+			{"sickness_full_pay_days", r.SicknessFullPayDays}, {"parental_paid_days", r.ParentalPaidDays},
+			{"union_paid_days", r.UnionPaidDays}, {"child_sickness_days", r.ChildDays},
+			{"child_sickness_days_many_children", r.ChildDaysManyChildren}, {"child_sickness_days_chronic", r.ChildDaysChronic},
+			{"municipal_vikar_after_days", r.MunicipalVikarAfterDays}, {"parental_max_record_days", r.ParentalMaxRecordDays}} {
+			checks = append(checks, struct {
+				name string
+				ok   bool
+			}{c.name, c.v >= 0})
+		}
+	}
+	for _, c := range checks {
+		if !c.ok {
+			return fmt.Errorf("policy: %s is out of range", c.name)
+		}
+	}
+	if p.HistoryStart != "" {
+		if _, err := ParsePeriod(p.HistoryStart); err != nil {
+			return fmt.Errorf("policy: history_start: %v", err)
+		}
+	}
+	return nil
+}

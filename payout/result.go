@@ -1,0 +1,153 @@
+package payout
+
+import "github.com/shopspring/decimal"
+
+// Role is the part a payee plays on a line (FORMATS.md lines.csv).
+type Role string
+
+// The roles, in their sort order.
+const (
+	RoleHolder   Role = "holder"
+	RoleTakeover Role = "takeover"
+	RoleVikar    Role = "vikar"
+)
+
+// Options are the knobs of one run besides the inputs and the period.
+type Options struct {
+	// AsOf is A_P, the knowledge cut-off of the run; NoDate means pay(P).
+	AsOf Date
+	// AsOfByPeriod overrides A_E for earlier periods E: the as-of dates of
+	// released runs, as the store recorded them (RULEBOOK §6).
+	AsOfByPeriod map[Period]Date
+}
+
+// Result is one period's payout.
+type Result struct {
+	Period       Period
+	AsOf         Date
+	PayDate      Date
+	HistoryStart Period
+	Policy       Policy
+	Lines        []Line         // sorted by bydel, agreement_id, role, payee_id
+	Adjustments  []Adjustment   // sorted by agreement_id, role, payee_id, ref_period
+	Payments     []Payment      // one per payee with a positive amount, sorted by payee_id
+	Deductions   []Deduction    // per agreement and absence rule
+	Breaches     []BreachStatus // per breach with any amount or balance, sorted by breach_id
+	Rates        []Rate         // the rate tiers in force for P at A, sorted
+	Warnings     []Warning      // sorted
+	Controls     []Control      // RULEBOOK §8, in a fixed order
+	Total        decimal.Decimal
+}
+
+// Line is one row of lines.csv: one agreement, role and payee in one period.
+type Line struct {
+	Period       Period
+	AgreementID  string
+	HPR          string
+	Name         string
+	Bydel        string
+	Scheme       Scheme
+	Role         Role
+	PayeeID      string
+	ListID       string
+	Count        int
+	Members      decimal.Decimal // the count the amount is based on
+	AnnualAmount decimal.Decimal // the list's or agreement's annual amount after tiers
+	SharePercent decimal.Decimal
+	ActiveDays   int
+	PaidDays     int
+	UnpaidDays   int
+	VikarDays    int
+
+	Base             decimal.Decimal
+	AbsenceDeduction decimal.Decimal
+	VikarAmount      decimal.Decimal
+	Entitlement      decimal.Decimal
+	Withheld         decimal.Decimal
+	Released         decimal.Decimal
+	Adjustments      decimal.Decimal
+	CarriedIn        decimal.Decimal
+	Net              decimal.Decimal
+	CarriedOut       decimal.Decimal
+	Rules            []string // rule IDs that applied, sorted
+}
+
+// Adjustment is one corrected earlier period of one line (R-ADJ).
+type Adjustment struct {
+	Period      Period
+	AgreementID string
+	Bydel       string
+	Role        Role
+	PayeeID     string
+	RefPeriod   Period
+	Before      decimal.Decimal
+	After       decimal.Decimal
+	Amount      decimal.Decimal
+	Reason      string // which inputs changed, e.g. "rates;list_counts"
+}
+
+// Payment is one transfer to one payee.
+type Payment struct {
+	PayeeID    string
+	Name       string
+	Account    string
+	OrgNr      string
+	Amount     decimal.Decimal
+	EndToEndID string
+	Remittance string
+	Bydeler    []string // the districts whose lines make up the amount, sorted
+}
+
+// Deduction is one absence rule's effect on one agreement in the period.
+type Deduction struct {
+	AgreementID string
+	Bydel       string
+	Rule        string // e.g. "R-13.4-SICK", or "R-14" for days paid to a vikar
+	Kind        AbsenceKind
+	Status      DayStatus // unpaid or to-vikar
+	Days        int
+	Amount      decimal.Decimal // V(days), for review; the line rounds once over all days
+}
+
+// BreachStatus is one breach's withholding in the period (§15.1).
+type BreachStatus struct {
+	BreachID     string
+	AgreementID  string
+	Bydel        string
+	DecisionRef  string
+	State        string          // "active", "rectified", "cancelled", "pending"
+	Percent      decimal.Decimal // the percent applied this period (after the 20 % ceiling)
+	Withheld     decimal.Decimal // this period
+	Released     decimal.Decimal // this period
+	BalanceIn    decimal.Decimal
+	BalanceOut   decimal.Decimal // withheld and not released: outstanding
+	RectifiedOn  Date
+	WithholdFrom Period
+}
+
+// Warning is a control finding that does not block payment.
+type Warning struct {
+	Code        string // e.g. "W-CEILING"
+	AgreementID string
+	Msg         string
+}
+
+// Control is one check of RULEBOOK §8 with its figures.
+type Control struct {
+	ID     string // e.g. "C-SUM"
+	Name   string // in Norwegian, for the reports
+	OK     bool
+	Detail string
+}
+
+// DayStatus is the status of one active day (RULEBOOK §3).
+type DayStatus string
+
+// The day statuses.
+const (
+	StatusPaid     DayStatus = "paid"
+	StatusUnpaid   DayStatus = "unpaid"
+	StatusToVikar  DayStatus = "to-vikar"
+	StatusTakeover DayStatus = "takeover"
+	StatusInactive DayStatus = "inactive"
+)

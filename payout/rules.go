@@ -1,0 +1,79 @@
+package payout
+
+import "sort"
+
+// RuleInfo describes one rule of RULEBOOK.md: its clause and a short
+// Norwegian title for the reports.
+type RuleInfo struct {
+	ID     string
+	Clause string
+	Title  string
+}
+
+// The rule IDs of RULEBOOK.md. Every line cites the ones that applied.
+const (
+	RBase          = "R-8.4"
+	RGrunn         = "R-GRUNN"
+	RActive        = "R-ACTIVE"
+	RAge70         = "R-16-AGE70"
+	RCap           = "R-13.4-CAP"
+	RSick          = "R-13.4-SICK"
+	RChild         = "R-13.4-CHILD"
+	RParental      = "R-13.5-PARENTAL"
+	REducation     = "R-13.2-EDU"
+	RUnion         = "R-13.3-UNION"
+	RService       = "R-13.6-SERVICE"
+	RVikar         = "R-14"
+	RWithhold      = "R-15.1-WITHHOLD"
+	RRelease       = "R-15.1-RELEASE"
+	RTakeover      = "R-7.7"
+	RAdjust        = "R-ADJ"
+	RCarry         = "R-CARRY"
+	RShared        = "R-10.7-SHARED"
+	RFysio         = "R-FYSIO"
+	RTiers         = "R-8.4-TIERS"
+	RWeighted      = "R-8.4-WEIGHTED"
+	RPayDate       = "R-8.4-PAYDATE"
+	RColleagues    = "R-14-COLLEAGUES"
+	ROwnVikar      = "R-14-OWN-VIKAR"
+	RAbsenceIgnore = "R-ABSENCE-INACTIVE"
+)
+
+// Rules is the catalogue, keyed by ID.
+var Rules = map[string]RuleInfo{
+	RBase:          {RBase, "Rammeavtalen §8.4", "Basistilskudd 1/12 per måned etter listelengde den 1."},
+	RTiers:         {RTiers, "Statsavtalen §2.1", "Trinnvis sats etter listeplass"},
+	RWeighted:      {RWeighted, "Statsavtalen (fra 1.5.2023)", "Vektet listelengde fra Helfo"},
+	RGrunn:         {RGrunn, "Statsavtalen", "Grunntilskudd: minst 500 på listen de første 24 måneder"},
+	RActive:        {RActive, "Rammeavtalen §8.4", "Forholdsmessig for aktive dager"},
+	RAge70:         {RAge70, "Rammeavtalen §16", "Avtalen opphører ved fylte 70 år"},
+	RCap:           {RCap, "Rammeavtalen §13.4", "Sykdom og barns sykdom: inntil 3 måneder i året"},
+	RSick:          {RSick, "Rammeavtalen §13.4", "Egen sykdom: full godtgjøring de første 16 dager"},
+	RChild:         {RChild, "Rammeavtalen §13.4", "Barns sykdom: kvote per kalenderår"},
+	RParental:      {RParental, "Rammeavtalen §13.5", "Foreldrepermisjon"},
+	REducation:     {REducation, "Rammeavtalen §13.2", "Utdanning: betalt når legen stiller vikar"},
+	RUnion:         {RUnion, "Rammeavtalen §13.3", "Tillitsverv og offentlige verv"},
+	RService:       {RService, "Rammeavtalen §13.6", "Militærtjeneste: betalt når legen stiller vikar"},
+	RVikar:         {RVikar, "Rammeavtalen §14", "Kommunal vikar: tilskuddet går til vikaren"},
+	RColleagues:    {RColleagues, "Rammeavtalen §14", "Kollegial fraværsordning inntil 8 uker i året"},
+	ROwnVikar:      {ROwnVikar, "Rammeavtalen §14", "Egen vikar"},
+	RWithhold:      {RWithhold, "Rammeavtalen §15.1", "Tilbakeholdelse inntil 20 % ved mislighold"},
+	RRelease:       {RRelease, "Rammeavtalen §15.1", "Tilbakeholdt beløp utbetales når forholdet er rettet"},
+	RTakeover:      {RTakeover, "Rammeavtalen §7.7", "Gruppepraksis overtar listen midlertidig"},
+	RAdjust:        {RAdjust, "Rammeavtalen §8.4 annet ledd", "Etterbetaling/korreksjon av tidligere måneder"},
+	RCarry:         {RCarry, "Rulebook §6", "Overbetaling trekkes i senere måneder"},
+	RShared:        {RShared, "Rammeavtalen §10.7", "Deleliste: andel av listen"},
+	RFysio:         {RFysio, "Oslo kommune, driftsavtaler for fysioterapeuter 2021", "Driftstilskudd per avtale"},
+	RPayDate:       {RPayDate, "Rammeavtalen §8.4", "Utbetaling senest den 28."},
+	RAbsenceIgnore: {RAbsenceIgnore, "Rammeavtalen §16", "Fravær etter avtalens opphør ses bort fra"},
+}
+
+// RuleIDs returns the catalogue's IDs, sorted.
+func RuleIDs() []string {
+	ids := make([]string, 0, len(Rules))
+	for id := range Rules {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}

@@ -1,0 +1,197 @@
+package payout
+
+import "github.com/shopspring/decimal"
+
+// Scheme is the grant scheme of an agreement and of a rate table.
+type Scheme string
+
+// The schemes of RULEBOOK §1 and §7.
+const (
+	SchemeFastlege Scheme = "fastlege"
+	SchemeFysio    Scheme = "fysio"
+)
+
+// Source locates a record in its input file, so that errors found by the
+// engine (overlapping absences, a municipal vikar too early …) can name the
+// file and line like importer errors do. Line is 1-based; for XLSX the Sheet
+// is set and Line is the row.
+type Source struct {
+	File  string
+	Sheet string
+	Line  int
+}
+
+// Version is what every input record carries (FORMATS.md "Records are
+// versions"): when it became known, and whether it removes the record.
+type Version struct {
+	// RecordedOn is when the version became known; Beginning when empty.
+	RecordedOn Date
+	Cancelled  bool
+	Src        Source
+}
+
+// Rate is one tier of a rate table (key: scheme, valid_from, tier_from).
+type Rate struct {
+	Scheme    Scheme
+	ValidFrom Date
+	TierFrom  int // list position where this rate starts; 1 for the first tier
+	// AnnualNOK is per listed inhabitant per year (fastlege), or per 100 %
+	// agreement per year (fysio).
+	AnnualNOK decimal.Decimal
+	Source    string // the legal source, e.g. "Statsavtalen 2022 §2.1"
+	Version
+}
+
+// Payee receives money (key: payee_id).
+type Payee struct {
+	ID      string
+	Name    string
+	Account string // 11 digits, normalised (no spaces or dots)
+	OrgNr   string // 9 digits when a company, else ""
+	Version
+}
+
+// Agreement is one individual agreement (key: agreement_id).
+type Agreement struct {
+	ID             string
+	Scheme         Scheme
+	Name           string
+	HPR            string
+	Bydel          string
+	ValidFrom      Date
+	ValidTo        Date // Forever when open ended
+	PayeeID        string
+	ListID         string          // fastlege only
+	SharePercent   decimal.Decimal // 100 unless a shared list (§10.7)
+	HjemmelPercent decimal.Decimal // fysio only, 1–100
+	ListCeiling    int             // 0 when not given
+	BirthDate      Date            // fastlege: required; NoDate otherwise
+	ExtensionTo    Date            // NoDate when none (§16)
+	PracticeID     string
+	Version
+}
+
+// ListCount is the number of inhabitants on a list on a 1st (key: list_id,
+// as_of).
+type ListCount struct {
+	ListID string
+	AsOf   Date
+	Count  int
+	// Weighted is Helfo's patient-adjusted count (from 2023); HasWeighted
+	// tells an explicit 0 from an empty cell.
+	Weighted    decimal.Decimal
+	HasWeighted bool
+	Version
+}
+
+// AbsenceKind is the kind of an absence record (RULEBOOK §3).
+type AbsenceKind string
+
+// The absence kinds.
+const (
+	KindSickness        AbsenceKind = "sickness"
+	KindChildSickness   AbsenceKind = "child_sickness"
+	KindParental        AbsenceKind = "parental"
+	KindEducation       AbsenceKind = "education"
+	KindUnionPublic     AbsenceKind = "union_public"
+	KindMilitaryService AbsenceKind = "military_service"
+)
+
+// Cover is who covers an absence (RULEBOOK §3).
+type Cover string
+
+// The covers.
+const (
+	CoverNone           Cover = "none"
+	CoverColleagues     Cover = "colleagues"
+	CoverOwnVikar       Cover = "own_vikar"
+	CoverMunicipalVikar Cover = "municipal_vikar"
+)
+
+// Absence is one absence record (key: absence_id).
+type Absence struct {
+	ID           string
+	AgreementID  string
+	Kind         AbsenceKind
+	From, To     Date // inclusive
+	Cover        Cover
+	VikarPayeeID string // required for municipal_vikar
+	Version
+}
+
+// Caregiver holds the facts behind the child-sickness quota (key:
+// agreement_id, year).
+type Caregiver struct {
+	AgreementID       string
+	Year              int
+	Children          int
+	ChronicOrDisabled bool
+	SoleCaregiver     bool
+	Version
+}
+
+// Breach is a written decision to withhold (key: breach_id), §15.1.
+type Breach struct {
+	ID           string
+	AgreementID  string
+	DecisionRef  string
+	NoticeOn     Date
+	WithholdFrom Period
+	Percent      decimal.Decimal // 0 < p ≤ 20
+	RectifiedOn  Date            // NoDate until rectified
+	Version
+}
+
+// Takeover redirects an agreement's days to a group-practice colleague (key:
+// takeover_id), §7.7.
+type Takeover struct {
+	ID               string
+	AgreementID      string
+	From, To         Date
+	PayeeAgreementID string
+	SharePercent     decimal.Decimal
+	Version
+}
+
+// InputFile describes one file an input set was read from; its digest goes
+// into the manifest.
+type InputFile struct {
+	Name   string // base name, e.g. "list_counts.csv"
+	Kind   string // "list_counts", "policy", …
+	SHA256 string // hex
+	Rows   int
+}
+
+// Inputs is everything a run may see: every version of every record.
+// Order within a slice does not matter to the engine.
+type Inputs struct {
+	Policy     Policy
+	Rates      []Rate
+	Payees     []Payee
+	Agreements []Agreement
+	ListCounts []ListCount
+	Absences   []Absence
+	Caregivers []Caregiver
+	Breaches   []Breach
+	Takeovers  []Takeover
+	Files      []InputFile
+}
+
+// Append adds the records of o to in (for imports of several folders or
+// files). The policy of o replaces in's when o has one from a file.
+func (in *Inputs) Append(o *Inputs) {
+	in.Rates = append(in.Rates, o.Rates...)
+	in.Payees = append(in.Payees, o.Payees...)
+	in.Agreements = append(in.Agreements, o.Agreements...)
+	in.ListCounts = append(in.ListCounts, o.ListCounts...)
+	in.Absences = append(in.Absences, o.Absences...)
+	in.Caregivers = append(in.Caregivers, o.Caregivers...)
+	in.Breaches = append(in.Breaches, o.Breaches...)
+	in.Takeovers = append(in.Takeovers, o.Takeovers...)
+	for _, f := range o.Files {
+		if f.Kind == "policy" {
+			in.Policy = o.Policy
+		}
+	}
+	in.Files = append(in.Files, o.Files...)
+}
