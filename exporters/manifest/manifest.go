@@ -1,0 +1,96 @@
+// Package manifest is the audit record of one period's outputs
+// (FORMATS.md manifest.json): the period, as-of and payment dates, the engine
+// version, the policy in force, SHA-256 of every input and output file, the
+// totals and control results, and, once released, the release record.
+//
+// The manifest is written last, so its presence means every file it names is
+// complete. Its bytes are deterministic: fields in a fixed order, files
+// sorted by name, no wall-clock time except the release record's, which is
+// an event the store recorded.
+package manifest
+
+import (
+	"bytes"
+	"encoding/json"
+
+	"github.com/oslokommune/payout/payout"
+)
+
+// EngineVersion names the rules implementation; bump it when an amount could
+// change for the same inputs.
+const EngineVersion = "payout-engine/1"
+
+// File is one input or output file and its digest.
+type File struct {
+	Name   string `json:"name"`
+	SHA256 string `json:"sha256"`
+	Bytes  int64  `json:"bytes,omitempty"`
+	Rows   int    `json:"rows,omitempty"`
+}
+
+// Totals are the run's sums (amounts as decimal strings with two decimals).
+type Totals struct {
+	Lines       int    `json:"lines"`
+	Payees      int    `json:"payees"`
+	Agreements  int    `json:"agreements"`
+	Net         string `json:"net"`
+	Withheld    string `json:"withheld"`
+	Released    string `json:"released"`
+	Adjustments string `json:"adjustments"`
+	CarriedOut  string `json:"carried_out"`
+}
+
+// Control is one control result.
+type Control struct {
+	ID     string `json:"id"`
+	OK     bool   `json:"ok"`
+	Detail string `json:"detail"`
+}
+
+// Release is the record of the release of payments.xml; the store keeps the
+// same facts, and verify re-renders payments.xml from them.
+type Release struct {
+	ReleasedAt     string `json:"released_at"` // RFC 3339, UTC, from the injected clock
+	ReleasedBy     string `json:"released_by"`
+	AttestedBy     string `json:"attested_by"`
+	ApprovedBy     string `json:"approved_by"`
+	MsgID          string `json:"msg_id"`
+	PreviousSHA256 string `json:"previous_release_sha256"` // hash chain; "" for the first
+}
+
+// Manifest is manifest.json.
+type Manifest struct {
+	Period        string          `json:"period"`
+	AsOf          string          `json:"as_of"`
+	PaymentDate   string          `json:"payment_date"`
+	EngineVersion string          `json:"engine_version"`
+	Policy        payout.Policy   `json:"policy"`
+	Inputs        []File          `json:"inputs"`
+	Outputs       []File          `json:"outputs"`
+	Totals        Totals          `json:"totals"`
+	Controls      []Control       `json:"controls"`
+	Warnings      int             `json:"warnings"`
+	Release       *Release        `json:"release,omitempty"`
+	Extra         json.RawMessage `json:"-"`
+}
+
+// Marshal returns the manifest as indented JSON with a final newline.
+func (m *Manifest) Marshal() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(m); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// Unmarshal parses manifest.json.
+func Unmarshal(data []byte) (*Manifest, error) {
+	var m Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
