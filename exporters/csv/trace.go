@@ -1,0 +1,121 @@
+package csv
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/oslokommune/payout/payout"
+)
+
+// TraceHeader is the header of explain-<ID>-<P>.csv: one table for every
+// part of the trace, told apart by section (avtale, sats, dag, beregning,
+// linje, korreksjon, brudd), so a spreadsheet filter shows one part at a time.
+var TraceHeader = []string{
+	"section", "item", "date", "weekday", "status", "rule", "clause", "detail", "value",
+}
+
+// TraceFileName is the name explain --out writes the trace to.
+func TraceFileName(agreementID string, p payout.Period) string {
+	return fmt.Sprintf("explain-%s-%s.csv", agreementID, p)
+}
+
+// Trace renders the explanation of one agreement in one period as CSV; it
+// holds the same facts as the text of `payout explain`.
+func Trace(tr *payout.Trace) ([]byte, error) {
+	t := newTable(TraceHeader)
+	traceFacts(t, tr)
+	for _, r := range tr.RateTiers {
+		t.row([]string{"sats", itoa(r.TierFrom), r.ValidFrom.String(), "", "",
+			payout.RTiers, Clause(payout.RTiers), text(r.Source), Money(r.AnnualNOK)})
+	}
+	for _, d := range tr.Days {
+		t.row([]string{"dag", text(d.AbsenceID), d.Date.String(), Weekday(d.Date.Weekday()),
+			StatusName(d.Status), d.Rule, Clause(d.Rule), text(dayDetail(d)), ""})
+	}
+	for _, s := range tr.Steps {
+		t.row([]string{"beregning", s.Name, "", "", "", s.Rule, Clause(s.Rule), text(s.Formula), Money(s.Value)})
+	}
+	for _, l := range tr.Lines {
+		t.row([]string{"linje", string(l.Role) + " " + l.PayeeID, "", "", "", "", "",
+			text(lineDetail(l)), Money(l.Net)})
+	}
+	for _, a := range tr.Adjust {
+		t.row([]string{"korreksjon", a.RefPeriod.String(), "", "", "", payout.RAdjust, Clause(payout.RAdjust),
+			text(fmt.Sprintf("%s %s: før %s, etter %s; %s", a.Role, a.PayeeID, Money(a.Before), Money(a.After), a.Reason)),
+			Money(a.Amount)})
+	}
+	for _, b := range tr.Breaches {
+		t.row([]string{"brudd", text(b.BreachID), b.RectifiedOn.String(), "", b.State, payout.RWithhold,
+			Clause(payout.RWithhold), text(breachDetail(b)), Money(b.Withheld)})
+	}
+	return t.bytes()
+}
+
+// traceFacts writes the agreement, payee and count facts as item/value rows.
+func traceFacts(t *table, tr *payout.Trace) {
+	a, p := tr.Agreement, tr.Payee
+	facts := [][2]string{
+		{"period", tr.Period.String()},
+		{"as_of", tr.AsOf.String()},
+		{"pay_date", tr.PayDate.String()},
+		{"agreement_id", a.ID},
+		{"name", a.Name},
+		{"scheme", string(a.Scheme)},
+		{"bydel", a.Bydel},
+		{"hpr", a.HPR},
+		{"valid_from", a.ValidFrom.String()},
+		{"valid_to", validTo(a.ValidTo)},
+		{"list_id", a.ListID},
+		{"share_percent", Number(a.SharePercent)},
+		{"payee_id", p.ID},
+		{"payee_name", p.Name},
+		{"account", p.Account},
+	}
+	if tr.HasCount {
+		facts = append(facts, [2]string{"count", itoa(tr.Count)})
+	}
+	if !tr.Weighted.IsZero() {
+		facts = append(facts, [2]string{"weighted_count", Number(tr.Weighted)})
+	}
+	facts = append(facts, [2]string{"members", Number(tr.Members)}, [2]string{"annual_amount", Money(tr.Annual)})
+	for _, f := range facts {
+		t.row([]string{"avtale", f[0], "", "", "", "", "", text(f[1]), ""})
+	}
+}
+
+func validTo(d payout.Date) string {
+	if d == payout.Forever {
+		return ""
+	}
+	return d.String()
+}
+
+func dayDetail(d payout.DayTrace) string {
+	var parts []string
+	if d.Kind != "" {
+		parts = append(parts, KindName(d.Kind))
+	}
+	if d.Cover != "" {
+		parts = append(parts, "dekning: "+CoverName(d.Cover))
+	}
+	if d.PayeeID != "" {
+		parts = append(parts, "betales til "+d.PayeeID)
+	}
+	if d.Note != "" {
+		parts = append(parts, d.Note)
+	}
+	return strings.Join(parts, "; ")
+}
+
+func lineDetail(l payout.Line) string {
+	return fmt.Sprintf("basis %s, fraværstrekk %s, vikar %s, tilskudd %s, tilbakeholdt %s, frigitt %s, korreksjoner %s, overført inn %s, netto %s, overført ut %s; regler %s",
+		Money(l.Base), Money(l.AbsenceDeduction), Money(l.VikarAmount), Money(l.Entitlement),
+		Money(l.Withheld), Money(l.Released), Money(l.Adjustments), Money(l.CarriedIn),
+		Money(l.Net), Money(l.CarriedOut), joinRules(l.Rules))
+}
+
+func breachDetail(b payout.BreachStatus) string {
+	return fmt.Sprintf("vedtak %s, fra %s, %s %%, saldo inn %s, tilbakeholdt %s, frigitt %s, saldo ut %s",
+		b.DecisionRef, b.WithholdFrom, Number(b.Percent), Money(b.BalanceIn),
+		Money(b.Withheld), Money(b.Released), Money(b.BalanceOut))
+}
