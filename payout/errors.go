@@ -107,5 +107,20 @@ func (l ErrorList) Error() string {
 	return strings.Join(lines, "\n")
 }
 
+// Unwrap exposes each problem to errors.Is and errors.As.
+func (l ErrorList) Unwrap() []error {
+	errs := make([]error, len(l))
+	for i, e := range l {
+		errs[i] = e
+	}
+	return errs
+}
+
 // Is makes errors.Is(list, ErrInvalidInput) hold.
 func (l ErrorList) Is(target error) bool { return target == ErrInvalidInput && len(l) > 0 }
+
+// wrap sets the sentinel an InputError unwraps to.
+func (e *InputError) wrap(sentinel error) *InputError {
+	e.Err = sentinel
+	return e
+}

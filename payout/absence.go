@@ -1,0 +1,314 @@
+package payout
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/shopspring/decimal"
+)
+
+// Absence, RULEBOOK §3: rules R-13.4-CAP, R-13.4-SICK, R-13.4-CHILD
+// (Rammeavtalen §13.4), R-13.5-PARENTAL (§13.5), R-13.2-EDU (§13.2),
+// R-13.3-UNION (§13.3), R-13.6-SERVICE (§13.6) and R-14 (§14, municipal
+// vikar; colleague cover up to 8 weeks a year).
+//
+// Each active day gets one status. The counters run per agreement per
+// calendar year over every absence record of the year visible at the as-of
+// date, in date order, so a month's result depends on earlier months of the
+// year but never on stored state. Each counter includes the day classified.
+
+// dayInfo is the classification of one day.
+type dayInfo struct {
+	status DayStatus
+	rule   string
+	abs    *Absence
+	note   string
+	shares []takeoverShare // on takeover days
+}
+
+// yearClass is one agreement's classified calendar year at one as-of date.
+type yearClass struct {
+	first Date
+	days  []dayInfo
+}
+
+func (y *yearClass) day(d Date) *dayInfo { return &y.days[d-y.first] }
+
+// counters are the calendar-year counters of §3.
+type counters struct {
+	absence, capDays, colleague, child, parental, union int
+	episode                                             int // consecutive sickness days, across year ends
+}
+
+// classifyYear classifies every day of year for agreement version ag.
+func (ix *index) classifyYear(a *agrInputs, ag *Agreement, year int, asOf Date) (*yearClass, error) {
+	recs, err := ix.absencesAt(a, ag, asOf)
+	if err != nil {
+		return nil, err
+	}
+	tk, err := ix.takeoverDays(a, year, asOf)
+	if err != nil {
+		return nil, err
+	}
+	rules := ix.pol.AbsenceRulesFor(ag.Scheme)
+	quota := childQuota(inForce(a.caregivers[year], asOf), rules)
+	first := NewDate(year, 1, 1)
+	n := int(NewDate(year+1, 1, 1) - first)
+	yc := &yearClass{first: first, days: make([]dayInfo, n)}
+	var c counters
+	c.episode = sicknessRunBefore(recs, first)
+	cur := 0 // recs are sorted by From and do not overlap
+	for i := 0; i < n; i++ {
+		d := first + Date(i)
+		for cur < len(recs) && recs[cur].To < d {
+			cur++
+		}
+		var rec *Absence
+		if cur < len(recs) && recs[cur].From <= d {
+			rec = recs[cur]
+		}
+		if rec != nil && rec.Kind == KindSickness {
+			c.episode++
+		} else {
+			c.episode = 0
+		}
+		info := &yc.days[i]
+		if active, _ := ix.activeDay(ag, d); !active {
+			info.status = StatusInactive
+			if rec != nil {
+				info.abs, info.rule = rec, RAbsenceIgnore
+				info.note = "fravær etter avtalens opphør er sett bort fra"
+			}
+			continue
+		}
+		if sh := tk[d]; len(sh) > 0 {
+			info.status, info.rule, info.shares = StatusTakeover, RTakeover, sh
+			continue
+		}
+		if rec == nil {
+			info.status = StatusPaid
+			continue
+		}
+		if err := classifyDay(info, rec, d, &c, rules, quota); err != nil {
+			return nil, err
+		}
+	}
+	return yc, nil
+}
+
+// absencesAt returns the absence records of agreement a in force at asOf,
+// sorted by From, and refuses overlaps and records outside the agreement
+// (invalid input, RULEBOOK §3).
+func (ix *index) absencesAt(a *agrInputs, ag *Agreement, asOf Date) ([]*Absence, error) {
+	var recs []*Absence
+	for _, g := range a.absences {
+		if r := inForce(g, asOf); r != nil {
+			recs = append(recs, r)
+		}
+	}
+	sort.Slice(recs, func(i, j int) bool {
+		if recs[i].From != recs[j].From {
+			return recs[i].From < recs[j].From
+		}
+		return recs[i].ID < recs[j].ID
+	})
+	rules := ix.pol.AbsenceRulesFor(ag.Scheme)
+	for i, r := range recs {
+		if r.From < ag.ValidFrom || r.To > ag.ValidTo {
+			return nil, SourceError(r.Src, "from", r.From.String(), fmt.Sprintf(
+				"absence %s (%s–%s) lies outside agreement %s (%s–%s): correct the dates", r.ID, r.From, r.To, ag.ID, ag.ValidFrom, validToText(ag.ValidTo)))
+		}
+		if r.Kind == KindParental && int(r.To-r.From)+1 > rules.ParentalMaxRecordDays {
+			return nil, SourceError(r.Src, "to", r.To.String(), fmt.Sprintf(
+				"parental absence %s lasts %d days, more than %d (52 weeks): split or correct it", r.ID, int(r.To-r.From)+1, rules.ParentalMaxRecordDays))
+		}
+		if i > 0 && r.From <= recs[i-1].To {
+			p := recs[i-1]
+			return nil, SourceError(r.Src, "from", r.From.String(), fmt.Sprintf(
+				"absence %s (%s–%s) overlaps absence %s (%s–%s, %s line %d) of agreement %s: one day can have only one absence",
+				r.ID, r.From, r.To, p.ID, p.From, p.To, p.Src.File, p.Src.Line, ag.ID))
+		}
+	}
+	return recs, nil
+}
+
+func validToText(d Date) string {
+	if d == Forever {
+		return "løpende"
+	}
+	return d.String()
+}
+
+// sicknessRunBefore counts the consecutive sickness days ending the day
+// before d: a sickness episode runs across year ends (R-13.4-SICK).
+func sicknessRunBefore(recs []*Absence, d Date) int {
+	run := 0
+	for day := d - 1; ; {
+		covered := false
+		for _, r := range recs {
+			if r.Kind == KindSickness && r.From <= day && day <= r.To {
+				run += int(day-r.From) + 1
+				day = r.From - 1
+				covered = true
+				break
+			}
+		}
+		if !covered {
+			return run
+		}
+	}
+}
+
+// childQuota is R-13.4-CHILD's yearly quota: 10; 15 with more than two
+// children; 20 with a chronically ill or disabled child; doubled for a sole
+// caregiver; 10 without a caregiver record.
+func childQuota(cg *Caregiver, r *AbsenceRules) int {
+	if cg == nil {
+		return r.ChildDays
+	}
+	q := r.ChildDays
+	if cg.Children > 2 {
+		q = r.ChildDaysManyChildren
+	}
+	if cg.ChronicOrDisabled {
+		q = r.ChildDaysChronic
+	}
+	if cg.SoleCaregiver {
+		q *= 2
+	}
+	return q
+}
+
+// classifyDay decides one absence day. Order matters: a municipal vikar
+// takes the day; the doctor's own vikar keeps it paid under every
+// kind; then the §13.4 cap; then the kind's own rule.
+func classifyDay(info *dayInfo, rec *Absence, d Date, c *counters, r *AbsenceRules, childQuota int) error {
+	c.absence++
+	info.abs = rec
+	colleagues := false
+	if rec.Cover == CoverColleagues {
+		c.colleague++
+		colleagues = c.colleague <= r.ColleagueCoverDays
+	}
+	sickKind := rec.Kind == KindSickness || rec.Kind == KindChildSickness
+	if sickKind {
+		c.capDays++
+	}
+	switch rec.Kind {
+	case KindChildSickness:
+		c.child++
+	case KindParental:
+		c.parental++
+	case KindUnionPublic:
+		c.union++
+	}
+	switch rec.Cover {
+	case CoverMunicipalVikar:
+		if c.absence <= r.MunicipalVikarAfterDays {
+			return SourceError(rec.Src, "cover", string(rec.Cover), fmt.Sprintf(
+				"%s is absence day %d of %d for agreement %s; the municipality provides a vikar only beyond the first %d absence days of the year (§14): use own_vikar, colleagues or none",
+				d, c.absence, d.Year(), rec.AgreementID, r.MunicipalVikarAfterDays))
+		}
+		info.status, info.rule = StatusToVikar, RVikar
+		info.note = fmt.Sprintf("kommunal vikar %s, fraværsdag %d i året", rec.VikarPayeeID, c.absence)
+		return nil
+	case CoverOwnVikar:
+		info.status, info.rule = StatusPaid, kindRule(rec.Kind)
+		info.note = "egen vikar"
+		return nil
+	}
+	if sickKind && c.capDays > r.Cap134Days {
+		info.status, info.rule = StatusUnpaid, RCap
+		info.note = fmt.Sprintf("sykdomsdag %d i året, over %d", c.capDays, r.Cap134Days)
+		return nil
+	}
+	info.rule = kindRule(rec.Kind)
+	paid, note := kindPaid(rec.Kind, c, r, childQuota)
+	if !paid && colleagues && sickKind {
+		paid, note = true, note+fmt.Sprintf("; kollegial dekning dag %d av %d", c.colleague, r.ColleagueCoverDays)
+	}
+	info.note = note
+	info.status = StatusUnpaid
+	if paid {
+		info.status = StatusPaid
+	}
+	return nil
+}
+
+// kindPaid applies the kind's own limit, before any cover.
+func kindPaid(k AbsenceKind, c *counters, r *AbsenceRules, childQuota int) (bool, string) {
+	switch k {
+	case KindSickness:
+		return c.episode <= r.SicknessFullPayDays, fmt.Sprintf("sykefraværsdag %d i perioden (betalt til og med dag %d)", c.episode, r.SicknessFullPayDays)
+	case KindChildSickness:
+		return c.child <= childQuota, fmt.Sprintf("barns sykdom dag %d av kvote %d", c.child, childQuota)
+	case KindParental:
+		return c.parental <= r.ParentalPaidDays, fmt.Sprintf("foreldrepermisjon dag %d av %d betalte", c.parental, r.ParentalPaidDays)
+	case KindUnionPublic:
+		return c.union <= r.UnionPaidDays, fmt.Sprintf("verv dag %d av %d betalte", c.union, r.UnionPaidDays)
+	case KindEducation:
+		return false, "utdanning uten egen vikar"
+	case KindMilitaryService:
+		return false, "militærtjeneste uten egen vikar"
+	}
+	return false, "ukjent fraværstype"
+}
+
+func kindRule(k AbsenceKind) string {
+	switch k {
+	case KindSickness:
+		return RSick
+	case KindChildSickness:
+		return RChild
+	case KindParental:
+		return RParental
+	case KindEducation:
+		return REducation
+	case KindUnionPublic:
+		return RUnion
+	case KindMilitaryService:
+		return RService
+	}
+	return ""
+}
+
+// takeoverShare is one takeover record's share of a day.
+type takeoverShare struct {
+	rec   *Takeover
+	share decimal.Decimal
+}
+
+// takeoverDays returns, for each day of year covered by takeovers in force
+// at asOf, the shares; they must sum to 100 (else invalid input).
+func (ix *index) takeoverDays(a *agrInputs, year int, asOf Date) (map[Date][]takeoverShare, error) {
+	if len(a.takeovers) == 0 {
+		return nil, nil
+	}
+	first, last := NewDate(year, 1, 1), NewDate(year, 12, 31)
+	days := map[Date][]takeoverShare{}
+	for _, g := range a.takeovers {
+		t := inForce(g, asOf)
+		if t == nil || t.To < first || t.From > last {
+			continue
+		}
+		for d := max(t.From, first); d <= min(t.To, last); d++ {
+			days[d] = append(days[d], takeoverShare{t, t.SharePercent})
+		}
+	}
+	for d := first; d <= last; d++ {
+		sh := days[d]
+		if len(sh) == 0 {
+			continue
+		}
+		sum := decimal.Zero
+		for _, s := range sh {
+			sum = sum.Add(s.share)
+		}
+		if !sum.Equal(dec100) {
+			t := sh[0].rec
+			return nil, SourceError(t.Src, "share_percent", t.SharePercent.String(), fmt.Sprintf(
+				"takeover shares of agreement %s on %s sum to %s %%, not 100 (§7.7): correct the shares", a.id, d, sum))
+		}
+	}
+	return days, nil
+}

@@ -1,0 +1,149 @@
+package payout
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Corrections paid later, RULEBOOK §6 rule R-ADJ (Rammeavtalen §8.4 second
+// paragraph: "skal kommunen utbetale etter disse så snart som mulig"): in
+// the run of P, every earlier period E of the retro window is recomputed as
+// seen at A_P and compared with E as seen at A_{P−1}; each difference is
+// paid (or recovered) on its line, one adjustments.csv row per E.
+
+// adjustments adds R-ADJ rows to out; prev is A_{P−1} (NoDate: first period).
+func (c *chain) adjustments(out *periodOut, h Period, prev Date) error {
+	if prev == NoDate || c.ix.snapshot(c.a, prev) == c.ix.snapshot(c.a, out.asOf) {
+		return nil // nothing this agreement depends on was recorded since
+	}
+	from := max(h, out.period-Period(c.ix.pol.RetroWindowMonths))
+	for e := from; e < out.period; e++ {
+		after, err := c.computeMonth(e, out.asOf)
+		if err != nil {
+			return err
+		}
+		before, err := c.computeMonth(e, prev)
+		if err != nil {
+			return err
+		}
+		if err := c.adjustPeriod(out, e, before, after, prev); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// adjustPeriod compares one earlier period's two views, party by party.
+func (c *chain) adjustPeriod(out *periodOut, e Period, before, after *monthCalc, prev Date) error {
+	for _, k := range unionParties(before, after) {
+		b, a := partyAmountOf(before, k), partyAmountOf(after, k)
+		diff := a.Sub(b)
+		if diff.IsZero() {
+			continue
+		}
+		acc, err := c.acc(out, k, out.asOf)
+		if err != nil {
+			return err
+		}
+		acc.adjustments = acc.adjustments.Add(diff)
+		payee, _ := c.payeeOf(k, out.asOf)
+		out.adjust = append(out.adjust, Adjustment{
+			Period: out.period, AgreementID: c.a.id, Role: k.role, PayeeID: payee, RefPeriod: e,
+			Before: b, After: a, Amount: diff, Reason: c.changeReason(e, prev, out.asOf),
+		})
+	}
+	return nil
+}
+
+// partyAmountOf is a party's amount; a period without a line counts as 0.
+func partyAmountOf(m *monthCalc, k partyKey) decimalT {
+	if !m.hasLine() {
+		return zero
+	}
+	return m.amount(k)
+}
+
+func unionParties(a, b *monthCalc) []partyKey {
+	set := map[partyKey]*partyAmount{}
+	for _, m := range []*monthCalc{a, b} {
+		if m.hasLine() {
+			for k, v := range m.parties {
+				set[k] = v
+			}
+		}
+	}
+	return sortedPartyKeys(set)
+}
+
+// changeReason names the kinds of input recorded in (prev, now] that can
+// change period e of this agreement.
+func (c *chain) changeReason(e Period, prev, now Date) string {
+	in := func(d Date) bool { return d > prev && d <= now }
+	var kinds []string
+	add := func(k string) {
+		for _, x := range kinds {
+			if x == k {
+				return
+			}
+		}
+		kinds = append(kinds, k)
+	}
+	for _, v := range c.a.versions {
+		if in(v.RecordedOn) {
+			add("agreements")
+		}
+	}
+	ag := c.displayAgreement(now)
+	if ri := c.ix.rates[ag.Scheme]; ri != nil {
+		for from, t := range ri.tables {
+			for _, vs := range t {
+				for _, r := range vs {
+					if in(r.RecordedOn) && from <= e.First() {
+						add("rates")
+					}
+				}
+			}
+		}
+	}
+	for _, v := range c.ix.counts[countKey{ag.ListID, e.First()}] {
+		if in(v.RecordedOn) {
+			add("list_counts")
+		}
+	}
+	yearFirst := NewDate(e.Year(), 1, 1)
+	for _, g := range c.a.absences {
+		for _, v := range g {
+			if in(v.RecordedOn) && v.From <= e.Last() && v.To >= yearFirst-366 {
+				add("absences")
+			}
+		}
+	}
+	for _, v := range c.a.caregivers[e.Year()] {
+		if in(v.RecordedOn) {
+			add("caregivers")
+		}
+	}
+	for _, g := range c.a.takeovers {
+		for _, v := range g {
+			if in(v.RecordedOn) {
+				add("takeovers")
+			}
+		}
+	}
+	sort.Strings(kinds)
+	if len(kinds) == 0 {
+		return "inputs"
+	}
+	return strings.Join(kinds, ";")
+}
+
+func (c *chain) unknownTakeoverPayee(id string, a Date) error {
+	for _, g := range c.a.takeovers {
+		if t := inForce(g, a); t != nil && t.PayeeAgreementID == id {
+			return SourceError(t.Src, "payee_agreement_id", id, fmt.Sprintf(
+				"takeover %s names payee agreement %s, which is not known as of %s: add it to agreements", t.ID, id, a))
+		}
+	}
+	return SourceError(Source{File: "takeovers"}, "payee_agreement_id", id, "unknown payee agreement "+id)
+}

@@ -1,0 +1,179 @@
+package payout
+
+import (
+	"fmt"
+
+	"github.com/shopspring/decimal"
+)
+
+// Base grant, RULEBOOK §1–2: rules R-8.4 (1/12 by the count of the 1st,
+// Rammeavtalen §8.4), R-8.4-TIERS and R-8.4-WEIGHTED (statsavtalen's rate
+// table), R-GRUNN (grunntilskudd floor), R-FYSIO (driftstilskudd),
+// R-10.7-SHARED (share of a shared list), R-ACTIVE (pro rata) and
+// R-16-AGE70 (§16: the agreement ends at 70).
+
+var (
+	dec100   = decimal.NewFromInt(100)
+	dec1200  = decimal.NewFromInt(1200)
+	dec12000 = decimal.NewFromInt(120000)
+)
+
+// V is RULEBOOK §1's V(n) = annual × share × n ÷ (1200 × D(P)), computed
+// exactly and rounded once to øre, half away from zero.
+func V(annual, sharePercent decimal.Decimal, days, daysInPeriod int) decimal.Decimal {
+	if days == 0 {
+		return decimal.Zero
+	}
+	num := annual.Mul(sharePercent).Mul(decimal.NewFromInt(int64(days)))
+	return num.DivRound(dec1200.Mul(decimal.NewFromInt(int64(daysInPeriod))), 2)
+}
+
+// annualBasis is what the annual amount of one agreement in one period
+// rests on.
+type annualBasis struct {
+	tiers    []*Rate
+	count    *ListCount // fastlege only
+	members  decimal.Decimal
+	annual   decimal.Decimal
+	rules    []string
+	formula  string
+	grunnApp bool
+}
+
+// annualAmount computes `annual` for agreement ag in period p as seen at
+// asOf (RULEBOOK §1 and §7).
+func (ix *index) annualAmount(ag *Agreement, p Period, asOf Date) (*annualBasis, error) {
+	first := p.First()
+	tiers := ix.rateTable(ag.Scheme, first, asOf)
+	if len(tiers) == 0 {
+		return nil, SourceError(ag.Src, "scheme", string(ag.Scheme),
+			fmt.Sprintf("no %s rate in force on %s (as of %s): add the rate table to rates", ag.Scheme, first, asOf)).wrap(ErrMissingRate)
+	}
+	b := &annualBasis{tiers: tiers}
+	if ag.Scheme == SchemeFysio {
+		// R-FYSIO: rate × hjemmel_percent ÷ 100 per agreement.
+		b.members = decimal.Zero
+		b.annual = tiers[0].AnnualNOK.Mul(ag.HjemmelPercent).Div(dec100)
+		b.rules = []string{RFysio}
+		b.formula = fmt.Sprintf("%s × %s %% = %s", tiers[0].AnnualNOK, ag.HjemmelPercent, b.annual)
+		return b, nil
+	}
+	c := ix.listCount(ag.ListID, first, asOf)
+	if c == nil {
+		return nil, SourceError(ag.Src, "list_id", ag.ListID,
+			fmt.Sprintf("agreement %s is active in %s but list %s has no count as of %s (as known on %s): add it to list_counts",
+				ag.ID, p, ag.ListID, first, asOf)).wrap(ErrMissingListCount)
+	}
+	b.count = c
+	b.rules = []string{RBase}
+	b.members = decimal.NewFromInt(int64(c.Count))
+	if c.HasWeighted {
+		b.members = c.Weighted
+		b.rules = append(b.rules, RWeighted)
+	}
+	ix.applyGrunn(ag, p, b)
+	if c.HasWeighted {
+		// R-8.4-WEIGHTED: weighted count × the first tier's rate, no tiers.
+		b.annual = b.members.Mul(tiers[0].AnnualNOK)
+		b.formula = fmt.Sprintf("%s × %s = %s", b.members, tiers[0].AnnualNOK, b.annual)
+		return b, nil
+	}
+	b.annual, b.formula = tieredAnnual(b.members.IntPart(), tiers)
+	if len(tiers) > 1 {
+		b.rules = append(b.rules, RTiers)
+	}
+	return b, nil
+}
+
+// applyGrunn is R-GRUNN: a list under the floor whose ceiling is at least
+// the floor is paid as the floor while P starts before valid_from + months.
+func (ix *index) applyGrunn(ag *Agreement, p Period, b *annualBasis) {
+	floor := decimal.NewFromInt(int64(ix.pol.GrunntilskuddMembers))
+	if ag.ListCeiling < ix.pol.GrunntilskuddMembers || !b.members.LessThan(floor) {
+		return
+	}
+	if p.First() >= ag.ValidFrom.AddMonths(ix.pol.GrunntilskuddMonths) {
+		return
+	}
+	b.members = floor
+	b.grunnApp = true
+	b.rules = append(b.rules, RGrunn)
+}
+
+// tieredAnnual sums members in each tier × the tier's rate (R-8.4-TIERS):
+// tier i covers list positions tier_from(i) … tier_from(i+1)−1.
+func tieredAnnual(members int64, tiers []*Rate) (decimal.Decimal, string) {
+	total := decimal.Zero
+	formula := ""
+	for i, t := range tiers {
+		lo := int64(t.TierFrom)
+		hi := members
+		if i+1 < len(tiers) && int64(tiers[i+1].TierFrom)-1 < hi {
+			hi = int64(tiers[i+1].TierFrom) - 1
+		}
+		n := hi - lo + 1
+		if n <= 0 {
+			continue
+		}
+		part := decimal.NewFromInt(n).Mul(t.AnnualNOK)
+		total = total.Add(part)
+		if formula != "" {
+			formula += " + "
+		}
+		formula += fmt.Sprintf("%d × %s", n, t.AnnualNOK)
+	}
+	if formula == "" {
+		formula = "0"
+	}
+	return total, fmt.Sprintf("%s = %s", formula, total)
+}
+
+// activeDay reports whether day d is active for ag (R-ACTIVE, R-16-AGE70),
+// and the rule that made it inactive.
+func (ix *index) activeDay(ag *Agreement, d Date) (bool, string) {
+	if d < ag.ValidFrom || d > ag.ValidTo {
+		return false, RActive
+	}
+	if ix.age70Applies(ag) && d >= ag.BirthDate.AddYears(70) && (ag.ExtensionTo == NoDate || d > ag.ExtensionTo) {
+		return false, RAge70
+	}
+	return true, ""
+}
+
+func (ix *index) age70Applies(ag *Agreement) bool {
+	if ag.BirthDate == NoDate {
+		return false
+	}
+	return ag.Scheme == SchemeFastlege || ix.pol.FysioAge70
+}
+
+// activeDays returns, per day of p (index 0 = the 1st), whether it is active,
+// and the rules that cut days. With prorate_partial_months false, an
+// agreement active on the 1st is active all month and one that becomes
+// active later gets no day (the "holder on the 1st" reading).
+func (ix *index) activeDays(ag *Agreement, p Period) ([]bool, []string) {
+	n := p.Days()
+	act := make([]bool, n)
+	cut := map[string]bool{}
+	first := p.First()
+	for i := 0; i < n; i++ {
+		ok, rule := ix.activeDay(ag, first+Date(i))
+		act[i] = ok
+		if !ok {
+			cut[rule] = true
+		}
+	}
+	if !ix.pol.ProratePartialMonths {
+		for i := range act {
+			act[i] = act[0]
+		}
+		return act, nil
+	}
+	var rules []string
+	for _, r := range []string{RActive, RAge70} {
+		if cut[r] {
+			rules = append(rules, r)
+		}
+	}
+	return act, rules
+}

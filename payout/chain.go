@@ -1,0 +1,211 @@
+package payout
+
+import (
+	"github.com/shopspring/decimal"
+)
+
+// The history chain, RULEBOOK §6: a run for P computes every period E from
+// the history start to P in order, each as its own run saw it (A_E), so the
+// balances that cross months — withheld (§15.1) and carried overpayments
+// (R-CARRY) — are recomputed from the inputs and never read from storage.
+// Each agreement's chain is independent of every other agreement's.
+
+type monthKey struct {
+	p Period
+	s snapshot
+}
+
+type yearKey struct {
+	y int
+	s snapshot
+}
+
+// lineKey is a line of lines.csv within one agreement: role and payee.
+type lineKey struct {
+	role  Role
+	payee string
+}
+
+// lineAcc accumulates one line's amounts in one period.
+type lineAcc struct {
+	entitlement, withheld, released, adjustments, carriedIn, net, carriedOut decimal.Decimal
+	days                                                                     int
+	parties                                                                  []partyKey
+}
+
+// chain walks one agreement through the history.
+type chain struct {
+	ix     *index
+	a      *agrInputs
+	months map[monthKey]*monthCalc
+	years  map[yearKey]*yearClass
+	// state carried from one period to the next
+	carried  map[lineKey]decimal.Decimal
+	balances map[string]decimal.Decimal // breach_id → withheld, not released
+}
+
+// periodOut is one agreement's outcome in one period.
+type periodOut struct {
+	period   Period
+	asOf     Date
+	month    *monthCalc
+	lines    map[lineKey]*lineAcc
+	adjust   []Adjustment
+	breaches []BreachStatus
+}
+
+func newChain(ix *index, a *agrInputs) *chain {
+	return &chain{ix: ix, a: a, months: map[monthKey]*monthCalc{}, years: map[yearKey]*yearClass{},
+		carried: map[lineKey]decimal.Decimal{}, balances: map[string]decimal.Decimal{}}
+}
+
+// classifiedYear caches classifyYear per year and snapshot.
+func (c *chain) classifiedYear(ag *Agreement, year int, asOf Date) (*yearClass, error) {
+	k := yearKey{year, c.ix.snapshot(c.a, asOf)}
+	if y, ok := c.years[k]; ok {
+		return y, nil
+	}
+	y, err := c.ix.classifyYear(c.a, ag, year, asOf)
+	if err != nil {
+		return nil, err
+	}
+	c.years[k] = y
+	return y, nil
+}
+
+// run computes the periods h … p and returns p's outcome.
+func (c *chain) run(h, p Period, asOfFor func(Period) Date) (*periodOut, error) {
+	var out *periodOut
+	prev := NoDate
+	for e := h; e <= p; e++ {
+		a := asOfFor(e)
+		var err error
+		out, err = c.step(e, a, prev, h)
+		if err != nil {
+			return nil, err
+		}
+		prev = a
+	}
+	return out, nil
+}
+
+// step computes period e at as-of a; prev is A_{e−1} (NoDate at the start).
+func (c *chain) step(e Period, a, prev Date, h Period) (*periodOut, error) {
+	cur, err := c.computeMonth(e, a)
+	if err != nil {
+		return nil, err
+	}
+	out := &periodOut{period: e, asOf: a, month: cur, lines: map[lineKey]*lineAcc{}}
+	if cur.hasLine() {
+		for _, k := range sortedPartyKeys(cur.parties) {
+			acc, err := c.acc(out, k, a)
+			if err != nil {
+				return nil, err
+			}
+			acc.entitlement = acc.entitlement.Add(cur.parties[k].amount)
+			acc.days += cur.parties[k].days
+		}
+	}
+	if err := c.adjustments(out, h, prev); err != nil {
+		return nil, err
+	}
+	if err := c.withholding(out); err != nil {
+		return nil, err
+	}
+	c.carry(out)
+	return out, nil
+}
+
+// acc returns the line of party k in out, resolving the payee at a.
+func (c *chain) acc(out *periodOut, k partyKey, a Date) (*lineAcc, error) {
+	payee, err := c.payeeOf(k, a)
+	if err != nil {
+		return nil, err
+	}
+	lk := lineKey{k.role, payee}
+	acc := out.lines[lk]
+	if acc == nil {
+		acc = &lineAcc{}
+		out.lines[lk] = acc
+	}
+	if !containsParty(acc.parties, k) {
+		acc.parties = append(acc.parties, k)
+	}
+	return acc, nil
+}
+
+func containsParty(ps []partyKey, k partyKey) bool {
+	for _, p := range ps {
+		if p == k {
+			return true
+		}
+	}
+	return false
+}
+
+// payeeOf resolves who is paid for a party at a. Payee changes are
+// prospective: corrections of earlier months go to today's payee (policy
+// reading of R-ADJ, see README).
+func (c *chain) payeeOf(k partyKey, a Date) (string, error) {
+	switch k.role {
+	case RoleVikar:
+		return k.party, nil
+	case RoleTakeover:
+		ag := c.ix.agreement(k.party, a)
+		if ag == nil {
+			return "", c.unknownTakeoverPayee(k.party, a)
+		}
+		return ag.PayeeID, nil
+	}
+	return c.displayAgreement(a).PayeeID, nil
+}
+
+// displayAgreement is the agreement version to name on a line at a: the
+// one in force, else the latest known before (an ended or cancelled
+// agreement still gets its releases and corrections).
+func (c *chain) displayAgreement(a Date) *Agreement {
+	vs := c.a.versions
+	var last *Agreement
+	for _, v := range vs {
+		if v.RecordedOn > a {
+			break
+		}
+		if !v.Cancelled {
+			last = v
+		}
+	}
+	if last == nil {
+		for _, v := range vs {
+			if !v.Cancelled {
+				return v
+			}
+		}
+		return vs[0]
+	}
+	return last
+}
+
+// carry is R-CARRY: net_raw = entitlement − withheld + released +
+// adjustments + carried_in; net = max(0, net_raw); carried_out = min(0,
+// net_raw), the next period's carried_in for the same line.
+func (c *chain) carry(out *periodOut) {
+	for lk, cin := range c.carried {
+		acc := out.lines[lk]
+		if acc == nil {
+			acc = &lineAcc{}
+			out.lines[lk] = acc
+		}
+		acc.carriedIn = cin
+	}
+	next := map[lineKey]decimal.Decimal{}
+	for lk, acc := range out.lines {
+		raw := acc.entitlement.Sub(acc.withheld).Add(acc.released).Add(acc.adjustments).Add(acc.carriedIn)
+		if raw.Sign() >= 0 {
+			acc.net, acc.carriedOut = raw, decimal.Zero
+		} else {
+			acc.net, acc.carriedOut = decimal.Zero, raw
+			next[lk] = raw
+		}
+	}
+	c.carried = next
+}

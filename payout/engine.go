@@ -1,0 +1,395 @@
+package payout
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/shopspring/decimal"
+)
+
+// Compute runs period p: every agreement's history chain from the history
+// start (RULEBOOK §6), then the lines, payments, deductions, breaches,
+// warnings and the controls of §8. Invalid input is returned as an
+// ErrorList (every agreement's first problem); a failed control as an error
+// wrapping ErrInvariant, with the Result for review.
+func Compute(in *Inputs, p Period, opt Options) (*Result, error) {
+	if err := in.Policy.Validate(); err != nil {
+		return nil, err
+	}
+	ix := buildIndex(in)
+	r := &Result{Period: p, PayDate: PayDate(p), HistoryStart: historyStart(in, p), Policy: in.Policy}
+	r.AsOf = asOfFunc(p, opt)(p)
+	outs, err := runChains(ix, r.HistoryStart, p, asOfFunc(p, opt))
+	if err != nil {
+		return nil, err
+	}
+	if err := assemble(ix, r, outs); err != nil {
+		return nil, err
+	}
+	r.Controls = evaluateControls(r)
+	if err := controlsError(r.Controls); err != nil {
+		return r, err
+	}
+	return r, nil
+}
+
+// asOfFunc gives A_E: the run's own as-of for p, a released run's recorded
+// as-of, else pay(E).
+func asOfFunc(p Period, opt Options) func(Period) Date {
+	return func(e Period) Date {
+		if e == p && opt.AsOf != NoDate {
+			return opt.AsOf
+		}
+		if d, ok := opt.AsOfByPeriod[e]; ok && e != p {
+			return d
+		}
+		return PayDate(e)
+	}
+}
+
+// historyStart is RULEBOOK §6: policy history_start, else the earliest list
+// count as_of, else p itself; never after p.
+func historyStart(in *Inputs, p Period) Period {
+	h := p
+	if in.Policy.HistoryStart != "" {
+		if hs, err := ParsePeriod(in.Policy.HistoryStart); err == nil {
+			h = hs
+		}
+	} else {
+		for i := range in.ListCounts {
+			if e := in.ListCounts[i].AsOf.Period(); e < h {
+				h = e
+			}
+		}
+	}
+	return min(h, p)
+}
+
+// runChains runs every agreement's chain, on all cores; results are kept in
+// agreement order, so output order never depends on scheduling.
+func runChains(ix *index, h, p Period, asOf func(Period) Date) ([]*periodOut, error) {
+	outs := make([]*periodOut, len(ix.agrIDs))
+	errs := make([]error, len(ix.agrIDs))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				outs[i], errs[i] = newChain(ix, ix.perAgr[ix.agrIDs[i]]).run(h, p, asOf)
+			}
+		}()
+	}
+	for i := range ix.agrIDs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return outs, collectErrors(errs)
+}
+
+// collectErrors returns every input problem as one sorted ErrorList, or the
+// first other error.
+func collectErrors(errs []error) error {
+	var list ErrorList
+	for _, err := range errs {
+		if err == nil {
+			continue
+		}
+		var ie *InputError
+		if !errors.As(err, &ie) {
+			return err
+		}
+		list.Add(ie)
+	}
+	list.Sort()
+	return list.Err()
+}
+
+// assemble turns the chains' outcomes for p into the Result's rows.
+func assemble(ix *index, r *Result, outs []*periodOut) error {
+	for i, out := range outs {
+		c := newChain(ix, ix.perAgr[ix.agrIDs[i]])
+		ag := c.displayAgreement(r.AsOf)
+		lines := buildLines(r.Period, ag, out)
+		r.Lines = append(r.Lines, lines...)
+		for _, a := range out.adjust {
+			a.Bydel = ag.Bydel
+			r.Adjustments = append(r.Adjustments, a)
+		}
+		for _, b := range out.breaches {
+			b.Bydel = ag.Bydel
+			r.Breaches = append(r.Breaches, b)
+		}
+		r.Deductions = append(r.Deductions, deductions(ag, out.month)...)
+		r.Warnings = append(r.Warnings, out.month.warnings...)
+		r.Warnings = append(r.Warnings, ix.countWarnings(ag, out.month)...)
+	}
+	sortResult(r)
+	r.Rates = ix.ratesInForce(r.Period, r.AsOf)
+	payments, err := buildPayments(ix, r)
+	if err != nil {
+		return err
+	}
+	r.Payments = payments
+	r.Total = decimal.Zero
+	for _, l := range r.Lines {
+		r.Total = r.Total.Add(l.Net)
+	}
+	return nil
+}
+
+// buildLines makes the rows of lines.csv for one agreement.
+func buildLines(p Period, ag *Agreement, out *periodOut) []Line {
+	m := out.month
+	var lines []Line
+	for lk, acc := range out.lines {
+		l := Line{Period: p, AgreementID: ag.ID, HPR: ag.HPR, Name: ag.Name, Bydel: ag.Bydel, Scheme: ag.Scheme,
+			Role: lk.role, PayeeID: lk.payee, ListID: ag.ListID, SharePercent: ag.SharePercent,
+			Members: decimal.Zero, AnnualAmount: decimal.Zero,
+			Base: zero, AbsenceDeduction: zero, VikarAmount: zero,
+			Entitlement: acc.entitlement, Withheld: acc.withheld, Released: acc.released,
+			Adjustments: acc.adjustments, CarriedIn: acc.carriedIn, Net: acc.net, CarriedOut: acc.carriedOut}
+		rules := map[string]bool{}
+		if m.hasLine() {
+			l.Members, l.AnnualAmount = m.basis.members, m.basis.annual
+			if m.basis.count != nil {
+				l.Count = m.basis.count.Count
+			}
+			l.ActiveDays = m.activeDays
+			fillRoleDays(&l, m, acc, rules)
+		}
+		addAmountRules(&l, rules)
+		l.Rules = sortedKeys(rules)
+		lines = append(lines, l)
+	}
+	return lines
+}
+
+// fillRoleDays sets the day counts and, on the holder row, the base,
+// deduction and vikar total.
+func fillRoleDays(l *Line, m *monthCalc, acc *lineAcc, rules map[string]bool) {
+	switch l.Role {
+	case RoleHolder:
+		l.PaidDays, l.UnpaidDays, l.VikarDays = m.paidDays, m.unpaidDays, m.vikarDays
+		l.Base, l.AbsenceDeduction, l.VikarAmount = m.base, m.deduction, m.vikarTotal
+		for _, r := range m.rules {
+			rules[r] = true
+		}
+	case RoleVikar:
+		l.VikarDays = acc.days
+		rules[RVikar] = true
+	case RoleTakeover:
+		l.PaidDays = acc.days
+		rules[RTakeover] = true
+	}
+}
+
+func addAmountRules(l *Line, rules map[string]bool) {
+	if !l.Withheld.IsZero() {
+		rules[RWithhold] = true
+	}
+	if !l.Released.IsZero() {
+		rules[RRelease] = true
+	}
+	if !l.Adjustments.IsZero() {
+		rules[RAdjust] = true
+	}
+	if !l.CarriedIn.IsZero() || !l.CarriedOut.IsZero() {
+		rules[RCarry] = true
+	}
+	if l.Role == RoleVikar {
+		rules[RVikar] = true
+	}
+	if l.Role == RoleTakeover {
+		rules[RTakeover] = true
+	}
+}
+
+// deductions lists, per absence rule, the unpaid days and the days paid to
+// a vikar, each valued V(days) for review.
+func deductions(ag *Agreement, m *monthCalc) []Deduction {
+	if !m.hasLine() {
+		return nil
+	}
+	annual, share, dp := m.basis.annual, ag.SharePercent, m.period.Days()
+	var out []Deduction
+	for _, rule := range sortedKeys(boolSet(m.unpaidRules)) {
+		n := m.unpaidRules[rule]
+		out = append(out, Deduction{AgreementID: ag.ID, Bydel: ag.Bydel, Rule: rule, Kind: ruleKind(m, rule),
+			Status: StatusUnpaid, Days: n, Amount: V(annual, share, n, dp)})
+	}
+	if m.vikarDays > 0 {
+		out = append(out, Deduction{AgreementID: ag.ID, Bydel: ag.Bydel, Rule: RVikar, Kind: ruleKind(m, RVikar),
+			Status: StatusToVikar, Days: m.vikarDays, Amount: m.vikarTotal})
+	}
+	return out
+}
+
+func boolSet(m map[string]int) map[string]bool {
+	s := make(map[string]bool, len(m))
+	for k := range m {
+		s[k] = true
+	}
+	return s
+}
+
+// ruleKind names the absence kind of the first day the rule decided.
+func ruleKind(m *monthCalc, rule string) AbsenceKind {
+	for _, d := range m.days {
+		if d.rule == rule && d.abs != nil {
+			return d.abs.Kind
+		}
+	}
+	return ""
+}
+
+// countWarnings are the §8 count controls: above the list ceiling, or
+// above 2500 on a shared list (§10.7). They never block payment.
+func (ix *index) countWarnings(ag *Agreement, m *monthCalc) []Warning {
+	if !m.hasLine() || m.basis.count == nil {
+		return nil
+	}
+	var w []Warning
+	n := m.basis.count.Count
+	if ag.ListCeiling > 0 && n > ag.ListCeiling {
+		w = append(w, Warning{Code: "W-CEILING", AgreementID: ag.ID,
+			Msg: fmt.Sprintf("liste %s har %d innbyggere, over listetaket %d (utbetalt etter telling)", ag.ListID, n, ag.ListCeiling)})
+	}
+	shared := !ag.SharePercent.Equal(dec100) || len(ix.listHolders[ag.ListID]) > 1
+	if shared && n > ix.pol.SharedListWarnCount {
+		w = append(w, Warning{Code: "W-SHARED", AgreementID: ag.ID,
+			Msg: fmt.Sprintf("deleliste %s har %d innbyggere, over %d (§10.7)", ag.ListID, n, ix.pol.SharedListWarnCount)})
+	}
+	return w
+}
+
+// ratesInForce lists the rate tiers in force for p at asOf, per scheme.
+func (ix *index) ratesInForce(p Period, asOf Date) []Rate {
+	var out []Rate
+	for _, s := range []Scheme{SchemeFastlege, SchemeFysio} {
+		for _, t := range ix.rateTable(s, p.First(), asOf) {
+			out = append(out, *t)
+		}
+	}
+	return out
+}
+
+// buildPayments sums the nets of each payee into one transfer (DESIGN.md:
+// amounts of the same payee summed; no transfer for 0).
+func buildPayments(ix *index, r *Result) ([]Payment, error) {
+	type agg struct {
+		amount  decimal.Decimal
+		schemes map[Scheme]bool
+		bydeler map[string]bool
+		agrID   string
+	}
+	by := map[string]*agg{}
+	for _, l := range r.Lines {
+		a := by[l.PayeeID]
+		if a == nil {
+			a = &agg{schemes: map[Scheme]bool{}, bydeler: map[string]bool{}, agrID: l.AgreementID}
+			by[l.PayeeID] = a
+		}
+		a.amount = a.amount.Add(l.Net)
+		a.schemes[l.Scheme] = true
+		a.bydeler[l.Bydel] = true
+	}
+	ids := make([]string, 0, len(by))
+	for id := range by {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	var out []Payment
+	var problems ErrorList
+	for _, id := range ids {
+		a := by[id]
+		if a.amount.Sign() <= 0 {
+			continue
+		}
+		pe := ix.payee(id, r.AsOf)
+		if pe == nil {
+			problems.Add(&InputError{File: "payees", Column: "payee_id", Value: id, Msg: fmt.Sprintf(
+				"payee %s (agreement %s) is not known as of %s: add it to payees", id, a.agrID, r.AsOf)})
+			continue
+		}
+		out = append(out, Payment{PayeeID: id, Name: pe.Name, Account: pe.Account, OrgNr: pe.OrgNr, Amount: a.amount,
+			EndToEndID: EndToEndID(r.Period, id), Remittance: remittance(r.Period, a.schemes), Bydeler: sortedKeys(a.bydeler)})
+	}
+	return out, problems.Err()
+}
+
+// EndToEndID is the payment's deterministic end-to-end id (at most 35
+// characters, ISO 20022): period and payee, hashed when too long.
+func EndToEndID(p Period, payeeID string) string {
+	id := "BT" + strings.ReplaceAll(p.String(), "-", "") + "-" + payeeID
+	if len(id) <= 35 && isPlainID(payeeID) {
+		return id
+	}
+	sum := sha256.Sum256([]byte(payeeID))
+	return "BT" + strings.ReplaceAll(p.String(), "-", "") + "-" + hex.EncodeToString(sum[:])[:26]
+}
+
+func isPlainID(s string) bool {
+	for _, c := range s {
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+var monthNames = [...]string{"januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "desember"}
+
+// remittance is the unstructured remittance text: the grant and the period.
+func remittance(p Period, schemes map[Scheme]bool) string {
+	grant := "Basistilskudd fastlege"
+	switch {
+	case schemes[SchemeFastlege] && schemes[SchemeFysio]:
+		grant = "Basistilskudd og driftstilskudd"
+	case schemes[SchemeFysio]:
+		grant = "Driftstilskudd fysioterapi"
+	}
+	return fmt.Sprintf("%s %s %d, Oslo kommune", grant, monthNames[p.Month()-1], p.Year())
+}
+
+// sortResult orders every row list (FORMATS.md: lines by bydel,
+// agreement_id, role, payee_id).
+func sortResult(r *Result) {
+	sort.Slice(r.Lines, func(i, j int) bool {
+		a, b := &r.Lines[i], &r.Lines[j]
+		return lessStrings([]string{a.Bydel, a.AgreementID, string(a.Role), a.PayeeID}, []string{b.Bydel, b.AgreementID, string(b.Role), b.PayeeID})
+	})
+	sort.SliceStable(r.Adjustments, func(i, j int) bool {
+		a, b := &r.Adjustments[i], &r.Adjustments[j]
+		if a.AgreementID != b.AgreementID || a.Role != b.Role || a.PayeeID != b.PayeeID {
+			return lessStrings([]string{a.AgreementID, string(a.Role), a.PayeeID}, []string{b.AgreementID, string(b.Role), b.PayeeID})
+		}
+		return a.RefPeriod < b.RefPeriod
+	})
+	sort.SliceStable(r.Breaches, func(i, j int) bool { return r.Breaches[i].BreachID < r.Breaches[j].BreachID })
+	sort.SliceStable(r.Deductions, func(i, j int) bool {
+		a, b := &r.Deductions[i], &r.Deductions[j]
+		return lessStrings([]string{a.Bydel, a.AgreementID, a.Rule}, []string{b.Bydel, b.AgreementID, b.Rule})
+	})
+	sort.SliceStable(r.Warnings, func(i, j int) bool {
+		a, b := &r.Warnings[i], &r.Warnings[j]
+		return lessStrings([]string{a.AgreementID, a.Code, a.Msg}, []string{b.AgreementID, b.Code, b.Msg})
+	})
+}
+
+func lessStrings(a, b []string) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return a[i] < b[i]
+		}
+	}
+	return false
+}

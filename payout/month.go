@@ -1,0 +1,217 @@
+package payout
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/shopspring/decimal"
+)
+
+// One agreement's amounts for one period as seen at one as-of date:
+// base, absence deduction (R-13.x), vikar amounts and
+// takeover amounts. Withholding, adjustments and carry come later in
+// the chain (chain.go), because they depend on earlier periods' runs.
+
+// partyKey identifies a line within an agreement independently of payee
+// changes: the holder, a vikar by payee_id, a takeover by payee agreement.
+type partyKey struct {
+	role  Role
+	party string // "" for the holder
+}
+
+// partyAmount is one party's amount and days in the period.
+type partyAmount struct {
+	amount decimal.Decimal
+	days   int
+}
+
+// monthCalc is the result of one agreement, period and as-of date.
+type monthCalc struct {
+	period Period
+	asOf   Date
+	ag     *Agreement // nil: no version in force; no line
+	basis  *annualBasis
+	days   []dayInfo // the period's days (status inactive when not active)
+
+	activeDays, paidDays, unpaidDays, vikarDays, takeoverDays int
+
+	base, deduction, vikarTotal, takeoverTotal, entitlement decimal.Decimal
+
+	parties     map[partyKey]*partyAmount
+	rules       []string       // holder rules, sorted
+	unpaidRules map[string]int // unpaid days per deciding rule
+	warnings    []Warning
+}
+
+// hasLine reports whether the period has any active day (RULEBOOK §2: an
+// agreement with no active day gets no line).
+func (m *monthCalc) hasLine() bool { return m.ag != nil && m.activeDays > 0 }
+
+// amount returns a party's amount (0 when absent).
+func (m *monthCalc) amount(k partyKey) decimal.Decimal {
+	if pa := m.parties[k]; pa != nil {
+		return pa.amount
+	}
+	return decimal.Zero
+}
+
+// computeMonth computes agreement a in period p as seen at asOf.
+func (c *chain) computeMonth(p Period, asOf Date) (*monthCalc, error) {
+	key := monthKey{p, c.ix.snapshot(c.a, asOf)}
+	if m, ok := c.months[key]; ok {
+		return m, nil
+	}
+	m, err := c.buildMonth(p, asOf)
+	if err != nil {
+		return nil, err
+	}
+	c.months[key] = m
+	return m, nil
+}
+
+func (c *chain) buildMonth(p Period, asOf Date) (*monthCalc, error) {
+	ix := c.ix
+	m := &monthCalc{period: p, asOf: asOf, parties: map[partyKey]*partyAmount{}, unpaidRules: map[string]int{}}
+	m.ag = ix.agreement(c.a.id, asOf)
+	if m.ag == nil {
+		return m, nil
+	}
+	active, cutRules := ix.activeDays(m.ag, p)
+	for _, ok := range active {
+		if ok {
+			m.activeDays++
+		}
+	}
+	if m.activeDays == 0 {
+		return m, nil
+	}
+	basis, err := ix.annualAmount(m.ag, p, asOf)
+	if err != nil {
+		return nil, err
+	}
+	m.basis = basis
+	yc, err := c.classifiedYear(m.ag, p.Year(), asOf)
+	if err != nil {
+		return nil, err
+	}
+	holderRules := map[string]bool{}
+	for _, r := range append(basis.rules, cutRules...) {
+		holderRules[r] = true
+	}
+	if !m.ag.SharePercent.Equal(dec100) {
+		holderRules[RShared] = true
+	}
+	takeoverWeight := c.tallyDays(m, active, yc, holderRules)
+	m.amounts(takeoverWeight)
+	m.rules = sortedKeys(holderRules)
+	return m, nil
+}
+
+// tallyDays copies the period's days from the classified year and counts
+// them; it returns Σ days × share per takeover payee agreement.
+func (c *chain) tallyDays(m *monthCalc, active []bool, yc *yearClass, rules map[string]bool) map[string]decimal.Decimal {
+	first := m.period.First()
+	m.days = make([]dayInfo, len(active))
+	weight := map[string]decimal.Decimal{}
+	for i, ok := range active {
+		d := first + Date(i)
+		info := *yc.day(d)
+		if !ok {
+			info = dayInfo{status: StatusInactive}
+		} else if info.status == StatusInactive {
+			// prorate_partial_months=false pays days past the end as active.
+			info = dayInfo{status: StatusPaid, note: "betalt hele måneden (innehaver den 1.)"}
+		}
+		if info.rule == RAbsenceIgnore {
+			m.warnings = append(m.warnings, Warning{Code: "W-ABSENCE-INACTIVE", AgreementID: m.ag.ID,
+				Msg: fmt.Sprintf("fravær %s %s ligger etter avtalens opphør og er sett bort fra", info.abs.ID, d)})
+		}
+		m.days[i] = info
+		c.tallyDay(m, &info, weight, rules)
+	}
+	return weight
+}
+
+func (c *chain) tallyDay(m *monthCalc, info *dayInfo, weight map[string]decimal.Decimal, rules map[string]bool) {
+	switch info.status {
+	case StatusPaid:
+		m.paidDays++
+		if info.abs != nil {
+			rules[info.rule] = true
+		}
+	case StatusUnpaid:
+		m.unpaidDays++
+		m.unpaidRules[info.rule]++
+		rules[info.rule] = true
+	case StatusToVikar:
+		m.vikarDays++
+		rules[RVikar] = true
+		k := partyKey{RoleVikar, info.abs.VikarPayeeID}
+		if m.parties[k] == nil {
+			m.parties[k] = &partyAmount{}
+		}
+		m.parties[k].days++
+	case StatusTakeover:
+		m.takeoverDays++
+		rules[RTakeover] = true
+		for _, s := range info.shares {
+			id := s.rec.PayeeAgreementID
+			weight[id] = weight[id].Add(s.share)
+			k := partyKey{RoleTakeover, id}
+			if m.parties[k] == nil {
+				m.parties[k] = &partyAmount{}
+			}
+			m.parties[k].days++
+		}
+	}
+}
+
+// amounts applies V(·), the deduction, the vikar amounts and
+// the takeover amounts, each rounded once; the holder's entitlement
+// is what remains, so the roles add up to base − deduction to the øre.
+func (m *monthCalc) amounts(takeoverWeight map[string]decimal.Decimal) {
+	annual, share, dp := m.basis.annual, m.ag.SharePercent, m.period.Days()
+	m.base = V(annual, share, m.activeDays, dp)
+	m.deduction = V(annual, share, m.unpaidDays, dp)
+	m.vikarTotal, m.takeoverTotal = decimal.Zero, decimal.Zero
+	for _, k := range sortedPartyKeys(m.parties) {
+		pa := m.parties[k]
+		switch k.role {
+		case RoleVikar:
+			pa.amount = V(annual, share, pa.days, dp)
+			m.vikarTotal = m.vikarTotal.Add(pa.amount)
+		case RoleTakeover:
+			// round(annual × share × Σ(days × takeover_share) ÷ (120000 × D(P)))
+			num := annual.Mul(share).Mul(takeoverWeight[k.party])
+			pa.amount = num.DivRound(dec12000.Mul(decimal.NewFromInt(int64(dp))), 2)
+			m.takeoverTotal = m.takeoverTotal.Add(pa.amount)
+		}
+	}
+	m.entitlement = m.base.Sub(m.deduction).Sub(m.vikarTotal).Sub(m.takeoverTotal)
+	m.parties[partyKey{RoleHolder, ""}] = &partyAmount{amount: m.entitlement, days: m.paidDays}
+}
+
+func sortedKeys(set map[string]bool) []string {
+	out := make([]string, 0, len(set))
+	for k := range set {
+		if k != "" {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func sortedPartyKeys(m map[partyKey]*partyAmount) []partyKey {
+	out := make([]partyKey, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].role != out[j].role {
+			return out[i].role < out[j].role
+		}
+		return out[i].party < out[j].party
+	})
+	return out
+}

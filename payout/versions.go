@@ -1,0 +1,67 @@
+package payout
+
+import "sort"
+
+// Bitemporal resolution (FORMATS.md "Records are versions"): for each key,
+// the version with the latest recorded_on on or before the as-of date is in
+// force; a cancelled version removes the record from that date on.
+
+func (v *Version) version() *Version { return v }
+
+// versioned is implemented by every record through its embedded Version.
+type versioned interface{ version() *Version }
+
+// sortVersions orders the versions of one key by recorded_on, then by their
+// place in the input, so that resolution never depends on input order.
+func sortVersions[T any, PT interface {
+	*T
+	versioned
+}](vs []*T) {
+	sort.SliceStable(vs, func(i, j int) bool {
+		a, b := PT(vs[i]).version(), PT(vs[j]).version()
+		if a.RecordedOn != b.RecordedOn {
+			return a.RecordedOn < b.RecordedOn
+		}
+		if a.Src.File != b.Src.File {
+			return a.Src.File < b.Src.File
+		}
+		return a.Src.Line < b.Src.Line
+	})
+}
+
+// inForce returns the version of one key in force at asOf, or nil when none
+// is known yet or the one in force is cancelled. vs must be sorted.
+func inForce[T any, PT interface {
+	*T
+	versioned
+}](vs []*T, asOf Date) *T {
+	i := sort.Search(len(vs), func(i int) bool { return PT(vs[i]).version().RecordedOn > asOf })
+	if i == 0 {
+		return nil
+	}
+	v := vs[i-1]
+	if PT(v).version().Cancelled {
+		return nil
+	}
+	return v
+}
+
+// groupBy groups the records of a slice by key, each group sorted, and
+// returns the keys sorted.
+func groupBy[T any, PT interface {
+	*T
+	versioned
+}](recs []T, key func(*T) string) (map[string][]*T, []string) {
+	groups := make(map[string][]*T)
+	for i := range recs {
+		k := key(&recs[i])
+		groups[k] = append(groups[k], &recs[i])
+	}
+	keys := make([]string, 0, len(groups))
+	for k, vs := range groups {
+		sortVersions[T, PT](vs)
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return groups, keys
+}
