@@ -1,0 +1,220 @@
+package importers
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/oslokommune/payout/payout"
+	"github.com/xuri/excelize/v2"
+)
+
+// requiredKinds must be present in a fixture folder (FORMATS.md).
+var requiredKinds = []string{"agreements", "payees", "rates", "list_counts"}
+
+// LoadFolder reads a fixture folder: each kind as NAME.csv or NAME.xlsx
+// (not both), agreements, payees, rates and list_counts required, the rest
+// optional, policy.json optional; other files are ignored. On any problem
+// it returns nil inputs and a payout.ErrorList of every problem of every
+// file, sorted. The warnings do not block.
+func LoadFolder(dir string) (*payout.Inputs, []payout.Warning, error) {
+	l := newLoader()
+	l.addFolder(dir)
+	return l.finish()
+}
+
+// LoadPaths loads folders and/or single files (the kind comes from the
+// file's base name, e.g. ".../absences.xlsx"), all or nothing. Folders must
+// be complete fixture folders; single files need not be.
+func LoadPaths(paths []string) (*payout.Inputs, []payout.Warning, error) {
+	l := newLoader()
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		switch {
+		case err != nil:
+			l.errs.Add(fileErr(p, "cannot be read: "+plainOSError(err)))
+		case fi.IsDir():
+			l.addFolder(p)
+		default:
+			l.addFile(p)
+		}
+	}
+	return l.finish()
+}
+
+// ReadFile parses one file's bytes; the name decides the kind and whether
+// it is CSV, XLSX or policy.json. On error it returns a payout.ErrorList.
+func ReadFile(name string, data []byte) (*payout.Inputs, error) {
+	p := readOne(name, data)
+	if len(p.errs) > 0 {
+		p.errs.Sort()
+		return nil, p.errs
+	}
+	return p.in, nil
+}
+
+// parsed is one file read, with its problems and header, kept even when it
+// has problems so that the checks between files can run.
+type parsed struct {
+	in   *payout.Inputs
+	kind string
+	errs payout.ErrorList
+	cols map[string]int
+}
+
+// readOne reads one file into records, never failing outright.
+func readOne(name string, data []byte) *parsed {
+	base := filepath.Base(name)
+	sum := sha256.Sum256(data)
+	p := &parsed{in: &payout.Inputs{Policy: payout.DefaultPolicy()}}
+	kind, ext := kindOf(base)
+	p.kind = kind
+	switch {
+	case kind == "policy":
+		pol, err := payout.ParsePolicy(data)
+		if err != nil {
+			p.errs.Add(fileErr(base, err.Error()+"; see the policy names in RULEBOOK.md"))
+		}
+		p.in.Policy = pol
+	case kind == "":
+		p.errs.Add(fileErr(base, fmt.Sprintf("unknown file: the name must be one of %s, with .csv or .xlsx, or policy.json",
+			strings.Join(Kinds(), ", "))))
+		return p
+	default:
+		var t *table
+		if ext == ".xlsx" {
+			t = readXLSX(base, data, &p.errs)
+		} else {
+			t = readCSV(base, data, &p.errs)
+		}
+		if t == nil {
+			break
+		}
+		var recs *payout.Inputs
+		recs, p.cols = parseTable(t, specFor(kind), &p.errs)
+		recs.Policy = p.in.Policy
+		p.in = recs
+		checkDuplicates(p.in, false, &p.errs)
+		p.in.Files = []payout.InputFile{{Name: base, Kind: kind, SHA256: hex.EncodeToString(sum[:]), Rows: len(t.rows)}}
+		return p
+	}
+	p.in.Files = []payout.InputFile{{Name: base, Kind: kind, SHA256: hex.EncodeToString(sum[:])}}
+	return p
+}
+
+// kindOf maps a base name to its kind and extension ("" when unknown).
+// Names match case-insensitively: Windows users write Absences.XLSX.
+func kindOf(base string) (kind, ext string) {
+	lower := strings.ToLower(base)
+	if lower == "policy.json" {
+		return "policy", ".json"
+	}
+	ext = filepath.Ext(lower)
+	if ext != ".csv" && ext != ".xlsx" {
+		return "", ext
+	}
+	if s := specFor(strings.TrimSuffix(lower, ext)); s != nil {
+		return s.name, ext
+	}
+	return "", ext
+}
+
+// loader merges files and runs the checks between them.
+type loader struct {
+	in     *payout.Inputs
+	errs   payout.ErrorList
+	loaded map[string]bool
+	cols   map[string]map[string]int // file base name → column → index
+}
+
+func newLoader() *loader {
+	return &loader{in: &payout.Inputs{Policy: payout.DefaultPolicy()},
+		loaded: map[string]bool{}, cols: map[string]map[string]int{}}
+}
+
+// addFolder adds the known files of a fixture folder.
+func (l *loader) addFolder(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		l.errs.Add(fileErr(dir, "cannot read the folder: "+plainOSError(err)))
+		return
+	}
+	found := map[string][]string{}
+	for _, e := range entries {
+		if kind, _ := kindOf(e.Name()); kind != "" && !e.IsDir() {
+			found[kind] = append(found[kind], e.Name())
+		}
+	}
+	for _, kind := range append(Kinds(), "policy") {
+		names := found[kind]
+		switch {
+		case len(names) > 1:
+			l.errs.Add(fileErr(dir, fmt.Sprintf("both %s are present; keep only one of them", strings.Join(names, " and "))))
+		case len(names) == 1:
+			l.addFile(filepath.Join(dir, names[0]))
+		case isRequired(kind):
+			l.errs.Add(fileErr(dir, fmt.Sprintf("%s.csv (or %s.xlsx) is missing; every fixture folder needs one", kind, kind)))
+		}
+	}
+}
+
+func isRequired(kind string) bool {
+	for _, k := range requiredKinds {
+		if k == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// addFile reads one file and merges it.
+func (l *loader) addFile(path string) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		l.errs.Add(fileErr(filepath.Base(path), "cannot be read: "+plainOSError(err)))
+		return
+	}
+	p := readOne(path, data)
+	l.errs = append(l.errs, p.errs...)
+	if p.kind == "" {
+		return
+	}
+	l.loaded[p.kind] = true
+	l.cols[filepath.Base(path)] = p.cols
+	l.in.Append(p.in)
+}
+
+// finish runs the checks between files and returns all or nothing.
+func (l *loader) finish() (*payout.Inputs, []payout.Warning, error) {
+	checkDuplicates(l.in, true, &l.errs)
+	checkReferences(l.in, l.loaded, l.cellOf, &l.errs)
+	warnings := orphanLists(l.in, l.loaded)
+	if len(l.errs) > 0 {
+		l.errs.Sort()
+		return nil, warnings, l.errs
+	}
+	sort.SliceStable(l.in.Files, func(i, j int) bool { return l.in.Files[i].Name < l.in.Files[j].Name })
+	return l.in, warnings, nil
+}
+
+// cellOf is the workbook cell of a column in a record's row ("" for CSV).
+func (l *loader) cellOf(src payout.Source, column string) string {
+	i, ok := l.cols[src.File][column]
+	if src.Sheet == "" || !ok {
+		return ""
+	}
+	ref, _ := excelize.CoordinatesToCellName(i+1, src.Line)
+	return ref
+}
+
+// plainOSError drops the path that os errors repeat.
+func plainOSError(err error) string {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}

@@ -1,0 +1,187 @@
+package importers
+
+import (
+	"fmt"
+
+	"github.com/oslokommune/payout/payout"
+	"github.com/shopspring/decimal"
+)
+
+// The builders: one per file kind, each reading a row into a record and
+// checking the rules of FORMATS.md and RULEBOOK.md that need only the row.
+
+var hundred = decimal.NewFromInt(100)
+
+func buildAgreement(r *row, in *payout.Inputs) {
+	a := payout.Agreement{
+		ID: r.text("agreement_id"), Scheme: payout.Scheme(r.enum("scheme")), Name: r.text("name"),
+		HPR: r.hpr("hpr"), Bydel: r.bydel("bydel"),
+		ValidFrom: r.date("valid_from"), ValidTo: r.dateOr("valid_to", payout.Forever),
+		PayeeID: r.text("payee_id"), ListID: r.text("list_id"),
+		SharePercent: hundred, BirthDate: r.date("birth_date"), ExtensionTo: r.date("extension_to"),
+		PracticeID: r.text("practice_id"), Version: r.version(),
+	}
+	r.ordered("valid_from", a.ValidFrom, "valid_to", a.ValidTo)
+	if d, ok := r.decimal("share_percent"); ok {
+		a.SharePercent = d
+		r.inRange("share_percent", d, 0, 100, false, "more than 0 and at most 100")
+	}
+	if d, ok := r.decimal("hjemmel_percent"); ok {
+		a.HjemmelPercent = d
+		r.inRange("hjemmel_percent", d, 1, 100, true, "1 to 100")
+	}
+	a.ListCeiling, _ = r.whole("list_ceiling")
+	switch a.Scheme {
+	case payout.SchemeFastlege:
+		r.need("list_id", "for a fastlege agreement")
+		r.need("birth_date", "for a fastlege agreement (the agreement ends at 70, §16)")
+	case payout.SchemeFysio:
+		r.need("hjemmel_percent", "for a fysio agreement (1 to 100)")
+	}
+	if a.BirthDate != payout.NoDate && a.ExtensionTo != payout.NoDate {
+		if at75 := a.BirthDate.AddYears(75); a.ExtensionTo >= at75 {
+			r.failf("extension_to", "%s is on or after the 75th birthday (%s); an extension past 70 must end before it (§16)", a.ExtensionTo, at75)
+		}
+	}
+	in.Agreements = append(in.Agreements, a)
+}
+
+func buildPayee(r *row, in *payout.Inputs) {
+	p := payout.Payee{ID: r.text("payee_id"), Name: r.text("name"),
+		Account: payout.NormalizeAccount(r.text("account")), OrgNr: payout.NormalizeAccount(r.text("orgnr")),
+		Version: r.version()}
+	if p.Account != "" && !payout.ValidAccount(p.Account) {
+		r.failf("account", "%q is not a valid Norwegian account number (11 digits with a correct MOD11 check digit); check it against the payee's bank details", r.text("account"))
+	}
+	if p.OrgNr != "" && !payout.ValidOrgNr(p.OrgNr) {
+		r.failf("orgnr", "%q is not a valid organisation number (9 digits with a correct MOD11 check digit); check it in Brønnøysundregistrene", r.text("orgnr"))
+	}
+	in.Payees = append(in.Payees, p)
+}
+
+func buildRate(r *row, in *payout.Inputs) {
+	rt := payout.Rate{Scheme: payout.Scheme(r.enum("scheme")), ValidFrom: r.date("valid_from"),
+		TierFrom: 1, Source: r.text("source"), Version: r.version()}
+	if n, ok := r.whole("tier_from"); ok {
+		rt.TierFrom = n
+		if n < 1 {
+			r.failf("tier_from", "%d is not a list position (expected 1 or more)", n)
+		}
+	}
+	if d, ok := r.decimal("annual_amount"); ok {
+		rt.AnnualNOK = d
+		if d.Sign() < 0 {
+			r.failf("annual_amount", "%s is negative (expected an amount 0 or more)", d)
+		}
+	}
+	in.Rates = append(in.Rates, rt)
+}
+
+func buildListCount(r *row, in *payout.Inputs) {
+	lc := payout.ListCount{ListID: r.text("list_id"), AsOf: r.date("as_of"), Version: r.version()}
+	if _, _, day := lc.AsOf.YMD(); lc.AsOf != payout.NoDate && day != 1 {
+		r.failf("as_of", "%s is not the 1st of a month; a list count is as of the 1st (e.g. %s)", lc.AsOf, lc.AsOf.Period().First())
+	}
+	lc.Count, _ = r.whole("count")
+	if d, ok := r.decimal("weighted_count"); ok {
+		lc.Weighted, lc.HasWeighted = d, true
+		if d.Sign() < 0 {
+			r.failf("weighted_count", "%s is negative (expected a number 0 or more)", d)
+		}
+	}
+	in.ListCounts = append(in.ListCounts, lc)
+}
+
+func buildAbsence(r *row, in *payout.Inputs) {
+	a := payout.Absence{ID: r.text("absence_id"), AgreementID: r.text("agreement_id"),
+		Kind: payout.AbsenceKind(r.enum("kind")), From: r.date("from"), To: r.date("to"),
+		Cover: payout.Cover(r.enum("cover")), VikarPayeeID: r.text("vikar_payee_id"), Version: r.version()}
+	r.ordered("from", a.From, "to", a.To)
+	switch {
+	case a.Cover == payout.CoverMunicipalVikar:
+		r.need("vikar_payee_id", "when cover is municipal_vikar (the vikar's payee_id)")
+	case a.VikarPayeeID != "" && a.Cover != "":
+		r.failf("vikar_payee_id", "is set but cover is %s; use cover municipal_vikar to pay the vikar, or leave vikar_payee_id empty", a.Cover)
+	}
+	maxDays := payout.DefaultAbsenceRules().ParentalMaxRecordDays
+	if a.Kind == payout.KindParental && a.From != payout.NoDate && a.To >= a.From && int(a.To-a.From)+1 > maxDays {
+		r.failf("to", "a parental absence of %d days is longer than 52 weeks (%d days); split it into records of at most 52 weeks", int(a.To-a.From)+1, maxDays)
+	}
+	in.Absences = append(in.Absences, a)
+}
+
+func buildCaregiver(r *row, in *payout.Inputs) {
+	c := payout.Caregiver{AgreementID: r.text("agreement_id"),
+		ChronicOrDisabled: r.boolean("chronic_or_disabled"), SoleCaregiver: r.boolean("sole_caregiver"),
+		Version: r.version()}
+	if y, ok := r.whole("year"); ok {
+		c.Year = y
+		if y < 1900 || y > 9999 {
+			r.failf("year", "%d is not a year (expected YYYY, e.g. 2015)", y)
+		}
+	}
+	c.Children, _ = r.whole("children")
+	in.Caregivers = append(in.Caregivers, c)
+}
+
+func buildBreach(r *row, in *payout.Inputs) {
+	b := payout.Breach{ID: r.text("breach_id"), AgreementID: r.text("agreement_id"),
+		DecisionRef: r.text("decision_ref"), NoticeOn: r.date("notice_on"),
+		RectifiedOn: r.date("rectified_on"), Version: r.version()}
+	p, hasPeriod := r.period("withhold_from")
+	b.WithholdFrom = p
+	if d, ok := r.decimal("percent"); ok {
+		b.Percent = d
+		r.inRange("percent", d, 0, 20, false, "more than 0 and at most 20")
+	}
+	if hasPeriod && b.NoticeOn != payout.NoDate && p.First() < b.NoticeOn {
+		r.failf("withhold_from", "%s starts before the written notice on %s; withholding may start at the earliest in %s",
+			p, b.NoticeOn, firstPeriodFrom(b.NoticeOn))
+	}
+	in.Breaches = append(in.Breaches, b)
+}
+
+func buildTakeover(r *row, in *payout.Inputs) {
+	t := payout.Takeover{ID: r.text("takeover_id"), AgreementID: r.text("agreement_id"),
+		From: r.date("from"), To: r.date("to"), PayeeAgreementID: r.text("payee_agreement_id"),
+		Version: r.version()}
+	r.ordered("from", t.From, "to", t.To)
+	if d, ok := r.decimal("share_percent"); ok {
+		t.SharePercent = d
+		r.inRange("share_percent", d, 0, 100, false, "more than 0 and at most 100")
+	}
+	if t.PayeeAgreementID != "" && t.PayeeAgreementID == t.AgreementID {
+		r.fail("payee_agreement_id", "is the agreement taken over itself; name the agreement of the colleague who takes over")
+	}
+	in.Takeovers = append(in.Takeovers, t)
+}
+
+// firstPeriodFrom is the first month starting on or after d.
+func firstPeriodFrom(d payout.Date) payout.Period {
+	if _, _, day := d.YMD(); day == 1 {
+		return d.Period()
+	}
+	return d.Period() + 1
+}
+
+// hpr reads an HPR number: digits only.
+func (r *row) hpr(col string) string {
+	s := r.text(col)
+	if s != "" && !reDigits.MatchString(s) {
+		r.failf(col, "%q is not an HPR number (expected digits only)", s)
+	}
+	return s
+}
+
+// bydel reads a district code 01–15 or HEL.
+func (r *row) bydel(col string) string {
+	s := normalizeBydel(r.text(col))
+	if s == "" {
+		return ""
+	}
+	if v, ok := parseEnum(s, bydeler); ok {
+		return v
+	}
+	r.fail(col, fmt.Sprintf("%q is not a bydel code (expected 01 to 15, or HEL for Helseetaten)", r.text(col)))
+	return s
+}

@@ -1,0 +1,210 @@
+package importers
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/oslokommune/payout/payout"
+	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
+)
+
+// row reads the typed values of one data row, adding a problem to errs for
+// each cell it cannot read. A value that cannot be read is zero, so the
+// builders keep going and every problem of the row is found.
+type row struct {
+	t         *table
+	s         *kindSpec
+	line      int
+	cells     []cell
+	idx       map[string]int
+	errs      *payout.ErrorList
+	cancelled bool
+}
+
+// get returns a column's cell; an absent column or a short row gives an
+// empty cell that still knows its reference.
+func (r *row) get(col string) cell {
+	i, ok := r.idx[col]
+	if !ok {
+		return cell{}
+	}
+	if i < len(r.cells) {
+		return r.cells[i]
+	}
+	c := cell{}
+	if r.t.sheet != "" {
+		c.ref, _ = excelize.CoordinatesToCellName(i+1, r.line)
+	}
+	return c
+}
+
+// fail reports a problem with one cell.
+func (r *row) fail(col, msg string) {
+	r.errs.Add(r.t.errAt(r.line, r.get(col), col, msg))
+}
+
+func (r *row) failf(col, format string, a ...any) { r.fail(col, fmt.Sprintf(format, a...)) }
+
+// text returns a cell as text; a number cell reads as the number Excel shows.
+func (r *row) text(col string) string {
+	c := r.get(col)
+	if c.num {
+		return excelNumber(c.text)
+	}
+	return c.text
+}
+
+// need reports an empty cell that a rule makes required. Cancelling rows
+// need only their key (a cancellation says which record it removes).
+func (r *row) need(col, why string) bool {
+	if r.text(col) != "" || r.cancelled {
+		return true
+	}
+	r.failf(col, "required %s but empty; fill it in", why)
+	return false
+}
+
+// date reads a date column; empty gives NoDate.
+func (r *row) date(col string) payout.Date {
+	c := r.get(col)
+	var (
+		d   payout.Date
+		msg string
+	)
+	switch {
+	case c.text == "":
+		return payout.NoDate
+	case c.num:
+		var ok bool
+		if d, ok = excelSerialDate(c.text, r.t.date1904); !ok {
+			msg = fmt.Sprintf("the number %s is not a date (expected YYYY-MM-DD)", excelNumber(c.text))
+		}
+	case c.date && len(c.text) >= 10:
+		d, msg = parseDate(c.text[:10])
+	default:
+		d, msg = parseDate(c.text)
+	}
+	if msg != "" {
+		r.fail(col, msg)
+	}
+	return d
+}
+
+// dateOr reads a date column whose empty value means def.
+func (r *row) dateOr(col string, def payout.Date) payout.Date {
+	if r.get(col).text == "" {
+		return def
+	}
+	return r.date(col)
+}
+
+// period reads a YYYY-MM column. A workbook date cell on a 1st is read as
+// its month: Excel turns a typed "2015-02" into 1 February 2015.
+func (r *row) period(col string) (payout.Period, bool) {
+	c := r.get(col)
+	if c.text == "" {
+		return 0, false
+	}
+	if c.num || c.date {
+		d := r.date(col)
+		if d == payout.NoDate {
+			return 0, false
+		}
+		if y, m, day := d.YMD(); day == 1 {
+			return payout.NewPeriod(y, m), true
+		}
+		r.failf(col, "%s is not a month (expected YYYY-MM, e.g. %s)", d, d.Period())
+		return 0, false
+	}
+	p, msg := parsePeriod(c.text)
+	if msg != "" {
+		r.fail(col, msg)
+		return 0, false
+	}
+	return p, true
+}
+
+// decimal reads a decimal column; ok is false when empty or unreadable.
+// A trailing "%" is allowed in percent columns.
+func (r *row) decimal(col string) (decimal.Decimal, bool) {
+	s := r.text(col)
+	if s == "" {
+		return decimal.Zero, false
+	}
+	if strings.HasSuffix(col, "percent") {
+		s = trimCell(strings.TrimSuffix(s, "%"))
+	}
+	d, msg := parseDecimal(s, r.t.decimalComma || r.t.sheet != "")
+	if msg != "" {
+		r.fail(col, msg)
+		return decimal.Zero, false
+	}
+	return d, true
+}
+
+// whole reads a whole-number column ≥ 0; ok is false when empty or bad.
+func (r *row) whole(col string) (int, bool) {
+	s := r.text(col)
+	if s == "" {
+		return 0, false
+	}
+	n, msg := parseWhole(s, r.t.decimalComma || r.t.sheet != "")
+	if msg != "" {
+		r.fail(col, msg)
+		return 0, false
+	}
+	return n, true
+}
+
+// boolean reads a yes/no column; empty is false.
+func (r *row) boolean(col string) bool {
+	s := r.text(col)
+	if s == "" {
+		return false
+	}
+	b, msg := parseBool(s)
+	if msg != "" {
+		r.fail(col, msg)
+	}
+	return b
+}
+
+// enum reads an enumeration column and returns its canonical spelling.
+func (r *row) enum(col string) string {
+	s := r.text(col)
+	if s == "" {
+		return ""
+	}
+	c := r.s.column(col)
+	if v, ok := parseEnum(s, c.enum); ok {
+		return v
+	}
+	r.failf(col, "%q is not a valid %s; use %s", s, col, c.expect())
+	return ""
+}
+
+// version reads recorded_on and cancelled, and where the row came from.
+func (r *row) version() payout.Version {
+	return payout.Version{
+		RecordedOn: r.dateOr("recorded_on", payout.Beginning),
+		Cancelled:  r.cancelled,
+		Src:        payout.Source{File: r.t.file, Sheet: r.t.sheet, Line: r.line},
+	}
+}
+
+// inRange reports a decimal outside (lo, hi] (or [lo, hi] when loIncl).
+func (r *row) inRange(col string, d decimal.Decimal, lo, hi int64, loIncl bool, expect string) {
+	l, h := decimal.NewFromInt(lo), decimal.NewFromInt(hi)
+	low := d.LessThan(l) || (!loIncl && d.Equal(l))
+	if low || d.GreaterThan(h) {
+		r.failf(col, "%s is outside the allowed range (expected %s)", d.String(), expect)
+	}
+}
+
+// ordered reports a range whose end lies before its start.
+func (r *row) ordered(fromCol string, from payout.Date, toCol string, to payout.Date) {
+	if from != payout.NoDate && to != payout.NoDate && to < from {
+		r.failf(toCol, "%s is before %s %s; %s must be on or after %s", to, fromCol, from, toCol, fromCol)
+	}
+}

@@ -1,0 +1,109 @@
+package importers
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/oslokommune/payout/payout"
+)
+
+// cell is one value of a CSV field or a workbook cell, trimmed.
+type cell struct {
+	text string
+	ref  string // workbook cell reference such as "E14"; "" for CSV
+	num  bool   // a workbook number cell: text is Excel's stored number
+	date bool   // a workbook ISO date cell (t="d"): text is ISO 8601
+}
+
+// tableRow is one data row: its 1-based line (CSV) or row (XLSX).
+type tableRow struct {
+	line  int
+	cells []cell
+}
+
+// table is a file reduced to header and rows, whatever its format.
+type table struct {
+	file         string
+	sheet        string // XLSX only
+	decimalComma bool   // ';' CSV: "1234,50" is a decimal
+	date1904     bool   // XLSX dates count from 1904
+	headerLine   int
+	header       []cell
+	rows         []tableRow
+}
+
+// errAt makes an InputError at one cell of the table.
+func (t *table) errAt(line int, c cell, column, msg string) *payout.InputError {
+	return &payout.InputError{File: t.file, Sheet: t.sheet, Line: line, Column: column,
+		Cell: c.ref, Value: c.text, Msg: msg}
+}
+
+// fileErr is an InputError about the whole file.
+func fileErr(file, msg string) *payout.InputError {
+	return &payout.InputError{File: file, Msg: msg}
+}
+
+// headerIndex maps the header to the spec's columns: column name → index.
+// Unknown, duplicated and missing required columns are reported.
+func (t *table) headerIndex(s *kindSpec, errs *payout.ErrorList) map[string]int {
+	idx := map[string]int{}
+	for i, h := range t.header {
+		name := strings.ToLower(h.text)
+		switch {
+		case name == "":
+			continue // an unnamed column may only hold empty cells (see rowCells)
+		case s.column(name) == nil:
+			errs.Add(t.errAt(t.headerLine, h, h.text, fmt.Sprintf("unknown column %q in %s; the columns are %s (remove it or fix its name)",
+				h.text, s.name, columnList(s))))
+		case hasKey(idx, name):
+			errs.Add(t.errAt(t.headerLine, h, h.text, fmt.Sprintf("column %s appears twice in the header; keep one", name)))
+		default:
+			idx[name] = i
+		}
+	}
+	for _, c := range s.cols {
+		if _, ok := idx[c.name]; !ok && c.required {
+			errs.Add(&payout.InputError{File: t.file, Sheet: t.sheet, Line: t.headerLine, Column: c.name,
+				Msg: fmt.Sprintf("required column %s is missing from the header; add it", c.name)})
+		}
+	}
+	return idx
+}
+
+func hasKey(m map[string]int, k string) bool { _, ok := m[k]; return ok }
+
+func columnList(s *kindSpec) string {
+	names := make([]string, len(s.cols))
+	for i, c := range s.cols {
+		names[i] = c.name
+	}
+	return strings.Join(names, ", ")
+}
+
+func joinEnum(vals []string) string {
+	switch len(vals) {
+	case 0:
+		return ""
+	case 1:
+		return vals[0]
+	}
+	return strings.Join(vals[:len(vals)-1], ", ") + " or " + vals[len(vals)-1]
+}
+
+// blank reports whether every cell of a row is empty (such rows are skipped:
+// Excel leaves them behind after deleting content).
+func blank(cells []cell) bool {
+	for _, c := range cells {
+		if c.text != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// trimCell trims spaces, including the no-break spaces Excel copies.
+func trimCell(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool {
+		return r == ' ' || r == '\t' || r == '\r' || r == '\n' || r == '\u00a0' || r == '\u202f' || r == '\ufeff'
+	})
+}
