@@ -116,15 +116,15 @@ func (c *chain) tallyDays(m *monthCalc, active []bool, yc *yearClass, rules map[
 	for i, ok := range active {
 		d := first + Date(i)
 		info := *yc.day(d)
-		if !ok {
-			info = dayInfo{status: StatusInactive}
-		} else if info.status == StatusInactive {
-			// prorate_partial_months=false pays days past the end as active.
-			info = dayInfo{status: StatusPaid, note: "betalt hele måneden (innehaver den 1.)"}
-		}
 		if info.rule == RAbsenceIgnore {
 			m.warnings = append(m.warnings, Warning{Code: "W-ABSENCE-INACTIVE", AgreementID: m.ag.ID,
 				Msg: fmt.Sprintf("fravær %s %s ligger etter avtalens opphør og er sett bort fra", info.abs.ID, d)})
+		}
+		if !ok {
+			info = dayInfo{status: StatusInactive, rule: info.rule, abs: info.abs, note: info.note}
+		} else if info.status == StatusInactive {
+			// prorate_partial_months=false pays days past the end as active.
+			info = dayInfo{status: StatusPaid, note: "betalt hele måneden (innehaver den 1.)"}
 		}
 		m.days[i] = info
 		c.tallyDay(m, &info, weight, rules)
