@@ -1,0 +1,125 @@
+package excel
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"github.com/oslokommune/payout/exporters/csv"
+	"github.com/oslokommune/payout/exporters/manifest"
+	"github.com/oslokommune/payout/payout"
+)
+
+// basisSheet: what the month was computed from: the dates, the rates in
+// force with their legal source, the input files' digests and the policy.
+func basisSheet(w *workbook, v view) error {
+	res := v.res
+	facts := block{cols: []column{{"Opplysning", 28, false}, {"Verdi", 20, false}}}
+	add := func(k string, c cell) { facts.rows = append(facts.rows, []cell{txt(k), c}) }
+	add("Periode", period(res.Period))
+	if v.bydel != "" {
+		add("Bydel", txt(fmt.Sprintf("%s %s", v.bydel, csv.BydelName(v.bydel))))
+	}
+	add("Kunnskapsdato (as-of)", date(res.AsOf))
+	add("Utbetalingsdato", date(res.PayDate))
+	add("Historikk fra", period(res.HistoryStart))
+	add("Beregningsmotor", txt(manifest.EngineVersion))
+	add("Linjer", integer(len(res.Lines)))
+	add("Mottakere", integer(len(res.Payments)))
+	add("Sum utbetalt", money(res.Total))
+	pl, err := w.table(SheetBasis, facts)
+	if err != nil {
+		return err
+	}
+	row, err := w.ratesBlock(res.Rates, pl.next+1)
+	if err != nil {
+		return err
+	}
+	row, err = w.filesBlock(v.in, row)
+	if err != nil {
+		return err
+	}
+	if err := w.policyBlock(res.Policy, row); err != nil {
+		return err
+	}
+	return w.widths(SheetBasis, []column{{"", 28, false}, {"", 20, false}, {"", 14, false}, {"", 16, false}, {"", 66, false}})
+}
+
+func (w *workbook) ratesBlock(rates []payout.Rate, row int) (int, error) {
+	if err := w.heading(SheetBasis, row, "Satser i kraft"); err != nil {
+		return 0, err
+	}
+	b := block{cols: []column{{"Ordning", 0, false}, {"Gjelder fra", 0, false}, {"Fra listeplass", 0, false}, {"Årsbeløp", 0, false}, {"Hjemmel", 0, false}}}
+	for _, r := range rates {
+		b.rows = append(b.rows, []cell{txt(csv.SchemeName(r.Scheme)), date(r.ValidFrom), integer(r.TierFrom), money(r.AnnualNOK), txt(r.Source)})
+	}
+	pl, err := w.writeBlock(SheetBasis, row+1, b)
+	return pl.next + 1, err
+}
+
+func (w *workbook) filesBlock(in *payout.Inputs, row int) (int, error) {
+	if err := w.heading(SheetBasis, row, "Inndatafiler (SHA-256)"); err != nil {
+		return 0, err
+	}
+	b := block{cols: []column{{"Fil", 0, false}, {"Type", 0, false}, {"Rader", 0, false}, {"", 0, false}, {"SHA-256", 0, false}}}
+	if in != nil {
+		files := append([]payout.InputFile(nil), in.Files...)
+		sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
+		for _, f := range files {
+			b.rows = append(b.rows, []cell{txt(f.Name), txt(f.Kind), integer(f.Rows), blank(), txt(f.SHA256)})
+		}
+	}
+	pl, err := w.writeBlock(SheetBasis, row+1, b)
+	return pl.next + 1, err
+}
+
+// policyBlock lists the policy parameters in force by their policy.json
+// names, sorted, so a reader can see which reading of the agreement applied.
+func (w *workbook) policyBlock(p payout.Policy, row int) error {
+	if err := w.heading(SheetBasis, row, "Parametere i kraft (policy.json)"); err != nil {
+		return err
+	}
+	raw, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return err
+	}
+	flat := map[string]string{}
+	flatten("", m, flat)
+	keys := make([]string, 0, len(flat))
+	for k := range flat {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	b := block{cols: []column{{"Parameter", 0, false}, {"Verdi", 0, false}}}
+	for _, k := range keys {
+		b.rows = append(b.rows, []cell{txt(k), txt(flat[k])})
+	}
+	_, err = w.writeBlock(SheetBasis, row+1, b)
+	return err
+}
+
+func flatten(prefix string, v any, out map[string]string) {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, x := range t {
+			name := k
+			if prefix != "" {
+				name = prefix + "." + k
+			}
+			flatten(name, x, out)
+		}
+	case nil:
+		out[prefix] = ""
+	default:
+		b, _ := json.Marshal(t)
+		s := string(b)
+		if str, ok := t.(string); ok {
+			s = str
+		}
+		out[prefix] = s
+	}
+}

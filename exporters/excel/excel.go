@@ -1,0 +1,265 @@
+// Package excel writes the period's workbooks (FORMATS.md, issue 4):
+// report.xlsx for finance staff with every district, and bydel-NN.xlsx for
+// each district's staff with only that district's agreements, payees,
+// deductions, breaches and adjustments.
+//
+// The contract:
+//   - sheets, in Norwegian bokmål: Sammendrag (per bydel and scheme, with a
+//     column chart of the amount paid per bydel), Linjer, Utbetalinger,
+//     Fravær, Trekk, Korreksjoner, Kontroller and Grunnlag;
+//   - amounts are numbers formatted #,##0.00, counts and days integers
+//     formatted #,##0, dates are date serials formatted dd.mm.yyyy; text is
+//     stored as strings (never formulas) and neutralised like the CSV files;
+//   - each table has a bold frozen header, an autofilter, set column widths
+//     and a bold totals row computed here with exact decimals;
+//   - the bytes are deterministic: rows in the Result's order, document
+//     properties derived from the period (never the clock), and no
+//     StreamWriter (excelize writes streamed sheets in map order).
+package excel
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/oslokommune/payout/exporters/csv"
+	"github.com/oslokommune/payout/payout"
+	"github.com/xuri/excelize/v2"
+)
+
+// Sheet names, in workbook order.
+const (
+	SheetSummary     = "Sammendrag"
+	SheetLines       = "Linjer"
+	SheetPayments    = "Utbetalinger"
+	SheetDeductions  = "Fravær"
+	SheetWithholding = "Trekk"
+	SheetAdjustments = "Korreksjoner"
+	SheetControls    = "Kontroller"
+	SheetBasis       = "Grunnlag"
+)
+
+// Sheets lists the sheets in workbook order.
+var Sheets = []string{SheetSummary, SheetLines, SheetPayments, SheetDeductions,
+	SheetWithholding, SheetAdjustments, SheetControls, SheetBasis}
+
+// ReportName is the finance workbook's file name.
+const ReportName = "report.xlsx"
+
+// DistrictFileName returns bydel-NN.xlsx for a district code.
+func DistrictFileName(bydel string) string { return "bydel-" + bydel + ".xlsx" }
+
+// Report renders report.xlsx: every district.
+func Report(res *payout.Result, in *payout.Inputs) ([]byte, error) {
+	return render(view{res: res, in: in})
+}
+
+// District renders bydel-NN.xlsx: the Result restricted to one district.
+func District(res *payout.Result, in *payout.Inputs, bydel string) ([]byte, error) {
+	return render(view{res: restrict(res, bydel), in: in, bydel: bydel})
+}
+
+// Districts returns the sorted codes of the districts present in the Result:
+// those with a line, deduction, breach or adjustment.
+func Districts(res *payout.Result) []string {
+	seen := map[string]bool{}
+	for _, l := range res.Lines {
+		seen[l.Bydel] = true
+	}
+	for _, d := range res.Deductions {
+		seen[d.Bydel] = true
+	}
+	for _, b := range res.Breaches {
+		seen[b.Bydel] = true
+	}
+	for _, a := range res.Adjustments {
+		seen[a.Bydel] = true
+	}
+	out := make([]string, 0, len(seen))
+	for b := range seen {
+		if b != "" {
+			out = append(out, b)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// view is what one workbook shows: the (possibly restricted) Result, and the
+// district code when it is a district workbook.
+type view struct {
+	res   *payout.Result
+	in    *payout.Inputs
+	bydel string
+}
+
+// workbook is an excelize file with the package's styles.
+type workbook struct {
+	f  *excelize.File
+	st styles
+}
+
+func render(v view) ([]byte, error) {
+	w := &workbook{f: excelize.NewFile()}
+	defer w.f.Close()
+	if err := w.setup(v); err != nil {
+		return nil, err
+	}
+	builders := []func(*workbook, view) error{
+		summarySheet, linesSheet, paymentsSheet, deductionsSheet,
+		withholdingSheet, adjustmentsSheet, controlsSheet, basisSheet,
+	}
+	for _, b := range builders {
+		if err := b(w, v); err != nil {
+			return nil, err
+		}
+	}
+	w.sortContentTypes()
+	buf, err := w.f.WriteToBuffer()
+	if err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// sortContentTypes orders [Content_Types].xml's defaults: excelize adds
+// the image extensions of a drawing (our chart) by ranging over a map, so
+// without this two renders of the same workbook differ.
+func (w *workbook) sortContentTypes() {
+	if ct := w.f.ContentTypes; ct != nil {
+		sort.SliceStable(ct.Defaults, func(i, j int) bool { return ct.Defaults[i].Extension < ct.Defaults[j].Extension })
+	}
+}
+
+// setup creates the sheets, the styles and the document properties.
+func (w *workbook) setup(v view) error {
+	if err := w.f.SetSheetName("Sheet1", Sheets[0]); err != nil {
+		return err
+	}
+	for _, s := range Sheets[1:] {
+		if _, err := w.f.NewSheet(s); err != nil {
+			return err
+		}
+	}
+	w.f.SetActiveSheet(0)
+	st, err := newStyles(w.f)
+	if err != nil {
+		return err
+	}
+	w.st = st
+	return w.f.SetDocProps(docProps(v))
+}
+
+// docProps derives every property from the period and district, so two
+// renders of the same month are byte-identical; the timestamps are the
+// first day of the period.
+func docProps(v view) *excelize.DocProperties {
+	p := v.res.Period
+	title := fmt.Sprintf("Basistilskudd og driftstilskudd %s", p)
+	if v.bydel != "" {
+		title += fmt.Sprintf(" – bydel %s (%s)", csv.BydelName(v.bydel), v.bydel)
+	}
+	stamp := p.First().String() + "T00:00:00Z"
+	return &excelize.DocProperties{
+		Title:          title,
+		Subject:        "Månedlig utbetaling " + p.String(),
+		Creator:        "Oslo kommune – payout",
+		LastModifiedBy: "Oslo kommune – payout",
+		Category:       "Utbetaling",
+		Keywords:       "basistilskudd; driftstilskudd; " + p.String(),
+		Description:    fmt.Sprintf("Beregnet med kunnskap per %s, utbetales %s.", v.res.AsOf, v.res.PayDate),
+		Language:       "nb-NO",
+		Created:        stamp,
+		Modified:       stamp,
+		Revision:       "1",
+	}
+}
+
+// styles are the cell styles by kind, plain and bold (totals), and the
+// header style.
+type styles struct {
+	plain, bold map[kind]int
+	header      int
+	title       int
+}
+
+func newStyles(f *excelize.File) (styles, error) {
+	st := styles{plain: map[kind]int{}, bold: map[kind]int{}}
+	fmts := map[kind]string{kMoney: "#,##0.00", kInt: "#,##0", kDate: "dd.mm.yyyy"}
+	// Fixed order: style IDs are assigned in creation order.
+	for _, k := range []kind{kText, kMoney, kInt, kNum, kDate} {
+		for _, bold := range []bool{false, true} {
+			if !bold && k == kText {
+				continue // plain text keeps the default style
+			}
+			s := &excelize.Style{}
+			if nf, ok := fmts[k]; ok {
+				s.CustomNumFmt = &nf
+			}
+			if bold {
+				s.Font = &excelize.Font{Bold: true}
+				s.Border = []excelize.Border{{Type: "top", Color: "000000", Style: 1}}
+			}
+			id, err := f.NewStyle(s)
+			if err != nil {
+				return st, err
+			}
+			if bold {
+				st.bold[k] = id
+			} else {
+				st.plain[k] = id
+			}
+		}
+	}
+	var err error
+	st.header, err = f.NewStyle(&excelize.Style{
+		Font:      &excelize.Font{Bold: true},
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"D9E1F2"}},
+		Border:    []excelize.Border{{Type: "bottom", Color: "000000", Style: 1}},
+		Alignment: &excelize.Alignment{Vertical: "top", WrapText: true},
+	})
+	if err != nil {
+		return st, err
+	}
+	st.title, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 12}})
+	return st, err
+}
+
+// table writes a sheet's main block at row 1 with frozen header,
+// autofilter over header and data, and the column widths.
+func (w *workbook) table(sheet string, b block) (placed, error) {
+	pl, err := w.writeBlock(sheet, 1, b)
+	if err != nil {
+		return pl, err
+	}
+	if err := w.widths(sheet, b.cols); err != nil {
+		return pl, err
+	}
+	if err := w.f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return pl, err
+	}
+	last := pl.lastRow
+	if last < pl.header+1 {
+		last = pl.header + 1 // an empty table still gets a filter row
+	}
+	end, _ := excelize.CoordinatesToCellName(len(b.cols), last)
+	return pl, w.f.AutoFilter(sheet, "A1:"+end, nil)
+}
+
+func (w *workbook) widths(sheet string, cols []column) error {
+	for i, c := range cols {
+		name, _ := excelize.ColumnNumberToName(i + 1)
+		if err := w.f.SetColWidth(sheet, name, name, c.width); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// heading writes a bold caption above a secondary block.
+func (w *workbook) heading(sheet string, row int, s string) error {
+	ref, _ := excelize.CoordinatesToCellName(1, row)
+	if err := w.f.SetCellStr(sheet, ref, s); err != nil {
+		return err
+	}
+	return w.f.SetCellStyle(sheet, ref, ref, w.st.title)
+}

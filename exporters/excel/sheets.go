@@ -1,0 +1,225 @@
+package excel
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/oslokommune/payout/exporters/csv"
+	"github.com/oslokommune/payout/payout"
+)
+
+// linesSheet: one row per line of lines.csv, same order and figures.
+func linesSheet(w *workbook, v view) error {
+	cols := []column{
+		{"Periode", 9, false}, {"Avtale", 10, false}, {"HPR", 10, false}, {"Navn", 26, false},
+		{"Bydel", 7, false}, {"Ordning", 11, false}, {"Rolle", 15, false}, {"Mottaker", 10, false},
+		{"Liste", 9, false}, {"Listelengde", 11, false}, {"Grunnlag (innbyggere)", 12, false},
+		{"Årsbeløp", 14, false}, {"Andel %", 8, false}, {"Aktive dager", 8, false},
+		{"Betalte dager", 8, false}, {"Ubetalte dager", 8, false}, {"Vikardager", 8, false},
+		{"Basis", 13, true}, {"Fraværstrekk", 13, true}, {"Til vikar", 13, true},
+		{"Tilskudd", 13, true}, {"Tilbakeholdt", 13, true}, {"Frigitt", 13, true},
+		{"Korreksjoner", 13, true}, {"Overført inn", 13, true}, {"Netto utbetalt", 14, true},
+		{"Overført ut", 13, true}, {"Regler", 36, false},
+	}
+	b := block{cols: cols, totals: true}
+	for _, l := range v.res.Lines {
+		b.rows = append(b.rows, []cell{
+			period(l.Period), txt(l.AgreementID), txt(l.HPR), txt(l.Name), txt(l.Bydel),
+			txt(csv.SchemeName(l.Scheme)), txt(csv.RoleName(l.Role)), txt(l.PayeeID), txt(l.ListID),
+			integer(l.Count), num(l.Members), money(l.AnnualAmount), num(l.SharePercent),
+			integer(l.ActiveDays), integer(l.PaidDays), integer(l.UnpaidDays), integer(l.VikarDays),
+			money(l.Base), money(l.AbsenceDeduction), money(l.VikarAmount), money(l.Entitlement),
+			money(l.Withheld), money(l.Released), money(l.Adjustments), money(l.CarriedIn),
+			money(l.Net), money(l.CarriedOut), txt(strings.Join(sorted(l.Rules), ";")),
+		})
+	}
+	_, err := w.table(SheetLines, b)
+	return err
+}
+
+// paymentsSheet: one row per payee. In a district workbook the amount is the
+// district's part of the transfer.
+func paymentsSheet(w *workbook, v view) error {
+	cols := []column{
+		{"Mottaker", 10, false}, {"Navn", 30, false}, {"Kontonummer", 14, false},
+		{"Org.nr.", 11, false}, {"Beløp", 14, true}, {"Ende-til-ende-ID", 22, false},
+		{"Melding", 32, false}, {"Bydeler", 10, false},
+	}
+	b := block{cols: cols, totals: true}
+	for _, p := range v.res.Payments {
+		b.rows = append(b.rows, []cell{
+			txt(p.PayeeID), txt(p.Name), txt(accountText(p.Account)), txt(p.OrgNr), money(p.Amount),
+			txt(p.EndToEndID), txt(p.Remittance), txt(strings.Join(p.Bydeler, ";")),
+		})
+	}
+	_, err := w.table(SheetPayments, b)
+	return err
+}
+
+// accountText writes an 11-digit account the way Norwegians read it:
+// 1234.56.78903.
+func accountText(a string) string {
+	if len(a) != 11 {
+		return a
+	}
+	return a[:4] + "." + a[4:6] + "." + a[6:]
+}
+
+// deductionsSheet: one row per agreement and absence rule (§13, §14).
+func deductionsSheet(w *workbook, v view) error {
+	names := agreementNames(v)
+	cols := []column{
+		{"Avtale", 10, false}, {"Navn", 26, false}, {"Bydel", 7, false}, {"Fraværstype", 22, false},
+		{"Regel", 16, false}, {"Hjemmel", 20, false}, {"Beskrivelse", 44, false},
+		{"Status", 16, false}, {"Dager", 8, true}, {"Beløp", 14, true},
+	}
+	b := block{cols: cols, totals: true}
+	for _, d := range v.res.Deductions {
+		info := payout.Rules[d.Rule]
+		b.rows = append(b.rows, []cell{
+			txt(d.AgreementID), txt(names[d.AgreementID]), txt(d.Bydel), txt(csv.KindName(d.Kind)),
+			txt(d.Rule), txt(info.Clause), txt(info.Title), txt(csv.StatusName(d.Status)),
+			integer(d.Days), money(d.Amount),
+		})
+	}
+	_, err := w.table(SheetDeductions, b)
+	return err
+}
+
+var breachStates = map[string]string{
+	"active": "aktiv", "rectified": "rettet", "cancelled": "opphevet", "pending": "varslet",
+}
+
+// withholdingSheet: one row per breach (§15.1): withheld this month,
+// released, and the balance carried.
+func withholdingSheet(w *workbook, v view) error {
+	names := agreementNames(v)
+	cols := []column{
+		{"Brudd", 9, false}, {"Avtale", 10, false}, {"Navn", 26, false}, {"Bydel", 7, false},
+		{"Vedtak", 20, false}, {"Status", 10, false}, {"Trekk fra", 10, false}, {"Prosent", 8, false},
+		{"Saldo inn", 13, true}, {"Tilbakeholdt", 13, true}, {"Frigitt", 13, true},
+		{"Saldo ut", 13, true}, {"Rettet dato", 12, false},
+	}
+	b := block{cols: cols, totals: true}
+	for _, br := range v.res.Breaches {
+		state := breachStates[br.State]
+		if state == "" {
+			state = br.State
+		}
+		b.rows = append(b.rows, []cell{
+			txt(br.BreachID), txt(br.AgreementID), txt(names[br.AgreementID]), txt(br.Bydel),
+			txt(br.DecisionRef), txt(state), period(br.WithholdFrom), num(br.Percent),
+			money(br.BalanceIn), money(br.Withheld), money(br.Released), money(br.BalanceOut),
+			date(br.RectifiedOn),
+		})
+	}
+	_, err := w.table(SheetWithholding, b)
+	return err
+}
+
+// adjustmentsSheet: each corrected earlier month (R-ADJ).
+func adjustmentsSheet(w *workbook, v view) error {
+	names := agreementNames(v)
+	cols := []column{
+		{"Avtale", 10, false}, {"Navn", 26, false}, {"Bydel", 7, false}, {"Rolle", 15, false},
+		{"Mottaker", 10, false}, {"Gjelder måned", 10, false}, {"Før", 13, true},
+		{"Etter", 13, true}, {"Differanse", 13, true}, {"Årsak", 36, false},
+	}
+	b := block{cols: cols, totals: true}
+	for _, a := range v.res.Adjustments {
+		b.rows = append(b.rows, []cell{
+			txt(a.AgreementID), txt(names[a.AgreementID]), txt(a.Bydel), txt(csv.RoleName(a.Role)),
+			txt(a.PayeeID), period(a.RefPeriod), money(a.Before), money(a.After), money(a.Amount),
+			txt(reasonText(a.Reason)),
+		})
+	}
+	_, err := w.table(SheetAdjustments, b)
+	return err
+}
+
+var inputNames = map[string]string{
+	"rates": "satser", "list_counts": "listelengder", "absences": "fravær",
+	"breaches": "brudd", "agreements": "avtaler", "takeovers": "overtakelser",
+	"caregivers": "omsorgsansvar", "payees": "mottakere", "policy": "parametere",
+}
+
+// reasonText names the changed inputs in Norwegian: "rates;list_counts" →
+// "endret: satser, listelengder". Unknown words are kept as given.
+func reasonText(reason string) string {
+	if reason == "" {
+		return ""
+	}
+	parts := strings.Split(reason, ";")
+	for i, p := range parts {
+		if n, ok := inputNames[strings.TrimSpace(p)]; ok {
+			parts[i] = n
+		}
+	}
+	return "endret: " + strings.Join(parts, ", ")
+}
+
+// controlsSheet: every control of RULEBOOK §8, then the warnings.
+func controlsSheet(w *workbook, v view) error {
+	cols := []column{{"Kontroll", 12, false}, {"Beskrivelse", 48, false}, {"Resultat", 10, false}, {"Tall og detaljer", 60, false}}
+	b := block{cols: cols}
+	for _, c := range v.res.Controls {
+		result := "OK"
+		if !c.OK {
+			result = "AVVIK"
+		}
+		b.rows = append(b.rows, []cell{txt(c.ID), txt(c.Name), txt(result), txt(c.Detail)})
+	}
+	pl, err := w.table(SheetControls, b)
+	if err != nil {
+		return err
+	}
+	row := pl.next + 1
+	note := "Varsler (utbetales som beregnet)"
+	if v.bydel != "" {
+		note = "Varsler for bydelens avtaler (kontrollene over gjelder hele kjøringen)"
+	}
+	if err := w.heading(SheetControls, row, note); err != nil {
+		return err
+	}
+	// Under the controls' columns: the message in the wide one.
+	wb := block{cols: []column{{"Kode", 0, false}, {"Melding", 0, false}, {"Avtale", 0, false}}}
+	for _, wn := range v.res.Warnings {
+		wb.rows = append(wb.rows, []cell{txt(wn.Code), txt(wn.Msg), txt(wn.AgreementID)})
+	}
+	_, err = w.writeBlock(SheetControls, row+1, wb)
+	return err
+}
+
+// agreementNames maps agreement IDs to practitioners' names: from the
+// view's lines, else from the version of the agreement in force at the
+// run's as-of date (an agreement may have an adjustment but no line).
+func agreementNames(v view) map[string]string {
+	names := map[string]string{}
+	for _, l := range v.res.Lines {
+		names[l.AgreementID] = l.Name
+	}
+	if v.in == nil {
+		return names
+	}
+	best := map[string]payout.Agreement{}
+	for _, a := range v.in.Agreements {
+		if a.RecordedOn > v.res.AsOf || (v.bydel != "" && a.Bydel != v.bydel) {
+			continue
+		}
+		if cur, ok := best[a.ID]; !ok || a.RecordedOn >= cur.RecordedOn {
+			best[a.ID] = a
+		}
+	}
+	for id, a := range best {
+		if _, ok := names[id]; !ok {
+			names[id] = a.Name
+		}
+	}
+	return names
+}
+
+func sorted(s []string) []string {
+	c := append([]string(nil), s...)
+	sort.Strings(c)
+	return c
+}

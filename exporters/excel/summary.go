@@ -1,0 +1,138 @@
+package excel
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/oslokommune/payout/exporters/csv"
+	"github.com/oslokommune/payout/payout"
+	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
+)
+
+// group is one bydel and scheme of the summary.
+type group struct {
+	bydel      string
+	scheme     payout.Scheme
+	agreements map[string]bool
+	lists      map[string]int // list_id → count, so a shared list counts once
+	base, absence, vikar, withheld, released, adjustments,
+	carriedIn, carriedOut, net decimal.Decimal
+}
+
+func groups(lines []payout.Line) []*group {
+	byKey := map[string]*group{}
+	var out []*group
+	for _, l := range lines {
+		key := l.Bydel + "\x00" + string(l.Scheme)
+		g := byKey[key]
+		if g == nil {
+			g = &group{bydel: l.Bydel, scheme: l.Scheme, agreements: map[string]bool{}, lists: map[string]int{}}
+			byKey[key] = g
+			out = append(out, g)
+		}
+		g.agreements[l.AgreementID] = true
+		if l.Role == payout.RoleHolder && l.ListID != "" {
+			g.lists[l.ListID] = l.Count
+		}
+		g.base, g.absence, g.vikar = g.base.Add(l.Base), g.absence.Add(l.AbsenceDeduction), g.vikar.Add(l.VikarAmount)
+		g.withheld, g.released = g.withheld.Add(l.Withheld), g.released.Add(l.Released)
+		g.adjustments, g.net = g.adjustments.Add(l.Adjustments), g.net.Add(l.Net)
+		g.carriedIn, g.carriedOut = g.carriedIn.Add(l.CarriedIn), g.carriedOut.Add(l.CarriedOut)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].bydel != out[j].bydel {
+			return out[i].bydel < out[j].bydel
+		}
+		return out[i].scheme < out[j].scheme
+	})
+	return out
+}
+
+func (g *group) inhabitants() int {
+	n := 0
+	for _, c := range g.lists {
+		n += c
+	}
+	return n
+}
+
+// summarySheet: per bydel and scheme, the figures that reconcile to the
+// amount paid (Utbetalt = Brutto − Fraværstrekk − Tilbakeholdt + Frigitt +
+// Korreksjoner + Overført inn − Overført ut; Til vikar is the part of the
+// gross paid to vikars), then the amount paid per bydel and its chart.
+func summarySheet(w *workbook, v view) error {
+	cols := []column{
+		{"Bydel", 7, false}, {"Bydelsnavn", 20, false}, {"Ordning", 12, false},
+		{"Avtaler", 9, true}, {"Listeinnbyggere", 13, true}, {"Brutto", 15, true},
+		{"Fraværstrekk", 14, true}, {"Til vikar", 14, true}, {"Tilbakeholdt", 14, true},
+		{"Frigitt", 14, true}, {"Korreksjoner", 14, true}, {"Overført inn", 14, true},
+		{"Overført ut", 14, true}, {"Utbetalt", 15, true},
+	}
+	b := block{cols: cols, totals: true}
+	gs := groups(v.res.Lines)
+	for _, g := range gs {
+		b.rows = append(b.rows, []cell{
+			txt(g.bydel), txt(csv.BydelName(g.bydel)), txt(csv.SchemeName(g.scheme)),
+			integer(len(g.agreements)), integer(g.inhabitants()), money(g.base), money(g.absence),
+			money(g.vikar), money(g.withheld), money(g.released), money(g.adjustments),
+			money(g.carriedIn), money(g.carriedOut), money(g.net),
+		})
+	}
+	pl, err := w.table(SheetSummary, b)
+	if err != nil {
+		return err
+	}
+	return w.paidPerBydel(v, gs, pl.next+2)
+}
+
+// paidPerBydel writes the table behind the chart (paid per bydel, one
+// column per scheme) and a stacked column chart of it below.
+func (w *workbook) paidPerBydel(v view, gs []*group, top int) error {
+	if err := w.heading(SheetSummary, top, fmt.Sprintf("Utbetalt per bydel %s", v.res.Period)); err != nil {
+		return err
+	}
+	cols := []column{{"Bydel", 0, false}, {"Bydelsnavn", 0, false}, {"Fastlege", 0, true}, {"Fysioterapi", 0, true}, {"Sum", 0, true}}
+	b := block{cols: cols, totals: true}
+	row := map[string]int{}
+	for _, g := range gs {
+		i, ok := row[g.bydel]
+		if !ok {
+			i = len(b.rows)
+			row[g.bydel] = i
+			b.rows = append(b.rows, []cell{txt(g.bydel), txt(csv.BydelName(g.bydel)), money(decimal.Zero), money(decimal.Zero), money(decimal.Zero)})
+		}
+		c := 3
+		if g.scheme == payout.SchemeFastlege {
+			c = 2
+		}
+		b.rows[i][c] = money(b.rows[i][c].d.Add(g.net))
+		b.rows[i][4] = money(b.rows[i][4].d.Add(g.net))
+	}
+	pl, err := w.writeBlock(SheetSummary, top+1, b)
+	if err != nil || len(b.rows) == 0 {
+		return err
+	}
+	return w.f.AddChart(SheetSummary, fmt.Sprintf("A%d", pl.next+2), paidChart(pl))
+}
+
+func paidChart(pl placed) *excelize.Chart {
+	ref := func(col string) string {
+		return fmt.Sprintf("%s!$%s$%d:$%s$%d", SheetSummary, col, pl.firstRow, col, pl.lastRow)
+	}
+	series := func(col string) excelize.ChartSeries {
+		return excelize.ChartSeries{
+			Name:       fmt.Sprintf("%s!$%s$%d", SheetSummary, col, pl.header),
+			Categories: ref("B"),
+			Values:     ref(col),
+		}
+	}
+	return &excelize.Chart{
+		Type:      excelize.ColStacked,
+		Series:    []excelize.ChartSeries{series("C"), series("D")},
+		Title:     []excelize.RichTextRun{{Text: "Utbetalt per bydel (kr)"}},
+		Legend:    excelize.ChartLegend{Position: "bottom"},
+		Dimension: excelize.ChartDimension{Width: 900, Height: 420},
+		YAxis:     excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: "#,##0"}},
+	}
+}
