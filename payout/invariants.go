@@ -1,7 +1,6 @@
 package payout
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -188,5 +187,3 @@ func listControl(id, name string, checked int, bad []string) Control {
 	}
 	return Control{ID: id, Name: name, OK: false, Detail: fmt.Sprintf("%d avvik: %s", len(bad), detail)}
 }
-
-var _ = errors.Is

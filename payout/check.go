@@ -1,0 +1,66 @@
+package payout
+
+// CheckInputs applies the rulebook's invalid-input rules that depend on
+// which versions are in force (RULEBOOK §3, §5): overlapping absences,
+// absences outside the agreement, parental records over 52 weeks, a
+// municipal vikar among the first 56 absence days of the year, and takeover
+// shares that do not sum to 100. It checks the latest versions (what a run
+// today would see); Compute applies the same rules at every as-of date it
+// uses. Every agreement's first problem is reported.
+func CheckInputs(in *Inputs) ErrorList {
+	ix := buildIndex(in)
+	var list ErrorList
+	for _, id := range ix.agrIDs {
+		a := ix.perAgr[id]
+		ag := inForce(a.versions, Forever)
+		if ag == nil {
+			continue
+		}
+		c := newChain(ix, a)
+		for _, y := range touchedYears(a) {
+			if _, err := c.classifiedYear(ag, y, Forever); err != nil {
+				if ie, ok := err.(*InputError); ok {
+					list.Add(ie)
+				}
+				break
+			}
+		}
+	}
+	list.Sort()
+	return list
+}
+
+// touchedYears lists the years the agreement's absences and takeovers
+// touch, in order.
+func touchedYears(a *agrInputs) []int {
+	seen := map[int]bool{}
+	var years []int
+	add := func(from, to Date) {
+		for y := from.Year(); y <= to.Year(); y++ {
+			if !seen[y] {
+				seen[y] = true
+				years = append(years, y)
+			}
+		}
+	}
+	for _, g := range a.absences {
+		if r := inForce(g, Forever); r != nil {
+			add(r.From, r.To)
+		}
+	}
+	for _, g := range a.takeovers {
+		if r := inForce(g, Forever); r != nil {
+			add(r.From, r.To)
+		}
+	}
+	sortInts(years)
+	return years
+}
+
+func sortInts(xs []int) {
+	for i := 1; i < len(xs); i++ {
+		for j := i; j > 0 && xs[j] < xs[j-1]; j-- {
+			xs[j], xs[j-1] = xs[j-1], xs[j]
+		}
+	}
+}

@@ -1,0 +1,150 @@
+package payout
+
+import (
+	"fmt"
+	"sort"
+)
+
+// Explain runs agreement id's history chain for period p and returns the
+// trace of p: the rate table and count used, every day with its status and
+// the rule that decided it, and every amount with its formula filled in.
+func Explain(in *Inputs, p Period, opt Options, id string) (*Trace, error) {
+	if err := in.Policy.Validate(); err != nil {
+		return nil, err
+	}
+	ix := buildIndex(in)
+	a := ix.perAgr[id]
+	if a == nil || len(a.versions) == 0 {
+		return nil, fmt.Errorf("%w: agreement %s is not in agreements", ErrInvalidInput, id)
+	}
+	asOf := asOfFunc(p, opt)
+	c := newChain(ix, a)
+	out, err := c.run(historyStart(in, p), p, asOf)
+	if err != nil {
+		return nil, err
+	}
+	r := &Result{Period: p, AsOf: asOf(p)}
+	ag := c.displayAgreement(r.AsOf)
+	tr := &Trace{Period: p, AsOf: r.AsOf, PayDate: PayDate(p), Agreement: *ag}
+	if pe := ix.payee(ag.PayeeID, r.AsOf); pe != nil {
+		tr.Payee = *pe
+	}
+	m := out.month
+	tr.Lines = buildLines(p, ag, out)
+	sort.Slice(tr.Lines, func(i, j int) bool {
+		return lessStrings([]string{string(tr.Lines[i].Role), tr.Lines[i].PayeeID}, []string{string(tr.Lines[j].Role), tr.Lines[j].PayeeID})
+	})
+	tr.Adjust, tr.Breaches = out.adjust, out.breaches
+	tr.Days = traceDays(p, m)
+	if m.hasLine() {
+		traceBasis(tr, m)
+		tr.Steps = monthSteps(m)
+	}
+	tr.Steps = append(tr.Steps, chainSteps(out, tr.Lines)...)
+	return tr, nil
+}
+
+func traceBasis(tr *Trace, m *monthCalc) {
+	for _, t := range m.basis.tiers {
+		tr.RateTiers = append(tr.RateTiers, *t)
+	}
+	if c := m.basis.count; c != nil {
+		tr.HasCount, tr.Count, tr.Weighted = true, c.Count, c.Weighted
+	}
+	tr.Members, tr.Annual = m.basis.members, m.basis.annual
+}
+
+func traceDays(p Period, m *monthCalc) []DayTrace {
+	first := p.First()
+	days := make([]DayTrace, p.Days())
+	for i := range days {
+		dt := DayTrace{Date: first + Date(i), Status: StatusInactive}
+		if m.days != nil {
+			info := m.days[i]
+			dt.Status, dt.Rule, dt.Note = info.status, info.rule, info.note
+			if info.abs != nil {
+				dt.Kind, dt.Cover, dt.AbsenceID = info.abs.Kind, info.abs.Cover, info.abs.ID
+			}
+			dt.PayeeID = dayPayee(m, info)
+		}
+		days[i] = dt
+	}
+	return days
+}
+
+func dayPayee(m *monthCalc, info dayInfo) string {
+	switch info.status {
+	case StatusPaid:
+		return m.ag.PayeeID
+	case StatusToVikar:
+		return info.abs.VikarPayeeID
+	case StatusTakeover:
+		ids := ""
+		for i, s := range info.shares {
+			if i > 0 {
+				ids += ";"
+			}
+			ids += fmt.Sprintf("%s %s %%", s.rec.PayeeAgreementID, s.share)
+		}
+		return ids
+	}
+	return ""
+}
+
+// monthSteps are the formulas of the month's own amounts (§1–§3, §5).
+func monthSteps(m *monthCalc) []Step {
+	b, ag, dp := m.basis, m.ag, m.period.Days()
+	annualRule := RBase
+	if ag.Scheme == SchemeFysio {
+		annualRule = RFysio
+	}
+	v := func(n int) string {
+		return fmt.Sprintf("%s × %s %% × %d ÷ (1200 × %d)", b.annual, ag.SharePercent, n, dp)
+	}
+	steps := []Step{
+		{Name: "annual", Rule: annualRule, Formula: b.formula, Value: b.annual},
+		{Name: "base", Rule: RBase, Formula: "V(aktive dager) = " + v(m.activeDays), Value: m.base},
+		{Name: "absence_deduction", Rule: "R-13", Formula: "V(ubetalte dager) = " + v(m.unpaidDays), Value: m.deduction},
+	}
+	for _, k := range sortedPartyKeys(m.parties) {
+		pa := m.parties[k]
+		switch k.role {
+		case RoleVikar:
+			steps = append(steps, Step{Name: "vikar_amount " + k.party, Rule: RVikar, Formula: "V(vikardager) = " + v(pa.days), Value: pa.amount})
+		case RoleTakeover:
+			steps = append(steps, Step{Name: "takeover " + k.party, Rule: RTakeover,
+				Formula: fmt.Sprintf("%s × %s × Σ(dager × andel) ÷ (120000 × %d)", b.annual, ag.SharePercent, dp), Value: pa.amount})
+		}
+	}
+	steps = append(steps, Step{Name: "entitlement", Rule: RBase,
+		Formula: fmt.Sprintf("%s − %s − %s − %s", m.base, m.deduction, m.vikarTotal, m.takeoverTotal), Value: m.entitlement})
+	return steps
+}
+
+// chainSteps are the formulas of what crosses months (§4, §6).
+func chainSteps(out *periodOut, lines []Line) []Step {
+	var steps []Step
+	for _, b := range out.breaches {
+		if !b.Withheld.IsZero() || b.State == "active" {
+			steps = append(steps, Step{Name: "withheld " + b.BreachID, Rule: RWithhold,
+				Formula: fmt.Sprintf("round(%s × %s %% ÷ 100)", out.month.entitlement, b.Percent), Value: b.Withheld})
+		}
+		if !b.Released.IsZero() {
+			steps = append(steps, Step{Name: "released " + b.BreachID, Rule: RRelease,
+				Formula: fmt.Sprintf("tilbakeholdt saldo før %s", out.period), Value: b.Released})
+		}
+	}
+	for _, a := range out.adjust {
+		steps = append(steps, Step{Name: fmt.Sprintf("adjustment %s %s %s", a.RefPeriod, a.Role, a.PayeeID), Rule: RAdjust,
+			Formula: fmt.Sprintf("%s − %s (%s)", a.After, a.Before, a.Reason), Value: a.Amount})
+	}
+	for _, l := range lines {
+		steps = append(steps, Step{Name: fmt.Sprintf("net %s %s", l.Role, l.PayeeID), Rule: RCarry,
+			Formula: fmt.Sprintf("max(0, %s − %s + %s + %s + %s)", l.Entitlement, l.Withheld, l.Released, l.Adjustments, l.CarriedIn), Value: l.Net})
+		if !l.CarriedOut.IsZero() {
+			steps = append(steps, Step{Name: fmt.Sprintf("carried_out %s %s", l.Role, l.PayeeID), Rule: RCarry,
+				Formula: "min(0, netto før avkorting)", Value: l.CarriedOut})
+		}
+	}
+	return steps
+}
