@@ -1,0 +1,31 @@
+package store
+
+import "errors"
+
+// Sentinel errors of the lifecycle, matched with errors.Is. The errors
+// returned carry a sentence for the user (when, by whom, what to do).
+var (
+	ErrNoRun            = errors.New("no run")
+	ErrAlreadyAttested  = errors.New("already attested")
+	ErrNotAttested      = errors.New("not attested")
+	ErrAlreadyApproved  = errors.New("already approved")
+	ErrNotApproved      = errors.New("not approved")
+	ErrSameApprover     = errors.New("the approver attested the run")
+	ErrAlreadyReleased  = errors.New("already released")
+	ErrInputsChanged    = errors.New("inputs changed since the run was computed")
+	ErrLaterReleased    = errors.New("a later period is released")
+	ErrConflictingInput = errors.New("conflicting record versions")
+	ErrNoUser           = errors.New("no user given")
+)
+
+// lifecycleError is a refused transition: a sentence for the user that
+// matches its sentinel with errors.Is.
+type lifecycleError struct {
+	msg string
+	err error
+}
+
+func (e *lifecycleError) Error() string { return e.msg }
+func (e *lifecycleError) Unwrap() error { return e.err }
+
+func refuse(sentinel error, msg string) error { return &lifecycleError{msg: msg, err: sentinel} }

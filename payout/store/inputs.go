@@ -1,0 +1,358 @@
+package store
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/oslokommune/payout/payout"
+)
+
+// File is one file to import: the path it was given as (for the record) and
+// its bytes. Its base name tells the importer what it holds.
+type File struct {
+	Path string
+	Data []byte
+}
+
+// FileOutcome says what an import did with one file.
+type FileOutcome struct {
+	Name     string
+	Path     string
+	SHA256   string
+	Rows     int
+	Versions int // record versions not held by any earlier file
+	// Status is "stored", "unchanged" (the same bytes are already stored) or
+	// "no new records" (every version is already stored; nothing kept).
+	Status string
+}
+
+// ImportReport is the outcome of one import.
+type ImportReport struct {
+	Files []FileOutcome
+	// Warnings are new versions that fall inside a released period and were
+	// recorded on or before its as-of date: later runs take them as known
+	// then, so they will not be paid as adjustments (RULEBOOK §6).
+	Warnings []string
+}
+
+// Stored reports whether anything was stored.
+func (r *ImportReport) Stored() bool {
+	for _, f := range r.Files {
+		if f.Status == "stored" {
+			return true
+		}
+	}
+	return false
+}
+
+// InputState identifies the set of stored files a run is computed from.
+type InputState struct {
+	Digest  string // SHA-256 over the files' digests in import order
+	FileIDs []int64
+}
+
+// Import stores files all or nothing: every file is read first, and any
+// problem in any of them (including a version that conflicts with a stored
+// one) refuses the whole import with a payout.ErrorList.
+func (s *Store) Import(files []File, at time.Time) (*ImportReport, error) {
+	if s.parse == nil {
+		return nil, errors.New("store: opened without a reader for input files")
+	}
+	rep := &ImportReport{}
+	fresh, err := s.newFiles(files, rep)
+	if err != nil || len(fresh) == 0 {
+		return rep, err
+	}
+	tx, err := s.db.Beginx()
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	// The check runs inside the write lock, so two imports cannot both add
+	// the same version.
+	existing, err := s.inputsTx(tx, nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkVersions(tx, existing, fresh, rep); err != nil {
+		return nil, err
+	}
+	if err := storeFiles(tx, fresh, at); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	for i := range rep.Files {
+		if rep.Files[i].Status == "" {
+			rep.Files[i].Status = "stored"
+		}
+	}
+	return rep, nil
+}
+
+// parsedFile is a file read for import.
+type parsedFile struct {
+	out  *FileOutcome
+	file File
+	in   *payout.Inputs
+}
+
+// newFiles reads the files whose bytes the store does not hold yet.
+func (s *Store) newFiles(files []File, rep *ImportReport) ([]parsedFile, error) {
+	rep.Files = make([]FileOutcome, len(files))
+	var errs payout.ErrorList
+	var fresh []parsedFile
+	batch := map[string]bool{}
+	for i, f := range files {
+		sum := sha256.Sum256(f.Data)
+		o := &rep.Files[i]
+		*o = FileOutcome{Name: filepath.Base(f.Path), Path: f.Path, SHA256: hex.EncodeToString(sum[:])}
+		var n int
+		if err := s.db.Get(&n, `SELECT count(*) FROM files WHERE sha256 = ?`, o.SHA256); err != nil {
+			return nil, err
+		}
+		if n > 0 || batch[o.SHA256] {
+			o.Status = "unchanged"
+			continue
+		}
+		batch[o.SHA256] = true
+		in, err := s.parse(o.Name, f.Data)
+		if err != nil {
+			errs = appendErr(errs, o.Name, err)
+			continue
+		}
+		o.Rows = rowsOf(in)
+		fresh = append(fresh, parsedFile{out: o, file: f, in: in})
+	}
+	if len(errs) > 0 {
+		errs.Sort()
+		return nil, errs
+	}
+	return fresh, nil
+}
+
+func appendErr(errs payout.ErrorList, name string, err error) payout.ErrorList {
+	var list payout.ErrorList
+	var one *payout.InputError
+	switch {
+	case errors.As(err, &list):
+		return append(errs, list...)
+	case errors.As(err, &one):
+		return append(errs, one)
+	}
+	return append(errs, &payout.InputError{File: name, Msg: err.Error()})
+}
+
+func rowsOf(in *payout.Inputs) int {
+	n := 0
+	for _, f := range in.Files {
+		n += f.Rows
+	}
+	return n
+}
+
+// checkVersions refuses versions that conflict with stored ones (or with
+// each other), marks files that add nothing, and warns about new versions
+// dated inside a released period.
+func (s *Store) checkVersions(tx *sqlx.Tx, existing *payout.Inputs, fresh []parsedFile, rep *ImportReport) error {
+	seen := map[string]seenVersion{}
+	dedupeInputs(existing, seen)
+	released, err := releasedAsOfTx(tx)
+	if err != nil {
+		return err
+	}
+	var errs payout.ErrorList
+	for _, pf := range fresh {
+		conflicts, n := dedupeInputs(pf.in, seen)
+		for _, c := range conflicts {
+			errs = append(errs, c.error())
+		}
+		pf.out.Versions = n
+		if n == 0 && !hasPolicy(pf.in) {
+			pf.out.Status = "no new records"
+		}
+		rep.Warnings = append(rep.Warnings, backdated(pf.out.Name, pf.in, released)...)
+	}
+	if len(errs) > 0 {
+		errs.Sort()
+		return errs
+	}
+	return nil
+}
+
+func hasPolicy(in *payout.Inputs) bool {
+	for _, f := range in.Files {
+		if f.Kind == "policy" {
+			return true
+		}
+	}
+	return false
+}
+
+// backdated warns about new versions that concern a released period and
+// were recorded on or before that run's as-of date.
+func backdated(name string, in *payout.Inputs, released map[payout.Period]payout.Date) []string {
+	var out []string
+	for p, asOf := range released {
+		n, first := 0, payout.Source{}
+		for _, d := range datedVersions(in) {
+			if d.v.RecordedOn <= asOf && d.concerns <= p.Last() {
+				if n == 0 {
+					first = d.v.Src
+				}
+				n++
+			}
+		}
+		if n > 0 {
+			out = append(out, fmt.Sprintf("%s: %d new record version(s) (first at line %d) concern released period %s and are recorded on or before its as-of date %s: later runs treat them as known then, so they will not be paid as adjustments; give them the date they became known as recorded_on",
+				name, n, first.Line, p, asOf))
+		}
+	}
+	sortStrings(out)
+	return out
+}
+
+// storeFiles inserts the files that add something, and the import.
+func storeFiles(tx *sqlx.Tx, fresh []parsedFile, at time.Time) error {
+	res, err := tx.Exec(`INSERT INTO imports (imported_at) VALUES (?)`, stamp(at))
+	if err != nil {
+		return err
+	}
+	importID, _ := res.LastInsertId()
+	var names []string
+	for _, pf := range fresh {
+		if pf.out.Status != "" {
+			continue
+		}
+		if _, err := tx.Exec(`INSERT INTO files (import_id, name, path, kind, sha256, rows, bytes, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			importID, pf.out.Name, pf.out.Path, kindOf(pf.in, pf.out.Name), pf.out.SHA256, pf.out.Rows, len(pf.file.Data), pf.file.Data); err != nil {
+			return err
+		}
+		names = append(names, pf.out.Name+" "+pf.out.SHA256[:12])
+	}
+	return logEvent(tx, at, "", "import", "", strings.Join(names, ", "))
+}
+
+func kindOf(in *payout.Inputs, name string) string {
+	if len(in.Files) > 0 && in.Files[0].Kind != "" {
+		return in.Files[0].Kind
+	}
+	return strings.TrimSuffix(name, filepath.Ext(name))
+}
+
+// State returns the digest and ids of the stored files, without reading
+// them: cheap enough for every status and attest.
+func (s *Store) State() (InputState, error) {
+	return stateOf(s.db)
+}
+
+func stateOf(q sqlx.Queryer) (InputState, error) {
+	var rows []struct {
+		ID     int64  `db:"id"`
+		SHA256 string `db:"sha256"`
+	}
+	if err := sqlx.Select(q, &rows, `SELECT id, sha256 FROM files ORDER BY id`); err != nil {
+		return InputState{}, err
+	}
+	h := sha256.New()
+	st := InputState{}
+	for _, r := range rows {
+		fmt.Fprintf(h, "%s\n", r.SHA256)
+		st.FileIDs = append(st.FileIDs, r.ID)
+	}
+	st.Digest = hex.EncodeToString(h.Sum(nil))
+	return st, nil
+}
+
+// Inputs reads every stored file back into records, in import order, each
+// version once. It also returns the state the records are of.
+func (s *Store) Inputs() (*payout.Inputs, InputState, error) {
+	tx, err := s.db.Beginx()
+	if err != nil {
+		return nil, InputState{}, err
+	}
+	defer tx.Rollback()
+	st, err := stateOf(tx)
+	if err != nil {
+		return nil, st, err
+	}
+	in, err := s.inputsTx(tx, nil)
+	if err != nil {
+		return nil, st, err
+	}
+	if _, err := dedupeChecked(in); err != nil {
+		return nil, st, err
+	}
+	return in, st, nil
+}
+
+// RunInputs reads back exactly the files a stored run was computed from.
+func (s *Store) RunInputs(runID int64) (*payout.Inputs, error) {
+	var ids []int64
+	if err := s.db.Select(&ids, `SELECT file_id FROM run_files WHERE run_id = ? ORDER BY file_id`, runID); err != nil {
+		return nil, err
+	}
+	tx, err := s.db.Beginx()
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	want := map[int64]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	in, err := s.inputsTx(tx, want)
+	if err != nil {
+		return nil, err
+	}
+	_, err = dedupeChecked(in)
+	return in, err
+}
+
+func dedupeChecked(in *payout.Inputs) (int, error) {
+	conflicts, n := dedupeInputs(in, map[string]seenVersion{})
+	if len(conflicts) > 0 {
+		return n, conflicts[0].error()
+	}
+	return n, nil
+}
+
+// inputsTx parses the stored files (all when want is nil, else those in
+// want) in import order.
+func (s *Store) inputsTx(tx *sqlx.Tx, want map[int64]bool) (*payout.Inputs, error) {
+	in := &payout.Inputs{Policy: payout.DefaultPolicy()}
+	if s.parse == nil {
+		return nil, errors.New("store: opened without a reader for input files")
+	}
+	q := `SELECT id, name, data FROM files ORDER BY id`
+	rows, err := tx.Queryx(q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var name string
+		var data []byte
+		if err := rows.Scan(&id, &name, &data); err != nil {
+			return nil, err
+		}
+		if want != nil && !want[id] {
+			continue
+		}
+		part, err := s.parse(name, data)
+		if err != nil {
+			return nil, fmt.Errorf("stored file %s (id %d) can no longer be read: %w", name, id, err)
+		}
+		in.Append(part)
+	}
+	return in, rows.Err()
+}

@@ -1,0 +1,318 @@
+package store
+
+import (
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/shopspring/decimal"
+
+	"github.com/oslokommune/payout/payout"
+)
+
+// Status is where a run stands in its lifecycle.
+type Status string
+
+// The statuses, in lifecycle order.
+const (
+	StatusComputed Status = "computed"
+	StatusAttested Status = "attested"
+	StatusApproved Status = "approved"
+	StatusReleased Status = "released"
+)
+
+// Run is the stored run of one period.
+type Run struct {
+	ID           int64
+	Period       payout.Period
+	Status       Status
+	AsOf         payout.Date
+	PayDate      payout.Date
+	InputDigest  string
+	ComputedAt   time.Time
+	Computations int // how many times the period was computed
+	Total        decimal.Decimal
+	Agreements   int
+	Payees       int
+	Lines        int
+	Warnings     int
+	ResultSHA256 string
+	AttestedBy   string
+	AttestedAt   time.Time
+	ApprovedBy   string
+	ApprovedAt   time.Time
+	// Release is set once the run is released.
+	Release *Release
+}
+
+type runRow struct {
+	ID           int64  `db:"id"`
+	Period       string `db:"period"`
+	Status       string `db:"status"`
+	AsOf         string `db:"as_of"`
+	PayDate      string `db:"pay_date"`
+	InputDigest  string `db:"input_digest"`
+	ComputedAt   string `db:"computed_at"`
+	Computations int    `db:"computations"`
+	Total        string `db:"total"`
+	Agreements   int    `db:"agreements"`
+	Payees       int    `db:"payees"`
+	Lines        int    `db:"lines"`
+	Warnings     int    `db:"warnings"`
+	ResultSHA256 string `db:"result_sha256"`
+	AttestedBy   string `db:"attested_by"`
+	AttestedAt   string `db:"attested_at"`
+	ApprovedBy   string `db:"approved_by"`
+	ApprovedAt   string `db:"approved_at"`
+}
+
+const runColumns = `id, period, status, as_of, pay_date, input_digest, computed_at, computations,
+	total, agreements, payees, lines, warnings, result_sha256, attested_by, attested_at, approved_by, approved_at`
+
+func (r runRow) run() Run {
+	p, _ := payout.ParsePeriod(r.Period)
+	asOf, _ := payout.ParseDate(r.AsOf)
+	pay, _ := payout.ParseDate(r.PayDate)
+	total, _ := decimal.NewFromString(r.Total)
+	return Run{
+		ID: r.ID, Period: p, Status: Status(r.Status), AsOf: asOf, PayDate: pay,
+		InputDigest: r.InputDigest, ComputedAt: parseStamp(r.ComputedAt), Computations: r.Computations,
+		Total: total, Agreements: r.Agreements, Payees: r.Payees, Lines: r.Lines, Warnings: r.Warnings,
+		ResultSHA256: r.ResultSHA256,
+		AttestedBy:   r.AttestedBy, AttestedAt: parseStamp(r.AttestedAt),
+		ApprovedBy: r.ApprovedBy, ApprovedAt: parseStamp(r.ApprovedAt),
+	}
+}
+
+// Run returns the run of p, or an error matching ErrNoRun.
+func (s *Store) Run(p payout.Period) (*Run, error) {
+	return runTx(s.db, p)
+}
+
+func runTx(q sqlx.Queryer, p payout.Period) (*Run, error) {
+	var row runRow
+	err := sqlx.Get(q, &row, `SELECT `+runColumns+` FROM runs WHERE period = ?`, p.String())
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, refuse(ErrNoRun, fmt.Sprintf("no run of %s is stored: run 'payout run --db FILE --period %s' first", p, p))
+	}
+	if err != nil {
+		return nil, err
+	}
+	run := row.run()
+	rel, err := releaseOf(q, run.ID)
+	if err != nil {
+		return nil, err
+	}
+	run.Release = rel
+	return &run, nil
+}
+
+// Runs returns every stored run, by period.
+func (s *Store) Runs() ([]Run, error) {
+	var rows []runRow
+	if err := s.db.Select(&rows, `SELECT `+runColumns+` FROM runs ORDER BY period`); err != nil {
+		return nil, err
+	}
+	rels, err := s.Releases()
+	if err != nil {
+		return nil, err
+	}
+	byRun := map[int64]*Release{}
+	for i := range rels {
+		byRun[rels[i].RunID] = &rels[i]
+	}
+	out := make([]Run, len(rows))
+	for i, r := range rows {
+		out[i] = r.run()
+		out[i].Release = byRun[r.ID]
+	}
+	return out, nil
+}
+
+// Result returns the stored result of a run, exactly as computed.
+func (s *Store) Result(runID int64) (*payout.Result, error) {
+	var blob []byte
+	var sum string
+	if err := s.db.QueryRow(`SELECT result, result_sha256 FROM runs WHERE id = ?`, runID).Scan(&blob, &sum); err != nil {
+		return nil, err
+	}
+	if sha(blob) != sum {
+		return nil, fmt.Errorf("stored result of run %d does not match its digest: the store was changed outside payout", runID)
+	}
+	var res payout.Result
+	if err := json.Unmarshal(blob, &res); err != nil {
+		return nil, fmt.Errorf("stored result of run %d: %w", runID, err)
+	}
+	return &res, nil
+}
+
+func sha(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+// SaveOptions says who computes and whether an approved run may be reopened.
+type SaveOptions struct {
+	At   time.Time
+	User string
+	// Reopen allows replacing an approved (not released) run; its
+	// attestation and approval are void.
+	Reopen bool
+}
+
+// SaveRun stores res as the computed run of its period, from the inputs of
+// state, replacing a computed or attested run (and an approved one with
+// Reopen). A released period is refused. It returns the stored run and the
+// status of the run it replaced ("" when none).
+func (s *Store) SaveRun(res *payout.Result, state InputState, opt SaveOptions) (*Run, Status, error) {
+	blob, err := json.Marshal(res)
+	if err != nil {
+		return nil, "", fmt.Errorf("store: result: %w", err)
+	}
+	tx, err := s.db.Beginx()
+	if err != nil {
+		return nil, "", err
+	}
+	defer tx.Rollback()
+	prev, err := runTx(tx, res.Period)
+	if err != nil && !errors.Is(err, ErrNoRun) {
+		return nil, "", err
+	}
+	var replaced Status
+	computations := 1
+	if prev != nil {
+		if err := replaceable(prev, opt.Reopen); err != nil {
+			return nil, "", err
+		}
+		replaced, computations = prev.Status, prev.Computations+1
+	}
+	id, err := upsertRun(tx, prev, res, state, blob, opt.At, computations)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := storeRunDetail(tx, id, res, state); err != nil {
+		return nil, "", err
+	}
+	detail := fmt.Sprintf("as-of %s, total %s, inputs %s", res.AsOf, res.Total.StringFixed(2), state.Digest[:12])
+	if replaced != "" {
+		detail += fmt.Sprintf(", replaces the %s run", replaced)
+	}
+	if err := logEvent(tx, opt.At, res.Period.String(), "compute", opt.User, detail); err != nil {
+		return nil, "", err
+	}
+	run, err := runTx(tx, res.Period)
+	if err != nil {
+		return nil, "", err
+	}
+	return run, replaced, tx.Commit()
+}
+
+func replaceable(prev *Run, reopen bool) error {
+	switch prev.Status {
+	case StatusReleased:
+		return releasedError(prev)
+	case StatusApproved:
+		if !reopen {
+			return refuse(ErrAlreadyApproved, fmt.Sprintf("the run of %s was approved by %s at %s; recomputing it voids the attestation and approval: give --reopen to do so",
+				prev.Period, prev.ApprovedBy, stamp(prev.ApprovedAt)))
+		}
+	}
+	return nil
+}
+
+func releasedError(run *Run) error {
+	msg := fmt.Sprintf("%s is already released", run.Period)
+	if run.Release != nil {
+		msg = fmt.Sprintf("%s was already released at %s by %s (manifest %s); a released run is never changed — corrections are paid as adjustments in a later period",
+			run.Period, stamp(run.Release.ReleasedAt), run.Release.ReleasedBy, run.Release.ManifestSHA256[:12])
+	}
+	return refuse(ErrAlreadyReleased, msg)
+}
+
+func upsertRun(tx *sqlx.Tx, prev *Run, res *payout.Result, state InputState, blob []byte, at time.Time, computations int) (int64, error) {
+	args := []any{string(StatusComputed), res.AsOf.String(), res.PayDate.String(), state.Digest, stamp(at), computations,
+		res.Total.StringFixed(2), countAgreements(res), len(res.Payments), len(res.Lines), len(res.Warnings), blob, sha(blob)}
+	if prev == nil {
+		r, err := tx.Exec(`INSERT INTO runs (status, as_of, pay_date, input_digest, computed_at, computations,
+			total, agreements, payees, lines, warnings, result, result_sha256, period)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(args, res.Period.String())...)
+		if err != nil {
+			return 0, err
+		}
+		return r.LastInsertId()
+	}
+	_, err := tx.Exec(`UPDATE runs SET status = ?, as_of = ?, pay_date = ?, input_digest = ?, computed_at = ?, computations = ?,
+		total = ?, agreements = ?, payees = ?, lines = ?, warnings = ?, result = ?, result_sha256 = ?,
+		attested_by = '', attested_at = '', approved_by = '', approved_at = '' WHERE id = ?`, append(args, prev.ID)...)
+	return prev.ID, err
+}
+
+func countAgreements(res *payout.Result) int {
+	seen := map[string]bool{}
+	for _, l := range res.Lines {
+		seen[l.AgreementID] = true
+	}
+	return len(seen)
+}
+
+// storeRunDetail replaces the run's files, lines and payments.
+func storeRunDetail(tx *sqlx.Tx, id int64, res *payout.Result, state InputState) error {
+	for _, t := range []string{"run_files", "run_lines", "run_payments"} {
+		if _, err := tx.Exec(`DELETE FROM `+t+` WHERE run_id = ?`, id); err != nil {
+			return err
+		}
+	}
+	for _, f := range state.FileIDs {
+		if _, err := tx.Exec(`INSERT INTO run_files (run_id, file_id) VALUES (?, ?)`, id, f); err != nil {
+			return err
+		}
+	}
+	for _, l := range res.Lines {
+		if _, err := tx.Exec(`INSERT INTO run_lines (run_id, bydel, agreement_id, role, payee_id, entitlement, withheld, released, adjustments, net, carried_out)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, l.Bydel, l.AgreementID, string(l.Role), l.PayeeID,
+			l.Entitlement.StringFixed(2), l.Withheld.StringFixed(2), l.Released.StringFixed(2),
+			l.Adjustments.StringFixed(2), l.Net.StringFixed(2), l.CarriedOut.StringFixed(2)); err != nil {
+			return fmt.Errorf("store: line %s/%s/%s: %w", l.AgreementID, l.Role, l.PayeeID, err)
+		}
+	}
+	for _, p := range res.Payments {
+		if _, err := tx.Exec(`INSERT INTO run_payments (run_id, payee_id, name, account, amount, end_to_end_id) VALUES (?, ?, ?, ?, ?, ?)`,
+			id, p.PayeeID, p.Name, p.Account, p.Amount.StringFixed(2), p.EndToEndID); err != nil {
+			return fmt.Errorf("store: payment %s: %w", p.PayeeID, err)
+		}
+	}
+	return nil
+}
+
+// Event is one entry of the audit log.
+type Event struct {
+	At     time.Time
+	Period string
+	Action string
+	User   string
+	Detail string
+}
+
+// Events returns the audit log of one period ("" for imports), oldest first.
+func (s *Store) Events(period string) ([]Event, error) {
+	var rows []struct {
+		At     string `db:"at"`
+		Period string `db:"period"`
+		Action string `db:"action"`
+		User   string `db:"user"`
+		Detail string `db:"detail"`
+	}
+	if err := s.db.Select(&rows, `SELECT at, period, action, user, detail FROM events WHERE period = ? ORDER BY id`, period); err != nil {
+		return nil, err
+	}
+	out := make([]Event, len(rows))
+	for i, r := range rows {
+		out[i] = Event{At: parseStamp(r.At), Period: r.Period, Action: r.Action, User: r.User, Detail: r.Detail}
+	}
+	return out, nil
+}

@@ -1,0 +1,120 @@
+package store
+
+import (
+	"errors"
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/oslokommune/payout/payout"
+)
+
+func TestOpenCreatesPrivateFileAndMigratesOnce(t *testing.T) {
+	s, path := openTest(t)
+	fi, err := os.Stat(path)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+	var mode string
+	require.NoError(t, s.db.Get(&mode, `PRAGMA journal_mode`))
+	assert.Equal(t, "wal", mode)
+	var fk int
+	require.NoError(t, s.db.Get(&fk, `PRAGMA foreign_keys`))
+	assert.Equal(t, 1, fk)
+	require.NoError(t, s.Close())
+
+	again, err := Open(path, fakeParse)
+	require.NoError(t, err)
+	defer again.Close()
+	var n int
+	require.NoError(t, again.db.Get(&n, `SELECT count(*) FROM schema_migrations`))
+	assert.Equal(t, 1, n)
+}
+
+func TestImport(t *testing.T) {
+	const jan = "L1,2022-01-01,1500\n"
+	const janFeb = jan + "L1,2022-02-01,1510\n"
+	tests := []struct {
+		name      string
+		before    []string // file contents imported first, each as list_counts.csv
+		file      string
+		status    string
+		versions  int
+		wantErr   string
+		errTarget error
+	}{
+		{name: "new file", file: jan, status: "stored", versions: 1},
+		{name: "same bytes again", before: []string{jan}, file: jan, status: "unchanged"},
+		{name: "rows appended", before: []string{jan}, file: janFeb, status: "stored", versions: 1},
+		{name: "nothing new in other bytes", before: []string{janFeb}, file: "L1,2022-02-01,1510\n", status: "no new records"},
+		{name: "correction with later recorded_on", before: []string{jan}, file: "L1,2022-01-01,1490,2022-02-10\n", status: "stored", versions: 1},
+		{name: "changed history refused", before: []string{jan}, file: "L1,2022-01-01,1490\n",
+			wantErr: "list_counts.csv:1: list_counts L1/2022-01-01: this version (same key and recorded_on) is already stored from list_counts.csv:1", errTarget: ErrConflictingInput},
+		{name: "bad file refused", file: "L1,2022-01-01\n", wantErr: "list_counts.csv:1: expected list_id,as_of,count", errTarget: payout.ErrInvalidInput},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _ := openTest(t)
+			for _, b := range tt.before {
+				importText(t, s, "list_counts.csv", b)
+			}
+			before, err := s.State()
+			require.NoError(t, err)
+			rep, err := s.Import([]File{{Path: "x/list_counts.csv", Data: []byte(tt.file)}}, t0)
+			after, _ := s.State()
+			if tt.wantErr != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tt.wantErr)
+				assert.True(t, errors.Is(err, tt.errTarget), "errors.Is %v", tt.errTarget)
+				assert.Equal(t, before, after, "nothing stored")
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.status, rep.Files[0].Status)
+			assert.Equal(t, tt.versions, rep.Files[0].Versions)
+			assert.Equal(t, tt.status == "stored", before.Digest != after.Digest)
+		})
+	}
+}
+
+func TestImportAllOrNothing(t *testing.T) {
+	s, _ := openTest(t)
+	_, err := s.Import([]File{
+		{Path: "a/list_counts.csv", Data: []byte("L1,2022-01-01,1500\n")},
+		{Path: "b/list_counts_feb.csv", Data: []byte("L1,2022-02-01,x\n")},
+	}, t0)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "list_counts_feb.csv:1 (count)")
+	st, err := s.State()
+	require.NoError(t, err)
+	assert.Empty(t, st.FileIDs)
+}
+
+func TestInputsReadOnceWithSource(t *testing.T) {
+	s, _ := openTest(t)
+	importText(t, s, "list_counts.csv", "L1,2022-01-01,1500\n")
+	importText(t, s, "list_counts.csv", "L1,2022-01-01,1500\nL1,2022-02-01,1510\n")
+	in, st, err := s.Inputs()
+	require.NoError(t, err)
+	require.Len(t, in.ListCounts, 2)
+	assert.Equal(t, 1, in.ListCounts[0].Src.Line)
+	assert.Equal(t, 2, in.ListCounts[1].Src.Line, "the appended row keeps its line in the newer file")
+	assert.Len(t, st.FileIDs, 2)
+	assert.Len(t, in.Files, 2)
+}
+
+func TestImportWarnsAboutBackdatedVersions(t *testing.T) {
+	s, _ := openTest(t)
+	importText(t, s, "list_counts.csv", "L1,2022-09-01,1500\n")
+	approved(t, s, "2022-09", "100.00")
+	_, err := release(s, "2022-09", "per")
+	require.NoError(t, err)
+
+	late := importText(t, s, "list_counts.csv", "L1,2022-09-01,1500\nL1,2022-09-01,1400,2022-09-10\n")
+	require.Len(t, late.Warnings, 1)
+	assert.Contains(t, late.Warnings[0], "concern released period 2022-09 and are recorded on or before its as-of date 2022-09-28")
+
+	ok := importText(t, s, "list_counts_2.csv", "L1,2022-09-01,1450,2022-10-05\nL1,2022-10-01,1500\n")
+	assert.Empty(t, ok.Warnings, "a correction recorded after the as-of date and next month's count are fine")
+}
