@@ -16,7 +16,11 @@ type keyed struct {
 
 func keysOf(in *payout.Inputs) []keyed {
 	var ks []keyed
-	add := func(kind string, v payout.Version, parts ...string) {
+	add := func(kind string, v payout.Version, vals ...string) {
+		parts := make([]string, len(vals))
+		for i, col := range specFor(kind).key {
+			parts[i] = col + " " + vals[i]
+		}
 		ks = append(ks, keyed{kind, strings.Join(parts, ", "), v.RecordedOn, v.Src})
 	}
 	for _, x := range in.Rates {
@@ -46,27 +50,35 @@ func keysOf(in *payout.Inputs) []keyed {
 	return ks
 }
 
-// checkDuplicates reports a second version with the same key and the same
-// recorded_on (FORMATS.md: which one would be in force is undecidable). With
-// crossFile, only pairs from different files are reported (each file has
-// been checked on its own already).
-func checkDuplicates(in *payout.Inputs, crossFile bool, errs *payout.ErrorList) {
-	seen := map[string]payout.Source{}
-	for _, k := range keysOf(in) {
+// dupIndex remembers the first version of each key and recorded_on, to
+// find a second one (FORMATS.md: which would be in force is undecidable).
+type dupIndex map[string]payout.Source
+
+// check reports every version of in that repeats one already indexed or
+// one earlier in in, then indexes in's versions. otherFiles says the index
+// holds other files (their names may equal in's when folders differ).
+func (d dupIndex) check(in *payout.Inputs, otherFiles bool, errs *payout.ErrorList) {
+	ks := keysOf(in)
+	local := dupIndex{}
+	for _, k := range ks {
 		id := k.kind + "\x00" + k.key + "\x00" + k.recorded.String()
-		first, dup := seen[id]
+		first, dup := d[id]
+		if !dup && !otherFiles {
+			first, dup = local[id]
+		}
 		if !dup {
-			seen[id] = k.src
+			local[id] = k.src
 			continue
 		}
-		if crossFile && first.File == k.src.File {
-			continue
-		}
-		spec := specFor(k.kind)
 		errs.Add(&payout.InputError{File: k.src.File, Sheet: k.src.Sheet, Line: k.src.Line,
 			Value: k.key, Msg: fmt.Sprintf(
-				"duplicate version: %s %s with recorded_on %s is already at %s; give the newer version a later recorded_on, or delete one",
-				strings.Join(spec.key, ", "), k.key, recordedText(k.recorded), where(first, k.src))})
+				"duplicate version: %s with recorded_on %s is already at %s; give the newer version a later recorded_on, or delete one",
+				k.key, recordedText(k.recorded), where(first, otherFiles))})
+	}
+	for id, src := range local {
+		if _, ok := d[id]; !ok {
+			d[id] = src
+		}
 	}
 }
 
@@ -77,13 +89,13 @@ func recordedText(d payout.Date) string {
 	return d.String()
 }
 
-// where names a source relative to another: "line 3" in the same file.
-func where(s, from payout.Source) string {
+// where names a source: "line 3" in the same file, or with the file name.
+func where(s payout.Source, otherFile bool) string {
 	loc := fmt.Sprintf("line %d", s.Line)
 	if s.Sheet != "" {
 		loc = fmt.Sprintf("row %d", s.Line)
 	}
-	if s.File != from.File {
+	if otherFile {
 		return s.File + " " + loc
 	}
 	return loc
@@ -141,7 +153,7 @@ func checkReferences(in *payout.Inputs, loaded map[string]bool, cellOf func(payo
 		}
 		errs.Add(&payout.InputError{File: r.src.File, Sheet: r.src.Sheet, Line: r.src.Line, Column: r.column,
 			Cell: cellOf(r.src, r.column), Value: r.id, Msg: fmt.Sprintf(
-				"unknown %s %q: no row of %s has this ID; fix the ID or add the %s to %s", r.noun, r.id, r.target, r.noun, r.target)})
+				"unknown %s %q: no row of the %s file has this ID; fix the ID or add the %s there", r.noun, r.id, r.target, r.noun)})
 	}
 }
 

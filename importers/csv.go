@@ -38,6 +38,7 @@ func readCSV(file string, data []byte, errs *payout.ErrorList) *table {
 			}
 			line, msg := csvProblem(pe)
 			errs.Add(&payout.InputError{File: file, Line: line, Msg: msg})
+			t.lost++
 			continue
 		}
 		line, _ := r.FieldPos(0)

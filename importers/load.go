@@ -64,6 +64,9 @@ type parsed struct {
 	kind string
 	errs payout.ErrorList
 	cols map[string]int
+	// complete: every data row became a record, so the file's IDs are all
+	// known and references to them can be checked.
+	complete bool
 }
 
 // readOne reads one file into records, never failing outright.
@@ -98,7 +101,8 @@ func readOne(name string, data []byte) *parsed {
 		recs, p.cols = parseTable(t, specFor(kind), &p.errs)
 		recs.Policy = p.in.Policy
 		p.in = recs
-		checkDuplicates(p.in, false, &p.errs)
+		p.complete = t.lost == 0
+		dupIndex{}.check(p.in, false, &p.errs)
 		p.in.Files = []payout.InputFile{{Name: base, Kind: kind, SHA256: hex.EncodeToString(sum[:]), Rows: len(t.rows)}}
 		return p
 	}
@@ -129,11 +133,12 @@ type loader struct {
 	errs   payout.ErrorList
 	loaded map[string]bool
 	cols   map[string]map[string]int // file base name → column → index
+	seen   dupIndex                  // versions of the files added so far
 }
 
 func newLoader() *loader {
 	return &loader{in: &payout.Inputs{Policy: payout.DefaultPolicy()},
-		loaded: map[string]bool{}, cols: map[string]map[string]int{}}
+		loaded: map[string]bool{}, cols: map[string]map[string]int{}, seen: dupIndex{}}
 }
 
 // addFolder adds the known files of a fixture folder.
@@ -183,14 +188,14 @@ func (l *loader) addFile(path string) {
 	if p.kind == "" {
 		return
 	}
-	l.loaded[p.kind] = true
+	l.loaded[p.kind] = p.complete || l.loaded[p.kind]
 	l.cols[filepath.Base(path)] = p.cols
+	l.seen.check(p.in, true, &l.errs)
 	l.in.Append(p.in)
 }
 
 // finish runs the checks between files and returns all or nothing.
 func (l *loader) finish() (*payout.Inputs, []payout.Warning, error) {
-	checkDuplicates(l.in, true, &l.errs)
 	checkReferences(l.in, l.loaded, l.cellOf, &l.errs)
 	warnings := orphanLists(l.in, l.loaded)
 	if len(l.errs) > 0 {

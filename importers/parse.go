@@ -14,6 +14,7 @@ func parseTable(t *table, s *kindSpec, errs *payout.ErrorList) (*payout.Inputs, 
 	in := &payout.Inputs{}
 	for _, tr := range t.rows {
 		if !shapeOK(t, tr, errs) {
+			t.lost++
 			continue
 		}
 		r := &row{t: t, s: s, line: tr.line, cells: tr.cells, idx: idx, errs: errs}

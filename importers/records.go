@@ -33,10 +33,10 @@ func buildAgreement(r *row, in *payout.Inputs) {
 	a.ListCeiling, _ = r.whole("list_ceiling")
 	switch a.Scheme {
 	case payout.SchemeFastlege:
-		r.need("list_id", "for a fastlege agreement")
-		r.need("birth_date", "for a fastlege agreement (the agreement ends at 70, §16)")
+		r.need("list_id", "a fastlege agreement needs its list_id")
+		r.need("birth_date", "a fastlege agreement needs the doctor's birth_date (it ends at 70, §16)")
 	case payout.SchemeFysio:
-		r.need("hjemmel_percent", "for a fysio agreement (1 to 100)")
+		r.need("hjemmel_percent", "a fysio agreement needs its hjemmel_percent (1 to 100)")
 	}
 	if a.BirthDate != payout.NoDate && a.ExtensionTo != payout.NoDate {
 		if at75 := a.BirthDate.AddYears(75); a.ExtensionTo >= at75 {
@@ -99,7 +99,7 @@ func buildAbsence(r *row, in *payout.Inputs) {
 	r.ordered("from", a.From, "to", a.To)
 	switch {
 	case a.Cover == payout.CoverMunicipalVikar:
-		r.need("vikar_payee_id", "when cover is municipal_vikar (the vikar's payee_id)")
+		r.need("vikar_payee_id", "cover municipal_vikar needs the vikar's payee_id")
 	case a.VikarPayeeID != "" && a.Cover != "":
 		r.failf("vikar_payee_id", "is set but cover is %s; use cover municipal_vikar to pay the vikar, or leave vikar_payee_id empty", a.Cover)
 	}

@@ -55,13 +55,14 @@ func (r *row) text(col string) string {
 	return c.text
 }
 
-// need reports an empty cell that a rule makes required. Cancelling rows
-// need only their key (a cancellation says which record it removes).
-func (r *row) need(col, why string) bool {
+// need reports an empty cell that a rule makes required; rule says who
+// needs it ("a fysio agreement needs hjemmel_percent"). Cancelling rows need
+// only their key (a cancellation says which record it removes).
+func (r *row) need(col, rule string) bool {
 	if r.text(col) != "" || r.cancelled {
 		return true
 	}
-	r.failf(col, "required %s but empty; fill it in", why)
+	r.failf(col, "empty, but %s; fill it in", rule)
 	return false
 }
 

@@ -30,6 +30,7 @@ type table struct {
 	headerLine   int
 	header       []cell
 	rows         []tableRow
+	lost         int // data rows that could not be read at all
 }
 
 // errAt makes an InputError at one cell of the table.

@@ -53,18 +53,19 @@ func parseDecimal(s string, comma bool) (decimal.Decimal, string) {
 	if reGrouped.MatchString(t) {
 		t = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "").Replace(t)
 	}
-	if strings.Contains(t, ",") {
-		if !comma || strings.Contains(t, ".") {
-			return decimal.Zero, fmt.Sprintf("%q is not a number (expected digits with a point as decimal separator, e.g. 1234.50)", s)
-		}
+	bad := fmt.Sprintf("%q is not a number (expected digits with a point as decimal separator, e.g. 1234.50)", s)
+	if comma {
+		bad = fmt.Sprintf("%q is not a number (expected digits with one decimal comma or point and no thousands dots, e.g. 1234,50)", s)
+	}
+	if comma && !strings.Contains(t, ".") {
 		t = strings.Replace(t, ",", ".", 1)
 	}
 	if !reDecimal.MatchString(t) {
-		return decimal.Zero, fmt.Sprintf("%q is not a number (expected digits, e.g. 1234.50)", s)
+		return decimal.Zero, bad
 	}
 	d, err := decimal.NewFromString(t)
 	if err != nil {
-		return decimal.Zero, fmt.Sprintf("%q is not a number (expected digits, e.g. 1234.50)", s)
+		return decimal.Zero, bad
 	}
 	return d, ""
 }
