@@ -11,6 +11,8 @@ package manifest
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 
 	"github.com/oslokommune/payout/payout"
@@ -93,4 +95,20 @@ func Unmarshal(data []byte) (*Manifest, error) {
 		return nil, err
 	}
 	return &m, nil
+}
+
+// Digest describes a file by its name, SHA-256 (hex) and size.
+func Digest(name string, data []byte) File {
+	sum := sha256.Sum256(data)
+	return File{Name: name, SHA256: hex.EncodeToString(sum[:]), Bytes: int64(len(data))}
+}
+
+// Output returns the named output entry, or nil.
+func (m *Manifest) Output(name string) *File {
+	for i := range m.Outputs {
+		if m.Outputs[i].Name == name {
+			return &m.Outputs[i]
+		}
+	}
+	return nil
 }

@@ -1,0 +1,217 @@
+package bundle
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/oslokommune/payout/exporters/bundle/fixture"
+	"github.com/oslokommune/payout/exporters/manifest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+var release = &ReleaseFile{
+	Record: manifest.Release{ReleasedAt: "2015-03-20T09:30:00Z", ReleasedBy: "carl", AttestedBy: "anna",
+		ApprovedBy: "bent", MsgID: "PAYOUT-2015-03-1"},
+	PaymentsXML: []byte("<Document>hand-made stand-in for pain.001</Document>\n"),
+}
+
+func names(b *Bundle) []string {
+	var n []string
+	for _, f := range b.Files {
+		n = append(n, f.Name)
+	}
+	return n
+}
+
+func TestRenderNamesAndOrder(t *testing.T) {
+	b, err := Render(fixture.Result(), fixture.Inputs(), nil)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"adjustments.csv", "bydel-01.xlsx", "bydel-05.xlsx", "bydel-12.xlsx",
+		"lines.csv", "payments.csv", "report.xlsx", "manifest.json"}, names(b))
+	r, err := Render(fixture.Result(), fixture.Inputs(), release)
+	require.NoError(t, err)
+	assert.Contains(t, names(r), "payments.xml")
+	assert.Equal(t, "manifest.json", names(r)[len(r.Files)-1])
+}
+
+// TestTwoRendersAreByteIdentical is the determinism promise of DESIGN.md:
+// same inputs, same bytes, for every output including the manifest.
+func TestTwoRendersAreByteIdentical(t *testing.T) {
+	for _, rel := range []*ReleaseFile{nil, release} {
+		a, err := Render(fixture.Result(), fixture.Inputs(), rel)
+		require.NoError(t, err)
+		for i := 0; i < 3; i++ {
+			b, err := Render(fixture.Result(), fixture.Inputs(), rel)
+			require.NoError(t, err)
+			require.Equal(t, names(a), names(b))
+			for j := range a.Files {
+				assert.True(t, bytes.Equal(a.Files[j].Data, b.Files[j].Data), "%s differs between renders", a.Files[j].Name)
+			}
+		}
+	}
+}
+
+func TestManifestGolden(t *testing.T) {
+	b, err := Render(fixture.Result(), fixture.Inputs(), release)
+	require.NoError(t, err)
+	got := b.File(ManifestJSON).Data
+	path := filepath.Join("testdata", "manifest.json")
+	if *update {
+		require.NoError(t, os.WriteFile(path, got, 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "go test -update creates %s", path)
+	assert.Equal(t, string(want), string(got))
+	m, err := manifest.Unmarshal(got)
+	require.NoError(t, err)
+	for _, f := range b.Files[:len(b.Files)-1] {
+		assert.Equal(t, manifest.Digest(f.Name, f.Data).SHA256, m.Output(f.Name).SHA256, f.Name)
+	}
+}
+
+func TestWriteWritesEveryFileAndTheManifestMatches(t *testing.T) {
+	out := t.TempDir()
+	m, err := Write(out, fixture.Result(), fixture.Inputs(), nil)
+	require.NoError(t, err)
+	dir := filepath.Join(out, "2015-03")
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, len(m.Outputs)+1, "the outputs and the manifest, no temporary file")
+	for _, e := range entries {
+		info, err := e.Info()
+		require.NoError(t, err)
+		assert.Equal(t, os.FileMode(0o600), info.Mode().Perm(), e.Name())
+	}
+	for _, f := range m.Outputs {
+		data, err := os.ReadFile(filepath.Join(dir, f.Name))
+		require.NoError(t, err)
+		assert.Equal(t, f.SHA256, manifest.Digest(f.Name, data).SHA256, f.Name)
+	}
+	fresh, err := Render(fixture.Result(), fixture.Inputs(), nil)
+	require.NoError(t, err)
+	assert.Empty(t, Compare(dir, fresh, m))
+}
+
+func TestWriteRefusesToOverwriteAReleasedFolder(t *testing.T) {
+	out := t.TempDir()
+	_, err := Write(out, fixture.Result(), fixture.Inputs(), release)
+	require.NoError(t, err)
+	_, err = Write(out, fixture.Result(), fixture.Inputs(), nil)
+	assert.True(t, errors.Is(err, ErrReleased), "%v", err)
+}
+
+// TestWriteFailingHalfwayLeavesTheOldFolder: when the fourth file cannot be
+// written, no new file and no temporary file remains, and the old run is
+// untouched.
+func TestWriteFailingHalfwayLeavesTheOldFolder(t *testing.T) {
+	out := t.TempDir()
+	_, err := Write(out, fixture.Result(), fixture.Inputs(), nil)
+	require.NoError(t, err)
+	dir := filepath.Join(out, "2015-03")
+	before := snapshot(t, dir)
+
+	n := 0
+	createTemp = func(dir, pattern string) (*os.File, error) {
+		if n++; n == 4 {
+			return nil, errors.New("disk full")
+		}
+		return os.CreateTemp(dir, pattern)
+	}
+	defer func() { createTemp = os.CreateTemp }()
+	res := fixture.Result()
+	res.Lines[0].Net = res.Lines[0].Net.Add(res.Lines[0].Net)
+	_, err = Write(out, res, fixture.Inputs(), nil)
+	require.ErrorContains(t, err, "disk full")
+	assert.Equal(t, before, snapshot(t, dir))
+}
+
+func TestWriteRemovesStaleDistrictWorkbooks(t *testing.T) {
+	out := t.TempDir()
+	_, err := Write(out, fixture.Result(), fixture.Inputs(), nil)
+	require.NoError(t, err)
+	res := fixture.Result()
+	res.Lines = res.Lines[:4] // district 12 has no line any more
+	_, err = Write(out, res, fixture.Inputs(), nil)
+	require.NoError(t, err)
+	_, err = os.Stat(filepath.Join(out, "2015-03", "bydel-12.xlsx"))
+	assert.True(t, errors.Is(err, os.ErrNotExist))
+}
+
+func snapshot(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	m := map[string]string{}
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		require.NoError(t, err)
+		m[e.Name()] = manifest.Digest(e.Name(), data).SHA256
+	}
+	return m
+}
+
+// written writes the fixture's folder and returns it with its manifest and
+// a fresh rendering to compare with.
+func written(t *testing.T) (string, *manifest.Manifest, *Bundle) {
+	t.Helper()
+	out := t.TempDir()
+	m, err := Write(out, fixture.Result(), fixture.Inputs(), nil)
+	require.NoError(t, err)
+	fresh, err := Render(fixture.Result(), fixture.Inputs(), nil)
+	require.NoError(t, err)
+	return filepath.Join(out, "2015-03"), m, fresh
+}
+
+func TestCompareCatchesAChangedAmountInLinesCSV(t *testing.T) {
+	dir, m, fresh := written(t)
+	path := filepath.Join(dir, LinesCSV)
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, bytes.Replace(data, []byte("36667.74"), []byte("36767.74"), 1), 0o600))
+
+	diffs := Compare(dir, fresh, m)
+	require.Len(t, diffs, 2, "%v", diffs)
+	assert.Equal(t, "lines.csv: differs from the re-run\n  line 2: folder \"2015-03,A1,1000001,Kari Nordmann,01,fastlege,holder,P1,L1,1200,1200,505200.00,100,31,27,4,0,42100.00,5432.26,0.00,36767.74,0.00,0.00,0.00,0.00,36667.74,0.00,R-13.4-SICK;R-8.4\", re-run \"2015-03,A1,1000001,Kari Nordmann,01,fastlege,holder,P1,L1,1200,1200,505200.00,100,31,27,4,0,42100.00,5432.26,0.00,36667.74,0.00,0.00,0.00,0.00,36667.74,0.00,R-13.4-SICK;R-8.4\"", diffs[0].String())
+	assert.Contains(t, diffs[1].Problem, "does not match the manifest")
+}
+
+func TestCompareCatchesAChangedAmountInAWorkbook(t *testing.T) {
+	dir, m, fresh := written(t)
+	path := filepath.Join(dir, "report.xlsx")
+	f, err := excelize.OpenFile(path)
+	require.NoError(t, err)
+	require.NoError(t, f.SetCellFloat("Linjer", "Z2", 36767.74, -1, 64)) // A1's net
+	require.NoError(t, f.Save())
+	require.NoError(t, f.Close())
+
+	diffs := Compare(dir, fresh, m)
+	require.NotEmpty(t, diffs)
+	assert.Equal(t, "report.xlsx", diffs[0].Name)
+	assert.Equal(t, "differs from the re-run", diffs[0].Problem)
+	assert.Contains(t, diffs[0].Detail, "Linjer!Z2: folder 36767.74 #,##0.00, re-run 36667.74 #,##0.00")
+}
+
+func TestCompareCatchesChangedInputsAndStrayFiles(t *testing.T) {
+	dir, m, fresh := written(t)
+	fresh.Manifest.Inputs[1].SHA256 = strings.Repeat("9", 64)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "bydel-99.xlsx"), []byte("x"), 0o600))
+	require.NoError(t, os.Remove(filepath.Join(dir, "payments.csv")))
+	var got []string
+	for _, d := range Compare(dir, fresh, m) {
+		got = append(got, d.Name+": "+d.Problem)
+	}
+	assert.Equal(t, []string{
+		"bydel-99.xlsx: in the folder, but neither the manifest nor the re-run has it",
+		"input list_counts.csv: SHA-256 " + strings.Repeat("9", 64) + ", the manifest recorded " + strings.Repeat("2", 64),
+		"payments.csv: missing from the folder",
+	}, got)
+}

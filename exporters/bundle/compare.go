@@ -1,0 +1,248 @@
+package bundle
+
+import (
+	"bytes"
+	stdcsv "encoding/csv"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/oslokommune/payout/exporters/excel"
+	"github.com/oslokommune/payout/exporters/manifest"
+)
+
+// maxDetail caps the differing lines or cells reported per file.
+const maxDetail = 3
+
+// Difference is one file of a period's folder that is not what a re-run
+// gives: missing, extra, different bytes, or a digest that does not match
+// the manifest. Detail names the first differing lines (CSV, JSON, XML) or
+// cells (workbooks).
+type Difference struct {
+	Name    string
+	Problem string
+	Detail  []string
+}
+
+func (d Difference) String() string {
+	s := d.Name + ": " + d.Problem
+	for _, l := range d.Detail {
+		s += "\n  " + l
+	}
+	return s
+}
+
+// Compare checks the folder dir against a fresh rendering: every file
+// byte for byte, every file against the digest the recorded manifest holds,
+// the recorded input digests against those of the inputs now, and no file
+// in the folder that neither names. It returns the differences sorted by
+// file name; none means identical.
+func Compare(dir string, fresh *Bundle, recorded *manifest.Manifest) []Difference {
+	var diffs []Difference
+	diffs = append(diffs, compareInputs(recorded, fresh.Manifest)...)
+	named := map[string]bool{ManifestJSON: true}
+	for _, f := range recorded.Outputs {
+		named[f.Name] = true
+	}
+	for _, f := range fresh.Files {
+		named[f.Name] = true
+		got, err := os.ReadFile(filepath.Join(dir, f.Name))
+		if errors.Is(err, os.ErrNotExist) {
+			diffs = append(diffs, Difference{Name: f.Name, Problem: "missing from the folder"})
+			continue
+		} else if err != nil {
+			diffs = append(diffs, Difference{Name: f.Name, Problem: err.Error()})
+			continue
+		}
+		diffs = append(diffs, compareFile(f, got, recorded)...)
+	}
+	for _, f := range recorded.Outputs {
+		if fresh.File(f.Name) == nil {
+			diffs = append(diffs, Difference{Name: f.Name, Problem: "in the manifest, but the re-run does not produce it"})
+		}
+	}
+	diffs = append(diffs, strayFiles(dir, named)...)
+	sort.SliceStable(diffs, func(i, j int) bool { return diffs[i].Name < diffs[j].Name })
+	return diffs
+}
+
+// compareFile compares one file's bytes on disk with the fresh rendering
+// and with the recorded digest.
+func compareFile(f Output, got []byte, recorded *manifest.Manifest) []Difference {
+	var diffs []Difference
+	if !bytes.Equal(got, f.Data) {
+		diffs = append(diffs, Difference{Name: f.Name, Problem: "differs from the re-run", Detail: explain(f.Name, got, f.Data)})
+	}
+	if f.Name == ManifestJSON {
+		return diffs
+	}
+	rec := recorded.Output(f.Name)
+	disk := manifest.Digest(f.Name, got)
+	switch {
+	case rec == nil:
+		diffs = append(diffs, Difference{Name: f.Name, Problem: "not listed in the manifest"})
+	case rec.SHA256 != disk.SHA256:
+		diffs = append(diffs, Difference{Name: f.Name, Problem: fmt.Sprintf("SHA-256 %s does not match the manifest's %s", disk.SHA256, rec.SHA256)})
+	}
+	return diffs
+}
+
+// compareInputs reports input files whose digest changed since the run, or
+// that appeared or disappeared.
+func compareInputs(recorded, fresh *manifest.Manifest) []Difference {
+	now := map[string]string{}
+	for _, f := range fresh.Inputs {
+		now[f.Name] = f.SHA256
+	}
+	var diffs []Difference
+	for _, f := range recorded.Inputs {
+		name := "input " + f.Name
+		switch sum, ok := now[f.Name]; {
+		case !ok:
+			diffs = append(diffs, Difference{Name: name, Problem: "no longer among the fixtures"})
+		case sum != f.SHA256:
+			diffs = append(diffs, Difference{Name: name, Problem: fmt.Sprintf("SHA-256 %s, the manifest recorded %s", sum, f.SHA256)})
+		}
+		delete(now, f.Name)
+	}
+	for name := range now {
+		diffs = append(diffs, Difference{Name: "input " + name, Problem: "not among the inputs the manifest recorded"})
+	}
+	return diffs
+}
+
+// strayFiles reports files in the folder that neither the manifest nor the
+// re-run names (a hidden temporary file left by a crash included).
+func strayFiles(dir string, named map[string]bool) []Difference {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return []Difference{{Name: dir, Problem: err.Error()}}
+	}
+	var diffs []Difference
+	for _, e := range entries {
+		if !e.IsDir() && !named[e.Name()] {
+			diffs = append(diffs, Difference{Name: e.Name(), Problem: "in the folder, but neither the manifest nor the re-run has it"})
+		}
+	}
+	return diffs
+}
+
+// explain names the first differences: cells for workbooks, lines for text.
+func explain(name string, got, want []byte) []string {
+	if strings.HasSuffix(name, ".xlsx") {
+		return workbookDiff(got, want)
+	}
+	return lineDiff(got, want)
+}
+
+func lineDiff(got, want []byte) []string {
+	g := strings.Split(string(got), "\n")
+	w := strings.Split(string(want), "\n")
+	var out []string
+	for i := 0; i < len(g) || i < len(w); i++ {
+		gl, wl := at(g, i), at(w, i)
+		if gl == wl {
+			continue
+		}
+		out = append(out, fmt.Sprintf("line %d: folder %q, re-run %q", i+1, gl, wl))
+		if len(out) == maxDetail {
+			break
+		}
+	}
+	return out
+}
+
+func at(lines []string, i int) string {
+	if i < len(lines) {
+		return lines[i]
+	}
+	return "<none>"
+}
+
+// workbookDiff compares the sheets' dumps (values and number formats) and
+// names the first differing cells; when those agree the difference is in
+// the workbook's structure or properties.
+func workbookDiff(got, want []byte) []string {
+	gd, err := excel.Dump(got)
+	if err != nil {
+		return []string{"the folder's workbook cannot be read: " + err.Error()}
+	}
+	wd, err := excel.Dump(want)
+	if err != nil {
+		return []string{"the re-run's workbook cannot be read: " + err.Error()}
+	}
+	var out []string
+	for i := 0; i < len(gd) || i < len(wd); i++ {
+		if i >= len(gd) || i >= len(wd) || gd[i].Name != wd[i].Name {
+			return append(out, "the sheets differ: folder "+sheetNames(gd)+", re-run "+sheetNames(wd))
+		}
+		for _, d := range cellDiffs(gd[i], wd[i]) {
+			out = append(out, d)
+			if len(out) == maxDetail {
+				return out
+			}
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, "same cell values and formats; the difference is in the workbook's structure or properties")
+	}
+	return out
+}
+
+func sheetNames(d []excel.SheetDump) string {
+	var n []string
+	for _, s := range d {
+		n = append(n, s.Name)
+	}
+	return strings.Join(n, ", ")
+}
+
+// cellDiffs names the cells whose value or format differ, in dump order:
+// "Linjer!Z2: folder 36767.74, re-run 36667.74".
+func cellDiffs(got, want excel.SheetDump) []string {
+	g, gOrder := cells(got.CSV)
+	w, wOrder := cells(want.CSV)
+	var out []string
+	seen := map[string]bool{}
+	for _, ref := range append(wOrder, gOrder...) {
+		if seen[ref] {
+			continue
+		}
+		seen[ref] = true
+		if g[ref] != w[ref] {
+			out = append(out, fmt.Sprintf("%s!%s: folder %s, re-run %s", want.Name, ref, show(g[ref]), show(w[ref])))
+		}
+	}
+	return out
+}
+
+// cells parses a sheet dump into cell → "value [format weight]".
+func cells(dump []byte) (map[string]string, []string) {
+	r := stdcsv.NewReader(bytes.NewReader(dump))
+	r.FieldsPerRecord = -1 // the view line is shorter than the cell lines
+	rows, _ := r.ReadAll()
+	m := map[string]string{}
+	var order []string
+	for _, row := range rows {
+		if len(row) < 2 || row[0] == "cell" {
+			continue
+		}
+		ref := row[0]
+		if ref == "#" {
+			ref = "(view)"
+		}
+		m[ref] = strings.TrimSpace(strings.Join(row[1:], " "))
+		order = append(order, ref)
+	}
+	return m, order
+}
+
+func show(s string) string {
+	if s == "" {
+		return "(empty)"
+	}
+	return s
+}

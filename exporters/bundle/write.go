@@ -1,0 +1,143 @@
+package bundle
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/oslokommune/payout/exporters/manifest"
+	"github.com/oslokommune/payout/payout"
+)
+
+// Write renders the period's folder and writes it under outDir/YYYY-MM/,
+// all or nothing (see the package comment). It returns the manifest written.
+func Write(outDir string, res *payout.Result, in *payout.Inputs, rel *ReleaseFile) (*manifest.Manifest, error) {
+	dir := Dir(outDir, res.Period)
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, err
+	}
+	if rel == nil {
+		if _, err := os.Stat(filepath.Join(dir, PaymentsXML)); err == nil {
+			return nil, fmt.Errorf("%s: %w: it holds %s, and a released run is never changed", dir, ErrReleased, PaymentsXML)
+		}
+	}
+	b, err := Render(res, in, rel)
+	if err != nil {
+		return nil, err
+	}
+	temps, err := writeTemps(dir, b.Files)
+	if err != nil {
+		return nil, err
+	}
+	if err := commit(dir, b.Files, temps); err != nil {
+		return nil, err
+	}
+	return b.Manifest, nil
+}
+
+// writeTemps writes every file to a synced temporary file in dir and
+// returns their names in the order of files; on error none remains.
+func writeTemps(dir string, files []Output) ([]string, error) {
+	var temps []string
+	for _, f := range files {
+		name, err := writeTemp(dir, f)
+		if err != nil {
+			removeAll(temps)
+			return nil, fmt.Errorf("%s: %w", f.Name, err)
+		}
+		temps = append(temps, name)
+	}
+	return temps, nil
+}
+
+func writeTemp(dir string, f Output) (string, error) {
+	t, err := createTemp(dir, "."+f.Name+".tmp-*")
+	if err != nil {
+		return "", err
+	}
+	name := t.Name()
+	_, err = t.Write(f.Data)
+	if err == nil {
+		err = t.Chmod(0o600)
+	}
+	if err == nil {
+		err = t.Sync()
+	}
+	if cerr := t.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		_ = os.Remove(name)
+		return "", err
+	}
+	return name, nil
+}
+
+// commit renames the temporary files into place: first the old manifest
+// goes (so the folder no longer claims to be complete), then every file,
+// then stale district workbooks of an earlier run, then the new manifest,
+// and finally the folder itself is synced.
+func commit(dir string, files []Output, temps []string) error {
+	if err := os.Remove(filepath.Join(dir, ManifestJSON)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		removeAll(temps)
+		return err
+	}
+	last := len(files) - 1 // manifest.json: Render puts it last
+	for i, f := range files {
+		if i == last {
+			if err := removeStale(dir, files); err != nil {
+				removeAll(temps[i:])
+				return err
+			}
+		}
+		if err := os.Rename(temps[i], filepath.Join(dir, f.Name)); err != nil {
+			removeAll(temps[i:])
+			return fmt.Errorf("%s: %w", f.Name, err)
+		}
+	}
+	return syncDir(dir)
+}
+
+// removeStale deletes district workbooks that the new run does not write (a
+// district whose last agreement ended), so the folder matches its manifest.
+func removeStale(dir string, files []Output) error {
+	keep := map[string]bool{}
+	for _, f := range files {
+		keep[f.Name] = true
+	}
+	old, err := filepath.Glob(filepath.Join(dir, "bydel-*.xlsx"))
+	if err != nil {
+		return err
+	}
+	for _, path := range old {
+		if !keep[filepath.Base(path)] {
+			if err := os.Remove(path); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !strings.Contains(err.Error(), "invalid argument") {
+		return err
+	}
+	return nil
+}
+
+func removeAll(paths []string) {
+	for _, p := range paths {
+		_ = os.Remove(p)
+	}
+}
+
+// createTemp is os.CreateTemp; tests replace it to fail part-way.
+var createTemp = os.CreateTemp
