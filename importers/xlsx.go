@@ -62,7 +62,7 @@ func readXLSX(file string, data []byte, errs *payout.ErrorList) (t *table) {
 	}
 	if t.header == nil {
 		errs.Add(&payout.InputError{File: file, Sheet: t.sheet,
-			Msg: "the sheet is empty; the first row must be the header with the column names"})
+			Msg: fmt.Sprintf("the first sheet (%s) is empty; its first row must be the header with the column names", t.sheet)})
 		return nil
 	}
 	return t
