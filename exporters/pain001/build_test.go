@@ -93,11 +93,17 @@ func TestBuildRefuses(t *testing.T) {
 	}{
 		{"no payments", func(r *payout.Result, _ *payout.Debtor, _ *string) { r.Payments = nil; r.Total = decimal.Zero }, "has no payments"},
 		{"zero amount", func(r *payout.Result, _ *payout.Debtor, _ *string) { r.Payments[2].Amount = decimal.Zero }, "payee P3: amount 0.00 is not positive"},
-		{"negative amount", func(r *payout.Result, _ *payout.Debtor, _ *string) { r.Payments[2].Amount = decimal.RequireFromString("-1") }, "not positive"},
-		{"fraction of øre", func(r *payout.Result, _ *payout.Debtor, _ *string) { r.Payments[2].Amount = decimal.RequireFromString("0.015") }, "not whole øre"},
+		{"negative amount", func(r *payout.Result, _ *payout.Debtor, _ *string) {
+			r.Payments[2].Amount = decimal.RequireFromString("-1")
+		}, "not positive"},
+		{"fraction of øre", func(r *payout.Result, _ *payout.Debtor, _ *string) {
+			r.Payments[2].Amount = decimal.RequireFromString("0.015")
+		}, "not whole øre"},
 		{"bad account", func(r *payout.Result, _ *payout.Debtor, _ *string) { r.Payments[0].Account = "12000554331" }, "payee P1: account"},
 		{"payee twice", func(r *payout.Result, _ *payout.Debtor, _ *string) { r.Payments[1].PayeeID = "P1" }, "more than one payment"},
-		{"long end-to-end id", func(r *payout.Result, _ *payout.Debtor, _ *string) { r.Payments[0].EndToEndID = strings.Repeat("x", 36) }, "end-to-end id"},
+		{"long end-to-end id", func(r *payout.Result, _ *payout.Debtor, _ *string) {
+			r.Payments[0].EndToEndID = strings.Repeat("x", 36)
+		}, "end-to-end id"},
 		{"no remittance", func(r *payout.Result, _ *payout.Debtor, _ *string) { r.Payments[0].Remittance = " " }, "no remittance"},
 		{"sum is not the total", func(r *payout.Result, _ *payout.Debtor, _ *string) { r.Total = r.Total.Add(decimal.New(1, -2)) }, "sum to 85317.86 but the run's total is 85317.87"},
 		{"bad debtor account", func(_ *payout.Result, d *payout.Debtor, _ *string) { d.Account = "123" }, "debtor account"},
