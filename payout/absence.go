@@ -73,7 +73,7 @@ func (ix *index) classifyYear(a *agrInputs, ag *Agreement, year int, asOf Date) 
 			c.episode = 0
 		}
 		info := &yc.days[i]
-		if active, _ := ix.activeDay(ag, d); !active {
+		if !ix.activeDay(ag, d) {
 			info.status = StatusInactive
 			if rec != nil {
 				info.abs, info.rule = rec, RAbsenceIgnore

@@ -14,11 +14,14 @@ import (
 
 // adjustments adds R-ADJ rows to out; prev is A_{P−1} (NoDate: first period).
 func (c *chain) adjustments(out *periodOut, h Period, prev Date) error {
-	if prev == NoDate || c.ix.snapshot(c.a, prev) == c.ix.snapshot(c.a, out.asOf) {
-		return nil // nothing this agreement depends on was recorded since
+	if prev == NoDate {
+		return nil
 	}
 	from := max(h, out.period-Period(c.ix.pol.RetroWindowMonths))
 	for e := from; e < out.period; e++ {
+		if c.ix.monthSnapshot(c.a, e, prev) == c.ix.monthSnapshot(c.a, e, out.asOf) {
+			continue // nothing period e depends on was recorded since
+		}
 		after, err := c.computeMonth(e, out.asOf)
 		if err != nil {
 			return err

@@ -36,7 +36,6 @@ type annualBasis struct {
 	members  decimal.Decimal
 	annual   decimal.Decimal
 	rules    []string
-	formula  string
 	grunnApp bool
 }
 
@@ -55,7 +54,6 @@ func (ix *index) annualAmount(ag *Agreement, p Period, asOf Date) (*annualBasis,
 		b.members = decimal.Zero
 		b.annual = tiers[0].AnnualNOK.Mul(ag.HjemmelPercent).Div(dec100)
 		b.rules = []string{RFysio}
-		b.formula = fmt.Sprintf("%s × %s %% = %s", tiers[0].AnnualNOK, ag.HjemmelPercent, b.annual)
 		return b, nil
 	}
 	c := ix.listCount(ag.ListID, first, asOf)
@@ -75,10 +73,9 @@ func (ix *index) annualAmount(ag *Agreement, p Period, asOf Date) (*annualBasis,
 	if c.HasWeighted {
 		// R-8.4-WEIGHTED: weighted count × the first tier's rate, no tiers.
 		b.annual = b.members.Mul(tiers[0].AnnualNOK)
-		b.formula = fmt.Sprintf("%s × %s = %s", b.members, tiers[0].AnnualNOK, b.annual)
 		return b, nil
 	}
-	b.annual, b.formula = tieredAnnual(b.members.IntPart(), tiers)
+	b.annual = tieredAnnual(b.members.IntPart(), tiers)
 	if len(tiers) > 1 {
 		b.rules = append(b.rules, RTiers)
 	}
@@ -100,44 +97,72 @@ func (ix *index) applyGrunn(ag *Agreement, p Period, b *annualBasis) {
 	b.rules = append(b.rules, RGrunn)
 }
 
-// tieredAnnual sums members in each tier × the tier's rate (R-8.4-TIERS):
-// tier i covers list positions tier_from(i) … tier_from(i+1)−1.
-func tieredAnnual(members int64, tiers []*Rate) (decimal.Decimal, string) {
-	total := decimal.Zero
-	formula := ""
+// tierMembers splits members over the tiers (R-8.4-TIERS): tier i covers
+// list positions tier_from(i) … tier_from(i+1)−1.
+func tierMembers(members int64, tiers []*Rate) []int64 {
+	out := make([]int64, len(tiers))
 	for i, t := range tiers {
-		lo := int64(t.TierFrom)
 		hi := members
 		if i+1 < len(tiers) && int64(tiers[i+1].TierFrom)-1 < hi {
 			hi = int64(tiers[i+1].TierFrom) - 1
 		}
-		n := hi - lo + 1
-		if n <= 0 {
-			continue
-		}
-		part := decimal.NewFromInt(n).Mul(t.AnnualNOK)
-		total = total.Add(part)
-		if formula != "" {
-			formula += " + "
-		}
-		formula += fmt.Sprintf("%d × %s", n, t.AnnualNOK)
+		out[i] = max(0, hi-int64(t.TierFrom)+1)
 	}
-	if formula == "" {
-		formula = "0"
-	}
-	return total, fmt.Sprintf("%s = %s", formula, total)
+	return out
 }
 
-// activeDay reports whether day d is active for ag (R-ACTIVE, R-16-AGE70),
-// and the rule that made it inactive.
-func (ix *index) activeDay(ag *Agreement, d Date) (bool, string) {
-	if d < ag.ValidFrom || d > ag.ValidTo {
-		return false, RActive
+// tieredAnnual sums members in each tier × the tier's rate.
+func tieredAnnual(members int64, tiers []*Rate) decimal.Decimal {
+	total := decimal.Zero
+	for i, n := range tierMembers(members, tiers) {
+		if n > 0 {
+			total = total.Add(decimal.NewFromInt(n).Mul(tiers[i].AnnualNOK))
+		}
 	}
-	if ix.age70Applies(ag) && d >= ag.BirthDate.AddYears(70) && (ag.ExtensionTo == NoDate || d > ag.ExtensionTo) {
-		return false, RAge70
+	return total
+}
+
+// formula writes the annual amount's arithmetic for explain.
+func (b *annualBasis) formula(ag *Agreement) string {
+	switch {
+	case ag.Scheme == SchemeFysio:
+		return fmt.Sprintf("%s × %s %% = %s", b.tiers[0].AnnualNOK, ag.HjemmelPercent, b.annual)
+	case b.count != nil && b.count.HasWeighted:
+		return fmt.Sprintf("%s × %s = %s", b.members, b.tiers[0].AnnualNOK, b.annual)
 	}
-	return true, ""
+	text := ""
+	for i, n := range tierMembers(b.members.IntPart(), b.tiers) {
+		if n > 0 {
+			if text != "" {
+				text += " + "
+			}
+			text += fmt.Sprintf("%d × %s", n, b.tiers[i].AnnualNOK)
+		}
+	}
+	if text == "" {
+		text = "0"
+	}
+	return fmt.Sprintf("%s = %s", text, b.annual)
+}
+
+// lastActiveDay is the last day ag is active (R-ACTIVE, R-16-AGE70): its
+// valid_to, or the day before the 70th birthday unless an extension runs
+// longer (§16; a 29 February birthday turns 70 on 1 March).
+func (ix *index) lastActiveDay(ag *Agreement) (Date, string) {
+	if !ix.age70Applies(ag) {
+		return ag.ValidTo, RActive
+	}
+	end70 := max(ag.BirthDate.AddYears(70)-1, ag.ExtensionTo)
+	if end70 < ag.ValidTo {
+		return end70, RAge70
+	}
+	return ag.ValidTo, RActive
+}
+
+// activeDay reports whether day d is active for ag.
+func (ix *index) activeDay(ag *Agreement, d Date) bool {
+	last, _ := ix.lastActiveDay(ag)
+	return d >= ag.ValidFrom && d <= last
 }
 
 func (ix *index) age70Applies(ag *Agreement) bool {
@@ -154,13 +179,17 @@ func (ix *index) age70Applies(ag *Agreement) bool {
 func (ix *index) activeDays(ag *Agreement, p Period) ([]bool, []string) {
 	n := p.Days()
 	act := make([]bool, n)
-	cut := map[string]bool{}
 	first := p.First()
+	last, endRule := ix.lastActiveDay(ag)
+	cut := map[string]bool{}
 	for i := 0; i < n; i++ {
-		ok, rule := ix.activeDay(ag, first+Date(i))
-		act[i] = ok
-		if !ok {
-			cut[rule] = true
+		d := first + Date(i)
+		act[i] = d >= ag.ValidFrom && d <= last
+		switch {
+		case d < ag.ValidFrom:
+			cut[RActive] = true
+		case d > last:
+			cut[endRule] = true
 		}
 	}
 	if !ix.pol.ProratePartialMonths {
@@ -169,11 +198,6 @@ func (ix *index) activeDays(ag *Agreement, p Period) ([]bool, []string) {
 		}
 		return act, nil
 	}
-	var rules []string
-	for _, r := range []string{RActive, RAge70} {
-		if cut[r] {
-			rules = append(rules, r)
-		}
-	}
+	rules := sortedKeys(cut)
 	return act, rules
 }

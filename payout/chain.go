@@ -61,7 +61,7 @@ func newChain(ix *index, a *agrInputs) *chain {
 
 // classifiedYear caches classifyYear per year and snapshot.
 func (c *chain) classifiedYear(ag *Agreement, year int, asOf Date) (*yearClass, error) {
-	k := yearKey{year, c.ix.snapshot(c.a, asOf)}
+	k := yearKey{year, c.ix.yearSnapshot(c.a, asOf)}
 	if y, ok := c.years[k]; ok {
 		return y, nil
 	}

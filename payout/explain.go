@@ -102,7 +102,7 @@ func monthSteps(m *monthCalc) []Step {
 		return fmt.Sprintf("%s × %s %% × %d ÷ (1200 × %d)", b.annual, ag.SharePercent, n, dp)
 	}
 	steps := []Step{
-		{Name: "annual", Rule: annualRule, Formula: b.formula, Value: b.annual},
+		{Name: "annual", Rule: annualRule, Formula: b.formula(ag), Value: b.annual},
 		{Name: "base", Rule: RBase, Formula: "V(aktive dager) = " + v(m.activeDays), Value: m.base},
 		{Name: "absence_deduction", Rule: "R-13", Formula: "V(ubetalte dager) = " + v(m.unpaidDays), Value: m.deduction},
 	}

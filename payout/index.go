@@ -26,23 +26,26 @@ type countKey struct {
 
 // rateIndex is one scheme's rate tables: valid_from → tier_from → versions.
 type rateIndex struct {
-	from     []Date // sorted ascending
-	tables   map[Date]map[int][]*Rate
-	recorded []Date // sorted recorded_on of every version (for snapshots)
+	from   []Date // sorted ascending
+	tables map[Date]map[int][]*Rate
+	all    []*Rate // every version (for snapshots)
 }
 
 // agrInputs are the records that concern one agreement.
 type agrInputs struct {
 	id         string
 	versions   []*Agreement
-	absences   [][]*Absence  // per absence_id, ids sorted
+	absences   [][]*Absence // per absence_id, ids sorted
 	caregivers map[int][]*Caregiver
 	breaches   [][]*Breach   // per breach_id, ids sorted
 	takeovers  [][]*Takeover // per takeover_id, ids sorted
-	// changes are the recorded_on dates of every version that can change
-	// this agreement's amounts; two as-of dates with the same number of
-	// changes on or before them see the same inputs (see snapshot).
+	// changes are the recorded_on dates of the agreement's own versions and
+	// of its absences, caregivers and takeovers: two as-of dates with the
+	// same number of changes on or before them see the same such records.
+	// List counts and rates are tracked per month (see monthSnapshot).
 	changes []Date
+	lists   []string // every list_id of any version
+	schemes []Scheme // every scheme of any version
 }
 
 func buildIndex(in *Inputs) *index {
@@ -63,7 +66,7 @@ func buildIndex(in *Inputs) *index {
 		ix.perAgr[id] = &agrInputs{id: id, versions: ix.agreements[id], caregivers: map[int][]*Caregiver{}}
 	}
 	ix.indexAgreementRecords(in)
-	ix.indexChanges(in)
+	ix.indexChanges()
 	return ix
 }
 
@@ -82,11 +85,10 @@ func (ix *index) indexRates(rates []Rate) {
 			ri.from = append(ri.from, r.ValidFrom)
 		}
 		t[r.TierFrom] = append(t[r.TierFrom], r)
-		ri.recorded = append(ri.recorded, r.RecordedOn)
+		ri.all = append(ri.all, r)
 	}
 	for _, ri := range ix.rates {
 		sortDates(ri.from)
-		sortDates(ri.recorded)
 		for _, t := range ri.tables {
 			for _, vs := range t {
 				sortVersions(vs)
@@ -130,24 +132,20 @@ func (ix *index) agr(id string) *agrInputs {
 	return a
 }
 
-// indexChanges collects, per agreement, the recorded_on dates of every
-// version its amounts depend on: its own versions, its lists' counts, its
-// absences, caregivers and takeovers. Rates are tracked per scheme.
-func (ix *index) indexChanges(in *Inputs) {
-	countDates := map[string][]Date{}
-	for i := range in.ListCounts {
-		c := &in.ListCounts[i]
-		countDates[c.ListID] = append(countDates[c.ListID], c.RecordedOn)
-	}
+// indexChanges collects, per agreement, the recorded_on dates of the
+// versions its classification depends on, and the lists and schemes whose
+// counts and rates its amounts depend on.
+func (ix *index) indexChanges() {
 	for _, id := range ix.agrIDs {
 		a := ix.perAgr[id]
-		lists := map[string]bool{}
 		for _, v := range a.versions {
 			a.changes = append(a.changes, v.RecordedOn)
-			if v.ListID != "" && !lists[v.ListID] {
-				lists[v.ListID] = true
+			if v.ListID != "" && !containsString(a.lists, v.ListID) {
+				a.lists = append(a.lists, v.ListID)
 				ix.listHolders[v.ListID] = append(ix.listHolders[v.ListID], id)
-				a.changes = append(a.changes, countDates[v.ListID]...)
+			}
+			if !containsScheme(a.schemes, v.Scheme) {
+				a.schemes = append(a.schemes, v.Scheme)
 			}
 		}
 		for _, g := range a.absences {
@@ -169,6 +167,24 @@ func (ix *index) indexChanges(in *Inputs) {
 	}
 }
 
+func containsString(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+func containsScheme(xs []Scheme, x Scheme) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
 func sortDates(ds []Date) { sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] }) }
 
 // countAtOrBefore returns how many of the sorted dates are ≤ d.
@@ -176,17 +192,34 @@ func countAtOrBefore(ds []Date, d Date) int {
 	return sort.Search(len(ds), func(i int) bool { return ds[i] > d })
 }
 
-// snapshot identifies what one agreement sees at an as-of date: equal
-// snapshots mean equal visible inputs, hence equal amounts.
-type snapshot struct{ agr, fastlege, fysio int }
+// snapshot identifies what one agreement sees of one period at an as-of
+// date: equal snapshots mean equal visible inputs, hence equal amounts, so
+// months are computed once per snapshot and unchanged months are never
+// compared (RULEBOOK §6 stays exact; this only avoids repeated work).
+type snapshot struct{ agr, counts, rates int }
 
-func (ix *index) snapshot(a *agrInputs, asOf Date) snapshot {
-	s := snapshot{agr: countAtOrBefore(a.changes, asOf)}
-	if r := ix.rates[SchemeFastlege]; r != nil {
-		s.fastlege = countAtOrBefore(r.recorded, asOf)
+// yearSnapshot covers what the classification of a year depends on.
+func (ix *index) yearSnapshot(a *agrInputs, asOf Date) snapshot {
+	return snapshot{agr: countAtOrBefore(a.changes, asOf)}
+}
+
+// monthSnapshot adds the count versions of the period's 1st and the rate
+// versions that can be in force on it.
+func (ix *index) monthSnapshot(a *agrInputs, p Period, asOf Date) snapshot {
+	s := ix.yearSnapshot(a, asOf)
+	first := p.First()
+	for _, l := range a.lists {
+		vs := ix.counts[countKey{l, first}]
+		s.counts += sort.Search(len(vs), func(i int) bool { return vs[i].RecordedOn > asOf })
 	}
-	if r := ix.rates[SchemeFysio]; r != nil {
-		s.fysio = countAtOrBefore(r.recorded, asOf)
+	for _, sc := range a.schemes {
+		if ri := ix.rates[sc]; ri != nil {
+			for _, r := range ri.all {
+				if r.ValidFrom <= first && r.RecordedOn <= asOf {
+					s.rates++
+				}
+			}
+		}
 	}
 	return s
 }

@@ -57,7 +57,7 @@ func (m *monthCalc) amount(k partyKey) decimal.Decimal {
 
 // computeMonth computes agreement a in period p as seen at asOf.
 func (c *chain) computeMonth(p Period, asOf Date) (*monthCalc, error) {
-	key := monthKey{p, c.ix.snapshot(c.a, asOf)}
+	key := monthKey{p, c.ix.monthSnapshot(c.a, p, asOf)}
 	if m, ok := c.months[key]; ok {
 		return m, nil
 	}
