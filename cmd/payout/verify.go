@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/oslokommune/payout/exporters/bundle"
+	"github.com/oslokommune/payout/exporters/manifest"
+	"github.com/oslokommune/payout/exporters/pain001"
+	"github.com/oslokommune/payout/importers"
+	"github.com/oslokommune/payout/payout"
+)
+
+func init() {
+	register("verify", "auditor's re-run: recompute a month and compare every output byte for byte", runVerify)
+}
+
+// runVerify is the auditor's proof (DESIGN.md "Determinism"): it reads
+// DIR/P/manifest.json, recomputes P from the fixtures with the manifest's
+// as-of date, re-renders every file (payments.xml from the manifest's
+// release record), and compares each with the folder and with the
+// manifest's digests. Exit 0 and "identical", or exit 1 naming each
+// differing file and its first differing lines or cells.
+func runVerify(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags("verify", env)
+	periodS := fs.String("period", "", "the month to verify, YYYY-MM")
+	fixtures := fs.String("fixtures", "", "fixture folder the month was computed from")
+	out := fs.String("out", "", "output folder holding YYYY-MM/manifest.json")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	p, err := periodFlag(env, *periodS)
+	if err != nil {
+		return err
+	}
+	switch {
+	case *fixtures == "":
+		return usagef("--fixtures is required")
+	case *out == "":
+		return usagef("--out is required")
+	}
+	dir := bundle.Dir(*out, p)
+	m, err := readManifest(dir, p)
+	if err != nil {
+		return err
+	}
+	fresh, err := rerun(*fixtures, p, m)
+	if err != nil {
+		return err
+	}
+	diffs := bundle.Compare(dir, fresh, m)
+	if len(diffs) > 0 {
+		lines := []string{fmt.Sprintf("%s: %d difference(s) from the re-run of %s as of %s", dir, len(diffs), p, m.AsOf)}
+		for _, d := range diffs {
+			lines = append(lines, d.String())
+		}
+		return errors.New(strings.Join(lines, "\n"))
+	}
+	fmt.Fprintln(env.Stdout, "identical")
+	fmt.Fprintf(env.Stdout, "  %d files in %s match the re-run as of %s and the manifest's SHA-256 digests\n", len(fresh.Files), dir, m.AsOf)
+	return nil
+}
+
+func readManifest(dir string, p payout.Period) (*manifest.Manifest, error) {
+	path := filepath.Join(dir, bundle.ManifestJSON)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: no run of %s to verify: %w", path, p, err)
+	}
+	m, err := manifest.Unmarshal(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if m.Period != p.String() {
+		return nil, fmt.Errorf("%s: the manifest is for period %q, not %s", path, m.Period, p)
+	}
+	return m, nil
+}
+
+// rerun recomputes the month as the manifest recorded it and renders the
+// folder afresh.
+func rerun(fixtures string, p payout.Period, m *manifest.Manifest) (*bundle.Bundle, error) {
+	asOf, err := payout.ParseDate(m.AsOf)
+	if err != nil {
+		return nil, fmt.Errorf("manifest as_of: %w", err)
+	}
+	in, _, err := importers.LoadFolder(fixtures)
+	if err != nil {
+		return nil, err
+	}
+	res, err := payout.Compute(in, p, payout.Options{AsOf: asOf})
+	if err != nil {
+		return nil, err
+	}
+	var rel *bundle.ReleaseFile
+	if m.Release != nil {
+		if rel, err = releaseFile(res, m.Release); err != nil {
+			return nil, err
+		}
+	}
+	return bundle.Render(res, in, rel)
+}
+
+// releaseFile rebuilds payments.xml from the release record: the message
+// id and creation time the release used, the debtor of the policy in force.
+func releaseFile(res *payout.Result, r *manifest.Release) (*bundle.ReleaseFile, error) {
+	at, err := time.Parse(time.RFC3339, r.ReleasedAt)
+	if err != nil {
+		return nil, fmt.Errorf("manifest release.released_at: %w", err)
+	}
+	xml, err := pain001.Build(res, res.Policy.Debtor, r.MsgID, at)
+	if err != nil {
+		return nil, err
+	}
+	return &bundle.ReleaseFile{Record: *r, PaymentsXML: xml}, nil
+}
