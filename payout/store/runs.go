@@ -212,6 +212,11 @@ func (s *Store) SaveRun(res *payout.Result, state InputState, opt SaveOptions) (
 	return run, replaced, tx.Commit()
 }
 
+// Replaceable says whether a new computation may replace the run: nil for a
+// computed or attested run, or an approved one with reopen; else the
+// refusal SaveRun would give.
+func (r *Run) Replaceable(reopen bool) error { return replaceable(r, reopen) }
+
 func replaceable(prev *Run, reopen bool) error {
 	switch prev.Status {
 	case StatusReleased:
@@ -224,6 +229,9 @@ func replaceable(prev *Run, reopen bool) error {
 	}
 	return nil
 }
+
+// AlreadyReleased is the refusal for a released run: when and by whom.
+func AlreadyReleased(run *Run) error { return releasedError(run) }
 
 func releasedError(run *Run) error {
 	msg := fmt.Sprintf("%s is already released", run.Period)

@@ -1,0 +1,229 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/oslokommune/payout/exporters/bundle"
+	"github.com/oslokommune/payout/exporters/manifest"
+	"github.com/oslokommune/payout/exporters/pain001"
+	"github.com/oslokommune/payout/payout"
+	"github.com/oslokommune/payout/payout/store"
+)
+
+// release writes payments.xml for an approved run and marks it released.
+//
+// Crash safety: the store is the record. Inside the release transaction
+// (which holds the store's write lock) the folder is rendered in memory and
+// the manifest's digest recorded; only after the commit are the files
+// written (temporary names, synced, renamed, manifest last). So payments.xml
+// never exists for a release the store does not have; if the process dies
+// between the commit and the last rename, running release again writes the
+// same bytes again (the folder is deterministic given the release record)
+// and checks them against the recorded digest.
+func init() {
+	register("release", "write payments.xml for an approved run and mark it released (once per period)", runRelease)
+}
+
+func runRelease(_ context.Context, env *Env, args []string) error {
+	fs := newFlags("release", env)
+	db := fs.String("db", "", "store file")
+	period := fs.String("period", "", "period: YYYY-MM, current or next")
+	out := fs.String("out", "out", "folder for the period's output folder")
+	user := fs.String("user", os.Getenv("USER"), "who releases (default: $USER)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := noArgs(fs.Args()); err != nil {
+		return err
+	}
+	p, err := periodFlag(env, *period)
+	if err != nil {
+		return err
+	}
+	if *user == "" {
+		return usagef("--user NAME is required ($USER is not set)")
+	}
+	s, err := openStore(*db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := os.MkdirAll(*out, 0o750); err != nil {
+		return err
+	}
+	// The folder lock keeps a second release (or a repair) from writing the
+	// period's files while the first is still writing them.
+	unlock, err := lockFolder(*out, p)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	run, err := s.Run(p)
+	if err != nil {
+		return err
+	}
+	if run.Release != nil {
+		return finishRelease(env, s, run, *out)
+	}
+	return newRelease(env, s, run, *out, *user)
+}
+
+// newRelease records the release and then writes its files.
+func newRelease(env *Env, s *store.Store, run *store.Run, out, user string) error {
+	res, in, err := runData(s, run)
+	if err != nil {
+		return err
+	}
+	var rf *bundle.ReleaseFile
+	rec, err := s.Release(store.ReleaseRequest{
+		Period: run.Period, User: user, At: env.Now(), MsgID: pain001.MessageID(run.Period),
+		Stage: func(r *store.Run, rel *store.Release) (string, error) {
+			var b *bundle.Bundle
+			rf, b, err = renderRelease(res, in, rel)
+			if err != nil {
+				return "", err
+			}
+			return manifestSHA(b), nil
+		},
+	})
+	if err != nil {
+		return err
+	}
+	if err := writeRelease(out, res, in, rf, rec); err != nil {
+		return fmt.Errorf("the release of %s is recorded, but its files are not complete: run 'payout release' again to write them: %w", run.Period, err)
+	}
+	printRelease(env, run, rec, out)
+	return nil
+}
+
+// finishRelease refuses a released period whose files are in place, and
+// writes them again when a release was interrupted after its commit.
+func finishRelease(env *Env, s *store.Store, run *store.Run, out string) error {
+	rec := run.Release
+	if onDisk, _ := fileSHA(filepath.Join(bundle.Dir(out, run.Period), bundle.ManifestJSON)); onDisk == rec.ManifestSHA256 {
+		return store.AlreadyReleased(run)
+	}
+	res, in, err := runData(s, run)
+	if err != nil {
+		return err
+	}
+	rf, _, err := renderRelease(res, in, rec)
+	if err != nil {
+		return err
+	}
+	if err := writeRelease(out, res, in, rf, rec); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "the release of %s (at %s by %s) was not complete in %s: its files are written again and match the recorded manifest %s\n",
+		run.Period, when(rec.ReleasedAt), rec.ReleasedBy, bundle.Dir(out, run.Period), rec.ManifestSHA256[:12])
+	return nil
+}
+
+// runData reads back exactly what the run was computed from and as.
+func runData(s *store.Store, run *store.Run) (*payout.Result, *payout.Inputs, error) {
+	res, err := s.Result(run.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	in, err := s.RunInputs(run.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return res, in, nil
+}
+
+// renderRelease builds payments.xml and the folder for a release record, the
+// same way verify rebuilds them from the manifest.
+func renderRelease(res *payout.Result, in *payout.Inputs, rel *store.Release) (*bundle.ReleaseFile, *bundle.Bundle, error) {
+	rec := manifest.Release{
+		ReleasedAt: rel.ReleasedAt.UTC().Format(time.RFC3339), ReleasedBy: rel.ReleasedBy,
+		AttestedBy: rel.AttestedBy, ApprovedBy: rel.ApprovedBy, MsgID: rel.MsgID, PreviousSHA256: rel.PreviousSHA256,
+	}
+	at, _ := time.Parse(time.RFC3339, rec.ReleasedAt)
+	xml, err := pain001.Build(res, res.Policy.Debtor, rec.MsgID, at)
+	if err != nil {
+		return nil, nil, err
+	}
+	rf := &bundle.ReleaseFile{Record: rec, PaymentsXML: xml}
+	b, err := bundle.Render(res, in, rf)
+	if err != nil {
+		return nil, nil, err
+	}
+	return rf, b, nil
+}
+
+func manifestSHA(b *bundle.Bundle) string {
+	m := b.File(bundle.ManifestJSON)
+	if m == nil {
+		return ""
+	}
+	sum := sha256.Sum256(m.Data)
+	return hex.EncodeToString(sum[:])
+}
+
+// writeRelease writes the folder and checks it is the recorded one.
+func writeRelease(out string, res *payout.Result, in *payout.Inputs, rf *bundle.ReleaseFile, rec *store.Release) error {
+	if _, err := bundle.Write(out, res, in, rf); err != nil {
+		return err
+	}
+	got, err := fileSHA(filepath.Join(bundle.Dir(out, res.Period), bundle.ManifestJSON))
+	if err != nil {
+		return err
+	}
+	if got != rec.ManifestSHA256 {
+		return fmt.Errorf("the written manifest (%s) is not the recorded one (%s): check the store with 'payout status --check'", got[:12], rec.ManifestSHA256[:12])
+	}
+	return nil
+}
+
+func fileSHA(path string) (string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:]), nil
+}
+
+// lockFolder takes an exclusive lock on out/.YYYY-MM.release.lock, waiting
+// for another release of the period; the kernel drops it if we die.
+func lockFolder(out string, p payout.Period) (func(), error) {
+	path := filepath.Join(out, "."+p.String()+".release.lock")
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	return func() { f.Close() }, nil
+}
+
+func printRelease(env *Env, run *store.Run, rec *store.Release, out string) {
+	dir := bundle.Dir(out, run.Period)
+	fmt.Fprintf(env.Stdout, "%s released at %s by %s (attested by %s, approved by %s)\n",
+		run.Period, when(rec.ReleasedAt), rec.ReleasedBy, rec.AttestedBy, rec.ApprovedBy)
+	fmt.Fprintf(env.Stdout, "payment file  %s (%s payments, %s, execution date %s)\n",
+		filepath.Join(dir, bundle.PaymentsXML), formatCount(run.Payees), formatKroner(run.Total), run.PayDate)
+	fmt.Fprintf(env.Stdout, "manifest      %s sha256 %s (previous release %s)\n",
+		filepath.Join(dir, bundle.ManifestJSON), rec.ManifestSHA256, orNone(rec.PreviousSHA256))
+	if d := today(env); d > releaseDeadline(run.Period) {
+		fmt.Fprintf(env.Stderr, "warning: released on %s, later than two banking days before the payment date %s (last day %s): the bank may not pay on time\n",
+			d, run.PayDate, releaseDeadline(run.Period))
+	}
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none: first release"
+	}
+	return s
+}
