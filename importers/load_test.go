@@ -68,7 +68,7 @@ func TestKinds(t *testing.T) {
 func TestLoadPaths(t *testing.T) {
 	in, _, err := LoadPaths([]string{"testdata/valid/absences.csv"})
 	require.NoError(t, err)
-	assert.Len(t, in.Absences, 3)
+	assert.Len(t, in.Absences, 4)
 
 	in, _, err = LoadPaths([]string{"testdata/valid/absences.csv", "testdata/valid/agreements.csv", "testdata/valid/payees.csv"})
 	require.NoError(t, err)
