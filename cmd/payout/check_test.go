@@ -24,9 +24,9 @@ const importTestdata = "../../importers/testdata"
 func TestCheckCommand(t *testing.T) {
 	valid := filepath.Join(importTestdata, "valid")
 	tests := []struct {
-		name       string
-		args       []string
-		code       int
+		name        string
+		args        []string
+		code        int
 		out, stderr string
 	}{
 		{"valid folder", []string{"check", "--fixtures", valid}, 0, `absences.csv              4 records
