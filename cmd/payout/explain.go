@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -80,7 +81,8 @@ func writeTraceCSV(env *Env, dir string, tr *payout.Trace) error {
 
 // printTrace renders the trace as text, in Norwegian like the reports.
 func printTrace(w io.Writer, tr *payout.Trace) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	var buf bytes.Buffer
+	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
 	a := tr.Agreement
 	fmt.Fprintf(tw, "Forklaring av avtale %s for %s\n", a.ID, tr.Period)
 	fmt.Fprintf(tw, "Kunnskapsdato %s, utbetalingsdato %s\n\n", tr.AsOf, tr.PayDate)
@@ -89,7 +91,23 @@ func printTrace(w io.Writer, tr *payout.Trace) error {
 	printDays(tw, tr)
 	printSteps(tw, tr)
 	printOutcome(tw, tr)
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	// tabwriter pads empty last cells; drop the trailing blanks.
+	for _, line := range strings.SplitAfter(buf.String(), "\n") {
+		if _, err := io.WriteString(w, strings.TrimRight(line, " \n")+newline(line)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func newline(line string) string {
+	if strings.HasSuffix(line, "\n") {
+		return "\n"
+	}
+	return ""
 }
 
 func printFacts(w io.Writer, tr *payout.Trace) {
@@ -196,7 +214,7 @@ func printOutcome(w io.Writer, tr *payout.Trace) {
 		fmt.Fprintln(w, "\nBrudd og tilbakeholdelse (§15.1)")
 		fmt.Fprintln(w, "  Brudd\tVedtak\tStatus\tFra\tProsent\tSaldo inn\tTilbakeholdt\tFrigitt\tSaldo ut")
 		for _, b := range tr.Breaches {
-			fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", b.BreachID, b.DecisionRef, b.State, b.WithholdFrom,
+			fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", b.BreachID, b.DecisionRef, csv.BreachStateName(b.State), b.WithholdFrom,
 				b.Percent, csv.Money(b.BalanceIn), csv.Money(b.Withheld), csv.Money(b.Released), csv.Money(b.BalanceOut))
 		}
 	}

@@ -91,3 +91,10 @@ func lookup[K ~string](m map[K]string, k K) string {
 	}
 	return string(k)
 }
+
+var breachStates = map[string]string{
+	"active": "aktiv", "rectified": "rettet", "cancelled": "opphevet", "pending": "varslet",
+}
+
+// BreachStateName returns the Norwegian name of a breach's state (§15.1).
+func BreachStateName(s string) string { return lookup(breachStates, s) }

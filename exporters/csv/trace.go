@@ -45,7 +45,7 @@ func Trace(tr *payout.Trace) ([]byte, error) {
 			Money(a.Amount)})
 	}
 	for _, b := range tr.Breaches {
-		t.row([]string{"brudd", text(b.BreachID), b.RectifiedOn.String(), "", b.State, payout.RWithhold,
+		t.row([]string{"brudd", text(b.BreachID), b.RectifiedOn.String(), "", BreachStateName(b.State), payout.RWithhold,
 			Clause(payout.RWithhold), text(breachDetail(b)), Money(b.Withheld)})
 	}
 	return t.bytes()

@@ -86,10 +86,6 @@ func deductionsSheet(w *workbook, v view) error {
 	return err
 }
 
-var breachStates = map[string]string{
-	"active": "aktiv", "rectified": "rettet", "cancelled": "opphevet", "pending": "varslet",
-}
-
 // withholdingSheet: one row per breach (§15.1): withheld this month,
 // released, and the balance carried.
 func withholdingSheet(w *workbook, v view) error {
@@ -102,10 +98,7 @@ func withholdingSheet(w *workbook, v view) error {
 	}
 	b := block{cols: cols, totals: true}
 	for _, br := range v.res.Breaches {
-		state := breachStates[br.State]
-		if state == "" {
-			state = br.State
-		}
+		state := csv.BreachStateName(br.State)
 		b.rows = append(b.rows, []cell{
 			txt(br.BreachID), txt(br.AgreementID), txt(names[br.AgreementID]), txt(br.Bydel),
 			txt(br.DecisionRef), txt(state), period(br.WithholdFrom), num(br.Percent),
