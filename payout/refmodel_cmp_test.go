@@ -41,12 +41,13 @@ func TestReferenceModelMatchesEngine(t *testing.T) {
 			if err := writeRefFixture(dir, in, P); err != nil {
 				t.Fatal(err)
 			}
-			t.Logf("inputs written to %s (period %s)", dir, P)
+			t.Logf("inputs written to %s (period %s, options %+v)", dir, P, genRefOptions(seed, in, P))
 		}
-		if msg := compareRefRun(in, P); msg != "" {
+		opt := genRefOptions(seed, in, P)
+		if msg := compareRefRun(in, P, opt); msg != "" {
 			failed++
 			if failed <= 5 {
-				t.Errorf("seed %d, period %s:\n%s", seed, P, msg)
+				t.Errorf("seed %d, period %s, options %+v:\n%s", seed, P, opt, msg)
 			}
 		}
 	}
@@ -56,12 +57,12 @@ func TestReferenceModelMatchesEngine(t *testing.T) {
 }
 
 // compareRefRun returns "" when engine and model agree on period P.
-func compareRefRun(in *payout.Inputs, P payout.Period) string {
-	want, err := newRefModel(in, payout.Options{}).run(P)
+func compareRefRun(in *payout.Inputs, P payout.Period, opt payout.Options) string {
+	want, err := newRefModel(in, opt).run(P)
 	if err != nil {
 		return "model: " + err.Error() + " (generator bug: inputs must be valid)"
 	}
-	res, err := payout.Compute(in, P, payout.Options{})
+	res, err := payout.Compute(in, P, opt)
 	if err != nil && errors.Is(err, payout.ErrInvalidInput) {
 		return "engine rejects inputs the model finds valid: " + err.Error()
 	}

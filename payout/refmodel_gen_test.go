@@ -18,6 +18,7 @@ package payout_test
 // their versions' recorded_on, so their shares sum to 100 on every day.
 
 import (
+	"flag"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -25,6 +26,13 @@ import (
 	"github.com/oslokommune/payout/payout"
 	"github.com/shopspring/decimal"
 )
+
+// refPayeeChange turns on later agreement versions with a new payee_id.
+// Off by default: the model reads R-ADJ literally per (agreement, role,
+// payee), so a payee change recorded later moves every period of the window
+// from the old payee (recovered through R-CARRY) to the new one; the engine
+// treats a payee change as no correction at all. See the report of issue 2.
+var refPayeeChange = flag.Bool("refmodel.payeechange", false, "generate later payee changes of agreements")
 
 // refSeeds is how many random input sets the comparison runs.
 const refSeeds = 200
@@ -40,6 +48,7 @@ type refGen struct {
 	// stable absence days per agreement and year, and their latest recorded_on
 	stableDays map[refCareKey]int
 	stableRec  map[refCareKey]payout.Date
+	activeEnd  payout.Date // the last active day of the agreement being filled
 }
 
 // genRefInputs returns a random valid input set and the period to run.
@@ -63,7 +72,29 @@ func genRefInputs(seed uint64) (*payout.Inputs, payout.Period) {
 		g.caregivers(a)
 		g.breaches(a)
 	}
+	for _, a := range g.in.Agreements[:n] {
+		g.agreementVersion(a)
+	}
 	return g.in, g.P
+}
+
+// genRefOptions returns the run options of a seed: usually none (A_E =
+// pay(E)); sometimes a later as-of for P, or recorded as-of dates of some
+// earlier released runs (never before pay(E), so every count is visible).
+func genRefOptions(seed uint64, in *payout.Inputs, P payout.Period) payout.Options {
+	g := &refGen{r: rand.New(rand.NewPCG(seed, 0x5eed))}
+	var opt payout.Options
+	if g.chance(0.15) {
+		opt.AsOf = payout.PayDate(P) + payout.Date(g.intn(0, 40))
+	}
+	if g.chance(0.15) {
+		opt.AsOfByPeriod = map[payout.Period]payout.Date{}
+		for k := g.intn(1, 3); k > 0; k-- {
+			E := P - payout.Period(g.intn(1, 6))
+			opt.AsOfByPeriod[E] = payout.PayDate(E) + payout.Date(g.intn(0, 10))
+		}
+	}
+	return opt
 }
 
 // ---------------------------------------------------------------------------
@@ -111,11 +142,26 @@ func (g *refGen) policy() {
 		p.RetroWindowMonths = g.intn(1, 4)
 	}
 	if g.chance(0.2) { // small thresholds so short histories reach them
-		p.Cap134Days, p.ColleagueCoverDays, p.SicknessFullPayDays = g.intn(20, 40), g.intn(8, 20), g.intn(3, 10)
-		p.ParentalPaidDays, p.UnionPaidDays = g.intn(3, 10), g.intn(2, 5)
-		p.ChildDays, p.ChildDaysManyChildren, p.ChildDaysChronic = 3, 4, 6
-		p.MunicipalVikarAfterDays = g.intn(15, 30)
+		p.AbsenceRules = g.smallAbsenceRules()
 	}
+	if g.chance(0.1) { // fysio with rules of its own (§7)
+		r := g.smallAbsenceRules()
+		r.MunicipalVikarAfterDays = p.MunicipalVikarAfterDays // the generator uses one threshold
+		p.Fysio = &r
+	}
+	p.FysioAge70 = g.chance(0.1)
+	if g.chance(0.1) {
+		p.HistoryStart = (g.H + payout.Period(g.intn(1, int(g.P-g.H)))).String()
+	}
+}
+
+func (g *refGen) smallAbsenceRules() payout.AbsenceRules {
+	r := payout.DefaultAbsenceRules()
+	r.Cap134Days, r.ColleagueCoverDays, r.SicknessFullPayDays = g.intn(20, 40), g.intn(8, 20), g.intn(3, 10)
+	r.ParentalPaidDays, r.UnionPaidDays = g.intn(3, 10), g.intn(2, 5)
+	r.ChildDays, r.ChildDaysManyChildren, r.ChildDaysChronic = 3, 4, 6
+	r.MunicipalVikarAfterDays = g.intn(15, 30)
+	return r
 }
 
 // rates makes a table in force before the history start, and a newer one
@@ -311,7 +357,7 @@ func (g *refGen) setWeighted(c *payout.ListCount, weighted bool) {
 // unless extended, and within validity.
 func (g *refGen) lastActive(a payout.Agreement) payout.Date {
 	end := a.ValidTo
-	if a.Scheme == payout.SchemeFastlege && a.BirthDate != payout.NoDate {
+	if (a.Scheme == payout.SchemeFastlege || g.in.Policy.FysioAge70) && a.BirthDate != payout.NoDate {
 		b70 := a.BirthDate.AddYears(70)
 		end = minDate(end, maxDate(b70-1, a.ExtensionTo))
 	}
@@ -321,6 +367,10 @@ func (g *refGen) lastActive(a payout.Agreement) payout.Date {
 func (g *refGen) events(a payout.Agreement) {
 	lo := maxDate(a.ValidFrom, g.H.First().AddMonths(-g.intn(0, 14)))
 	hi := g.lastActive(a)
+	if g.chance(0.3) { // R-16-AGE70: days after the end are ignored, with a warning
+		hi = minDate(hi+payout.Date(g.intn(1, 30)), minDate(a.ValidTo, g.P.Last()+20))
+	}
+	g.activeEnd = g.lastActive(a)
 	tookOver := false
 	for cur := lo + payout.Date(g.intn(0, 30)); cur <= hi; {
 		var to payout.Date
@@ -402,12 +452,12 @@ func (g *refGen) absence(a payout.Agreement, from, hi payout.Date, k payout.Abse
 	}
 	if ab.Cover == payout.CoverMunicipalVikar {
 		y := from.Year()
-		ab.To = minDate(ab.To, payout.NewDate(y, 12, 31))
+		to := minDate(ab.To, minDate(payout.NewDate(y, 12, 31), g.activeEnd))
 		key := refCareKey{a.ID, y}
-		if g.stableDays[key] < g.in.Policy.MunicipalVikarAfterDays {
+		if g.stableDays[key] < g.in.Policy.MunicipalVikarAfterDays || to < ab.From {
 			ab.Cover = payout.CoverOwnVikar
 		} else {
-			ab.VikarPayeeID = pick(g, g.vikars...)
+			ab.To, ab.VikarPayeeID = to, pick(g, g.vikars...)
 			ab.RecordedOn = maxDate(ab.RecordedOn, g.stableRec[key])
 		}
 	}
@@ -556,7 +606,7 @@ func TestReferenceModelGeneratorValid(t *testing.T) {
 	seen := map[string]int{}
 	for seed := uint64(1); seed <= refSeeds; seed++ {
 		in, P := genRefInputs(seed)
-		lines, err := newRefModel(in, payout.Options{}).run(P)
+		lines, err := newRefModel(in, genRefOptions(seed, in, P)).run(P)
 		if err != nil {
 			t.Fatalf("seed %d: %v", seed, err)
 		}
@@ -575,4 +625,28 @@ func TestReferenceModelGeneratorValid(t *testing.T) {
 		}
 	}
 	t.Logf("non-zero amounts over %d seeds: %v", refSeeds, seen)
+}
+
+// agreementVersion sometimes records a later version of an agreement: a new
+// payee (the company takes over the payments), or a retroactive end or
+// extension. A new valid_to never cuts off an absence (that would be
+// invalid input at later as-of dates).
+func (g *refGen) agreementVersion(a payout.Agreement) {
+	v := a
+	v.RecordedOn = g.day(g.H.First(), payout.PayDate(g.P)+10)
+	switch {
+	case g.chance(0.08) && *refPayeeChange:
+		v.PayeeID = g.payee()
+	case g.chance(0.1):
+		last := maxDate(a.ValidFrom, g.H.First())
+		for _, ab := range g.in.Absences {
+			if ab.AgreementID == a.ID {
+				last = maxDate(last, ab.To)
+			}
+		}
+		v.ValidTo = g.day(last, g.P.Last()+30)
+	default:
+		return
+	}
+	g.in.Agreements = append(g.in.Agreements, v)
 }
