@@ -26,5 +26,10 @@ fuzz-short:
 demo: build
 	$(BIN) run --period $(DEMO_PERIOD) --fixtures fixtures/oslo --out out
 
+## bench: the measurements of issue 6 (workloads cached in bench-data/, Go benchmarks, whole-process
+## wall and peak RSS) written into BENCHMARKS.md; slow, not part of test. SEED=N BENCH=regexp SKIP_GO=1
+bench:
+	./scripts/bench.sh
+
 clean:
 	rm -rf bin out
