@@ -99,6 +99,10 @@ func printImport(env *Env, rep *store.ImportReport) {
 	for _, f := range rep.Files {
 		switch f.Status {
 		case "stored":
+			if f.Rows == 0 {
+				fmt.Fprintf(env.Stdout, "stored     %s (sha256 %s)\n", f.Path, f.SHA256[:12])
+				continue
+			}
 			fmt.Fprintf(env.Stdout, "stored     %s (%s rows, %s new record versions, sha256 %s)\n", f.Path, formatCount(f.Rows), formatCount(f.Versions), f.SHA256[:12])
 		case "unchanged":
 			fmt.Fprintf(env.Stdout, "unchanged  %s (already in the store, sha256 %s)\n", f.Path, f.SHA256[:12])

@@ -1,0 +1,210 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/oslokommune/payout/payout"
+	"github.com/oslokommune/payout/payout/store"
+)
+
+// due lists what must still happen before the next payment date, for a
+// cron job or systemd timer: missing list counts, the run's next lifecycle
+// step and the last banking day to release. It exits 1 when a payment will
+// be late (the last day to release has passed, or an earlier period was
+// never released), or when fewer than --margin banking days remain.
+func init() {
+	register("due", "what must still happen before the next payment date; exit 1 when it would be late", runDue)
+}
+
+func runDue(_ context.Context, env *Env, args []string) error {
+	fs := newFlags("due", env)
+	db := fs.String("db", "", "store file")
+	margin := fs.Int("margin", 0, "also exit 1 when fewer banking days than this remain before the last day to release")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := noArgs(fs.Args()); err != nil {
+		return err
+	}
+	s, err := openStore(*db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	d := today(env)
+	p := d.Period()
+	if d > payout.PayDate(p) {
+		p++
+	}
+	late, err := overdue(s, p, d)
+	if err != nil {
+		return err
+	}
+	todo, run, err := dueSteps(s, p, *db)
+	if err != nil {
+		return err
+	}
+	deadline := releaseDeadline(p)
+	left := bankingDaysBetween(d, deadline)
+	if run != nil && run.Status == store.StatusReleased {
+		fmt.Fprintf(env.Stdout, "%s is released (%s); its payment date is %s\n", p, released(run), run.PayDate)
+	} else {
+		fmt.Fprintf(env.Stdout, "next payment: %s on %s; release by %s (%s)\n", p, payout.PayDate(p), deadline, daysLeft(d, deadline, left))
+		if d > deadline {
+			late = append(late, fmt.Sprintf("%s is not released and the last day to release (%s) has passed: the payment on %s will be late", p, deadline, payout.PayDate(p)))
+		} else if left < *margin {
+			late = append(late, fmt.Sprintf("%s is not released and only %d banking day(s) remain before the last day to release (%s)", p, left, deadline))
+		}
+	}
+	for _, t := range todo {
+		fmt.Fprintf(env.Stdout, "  - %s\n", t)
+	}
+	if len(late) > 0 {
+		return errors.New(strings.Join(late, "\n"))
+	}
+	return nil
+}
+
+func daysLeft(today, deadline payout.Date, left int) string {
+	switch {
+	case today > deadline:
+		return "passed"
+	case today == deadline:
+		return "today is the last day"
+	}
+	return fmt.Sprintf("%d banking day(s) left", left)
+}
+
+// bankingDaysBetween counts the banking days after from, up to and
+// including to.
+func bankingDaysBetween(from, to payout.Date) int {
+	n := 0
+	for d := from + 1; d <= to; d++ {
+		if payout.IsBankingDay(d) {
+			n++
+		}
+	}
+	return n
+}
+
+// overdue lists the periods before p, after the last released one, that
+// were never released although their payment date has passed.
+func overdue(s *store.Store, p payout.Period, d payout.Date) ([]string, error) {
+	runs, err := s.Runs()
+	if err != nil || len(runs) == 0 {
+		return nil, err
+	}
+	first := runs[0].Period
+	var released []payout.Period
+	for _, r := range runs {
+		if r.Status == store.StatusReleased {
+			released = append(released, r.Period)
+		}
+	}
+	if len(released) > 0 {
+		first = released[len(released)-1] + 1
+	}
+	var missed []payout.Period
+	for e := first; e < p; e++ {
+		if payout.PayDate(e) < d {
+			missed = append(missed, e)
+		}
+	}
+	switch {
+	case len(missed) == 1:
+		return []string{fmt.Sprintf("%s was due on %s and is not released", missed[0], payout.PayDate(missed[0]))}, nil
+	case len(missed) > 1:
+		return []string{fmt.Sprintf("%d periods from %s to %s were due and are not released", len(missed), missed[0], missed[len(missed)-1])}, nil
+	}
+	return nil, nil
+}
+
+// dueSteps lists what remains for p: missing list counts and the run's next
+// step.
+func dueSteps(s *store.Store, p payout.Period, db string) ([]string, *store.Run, error) {
+	run, err := s.Run(p)
+	if err != nil && !errors.Is(err, store.ErrNoRun) {
+		return nil, nil, err
+	}
+	if run != nil && run.Status == store.StatusReleased {
+		return nil, run, nil
+	}
+	in, st, err := s.Inputs()
+	if err != nil {
+		return nil, nil, err
+	}
+	var todo []string
+	if missing := missingCounts(in, p); len(missing) > 0 {
+		todo = append(todo, fmt.Sprintf("list counts for %s missing for %d active agreement(s): %s; import them", p, len(missing), listSome(missing, 10)))
+	}
+	cmd := func(c string) string { return fmt.Sprintf("payout %s --db %s --period %s", c, db, p) }
+	switch {
+	case run == nil:
+		todo = append(todo, "compute the run: "+cmd("run"))
+	case run.InputDigest != st.Digest:
+		todo = append(todo, "inputs changed since the run was computed: "+cmd("run")+" again")
+	case run.Status == store.StatusComputed:
+		todo = append(todo, "attest the run: "+cmd("attest")+" --user NAME")
+	case run.Status == store.StatusAttested:
+		todo = append(todo, fmt.Sprintf("approve the run (not %s): %s --user NAME", run.AttestedBy, cmd("approve")))
+	case run.Status == store.StatusApproved:
+		todo = append(todo, "release the run: "+cmd("release"))
+	}
+	return todo, run, nil
+}
+
+func listSome(xs []string, n int) string {
+	if len(xs) <= n {
+		return strings.Join(xs, ", ")
+	}
+	return strings.Join(xs[:n], ", ") + fmt.Sprintf(" and %d more", len(xs)-n)
+}
+
+// missingCounts lists "agreement (list)" of the fastlege agreements active
+// in p with no list count for its first day, as the run will see them
+// (as of pay(p)).
+func missingCounts(in *payout.Inputs, p payout.Period) []string {
+	asOf := payout.PayDate(p)
+	counts := map[string]payout.ListCount{}
+	for _, c := range in.ListCounts {
+		if c.AsOf != p.First() || c.RecordedOn > asOf {
+			continue
+		}
+		if prev, ok := counts[c.ListID]; !ok || c.RecordedOn > prev.RecordedOn {
+			counts[c.ListID] = c
+		}
+	}
+	agreements := map[string]payout.Agreement{}
+	for _, a := range in.Agreements {
+		if a.RecordedOn > asOf {
+			continue
+		}
+		if prev, ok := agreements[a.ID]; !ok || a.RecordedOn > prev.RecordedOn {
+			agreements[a.ID] = a
+		}
+	}
+	var missing []string
+	for _, a := range agreements {
+		if a.Cancelled || a.Scheme != payout.SchemeFastlege || a.ValidFrom > p.Last() || a.ValidTo < p.First() || retired(a, p) {
+			continue
+		}
+		if c, ok := counts[a.ListID]; !ok || c.Cancelled {
+			missing = append(missing, fmt.Sprintf("%s (%s)", a.ID, a.ListID))
+		}
+	}
+	sort.Strings(missing)
+	return missing
+}
+
+// retired: the doctor is 70 before p starts and no extension reaches into p
+// (R-16-AGE70), so no count is needed.
+func retired(a payout.Agreement, p payout.Period) bool {
+	if a.BirthDate == payout.NoDate {
+		return false
+	}
+	return a.BirthDate.AddYears(70) <= p.First() && a.ExtensionTo < p.First()
+}
