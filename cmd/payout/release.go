@@ -55,12 +55,9 @@ func runRelease(_ context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	if err := os.MkdirAll(*out, 0o750); err != nil {
-		return err
-	}
-	// The folder lock keeps a second release (or a repair) from writing the
+	// The lock keeps a second release (or a repair) from writing the
 	// period's files while the first is still writing them.
-	unlock, err := lockFolder(*out, p)
+	unlock, err := lockReleases(*db)
 	if err != nil {
 		return err
 	}
@@ -192,10 +189,10 @@ func fileSHA(path string) (string, error) {
 	return hex.EncodeToString(sum[:]), nil
 }
 
-// lockFolder takes an exclusive lock on out/.YYYY-MM.release.lock, waiting
-// for another release of the period; the kernel drops it if we die.
-func lockFolder(out string, p payout.Period) (func(), error) {
-	path := filepath.Join(out, "."+p.String()+".release.lock")
+// lockReleases takes an exclusive lock on DB.release-lock beside the store,
+// waiting for another release to finish; the kernel drops it if we die.
+func lockReleases(db string) (func(), error) {
+	path := db + ".release-lock"
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,208 @@
+package main
+
+import (
+	"encoding/xml"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/oslokommune/payout/exporters/manifest"
+)
+
+// TestLifecycleThreeMonths: import, run, attest, approve and release July
+// and August; the 2022 rates arrive late (recorded 15 September, valid from
+// 1 July); September pays the difference for July and August as adjustments
+// (E07: 2 × 2 583,34), and the released months stay as they were.
+func TestLifecycleThreeMonths(t *testing.T) {
+	w := newLCWorld(t)
+	out := w.ok("import", w.fixtures())
+	assert.Contains(t, out, "stored")
+	assert.Contains(t, w.ok("import", w.fixtures()), "nothing changed")
+
+	w.approve("2022-07")
+	w.at("2022-07-21T09:00:00Z").ok("release", "--period", "2022-07", "--user", "per")
+	july := w.read("2022-07/manifest.json")
+	assert.Equal(t, []string{"76333.33"}, lcAmounts(t, w.read("2022-07/payments.xml")))
+
+	w.at("2022-08-19T09:00:00Z").approve("2022-08")
+	w.ok("release", "--period", "2022-08", "--user", "per")
+	assert.Equal(t, []string{"76333.33"}, lcAmounts(t, w.read("2022-08/payments.xml")))
+
+	// The correction: rates.csv delivered again with the new rows appended.
+	late := w.file("late/rates.csv", lcOldRates+
+		"fastlege,2022-07-01,1,675,Statsavtalen 2022 §2.1,2022-09-15\n"+
+		"fastlege,2022-07-01,1001,544,Statsavtalen 2022 §2.1,2022-09-15\n")
+	out = w.at("2022-09-16T09:00:00Z").ok("import", late)
+	assert.Contains(t, out, "2 new record versions")
+
+	w.at("2022-09-20T09:00:00Z").approve("2022-09")
+	out = w.ok("release", "--period", "2022-09", "--user", "per")
+	assert.Contains(t, out, "84 083,35 kr")
+	assert.Equal(t, []string{"84083.35"}, lcAmounts(t, w.read("2022-09/payments.xml")))
+	adj := w.read("2022-09/adjustments.csv")
+	assert.Contains(t, adj, "2022-07")
+	assert.Contains(t, adj, "2022-08")
+	assert.Equal(t, 2, strings.Count(adj, "2583.34"), adj)
+
+	assert.Equal(t, july, w.read("2022-07/manifest.json"), "a released month never changes")
+	m7, m8, m9 := lcManifest(t, w, "2022-07"), lcManifest(t, w, "2022-08"), lcManifest(t, w, "2022-09")
+	assert.Equal(t, "", m7.Release.PreviousSHA256)
+	assert.Equal(t, lcSHA(t, w, "2022-07"), m8.Release.PreviousSHA256)
+	assert.Equal(t, lcSHA(t, w, "2022-08"), m9.Release.PreviousSHA256)
+	assert.Equal(t, "kari", m9.Release.AttestedBy)
+	assert.Equal(t, "ola", m9.Release.ApprovedBy)
+
+	assert.Contains(t, w.ok("status", "--check", "--out", w.out), "ok: 3 release(s), hash chain intact")
+	status := w.ok("status")
+	assert.Equal(t, 3, strings.Count(status, "released "), status)
+}
+
+func lcAmounts(t *testing.T, doc string) []string {
+	t.Helper()
+	var d struct {
+		Amounts []string `xml:"CstmrCdtTrfInitn>PmtInf>CdtTrfTxInf>Amt>InstdAmt"`
+	}
+	require.NoError(t, xml.Unmarshal([]byte(doc), &d), doc)
+	return d.Amounts
+}
+
+func lcManifest(t *testing.T, w *lcWorld, p string) *manifest.Manifest {
+	t.Helper()
+	m, err := manifest.Unmarshal([]byte(w.read(p + "/manifest.json")))
+	require.NoError(t, err)
+	require.NotNil(t, m.Release, "%s is released", p)
+	return m
+}
+
+func lcSHA(t *testing.T, w *lcWorld, p string) string {
+	t.Helper()
+	sum, err := fileSHA(filepath.Join(w.out, p, "manifest.json"))
+	require.NoError(t, err)
+	return sum
+}
+
+// Every refused step through the command line: exit status, the message,
+// and nothing written.
+func TestLifecycleRefusals(t *testing.T) {
+	tests := []struct {
+		name  string
+		setup func(w *lcWorld)
+		args  []string
+		code  int
+		msg   string
+	}{
+		{"attest without run", nil, []string{"attest", "--period", "2022-07", "--user", "kari"}, 1, "no run of 2022-07 is stored"},
+		{"attest without user", func(w *lcWorld) { w.ok("run", "--period", "2022-07") }, []string{"attest", "--period", "2022-07"}, 2, "--user NAME is required"},
+		{"approve by the attester", func(w *lcWorld) {
+			w.ok("run", "--period", "2022-07")
+			w.ok("attest", "--period", "2022-07", "--user", "kari")
+		}, []string{"approve", "--period", "2022-07", "--user", "Kari"}, 1, "kari attested the run of 2022-07 and cannot also approve it"},
+		{"approve before attest", func(w *lcWorld) { w.ok("run", "--period", "2022-07") }, []string{"approve", "--period", "2022-07", "--user", "ola"}, 1, "is not attested"},
+		{"release unapproved", func(w *lcWorld) {
+			w.ok("run", "--period", "2022-07")
+			w.ok("attest", "--period", "2022-07", "--user", "kari")
+		}, []string{"release", "--period", "2022-07", "--user", "per"}, 1, "the run of 2022-07 is attested, not approved"},
+		{"release twice", func(w *lcWorld) {
+			w.approve("2022-07")
+			w.ok("release", "--period", "2022-07", "--user", "per")
+		}, []string{"release", "--period", "2022-07", "--user", "eva"}, 1, "2022-07 was already released at 2022-07-20T09:00:00Z by per"},
+		{"run a released period", func(w *lcWorld) {
+			w.approve("2022-07")
+			w.ok("release", "--period", "2022-07", "--user", "per")
+		}, []string{"run", "--period", "2022-07"}, 1, "2022-07 was already released"},
+		{"attest after inputs changed", func(w *lcWorld) {
+			w.ok("run", "--period", "2022-07")
+			w.ok("import", w.file("more/list_counts.csv", "list_id,as_of,count\nL1,2022-10-01,1500\n"))
+		}, []string{"attest", "--period", "2022-07", "--user", "kari"}, 1, "inputs changed since the run of 2022-07 was computed"},
+		{"both fixtures and db", nil, []string{"run", "--period", "2022-07", "--fixtures", "x"}, 2, "either --fixtures DIR or --db FILE"},
+		{"bad period", nil, []string{"status", "--period", "2022-13"}, 2, "not a period"},
+		{"bad file imports nothing", nil, []string{"import", "BAD"}, 1, "list_counts.csv:3 (count)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newLCWorld(t)
+			w.ok("import", w.fixtures())
+			if tt.setup != nil {
+				tt.setup(w)
+			}
+			args := tt.args
+			if args[len(args)-1] == "BAD" {
+				bad := w.file("bad/list_counts.csv", "list_id,as_of,count\nL1,2022-11-01,1500\nL1,2022-12-01,many\n")
+				args = []string{"import", w.file("bad/payees.csv", "payee_id,name,account\nP9,Ny,12000554330\n"), bad}
+			}
+			before := w.ok("status")
+			manifests := lcManifests(w)
+			code, stdout, stderr := w.cmd(args...)
+			assert.Equal(t, tt.code, code, "stdout:\n%s", stdout)
+			assert.Contains(t, stderr, tt.msg)
+			assert.Equal(t, before, w.ok("status"), "the store is unchanged")
+			assert.Equal(t, manifests, lcManifests(w), "no output written")
+		})
+	}
+}
+
+// lcManifests is every file name and size under the output folder.
+func lcManifests(w *lcWorld) map[string]int64 {
+	got := map[string]int64{}
+	_ = filepath.Walk(w.out, func(path string, fi os.FileInfo, err error) error {
+		if err == nil && !fi.IsDir() {
+			got[path] = fi.Size()
+		}
+		return nil
+	})
+	return got
+}
+
+// A run from fixtures that fails (a missing list count stops the engine)
+// writes no output at all.
+func TestRunFromFixturesWritesNothingOnError(t *testing.T) {
+	w := newLCWorld(t)
+	dir := w.fixtures()
+	w.file("fixtures/list_counts.csv", "list_id,as_of,count\nL1,2022-01-01,1500\n")
+	var out []string
+	code, _, stderr := lcMain(w, "run", "--period", "2022-07", "--fixtures", dir, "--out", w.out)
+	assert.Equal(t, 1, code)
+	assert.NotEmpty(t, stderr)
+	_ = filepath.Walk(w.out, func(path string, fi os.FileInfo, err error) error {
+		if err == nil && !fi.IsDir() {
+			out = append(out, path)
+		}
+		return nil
+	})
+	assert.Empty(t, out)
+}
+
+// Concurrent releases of one period: exactly one wins; the others are told
+// when and by whom it was released.
+func TestLifecycleConcurrentReleases(t *testing.T) {
+	w := newLCWorld(t)
+	w.ok("import", w.fixtures())
+	w.approve("2022-07")
+	const n = 6
+	codes := make([]int, n)
+	errs := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes[i], _, errs[i] = w.cmd("release", "--period", "2022-07", "--user", "per")
+		}()
+	}
+	wg.Wait()
+	wins := 0
+	for i, c := range codes {
+		if c == 0 {
+			wins++
+			continue
+		}
+		assert.Contains(t, errs[i], "2022-07 was already released at")
+	}
+	assert.Equal(t, 1, wins, "%v %v", codes, errs)
+	assert.Contains(t, w.ok("status", "--check", "--out", w.out), "ok: 1 release(s)")
+}
