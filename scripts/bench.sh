@@ -5,7 +5,8 @@
 #     and a digest of the generator's source, so a changed generator makes
 #     fresh data);
 #  2. runs the Go benchmarks (go test -bench -benchmem) of every package that
-#     has some, and a CPU profile of the engine on the Norway decade;
+#     has some, and CPU profiles of the engine and the importer on the
+#     Norway decade;
 #  3. measures whole processes with /usr/bin/time -v (wall, peak RSS):
 #     payout check (reading and validating the input alone), payout run on
 #     the Oslo demo month and the Norway decade, and the import into a store;
@@ -25,6 +26,7 @@ GO=${GO:-go}
 BIN=bin/payout
 DATA=bench-data
 mkdir -p "$DATA"
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
 if [ ! -x /usr/bin/time ]; then
 	echo "bench: installing GNU time for /usr/bin/time -v" >&2
@@ -52,17 +54,23 @@ while read -r dir path; do
 	if grep -qs '^func Benchmark' "$dir"/*_test.go; then pkgs+=("$path"); fi
 done < <($GO list -f '{{.Dir}} {{.ImportPath}}' ./... 2>/dev/null | grep -v '/tmp/\|internal_tmp')
 : >"$DATA/bench.txt"
-: >"$DATA/profile.txt"
+# profile NAME BENCHMARK: a CPU profile of one Norway benchmark, as
+# pprof -top (flat and cumulative) in bench-data/profile-NAME*.txt.
+profile() {
+	echo "bench: CPU profile of $2" >&2
+	if PAYOUT_BENCH_NORWAY="$PWD/$NORWAY" $GO test -run '^$' -bench "^$2\$" -benchtime 1x \
+		-cpuprofile "$DATA/cpu-$1.prof" -o "$DATA/fixtures.test" -timeout 60m ./fixtures/ >&2; then
+		$GO tool pprof -top -nodecount=30 "$DATA/fixtures.test" "$DATA/cpu-$1.prof" 2>/dev/null >"$DATA/profile-$1.txt" || true
+		$GO tool pprof -top -cum -nodecount=30 "$DATA/fixtures.test" "$DATA/cpu-$1.prof" 2>/dev/null >"$DATA/profile-$1-cum.txt" || true
+	fi
+}
+rm -f "$DATA"/profile-*.txt
 if [ "${SKIP_GO:-}" != 1 ]; then
 	echo "bench: go test -bench $BENCH on ${pkgs[*]}" >&2
 	PAYOUT_BENCH_NORWAY="$PWD/$NORWAY" $GO test -run '^$' -bench "$BENCH" -benchtime "$BENCHTIME" -benchmem -timeout 120m "${pkgs[@]}" \
 		| tee "$DATA/bench.txt" >&2 || echo "bench: some benchmarks failed (see $DATA/bench.txt)" >&2
-	echo "bench: CPU profile of the engine on the Norway decade" >&2
-	if PAYOUT_BENCH_NORWAY="$PWD/$NORWAY" $GO test -run '^$' -bench '^BenchmarkComputeNorway$' -benchtime 1x \
-		-cpuprofile "$DATA/cpu-norway.prof" -o "$DATA/fixtures.test" -timeout 60m ./fixtures/ >&2; then
-		$GO tool pprof -top -nodecount=30 "$DATA/fixtures.test" "$DATA/cpu-norway.prof" 2>/dev/null >"$DATA/profile.txt" || true
-		$GO tool pprof -top -cum -nodecount=30 "$DATA/fixtures.test" "$DATA/cpu-norway.prof" 2>/dev/null >"$DATA/profile-cum.txt" || true
-	fi
+	profile compute BenchmarkComputeNorway
+	profile load BenchmarkLoadNorway
 fi
 
 # --- 3. whole processes -----------------------------------------------------
@@ -101,6 +109,8 @@ section="$DATA/section.md"
 	echo
 	echo "Measured $(date -u +%Y-%m-%d) at commit \`$(git rev-parse --short HEAD)\`$(git diff --quiet HEAD -- payout importers exporters cmd || echo ' (with uncommitted changes)') by \`make bench\` (seed $SEED)."
 	echo
+	echo "Load average (1, 5, 15 min) at the start: $LOAD_START; at the end: $(cut -d' ' -f1-3 /proc/loadavg). Figures taken while other work shares the CPUs are upper bounds."
+	echo
 	echo "Machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) memory, $(uname -sr), $($GO version | cut -d' ' -f3)."
 	echo
 	echo "### Workloads"
@@ -127,20 +137,21 @@ section="$DATA/section.md"
 		grep -E '^(Benchmark|pkg:|FAIL|---)' "$DATA/bench.txt" || true
 		echo '```'
 	fi
-	if [ -s "$DATA/profile.txt" ]; then
+	for prof in compute load; do
+		[ -s "$DATA/profile-$prof.txt" ] || continue
 		echo
-		echo "### Profile: \`BenchmarkComputeNorway\` (\`go tool pprof -top\`, flat)"
+		echo "### Profile: \`Benchmark${prof^}Norway\` (\`go tool pprof -top\`)"
 		echo
 		echo '```'
-		sed -n '1,40p' "$DATA/profile.txt"
+		sed -n '1,40p' "$DATA/profile-$prof.txt"
 		echo '```'
 		echo
 		echo "Cumulative (\`-top -cum\`):"
 		echo
 		echo '```'
-		sed -n '6,36p' "$DATA/profile-cum.txt"
+		sed -n '6,36p' "$DATA/profile-$prof-cum.txt"
 		echo '```'
-	fi
+	done
 	echo "<!-- bench:end -->"
 } >"$section"
 
