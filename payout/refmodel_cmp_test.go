@@ -188,3 +188,149 @@ func refPolicyJSON(p payout.Policy) ([]byte, error) {
 		"child_sickness_days_chronic": r.ChildDaysChronic, "municipal_vikar_after_days": r.MunicipalVikarAfterDays,
 	}, "", "  ")
 }
+
+// ---------------------------------------------------------------------------
+// Hand-built edge cases: readings the random generator avoids, and the
+// invalid inputs it must never make
+
+// refMinimal is one agreement A1 (payee P1, list L1 of 1200 at 421 kr),
+// counts for January–April 2015, plus A2 (payee P2, list L2 of 1000).
+func refMinimal() *payout.Inputs {
+	b := ver(payout.Beginning)
+	in := &payout.Inputs{Policy: payout.DefaultPolicy()}
+	in.Rates = []payout.Rate{{Scheme: payout.SchemeFastlege, ValidFrom: payout.MustDate("2014-07-01"), TierFrom: 1, AnnualNOK: dec("421"), Source: "Statsavtalen 2014", Version: b}}
+	in.Payees = []payout.Payee{{ID: "P1", Name: "P1", Account: "12000079195", Version: b}, {ID: "P2", Name: "P2", Account: "12000158389", Version: b}}
+	for i, id := range []string{"A1", "A2"} {
+		in.Agreements = append(in.Agreements, payout.Agreement{ID: id, Scheme: payout.SchemeFastlege, Name: id, HPR: "1", Bydel: "01",
+			ValidFrom: payout.MustDate("2010-01-01"), ValidTo: payout.Forever, PayeeID: fmt.Sprintf("P%d", i+1), ListID: fmt.Sprintf("L%d", i+1),
+			SharePercent: dec("100"), ListCeiling: 2000, BirthDate: payout.MustDate("1965-05-05"), Version: b})
+		for m := 1; m <= 4; m++ {
+			in.ListCounts = append(in.ListCounts, payout.ListCount{ListID: fmt.Sprintf("L%d", i+1), AsOf: payout.NewDate(2015, m, 1), Count: 1200 - 200*i, Version: b})
+		}
+	}
+	return in
+}
+
+func refAbsence(id, kind, from, to, cover, vikar string, rec payout.Date) payout.Absence {
+	return payout.Absence{ID: id, AgreementID: "A1", Kind: payout.AbsenceKind(kind), From: payout.MustDate(from), To: payout.MustDate(to),
+		Cover: payout.Cover(cover), VikarPayeeID: vikar, Version: ver(rec)}
+}
+
+func refTakeover(id, from, to, share string) payout.Takeover {
+	return payout.Takeover{ID: id, AgreementID: "A1", From: payout.MustDate(from), To: payout.MustDate(to), PayeeAgreementID: "A2",
+		SharePercent: dec(share), Version: ver(payout.Beginning)}
+}
+
+// refLongSick is 64 days of sickness from 1 January: after it a municipal
+// vikar is allowed (§14).
+var refLongSick = refAbsence("S0", "sickness", "2015-01-01", "2015-03-05", "none", "", payout.Beginning)
+
+func TestReferenceModelEdgeCases(t *testing.T) {
+	cases := []struct {
+		name   string
+		period string
+		edit   func(in *payout.Inputs)
+		// differs names the rulebook reading on which engine and model are
+		// known to part; the case then only logs the difference.
+		differs string
+	}{
+		{"R-14 two vikar payees in one month", "2015-03", func(in *payout.Inputs) {
+			in.Absences = []payout.Absence{refLongSick, refAbsence("S1", "sickness", "2015-03-06", "2015-03-16", "municipal_vikar", "P2", payout.Beginning),
+				refAbsence("S2", "sickness", "2015-03-17", "2015-03-27", "municipal_vikar", "P1", payout.Beginning)}
+		}, ""},
+		{"R-ADJ vikar payee corrected later", "2015-04", func(in *payout.Inputs) {
+			s := refAbsence("S1", "sickness", "2015-03-06", "2015-03-16", "municipal_vikar", "P2", payout.Beginning)
+			s2 := s
+			s2.VikarPayeeID, s2.RecordedOn = "P1", payout.MustDate("2015-04-01")
+			in.Absences = []payout.Absence{refLongSick, s, s2}
+		}, ""},
+		{"R-7.7 takeover inside a sickness episode", "2015-03", func(in *payout.Inputs) {
+			in.Absences = []payout.Absence{refAbsence("S1", "sickness", "2015-01-20", "2015-03-31", "none", "", payout.Beginning)}
+			in.Takeovers = []payout.Takeover{refTakeover("T1", "2015-02-01", "2015-02-28", "100")}
+		}, ""},
+		{"R-15.1-RELEASE after the agreement ended", "2015-03", func(in *payout.Inputs) {
+			in.Agreements[0].ValidTo = payout.MustDate("2015-02-28")
+			b := payout.Breach{ID: "B1", AgreementID: "A1", NoticeOn: payout.MustDate("2015-01-01"), WithholdFrom: payout.MustPeriod("2015-01"), Percent: dec("20"), Version: ver(payout.Beginning)}
+			b2 := b
+			b2.RectifiedOn, b2.RecordedOn = payout.MustDate("2015-03-05"), payout.MustDate("2015-03-05")
+			in.Breaches = []payout.Breach{b, b2}
+		}, ""},
+		{"R-7.7 two records to one payee in a month", "2015-03", func(in *payout.Inputs) {
+			for i := range in.ListCounts {
+				in.ListCounts[i].Count = 1000
+			}
+			in.Takeovers = []payout.Takeover{refTakeover("T1", "2015-03-01", "2015-03-07", "33.33"), refTakeover("T2", "2015-03-01", "2015-03-07", "66.67")}
+		}, "the model rounds each takeover record (\"for each record … round(…)\"), the engine rounds the payee's line once"},
+		{"R-ADJ holder payee changed later", "2015-03", func(in *payout.Inputs) {
+			a := in.Agreements[0]
+			a.PayeeID, a.RecordedOn = "P2", payout.MustDate("2015-03-10")
+			in.Agreements = append(in.Agreements, a)
+		}, "the model adjusts per (agreement, role, payee) literally: P1 gives back January–February, P2 gets them again; the engine moves history to the new payee without adjustment"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			in := refMinimal()
+			c.edit(in)
+			msg := compareRefRun(in, payout.MustPeriod(c.period), payout.Options{})
+			switch {
+			case msg != "" && c.differs != "":
+				t.Skipf("known difference of reading: %s\n%s", c.differs, msg)
+			case msg != "":
+				t.Error(msg)
+			case c.differs != "":
+				t.Logf("engine and model now agree; drop the note %q", c.differs)
+			}
+		})
+	}
+}
+
+// TestReferenceModelInvalidInputs checks that the model and the engine both
+// refuse what RULEBOOK §2–§5 calls invalid input (the generator relies on
+// the model's checks to stay valid).
+func TestReferenceModelInvalidInputs(t *testing.T) {
+	cases := []struct {
+		name string
+		edit func(in *payout.Inputs)
+		// elsewhere says where the check lives when Compute does not make it.
+		elsewhere string
+	}{
+		{"overlapping absences", func(in *payout.Inputs) {
+			in.Absences = []payout.Absence{refAbsence("S1", "sickness", "2015-03-01", "2015-03-10", "none", "", payout.Beginning),
+				refAbsence("S2", "education", "2015-03-10", "2015-03-12", "none", "", payout.Beginning)}
+		}, ""},
+		{"municipal vikar among the first 56 days", func(in *payout.Inputs) {
+			in.Absences = []payout.Absence{refAbsence("S1", "sickness", "2015-02-01", "2015-03-20", "municipal_vikar", "P2", payout.Beginning)}
+		}, ""},
+		{"takeover shares not 100", func(in *payout.Inputs) {
+			in.Takeovers = []payout.Takeover{refTakeover("T1", "2015-03-01", "2015-03-07", "90")}
+		}, ""},
+		{"absence outside validity", func(in *payout.Inputs) {
+			in.Agreements[0].ValidTo = payout.MustDate("2015-03-15")
+			in.Absences = []payout.Absence{refAbsence("S1", "sickness", "2015-03-10", "2015-03-20", "none", "", payout.Beginning)}
+		}, ""},
+		{"extension_to on the 75th birthday", func(in *payout.Inputs) {
+			in.Agreements[0].BirthDate = payout.MustDate("1945-02-10")
+			in.Agreements[0].ExtensionTo = payout.MustDate("2020-02-10")
+		}, "importers/records.go (per record); Compute and CheckInputs accept it"},
+		{"parental record longer than 52 weeks", func(in *payout.Inputs) {
+			in.Absences = []payout.Absence{refAbsence("S1", "parental", "2014-03-01", "2015-03-01", "none", "", payout.Beginning)}
+		}, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			in := refMinimal()
+			c.edit(in)
+			P := payout.MustPeriod("2015-03")
+			if _, err := newRefModel(in, payout.Options{}).run(P); !errors.As(err, new(errRefInvalid)) {
+				t.Errorf("model: want invalid input, got %v", err)
+			}
+			_, err := payout.Compute(in, P, payout.Options{})
+			switch {
+			case !errors.Is(err, payout.ErrInvalidInput) && c.elsewhere != "":
+				t.Skipf("Compute accepts it; checked in %s", c.elsewhere)
+			case !errors.Is(err, payout.ErrInvalidInput):
+				t.Errorf("engine: want an error wrapping ErrInvalidInput, got %v", err)
+			}
+		})
+	}
+}
