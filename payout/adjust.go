@@ -14,12 +14,12 @@ import (
 
 // adjustments adds R-ADJ rows to out; prev is A_{P−1} (NoDate: first period).
 func (c *chain) adjustments(out *periodOut, h Period, prev Date) error {
-	if prev == NoDate {
-		return nil
+	if prev == NoDate || countAtOrBefore(c.a.all, prev) == countAtOrBefore(c.a.all, out.asOf) {
+		return nil // nothing this agreement depends on was recorded since
 	}
 	from := max(h, out.period-Period(c.ix.pol.RetroWindowMonths))
 	for e := from; e < out.period; e++ {
-		if c.ix.monthSnapshot(c.a, e, prev) == c.ix.monthSnapshot(c.a, e, out.asOf) {
+		if c.monthSnapshot(e, prev) == c.monthSnapshot(e, out.asOf) {
 			continue // nothing period e depends on was recorded since
 		}
 		after, err := c.computeMonth(e, out.asOf)

@@ -40,8 +40,10 @@ type chain struct {
 	months map[monthKey]*monthCalc
 	years  map[yearKey]*yearClass
 	// state carried from one period to the next
-	carried  map[lineKey]decimal.Decimal
-	balances map[string]decimal.Decimal // breach_id → withheld, not released
+	carried   map[lineKey]decimal.Decimal
+	balances  map[string]decimal.Decimal // breach_id → withheld, not released
+	yearDates map[int][]Date             // cache of yearChanges
+	trace     bool                       // keep each month's days for explain
 }
 
 // periodOut is one agreement's outcome in one period.
@@ -56,12 +58,12 @@ type periodOut struct {
 
 func newChain(ix *index, a *agrInputs) *chain {
 	return &chain{ix: ix, a: a, months: map[monthKey]*monthCalc{}, years: map[yearKey]*yearClass{},
-		carried: map[lineKey]decimal.Decimal{}, balances: map[string]decimal.Decimal{}}
+		carried: map[lineKey]decimal.Decimal{}, balances: map[string]decimal.Decimal{}, yearDates: map[int][]Date{}}
 }
 
 // classifiedYear caches classifyYear per year and snapshot.
 func (c *chain) classifiedYear(ag *Agreement, year int, asOf Date) (*yearClass, error) {
-	k := yearKey{year, c.ix.yearSnapshot(c.a, asOf)}
+	k := yearKey{year, snapshot{agr: countAtOrBefore(c.yearChanges(year), asOf)}}
 	if y, ok := c.years[k]; ok {
 		return y, nil
 	}

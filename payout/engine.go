@@ -223,11 +223,11 @@ func deductions(ag *Agreement, m *monthCalc) []Deduction {
 	var out []Deduction
 	for _, rule := range sortedKeys(boolSet(m.unpaidRules)) {
 		n := m.unpaidRules[rule]
-		out = append(out, Deduction{AgreementID: ag.ID, Bydel: ag.Bydel, Rule: rule, Kind: ruleKind(m, rule),
+		out = append(out, Deduction{AgreementID: ag.ID, Bydel: ag.Bydel, Rule: rule, Kind: m.ruleKinds[rule],
 			Status: StatusUnpaid, Days: n, Amount: V(annual, share, n, dp)})
 	}
 	if m.vikarDays > 0 {
-		out = append(out, Deduction{AgreementID: ag.ID, Bydel: ag.Bydel, Rule: RVikar, Kind: ruleKind(m, RVikar),
+		out = append(out, Deduction{AgreementID: ag.ID, Bydel: ag.Bydel, Rule: RVikar, Kind: m.vikarKind,
 			Status: StatusToVikar, Days: m.vikarDays, Amount: m.vikarTotal})
 	}
 	return out
@@ -239,16 +239,6 @@ func boolSet(m map[string]int) map[string]bool {
 		s[k] = true
 	}
 	return s
-}
-
-// ruleKind names the absence kind of the first day the rule decided.
-func ruleKind(m *monthCalc, rule string) AbsenceKind {
-	for _, d := range m.days {
-		if d.rule == rule && d.abs != nil {
-			return d.abs.Kind
-		}
-	}
-	return ""
 }
 
 // countWarnings are the §8 count controls: above the list ceiling, or

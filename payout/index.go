@@ -46,6 +46,10 @@ type agrInputs struct {
 	changes []Date
 	lists   []string // every list_id of any version
 	schemes []Scheme // every scheme of any version
+	// all adds the recorded_on dates of its lists' counts and its schemes'
+	// rates: when no date of all lies in (A_{P−1}, A_P], nothing this
+	// agreement depends on changed, and R-ADJ has nothing to compare.
+	all []Date
 }
 
 func buildIndex(in *Inputs) *index {
@@ -136,6 +140,12 @@ func (ix *index) agr(id string) *agrInputs {
 // versions its classification depends on, and the lists and schemes whose
 // counts and rates its amounts depend on.
 func (ix *index) indexChanges() {
+	countDates := map[string][]Date{}
+	for k, vs := range ix.counts {
+		for _, v := range vs {
+			countDates[k.list] = append(countDates[k.list], v.RecordedOn)
+		}
+	}
 	for _, id := range ix.agrIDs {
 		a := ix.perAgr[id]
 		for _, v := range a.versions {
@@ -164,6 +174,18 @@ func (ix *index) indexChanges() {
 			}
 		}
 		sortDates(a.changes)
+		a.all = append(a.all, a.changes...)
+		for _, l := range a.lists {
+			a.all = append(a.all, countDates[l]...)
+		}
+		for _, sc := range a.schemes {
+			if ri := ix.rates[sc]; ri != nil {
+				for _, r := range ri.all {
+					a.all = append(a.all, r.RecordedOn)
+				}
+			}
+		}
+		sortDates(a.all)
 	}
 }
 
@@ -198,22 +220,18 @@ func countAtOrBefore(ds []Date, d Date) int {
 // compared (RULEBOOK §6 stays exact; this only avoids repeated work).
 type snapshot struct{ agr, counts, rates int }
 
-// yearSnapshot covers what the classification of a year depends on.
-func (ix *index) yearSnapshot(a *agrInputs, asOf Date) snapshot {
-	return snapshot{agr: countAtOrBefore(a.changes, asOf)}
-}
-
-// monthSnapshot adds the count versions of the period's 1st and the rate
-// versions that can be in force on it.
-func (ix *index) monthSnapshot(a *agrInputs, p Period, asOf Date) snapshot {
-	s := ix.yearSnapshot(a, asOf)
+// monthSnapshot identifies what period p of the chain's agreement sees at
+// asOf: the year's own records, the count versions of the period's 1st and
+// the rate versions that can be in force on it.
+func (c *chain) monthSnapshot(p Period, asOf Date) snapshot {
+	s := snapshot{agr: countAtOrBefore(c.yearChanges(p.Year()), asOf)}
 	first := p.First()
-	for _, l := range a.lists {
-		vs := ix.counts[countKey{l, first}]
+	for _, l := range c.a.lists {
+		vs := c.ix.counts[countKey{l, first}]
 		s.counts += sort.Search(len(vs), func(i int) bool { return vs[i].RecordedOn > asOf })
 	}
-	for _, sc := range a.schemes {
-		if ri := ix.rates[sc]; ri != nil {
+	for _, sc := range c.a.schemes {
+		if ri := c.ix.rates[sc]; ri != nil {
 			for _, r := range ri.all {
 				if r.ValidFrom <= first && r.RecordedOn <= asOf {
 					s.rates++
@@ -222,6 +240,41 @@ func (ix *index) monthSnapshot(a *agrInputs, p Period, asOf Date) snapshot {
 		}
 	}
 	return s
+}
+
+// yearChanges are the recorded_on dates of the versions the classification
+// of year y can depend on: the agreement's own versions, the year's
+// caregiver records, and absences and takeovers touching y or the two years
+// before it (a sickness episode runs across year ends).
+func (c *chain) yearChanges(y int) []Date {
+	if ds, ok := c.yearDates[y]; ok {
+		return ds
+	}
+	lo, hi := NewDate(y-2, 1, 1), NewDate(y, 12, 31)
+	var ds []Date
+	for _, v := range c.a.versions {
+		ds = append(ds, v.RecordedOn)
+	}
+	for _, v := range c.a.caregivers[y] {
+		ds = append(ds, v.RecordedOn)
+	}
+	for _, g := range c.a.absences {
+		for _, v := range g {
+			if v.To >= lo && v.From <= hi {
+				ds = append(ds, v.RecordedOn)
+			}
+		}
+	}
+	for _, g := range c.a.takeovers {
+		for _, v := range g {
+			if v.To >= lo && v.From <= hi {
+				ds = append(ds, v.RecordedOn)
+			}
+		}
+	}
+	sortDates(ds)
+	c.yearDates[y] = ds
+	return ds
 }
 
 // rateTable returns the tiers in force for scheme on day first, as seen at

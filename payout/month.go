@@ -38,8 +38,10 @@ type monthCalc struct {
 	base, deduction, vikarTotal, takeoverTotal, entitlement decimal.Decimal
 
 	parties     map[partyKey]*partyAmount
-	rules       []string       // holder rules, sorted
-	unpaidRules map[string]int // unpaid days per deciding rule
+	rules       []string               // holder rules, sorted
+	unpaidRules map[string]int         // unpaid days per deciding rule (nil: none)
+	ruleKinds   map[string]AbsenceKind // the kind of each rule's first unpaid day
+	vikarKind   AbsenceKind            // the kind of the first day paid to a vikar
 	warnings    []Warning
 }
 
@@ -57,7 +59,7 @@ func (m *monthCalc) amount(k partyKey) decimal.Decimal {
 
 // computeMonth computes agreement a in period p as seen at asOf.
 func (c *chain) computeMonth(p Period, asOf Date) (*monthCalc, error) {
-	key := monthKey{p, c.ix.monthSnapshot(c.a, p, asOf)}
+	key := monthKey{p, c.monthSnapshot(p, asOf)}
 	if m, ok := c.months[key]; ok {
 		return m, nil
 	}
@@ -71,7 +73,7 @@ func (c *chain) computeMonth(p Period, asOf Date) (*monthCalc, error) {
 
 func (c *chain) buildMonth(p Period, asOf Date) (*monthCalc, error) {
 	ix := c.ix
-	m := &monthCalc{period: p, asOf: asOf, parties: map[partyKey]*partyAmount{}, unpaidRules: map[string]int{}}
+	m := &monthCalc{period: p, asOf: asOf, parties: map[partyKey]*partyAmount{}}
 	m.ag = ix.agreement(c.a.id, asOf)
 	if m.ag == nil {
 		return m, nil
@@ -94,25 +96,43 @@ func (c *chain) buildMonth(p Period, asOf Date) (*monthCalc, error) {
 	if err != nil {
 		return nil, err
 	}
-	holderRules := map[string]bool{}
-	for _, r := range append(basis.rules, cutRules...) {
-		holderRules[r] = true
-	}
+	rules := ruleSet(append(append([]string(nil), basis.rules...), cutRules...))
 	if !m.ag.SharePercent.Equal(dec100) {
-		holderRules[RShared] = true
+		rules.add(RShared)
 	}
-	takeoverWeight := c.tallyDays(m, active, yc, holderRules)
+	takeoverWeight := c.tallyDays(m, active, yc, &rules)
 	m.amounts(takeoverWeight)
-	m.rules = sortedKeys(holderRules)
+	m.rules = rules.sorted()
 	return m, nil
 }
 
-// tallyDays copies the period's days from the classified year and counts
-// them; it returns Σ days × share per takeover payee agreement.
-func (c *chain) tallyDays(m *monthCalc, active []bool, yc *yearClass, rules map[string]bool) map[string]decimal.Decimal {
+// ruleSet is a small set of rule IDs (a month cites a handful).
+type ruleSet []string
+
+func (s *ruleSet) add(id string) {
+	for _, x := range *s {
+		if x == id {
+			return
+		}
+	}
+	*s = append(*s, id)
+}
+
+func (s ruleSet) sorted() []string {
+	out := append([]string(nil), s...)
+	sort.Strings(out)
+	return out
+}
+
+// tallyDays counts the period's days from the classified year (keeping
+// them only when explaining); it returns Σ days × share per takeover payee
+// agreement.
+func (c *chain) tallyDays(m *monthCalc, active []bool, yc *yearClass, rules *ruleSet) map[string]decimal.Decimal {
 	first := m.period.First()
-	m.days = make([]dayInfo, len(active))
-	weight := map[string]decimal.Decimal{}
+	if c.trace {
+		m.days = make([]dayInfo, len(active))
+	}
+	var weight map[string]decimal.Decimal
 	for i, ok := range active {
 		d := first + Date(i)
 		info := *yc.day(d)
@@ -126,34 +146,48 @@ func (c *chain) tallyDays(m *monthCalc, active []bool, yc *yearClass, rules map[
 			// prorate_partial_months=false pays days past the end as active.
 			info = dayInfo{status: StatusPaid, note: "betalt hele måneden (innehaver den 1.)"}
 		}
-		m.days[i] = info
+		if m.days != nil {
+			m.days[i] = info
+		}
+		if info.status == StatusTakeover && weight == nil {
+			weight = map[string]decimal.Decimal{}
+		}
 		c.tallyDay(m, &info, weight, rules)
 	}
 	return weight
 }
 
-func (c *chain) tallyDay(m *monthCalc, info *dayInfo, weight map[string]decimal.Decimal, rules map[string]bool) {
+func (c *chain) tallyDay(m *monthCalc, info *dayInfo, weight map[string]decimal.Decimal, rules *ruleSet) {
 	switch info.status {
 	case StatusPaid:
 		m.paidDays++
 		if info.abs != nil {
-			rules[info.rule] = true
+			rules.add(info.rule)
 		}
 	case StatusUnpaid:
 		m.unpaidDays++
+		if m.unpaidRules == nil {
+			m.unpaidRules, m.ruleKinds = map[string]int{}, map[string]AbsenceKind{}
+		}
 		m.unpaidRules[info.rule]++
-		rules[info.rule] = true
+		if _, ok := m.ruleKinds[info.rule]; !ok {
+			m.ruleKinds[info.rule] = info.abs.Kind
+		}
+		rules.add(info.rule)
 	case StatusToVikar:
 		m.vikarDays++
-		rules[RVikar] = true
+		rules.add(RVikar)
 		k := partyKey{RoleVikar, info.abs.VikarPayeeID}
 		if m.parties[k] == nil {
 			m.parties[k] = &partyAmount{}
 		}
 		m.parties[k].days++
+		if m.vikarKind == "" {
+			m.vikarKind = info.abs.Kind
+		}
 	case StatusTakeover:
 		m.takeoverDays++
-		rules[RTakeover] = true
+		rules.add(RTakeover)
 		for _, s := range info.shares {
 			id := s.rec.PayeeAgreementID
 			weight[id] = weight[id].Add(s.share)
