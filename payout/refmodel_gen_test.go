@@ -27,12 +27,15 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// refPayeeChange turns on later agreement versions with a new payee_id.
-// Off by default: the model reads R-ADJ literally per (agreement, role,
-// payee), so a payee change recorded later moves every period of the window
-// from the old payee (recovered through R-CARRY) to the new one; the engine
-// treats a payee change as no correction at all. See the report of issue 2.
-var refPayeeChange = flag.Bool("refmodel.payeechange", false, "generate later payee changes of agreements")
+// refReadings also generates inputs on which the engine and the model are
+// known to read the rulebook differently (see TestReferenceModelEdgeCases):
+// later agreement versions with a new payee_id (the model reads R-ADJ
+// literally per (agreement, role, payee) and moves the window's history from
+// the old payee to the new one; the engine re-labels history without
+// adjustment), and prorate_partial_months false (the model makes every day
+// of the month active; the engine pays the month but applies absences and
+// takeovers only on days within validity and before age 70).
+var refReadings = flag.Bool("refmodel.readings", false, "also generate inputs where engine and model read the rulebook differently")
 
 // refSeeds is how many random input sets the comparison runs.
 const refSeeds = 200
@@ -150,6 +153,7 @@ func (g *refGen) policy() {
 		p.Fysio = &r
 	}
 	p.FysioAge70 = g.chance(0.1)
+	p.ProratePartialMonths = !(g.chance(0.2) && *refReadings)
 	if g.chance(0.1) {
 		p.HistoryStart = (g.H + payout.Period(g.intn(1, int(g.P-g.H)))).String()
 	}
@@ -635,7 +639,7 @@ func (g *refGen) agreementVersion(a payout.Agreement) {
 	v := a
 	v.RecordedOn = g.day(g.H.First(), payout.PayDate(g.P)+10)
 	switch {
-	case g.chance(0.08) && *refPayeeChange:
+	case g.chance(0.08) && *refReadings:
 		v.PayeeID = g.payee()
 	case g.chance(0.1):
 		last := maxDate(a.ValidFrom, g.H.First())

@@ -326,6 +326,16 @@ func value(annual *big.Rat, share decimal.Decimal, n int, E payout.Period) decim
 // ---------------------------------------------------------------------------
 // R-ACTIVE, R-16-AGE70
 
+// activeIn reports whether day d of period E is active. With policy
+// prorate_partial_months false, the "holder on the 1st" reading: every day
+// of E is active when the 1st is, none otherwise.
+func (m *refModel) activeIn(g payout.Agreement, E payout.Period, d payout.Date) bool {
+	if !m.pol.ProratePartialMonths {
+		return m.active(g, E.First())
+	}
+	return m.active(g, d)
+}
+
 func (m *refModel) active(g payout.Agreement, d payout.Date) bool {
 	to := g.ValidTo
 	if to == payout.NoDate {
@@ -561,7 +571,7 @@ func addEntitlement(lines map[refKey]*refLine, k refKey, amt decimal.Decimal) {
 func (m *refModel) tally(v *refView, g payout.Agreement, E payout.Period) (*refTally, error) {
 	t := &refTally{vikar: map[string]int{}, takeover: map[string]int{}, takeoverRec: map[string]payout.Takeover{}}
 	for d := E.First(); d <= E.Last(); d++ {
-		if !m.active(g, d) {
+		if !m.activeIn(g, E, d) {
 			continue
 		}
 		t.active++
