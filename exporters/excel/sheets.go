@@ -179,6 +179,9 @@ func controlsSheet(w *workbook, v view) error {
 	for _, wn := range v.res.Warnings {
 		wb.rows = append(wb.rows, []cell{txt(wn.Code), txt(wn.Msg), txt(wn.AgreementID)})
 	}
+	if len(wb.rows) == 0 {
+		wb.rows = append(wb.rows, []cell{blank(), txt("ingen varsler"), blank()})
+	}
 	_, err = w.writeBlock(SheetControls, row+1, wb)
 	return err
 }

@@ -113,7 +113,8 @@ func (w *workbook) paidPerBydel(v view, gs []*group, top int) error {
 	if err != nil || len(b.rows) == 0 {
 		return err
 	}
-	return w.f.AddChart(SheetSummary, fmt.Sprintf("A%d", pl.next+2), paidChart(pl))
+	// Beside its table, so both show together below the summary.
+	return w.f.AddChart(SheetSummary, fmt.Sprintf("G%d", top), paidChart(pl))
 }
 
 func paidChart(pl placed) *excelize.Chart {
@@ -127,12 +128,14 @@ func paidChart(pl placed) *excelize.Chart {
 			Values:     ref(col),
 		}
 	}
+	vary := false // one colour per scheme, not per bydel
 	return &excelize.Chart{
-		Type:      excelize.ColStacked,
-		Series:    []excelize.ChartSeries{series("C"), series("D")},
-		Title:     []excelize.RichTextRun{{Text: "Utbetalt per bydel (kr)"}},
-		Legend:    excelize.ChartLegend{Position: "bottom"},
-		Dimension: excelize.ChartDimension{Width: 900, Height: 420},
-		YAxis:     excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: "#,##0"}},
+		Type:       excelize.ColStacked,
+		VaryColors: &vary,
+		Series:     []excelize.ChartSeries{series("C"), series("D")},
+		Title:      []excelize.RichTextRun{{Text: "Utbetalt per bydel (kr)"}},
+		Legend:     excelize.ChartLegend{Position: "bottom"},
+		Dimension:  excelize.ChartDimension{Width: 900, Height: 420},
+		YAxis:      excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: "#,##0"}},
 	}
 }
