@@ -41,7 +41,7 @@ type counters struct {
 }
 
 // classifyYear classifies every day of year for agreement version ag.
-func (ix *index) classifyYear(a *agrInputs, ag *Agreement, year int, asOf Date) (*yearClass, error) {
+func (ix *index) classifyYear(a *agrInputs, ag *Agreement, year int, asOf Date, notes bool) (*yearClass, error) {
 	recs, err := ix.absencesAt(a, ag, asOf)
 	if err != nil {
 		return nil, err
@@ -57,6 +57,7 @@ func (ix *index) classifyYear(a *agrInputs, ag *Agreement, year int, asOf Date) 
 	yc := &yearClass{first: first, days: make([]dayInfo, n)}
 	var c counters
 	c.episode = sicknessRunBefore(recs, first)
+	lastActive, _ := ix.lastActiveDay(ag)
 	cur := 0 // recs are sorted by From and do not overlap
 	for i := 0; i < n; i++ {
 		d := first + Date(i)
@@ -73,7 +74,7 @@ func (ix *index) classifyYear(a *agrInputs, ag *Agreement, year int, asOf Date) 
 			c.episode = 0
 		}
 		info := &yc.days[i]
-		if !ix.activeDay(ag, d) {
+		if d < ag.ValidFrom || d > lastActive {
 			info.status = StatusInactive
 			if rec != nil {
 				info.abs, info.rule = rec, RAbsenceIgnore
@@ -91,6 +92,9 @@ func (ix *index) classifyYear(a *agrInputs, ag *Agreement, year int, asOf Date) 
 		}
 		if err := classifyDay(info, rec, d, &c, rules, quota); err != nil {
 			return nil, err
+		}
+		if notes {
+			info.note = dayNote(info, rec, &c, rules, quota)
 		}
 	}
 	return yc, nil
@@ -181,27 +185,11 @@ func childQuota(cg *Caregiver, r *AbsenceRules) int {
 
 // classifyDay decides one absence day. Order matters: a municipal vikar
 // takes the day; the doctor's own vikar keeps it paid under every
-// kind; then the §13.4 cap; then the kind's own rule.
+// kind; then the §13.4 cap; then the kind's own rule, where colleagues
+// cover sickness and child sickness (within 8 weeks a year).
 func classifyDay(info *dayInfo, rec *Absence, d Date, c *counters, r *AbsenceRules, childQuota int) error {
-	c.absence++
+	c.count(rec)
 	info.abs = rec
-	colleagues := false
-	if rec.Cover == CoverColleagues {
-		c.colleague++
-		colleagues = c.colleague <= r.ColleagueCoverDays
-	}
-	sickKind := rec.Kind == KindSickness || rec.Kind == KindChildSickness
-	if sickKind {
-		c.capDays++
-	}
-	switch rec.Kind {
-	case KindChildSickness:
-		c.child++
-	case KindParental:
-		c.parental++
-	case KindUnionPublic:
-		c.union++
-	}
 	switch rec.Cover {
 	case CoverMunicipalVikar:
 		if c.absence <= r.MunicipalVikarAfterDays {
@@ -210,24 +198,17 @@ func classifyDay(info *dayInfo, rec *Absence, d Date, c *counters, r *AbsenceRul
 				d, c.absence, d.Year(), rec.AgreementID, r.MunicipalVikarAfterDays))
 		}
 		info.status, info.rule = StatusToVikar, RVikar
-		info.note = fmt.Sprintf("kommunal vikar %s, fraværsdag %d i året", rec.VikarPayeeID, c.absence)
 		return nil
 	case CoverOwnVikar:
 		info.status, info.rule = StatusPaid, kindRule(rec.Kind)
-		info.note = "egen vikar"
 		return nil
 	}
-	if sickKind && c.capDays > r.Cap134Days {
+	if isSickKind(rec.Kind) && c.capDays > r.Cap134Days {
 		info.status, info.rule = StatusUnpaid, RCap
-		info.note = fmt.Sprintf("sykdomsdag %d i året, over %d", c.capDays, r.Cap134Days)
 		return nil
 	}
 	info.rule = kindRule(rec.Kind)
-	paid, note := kindPaid(rec.Kind, c, r, childQuota)
-	if !paid && colleagues && sickKind {
-		paid, note = true, note+fmt.Sprintf("; kollegial dekning dag %d av %d", c.colleague, r.ColleagueCoverDays)
-	}
-	info.note = note
+	paid := kindPaid(rec.Kind, c, r, childQuota) || (c.colleagueCovers(rec, r) && isSickKind(rec.Kind))
 	info.status = StatusUnpaid
 	if paid {
 		info.status = StatusPaid
@@ -235,23 +216,78 @@ func classifyDay(info *dayInfo, rec *Absence, d Date, c *counters, r *AbsenceRul
 	return nil
 }
 
+func isSickKind(k AbsenceKind) bool { return k == KindSickness || k == KindChildSickness }
+
+// count advances the year's counters by one day of rec (each counter
+// includes the day being classified).
+func (c *counters) count(rec *Absence) {
+	c.absence++
+	if rec.Cover == CoverColleagues {
+		c.colleague++
+	}
+	switch rec.Kind {
+	case KindSickness:
+		c.capDays++
+	case KindChildSickness:
+		c.capDays++
+		c.child++
+	case KindParental:
+		c.parental++
+	case KindUnionPublic:
+		c.union++
+	}
+}
+
+// colleagueCovers: colleague cover counts while the year's colleague days
+// are within colleague_cover_days; past that the day counts as cover none.
+func (c *counters) colleagueCovers(rec *Absence, r *AbsenceRules) bool {
+	return rec.Cover == CoverColleagues && c.colleague <= r.ColleagueCoverDays
+}
+
 // kindPaid applies the kind's own limit, before any cover.
-func kindPaid(k AbsenceKind, c *counters, r *AbsenceRules, childQuota int) (bool, string) {
+func kindPaid(k AbsenceKind, c *counters, r *AbsenceRules, childQuota int) bool {
 	switch k {
 	case KindSickness:
-		return c.episode <= r.SicknessFullPayDays, fmt.Sprintf("sykefraværsdag %d i perioden (betalt til og med dag %d)", c.episode, r.SicknessFullPayDays)
+		return c.episode <= r.SicknessFullPayDays
 	case KindChildSickness:
-		return c.child <= childQuota, fmt.Sprintf("barns sykdom dag %d av kvote %d", c.child, childQuota)
+		return c.child <= childQuota
 	case KindParental:
-		return c.parental <= r.ParentalPaidDays, fmt.Sprintf("foreldrepermisjon dag %d av %d betalte", c.parental, r.ParentalPaidDays)
+		return c.parental <= r.ParentalPaidDays
 	case KindUnionPublic:
-		return c.union <= r.UnionPaidDays, fmt.Sprintf("verv dag %d av %d betalte", c.union, r.UnionPaidDays)
-	case KindEducation:
-		return false, "utdanning uten egen vikar"
-	case KindMilitaryService:
-		return false, "militærtjeneste uten egen vikar"
+		return c.union <= r.UnionPaidDays
 	}
-	return false, "ukjent fraværstype"
+	return false // education and military service: only own vikar pays
+}
+
+// dayNote explains a classified day for explain, in Norwegian.
+func dayNote(info *dayInfo, rec *Absence, c *counters, r *AbsenceRules, childQuota int) string {
+	switch {
+	case rec.Cover == CoverMunicipalVikar:
+		return fmt.Sprintf("kommunal vikar %s, fraværsdag %d i året", rec.VikarPayeeID, c.absence)
+	case rec.Cover == CoverOwnVikar:
+		return "egen vikar"
+	case info.rule == RCap:
+		return fmt.Sprintf("sykdomsdag %d i året, over %d", c.capDays, r.Cap134Days)
+	}
+	var note string
+	switch rec.Kind {
+	case KindSickness:
+		note = fmt.Sprintf("sykefraværsdag %d i perioden (betalt til og med dag %d)", c.episode, r.SicknessFullPayDays)
+	case KindChildSickness:
+		note = fmt.Sprintf("barns sykdom dag %d av kvote %d", c.child, childQuota)
+	case KindParental:
+		note = fmt.Sprintf("foreldrepermisjon dag %d av %d betalte", c.parental, r.ParentalPaidDays)
+	case KindUnionPublic:
+		note = fmt.Sprintf("verv dag %d av %d betalte", c.union, r.UnionPaidDays)
+	case KindEducation:
+		note = "utdanning uten egen vikar"
+	case KindMilitaryService:
+		note = "militærtjeneste uten egen vikar"
+	}
+	if rec.Cover == CoverColleagues {
+		note += fmt.Sprintf("; kollegial dekning dag %d av %d", c.colleague, r.ColleagueCoverDays)
+	}
+	return note
 }
 
 func kindRule(k AbsenceKind) string {

@@ -67,7 +67,7 @@ func (c *chain) classifiedYear(ag *Agreement, year int, asOf Date) (*yearClass, 
 	if y, ok := c.years[k]; ok {
 		return y, nil
 	}
-	y, err := c.ix.classifyYear(c.a, ag, year, asOf)
+	y, err := c.ix.classifyYear(c.a, ag, year, asOf, c.trace)
 	if err != nil {
 		return nil, err
 	}

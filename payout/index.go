@@ -3,6 +3,7 @@ package payout
 import (
 	"sort"
 	"strconv"
+	"sync"
 )
 
 // index holds the inputs grouped for resolution: by key, every version
@@ -14,6 +15,7 @@ type index struct {
 	agreements map[string][]*Agreement
 	agrIDs     []string
 	counts     map[countKey][]*ListCount
+	byList     map[string]map[Date][]*ListCount // the same versions, by list then as_of
 	// listHolders: list_id → agreement ids that hold it in any version.
 	listHolders map[string][]string
 	perAgr      map[string]*agrInputs
@@ -29,6 +31,8 @@ type rateIndex struct {
 	from   []Date // sorted ascending
 	tables map[Date]map[int][]*Rate
 	all    []*Rate // every version (for snapshots)
+	mu     sync.Mutex
+	memo   map[tableKey][]*Rate
 }
 
 // agrInputs are the records that concern one agreement.
@@ -63,8 +67,15 @@ func buildIndex(in *Inputs) *index {
 		k := countKey{c.ListID, c.AsOf}
 		ix.counts[k] = append(ix.counts[k], c)
 	}
-	for _, vs := range ix.counts {
+	ix.byList = map[string]map[Date][]*ListCount{}
+	for k, vs := range ix.counts {
 		sortVersions(vs)
+		m := ix.byList[k.list]
+		if m == nil {
+			m = map[Date][]*ListCount{}
+			ix.byList[k.list] = m
+		}
+		m[k.asOf] = vs
 	}
 	for _, id := range ix.agrIDs {
 		ix.perAgr[id] = &agrInputs{id: id, versions: ix.agreements[id], caregivers: map[int][]*Caregiver{}}
@@ -79,7 +90,7 @@ func (ix *index) indexRates(rates []Rate) {
 		r := &rates[i]
 		ri := ix.rates[r.Scheme]
 		if ri == nil {
-			ri = &rateIndex{tables: map[Date]map[int][]*Rate{}}
+			ri = &rateIndex{tables: map[Date]map[int][]*Rate{}, memo: map[tableKey][]*Rate{}}
 			ix.rates[r.Scheme] = ri
 		}
 		t := ri.tables[r.ValidFrom]
@@ -227,7 +238,7 @@ func (c *chain) monthSnapshot(p Period, asOf Date) snapshot {
 	s := snapshot{agr: countAtOrBefore(c.yearChanges(p.Year()), asOf)}
 	first := p.First()
 	for _, l := range c.a.lists {
-		vs := c.ix.counts[countKey{l, first}]
+		vs := c.ix.byList[l][first]
 		s.counts += sort.Search(len(vs), func(i int) bool { return vs[i].RecordedOn > asOf })
 	}
 	for _, sc := range c.a.schemes {
@@ -286,24 +297,47 @@ func (ix *index) rateTable(s Scheme, first, asOf Date) []*Rate {
 		return nil
 	}
 	for i := sort.Search(len(ri.from), func(i int) bool { return ri.from[i] > first }) - 1; i >= 0; i-- {
-		t := ri.tables[ri.from[i]]
-		var tiers []*Rate
-		for _, vs := range t {
-			if r := inForce(vs, asOf); r != nil {
-				tiers = append(tiers, r)
-			}
-		}
-		if len(tiers) > 0 {
-			sort.Slice(tiers, func(a, b int) bool { return tiers[a].TierFrom < tiers[b].TierFrom })
+		if tiers := ri.tableAt(ri.from[i], asOf); len(tiers) > 0 {
 			return tiers
 		}
 	}
 	return nil
 }
 
+// tableAt returns the tiers of one valid_from visible at asOf, sorted by
+// tier_from. Results are memoised per number of visible versions, which
+// identifies what is visible; the memo is safe for concurrent chains.
+func (ri *rateIndex) tableAt(from, asOf Date) []*Rate {
+	t := ri.tables[from]
+	n := 0
+	for _, vs := range t {
+		n += sort.Search(len(vs), func(i int) bool { return vs[i].RecordedOn > asOf })
+	}
+	key := tableKey{from, n}
+	ri.mu.Lock()
+	defer ri.mu.Unlock()
+	if tiers, ok := ri.memo[key]; ok {
+		return tiers
+	}
+	var tiers []*Rate
+	for _, vs := range t {
+		if r := inForce(vs, asOf); r != nil {
+			tiers = append(tiers, r)
+		}
+	}
+	sort.Slice(tiers, func(a, b int) bool { return tiers[a].TierFrom < tiers[b].TierFrom })
+	ri.memo[key] = tiers
+	return tiers
+}
+
+type tableKey struct {
+	from    Date
+	visible int
+}
+
 // listCount returns the count of list on day asOfDay, as seen at asOf.
 func (ix *index) listCount(list string, day, asOf Date) *ListCount {
-	return inForce(ix.counts[countKey{list, day}], asOf)
+	return inForce(ix.byList[list][day], asOf)
 }
 
 // agreement returns the version of agreement id in force at asOf.
