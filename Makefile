@@ -20,7 +20,8 @@ test: vet
 
 ## fuzz-short: a few seconds of fuzzing per reader (crashers are kept in testdata/fuzz)
 fuzz-short:
-	@echo "fuzz-short: no fuzz targets yet"
+	$(GO) test ./importers -run='^$$' -fuzz='^FuzzReadCSV$$' -fuzztime=5s
+	$(GO) test ./importers -run='^$$' -fuzz='^FuzzReadXLSX$$' -fuzztime=5s
 
 ## demo: the main job on the embedded Oslo data set
 demo: build
