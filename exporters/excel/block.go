@@ -35,14 +35,13 @@ func num(d decimal.Decimal) cell   { return cell{k: kNum, d: d} }
 func date(d payout.Date) cell {
 	return cell{k: kDate, date: d, empty: d == payout.NoDate || d == payout.Forever}
 }
-func period(p payout.Period) cell { return txt(p.String()) }
-func blank() cell                 { return cell{empty: true} }
-func moneyOrBlank(d decimal.Decimal) cell {
-	if d.IsZero() {
-		return blank()
+func period(p payout.Period) cell {
+	if p == 0 {
+		return blank() // no period (year 0 is never a real one)
 	}
-	return money(d)
+	return txt(p.String())
 }
+func blank() cell { return cell{empty: true} }
 
 // column is one column of a block: its Norwegian header, width, and whether
 // the totals row sums it.
