@@ -38,25 +38,51 @@ func (c *chain) adjustments(out *periodOut, h Period, prev Date) error {
 }
 
 // adjustPeriod compares one earlier period's two views, party by party.
+// Under policy payee_changes "literal" a party whose payee changed between
+// the two views is a different line in each: the old payee gives back what
+// it had and the new payee gets the whole amount. Under "prospective" (the
+// default) both views go to today's payee.
 func (c *chain) adjustPeriod(out *periodOut, e Period, before, after *monthCalc, prev Date) error {
 	for _, k := range unionParties(before, after) {
 		b, a := partyAmountOf(before, k), partyAmountOf(after, k)
-		diff := a.Sub(b)
-		if diff.IsZero() {
-			continue
-		}
-		acc, err := c.acc(out, k, out.asOf)
+		oldPayee, err := c.payeeOf(k, prev)
 		if err != nil {
 			return err
 		}
-		acc.adjustments = acc.adjustments.Add(diff)
-		payee, _ := c.payeeOf(k, out.asOf)
-		out.adjust = append(out.adjust, Adjustment{
-			Period: out.period, AgreementID: c.a.id, Role: k.role, PayeeID: payee, RefPeriod: e,
-			Before: b, After: a, Amount: diff, Reason: c.changeReason(e, prev, out.asOf),
-		})
+		newPayee, err := c.payeeOf(k, out.asOf)
+		if err != nil {
+			return err
+		}
+		if c.ix.pol.PayeeChanges == PayeeChangesLiteral && oldPayee != newPayee {
+			c.addAdjustment(out, k, oldPayee, e, b, zero, prev)
+			c.addAdjustment(out, k, newPayee, e, zero, a, prev)
+			continue
+		}
+		c.addAdjustment(out, k, newPayee, e, b, a, prev)
 	}
 	return nil
+}
+
+// addAdjustment books after − before for one party, payee and period.
+func (c *chain) addAdjustment(out *periodOut, k partyKey, payee string, e Period, before, after decimalT, prev Date) {
+	diff := after.Sub(before)
+	if diff.IsZero() {
+		return
+	}
+	lk := lineKey{k.role, payee}
+	acc := out.lines[lk]
+	if acc == nil {
+		acc = &lineAcc{}
+		out.lines[lk] = acc
+	}
+	if !containsParty(acc.parties, k) {
+		acc.parties = append(acc.parties, k)
+	}
+	acc.adjustments = acc.adjustments.Add(diff)
+	out.adjust = append(out.adjust, Adjustment{
+		Period: out.period, AgreementID: c.a.id, Role: k.role, PayeeID: payee, RefPeriod: e,
+		Before: before, After: after, Amount: diff, Reason: c.changeReason(e, prev, out.asOf),
+	})
 }
 
 // partyAmountOf is a party's amount; a period without a line counts as 0.

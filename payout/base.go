@@ -159,9 +159,14 @@ func (ix *index) lastActiveDay(ag *Agreement) (Date, string) {
 	return ag.ValidTo, RActive
 }
 
-// activeDay reports whether day d is active for ag.
-func (ix *index) activeDay(ag *Agreement, d Date) bool {
-	last, _ := ix.lastActiveDay(ag)
+// activeDay reports whether day d is active for ag, last being
+// lastActiveDay(ag). With prorate_partial_months false a day is active when
+// the 1st of its month is (the "holder on the 1st" reading), so the
+// absence, takeover and age-70 rules all see the same active days.
+func (ix *index) activeDay(ag *Agreement, last, d Date) bool {
+	if !ix.pol.ProratePartialMonths {
+		d = d.Period().First()
+	}
 	return d >= ag.ValidFrom && d <= last
 }
 
@@ -181,23 +186,17 @@ func (ix *index) activeDays(ag *Agreement, p Period) ([]bool, []string) {
 	act := make([]bool, n)
 	first := p.First()
 	last, endRule := ix.lastActiveDay(ag)
-	cut := map[string]bool{}
+	cut := ruleSet{}
 	for i := 0; i < n; i++ {
 		d := first + Date(i)
-		act[i] = d >= ag.ValidFrom && d <= last
+		act[i] = ix.activeDay(ag, last, d)
 		switch {
+		case act[i]:
 		case d < ag.ValidFrom:
-			cut[RActive] = true
-		case d > last:
-			cut[endRule] = true
+			cut.add(RActive)
+		default:
+			cut.add(endRule)
 		}
 	}
-	if !ix.pol.ProratePartialMonths {
-		for i := range act {
-			act[i] = act[0]
-		}
-		return act, nil
-	}
-	rules := sortedKeys(cut)
-	return act, rules
+	return act, cut.sorted()
 }

@@ -269,16 +269,18 @@ func (c *chain) yearChanges(y int) []Date {
 	for _, v := range c.a.caregivers[y] {
 		ds = append(ds, v.RecordedOn)
 	}
+	// A record counts with all its versions when any version touches the
+	// years: a correction can move a record out of a year as well as in.
 	for _, g := range c.a.absences {
-		for _, v := range g {
-			if v.To >= lo && v.From <= hi {
+		if anyTouches(g, lo, hi, func(v *Absence) (Date, Date) { return v.From, v.To }) {
+			for _, v := range g {
 				ds = append(ds, v.RecordedOn)
 			}
 		}
 	}
 	for _, g := range c.a.takeovers {
-		for _, v := range g {
-			if v.To >= lo && v.From <= hi {
+		if anyTouches(g, lo, hi, func(v *Takeover) (Date, Date) { return v.From, v.To }) {
+			for _, v := range g {
 				ds = append(ds, v.RecordedOn)
 			}
 		}
@@ -286,6 +288,15 @@ func (c *chain) yearChanges(y int) []Date {
 	sortDates(ds)
 	c.yearDates[y] = ds
 	return ds
+}
+
+func anyTouches[T any](vs []*T, lo, hi Date, span func(*T) (Date, Date)) bool {
+	for _, v := range vs {
+		if from, to := span(v); to >= lo && from <= hi {
+			return true
+		}
+	}
+	return false
 }
 
 // rateTable returns the tiers in force for scheme on day first, as seen at

@@ -127,12 +127,12 @@ func (s ruleSet) sorted() []string {
 // tallyDays counts the period's days from the classified year (keeping
 // them only when explaining); it returns Σ days × share per takeover payee
 // agreement.
-func (c *chain) tallyDays(m *monthCalc, active []bool, yc *yearClass, rules *ruleSet) map[string]decimal.Decimal {
+func (c *chain) tallyDays(m *monthCalc, active []bool, yc *yearClass, rules *ruleSet) map[*Takeover]decimal.Decimal {
 	first := m.period.First()
 	if c.trace {
 		m.days = make([]dayInfo, len(active))
 	}
-	var weight map[string]decimal.Decimal
+	var weight map[*Takeover]decimal.Decimal
 	for i, ok := range active {
 		d := first + Date(i)
 		info := *yc.day(d)
@@ -142,22 +142,19 @@ func (c *chain) tallyDays(m *monthCalc, active []bool, yc *yearClass, rules *rul
 		}
 		if !ok {
 			info = dayInfo{status: StatusInactive, rule: info.rule, abs: info.abs, note: info.note}
-		} else if info.status == StatusInactive {
-			// prorate_partial_months=false pays days past the end as active.
-			info = dayInfo{status: StatusPaid, note: "betalt hele måneden (innehaver den 1.)"}
 		}
 		if m.days != nil {
 			m.days[i] = info
 		}
 		if info.status == StatusTakeover && weight == nil {
-			weight = map[string]decimal.Decimal{}
+			weight = map[*Takeover]decimal.Decimal{}
 		}
 		c.tallyDay(m, &info, weight, rules)
 	}
 	return weight
 }
 
-func (c *chain) tallyDay(m *monthCalc, info *dayInfo, weight map[string]decimal.Decimal, rules *ruleSet) {
+func (c *chain) tallyDay(m *monthCalc, info *dayInfo, weight map[*Takeover]decimal.Decimal, rules *ruleSet) {
 	switch info.status {
 	case StatusPaid:
 		m.paidDays++
@@ -189,9 +186,8 @@ func (c *chain) tallyDay(m *monthCalc, info *dayInfo, weight map[string]decimal.
 		m.takeoverDays++
 		rules.add(RTakeover)
 		for _, s := range info.shares {
-			id := s.rec.PayeeAgreementID
-			weight[id] = weight[id].Add(s.share)
-			k := partyKey{RoleTakeover, id}
+			weight[s.rec] = weight[s.rec].Add(s.share)
+			k := partyKey{RoleTakeover, s.rec.PayeeAgreementID}
 			if m.parties[k] == nil {
 				m.parties[k] = &partyAmount{}
 			}
@@ -203,23 +199,30 @@ func (c *chain) tallyDay(m *monthCalc, info *dayInfo, weight map[string]decimal.
 // amounts applies V(·), the deduction, the vikar amounts and
 // the takeover amounts, each rounded once; the holder's entitlement
 // is what remains, so the roles add up to base − deduction to the øre.
-func (m *monthCalc) amounts(takeoverWeight map[string]decimal.Decimal) {
+func (m *monthCalc) amounts(takeoverWeight map[*Takeover]decimal.Decimal) {
 	annual, share, dp := m.basis.annual, m.ag.SharePercent, m.period.Days()
 	m.base = V(annual, share, m.activeDays, dp)
 	m.deduction = V(annual, share, m.unpaidDays, dp)
 	m.vikarTotal, m.takeoverTotal = decimal.Zero, decimal.Zero
 	for _, k := range sortedPartyKeys(m.parties) {
-		pa := m.parties[k]
-		switch k.role {
-		case RoleVikar:
+		if pa := m.parties[k]; k.role == RoleVikar {
 			pa.amount = V(annual, share, pa.days, dp)
 			m.vikarTotal = m.vikarTotal.Add(pa.amount)
-		case RoleTakeover:
-			// round(annual × share × Σ(days × takeover_share) ÷ (120000 × D(P)))
-			num := annual.Mul(share).Mul(takeoverWeight[k.party])
-			pa.amount = num.DivRound(dec12000.Mul(decimal.NewFromInt(int64(dp))), 2)
-			m.takeoverTotal = m.takeoverTotal.Add(pa.amount)
 		}
+	}
+	// for each takeover record, round(annual × share × days ×
+	// takeover_share ÷ (120000 × D(P))); a payee's line sums its records.
+	recs := make([]*Takeover, 0, len(takeoverWeight))
+	for t := range takeoverWeight {
+		recs = append(recs, t)
+	}
+	sort.Slice(recs, func(i, j int) bool { return recs[i].ID < recs[j].ID })
+	for _, t := range recs {
+		num := annual.Mul(share).Mul(takeoverWeight[t])
+		amt := num.DivRound(dec12000.Mul(decimal.NewFromInt(int64(dp))), 2)
+		pa := m.parties[partyKey{RoleTakeover, t.PayeeAgreementID}]
+		pa.amount = pa.amount.Add(amt)
+		m.takeoverTotal = m.takeoverTotal.Add(amt)
 	}
 	m.entitlement = m.base.Sub(m.deduction).Sub(m.vikarTotal).Sub(m.takeoverTotal)
 	m.parties[partyKey{RoleHolder, ""}] = &partyAmount{amount: m.entitlement, days: m.paidDays}

@@ -29,6 +29,10 @@ type Policy struct {
 	// ("YYYY-MM"; empty: the earliest list count).
 	RetroWindowMonths int    `json:"retro_window_months"`
 	HistoryStart      string `json:"history_start,omitempty"`
+	// PayeeChanges: how R-ADJ treats an agreement whose payee changed:
+	// "prospective" (corrections go to today's payee) or "literal" (per
+	// (agreement, role, payee) line: the old payee repays, the new is paid).
+	PayeeChanges string `json:"payee_changes"`
 	// Shared lists above this count are a control warning (§10.7).
 	SharedListWarnCount int `json:"shared_list_warn_count"`
 	// The debtor of the payment file (DESIGN.md "Payment file").
@@ -60,6 +64,12 @@ type Debtor struct {
 	BIC     string `json:"bic"`
 }
 
+// The readings of payee_changes.
+const (
+	PayeeChangesProspective = "prospective"
+	PayeeChangesLiteral     = "literal"
+)
+
 // DefaultAbsenceRules are the values RULEBOOK §3 states.
 func DefaultAbsenceRules() AbsenceRules {
 	return AbsenceRules{
@@ -78,6 +88,7 @@ func DefaultPolicy() Policy {
 		AbsenceRules:          DefaultAbsenceRules(),
 		MaxWithholdingPercent: decimal.NewFromInt(20),
 		RetroWindowMonths:     36,
+		PayeeChanges:          PayeeChangesProspective,
 		SharedListWarnCount:   2500,
 		Debtor: Debtor{
 			Name: "Oslo kommune", Account: "60110512345", OrgNr: "958935420",
@@ -153,6 +164,9 @@ func (p *Policy) Validate() error {
 		if !c.ok {
 			return fmt.Errorf("policy: %s is out of range", c.name)
 		}
+	}
+	if p.PayeeChanges != PayeeChangesProspective && p.PayeeChanges != PayeeChangesLiteral {
+		return fmt.Errorf("policy: payee_changes must be %q or %q", PayeeChangesProspective, PayeeChangesLiteral)
 	}
 	if p.HistoryStart != "" {
 		if _, err := ParsePeriod(p.HistoryStart); err != nil {

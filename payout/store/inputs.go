@@ -19,6 +19,10 @@ import (
 type File struct {
 	Path string
 	Data []byte
+	// Parsed holds the file's records when the caller has read them already
+	// (the import command reads all files together to check references
+	// between them); nil makes the store read Data itself.
+	Parsed *payout.Inputs
 }
 
 // FileOutcome says what an import did with one file.
@@ -124,7 +128,10 @@ func (s *Store) newFiles(files []File, rep *ImportReport) ([]parsedFile, error) 
 			continue
 		}
 		batch[o.SHA256] = true
-		in, err := s.parse(o.Name, f.Data)
+		in, err := f.Parsed, error(nil)
+		if in == nil {
+			in, err = s.parse(o.Name, f.Data)
+		}
 		if err != nil {
 			errs = appendErr(errs, o.Name, err)
 			continue
@@ -246,6 +253,14 @@ func kindOf(in *payout.Inputs, name string) string {
 		return in.Files[0].Kind
 	}
 	return strings.TrimSuffix(name, filepath.Ext(name))
+}
+
+// HasFile reports whether a file with these bytes (by SHA-256, hex) is
+// stored.
+func (s *Store) HasFile(sha256Hex string) (bool, error) {
+	var n int
+	err := s.db.Get(&n, `SELECT count(*) FROM files WHERE sha256 = ?`, sha256Hex)
+	return n > 0, err
 }
 
 // State returns the digest and ids of the stored files, without reading
