@@ -3,6 +3,7 @@ package payout
 import (
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // Explain runs agreement id's history chain for period p and returns the
@@ -63,6 +64,9 @@ func traceDays(p Period, m *monthCalc) []DayTrace {
 		if m.days != nil {
 			info := m.days[i]
 			dt.Status, dt.Rule, dt.Note = info.status, info.rule, info.note
+			if dt.Status == StatusPaid && dt.Rule == "" {
+				dt.Rule = m.basis.rules[0] // an ordinary paid day: or R-FYSIO
+			}
 			if info.abs != nil {
 				dt.Kind, dt.Cover, dt.AbsenceID = info.abs.Kind, info.abs.Cover, info.abs.ID
 			}
@@ -105,7 +109,7 @@ func monthSteps(m *monthCalc) []Step {
 	steps := []Step{
 		{Name: "annual", Rule: annualRule, Formula: b.formula(ag), Value: b.annual},
 		{Name: "base", Rule: RBase, Formula: "V(aktive dager) = " + v(m.activeDays), Value: m.base},
-		{Name: "absence_deduction", Rule: "R-13", Formula: "V(ubetalte dager) = " + v(m.unpaidDays), Value: m.deduction},
+		{Name: "absence_deduction", Rule: strings.Join(sortedKeys(boolSet(m.unpaidRules)), ";"), Formula: "V(ubetalte dager) = " + v(m.unpaidDays), Value: m.deduction},
 	}
 	for _, k := range sortedPartyKeys(m.parties) {
 		pa := m.parties[k]

@@ -91,7 +91,7 @@ func DefaultPolicy() Policy {
 		PayeeChanges:          PayeeChangesProspective,
 		SharedListWarnCount:   2500,
 		Debtor: Debtor{
-			Name: "Oslo kommune", Account: "60110512345", OrgNr: "958935420",
+			Name: "Oslo kommune", Account: "60110512344", OrgNr: "958935420",
 			BIC: "DNBANOKKXXX",
 		},
 	}
