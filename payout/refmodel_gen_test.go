@@ -29,12 +29,10 @@ import (
 
 // refReadings also generates inputs on which the engine and the model are
 // known to read the rulebook differently (see TestReferenceModelEdgeCases):
-// later agreement versions with a new payee_id (the model reads R-ADJ
+// later agreement versions with a new payee_id. The model reads R-ADJ
 // literally per (agreement, role, payee) and moves the window's history from
 // the old payee to the new one; the engine re-labels history without
-// adjustment), and prorate_partial_months false (the model makes every day
-// of the month active; the engine pays the month but applies absences and
-// takeovers only on days within validity and before age 70).
+// adjustment.
 var refReadings = flag.Bool("refmodel.readings", false, "also generate inputs where engine and model read the rulebook differently")
 
 // refSeeds is how many random input sets the comparison runs.
@@ -153,7 +151,7 @@ func (g *refGen) policy() {
 		p.Fysio = &r
 	}
 	p.FysioAge70 = g.chance(0.1)
-	p.ProratePartialMonths = !(g.chance(0.2) && *refReadings)
+	p.ProratePartialMonths = !g.chance(0.15)
 	if g.chance(0.1) {
 		p.HistoryStart = (g.H + payout.Period(g.intn(1, int(g.P-g.H)))).String()
 	}
@@ -505,11 +503,24 @@ func (g *refGen) addAbsence(ab payout.Absence, stable bool) {
 	if !stable {
 		return
 	}
+	m := newRefModel(g.in, payout.Options{})
 	for d := ab.From; d <= ab.To; d++ {
+		if !m.activeIn(g.agreementByID(ab.AgreementID), d.Period(), d) {
+			continue // ignored: not an absence day of the year (§3)
+		}
 		key := refCareKey{ab.AgreementID, d.Year()}
 		g.stableDays[key]++
 		g.stableRec[key] = maxDate(g.stableRec[key], ab.RecordedOn)
 	}
+}
+
+func (g *refGen) agreementByID(id string) payout.Agreement {
+	for _, a := range g.in.Agreements {
+		if a.ID == id {
+			return a
+		}
+	}
+	panic("no agreement " + id)
 }
 
 // takeover makes one event: one or two payee agreements whose shares

@@ -27,9 +27,10 @@ package payout_test
 //     even in a month without active days (a line with base 0).
 //   - child-sickness quota: the largest of the applicable quotas (chronic 20
 //     beats many children 15), then doubled for a sole caregiver.
-//   - counters count the days of the absence records (all of them lie on
-//     active days in generated inputs); colleague-covered days count whether
-//     or not the kind accepts colleague cover.
+//   - counters count the absence days that are active days (inactive ones
+//     are "ignored", §3), but a sickness episode is the literal run of
+//     calendar days covered by sickness records; colleague-covered days
+//     count whether or not the kind accepts colleague cover.
 
 import (
 	"encoding/csv"
@@ -405,6 +406,12 @@ func (m *refModel) yearDays(v *refView, g payout.Agreement, y int) (map[payout.D
 			c.episode = 0
 			continue
 		}
+		if !m.activeIn(g, d.Period(), d) {
+			// Ignored (RULEBOOK §3): counts for no counter, but the day is
+			// still covered by a sickness record for the episode.
+			c.episode = refNextEpisode(c.episode, a)
+			continue
+		}
 		c.count(a)
 		if a.Cover == payout.CoverMunicipalVikar && c.absence <= rules.MunicipalVikarAfterDays {
 			return nil, refInvalid("%s: municipal vikar on %s, absence day %d of the year", a.ID, d, c.absence)
@@ -415,13 +422,16 @@ func (m *refModel) yearDays(v *refView, g payout.Agreement, y int) (map[payout.D
 	return days, nil
 }
 
+func refNextEpisode(episode int, a payout.Absence) int {
+	if a.Kind == payout.KindSickness {
+		return episode + 1
+	}
+	return 0
+}
+
 func (c *refCounters) count(a payout.Absence) {
 	c.absence++
-	if a.Kind == payout.KindSickness {
-		c.episode++
-	} else {
-		c.episode = 0
-	}
+	c.episode = refNextEpisode(c.episode, a)
 	switch a.Kind {
 	case payout.KindSickness:
 		c.capped++
