@@ -2,19 +2,24 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/oslokommune/payout/importers"
+	"github.com/oslokommune/payout/payout"
 	"github.com/oslokommune/payout/payout/store"
 )
 
 // import loads fixture folders or single files into the store, all or
-// nothing. The files are checked as one set first (every problem of every
-// file is reported), then against the store: a file already there (same
-// SHA-256) changes nothing, and a version that contradicts a stored one is
-// refused.
+// nothing. Files whose bytes the store already holds are skipped without
+// being read (re-importing changes nothing, cheaply); the new ones are read
+// together, so every problem of every file and the references between them
+// are reported, and then checked against the store: a version that
+// contradicts a stored one is refused.
 func init() {
 	register("import", "load fixture folders or single files into the store (idempotent)", runImport)
 }
@@ -31,24 +36,23 @@ func runImport(_ context.Context, env *Env, args []string) error {
 	if *db == "" {
 		return usagef("--db FILE is required")
 	}
-	in, warns, err := importers.LoadPaths(fs.Args())
-	if err != nil {
-		return err
-	}
-	printLoadWarnings(env.Stderr, warns)
-	known := map[string]bool{}
-	for _, f := range in.Files {
-		known[f.Name] = true
-	}
-	files, err := importFiles(fs.Args(), known)
-	if err != nil {
-		return err
-	}
 	s, err := openStore(*db)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	files, toRead, err := importCandidates(s, fs.Args())
+	if err != nil {
+		return err
+	}
+	if len(toRead) > 0 {
+		in, warns, err := importers.LoadPaths(toRead)
+		if err != nil {
+			return err
+		}
+		printLoadWarnings(env.Stderr, warns)
+		attachParsed(files, in)
+	}
 	rep, err := s.Import(files, env.Now())
 	if err != nil {
 		return err
@@ -57,42 +61,134 @@ func runImport(_ context.Context, env *Env, args []string) error {
 	return nil
 }
 
-// importFiles reads the files the importers took from the paths: a folder's
-// files of known kinds, and every single file given.
-func importFiles(paths []string, known map[string]bool) ([]store.File, error) {
+// importCandidates reads the files of the paths (a folder's files of known
+// kinds, every single file given) and returns them with the paths the
+// importers must read: a folder whose files are all new is read as a
+// folder (so a missing required file is caught), otherwise only its new
+// files are.
+func importCandidates(s *store.Store, paths []string) ([]store.File, []string, error) {
 	var files []store.File
-	add := func(path string) error {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		files = append(files, store.File{Path: path, Data: data})
-		return nil
-	}
+	var toRead []string
 	for _, p := range paths {
 		fi, err := os.Stat(p)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		if !fi.IsDir() {
-			if err := add(p); err != nil {
-				return nil, err
+		names := []string{p}
+		if fi.IsDir() {
+			if names, err = folderFiles(p); err != nil {
+				return nil, nil, err
 			}
-			continue
 		}
-		entries, err := os.ReadDir(p)
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range entries {
-			if !e.IsDir() && known[e.Name()] {
-				if err := add(filepath.Join(p, e.Name())); err != nil {
-					return nil, err
-				}
+		var fresh []string
+		for _, name := range names {
+			data, err := os.ReadFile(name)
+			if err != nil {
+				return nil, nil, err
 			}
+			sum := sha256.Sum256(data)
+			known, err := s.HasFile(hex.EncodeToString(sum[:]))
+			if err != nil {
+				return nil, nil, err
+			}
+			files = append(files, store.File{Path: name, Data: data})
+			if !known {
+				fresh = append(fresh, name)
+			}
+		}
+		if fi.IsDir() && len(fresh) == len(names) {
+			fresh = []string{p}
+		}
+		toRead = append(toRead, fresh...)
+	}
+	return files, toRead, nil
+}
+
+// folderFiles lists the files of a folder that the importers know by name.
+func folderFiles(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	kinds := map[string]bool{"policy.json": true}
+	for _, k := range importers.Kinds() {
+		kinds[k+".csv"], kinds[k+".xlsx"] = true, true
+	}
+	var out []string
+	for _, e := range entries {
+		if !e.IsDir() && kinds[strings.ToLower(e.Name())] {
+			out = append(out, filepath.Join(dir, e.Name()))
 		}
 	}
-	return files, nil
+	return out, nil
+}
+
+// attachParsed gives each file the records the importers read from it, so
+// the store does not read them again; a file whose base name is not unique
+// is left for the store to read.
+func attachParsed(files []store.File, in *payout.Inputs) {
+	count := map[string]int{}
+	for _, f := range files {
+		count[filepath.Base(f.Path)]++
+	}
+	parts := splitByFile(in)
+	for i, f := range files {
+		name := filepath.Base(f.Path)
+		if part, ok := parts[name]; ok && count[name] == 1 {
+			files[i].Parsed = part
+		}
+	}
+}
+
+// splitByFile splits merged records by the file they came from.
+func splitByFile(in *payout.Inputs) map[string]*payout.Inputs {
+	parts := map[string]*payout.Inputs{}
+	part := func(name string) *payout.Inputs {
+		if parts[name] == nil {
+			parts[name] = &payout.Inputs{Policy: payout.DefaultPolicy()}
+		}
+		return parts[name]
+	}
+	for _, f := range in.Files {
+		p := part(f.Name)
+		p.Files = append(p.Files, f)
+		if f.Kind == "policy" {
+			p.Policy = in.Policy
+		}
+	}
+	for _, r := range in.Rates {
+		p := part(r.Src.File)
+		p.Rates = append(p.Rates, r)
+	}
+	for _, r := range in.Payees {
+		p := part(r.Src.File)
+		p.Payees = append(p.Payees, r)
+	}
+	for _, r := range in.Agreements {
+		p := part(r.Src.File)
+		p.Agreements = append(p.Agreements, r)
+	}
+	for _, r := range in.ListCounts {
+		p := part(r.Src.File)
+		p.ListCounts = append(p.ListCounts, r)
+	}
+	for _, r := range in.Absences {
+		p := part(r.Src.File)
+		p.Absences = append(p.Absences, r)
+	}
+	for _, r := range in.Caregivers {
+		p := part(r.Src.File)
+		p.Caregivers = append(p.Caregivers, r)
+	}
+	for _, r := range in.Breaches {
+		p := part(r.Src.File)
+		p.Breaches = append(p.Breaches, r)
+	}
+	for _, r := range in.Takeovers {
+		p := part(r.Src.File)
+		p.Takeovers = append(p.Takeovers, r)
+	}
+	return parts
 }
 
 func printImport(env *Env, rep *store.ImportReport) {

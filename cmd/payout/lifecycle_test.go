@@ -206,3 +206,23 @@ func TestLifecycleConcurrentReleases(t *testing.T) {
 	assert.Equal(t, 1, wins, "%v %v", codes, errs)
 	assert.Contains(t, w.ok("status", "--check", "--out", w.out), "ok: 1 release(s)")
 }
+
+// Importing a folder again after one file grew stores only that file (its
+// old rows are the versions already stored, read once); a row that rewrites
+// history is refused naming both places.
+func TestLifecycleImportAgain(t *testing.T) {
+	w := newLCWorld(t)
+	dir := w.fixtures()
+	w.ok("import", dir)
+	counts, err := os.ReadFile(filepath.Join(dir, "list_counts.csv"))
+	require.NoError(t, err)
+	w.file("fixtures/list_counts.csv", string(counts)+"L1,2022-10-01,1520\n")
+	out := w.ok("import", dir)
+	assert.Contains(t, out, "list_counts.csv (10 rows, 1 new record versions")
+	assert.Equal(t, 4, strings.Count(out, "unchanged"), out)
+
+	fix := w.file("fix/list_counts.csv", "list_id,as_of,count\nL1,2022-09-01,1499\n")
+	code, _, stderr := w.cmd("import", fix)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "list_counts.csv:2: list_counts L1/2022-09-01: this version (same key and recorded_on) is already stored from list_counts.csv:10 with other values")
+}
