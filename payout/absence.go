@@ -74,7 +74,7 @@ func (ix *index) classifyYear(a *agrInputs, ag *Agreement, year int, asOf Date, 
 			c.episode = 0
 		}
 		info := &yc.days[i]
-		if !ix.activeDay(ag, lastActive, d) {
+		if !ix.classifiedDay(ag, lastActive, d) {
 			info.status = StatusInactive
 			if rec != nil {
 				info.abs, info.rule = rec, RAbsenceIgnore

@@ -160,14 +160,22 @@ func (ix *index) lastActiveDay(ag *Agreement) (Date, string) {
 }
 
 // activeDay reports whether day d is active for ag, last being
-// lastActiveDay(ag). With prorate_partial_months false a day is active when
-// the 1st of its month is (the "holder on the 1st" reading), so the
-// absence, takeover and age-70 rules all see the same active days.
+// lastActiveDay(ag).
 func (ix *index) activeDay(ag *Agreement, last, d Date) bool {
-	if !ix.pol.ProratePartialMonths {
-		d = d.Period().First()
-	}
 	return d >= ag.ValidFrom && d <= last
+}
+
+// classifiedDay reports whether the absence and takeover rules apply to day
+// d: every day of the agreement, and with prorate_partial_months false also
+// the rest of a month whose 1st is active (the holder on the 1st is paid
+// for, and answers for, the whole month). The counters count these days, so
+// §14's eight weeks are weeks the doctor was really away even in a month
+// that is not paid under that reading.
+func (ix *index) classifiedDay(ag *Agreement, last, d Date) bool {
+	if ix.activeDay(ag, last, d) {
+		return true
+	}
+	return !ix.pol.ProratePartialMonths && ix.activeDay(ag, last, d.Period().First())
 }
 
 func (ix *index) age70Applies(ag *Agreement) bool {
@@ -197,6 +205,12 @@ func (ix *index) activeDays(ag *Agreement, p Period) ([]bool, []string) {
 		default:
 			cut.add(endRule)
 		}
+	}
+	if !ix.pol.ProratePartialMonths {
+		for i := range act {
+			act[i] = act[0]
+		}
+		return act, nil
 	}
 	return act, cut.sorted()
 }

@@ -142,6 +142,10 @@ func (c *chain) tallyDays(m *monthCalc, active []bool, yc *yearClass, rules *rul
 		}
 		if !ok {
 			info = dayInfo{status: StatusInactive, rule: info.rule, abs: info.abs, note: info.note}
+		} else if info.status == StatusInactive {
+			// prorate_partial_months false pays the whole month to the
+			// holder on the 1st, also the days past the agreement's end.
+			info = dayInfo{status: StatusPaid, note: "betalt hele måneden (innehaver den 1.)"}
 		}
 		if m.days != nil {
 			m.days[i] = info
