@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"strings"
@@ -125,4 +126,17 @@ func lcMain(w *lcWorld, args ...string) (int, string, string) {
 	env := &Env{Stdout: &out, Stderr: &errb, Now: func() time.Time { return now }}
 	code := Main(context.Background(), env, args)
 	return code, out.String(), errb.String()
+}
+
+// lcSQL changes the store behind payout's back, as someone with the file
+// could.
+func lcSQL(t *testing.T, db string, stmts ...string) {
+	t.Helper()
+	conn, err := sql.Open("sqlite3", db)
+	require.NoError(t, err)
+	defer conn.Close()
+	for _, s := range stmts {
+		_, err := conn.Exec(s)
+		require.NoError(t, err, s)
+	}
 }

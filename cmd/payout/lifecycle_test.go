@@ -226,3 +226,34 @@ func TestLifecycleImportAgain(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, stderr, "list_counts.csv:2: list_counts L1/2022-09-01: this version (same key and recorded_on) is already stored from list_counts.csv:10 with other values")
 }
+
+// status --check finds a released payment file changed on disk, and a past
+// release changed in the store.
+func TestLifecycleCheckFindsTampering(t *testing.T) {
+	w := newLCWorld(t)
+	w.ok("import", w.fixtures())
+	w.approve("2022-07")
+	w.ok("release", "--period", "2022-07", "--user", "per")
+	w.approve("2022-08")
+	w.ok("release", "--period", "2022-08", "--user", "per")
+	assert.Contains(t, w.ok("status", "--check", "--out", w.out), "ok: 2 release(s)")
+
+	xmlPath := filepath.Join(w.out, "2022-07", "payments.xml")
+	data, err := os.ReadFile(xmlPath)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(xmlPath, []byte(strings.Replace(string(data), "76333.33", "96333.33", 2)), 0o600))
+	code, _, stderr := w.cmd("status", "--check", "--out", w.out)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "2022-07/payments.xml: missing or changed since the release")
+	require.NoError(t, os.WriteFile(xmlPath, data, 0o600))
+
+	s, err := openStore(w.db)
+	require.NoError(t, err)
+	_, err = s.Check()
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	lcSQL(t, w.db, `DROP TRIGGER releases_no_update`, `UPDATE releases SET approved_by = 'kari' WHERE period = '2022-07'`)
+	code, _, stderr = w.cmd("status", "--check", "--out", w.out)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "release 2022-07: chain hash")
+}
