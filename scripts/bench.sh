@@ -54,14 +54,17 @@ while read -r dir path; do
 	if grep -qs '^func Benchmark' "$dir"/*_test.go; then pkgs+=("$path"); fi
 done < <($GO list -f '{{.Dir}} {{.ImportPath}}' ./... 2>/dev/null | grep -v '/tmp/\|internal_tmp')
 : >"$DATA/bench.txt"
-# profile NAME BENCHMARK: a CPU profile of one Norway benchmark, as
-# pprof -top (flat and cumulative) in bench-data/profile-NAME*.txt.
+# profile NAME BENCHMARK FILTER: a CPU profile of one Norway benchmark, as
+# pprof -top (flat and cumulative) with the pprof FILTER (e.g. -ignore=…, so
+# the load inside the compute benchmark is left out) in
+# bench-data/profile-NAME*.txt.
 profile() {
 	echo "bench: CPU profile of $2" >&2
 	if PAYOUT_BENCH_NORWAY="$PWD/$NORWAY" $GO test -run '^$' -bench "^$2\$" -benchtime 1x \
-		-cpuprofile "$DATA/cpu-$1.prof" -o "$DATA/fixtures.test" -timeout 60m ./fixtures/ >&2; then
-		$GO tool pprof -top -nodecount=30 "$DATA/fixtures.test" "$DATA/cpu-$1.prof" 2>/dev/null >"$DATA/profile-$1.txt" || true
-		$GO tool pprof -top -cum -nodecount=30 "$DATA/fixtures.test" "$DATA/cpu-$1.prof" 2>/dev/null >"$DATA/profile-$1-cum.txt" || true
+		-cpuprofile "$DATA/cpu-$1.prof" -memprofile "$DATA/mem-$1.prof" -o "$DATA/fixtures.test" -timeout 60m ./fixtures/ >&2; then
+		$GO tool pprof -top -nodecount=30 "$3" "$DATA/fixtures.test" "$DATA/cpu-$1.prof" 2>/dev/null >"$DATA/profile-$1.txt" || true
+		$GO tool pprof -top -cum -nodecount=30 "$3" "$DATA/fixtures.test" "$DATA/cpu-$1.prof" 2>/dev/null >"$DATA/profile-$1-cum.txt" || true
+		$GO tool pprof -top -sample_index=alloc_space -nodecount=20 "$3" "$DATA/fixtures.test" "$DATA/mem-$1.prof" 2>/dev/null >"$DATA/profile-$1-alloc.txt" || true
 	fi
 }
 rm -f "$DATA"/profile-*.txt
@@ -69,8 +72,8 @@ if [ "${SKIP_GO:-}" != 1 ]; then
 	echo "bench: go test -bench $BENCH on ${pkgs[*]}" >&2
 	PAYOUT_BENCH_NORWAY="$PWD/$NORWAY" $GO test -run '^$' -bench "$BENCH" -benchtime "$BENCHTIME" -benchmem -timeout 120m "${pkgs[@]}" \
 		| tee "$DATA/bench.txt" >&2 || echo "bench: some benchmarks failed (see $DATA/bench.txt)" >&2
-	profile compute BenchmarkComputeNorway
-	profile load BenchmarkLoadNorway
+	profile compute BenchmarkComputeNorway '-ignore=importers\.|fixtures_test\.loadB'
+	profile load BenchmarkLoadNorway '-focus=importers\.' 
 fi
 
 # --- 3. whole processes -----------------------------------------------------
@@ -140,16 +143,23 @@ section="$DATA/section.md"
 	for prof in compute load; do
 		[ -s "$DATA/profile-$prof.txt" ] || continue
 		echo
-		echo "### Profile: \`Benchmark${prof^}Norway\` (\`go tool pprof -top\`)"
+		echo "### Profile: \`Benchmark${prof^}Norway\` (\`go tool pprof -top $(sed -n 's/^ *\(focus\|ignore\)=/-\1=/p' "$DATA/profile-$prof.txt")\`)"
 		echo
 		echo '```'
-		sed -n '1,40p' "$DATA/profile-$prof.txt"
+		sed -n '5,40p' "$DATA/profile-$prof.txt" | grep -v 'Active filters\|focus=\|ignore='
+
 		echo '```'
 		echo
 		echo "Cumulative (\`-top -cum\`):"
 		echo
 		echo '```'
-		sed -n '6,36p' "$DATA/profile-$prof-cum.txt"
+		sed -n '9,38p' "$DATA/profile-$prof-cum.txt"
+		echo '```'
+		echo
+		echo "Allocated bytes (\`-sample_index=alloc_space -top\`):"
+		echo
+		echo '```'
+		sed -n '5,30p' "$DATA/profile-$prof-alloc.txt" | grep -v 'Active filters\|focus=\|ignore='
 		echo '```'
 	done
 	echo "<!-- bench:end -->"
