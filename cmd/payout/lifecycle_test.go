@@ -25,7 +25,14 @@ func TestLifecycleThreeMonths(t *testing.T) {
 	assert.Contains(t, w.ok("import", w.fixtures()), "nothing changed")
 
 	w.approve("2022-07")
+	review := map[string]string{}
+	for _, name := range []string{"lines.csv", "adjustments.csv", "payments.csv", "report.xlsx", "bydel-01.xlsx"} {
+		review[name] = w.read("2022-07/" + name)
+	}
 	w.at("2022-07-21T09:00:00Z").ok("release", "--period", "2022-07", "--user", "per")
+	for name, data := range review {
+		assert.Equal(t, data, w.read("2022-07/"+name), "%s: the release shows exactly the approved run", name)
+	}
 	july := w.read("2022-07/manifest.json")
 	assert.Equal(t, []string{"76333.33"}, lcAmounts(t, w.read("2022-07/payments.xml")))
 
