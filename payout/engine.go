@@ -25,6 +25,14 @@ func Compute(in *Inputs, p Period, opt Options) (*Result, error) {
 	ix := buildIndex(in)
 	r := &Result{Period: p, PayDate: PayDate(p), HistoryStart: historyStart(in, p), Policy: in.Policy}
 	r.AsOf = asOfFunc(p, opt)(p)
+	for e, d := range opt.AsOfByPeriod {
+		if e >= r.HistoryStart && e < p {
+			if r.AsOfByPeriod == nil {
+				r.AsOfByPeriod = map[Period]Date{}
+			}
+			r.AsOfByPeriod[e] = d
+		}
+	}
 	outs, err := runChains(ix, r.HistoryStart, p, asOfFunc(p, opt))
 	if err != nil {
 		return nil, err

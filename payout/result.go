@@ -27,6 +27,10 @@ type Result struct {
 	AsOf         Date
 	PayDate      Date
 	HistoryStart Period
+	// AsOfByPeriod are the as-of dates of earlier released runs that this
+	// run used (Options.AsOfByPeriod within the history); the manifest
+	// records them so verify can reproduce the run.
+	AsOfByPeriod map[Period]Date
 	Policy       Policy
 	Lines        []Line         // sorted by bydel, agreement_id, role, payee_id
 	Adjustments  []Adjustment   // sorted by agreement_id, role, payee_id, ref_period

@@ -119,3 +119,17 @@ func TestTakeover_R77(t *testing.T) {
 	require.ErrorIs(t, err, ErrInvalidInput)
 	require.Contains(t, err.Error(), "sum to 60 %")
 }
+
+func TestReleasedRunsAsOf_R6(t *testing.T) {
+	// The February run was released with as-of 10 March, after the
+	// rectification was recorded: it saw it, so March releases nothing.
+	in := baseInputs()
+	in.Breaches = []Breach{breach("B1", "2015-01", "20", "", known()), breach("B1", "2015-01", "20", "2015-03-01", recorded("2015-03-01"))}
+	r := mustCompute(t, in, "2015-03")
+	requireAmount(t, "16840.00", line(t, r, "A1", RoleHolder, "P1").Released, "released in March as usual")
+	opt := Options{AsOfByPeriod: map[Period]Date{MustPeriod("2015-02"): d("2015-03-10"), MustPeriod("2016-01"): d("2016-01-05")}}
+	r, err := Compute(in, MustPeriod("2015-03"), opt)
+	require.NoError(t, err)
+	requireAmount(t, "0", line(t, r, "A1", RoleHolder, "P1").Released, "nothing left to release")
+	require.Equal(t, map[Period]Date{MustPeriod("2015-02"): d("2015-03-10")}, r.AsOfByPeriod, "only earlier periods are recorded")
+}

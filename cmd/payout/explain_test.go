@@ -49,7 +49,7 @@ func TestExplainE04(t *testing.T) {
 	for _, want := range []string{
 		"Forklaring av avtale A1 for 2015-04",
 		"Listelengde  1200 per 2015-04-01",
-		"Statsavtalen 2014",          // the rate's legal source
+		"Statsavtalen 2014",           // the rate's legal source
 		"2015-04-30  torsdag  betalt", // every day with its weekday
 		"R-15.1-RELEASE",
 		"58940.00",

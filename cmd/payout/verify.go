@@ -93,7 +93,16 @@ func rerun(fixtures string, p payout.Period, m *manifest.Manifest) (*bundle.Bund
 	if err != nil {
 		return nil, err
 	}
-	res, err := payout.Compute(in, p, payout.Options{AsOf: asOf})
+	opt := payout.Options{AsOf: asOf, AsOfByPeriod: map[payout.Period]payout.Date{}}
+	for e, d := range m.AsOfByPeriod {
+		ep, perr := payout.ParsePeriod(e)
+		dd, derr := payout.ParseDate(d)
+		if perr != nil || derr != nil {
+			return nil, fmt.Errorf("manifest as_of_by_period: %q: %q is not a period and a date", e, d)
+		}
+		opt.AsOfByPeriod[ep] = dd
+	}
+	res, err := payout.Compute(in, p, opt)
 	if err != nil {
 		return nil, err
 	}

@@ -25,6 +25,12 @@ func newManifest(res *payout.Result, in *payout.Inputs, outs []Output, rel *Rele
 		Controls:      []manifest.Control{},
 		Warnings:      len(res.Warnings),
 	}
+	for e, d := range res.AsOfByPeriod {
+		if m.AsOfByPeriod == nil {
+			m.AsOfByPeriod = map[string]string{}
+		}
+		m.AsOfByPeriod[e.String()] = d.String()
+	}
 	if in != nil {
 		for _, f := range in.Files {
 			m.Inputs = append(m.Inputs, manifest.File{Name: f.Name, SHA256: f.SHA256, Rows: f.Rows})

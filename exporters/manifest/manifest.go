@@ -62,18 +62,22 @@ type Release struct {
 
 // Manifest is manifest.json.
 type Manifest struct {
-	Period        string          `json:"period"`
-	AsOf          string          `json:"as_of"`
-	PaymentDate   string          `json:"payment_date"`
-	EngineVersion string          `json:"engine_version"`
-	Policy        payout.Policy   `json:"policy"`
-	Inputs        []File          `json:"inputs"`
-	Outputs       []File          `json:"outputs"`
-	Totals        Totals          `json:"totals"`
-	Controls      []Control       `json:"controls"`
-	Warnings      int             `json:"warnings"`
-	Release       *Release        `json:"release,omitempty"`
-	Extra         json.RawMessage `json:"-"`
+	Period string `json:"period"`
+	AsOf   string `json:"as_of"`
+	// AsOfByPeriod are the as-of dates of earlier released runs the run
+	// used instead of pay(E) (RULEBOOK §6), "YYYY-MM" → "YYYY-MM-DD";
+	// encoding/json writes map keys sorted.
+	AsOfByPeriod  map[string]string `json:"as_of_by_period,omitempty"`
+	PaymentDate   string            `json:"payment_date"`
+	EngineVersion string            `json:"engine_version"`
+	Policy        payout.Policy     `json:"policy"`
+	Inputs        []File            `json:"inputs"`
+	Outputs       []File            `json:"outputs"`
+	Totals        Totals            `json:"totals"`
+	Controls      []Control         `json:"controls"`
+	Warnings      int               `json:"warnings"`
+	Release       *Release          `json:"release,omitempty"`
+	Extra         json.RawMessage   `json:"-"`
 }
 
 // Marshal returns the manifest as indented JSON with a final newline.
