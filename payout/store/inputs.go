@@ -80,8 +80,9 @@ func (s *Store) Import(files []File, at time.Time) (*ImportReport, error) {
 	}
 	defer tx.Rollback()
 	// The check runs inside the write lock, so two imports cannot both add
-	// the same version.
-	existing, err := s.inputsTx(tx, nil)
+	// the same version. Versions collide only within a kind, so only stored
+	// files of the new files' kinds are read.
+	existing, err := s.inputsOfKinds(tx, fresh)
 	if err != nil {
 		return nil, err
 	}
@@ -340,6 +341,27 @@ func dedupeChecked(in *payout.Inputs) (int, error) {
 	return n, nil
 }
 
+// inputsOfKinds parses the stored files of the kinds of fresh.
+func (s *Store) inputsOfKinds(tx *sqlx.Tx, fresh []parsedFile) (*payout.Inputs, error) {
+	var kinds []string
+	for _, pf := range fresh {
+		kinds = append(kinds, kindOf(pf.in, pf.out.Name))
+	}
+	q, args, err := sqlx.In(`SELECT id FROM files WHERE kind IN (?) ORDER BY id`, kinds)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	if err := tx.Select(&ids, q, args...); err != nil {
+		return nil, err
+	}
+	want := map[int64]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	return s.inputsTx(tx, want)
+}
+
 // inputsTx parses the stored files (all when want is nil, else those in
 // want) in import order.
 func (s *Store) inputsTx(tx *sqlx.Tx, want map[int64]bool) (*payout.Inputs, error) {
@@ -347,21 +369,18 @@ func (s *Store) inputsTx(tx *sqlx.Tx, want map[int64]bool) (*payout.Inputs, erro
 	if s.parse == nil {
 		return nil, errors.New("store: opened without a reader for input files")
 	}
-	q := `SELECT id, name, data FROM files ORDER BY id`
-	rows, err := tx.Queryx(q)
-	if err != nil {
+	var ids []int64
+	if err := tx.Select(&ids, `SELECT id FROM files ORDER BY id`); err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var name string
-		var data []byte
-		if err := rows.Scan(&id, &name, &data); err != nil {
-			return nil, err
-		}
+	for _, id := range ids {
 		if want != nil && !want[id] {
 			continue
+		}
+		var name string
+		var data []byte
+		if err := tx.QueryRow(`SELECT name, data FROM files WHERE id = ?`, id).Scan(&name, &data); err != nil {
+			return nil, err
 		}
 		part, err := s.parse(name, data)
 		if err != nil {
@@ -369,5 +388,5 @@ func (s *Store) inputsTx(tx *sqlx.Tx, want map[int64]bool) (*payout.Inputs, erro
 		}
 		in.Append(part)
 	}
-	return in, rows.Err()
+	return in, nil
 }
