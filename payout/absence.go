@@ -27,12 +27,61 @@ type dayInfo struct {
 }
 
 // yearClass is one agreement's classified calendar year at one as-of date.
+// It is kept compact — a year is classified for every agreement and every
+// snapshot — so each day is a dayCode; takeover shares and explain's notes
+// live beside it. A year without absences or takeovers has no codes: every
+// day is an ordinary paid day (the month's active days decide the rest).
 type yearClass struct {
-	first Date
-	days  []dayInfo
+	first  Date
+	codes  []dayCode
+	shares map[Date][]takeoverShare
+	notes  []string // only when explaining
 }
 
-func (y *yearClass) day(d Date) *dayInfo { return &y.days[d-y.first] }
+// dayCode is dayInfo without its strings: indexes into the tables below.
+type dayCode struct {
+	abs    *Absence
+	status uint8
+	rule   uint8
+}
+
+var (
+	statusCodes = []DayStatus{StatusPaid, StatusUnpaid, StatusToVikar, StatusTakeover, StatusInactive}
+	ruleCodes   = []string{"", RSick, RChild, RParental, REducation, RUnion, RService, RVikar, RCap, RTakeover, RAbsenceIgnore}
+)
+
+func codeOf[T comparable](table []T, v T) uint8 {
+	for i, x := range table {
+		if x == v {
+			return uint8(i)
+		}
+	}
+	panic(fmt.Sprintf("payout: %v is not in the code table", v)) // a programming error, never input
+}
+
+// day returns the classification of day d.
+func (y *yearClass) day(d Date) dayInfo {
+	if y.codes == nil {
+		return dayInfo{status: StatusPaid}
+	}
+	i := d - y.first
+	c := y.codes[i]
+	info := dayInfo{status: statusCodes[c.status], rule: ruleCodes[c.rule], abs: c.abs}
+	if info.status == StatusTakeover {
+		info.shares = y.shares[d]
+	}
+	if y.notes != nil {
+		info.note = y.notes[i]
+	}
+	return info
+}
+
+func (y *yearClass) set(i int, info *dayInfo) {
+	y.codes[i] = dayCode{abs: info.abs, status: codeOf(statusCodes, info.status), rule: codeOf(ruleCodes, info.rule)}
+	if y.notes != nil {
+		y.notes[i] = info.note
+	}
+}
 
 // counters are the calendar-year counters of §3.
 type counters struct {
@@ -54,7 +103,14 @@ func (ix *index) classifyYear(a *agrInputs, ag *Agreement, year int, asOf Date, 
 	quota := childQuota(inForce(a.caregivers[year], asOf), rules)
 	first := NewDate(year, 1, 1)
 	n := int(NewDate(year+1, 1, 1) - first)
-	yc := &yearClass{first: first, days: make([]dayInfo, n)}
+	yc := &yearClass{first: first, shares: tk}
+	if len(tk) == 0 && !touches(recs, first-1, first+Date(n)) {
+		return yc, nil
+	}
+	yc.codes = make([]dayCode, n)
+	if notes {
+		yc.notes = make([]string, n)
+	}
 	var c counters
 	c.episode = sicknessRunBefore(recs, first)
 	lastActive, _ := ix.lastActiveDay(ag)
@@ -73,29 +129,27 @@ func (ix *index) classifyYear(a *agrInputs, ag *Agreement, year int, asOf Date, 
 		} else {
 			c.episode = 0
 		}
-		info := &yc.days[i]
-		if !ix.classifiedDay(ag, lastActive, d) {
+		var info dayInfo
+		switch {
+		case !ix.classifiedDay(ag, lastActive, d):
 			info.status = StatusInactive
 			if rec != nil {
 				info.abs, info.rule = rec, RAbsenceIgnore
 				info.note = "fravær etter avtalens opphør er sett bort fra"
 			}
-			continue
-		}
-		if sh := tk[d]; len(sh) > 0 {
-			info.status, info.rule, info.shares = StatusTakeover, RTakeover, sh
-			continue
-		}
-		if rec == nil {
+		case len(tk[d]) > 0:
+			info.status, info.rule = StatusTakeover, RTakeover
+		case rec == nil:
 			info.status = StatusPaid
-			continue
+		default:
+			if err := classifyDay(&info, rec, d, &c, rules, quota); err != nil {
+				return nil, err
+			}
+			if notes {
+				info.note = dayNote(&info, rec, &c, rules, quota)
+			}
 		}
-		if err := classifyDay(info, rec, d, &c, rules, quota); err != nil {
-			return nil, err
-		}
-		if notes {
-			info.note = dayNote(info, rec, &c, rules, quota)
-		}
+		yc.set(i, &info)
 	}
 	return yc, nil
 }
@@ -141,6 +195,16 @@ func validToText(d Date) string {
 		return "løpende"
 	}
 	return d.String()
+}
+
+// touches reports whether any record has a day in [lo, hi].
+func touches(recs []*Absence, lo, hi Date) bool {
+	for _, r := range recs {
+		if r.To >= lo && r.From <= hi {
+			return true
+		}
+	}
+	return false
 }
 
 // sicknessRunBefore counts the consecutive sickness days ending the day

@@ -135,7 +135,7 @@ func (c *chain) tallyDays(m *monthCalc, active []bool, yc *yearClass, rules *rul
 	var weight map[*Takeover]decimal.Decimal
 	for i, ok := range active {
 		d := first + Date(i)
-		info := *yc.day(d)
+		info := yc.day(d)
 		if info.rule == RAbsenceIgnore {
 			m.warnings = append(m.warnings, Warning{Code: "W-ABSENCE-INACTIVE", AgreementID: m.ag.ID,
 				Msg: fmt.Sprintf("fravær %s %s ligger etter avtalens opphør og er sett bort fra", info.abs.ID, d)})
