@@ -24,8 +24,7 @@ func V(annual, sharePercent decimal.Decimal, days, daysInPeriod int) decimal.Dec
 	if days == 0 {
 		return decimal.Zero
 	}
-	num := annual.Mul(sharePercent).Mul(decimal.NewFromInt(int64(days)))
-	return num.DivRound(dec1200.Mul(decimal.NewFromInt(int64(daysInPeriod))), 2)
+	return mulDivRound(annual, sharePercent, decInt(days), 1200*int64(daysInPeriod))
 }
 
 // annualBasis is what the annual amount of one agreement in one period
@@ -52,7 +51,7 @@ func (ix *index) annualAmount(ag *Agreement, p Period, asOf Date) (*annualBasis,
 	if ag.Scheme == SchemeFysio {
 		// R-FYSIO: rate × hjemmel_percent ÷ 100 per agreement.
 		b.members = decimal.Zero
-		b.annual = tiers[0].AnnualNOK.Mul(ag.HjemmelPercent).Div(dec100)
+		b.annual = tiers[0].AnnualNOK.Mul(ag.HjemmelPercent).Shift(-2) // ÷ 100, exactly
 		b.rules = []string{RFysio}
 		return b, nil
 	}

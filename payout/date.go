@@ -142,7 +142,12 @@ func (d Date) String() string {
 		return ""
 	}
 	y, m, dd := d.YMD()
-	return fmt.Sprintf("%04d-%02d-%02d", y, m, dd)
+	if y > 9999 {
+		return fmt.Sprintf("%04d-%02d-%02d", y, m, dd)
+	}
+	b := [10]byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
+		byte('0' + m/10), byte('0' + m%10), '-', byte('0' + dd/10), byte('0' + dd%10)}
+	return string(b[:])
 }
 
 // NewPeriod returns the period of year y and month m (1–12).

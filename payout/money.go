@@ -1,8 +1,93 @@
 package payout
 
-import "github.com/shopspring/decimal"
+import (
+	"math/bits"
 
-// decimalT is the money type: exact decimals, never float (RULEBOOK §0).
+	"github.com/shopspring/decimal"
+)
+
+// Money (RULEBOOK §0): exact decimals, never float; each amount is computed
+// exactly and rounded once to øre, half away from zero.
+
+// decimalT is the money type.
 type decimalT = decimal.Decimal
 
 var zero = decimal.Zero
+
+// mulDivRound returns a × b × c ÷ den, rounded once to øre, half away from
+// zero, exactly. The engine computes millions of these, so it first tries
+// 64-bit integers on the decimals' coefficients (overflow-checked) and
+// falls back to decimal arithmetic when any step would overflow.
+func mulDivRound(a, b, c decimal.Decimal, den int64) decimal.Decimal {
+	if r, ok := mulDivRoundInt(a, b, c, den); ok {
+		return r
+	}
+	return a.Mul(b).Mul(c).DivRound(decimal.NewFromInt(den), 2)
+}
+
+func mulDivRoundInt(a, b, c decimal.Decimal, den int64) (decimal.Decimal, bool) {
+	if den <= 0 || a.NumDigits() > 18 || b.NumDigits() > 18 || c.NumDigits() > 18 {
+		return zero, false
+	}
+	neg := false
+	num := uint64(1)
+	for _, x := range []decimal.Decimal{a, b, c} {
+		cx := x.CoefficientInt64()
+		if cx < 0 {
+			neg, cx = !neg, -cx
+		}
+		var ok bool
+		if num, ok = mulU64(num, uint64(cx)); !ok {
+			return zero, false
+		}
+	}
+	// value = num × 10^e ÷ den; in øre that is num × 10^(e+2) ÷ den.
+	e := int(a.Exponent()) + int(b.Exponent()) + int(c.Exponent()) + 2
+	d := uint64(den)
+	var ok bool
+	for ; e > 0; e-- {
+		if num, ok = mulU64(num, 10); !ok {
+			return zero, false
+		}
+	}
+	for ; e < 0; e++ {
+		if d, ok = mulU64(d, 10); !ok {
+			return zero, false
+		}
+	}
+	q, r := num/d, num%d
+	if r >= d-r { // 2r ≥ d without overflow: round half away from zero
+		q++
+	}
+	if q > 1<<62 {
+		return zero, false
+	}
+	v := int64(q)
+	if neg {
+		v = -v
+	}
+	return decimal.New(v, -2), true
+}
+
+// mulU64 multiplies with an overflow check (results must stay below 2^63
+// so they remain valid int64 values).
+func mulU64(x, y uint64) (uint64, bool) {
+	hi, lo := bits.Mul64(x, y)
+	return lo, hi == 0 && lo < 1<<63
+}
+
+var decimalInts [32]decimal.Decimal
+
+func init() {
+	for i := range decimalInts {
+		decimalInts[i] = decimal.NewFromInt(int64(i))
+	}
+}
+
+// decInt returns n as a decimal, without allocating for day counts.
+func decInt(n int) decimal.Decimal {
+	if n >= 0 && n < len(decimalInts) {
+		return decimalInts[n]
+	}
+	return decimal.NewFromInt(int64(n))
+}

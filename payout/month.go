@@ -222,8 +222,7 @@ func (m *monthCalc) amounts(takeoverWeight map[*Takeover]decimal.Decimal) {
 	}
 	sort.Slice(recs, func(i, j int) bool { return recs[i].ID < recs[j].ID })
 	for _, t := range recs {
-		num := annual.Mul(share).Mul(takeoverWeight[t])
-		amt := num.DivRound(dec12000.Mul(decimal.NewFromInt(int64(dp))), 2)
+		amt := mulDivRound(annual, share, takeoverWeight[t], 120000*int64(dp))
 		pa := m.parties[partyKey{RoleTakeover, t.PayeeAgreementID}]
 		pa.amount = pa.amount.Add(amt)
 		m.takeoverTotal = m.takeoverTotal.Add(amt)
