@@ -54,8 +54,8 @@ func (c *chain) adjustPeriod(out *periodOut, e Period, before, after *monthCalc,
 			return err
 		}
 		if c.ix.pol.PayeeChanges == PayeeChangesLiteral && oldPayee != newPayee {
-			c.addAdjustment(out, k, oldPayee, e, b, zero, prev)
-			c.addAdjustment(out, k, newPayee, e, zero, a, prev)
+			c.addAdjustment(out, k, oldPayee, e, b, 0, prev)
+			c.addAdjustment(out, k, newPayee, e, 0, a, prev)
 			continue
 		}
 		c.addAdjustment(out, k, newPayee, e, b, a, prev)
@@ -64,9 +64,9 @@ func (c *chain) adjustPeriod(out *periodOut, e Period, before, after *monthCalc,
 }
 
 // addAdjustment books after − before for one party, payee and period.
-func (c *chain) addAdjustment(out *periodOut, k partyKey, payee string, e Period, before, after decimalT, prev Date) {
-	diff := after.Sub(before)
-	if diff.IsZero() {
+func (c *chain) addAdjustment(out *periodOut, k partyKey, payee string, e Period, before, after Ore, prev Date) {
+	diff := after - before
+	if diff == 0 {
 		return
 	}
 	lk := lineKey{k.role, payee}
@@ -78,17 +78,17 @@ func (c *chain) addAdjustment(out *periodOut, k partyKey, payee string, e Period
 	if !containsParty(acc.parties, k) {
 		acc.parties = append(acc.parties, k)
 	}
-	acc.adjustments = acc.adjustments.Add(diff)
+	acc.adjustments += diff
 	out.adjust = append(out.adjust, Adjustment{
 		Period: out.period, AgreementID: c.a.id, Role: k.role, PayeeID: payee, RefPeriod: e,
-		Before: before, After: after, Amount: diff, Reason: c.changeReason(e, prev, out.asOf),
+		Before: before.Dec(), After: after.Dec(), Amount: diff.Dec(), Reason: c.changeReason(e, prev, out.asOf),
 	})
 }
 
 // partyAmountOf is a party's amount; a period without a line counts as 0.
-func partyAmountOf(m *monthCalc, k partyKey) decimalT {
+func partyAmountOf(m *monthCalc, k partyKey) Ore {
 	if !m.hasLine() {
-		return zero
+		return 0
 	}
 	return m.amount(k)
 }

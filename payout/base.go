@@ -21,10 +21,15 @@ var (
 // V is RULEBOOK §1's V(n) = annual × share × n ÷ (1200 × D(P)), computed
 // exactly and rounded once to øre, half away from zero.
 func V(annual, sharePercent decimal.Decimal, days, daysInPeriod int) decimal.Decimal {
+	return vOre(annual, sharePercent, days, daysInPeriod).Dec()
+}
+
+// vOre is V in øre.
+func vOre(annual, sharePercent decimal.Decimal, days, daysInPeriod int) Ore {
 	if days == 0 {
-		return decimal.Zero
+		return 0
 	}
-	return mulDivRound(annual, sharePercent, decInt(days), 1200*int64(daysInPeriod))
+	return mulDivOre(annual, sharePercent, decInt(days), 1200*int64(daysInPeriod))
 }
 
 // annualBasis is what the annual amount of one agreement in one period
@@ -53,7 +58,7 @@ func (ix *index) annualAmount(ag *Agreement, p Period, asOf Date) (*annualBasis,
 		b.members = decimal.Zero
 		b.annual = tiers[0].AnnualNOK.Mul(ag.HjemmelPercent).Shift(-2) // ÷ 100, exactly
 		b.rules = []string{RFysio}
-		return b, nil
+		return b, checkAnnual(ag, b)
 	}
 	c := ix.listCount(ag.ListID, first, asOf)
 	if c == nil {
@@ -72,13 +77,26 @@ func (ix *index) annualAmount(ag *Agreement, p Period, asOf Date) (*annualBasis,
 	if c.HasWeighted {
 		// R-8.4-WEIGHTED: weighted count × the first tier's rate, no tiers.
 		b.annual = b.members.Mul(tiers[0].AnnualNOK)
-		return b, nil
+		return b, checkAnnual(ag, b)
 	}
 	b.annual = tieredAnnual(b.members.IntPart(), tiers)
 	if len(tiers) > 1 {
 		b.rules = append(b.rules, RTiers)
 	}
-	return b, nil
+	return b, checkAnnual(ag, b)
+}
+
+// maxAnnualNOK bounds an annual amount (a thousand times Norway's whole
+// yearly basistilskudd): anything above is a typing error in a rate or a
+// count, and the bound keeps every øre amount exact in 64 bits.
+var maxAnnualNOK = decimal.New(1, 12)
+
+func checkAnnual(ag *Agreement, b *annualBasis) error {
+	if b.annual.Abs().GreaterThan(maxAnnualNOK) {
+		return SourceError(ag.Src, "", ag.ID, fmt.Sprintf(
+			"the annual amount of agreement %s would be %s kr, above %s: check its rate and list count", ag.ID, b.annual, maxAnnualNOK))
+	}
+	return nil
 }
 
 // applyGrunn is R-GRUNN: a list under the floor whose ceiling is at least

@@ -1,9 +1,5 @@
 package payout
 
-import (
-	"github.com/shopspring/decimal"
-)
-
 // The history chain, RULEBOOK §6: a run for P computes every period E from
 // the history start to P in order, each as its own run saw it (A_E), so the
 // balances that cross months — withheld (§15.1) and carried overpayments
@@ -28,7 +24,7 @@ type lineKey struct {
 
 // lineAcc accumulates one line's amounts in one period.
 type lineAcc struct {
-	entitlement, withheld, released, adjustments, carriedIn, net, carriedOut decimal.Decimal
+	entitlement, withheld, released, adjustments, carriedIn, net, carriedOut Ore
 	days                                                                     int
 	parties                                                                  []partyKey
 }
@@ -40,10 +36,10 @@ type chain struct {
 	months map[monthKey]*monthCalc
 	years  map[yearKey]*yearClass
 	// state carried from one period to the next
-	carried   map[lineKey]decimal.Decimal
-	balances  map[string]decimal.Decimal // breach_id → withheld, not released
-	yearDates map[int][]Date             // cache of yearChanges
-	trace     bool                       // keep each month's days for explain
+	carried   map[lineKey]Ore
+	balances  map[string]Ore // breach_id → withheld, not released
+	yearDates map[int][]Date // cache of yearChanges
+	trace     bool           // keep each month's days for explain
 }
 
 // periodOut is one agreement's outcome in one period.
@@ -58,7 +54,7 @@ type periodOut struct {
 
 func newChain(ix *index, a *agrInputs) *chain {
 	return &chain{ix: ix, a: a, months: map[monthKey]*monthCalc{}, years: map[yearKey]*yearClass{},
-		carried: map[lineKey]decimal.Decimal{}, balances: map[string]decimal.Decimal{}, yearDates: map[int][]Date{}}
+		carried: map[lineKey]Ore{}, balances: map[string]Ore{}, yearDates: map[int][]Date{}}
 }
 
 // classifiedYear caches classifyYear per year and snapshot.
@@ -104,7 +100,7 @@ func (c *chain) step(e Period, a, prev Date, h Period) (*periodOut, error) {
 			if err != nil {
 				return nil, err
 			}
-			acc.entitlement = acc.entitlement.Add(cur.parties[k].amount)
+			acc.entitlement += cur.parties[k].amount
 			acc.days += cur.parties[k].days
 		}
 	}
@@ -199,13 +195,16 @@ func (c *chain) carry(out *periodOut) {
 		}
 		acc.carriedIn = cin
 	}
-	next := map[lineKey]decimal.Decimal{}
+	var next map[lineKey]Ore
 	for lk, acc := range out.lines {
-		raw := acc.entitlement.Sub(acc.withheld).Add(acc.released).Add(acc.adjustments).Add(acc.carriedIn)
-		if raw.Sign() >= 0 {
-			acc.net, acc.carriedOut = raw, decimal.Zero
+		raw := acc.entitlement - acc.withheld + acc.released + acc.adjustments + acc.carriedIn
+		if raw >= 0 {
+			acc.net, acc.carriedOut = raw, 0
 		} else {
-			acc.net, acc.carriedOut = decimal.Zero, raw
+			if next == nil {
+				next = map[lineKey]Ore{}
+			}
+			acc.net, acc.carriedOut = 0, raw
 			next[lk] = raw
 		}
 	}

@@ -163,8 +163,8 @@ func buildLines(p Period, ag *Agreement, out *periodOut) []Line {
 			Role: lk.role, PayeeID: lk.payee, ListID: ag.ListID, SharePercent: ag.SharePercent,
 			Members: decimal.Zero, AnnualAmount: decimal.Zero,
 			Base: zero, AbsenceDeduction: zero, VikarAmount: zero,
-			Entitlement: acc.entitlement, Withheld: acc.withheld, Released: acc.released,
-			Adjustments: acc.adjustments, CarriedIn: acc.carriedIn, Net: acc.net, CarriedOut: acc.carriedOut}
+			Entitlement: acc.entitlement.Dec(), Withheld: acc.withheld.Dec(), Released: acc.released.Dec(),
+			Adjustments: acc.adjustments.Dec(), CarriedIn: acc.carriedIn.Dec(), Net: acc.net.Dec(), CarriedOut: acc.carriedOut.Dec()}
 		rules := map[string]bool{}
 		if m.hasLine() {
 			l.Members, l.AnnualAmount = m.basis.members, m.basis.annual
@@ -187,7 +187,7 @@ func fillRoleDays(l *Line, m *monthCalc, acc *lineAcc, rules map[string]bool) {
 	switch l.Role {
 	case RoleHolder:
 		l.PaidDays, l.UnpaidDays, l.VikarDays = m.paidDays, m.unpaidDays, m.vikarDays
-		l.Base, l.AbsenceDeduction, l.VikarAmount = m.base, m.deduction, m.vikarTotal
+		l.Base, l.AbsenceDeduction, l.VikarAmount = m.base.Dec(), m.deduction.Dec(), m.vikarTotal.Dec()
 		for _, r := range m.rules {
 			rules[r] = true
 		}
@@ -236,7 +236,7 @@ func deductions(ag *Agreement, m *monthCalc) []Deduction {
 	}
 	if m.vikarDays > 0 {
 		out = append(out, Deduction{AgreementID: ag.ID, Bydel: ag.Bydel, Rule: RVikar, Kind: m.vikarKind,
-			Status: StatusToVikar, Days: m.vikarDays, Amount: m.vikarTotal})
+			Status: StatusToVikar, Days: m.vikarDays, Amount: m.vikarTotal.Dec()})
 	}
 	return out
 }

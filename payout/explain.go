@@ -108,21 +108,21 @@ func monthSteps(m *monthCalc) []Step {
 	}
 	steps := []Step{
 		{Name: "annual", Rule: annualRule, Formula: b.formula(ag), Value: b.annual},
-		{Name: "base", Rule: RBase, Formula: "V(aktive dager) = " + v(m.activeDays), Value: m.base},
-		{Name: "absence_deduction", Rule: strings.Join(sortedKeys(boolSet(m.unpaidRules)), ";"), Formula: "V(ubetalte dager) = " + v(m.unpaidDays), Value: m.deduction},
+		{Name: "base", Rule: RBase, Formula: "V(aktive dager) = " + v(m.activeDays), Value: m.base.Dec()},
+		{Name: "absence_deduction", Rule: strings.Join(sortedKeys(boolSet(m.unpaidRules)), ";"), Formula: "V(ubetalte dager) = " + v(m.unpaidDays), Value: m.deduction.Dec()},
 	}
 	for _, k := range sortedPartyKeys(m.parties) {
 		pa := m.parties[k]
 		switch k.role {
 		case RoleVikar:
-			steps = append(steps, Step{Name: "vikar_amount " + k.party, Rule: RVikar, Formula: "V(vikardager) = " + v(pa.days), Value: pa.amount})
+			steps = append(steps, Step{Name: "vikar_amount " + k.party, Rule: RVikar, Formula: "V(vikardager) = " + v(pa.days), Value: pa.amount.Dec()})
 		case RoleTakeover:
 			steps = append(steps, Step{Name: "takeover " + k.party, Rule: RTakeover,
-				Formula: fmt.Sprintf("%s × %s × Σ(dager × andel) ÷ (120000 × %d)", b.annual, ag.SharePercent, dp), Value: pa.amount})
+				Formula: fmt.Sprintf("%s × %s × Σ(dager × andel) ÷ (120000 × %d)", b.annual, ag.SharePercent, dp), Value: pa.amount.Dec()})
 		}
 	}
 	steps = append(steps, Step{Name: "entitlement", Rule: RBase,
-		Formula: fmt.Sprintf("%s − %s − %s − %s", m.base, m.deduction, m.vikarTotal, m.takeoverTotal), Value: m.entitlement})
+		Formula: fmt.Sprintf("%s − %s − %s − %s", m.base, m.deduction, m.vikarTotal, m.takeoverTotal), Value: m.entitlement.Dec()})
 	return steps
 }
 

@@ -20,14 +20,35 @@ var zero = decimal.Zero
 // falls back to decimal arithmetic when any step would overflow.
 func mulDivRound(a, b, c decimal.Decimal, den int64) decimal.Decimal {
 	if r, ok := mulDivRoundInt(a, b, c, den); ok {
-		return r
+		return Ore(r).Dec()
 	}
 	return a.Mul(b).Mul(c).DivRound(decimal.NewFromInt(den), 2)
 }
 
-func mulDivRoundInt(a, b, c decimal.Decimal, den int64) (decimal.Decimal, bool) {
+// mulDivOre is mulDivRound in øre. The engine bounds every annual amount
+// (maxAnnualNOK), so its results always fit in an int64.
+func mulDivOre(a, b, c decimal.Decimal, den int64) Ore {
+	if r, ok := mulDivRoundInt(a, b, c, den); ok {
+		return Ore(r)
+	}
+	return Ore(a.Mul(b).Mul(c).DivRound(decimal.NewFromInt(den), 2).Shift(2).IntPart())
+}
+
+// Ore is an amount in øre. Inside the engine every amount is an exact
+// integer number of øre (each is rounded once, where the rulebook says, and
+// then only added and subtracted), so the hot path allocates nothing;
+// results are turned into decimals for the Result.
+type Ore int64
+
+// Dec returns the amount in kroner as a decimal with two places.
+func (o Ore) Dec() decimal.Decimal { return decimal.New(int64(o), -2) }
+
+// String formats kroner with two decimals, e.g. "1234.50".
+func (o Ore) String() string { return o.Dec().StringFixed(2) }
+
+func mulDivRoundInt(a, b, c decimal.Decimal, den int64) (int64, bool) {
 	if den <= 0 || a.NumDigits() > 18 || b.NumDigits() > 18 || c.NumDigits() > 18 {
-		return zero, false
+		return 0, false
 	}
 	neg := false
 	num := uint64(1)
@@ -38,7 +59,7 @@ func mulDivRoundInt(a, b, c decimal.Decimal, den int64) (decimal.Decimal, bool) 
 		}
 		var ok bool
 		if num, ok = mulU64(num, uint64(cx)); !ok {
-			return zero, false
+			return 0, false
 		}
 	}
 	// value = num × 10^e ÷ den; in øre that is num × 10^(e+2) ÷ den.
@@ -47,12 +68,12 @@ func mulDivRoundInt(a, b, c decimal.Decimal, den int64) (decimal.Decimal, bool) 
 	var ok bool
 	for ; e > 0; e-- {
 		if num, ok = mulU64(num, 10); !ok {
-			return zero, false
+			return 0, false
 		}
 	}
 	for ; e < 0; e++ {
 		if d, ok = mulU64(d, 10); !ok {
-			return zero, false
+			return 0, false
 		}
 	}
 	q, r := num/d, num%d
@@ -60,13 +81,13 @@ func mulDivRoundInt(a, b, c decimal.Decimal, den int64) (decimal.Decimal, bool) 
 		q++
 	}
 	if q > 1<<62 {
-		return zero, false
+		return 0, false
 	}
 	v := int64(q)
 	if neg {
 		v = -v
 	}
-	return decimal.New(v, -2), true
+	return v, true
 }
 
 // mulU64 multiplies with an overflow check (results must stay below 2^63

@@ -21,7 +21,7 @@ type partyKey struct {
 
 // partyAmount is one party's amount and days in the period.
 type partyAmount struct {
-	amount decimal.Decimal
+	amount Ore
 	days   int
 }
 
@@ -35,7 +35,7 @@ type monthCalc struct {
 
 	activeDays, paidDays, unpaidDays, vikarDays, takeoverDays int
 
-	base, deduction, vikarTotal, takeoverTotal, entitlement decimal.Decimal
+	base, deduction, vikarTotal, takeoverTotal, entitlement Ore
 
 	parties     map[partyKey]*partyAmount
 	rules       []string               // holder rules, sorted
@@ -50,11 +50,11 @@ type monthCalc struct {
 func (m *monthCalc) hasLine() bool { return m.ag != nil && m.activeDays > 0 }
 
 // amount returns a party's amount (0 when absent).
-func (m *monthCalc) amount(k partyKey) decimal.Decimal {
+func (m *monthCalc) amount(k partyKey) Ore {
 	if pa := m.parties[k]; pa != nil {
 		return pa.amount
 	}
-	return decimal.Zero
+	return 0
 }
 
 // computeMonth computes agreement a in period p as seen at asOf.
@@ -205,13 +205,13 @@ func (c *chain) tallyDay(m *monthCalc, info *dayInfo, weight map[*Takeover]decim
 // is what remains, so the roles add up to base − deduction to the øre.
 func (m *monthCalc) amounts(takeoverWeight map[*Takeover]decimal.Decimal) {
 	annual, share, dp := m.basis.annual, m.ag.SharePercent, m.period.Days()
-	m.base = V(annual, share, m.activeDays, dp)
-	m.deduction = V(annual, share, m.unpaidDays, dp)
-	m.vikarTotal, m.takeoverTotal = decimal.Zero, decimal.Zero
+	m.base = vOre(annual, share, m.activeDays, dp)
+	m.deduction = vOre(annual, share, m.unpaidDays, dp)
+	m.vikarTotal, m.takeoverTotal = 0, 0
 	for _, k := range sortedPartyKeys(m.parties) {
 		if pa := m.parties[k]; k.role == RoleVikar {
-			pa.amount = V(annual, share, pa.days, dp)
-			m.vikarTotal = m.vikarTotal.Add(pa.amount)
+			pa.amount = vOre(annual, share, pa.days, dp)
+			m.vikarTotal += pa.amount
 		}
 	}
 	// for each takeover record, round(annual × share × days ×
@@ -222,12 +222,12 @@ func (m *monthCalc) amounts(takeoverWeight map[*Takeover]decimal.Decimal) {
 	}
 	sort.Slice(recs, func(i, j int) bool { return recs[i].ID < recs[j].ID })
 	for _, t := range recs {
-		amt := mulDivRound(annual, share, takeoverWeight[t], 120000*int64(dp))
+		amt := mulDivOre(annual, share, takeoverWeight[t], 120000*int64(dp))
 		pa := m.parties[partyKey{RoleTakeover, t.PayeeAgreementID}]
-		pa.amount = pa.amount.Add(amt)
-		m.takeoverTotal = m.takeoverTotal.Add(amt)
+		pa.amount += amt
+		m.takeoverTotal += amt
 	}
-	m.entitlement = m.base.Sub(m.deduction).Sub(m.vikarTotal).Sub(m.takeoverTotal)
+	m.entitlement = m.base - m.deduction - m.vikarTotal - m.takeoverTotal
 	m.parties[partyKey{RoleHolder, ""}] = &partyAmount{amount: m.entitlement, days: m.paidDays}
 }
 

@@ -32,53 +32,54 @@ func (c *chain) withholding(out *periodOut) error {
 	if len(c.a.breaches) == 0 {
 		return nil
 	}
-	entitlement := decimal.Zero
+	entitlement := Ore(0)
 	if out.month.hasLine() {
 		entitlement = out.month.entitlement
 	}
 	left := c.ix.pol.MaxWithholdingPercent
-	var withheld, released decimal.Decimal
+	var withheld, released Ore
 	for _, g := range c.a.breaches { // sorted by breach_id
 		b := latestVersion(g, out.asOf)
 		if b == nil {
 			continue
 		}
-		st := BreachStatus{BreachID: b.ID, AgreementID: c.a.id, DecisionRef: b.DecisionRef, RectifiedOn: b.RectifiedOn,
-			WithholdFrom: b.WithholdFrom, BalanceIn: c.balances[b.ID], Percent: decimal.Zero, Withheld: decimal.Zero, Released: decimal.Zero}
+		balance := c.balances[b.ID]
+		var pct decimal.Decimal
+		var w, rel Ore
+		state := "pending"
 		switch {
 		case b.Cancelled || (b.RectifiedOn != NoDate && b.RectifiedOn <= out.asOf):
 			// R-15.1-RELEASE: the first run that sees the rectification (or
 			// the withdrawal of the decision) pays the whole balance back.
-			st.State = "rectified"
+			state, rel = "rectified", balance
 			if b.Cancelled {
-				st.State = "cancelled"
+				state = "cancelled"
 			}
-			st.Released = st.BalanceIn
 		case b.WithholdFrom <= out.period:
-			// R-15.1-WITHHOLD: min(percent, what is left of the ceiling).
-			st.State = "active"
-			st.Percent = decimal.Min(b.Percent, left)
-			left = left.Sub(st.Percent)
-			st.Withheld = entitlement.Mul(st.Percent).DivRound(dec100, 2)
-		default:
-			st.State = "pending"
+			// R-15.1-WITHHOLD: min(percent, what is left of the ceiling),
+			// round(entitlement × percent ÷ 100).
+			state = "active"
+			pct = decimal.Min(b.Percent, left)
+			left = left.Sub(pct)
+			w = mulDivOre(entitlement.Dec(), pct, decInt(1), 100)
 		}
-		st.BalanceOut = st.BalanceIn.Add(st.Withheld).Sub(st.Released)
-		c.balances[b.ID] = st.BalanceOut
-		withheld = withheld.Add(st.Withheld)
-		released = released.Add(st.Released)
-		if st.State == "active" || st.State == "pending" || !st.BalanceIn.IsZero() {
-			out.breaches = append(out.breaches, st)
+		c.balances[b.ID] = balance + w - rel
+		withheld += w
+		released += rel
+		if state == "active" || state == "pending" || balance != 0 {
+			out.breaches = append(out.breaches, BreachStatus{BreachID: b.ID, AgreementID: c.a.id, DecisionRef: b.DecisionRef,
+				State: state, Percent: pct, Withheld: w.Dec(), Released: rel.Dec(), BalanceIn: balance.Dec(),
+				BalanceOut: (balance + w - rel).Dec(), RectifiedOn: b.RectifiedOn, WithholdFrom: b.WithholdFrom})
 		}
 	}
-	if withheld.IsZero() && released.IsZero() {
+	if withheld == 0 && released == 0 {
 		return nil
 	}
 	acc, err := c.acc(out, partyKey{RoleHolder, ""}, out.asOf)
 	if err != nil {
 		return err
 	}
-	acc.withheld = acc.withheld.Add(withheld)
-	acc.released = acc.released.Add(released)
+	acc.withheld += withheld
+	acc.released += released
 	return nil
 }
