@@ -75,9 +75,6 @@ func (c *chain) addAdjustment(out *periodOut, k partyKey, payee string, e Period
 		acc = &lineAcc{}
 		out.lines[lk] = acc
 	}
-	if !containsParty(acc.parties, k) {
-		acc.parties = append(acc.parties, k)
-	}
 	acc.adjustments += diff
 	out.adjust = append(out.adjust, Adjustment{
 		Period: out.period, AgreementID: c.a.id, Role: k.role, PayeeID: payee, RefPeriod: e,
@@ -94,15 +91,25 @@ func partyAmountOf(m *monthCalc, k partyKey) Ore {
 }
 
 func unionParties(a, b *monthCalc) []partyKey {
-	set := map[partyKey]*partyAmount{}
+	var keys []partyKey
 	for _, m := range []*monthCalc{a, b} {
-		if m.hasLine() {
-			for k, v := range m.parties {
-				set[k] = v
+		if !m.hasLine() {
+			continue
+		}
+		for _, p := range m.parties {
+			i := 0
+			for i < len(keys) && partyLess(keys[i], p.key) {
+				i++
 			}
+			if i < len(keys) && keys[i] == p.key {
+				continue
+			}
+			keys = append(keys, partyKey{})
+			copy(keys[i+1:], keys[i:])
+			keys[i] = p.key
 		}
 	}
-	return sortedPartyKeys(set)
+	return keys
 }
 
 // changeReason names the kinds of input recorded in (prev, now] that can

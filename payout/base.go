@@ -2,6 +2,7 @@ package payout
 
 import (
 	"fmt"
+	"math/bits"
 
 	"github.com/shopspring/decimal"
 )
@@ -68,7 +69,7 @@ func (ix *index) annualAmount(ag *Agreement, p Period, asOf Date) (*annualBasis,
 	}
 	b.count = c
 	b.rules = []string{RBase}
-	b.members = decimal.NewFromInt(int64(c.Count))
+	b.members = decInt(c.Count)
 	if c.HasWeighted {
 		b.members = c.Weighted
 		b.rules = append(b.rules, RWeighted)
@@ -130,6 +131,9 @@ func tierMembers(members int64, tiers []*Rate) []int64 {
 
 // tieredAnnual sums members in each tier × the tier's rate.
 func tieredAnnual(members int64, tiers []*Rate) decimal.Decimal {
+	if v, ok := tieredAnnualInt(members, tiers); ok {
+		return v
+	}
 	total := decimal.Zero
 	for i, n := range tierMembers(members, tiers) {
 		if n > 0 {
@@ -137,6 +141,38 @@ func tieredAnnual(members int64, tiers []*Rate) decimal.Decimal {
 		}
 	}
 	return total
+}
+
+// tieredAnnualInt is tieredAnnual in 64-bit integers at the finest
+// exponent of the tiers' rates; false when a step would overflow.
+func tieredAnnualInt(members int64, tiers []*Rate) (decimal.Decimal, bool) {
+	exp := int32(0)
+	for _, t := range tiers {
+		if t.AnnualNOK.NumDigits() > 12 || t.AnnualNOK.Exponent() < -6 {
+			return decimal.Zero, false
+		}
+		exp = min(exp, t.AnnualNOK.Exponent())
+	}
+	var total int64
+	for i, n := range tierMembers(members, tiers) {
+		c := tiers[i].AnnualNOK.CoefficientInt64()
+		for e := tiers[i].AnnualNOK.Exponent(); e > exp; e-- {
+			c *= 10 // ≤ 12 digits and ≤ 6 steps: no overflow
+		}
+		hi, lo := bits.Mul64(uint64(n), uint64(max(c, -c)))
+		if hi != 0 || lo >= 1<<62 || n < 0 {
+			return decimal.Zero, false
+		}
+		if c < 0 {
+			total -= int64(lo)
+		} else {
+			total += int64(lo)
+		}
+		if total > 1<<62 || total < -(1<<62) {
+			return decimal.Zero, false
+		}
+	}
+	return decimal.New(total, exp), true
 }
 
 // formula writes the annual amount's arithmetic for explain.

@@ -26,7 +26,6 @@ type lineKey struct {
 type lineAcc struct {
 	entitlement, withheld, released, adjustments, carriedIn, net, carriedOut Ore
 	days                                                                     int
-	parties                                                                  []partyKey
 }
 
 // chain walks one agreement through the history.
@@ -95,13 +94,13 @@ func (c *chain) step(e Period, a, prev Date, h Period) (*periodOut, error) {
 	}
 	out := &periodOut{period: e, asOf: a, month: cur, lines: map[lineKey]*lineAcc{}}
 	if cur.hasLine() {
-		for _, k := range sortedPartyKeys(cur.parties) {
-			acc, err := c.acc(out, k, a)
+		for _, p := range cur.parties {
+			acc, err := c.acc(out, p.key, a)
 			if err != nil {
 				return nil, err
 			}
-			acc.entitlement += cur.parties[k].amount
-			acc.days += cur.parties[k].days
+			acc.entitlement += p.amount
+			acc.days += p.days
 		}
 	}
 	if err := c.adjustments(out, h, prev); err != nil {
@@ -126,19 +125,7 @@ func (c *chain) acc(out *periodOut, k partyKey, a Date) (*lineAcc, error) {
 		acc = &lineAcc{}
 		out.lines[lk] = acc
 	}
-	if !containsParty(acc.parties, k) {
-		acc.parties = append(acc.parties, k)
-	}
 	return acc, nil
-}
-
-func containsParty(ps []partyKey, k partyKey) bool {
-	for _, p := range ps {
-		if p == k {
-			return true
-		}
-	}
-	return false
 }
 
 // payeeOf resolves who is paid for a party at a. Payee changes are

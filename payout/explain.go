@@ -111,8 +111,8 @@ func monthSteps(m *monthCalc) []Step {
 		{Name: "base", Rule: RBase, Formula: "V(aktive dager) = " + v(m.activeDays), Value: m.base.Dec()},
 		{Name: "absence_deduction", Rule: strings.Join(sortedKeys(boolSet(m.unpaidRules)), ";"), Formula: "V(ubetalte dager) = " + v(m.unpaidDays), Value: m.deduction.Dec()},
 	}
-	for _, k := range sortedPartyKeys(m.parties) {
-		pa := m.parties[k]
+	for _, p := range m.parties {
+		k, pa := p.key, p.partyAmount
 		switch k.role {
 		case RoleVikar:
 			steps = append(steps, Step{Name: "vikar_amount " + k.party, Rule: RVikar, Formula: "V(vikardager) = " + v(pa.days), Value: pa.amount.Dec()})

@@ -97,7 +97,9 @@ func mulU64(x, y uint64) (uint64, bool) {
 	return lo, hi == 0 && lo < 1<<63
 }
 
-var decimalInts [32]decimal.Decimal
+// decimalInts are the whole numbers below 4096 (day counts, list counts),
+// made once: decimal values are immutable, so they can be shared.
+var decimalInts [4096]decimal.Decimal
 
 func init() {
 	for i := range decimalInts {

@@ -36,3 +36,23 @@ func TestMulDivRoundMatchesDecimal(t *testing.T) {
 	require.Equal(t, "-0.01", mulDivRound(dec("-1"), dec("1"), dec("1"), 200).String())
 	require.Equal(t, "0", mulDivRound(dec("1"), dec("1"), dec("1"), 201).String())
 }
+
+func TestTieredAnnualIntMatchesDecimal(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := 0; i < 20000; i++ {
+		var tiers []*Rate
+		from := 1
+		for n := r.IntN(3) + 1; n > 0; n-- {
+			tiers = append(tiers, &Rate{TierFrom: from, AnnualNOK: decimal.New(r.Int64N(1e9), -int32(r.IntN(5)))})
+			from += r.IntN(2000) + 1
+		}
+		members := r.Int64N(5000)
+		want := decimal.Zero
+		for i, n := range tierMembers(members, tiers) {
+			want = want.Add(decimal.NewFromInt(n).Mul(tiers[i].AnnualNOK))
+		}
+		got, ok := tieredAnnualInt(members, tiers)
+		require.True(t, ok)
+		require.Truef(t, want.Equal(got), "want %s, got %s", want, got)
+	}
+}

@@ -37,7 +37,7 @@ type monthCalc struct {
 
 	base, deduction, vikarTotal, takeoverTotal, entitlement Ore
 
-	parties     map[partyKey]*partyAmount
+	parties     []partyEntry           // sorted by role, party; a month has one to a few
 	rules       []string               // holder rules, sorted
 	unpaidRules map[string]int         // unpaid days per deciding rule (nil: none)
 	ruleKinds   map[string]AbsenceKind // the kind of each rule's first unpaid day
@@ -51,10 +51,48 @@ func (m *monthCalc) hasLine() bool { return m.ag != nil && m.activeDays > 0 }
 
 // amount returns a party's amount (0 when absent).
 func (m *monthCalc) amount(k partyKey) Ore {
-	if pa := m.parties[k]; pa != nil {
+	if pa := m.party(k); pa != nil {
 		return pa.amount
 	}
 	return 0
+}
+
+// partyEntry is one party of a month.
+type partyEntry struct {
+	key partyKey
+	partyAmount
+}
+
+// party returns the party's amount, or nil.
+func (m *monthCalc) party(k partyKey) *partyAmount {
+	for i := range m.parties {
+		if m.parties[i].key == k {
+			return &m.parties[i].partyAmount
+		}
+	}
+	return nil
+}
+
+// addParty returns the party's amount, adding it in sort order if new.
+func (m *monthCalc) addParty(k partyKey) *partyAmount {
+	if pa := m.party(k); pa != nil {
+		return pa
+	}
+	i := 0
+	for i < len(m.parties) && partyLess(m.parties[i].key, k) {
+		i++
+	}
+	m.parties = append(m.parties, partyEntry{})
+	copy(m.parties[i+1:], m.parties[i:])
+	m.parties[i] = partyEntry{key: k}
+	return &m.parties[i].partyAmount
+}
+
+func partyLess(a, b partyKey) bool {
+	if a.role != b.role {
+		return a.role < b.role
+	}
+	return a.party < b.party
 }
 
 // computeMonth computes agreement a in period p as seen at asOf.
@@ -73,7 +111,7 @@ func (c *chain) computeMonth(p Period, asOf Date) (*monthCalc, error) {
 
 func (c *chain) buildMonth(p Period, asOf Date) (*monthCalc, error) {
 	ix := c.ix
-	m := &monthCalc{period: p, asOf: asOf, parties: map[partyKey]*partyAmount{}}
+	m := &monthCalc{period: p, asOf: asOf}
 	m.ag = ix.agreement(c.a.id, asOf)
 	if m.ag == nil {
 		return m, nil
@@ -102,7 +140,7 @@ func (c *chain) buildMonth(p Period, asOf Date) (*monthCalc, error) {
 	}
 	takeoverWeight := c.tallyDays(m, active, yc, &rules)
 	m.amounts(takeoverWeight)
-	m.rules = rules.sorted()
+	m.rules = rules // sorted when a line is built
 	return m, nil
 }
 
@@ -178,11 +216,7 @@ func (c *chain) tallyDay(m *monthCalc, info *dayInfo, weight map[*Takeover]decim
 	case StatusToVikar:
 		m.vikarDays++
 		rules.add(RVikar)
-		k := partyKey{RoleVikar, info.abs.VikarPayeeID}
-		if m.parties[k] == nil {
-			m.parties[k] = &partyAmount{}
-		}
-		m.parties[k].days++
+		m.addParty(partyKey{RoleVikar, info.abs.VikarPayeeID}).days++
 		if m.vikarKind == "" {
 			m.vikarKind = info.abs.Kind
 		}
@@ -191,11 +225,7 @@ func (c *chain) tallyDay(m *monthCalc, info *dayInfo, weight map[*Takeover]decim
 		rules.add(RTakeover)
 		for _, s := range info.shares {
 			weight[s.rec] = weight[s.rec].Add(s.share)
-			k := partyKey{RoleTakeover, s.rec.PayeeAgreementID}
-			if m.parties[k] == nil {
-				m.parties[k] = &partyAmount{}
-			}
-			m.parties[k].days++
+			m.addParty(partyKey{RoleTakeover, s.rec.PayeeAgreementID}).days++
 		}
 	}
 }
@@ -208,8 +238,8 @@ func (m *monthCalc) amounts(takeoverWeight map[*Takeover]decimal.Decimal) {
 	m.base = vOre(annual, share, m.activeDays, dp)
 	m.deduction = vOre(annual, share, m.unpaidDays, dp)
 	m.vikarTotal, m.takeoverTotal = 0, 0
-	for _, k := range sortedPartyKeys(m.parties) {
-		if pa := m.parties[k]; k.role == RoleVikar {
+	for i := range m.parties {
+		if pa := &m.parties[i].partyAmount; m.parties[i].key.role == RoleVikar {
 			pa.amount = vOre(annual, share, pa.days, dp)
 			m.vikarTotal += pa.amount
 		}
@@ -223,12 +253,12 @@ func (m *monthCalc) amounts(takeoverWeight map[*Takeover]decimal.Decimal) {
 	sort.Slice(recs, func(i, j int) bool { return recs[i].ID < recs[j].ID })
 	for _, t := range recs {
 		amt := mulDivOre(annual, share, takeoverWeight[t], 120000*int64(dp))
-		pa := m.parties[partyKey{RoleTakeover, t.PayeeAgreementID}]
+		pa := m.party(partyKey{RoleTakeover, t.PayeeAgreementID})
 		pa.amount += amt
 		m.takeoverTotal += amt
 	}
 	m.entitlement = m.base - m.deduction - m.vikarTotal - m.takeoverTotal
-	m.parties[partyKey{RoleHolder, ""}] = &partyAmount{amount: m.entitlement, days: m.paidDays}
+	*m.addParty(partyKey{RoleHolder, ""}) = partyAmount{amount: m.entitlement, days: m.paidDays}
 }
 
 func sortedKeys(set map[string]bool) []string {
@@ -239,19 +269,5 @@ func sortedKeys(set map[string]bool) []string {
 		}
 	}
 	sort.Strings(out)
-	return out
-}
-
-func sortedPartyKeys(m map[partyKey]*partyAmount) []partyKey {
-	out := make([]partyKey, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].role != out[j].role {
-			return out[i].role < out[j].role
-		}
-		return out[i].party < out[j].party
-	})
 	return out
 }
