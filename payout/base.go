@@ -103,7 +103,7 @@ func checkAnnual(ag *Agreement, b *annualBasis) error {
 // applyGrunn is R-GRUNN: a list under the floor whose ceiling is at least
 // the floor is paid as the floor while P starts before valid_from + months.
 func (ix *index) applyGrunn(ag *Agreement, p Period, b *annualBasis) {
-	floor := decimal.NewFromInt(int64(ix.pol.GrunntilskuddMembers))
+	floor := decInt(ix.pol.GrunntilskuddMembers)
 	if ag.ListCeiling < ix.pol.GrunntilskuddMembers || !b.members.LessThan(floor) {
 		return
 	}
