@@ -2,84 +2,224 @@ package importers
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/oslokommune/payout/payout"
 )
 
-// keyed is one record version reduced to what the duplicate check needs.
-type keyed struct {
-	kind, key string
-	recorded  payout.Date
-	src       payout.Source
+// The duplicate-version check (FORMATS.md: two versions with the same key
+// and the same recorded_on are an error, since which would be in force is
+// undecidable). At national scale it sees over a million versions, so keys
+// are small structs hashed once, never strings built per record: the key's
+// text ("list_id L1, as_of 2015-03-01") is made only for an error message.
+
+// versionKey is the key of one record version within one kind. Equal keys
+// are exactly those whose key texts (keyText) are equal: the text parts of a
+// key are IDs or enumerations, the others are dates and whole numbers, whose
+// texts are unique.
+type versionKey struct {
+	id       string      // the ID; for rates the scheme, for list_counts the list_id, for caregivers the agreement_id
+	date     payout.Date // rates: valid_from; list_counts: as_of
+	recorded payout.Date
+	n        int // rates: tier_from; caregivers: year
 }
 
-func keysOf(in *payout.Inputs) []keyed {
-	var ks []keyed
-	add := func(kind string, v payout.Version, vals ...string) {
-		parts := make([]string, len(vals))
-		for i, col := range specFor(kind).key {
-			parts[i] = col + " " + vals[i]
-		}
-		ks = append(ks, keyed{kind, strings.Join(parts, ", "), v.RecordedOn, v.Src})
+// keyText is the key as the messages name it, e.g. "list_id L1, as_of 2015-03-01".
+func keyText(s *kindSpec, k versionKey) string {
+	var vals []string
+	switch s.name {
+	case "rates":
+		vals = []string{k.id, k.date.String(), strconv.Itoa(k.n)}
+	case "list_counts":
+		vals = []string{k.id, k.date.String()}
+	case "caregivers":
+		vals = []string{k.id, strconv.Itoa(k.n)}
+	default:
+		vals = []string{k.id}
 	}
-	for _, x := range in.Rates {
-		add("rates", x.Version, string(x.Scheme), x.ValidFrom.String(), fmt.Sprint(x.TierFrom))
+	parts := make([]string, len(vals))
+	for i, col := range s.key {
+		parts[i] = col + " " + vals[i]
 	}
-	for _, x := range in.Payees {
-		add("payees", x.Version, x.ID)
-	}
-	for _, x := range in.Agreements {
-		add("agreements", x.Version, x.ID)
-	}
-	for _, x := range in.ListCounts {
-		add("list_counts", x.Version, x.ListID, x.AsOf.String())
-	}
-	for _, x := range in.Absences {
-		add("absences", x.Version, x.ID)
-	}
-	for _, x := range in.Caregivers {
-		add("caregivers", x.Version, x.AgreementID, fmt.Sprint(x.Year))
-	}
-	for _, x := range in.Breaches {
-		add("breaches", x.Version, x.ID)
-	}
-	for _, x := range in.Takeovers {
-		add("takeovers", x.Version, x.ID)
-	}
-	return ks
+	return strings.Join(parts, ", ")
 }
 
-// dupIndex remembers the first version of each key and recorded_on, to
-// find a second one (FORMATS.md: which would be in force is undecidable).
-type dupIndex map[string]payout.Source
+// keyedVersion is one record version reduced to what the check needs.
+type keyedVersion struct {
+	key versionKey
+	src payout.Source
+}
 
-// check reports every version of in that repeats one already indexed or
-// one earlier in in, then indexes in's versions. otherFiles says the index
-// holds other files (their names may equal in's when folders differ).
-func (d dupIndex) check(in *payout.Inputs, otherFiles bool, errs *payout.ErrorList) {
-	ks := keysOf(in)
-	local := dupIndex{}
-	for _, k := range ks {
-		id := k.kind + "\x00" + k.key + "\x00" + k.recorded.String()
-		first, dup := d[id]
-		if !dup && !otherFiles {
-			first, dup = local[id]
-		}
-		if !dup {
-			local[id] = k.src
-			continue
-		}
-		errs.Add(&payout.InputError{File: k.src.File, Sheet: k.src.Sheet, Line: k.src.Line,
-			Value: k.key, Msg: fmt.Sprintf(
-				"duplicate version: %s with recorded_on %s is already at %s; give the newer version a later recorded_on, or delete one",
-				k.key, recordedText(k.recorded), where(first, otherFiles))})
+// eachVersion calls f for every record version of in, kind by kind in the
+// order of specs (a file's Inputs holds one kind; the order of versions
+// decides which of two duplicates is reported).
+func eachVersion(in *payout.Inputs, f func(s *kindSpec, kv keyedVersion)) {
+	kv := func(id string, date payout.Date, n int, v payout.Version) keyedVersion {
+		return keyedVersion{versionKey{id: id, date: date, recorded: v.RecordedOn, n: n}, v.Src}
 	}
-	for id, src := range local {
-		if _, ok := d[id]; !ok {
-			d[id] = src
+	if s := specFor("rates"); len(in.Rates) > 0 {
+		for i := range in.Rates {
+			x := &in.Rates[i]
+			f(s, kv(string(x.Scheme), x.ValidFrom, x.TierFrom, x.Version))
 		}
 	}
+	if s := specFor("payees"); len(in.Payees) > 0 {
+		for i := range in.Payees {
+			f(s, kv(in.Payees[i].ID, 0, 0, in.Payees[i].Version))
+		}
+	}
+	if s := specFor("agreements"); len(in.Agreements) > 0 {
+		for i := range in.Agreements {
+			f(s, kv(in.Agreements[i].ID, 0, 0, in.Agreements[i].Version))
+		}
+	}
+	if s := specFor("list_counts"); len(in.ListCounts) > 0 {
+		for i := range in.ListCounts {
+			x := &in.ListCounts[i]
+			f(s, kv(x.ListID, x.AsOf, 0, x.Version))
+		}
+	}
+	if s := specFor("absences"); len(in.Absences) > 0 {
+		for i := range in.Absences {
+			f(s, kv(in.Absences[i].ID, 0, 0, in.Absences[i].Version))
+		}
+	}
+	if s := specFor("caregivers"); len(in.Caregivers) > 0 {
+		for i := range in.Caregivers {
+			x := &in.Caregivers[i]
+			f(s, kv(x.AgreementID, 0, x.Year, x.Version))
+		}
+	}
+	if s := specFor("breaches"); len(in.Breaches) > 0 {
+		for i := range in.Breaches {
+			f(s, kv(in.Breaches[i].ID, 0, 0, in.Breaches[i].Version))
+		}
+	}
+	if s := specFor("takeovers"); len(in.Takeovers) > 0 {
+		for i := range in.Takeovers {
+			f(s, kv(in.Takeovers[i].ID, 0, 0, in.Takeovers[i].Version))
+		}
+	}
+}
+
+// versionAt is where a version was found: a file of its versionSet (by
+// number, so that a million entries do not each hold the file name) and a
+// line or row.
+type versionAt struct {
+	file int32
+	line int
+}
+
+// versionSet indexes the versions of one kind: for each key, where it was
+// first seen (see dupIndex.add for which one is kept across files).
+type versionSet struct {
+	files []payout.Source // file and sheet of each file number; Line unused
+	at    map[versionKey]versionAt
+}
+
+func newVersionSet(size int) *versionSet {
+	return &versionSet{at: make(map[versionKey]versionAt, size)}
+}
+
+// fileNo numbers a source's file and sheet, reusing the last number: the
+// versions of one file come together.
+func (vs *versionSet) fileNo(src payout.Source) int32 {
+	if n := len(vs.files); n > 0 && vs.files[n-1].File == src.File && vs.files[n-1].Sheet == src.Sheet {
+		return int32(n - 1)
+	}
+	vs.files = append(vs.files, payout.Source{File: src.File, Sheet: src.Sheet})
+	return int32(len(vs.files) - 1)
+}
+
+func (vs *versionSet) put(k versionKey, src payout.Source) {
+	vs.at[k] = versionAt{vs.fileNo(src), src.Line}
+}
+
+func (vs *versionSet) source(at versionAt) payout.Source {
+	f := vs.files[at.file]
+	return payout.Source{File: f.File, Sheet: f.Sheet, Line: at.line}
+}
+
+// fileVersions is the duplicate check of one file's records, kept so that
+// the loader can take its index over instead of rebuilding it.
+type fileVersions struct {
+	kind *kindSpec
+	set  *versionSet // the first version of each key
+	// last holds, for the keys repeated within the file, the last version:
+	// the loader indexes the last one (see dupIndex.add).
+	last map[versionKey]payout.Source
+}
+
+// checkFile reports every version of in (one file's records) that repeats
+// an earlier one of the same file, naming the line of the first.
+func checkFile(in *payout.Inputs, errs *payout.ErrorList) *fileVersions {
+	var fv *fileVersions
+	eachVersion(in, func(s *kindSpec, kv keyedVersion) {
+		if fv == nil {
+			fv = &fileVersions{kind: s, set: newVersionSet(recordCount(in))}
+		}
+		if first, dup := fv.set.at[kv.key]; dup {
+			dupError(s, kv, fv.set.source(first), false, errs)
+			if fv.last == nil {
+				fv.last = map[versionKey]payout.Source{}
+			}
+			fv.last[kv.key] = kv.src
+			return
+		}
+		fv.set.put(kv.key, kv.src)
+	})
+	return fv
+}
+
+// recordCount is the number of records of all kinds of in.
+func recordCount(in *payout.Inputs) int {
+	return len(in.Rates) + len(in.Payees) + len(in.Agreements) + len(in.ListCounts) +
+		len(in.Absences) + len(in.Caregivers) + len(in.Breaches) + len(in.Takeovers)
+}
+
+// dupIndex remembers, per kind, the versions of the files added so far, to
+// find a version that another file repeats.
+type dupIndex map[*kindSpec]*versionSet
+
+// add reports every version of a file that repeats one of the files added
+// before (duplicates within the file were reported by checkFile), then
+// indexes the file's versions. For a key the index keeps the version of the
+// earliest file that has it, and within that file the last one.
+func (d dupIndex) add(in *payout.Inputs, fv *fileVersions, errs *payout.ErrorList) {
+	if fv == nil {
+		return // no records
+	}
+	seen := d[fv.kind]
+	if seen == nil {
+		// The first file of its kind repeats nothing of other files: take
+		// its index over (a million keys need not be hashed twice).
+		for k, src := range fv.last {
+			fv.set.put(k, src)
+		}
+		d[fv.kind] = fv.set
+		return
+	}
+	local := map[versionKey]payout.Source{}
+	eachVersion(in, func(s *kindSpec, kv keyedVersion) {
+		if first, dup := seen.at[kv.key]; dup {
+			dupError(s, kv, seen.source(first), true, errs)
+			return
+		}
+		local[kv.key] = kv.src
+	})
+	for k, src := range local {
+		seen.put(k, src)
+	}
+}
+
+// dupError reports a version that repeats the one at first.
+func dupError(s *kindSpec, kv keyedVersion, first payout.Source, otherFiles bool, errs *payout.ErrorList) {
+	key := keyText(s, kv.key)
+	errs.Add(&payout.InputError{File: kv.src.File, Sheet: kv.src.Sheet, Line: kv.src.Line,
+		Value: key, Msg: fmt.Sprintf(
+			"duplicate version: %s with recorded_on %s is already at %s; give the newer version a later recorded_on, or delete one",
+			key, recordedText(kv.key.recorded), where(first, otherFiles))})
 }
 
 func recordedText(d payout.Date) string {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/oslokommune/payout/payout"
@@ -15,45 +16,26 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // readCSV turns CSV bytes into a table, or reports why it cannot.
 func readCSV(file string, data []byte, errs *payout.ErrorList) *table {
+	var rows collectRows
+	return scanCSV(file, data, errs, &rows)
+}
+
+// scanCSV reads CSV bytes and hands the header and each non-blank data row
+// to sink as soon as they are read, so that a national-scale file is never
+// held as cells (its records are all that is kept). It returns the table
+// (header and counts; rows only if sink keeps them), or nil when the file
+// cannot be read at all.
+func scanCSV(file string, data []byte, errs *payout.ErrorList, sink rowSink) *table {
 	if !checkUTF8(file, data, errs) {
 		return nil
 	}
 	data = bytes.TrimPrefix(data, utf8BOM)
 	comma := detectDelimiter(data)
-	r := csv.NewReader(bytes.NewReader(data))
-	r.Comma = comma
-	r.FieldsPerRecord = -1
-	r.ReuseRecord = false
 	t := &table{file: file, decimalComma: comma == ';'}
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			if !errors.As(err, &pe) {
-				errs.Add(fileErr(file, "cannot read the file: "+err.Error()))
-				break
-			}
-			line, msg := csvProblem(pe)
-			errs.Add(&payout.InputError{File: file, Line: line, Msg: msg})
-			t.lost++
-			continue
-		}
-		line, _ := r.FieldPos(0)
-		cells := make([]cell, len(rec))
-		for i, f := range rec {
-			cells[i] = cell{text: trimCell(f)}
-		}
-		if t.header == nil {
-			t.header, t.headerLine = cells, line
-			continue
-		}
-		if blank(cells) {
-			continue
-		}
-		t.rows = append(t.rows, tableRow{line: line, cells: cells})
+	if bytes.IndexByte(data, '"') < 0 {
+		splitPlainCSV(t, data, byte(comma), sink)
+	} else {
+		readQuotedCSV(t, data, comma, errs, sink)
 	}
 	if t.header == nil {
 		errs.Add(fileErr(file, "the file is empty; the first line must be the header with the column names"))
@@ -62,9 +44,96 @@ func readCSV(file string, data []byte, errs *payout.ErrorList) *table {
 	return t
 }
 
+// record takes one CSV record: the first is the header, blank ones are
+// skipped, the others go to the sink. The sink may not keep cells.
+func (t *table) record(line int, cells []cell, sink rowSink) {
+	if t.header == nil {
+		t.header, t.headerLine = append([]cell(nil), cells...), line
+		sink.start(t)
+		return
+	}
+	if blank(cells) {
+		return
+	}
+	t.nrows++
+	sink.row(t, tableRow{line: line, cells: cells})
+}
+
+// readQuotedCSV reads with encoding/csv: quotes need its state machine and
+// its errors, which csvProblem explains.
+func readQuotedCSV(t *table, data []byte, comma rune, errs *payout.ErrorList, sink rowSink) {
+	r := csv.NewReader(bytes.NewReader(data))
+	r.Comma = comma
+	r.FieldsPerRecord = -1
+	r.ReuseRecord = true // the strings are new for each record; only the slice is reused
+	var cells []cell
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if !errors.As(err, &pe) {
+				errs.Add(fileErr(t.file, "cannot read the file: "+err.Error()))
+				break
+			}
+			line, msg := csvProblem(pe)
+			errs.Add(&payout.InputError{File: t.file, Line: line, Msg: msg})
+			t.lost++
+			continue
+		}
+		line, _ := r.FieldPos(0)
+		cells = cells[:0]
+		for _, f := range rec {
+			cells = append(cells, cell{text: trimCell(f)})
+		}
+		t.record(line, cells, sink)
+	}
+}
+
+// splitPlainCSV reads a CSV that holds no quote character, which is every
+// file the generator and most spreadsheets write. Without quotes a record
+// is one line and a field runs to the next delimiter, so the lines can be
+// split directly, exactly as encoding/csv would read them: "\r\n" counts as
+// "\n", a "\r" before the end of the data is dropped, empty lines are
+// skipped (but counted), and no error is possible. The data is copied into
+// one string once; the cells are slices of it, which saves a string per
+// record and per cell.
+func splitPlainCSV(t *table, data []byte, comma byte, sink rowSink) {
+	text := string(data)
+	var cells []cell
+	for line := 1; len(text) > 0; line++ {
+		var rec string
+		if i := strings.IndexByte(text, '\n'); i >= 0 {
+			rec, text = text[:i], text[i+1:]
+		} else {
+			rec, text = text, ""
+		}
+		rec = strings.TrimSuffix(rec, "\r")
+		if rec == "" {
+			continue
+		}
+		cells = cells[:0]
+		for {
+			i := strings.IndexByte(rec, comma)
+			if i < 0 {
+				cells = append(cells, cell{text: trimCell(rec)})
+				break
+			}
+			cells = append(cells, cell{text: trimCell(rec[:i])})
+			rec = rec[i+1:]
+		}
+		t.record(line, cells, sink)
+	}
+}
+
 // checkUTF8 refuses text that is not UTF-8 (a CSV saved as "CSV (semikolon-
 // delt)" by older Excel is Windows-1252), naming every bad line.
 func checkUTF8(file string, data []byte, errs *payout.ErrorList) bool {
+	if utf8.Valid(data) {
+		return true // the common case, checked without splitting into lines
+	}
 	ok := true
 	for i, line := range bytes.Split(data, []byte{'\n'}) {
 		if !utf8.Valid(line) {

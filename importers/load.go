@@ -1,6 +1,7 @@
 package importers
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -67,6 +68,7 @@ type parsed struct {
 	// complete: every data row became a record, so the file's IDs are all
 	// known and references to them can be checked.
 	complete bool
+	versions *fileVersions // the file's versions, for the loader's duplicate check
 }
 
 // readOne reads one file into records, never failing outright.
@@ -88,22 +90,30 @@ func readOne(name string, data []byte) *parsed {
 			strings.Join(Kinds(), ", "))))
 		return p
 	default:
-		var t *table
+		var (
+			t    *table
+			recs *payout.Inputs
+		)
 		if ext == ".xlsx" {
-			t = readXLSX(base, data, &p.errs)
+			if t = readXLSX(base, data, &p.errs); t != nil {
+				recs, p.cols = parseTable(t, specFor(kind), &p.errs)
+			}
 		} else {
-			t = readCSV(base, data, &p.errs)
+			// CSV is parsed while it is read. Lines bound the records, to
+			// size the record slice once.
+			tp := newTableParser(specFor(kind), &p.errs, bytes.Count(data, []byte{'\n'})+1)
+			if t = scanCSV(base, data, &p.errs, tp); t != nil {
+				recs, p.cols = tp.in, tp.idx
+			}
 		}
 		if t == nil {
 			break
 		}
-		var recs *payout.Inputs
-		recs, p.cols = parseTable(t, specFor(kind), &p.errs)
 		recs.Policy = p.in.Policy
 		p.in = recs
 		p.complete = t.lost == 0
-		dupIndex{}.check(p.in, false, &p.errs)
-		p.in.Files = []payout.InputFile{{Name: base, Kind: kind, SHA256: hex.EncodeToString(sum[:]), Rows: len(t.rows)}}
+		p.versions = checkFile(p.in, &p.errs)
+		p.in.Files = []payout.InputFile{{Name: base, Kind: kind, SHA256: hex.EncodeToString(sum[:]), Rows: t.nrows}}
 		return p
 	}
 	p.in.Files = []payout.InputFile{{Name: base, Kind: kind, SHA256: hex.EncodeToString(sum[:])}}
@@ -190,7 +200,7 @@ func (l *loader) addFile(path string) {
 	}
 	l.loaded[p.kind] = p.complete || l.loaded[p.kind]
 	l.cols[filepath.Base(path)] = p.cols
-	l.seen.check(p.in, true, &l.errs)
+	l.seen.add(p.in, p.versions, &l.errs)
 	l.in.Append(p.in)
 }
 

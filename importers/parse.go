@@ -6,23 +6,88 @@ import (
 	"github.com/oslokommune/payout/payout"
 )
 
-// parseTable maps the header and builds one record per data row. Records
-// are built even from rows with problems, so that references to them do not
-// add false "unknown" problems; the caller discards everything on error.
+// parseTable maps the header and builds one record per data row of a table
+// whose rows were collected (a workbook). Records are built even from rows
+// with problems, so that references to them do not add false "unknown"
+// problems; the caller discards everything on error.
 func parseTable(t *table, s *kindSpec, errs *payout.ErrorList) (*payout.Inputs, map[string]int) {
-	idx := t.headerIndex(s, errs)
-	in := &payout.Inputs{}
+	p := newTableParser(s, errs, len(t.rows))
+	p.start(t)
 	for _, tr := range t.rows {
-		if !shapeOK(t, tr, errs) {
-			t.lost++
-			continue
-		}
-		r := &row{t: t, s: s, line: tr.line, cells: tr.cells, idx: idx, errs: errs}
-		r.cancelled = r.boolean("cancelled")
-		requireCells(r)
-		s.build(r, in)
+		p.row(t, tr)
 	}
-	return in, idx
+	return p.in, p.idx
+}
+
+// tableParser is the rowSink that builds records: parseTable for a
+// collected table, or the CSV reader row by row as it reads.
+type tableParser struct {
+	s    *kindSpec
+	errs *payout.ErrorList
+	in   *payout.Inputs
+	idx  map[string]int // column name → index, from the header
+	// required are the required columns present in the header, with their
+	// index, so that requireCells need not look each up per row.
+	required []requiredCol
+	r        row // reused for every row: builders do not keep it
+}
+
+type requiredCol struct {
+	name  string
+	key   bool // a key column: required even in a cancelling row
+	index int
+}
+
+// newTableParser makes a parser; rows is the expected number of rows, to
+// size the record slice once instead of growing it.
+func newTableParser(s *kindSpec, errs *payout.ErrorList, rows int) *tableParser {
+	in := &payout.Inputs{}
+	presize(in, s.name, rows)
+	return &tableParser{s: s, errs: errs, in: in}
+}
+
+func (p *tableParser) start(t *table) {
+	p.idx = t.headerIndex(p.s, p.errs)
+	for _, c := range p.s.cols {
+		if i, present := p.idx[c.name]; present && c.required {
+			p.required = append(p.required, requiredCol{c.name, p.s.isKey(c.name), i})
+		}
+	}
+	p.r = row{t: t, s: p.s, idx: p.idx, errs: p.errs}
+}
+
+func (p *tableParser) row(t *table, tr tableRow) {
+	if !shapeOK(t, tr, p.errs) {
+		t.lost++
+		return
+	}
+	r := &p.r
+	r.line, r.cells, r.cancelled = tr.line, tr.cells, false
+	r.cancelled = r.boolean("cancelled")
+	p.requireCells()
+	p.s.build(r, p.in)
+}
+
+// presize gives the record slice of a kind room for n records.
+func presize(in *payout.Inputs, kind string, n int) {
+	switch kind {
+	case "rates":
+		in.Rates = make([]payout.Rate, 0, n)
+	case "payees":
+		in.Payees = make([]payout.Payee, 0, n)
+	case "agreements":
+		in.Agreements = make([]payout.Agreement, 0, n)
+	case "list_counts":
+		in.ListCounts = make([]payout.ListCount, 0, n)
+	case "absences":
+		in.Absences = make([]payout.Absence, 0, n)
+	case "caregivers":
+		in.Caregivers = make([]payout.Caregiver, 0, n)
+	case "breaches":
+		in.Breaches = make([]payout.Breach, 0, n)
+	case "takeovers":
+		in.Takeovers = make([]payout.Takeover, 0, n)
+	}
 }
 
 // shapeOK checks that a row fits the header: a CSV row has as many values as
@@ -50,13 +115,14 @@ func shapeOK(t *table, tr tableRow, errs *payout.ErrorList) bool {
 
 // requireCells reports the empty cells of required columns present in the
 // header (a missing column is reported once, with the header).
-func requireCells(r *row) {
-	for _, c := range r.s.cols {
-		if !c.required || (r.cancelled && !r.s.isKey(c.name)) {
+func (p *tableParser) requireCells() {
+	r := &p.r
+	for _, c := range p.required {
+		if r.cancelled && !c.key {
 			continue
 		}
-		if _, present := r.idx[c.name]; present && r.get(c.name).text == "" {
-			r.failf(c.name, "required but empty; fill in %s", c.expect())
+		if r.cellAt(c.index).text == "" {
+			r.failf(c.name, "required but empty; fill in %s", r.s.column(c.name).expect())
 		}
 	}
 }

@@ -29,6 +29,11 @@ func (r *row) get(col string) cell {
 	if !ok {
 		return cell{}
 	}
+	return r.cellAt(i)
+}
+
+// cellAt returns the cell at a header index of a present column.
+func (r *row) cellAt(i int) cell {
 	if i < len(r.cells) {
 		return r.cells[i]
 	}

@@ -3,6 +3,7 @@ package importers
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/oslokommune/payout/payout"
 )
@@ -29,8 +30,27 @@ type table struct {
 	date1904     bool   // XLSX dates count from 1904
 	headerLine   int
 	header       []cell
-	rows         []tableRow
-	lost         int // data rows that could not be read at all
+	rows         []tableRow // kept only when read with collectRows
+	nrows        int        // non-blank data rows, kept or not
+	lost         int        // data rows that could not be read at all
+}
+
+// rowSink takes a table's rows as a reader produces them. start is called
+// once the header is known, before any row. A row's cells are only valid
+// during the call: the CSV reader reuses them for the next row.
+type rowSink interface {
+	start(t *table)
+	row(t *table, tr tableRow)
+}
+
+// collectRows is the sink that keeps every row in t.rows.
+type collectRows struct{}
+
+func (collectRows) start(*table) {}
+
+func (collectRows) row(t *table, tr tableRow) {
+	tr.cells = append([]cell(nil), tr.cells...)
+	t.rows = append(t.rows, tr)
 }
 
 // errAt makes an InputError at one cell of the table.
@@ -104,7 +124,20 @@ func blank(cells []cell) bool {
 
 // trimCell trims spaces, including the no-break spaces Excel copies.
 func trimCell(s string) string {
-	return strings.TrimFunc(s, func(r rune) bool {
-		return r == ' ' || r == '\t' || r == '\r' || r == '\n' || r == '\u00a0' || r == '\u202f' || r == '\ufeff'
-	})
+	// Most cells start and end with a visible ASCII character, which is
+	// neither a space nor part of a multi-byte no-break space: nothing to
+	// trim, and no need to decode runes.
+	if s == "" || (isPlainEnd(s[0]) && isPlainEnd(s[len(s)-1])) {
+		return s
+	}
+	return strings.TrimFunc(s, isCellSpace)
+}
+
+// isPlainEnd: an ASCII byte that is not a space trimCell removes.
+func isPlainEnd(b byte) bool {
+	return b < utf8.RuneSelf && b != ' ' && b != '\t' && b != '\r' && b != '\n'
+}
+
+func isCellSpace(r rune) bool {
+	return r == ' ' || r == '\t' || r == '\r' || r == '\n' || r == '\u00a0' || r == '\u202f' || r == '\ufeff'
 }

@@ -58,6 +58,7 @@ func readXLSX(file string, data []byte, errs *payout.ErrorList) (t *table) {
 			t.header, t.headerLine = cells, line
 		default:
 			t.rows = append(t.rows, tableRow{line: line, cells: cells})
+			t.nrows++
 		}
 	}
 	if t.header == nil {
