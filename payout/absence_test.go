@@ -121,11 +121,16 @@ func TestAbsenceInvalidInput_R13(t *testing.T) {
 		{"overlap", []Absence{absence("S1", "sickness", "2015-03-01", "2015-03-10", "none"), absence("S2", "education", "2015-03-10", "2015-03-12", "none")}, "overlaps absence S1"},
 		{"before the agreement", []Absence{absence("S1", "sickness", "2009-12-30", "2010-01-10", "none")}, "lies outside agreement A1"},
 		{"parental longer than 52 weeks", []Absence{absence("F1", "parental", "2015-01-01", "2015-12-31", "none")}, "lasts 365 days, more than 364"},
+		{"extension past 75 (§16)", nil, "is on or after the 75th birthday (2040-05-05)"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			in := baseInputs()
 			in.Absences = c.absences
+			if c.absences == nil {
+				in.Agreements[0].ExtensionTo = d("2040-05-05")
+				require.Contains(t, CheckInputs(in).Error(), c.want)
+			}
 			_, err := Compute(in, MustPeriod("2015-03"), Options{})
 			require.ErrorIs(t, err, ErrInvalidInput)
 			require.Contains(t, err.Error(), c.want)

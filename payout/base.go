@@ -231,6 +231,17 @@ func (ix *index) classifiedDay(ag *Agreement, last, d Date) bool {
 	return !ix.pol.ProratePartialMonths && ix.activeDay(ag, last, d.Period().First())
 }
 
+// checkExtension is R-16-AGE70's limit: an extension_to on or after the
+// 75th birthday is invalid input.
+func checkExtension(ag *Agreement) error {
+	if ag.ExtensionTo == NoDate || ag.BirthDate == NoDate || ag.ExtensionTo < ag.BirthDate.AddYears(75) {
+		return nil
+	}
+	return SourceError(ag.Src, "extension_to", ag.ExtensionTo.String(), fmt.Sprintf(
+		"extension_to %s of agreement %s is on or after the 75th birthday (%s): an extension past 75 is not possible (§16)",
+		ag.ExtensionTo, ag.ID, ag.BirthDate.AddYears(75)))
+}
+
 func (ix *index) age70Applies(ag *Agreement) bool {
 	if ag.BirthDate == NoDate {
 		return false

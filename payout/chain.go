@@ -26,6 +26,10 @@ type lineKey struct {
 type lineAcc struct {
 	entitlement, withheld, released, adjustments, carriedIn, net, carriedOut Ore
 	days                                                                     int
+	// ofMonth marks the line that carries the period's own amounts (its
+	// base, days and deduction); other lines of the same role carry only
+	// corrections, releases or carried amounts.
+	ofMonth bool
 }
 
 // chain walks one agreement through the history.
@@ -101,6 +105,7 @@ func (c *chain) step(e Period, a, prev Date, h Period) (*periodOut, error) {
 			}
 			acc.entitlement += p.amount
 			acc.days += p.days
+			acc.ofMonth = true
 		}
 	}
 	if err := c.adjustments(out, h, prev); err != nil {

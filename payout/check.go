@@ -4,7 +4,8 @@ package payout
 // which versions are in force (RULEBOOK §3, §5): overlapping absences,
 // absences outside the agreement, parental records over 52 weeks, a
 // municipal vikar among the first 56 absence days of the year, and takeover
-// shares that do not sum to 100. It checks the latest versions (what a run
+// shares that do not sum to 100, and an extension past the 75th birthday.
+// It checks the latest versions (what a run
 // today would see); Compute applies the same rules at every as-of date it
 // uses. Every agreement's first problem is reported.
 func CheckInputs(in *Inputs) ErrorList {
@@ -14,6 +15,10 @@ func CheckInputs(in *Inputs) ErrorList {
 		a := ix.perAgr[id]
 		ag := inForce(a.versions, Forever)
 		if ag == nil {
+			continue
+		}
+		if err := checkExtension(ag); err != nil {
+			list.Add(err.(*InputError))
 			continue
 		}
 		c := newChain(ix, a)

@@ -166,7 +166,7 @@ func buildLines(p Period, ag *Agreement, out *periodOut) []Line {
 			Entitlement: acc.entitlement.Dec(), Withheld: acc.withheld.Dec(), Released: acc.released.Dec(),
 			Adjustments: acc.adjustments.Dec(), CarriedIn: acc.carriedIn.Dec(), Net: acc.net.Dec(), CarriedOut: acc.carriedOut.Dec()}
 		rules := map[string]bool{}
-		if m.hasLine() {
+		if m.hasLine() && acc.ofMonth {
 			l.Members, l.AnnualAmount = m.basis.members, m.basis.annual
 			if m.basis.count != nil {
 				l.Count = m.basis.count.Count

@@ -177,6 +177,9 @@ func (ix *index) indexChanges() {
 		for _, g := range a.takeovers {
 			for _, v := range g {
 				a.changes = append(a.changes, v.RecordedOn)
+				for _, pv := range ix.agreements[v.PayeeAgreementID] {
+					a.changes = append(a.changes, pv.RecordedOn)
+				}
 			}
 		}
 		for _, g := range a.caregivers {
@@ -282,6 +285,10 @@ func (c *chain) yearChanges(y int) []Date {
 		if anyTouches(g, lo, hi, func(v *Takeover) (Date, Date) { return v.From, v.To }) {
 			for _, v := range g {
 				ds = append(ds, v.RecordedOn)
+				// Whom a takeover line pays is the payee agreement's payee.
+				for _, pv := range c.ix.agreements[v.PayeeAgreementID] {
+					ds = append(ds, pv.RecordedOn)
+				}
 			}
 		}
 	}

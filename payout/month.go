@@ -116,6 +116,9 @@ func (c *chain) buildMonth(p Period, asOf Date) (*monthCalc, error) {
 	if m.ag == nil {
 		return m, nil
 	}
+	if err := checkExtension(m.ag); err != nil {
+		return nil, err
+	}
 	active, cutRules := ix.activeDays(m.ag, p)
 	for _, ok := range active {
 		if ok {

@@ -27,14 +27,11 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// refReadings also generates inputs on which the engine and the model are
-// known to read the rulebook differently (see TestReferenceModelEdgeCases):
-// later agreement versions with a new payee_id (the model reads R-ADJ
-// literally per (agreement, role, payee) and moves the window's history from
-// the old payee to the new one; the engine re-labels history without
-// adjustment), and prorate_partial_months false (the model's year counters
-// count only active days, the engine's the agreement's real days: about 16
-// seeds in 10 000 differ).
+// refReadings is kept for replaying old seeds; the readings it once
+// separated are now both generated: a later payee change runs with policy
+// payee_changes "literal" (the model's reading), and prorate_partial_months
+// false counts the agreement's real days in the year counters on both
+// sides.
 var refReadings = flag.Bool("refmodel.readings", false, "also generate inputs where engine and model read the rulebook differently")
 
 // refSeeds is how many random input sets the comparison runs.
@@ -153,7 +150,7 @@ func (g *refGen) policy() {
 		p.Fysio = &r
 	}
 	p.FysioAge70 = g.chance(0.1)
-	p.ProratePartialMonths = !(g.chance(0.15) && *refReadings)
+	p.ProratePartialMonths = !g.chance(0.15)
 	if g.chance(0.1) {
 		p.HistoryStart = (g.H + payout.Period(g.intn(1, int(g.P-g.H)))).String()
 	}
@@ -652,8 +649,12 @@ func (g *refGen) agreementVersion(a payout.Agreement) {
 	v := a
 	v.RecordedOn = g.day(g.H.First(), payout.PayDate(g.P)+10)
 	switch {
-	case g.chance(0.08) && *refReadings:
+	case g.chance(0.08):
+		// The model reads R-ADJ literally per (agreement, role, payee): the
+		// engine's policy payee_changes "literal" (the default is
+		// "prospective", see TestReferenceModelEdgeCases).
 		v.PayeeID = g.payee()
+		g.in.Policy.PayeeChanges = payout.PayeeChangesLiteral
 	case g.chance(0.1):
 		last := maxDate(a.ValidFrom, g.H.First())
 		for _, ab := range g.in.Absences {

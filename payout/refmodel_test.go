@@ -406,9 +406,11 @@ func (m *refModel) yearDays(v *refView, g payout.Agreement, y int) (map[payout.D
 			c.episode = 0
 			continue
 		}
-		if !m.activeIn(g, d.Period(), d) {
+		if !m.activeIn(g, d.Period(), d) && !m.active(g, d) {
 			// Ignored (RULEBOOK §3): counts for no counter, but the day is
-			// still covered by a sickness record for the episode.
+			// still covered by a sickness record for the episode. A day of
+			// the agreement that is not paid under prorate_partial_months
+			// false still counts: the doctor was really away (README).
 			c.episode = refNextEpisode(c.episode, a)
 			continue
 		}
