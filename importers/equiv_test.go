@@ -6,12 +6,14 @@ import (
 	"flag"
 	"fmt"
 	"hash"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/oslokommune/payout/payout"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
@@ -126,5 +128,77 @@ func TestFolderDigests(t *testing.T) {
 			continue
 		}
 		t.Logf("%s: records %s", dir, recordsDigest(in, warnings))
+	}
+}
+
+// TestFastPathsAgree: where a fast path of values.go reads a text, the
+// general parser reads the same value without complaint.
+func TestFastPathsAgree(t *testing.T) {
+	var texts []string
+	// Every string of up to 5 characters from an alphabet of the troubles.
+	alphabet := []string{"0", "1", "9", "-", ".", ",", " ", "a", "\u00a0"}
+	var grow func(prefix string, n int)
+	grow = func(prefix string, n int) {
+		texts = append(texts, prefix)
+		if n == 0 {
+			return
+		}
+		for _, a := range alphabet {
+			grow(prefix+a, n-1)
+		}
+	}
+	grow("", 5)
+	for _, y := range []string{"0000", "0001", "1900", "2000", "2015", "2016", "2100", "9999", "20a6", "-201"} {
+		for m := -1; m <= 13; m++ {
+			for d := -1; d <= 32; d++ {
+				texts = append(texts, fmt.Sprintf("%s-%02d-%02d", y, m, d), fmt.Sprintf("%02d.%02d.%s", d, m, y))
+			}
+		}
+	}
+	texts = append(texts, "999999999", "1000000000", "0000000000123", "123456789.5", "-0", "-0.0", "00.10", "1234,50", "+1", "1e3")
+	for _, s := range texts {
+		if d, ok := plainDate(s); ok {
+			want, msg := parseAnyDate(s)
+			require.Empty(t, msg, s)
+			require.Equal(t, want, d, s)
+		}
+		if n, ok := plainWhole(s); ok {
+			for _, comma := range []bool{false, true} {
+				want, msg := parseAnyWhole(s, comma)
+				require.Empty(t, msg, s)
+				require.Equal(t, want, n, s)
+			}
+		}
+		for _, comma := range []bool{false, true} {
+			if text, ok := plainDecimal(s, comma); ok {
+				got, msg := toDecimal(s, text, comma)
+				want, wantMsg := parseAnyDecimal(s, comma)
+				require.Equal(t, wantMsg, msg, s)
+				require.Equal(t, recordsDigest(want), recordsDigest(got), s)
+			}
+		}
+		require.Equal(t, strings.TrimFunc(s, isCellSpace), trimCell(s), s)
+	}
+}
+
+// TestPlainCSVAgrees: a CSV without quotes is split by hand; it must read
+// exactly as encoding/csv reads it, line numbers included.
+func TestPlainCSVAgrees(t *testing.T) {
+	pieces := []string{"a", "bc", ",", ";", "\r", "\n", "\r\n", " ", "\u00a0", "\t", ""}
+	rnd := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		var b strings.Builder
+		for range rnd.IntN(30) {
+			b.WriteString(pieces[rnd.IntN(len(pieces))])
+		}
+		data := []byte(b.String())
+		for _, comma := range []byte{',', ';'} {
+			plain, quoted := &table{file: "x.csv"}, &table{file: "x.csv"}
+			var errs payout.ErrorList
+			splitPlainCSV(plain, data, comma, collectRows{})
+			readQuotedCSV(quoted, data, rune(comma), &errs, collectRows{})
+			require.Empty(t, errs)
+			require.Equal(t, quoted, plain, "%q", data)
+		}
 	}
 }
