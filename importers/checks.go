@@ -1,7 +1,9 @@
 package importers
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -103,23 +105,23 @@ func eachVersion(in *payout.Inputs, f func(s *kindSpec, kv keyedVersion)) {
 	}
 }
 
-// versionAt is where a version was found: a file of its versionSet (by
-// number, so that a million entries do not each hold the file name) and a
-// line or row.
-type versionAt struct {
+// versionEntry is one version in a versionSet: its key and where it is (a
+// file of the set by number, so that a million entries do not each hold the
+// file name, and a line or row).
+type versionEntry struct {
+	key  versionKey
 	file int32
 	line int
 }
 
-// versionSet indexes the versions of one kind: for each key, where it was
-// first seen (see dupIndex.add for which one is kept across files).
+// versionSet indexes the versions of one kind, one entry per key, sorted by
+// key. A sorted slice rather than a map: sorting a file that is already in
+// key order (as exports are) costs almost nothing, while a map of a million
+// keys costs a cache miss per version, and the index of a file is made once
+// and rarely searched (only when another file of its kind follows).
 type versionSet struct {
-	files []payout.Source // file and sheet of each file number; Line unused
-	at    map[versionKey]versionAt
-}
-
-func newVersionSet(size int) *versionSet {
-	return &versionSet{at: make(map[versionKey]versionAt, size)}
+	files   []payout.Source // file and sheet of each file number; Line unused
+	entries []versionEntry
 }
 
 // fileNo numbers a source's file and sheet, reusing the last number: the
@@ -132,44 +134,94 @@ func (vs *versionSet) fileNo(src payout.Source) int32 {
 	return int32(len(vs.files) - 1)
 }
 
-func (vs *versionSet) put(k versionKey, src payout.Source) {
-	vs.at[k] = versionAt{vs.fileNo(src), src.Line}
+func (vs *versionSet) entry(k versionKey, src payout.Source) versionEntry {
+	return versionEntry{key: k, file: vs.fileNo(src), line: src.Line}
 }
 
-func (vs *versionSet) source(at versionAt) payout.Source {
-	f := vs.files[at.file]
-	return payout.Source{File: f.File, Sheet: f.Sheet, Line: at.line}
+func (vs *versionSet) source(e versionEntry) payout.Source {
+	f := vs.files[e.file]
+	return payout.Source{File: f.File, Sheet: f.Sheet, Line: e.line}
+}
+
+// find returns the entry of a key.
+func (vs *versionSet) find(k versionKey) (versionEntry, bool) {
+	i, ok := slices.BinarySearchFunc(vs.entries, k, func(e versionEntry, k versionKey) int { return compareKeys(e.key, k) })
+	if !ok {
+		return versionEntry{}, false
+	}
+	return vs.entries[i], true
+}
+
+func compareKeys(a, b versionKey) int {
+	if c := strings.Compare(a.id, b.id); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.date, b.date); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.n, b.n); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.recorded, b.recorded)
 }
 
 // fileVersions is the duplicate check of one file's records, kept so that
 // the loader can take its index over instead of rebuilding it.
 type fileVersions struct {
 	kind *kindSpec
-	set  *versionSet // the first version of each key
-	// last holds, for the keys repeated within the file, the last version:
-	// the loader indexes the last one (see dupIndex.add).
-	last map[versionKey]payout.Source
+	// set holds, for each key, the last version of the file: the loader
+	// indexes the last one (see dupIndex.add).
+	set *versionSet
 }
 
 // checkFile reports every version of in (one file's records) that repeats
 // an earlier one of the same file, naming the line of the first.
 func checkFile(in *payout.Inputs, errs *payout.ErrorList) *fileVersions {
-	var fv *fileVersions
+	var (
+		kind *kindSpec
+		vs   = &versionSet{entries: make([]versionEntry, 0, recordCount(in))}
+	)
 	eachVersion(in, func(s *kindSpec, kv keyedVersion) {
-		if fv == nil {
-			fv = &fileVersions{kind: s, set: newVersionSet(recordCount(in))}
-		}
-		if first, dup := fv.set.at[kv.key]; dup {
-			dupError(s, kv, fv.set.source(first), false, errs)
-			if fv.last == nil {
-				fv.last = map[versionKey]payout.Source{}
-			}
-			fv.last[kv.key] = kv.src
-			return
-		}
-		fv.set.put(kv.key, kv.src)
+		kind = s
+		vs.entries = append(vs.entries, vs.entry(kv.key, kv.src))
 	})
-	return fv
+	if kind == nil {
+		return nil // no records
+	}
+	// Sort by key, and the versions of a key in file order: lines grow
+	// through a file, and file numbers were given in record order.
+	slices.SortFunc(vs.entries, func(a, b versionEntry) int {
+		if c := compareKeys(a.key, b.key); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.file, b.file); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.line, b.line)
+	})
+	// Each run of equal keys: every version after the first is a duplicate
+	// of the first; the run shrinks to its last version.
+	type dup struct{ version, first versionEntry }
+	var dups []dup
+	kept := vs.entries[:0]
+	for i := 0; i < len(vs.entries); {
+		j := i + 1
+		for j < len(vs.entries) && vs.entries[j].key == vs.entries[i].key {
+			dups = append(dups, dup{vs.entries[j], vs.entries[i]})
+			j++
+		}
+		kept = append(kept, vs.entries[j-1])
+		i = j
+	}
+	vs.entries = kept
+	// Reported in the order of the file, as a reader would find them.
+	slices.SortFunc(dups, func(a, b dup) int {
+		return cmp.Or(cmp.Compare(a.version.file, b.version.file), cmp.Compare(a.version.line, b.version.line))
+	})
+	for _, d := range dups {
+		dupError(kind, keyedVersion{d.version.key, vs.source(d.version)}, vs.source(d.first), false, errs)
+	}
+	return &fileVersions{kind: kind, set: vs}
 }
 
 // recordCount is the number of records of all kinds of in.
@@ -192,25 +244,23 @@ func (d dupIndex) add(in *payout.Inputs, fv *fileVersions, errs *payout.ErrorLis
 	}
 	seen := d[fv.kind]
 	if seen == nil {
-		// The first file of its kind repeats nothing of other files: take
-		// its index over (a million keys need not be hashed twice).
-		for k, src := range fv.last {
-			fv.set.put(k, src)
-		}
+		// The first file of its kind repeats nothing of other files: its
+		// index becomes the kind's.
 		d[fv.kind] = fv.set
 		return
 	}
 	local := map[versionKey]payout.Source{}
 	eachVersion(in, func(s *kindSpec, kv keyedVersion) {
-		if first, dup := seen.at[kv.key]; dup {
+		if first, dup := seen.find(kv.key); dup {
 			dupError(s, kv, seen.source(first), true, errs)
 			return
 		}
 		local[kv.key] = kv.src
 	})
 	for k, src := range local {
-		seen.put(k, src)
+		seen.entries = append(seen.entries, seen.entry(k, src))
 	}
+	slices.SortFunc(seen.entries, func(a, b versionEntry) int { return compareKeys(a.key, b.key) })
 }
 
 // dupError reports a version that repeats the one at first.
