@@ -298,53 +298,57 @@ type ref struct {
 	target, noun string
 }
 
-// refsOf lists every reference between files (RULEBOOK/FORMATS).
-func refsOf(in *payout.Inputs) []ref {
-	var rs []ref
-	add := func(v payout.Version, column, id, target, noun string) {
+// eachRef calls f for every reference between files (RULEBOOK/FORMATS),
+// without listing them: there are two per absence.
+func eachRef(in *payout.Inputs, f func(r ref)) {
+	add := func(v *payout.Version, column, id, target, noun string) {
 		if id != "" {
-			rs = append(rs, ref{v.Src, column, id, target, noun})
+			f(ref{v.Src, column, id, target, noun})
 		}
 	}
-	for _, a := range in.Agreements {
-		add(a.Version, "payee_id", a.PayeeID, "payees", "payee")
+	for i := range in.Agreements {
+		a := &in.Agreements[i]
+		add(&a.Version, "payee_id", a.PayeeID, "payees", "payee")
 	}
-	for _, a := range in.Absences {
-		add(a.Version, "agreement_id", a.AgreementID, "agreements", "agreement")
-		add(a.Version, "vikar_payee_id", a.VikarPayeeID, "payees", "payee")
+	for i := range in.Absences {
+		a := &in.Absences[i]
+		add(&a.Version, "agreement_id", a.AgreementID, "agreements", "agreement")
+		add(&a.Version, "vikar_payee_id", a.VikarPayeeID, "payees", "payee")
 	}
-	for _, c := range in.Caregivers {
-		add(c.Version, "agreement_id", c.AgreementID, "agreements", "agreement")
+	for i := range in.Caregivers {
+		c := &in.Caregivers[i]
+		add(&c.Version, "agreement_id", c.AgreementID, "agreements", "agreement")
 	}
-	for _, b := range in.Breaches {
-		add(b.Version, "agreement_id", b.AgreementID, "agreements", "agreement")
+	for i := range in.Breaches {
+		b := &in.Breaches[i]
+		add(&b.Version, "agreement_id", b.AgreementID, "agreements", "agreement")
 	}
-	for _, t := range in.Takeovers {
-		add(t.Version, "agreement_id", t.AgreementID, "agreements", "agreement")
-		add(t.Version, "payee_agreement_id", t.PayeeAgreementID, "agreements", "agreement")
+	for i := range in.Takeovers {
+		t := &in.Takeovers[i]
+		add(&t.Version, "agreement_id", t.AgreementID, "agreements", "agreement")
+		add(&t.Version, "payee_agreement_id", t.PayeeAgreementID, "agreements", "agreement")
 	}
-	return rs
 }
 
 // checkReferences reports references to IDs no file defines. A target kind
 // that was not loaded at all is not checked (a single file may be imported
 // into a store that holds the rest). cellOf finds the cell of a column.
 func checkReferences(in *payout.Inputs, loaded map[string]bool, cellOf func(payout.Source, string) string, errs *payout.ErrorList) {
-	ids := map[string]map[string]bool{"payees": {}, "agreements": {}}
+	ids := map[string]map[string]bool{"payees": make(map[string]bool, len(in.Payees)), "agreements": make(map[string]bool, len(in.Agreements))}
 	for _, p := range in.Payees {
 		ids["payees"][p.ID] = true
 	}
 	for _, a := range in.Agreements {
 		ids["agreements"][a.ID] = true
 	}
-	for _, r := range refsOf(in) {
+	eachRef(in, func(r ref) {
 		if !loaded[r.target] || ids[r.target][r.id] {
-			continue
+			return
 		}
 		errs.Add(&payout.InputError{File: r.src.File, Sheet: r.src.Sheet, Line: r.src.Line, Column: r.column,
 			Cell: cellOf(r.src, r.column), Value: r.id, Msg: fmt.Sprintf(
 				"unknown %s %q: no row of the %s file has this ID; fix the ID or add the %s there", r.noun, r.id, r.target, r.noun)})
-	}
+	})
 }
 
 // orphanLists warns about list counts of a list no agreement holds: they

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -201,7 +202,31 @@ func (l *loader) addFile(path string) {
 	l.loaded[p.kind] = p.complete || l.loaded[p.kind]
 	l.cols[filepath.Base(path)] = p.cols
 	l.seen.add(p.in, p.versions, &l.errs)
+	adoptRecords(l.in, p.in)
 	l.in.Append(p.in)
+}
+
+// adoptRecords moves o's records into in where in has none of that kind
+// yet, so that Append need not copy them (a million list counts); Append
+// then adds the rest, and the files and policy, as always.
+func adoptRecords(in, o *payout.Inputs) {
+	adopt(&in.Rates, &o.Rates)
+	adopt(&in.Payees, &o.Payees)
+	adopt(&in.Agreements, &o.Agreements)
+	adopt(&in.ListCounts, &o.ListCounts)
+	adopt(&in.Absences, &o.Absences)
+	adopt(&in.Caregivers, &o.Caregivers)
+	adopt(&in.Breaches, &o.Breaches)
+	adopt(&in.Takeovers, &o.Takeovers)
+}
+
+// adopt moves src to dst when dst is empty. The capacity is clipped: the
+// slice was sized for the file's lines, and a caller appending to the
+// records must get a new array, as with a copy.
+func adopt[T any](dst, src *[]T) {
+	if len(*dst) == 0 && len(*src) > 0 {
+		*dst, *src = slices.Clip(*src), nil
+	}
 }
 
 // finish runs the checks between files and returns all or nothing.
