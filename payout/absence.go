@@ -46,7 +46,7 @@ type dayCode struct {
 }
 
 var (
-	statusCodes = []DayStatus{StatusPaid, StatusUnpaid, StatusToVikar, StatusTakeover, StatusInactive}
+	statusCodes = []DayStatus{StatusPaid, StatusUnpaid, StatusToVikar, StatusTakeover, StatusInactive} // paid first: the zero code
 	ruleCodes   = []string{"", RSick, RChild, RParental, REducation, RUnion, RService, RVikar, RCap, RTakeover, RAbsenceIgnore}
 )
 
@@ -76,7 +76,15 @@ func (y *yearClass) day(d Date) dayInfo {
 	return info
 }
 
+// plain reports whether d is an ordinary paid day (the zero dayCode).
+func (y *yearClass) plain(d Date) bool {
+	return y.codes == nil || y.codes[d-y.first] == dayCode{}
+}
+
 func (y *yearClass) set(i int, info *dayInfo) {
+	if info.status == StatusPaid && info.rule == "" && info.abs == nil && info.note == "" {
+		return // the zero dayCode already says so
+	}
 	y.codes[i] = dayCode{abs: info.abs, status: codeOf(statusCodes, info.status), rule: codeOf(ruleCodes, info.rule)}
 	if y.notes != nil {
 		y.notes[i] = info.note

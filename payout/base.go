@@ -46,12 +46,12 @@ type annualBasis struct {
 
 // annualAmount computes `annual` for agreement ag in period p as seen at
 // asOf (RULEBOOK §1 and §7).
-func (ix *index) annualAmount(ag *Agreement, p Period, asOf Date) (*annualBasis, error) {
+func (c *chain) annualAmount(ag *Agreement, p Period, asOf Date) (*annualBasis, error) {
+	ix := c.ix
 	first := p.First()
-	tiers := ix.rateTable(ag.Scheme, first, asOf)
+	tiers := c.rateTable(ag.Scheme, first, asOf)
 	if len(tiers) == 0 {
-		return nil, SourceError(ag.Src, "scheme", string(ag.Scheme),
-			fmt.Sprintf("no %s rate in force on %s (as of %s): add the rate table to rates", ag.Scheme, first, asOf)).wrap(ErrMissingRate)
+		return nil, missingRate(ag, first, asOf)
 	}
 	b := &annualBasis{tiers: tiers}
 	if ag.Scheme == SchemeFysio {
@@ -61,21 +61,19 @@ func (ix *index) annualAmount(ag *Agreement, p Period, asOf Date) (*annualBasis,
 		b.rules = []string{RFysio}
 		return b, checkAnnual(ag, b)
 	}
-	c := ix.listCount(ag.ListID, first, asOf)
-	if c == nil {
-		return nil, SourceError(ag.Src, "list_id", ag.ListID,
-			fmt.Sprintf("agreement %s is active in %s but list %s has no count as of %s (as known on %s): add it to list_counts",
-				ag.ID, p, ag.ListID, first, asOf)).wrap(ErrMissingListCount)
+	lc := ix.listCount(ag.ListID, first, asOf)
+	if lc == nil {
+		return nil, missingCount(ag, p, asOf)
 	}
-	b.count = c
+	b.count = lc
 	b.rules = []string{RBase}
-	b.members = decInt(c.Count)
-	if c.HasWeighted {
-		b.members = c.Weighted
+	b.members = decInt(lc.Count)
+	if lc.HasWeighted {
+		b.members = lc.Weighted
 		b.rules = append(b.rules, RWeighted)
 	}
 	ix.applyGrunn(ag, p, b)
-	if c.HasWeighted {
+	if lc.HasWeighted {
 		// R-8.4-WEIGHTED: weighted count × the first tier's rate, no tiers.
 		b.annual = b.members.Mul(tiers[0].AnnualNOK)
 		return b, checkAnnual(ag, b)
@@ -98,6 +96,19 @@ func checkAnnual(ag *Agreement, b *annualBasis) error {
 			"the annual amount of agreement %s would be %s kr, above %s: check its rate and list count", ag.ID, b.annual, maxAnnualNOK))
 	}
 	return nil
+}
+
+func missingRate(ag *Agreement, first, asOf Date) error {
+	return SourceError(ag.Src, "scheme", string(ag.Scheme),
+		fmt.Sprintf("no %s rate in force on %s (as of %s): add the rate table to rates", ag.Scheme, first, asOf)).wrap(ErrMissingRate)
+}
+
+// missingCount: an active fastlege agreement with no count for P stops the
+// run; it is never silently zero (R-8.4).
+func missingCount(ag *Agreement, p Period, asOf Date) error {
+	return SourceError(ag.Src, "list_id", ag.ListID,
+		fmt.Sprintf("agreement %s is active in %s but list %s has no count as of %s (as known on %s): add it to list_counts",
+			ag.ID, p, ag.ListID, p.First(), asOf)).wrap(ErrMissingListCount)
 }
 
 // applyGrunn is R-GRUNN: a list under the floor whose ceiling is at least

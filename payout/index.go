@@ -28,11 +28,12 @@ type countKey struct {
 
 // rateIndex is one scheme's rate tables: valid_from → tier_from → versions.
 type rateIndex struct {
-	from   []Date // sorted ascending
-	tables map[Date]map[int][]*Rate
-	all    []*Rate // every version (for snapshots)
-	mu     sync.Mutex
-	memo   map[tableKey][]*Rate
+	from     []Date // sorted ascending
+	tables   map[Date]map[int][]*Rate
+	all      []*Rate // every version (for snapshots)
+	recorded []Date  // their recorded_on dates, sorted
+	mu       sync.Mutex
+	memo     map[tableKey][]*Rate
 }
 
 // agrInputs are the records that concern one agreement.
@@ -48,8 +49,11 @@ type agrInputs struct {
 	// same number of changes on or before them see the same such records.
 	// List counts and rates are tracked per month (see monthSnapshot).
 	changes []Date
-	lists   []string // every list_id of any version
-	schemes []Scheme // every scheme of any version
+	// multiParty marks the periods touched by a takeover or a
+	// municipal-vikar absence in any version (see chain.quiet).
+	multiParty map[Period]bool
+	lists      []string // every list_id of any version
+	schemes    []Scheme // every scheme of any version
 	// all adds the recorded_on dates of its lists' counts and its schemes'
 	// rates: when no date of all lies in (A_{P−1}, A_P], nothing this
 	// agreement depends on changed, and R-ADJ has nothing to compare.
@@ -101,9 +105,11 @@ func (ix *index) indexRates(rates []Rate) {
 		}
 		t[r.TierFrom] = append(t[r.TierFrom], r)
 		ri.all = append(ri.all, r)
+		ri.recorded = append(ri.recorded, r.RecordedOn)
 	}
 	for _, ri := range ix.rates {
 		sortDates(ri.from)
+		sortDates(ri.recorded)
 		for _, t := range ri.tables {
 			for _, vs := range t {
 				sortVersions(vs)
@@ -172,11 +178,15 @@ func (ix *index) indexChanges() {
 		for _, g := range a.absences {
 			for _, v := range g {
 				a.changes = append(a.changes, v.RecordedOn)
+				if v.Cover == CoverMunicipalVikar {
+					a.markMultiParty(v.From, v.To)
+				}
 			}
 		}
 		for _, g := range a.takeovers {
 			for _, v := range g {
 				a.changes = append(a.changes, v.RecordedOn)
+				a.markMultiParty(v.From, v.To)
 				for _, pv := range ix.agreements[v.PayeeAgreementID] {
 					a.changes = append(a.changes, pv.RecordedOn)
 				}
@@ -200,6 +210,15 @@ func (ix *index) indexChanges() {
 			}
 		}
 		sortDates(a.all)
+	}
+}
+
+func (a *agrInputs) markMultiParty(from, to Date) {
+	if a.multiParty == nil {
+		a.multiParty = map[Period]bool{}
+	}
+	for p := from.Period(); p <= to.Period(); p++ {
+		a.multiParty[p] = true
 	}
 }
 
@@ -304,6 +323,30 @@ func anyTouches[T any](vs []*T, lo, hi Date, span func(*T) (Date, Date)) bool {
 		}
 	}
 	return false
+}
+
+// rateTable is index.rateTable with a one-entry cache per chain: months
+// follow each other, and the table in force rarely changes between them.
+// The table depends only on which valid_from applies and on which of the
+// scheme's rate versions are visible (their number recorded by asOf).
+func (c *chain) rateTable(s Scheme, first, asOf Date) []*Rate {
+	ri := c.ix.rates[s]
+	if ri == nil {
+		return nil
+	}
+	k := rateMemoKey{s, sort.Search(len(ri.from), func(i int) bool { return ri.from[i] > first }), countAtOrBefore(ri.recorded, asOf)}
+	if c.lastRate.tiers != nil && c.lastRate.key == k {
+		return c.lastRate.tiers
+	}
+	t := c.ix.rateTable(s, first, asOf)
+	c.lastRate.key, c.lastRate.tiers = k, t
+	return t
+}
+
+type rateMemoKey struct {
+	scheme  Scheme
+	from    int // how many valid_from dates are ≤ the day
+	visible int
 }
 
 // rateTable returns the tiers in force for scheme on day first, as seen at

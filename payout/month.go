@@ -128,7 +128,7 @@ func (c *chain) buildMonth(p Period, asOf Date) (*monthCalc, error) {
 	if m.activeDays == 0 {
 		return m, nil
 	}
-	basis, err := ix.annualAmount(m.ag, p, asOf)
+	basis, err := c.annualAmount(m.ag, p, asOf)
 	if err != nil {
 		return nil, err
 	}
@@ -176,6 +176,10 @@ func (c *chain) tallyDays(m *monthCalc, active []bool, yc *yearClass, rules *rul
 	var weight map[*Takeover]decimal.Decimal
 	for i, ok := range active {
 		d := first + Date(i)
+		if ok && m.days == nil && yc.plain(d) {
+			m.paidDays++ // the common day: active, no absence, no takeover
+			continue
+		}
 		info := yc.day(d)
 		if info.rule == RAbsenceIgnore {
 			m.warnings = append(m.warnings, Warning{Code: "W-ABSENCE-INACTIVE", AgreementID: m.ag.ID,
