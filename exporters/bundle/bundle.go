@@ -20,7 +20,10 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"sort"
+	"sync"
+	"sync/atomic"
 
 	"github.com/oslokommune/payout/exporters/csv"
 	"github.com/oslokommune/payout/exporters/excel"
@@ -74,45 +77,36 @@ func (b *Bundle) File(name string) *Output {
 // Dir is the period's folder under outDir.
 func Dir(outDir string, p payout.Period) string { return filepath.Join(outDir, p.String()) }
 
-// Render renders every file of the period's folder.
+// step renders one file.
+type step struct {
+	name   string
+	render func() ([]byte, error)
+}
+
+// Render renders every file of the period's folder. The files are rendered
+// in parallel on up to GOMAXPROCS goroutines, report.xlsx (the largest)
+// first; each is a pure function of the Result, so neither the bytes nor
+// the error returned depend on the schedule.
 func Render(res *payout.Result, in *payout.Inputs, rel *ReleaseFile) (*Bundle, error) {
-	var files []Output
-	add := func(name string, render func() ([]byte, error)) error {
-		data, err := render()
-		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
-		files = append(files, Output{Name: name, Data: data})
-		return nil
+	if rel != nil && len(rel.PaymentsXML) == 0 {
+		return nil, fmt.Errorf("%s: the release carries no payment file", PaymentsXML)
 	}
-	steps := []struct {
-		name   string
-		render func() ([]byte, error)
-	}{
-		{LinesCSV, func() ([]byte, error) { return csv.Lines(res) }},
-		{AdjustmentsCSV, func() ([]byte, error) { return csv.Adjustments(res) }},
-		{PaymentsCSV, func() ([]byte, error) { return csv.Payments(res) }},
-		{excel.ReportName, func() ([]byte, error) { return excel.Report(res, in) }},
-	}
+	wb := excel.NewSet(res, in)
+	steps := []step{{excel.ReportName, wb.Report}}
 	for _, b := range excel.Districts(res) {
-		steps = append(steps, struct {
-			name   string
-			render func() ([]byte, error)
-		}{excel.DistrictFileName(b), func() ([]byte, error) { return excel.District(res, in, b) }})
+		steps = append(steps, step{excel.DistrictFileName(b), func() ([]byte, error) { return wb.District(b) }})
 	}
+	steps = append(steps,
+		step{LinesCSV, func() ([]byte, error) { return csv.Lines(res) }},
+		step{PaymentsCSV, func() ([]byte, error) { return csv.Payments(res) }},
+		step{AdjustmentsCSV, func() ([]byte, error) { return csv.Adjustments(res) }},
+	)
 	if rel != nil {
-		if len(rel.PaymentsXML) == 0 {
-			return nil, fmt.Errorf("%s: the release carries no payment file", PaymentsXML)
-		}
-		steps = append(steps, struct {
-			name   string
-			render func() ([]byte, error)
-		}{PaymentsXML, func() ([]byte, error) { return rel.PaymentsXML, nil }})
+		steps = append(steps, step{PaymentsXML, func() ([]byte, error) { return rel.PaymentsXML, nil }})
 	}
-	for _, s := range steps {
-		if err := add(s.name, s.render); err != nil {
-			return nil, err
-		}
+	files, err := run(steps, runtime.GOMAXPROCS(0))
+	if err != nil {
+		return nil, err
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
 	m := newManifest(res, in, files, rel)
@@ -122,4 +116,34 @@ func Render(res *payout.Result, in *payout.Inputs, rel *ReleaseFile) (*Bundle, e
 	}
 	files = append(files, Output{Name: ManifestJSON, Data: data})
 	return &Bundle{Files: files, Manifest: m}, nil
+}
+
+// run renders the steps on up to workers goroutines, each taking the next
+// step in order, and returns the files in the steps' order. On failure it
+// returns the error of the first failing step in that order, so the error
+// does not depend on the schedule either.
+func run(steps []step, workers int) ([]Output, error) {
+	files := make([]Output, len(steps))
+	errs := make([]error, len(steps))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range max(1, min(workers, len(steps))) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(steps) {
+					return
+				}
+				data, err := steps[i].render()
+				files[i], errs[i] = Output{Name: steps[i].name, Data: data}, err
+			}
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", steps[i].name, err)
+		}
+	}
+	return files, nil
 }

@@ -50,12 +50,13 @@ func DistrictFileName(bydel string) string { return "bydel-" + bydel + ".xlsx" }
 
 // Report renders report.xlsx: every district.
 func Report(res *payout.Result, in *payout.Inputs) ([]byte, error) {
-	return render(view{res: res, in: in})
+	return NewSet(res, in).Report()
 }
 
 // District renders bydel-NN.xlsx: the Result restricted to one district.
+// To render several workbooks of one Result, use a Set.
 func District(res *payout.Result, in *payout.Inputs, bydel string) ([]byte, error) {
-	return render(view{res: restrict(res, bydel), in: in, bydel: bydel})
+	return NewSet(res, in).District(bydel)
 }
 
 // Districts returns the sorted codes of the districts present in the Result:
@@ -84,12 +85,14 @@ func Districts(res *payout.Result) []string {
 	return out
 }
 
-// view is what one workbook shows: the (possibly restricted) Result, and the
-// district code when it is a district workbook.
+// view is what one workbook shows: the (possibly restricted) Result, the
+// district code when it is a district workbook, and the agreements' names
+// (Set.agreementNames).
 type view struct {
 	res   *payout.Result
 	in    *payout.Inputs
 	bydel string
+	names map[string]string
 }
 
 // workbook is an excelize file with the package's styles.

@@ -1,57 +1,90 @@
 package excel
 
 import (
+	"sort"
+
 	"github.com/oslokommune/payout/payout"
 	"github.com/shopspring/decimal"
 )
 
-// restrict returns the part of res one district may see: its lines,
-// deductions, breaches and adjustments, the payees of its lines with the
-// district's part of each transfer, and the warnings about its agreements.
-// Controls, rates and the run's dates are run-wide and kept.
-func restrict(res *payout.Result, bydel string) *payout.Result {
-	out := *res
-	out.Lines, out.Adjustments, out.Deductions, out.Breaches = nil, nil, nil, nil
-	out.Payments, out.Warnings = nil, nil
-	out.Total = decimal.Zero
-	mine := map[string]bool{}
-	paid := map[string]decimal.Decimal{}
-	for _, l := range res.Lines {
-		if l.Bydel == bydel {
-			out.Lines = append(out.Lines, l)
-			mine[l.AgreementID] = true
-			paid[l.PayeeID] = paid[l.PayeeID].Add(l.Net)
-			out.Total = out.Total.Add(l.Net)
+// emptied is a copy of res with the run-wide parts only.
+func emptied(res *payout.Result) *payout.Result {
+	c := *res
+	c.Lines, c.Adjustments, c.Deductions, c.Breaches = nil, nil, nil, nil
+	c.Payments, c.Warnings = nil, nil
+	c.Total = decimal.Zero
+	return &c
+}
+
+// split returns, for every district code in res, the part of res that
+// district may see: its lines, deductions, breaches and adjustments, the
+// payees of its lines with the district's part of each transfer, and the
+// warnings about its agreements (and those about none). Controls, rates and
+// the run's dates are run-wide and kept. It makes one pass over each list
+// of res for all districts; rows keep the Result's order.
+func split(res *payout.Result) map[string]*payout.Result {
+	out := map[string]*payout.Result{}
+	paid := map[string]map[string]decimal.Decimal{} // bydel → payee → net
+	mine := map[string][]string{}                   // agreement → its districts, in first-seen order
+	get := func(bydel, agreement string) *payout.Result {
+		r := out[bydel]
+		if r == nil {
+			r = emptied(res)
+			out[bydel] = r
+			paid[bydel] = map[string]decimal.Decimal{}
 		}
+		ds := mine[agreement]
+		for _, d := range ds {
+			if d == bydel {
+				return r
+			}
+		}
+		mine[agreement] = append(ds, bydel)
+		return r
+	}
+	for _, l := range res.Lines {
+		r := get(l.Bydel, l.AgreementID)
+		r.Lines = append(r.Lines, l)
+		p := paid[l.Bydel]
+		p[l.PayeeID] = p[l.PayeeID].Add(l.Net)
+		r.Total = r.Total.Add(l.Net)
 	}
 	for _, a := range res.Adjustments {
-		if a.Bydel == bydel {
-			out.Adjustments = append(out.Adjustments, a)
-			mine[a.AgreementID] = true
-		}
+		r := get(a.Bydel, a.AgreementID)
+		r.Adjustments = append(r.Adjustments, a)
 	}
 	for _, d := range res.Deductions {
-		if d.Bydel == bydel {
-			out.Deductions = append(out.Deductions, d)
-			mine[d.AgreementID] = true
-		}
+		r := get(d.Bydel, d.AgreementID)
+		r.Deductions = append(r.Deductions, d)
 	}
 	for _, b := range res.Breaches {
-		if b.Bydel == bydel {
-			out.Breaches = append(out.Breaches, b)
-			mine[b.AgreementID] = true
-		}
+		r := get(b.Bydel, b.AgreementID)
+		r.Breaches = append(r.Breaches, b)
 	}
+	codes := make([]string, 0, len(out))
+	for b := range out {
+		codes = append(codes, b)
+	}
+	sort.Strings(codes)
 	for _, p := range res.Payments {
-		if amt, ok := paid[p.PayeeID]; ok {
-			p.Amount, p.Bydeler = amt, []string{bydel}
-			out.Payments = append(out.Payments, p)
+		for _, b := range codes {
+			if amt, ok := paid[b][p.PayeeID]; ok {
+				q := p
+				q.Amount, q.Bydeler = amt, []string{b}
+				out[b].Payments = append(out[b].Payments, q)
+			}
 		}
 	}
 	for _, wn := range res.Warnings {
-		if wn.AgreementID == "" || mine[wn.AgreementID] {
-			out.Warnings = append(out.Warnings, wn)
+		if wn.AgreementID == "" {
+			for _, b := range codes {
+				out[b].Warnings = append(out[b].Warnings, wn)
+			}
+			continue
+		}
+		for _, b := range mine[wn.AgreementID] {
+			out[b].Warnings = append(out[b].Warnings, wn)
 		}
 	}
-	return &out
+	return out
 }

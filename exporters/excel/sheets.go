@@ -67,7 +67,7 @@ func accountText(a string) string {
 
 // deductionsSheet: one row per agreement and absence rule (§13, §14).
 func deductionsSheet(w *workbook, v view) error {
-	names := agreementNames(v)
+	names := v.names
 	cols := []column{
 		{"Avtale", 10, false}, {"Navn", 26, false}, {"Bydel", 7, false}, {"Fraværstype", 22, false},
 		{"Regel", 16, false}, {"Hjemmel", 20, false}, {"Beskrivelse", 44, false},
@@ -89,7 +89,7 @@ func deductionsSheet(w *workbook, v view) error {
 // withholdingSheet: one row per breach (§15.1): withheld this month,
 // released, and the balance carried.
 func withholdingSheet(w *workbook, v view) error {
-	names := agreementNames(v)
+	names := v.names
 	cols := []column{
 		{"Brudd", 9, false}, {"Avtale", 10, false}, {"Navn", 26, false}, {"Bydel", 7, false},
 		{"Vedtak", 20, false}, {"Status", 10, false}, {"Trekk fra", 10, false}, {"Prosent", 8, false},
@@ -112,7 +112,7 @@ func withholdingSheet(w *workbook, v view) error {
 
 // adjustmentsSheet: each corrected earlier month (R-ADJ).
 func adjustmentsSheet(w *workbook, v view) error {
-	names := agreementNames(v)
+	names := v.names
 	cols := []column{
 		{"Avtale", 10, false}, {"Navn", 26, false}, {"Bydel", 7, false}, {"Rolle", 15, false},
 		{"Mottaker", 10, false}, {"Gjelder måned", 10, false}, {"Før", 13, true},
@@ -184,34 +184,6 @@ func controlsSheet(w *workbook, v view) error {
 	}
 	_, err = w.writeBlock(SheetControls, row+1, wb)
 	return err
-}
-
-// agreementNames maps agreement IDs to practitioners' names: from the
-// view's lines, else from the version of the agreement in force at the
-// run's as-of date (an agreement may have an adjustment but no line).
-func agreementNames(v view) map[string]string {
-	names := map[string]string{}
-	for _, l := range v.res.Lines {
-		names[l.AgreementID] = l.Name
-	}
-	if v.in == nil {
-		return names
-	}
-	best := map[string]payout.Agreement{}
-	for _, a := range v.in.Agreements {
-		if a.RecordedOn > v.res.AsOf || (v.bydel != "" && a.Bydel != v.bydel) {
-			continue
-		}
-		if cur, ok := best[a.ID]; !ok || a.RecordedOn >= cur.RecordedOn {
-			best[a.ID] = a
-		}
-	}
-	for id, a := range best {
-		if _, ok := names[id]; !ok {
-			names[id] = a.Name
-		}
-	}
-	return names
 }
 
 func sorted(s []string) []string {

@@ -1,0 +1,67 @@
+package bundle
+
+import (
+	"os"
+	"testing"
+
+	"github.com/oslokommune/payout/fixtures/gen"
+	"github.com/oslokommune/payout/importers"
+	"github.com/oslokommune/payout/payout"
+)
+
+// The exporters' share of issue 6: rendering every output file of a
+// computed month (CSVs, report.xlsx, one workbook per district, manifest).
+// Loading and computing happen once, outside the timed loop. The Norway
+// decade is read from $PAYOUT_BENCH_NORWAY (make bench points it at its
+// cached copy), else generated once into a temp dir; it is skipped in
+// -short mode.
+
+func benchRender(b *testing.B, dir string, p payout.Period) {
+	b.Helper()
+	in, _, err := importers.LoadFolder(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	res, err := payout.Compute(in, p, payout.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	var out *Bundle
+	for b.Loop() {
+		if out, err = Render(res, in, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var n int64
+	for _, f := range out.Files {
+		n += int64(len(f.Data))
+	}
+	b.SetBytes(n)
+	b.ReportMetric(float64(len(res.Lines)), "lines")
+	b.ReportMetric(float64(len(out.Files)), "files")
+}
+
+func BenchmarkRenderOslo(b *testing.B) {
+	benchRender(b, "../../fixtures/oslo", payout.MustPeriod("2022-12"))
+}
+
+func BenchmarkRenderNorway(b *testing.B) {
+	if testing.Short() {
+		b.Skip("the Norway decade is not loaded in -short mode")
+	}
+	dir := os.Getenv("PAYOUT_BENCH_NORWAY")
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "payout-bundle-norway-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer os.RemoveAll(tmp)
+		if _, err := gen.Generate(tmp, gen.Norway(), gen.DefaultSeed); err != nil {
+			b.Fatal(err)
+		}
+		dir = tmp
+	}
+	benchRender(b, dir, payout.MustPeriod("2025-12"))
+}

@@ -1,0 +1,89 @@
+package excel
+
+import "github.com/oslokommune/payout/payout"
+
+// Set renders the workbooks of one Result: report.xlsx and each district's
+// bydel-NN.xlsx. It splits the Result by district and indexes the
+// agreements' names once, so rendering every workbook reads the Result and
+// the Inputs once rather than once per district and sheet. Both are only
+// read, never changed, and the methods are safe for concurrent use: each
+// workbook is rendered independently, so rendering them in parallel gives
+// the same bytes as rendering them one after the other.
+type Set struct {
+	res       *payout.Result
+	in        *payout.Inputs
+	districts map[string]*payout.Result
+	// best holds, per district code ("" for the whole run), the name of
+	// each agreement's version in force at the run's as-of date.
+	best map[string]map[string]version
+}
+
+type version struct {
+	recordedOn payout.Date
+	name       string
+}
+
+// NewSet prepares the workbooks of res; in may be nil.
+func NewSet(res *payout.Result, in *payout.Inputs) *Set {
+	s := &Set{res: res, in: in, districts: split(res), best: map[string]map[string]version{"": {}}}
+	if in == nil {
+		return s
+	}
+	for _, a := range in.Agreements {
+		if a.RecordedOn > res.AsOf {
+			continue
+		}
+		for _, key := range [2]string{"", a.Bydel} {
+			m := s.best[key]
+			if m == nil {
+				m = map[string]version{}
+				s.best[key] = m
+			}
+			// A later version wins; of two recorded the same day, the later in the file.
+			if cur, ok := m[a.ID]; !ok || a.RecordedOn >= cur.recordedOn {
+				m[a.ID] = version{a.RecordedOn, a.Name}
+			}
+			if a.Bydel == "" {
+				break // the same map: count the version once
+			}
+		}
+	}
+	return s
+}
+
+// Report renders report.xlsx: every district.
+func (s *Set) Report() ([]byte, error) { return render(s.view("")) }
+
+// District renders bydel-NN.xlsx: the Result restricted to one district.
+func (s *Set) District(bydel string) ([]byte, error) { return render(s.view(bydel)) }
+
+func (s *Set) view(bydel string) view {
+	v := view{res: s.res, in: s.in, bydel: bydel}
+	if bydel != "" {
+		if v.res = s.districts[bydel]; v.res == nil {
+			v.res = emptied(s.res)
+		}
+	}
+	v.names = s.agreementNames(v)
+	return v
+}
+
+// agreementNames maps agreement IDs to practitioners' names: from the
+// view's lines, else from the version of the agreement in force at the
+// run's as-of date (an agreement may have an adjustment but no line); a
+// district workbook looks only at versions in that district.
+func (s *Set) agreementNames(v view) map[string]string {
+	names := make(map[string]string, len(v.res.Lines))
+	for _, l := range v.res.Lines {
+		names[l.AgreementID] = l.Name
+	}
+	if v.in == nil {
+		return names
+	}
+	for id, a := range s.best[v.bydel] {
+		if _, ok := names[id]; !ok {
+			names[id] = a.name
+		}
+	}
+	return names
+}
