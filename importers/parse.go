@@ -53,7 +53,7 @@ func (p *tableParser) start(t *table) {
 			p.required = append(p.required, requiredCol{c.name, p.s.isKey(c.name), i})
 		}
 	}
-	p.r = row{t: t, s: p.s, idx: p.idx, errs: p.errs}
+	p.r = row{t: t, s: p.s, cols: headerCols(p.s, p.idx), errs: p.errs}
 }
 
 func (p *tableParser) row(t *table, tr tableRow) {

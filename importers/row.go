@@ -17,26 +17,60 @@ type row struct {
 	s         *kindSpec
 	line      int
 	cells     []cell
-	idx       map[string]int
+	cols      []headerCol // the header's columns, in the order of the spec
+	last      int         // the position in cols of the last column found
 	errs      *payout.ErrorList
 	cancelled bool
+}
+
+// headerCol is a column of the spec present in the header, at index.
+type headerCol struct {
+	name  string
+	index int
+}
+
+// headerCols lists the columns of idx (the header) in the order of s.
+func headerCols(s *kindSpec, idx map[string]int) []headerCol {
+	var cols []headerCol
+	for _, c := range s.cols {
+		if i, ok := idx[c.name]; ok {
+			cols = append(cols, headerCol{c.name, i})
+		}
+	}
+	return cols
 }
 
 // get returns a column's cell; an absent column or a short row gives an
 // empty cell that still knows its reference.
 func (r *row) get(col string) cell {
-	i, ok := r.idx[col]
-	if !ok {
-		return cell{}
+	// Builders read about one column per call, in much the same order on
+	// every row, so the search starts at the last column found and usually
+	// ends there or at the next: faster than hashing the name, which
+	// counted at a million rows.
+	for k := range r.cols {
+		j := r.last + k
+		if j >= len(r.cols) {
+			j -= len(r.cols)
+		}
+		if r.cols[j].name == col {
+			r.last = j
+			return r.cellAt(r.cols[j].index)
+		}
 	}
-	return r.cellAt(i)
+	return cell{}
 }
 
-// cellAt returns the cell at a header index of a present column.
+// cellAt returns the cell at a header index of a present column. (Small
+// enough to be inlined: it runs for nearly every cell.)
 func (r *row) cellAt(i int) cell {
 	if i < len(r.cells) {
 		return r.cells[i]
 	}
+	return r.pastEnd(i)
+}
+
+// pastEnd is the empty cell at index i of a row shorter than the header.
+func (r *row) pastEnd(i int) cell {
 	c := cell{}
 	if r.t.sheet != "" {
 		c.ref, _ = excelize.CoordinatesToCellName(i+1, r.line)
