@@ -27,15 +27,21 @@ type dayInfo struct {
 }
 
 // yearClass is one agreement's classified calendar year at one as-of date.
-// It is kept compact — a year is classified for every agreement and every
-// snapshot — so each day is a dayCode; takeover shares and explain's notes
-// live beside it. A year without absences or takeovers has no codes: every
-// day is an ordinary paid day (the month's active days decide the rest).
+// A year is classified for every agreement and every snapshot, so it is kept
+// sparse: only the days that are not ordinary paid days (absence, takeover,
+// an absence ignored after the end) are stored, as codes, sorted by date;
+// takeover shares and explain's notes live beside them.
 type yearClass struct {
-	first  Date
-	codes  []dayCode
-	shares map[Date][]takeoverShare
-	notes  []string // only when explaining
+	first   Date
+	special []dayEntry
+	shares  map[Date][]takeoverShare
+	notes   map[Date]string // only when explaining
+}
+
+// dayEntry is one special day.
+type dayEntry struct {
+	d    Date
+	code dayCode
 }
 
 // dayCode is dayInfo without its strings: indexes into the tables below.
@@ -46,7 +52,7 @@ type dayCode struct {
 }
 
 var (
-	statusCodes = []DayStatus{StatusPaid, StatusUnpaid, StatusToVikar, StatusTakeover, StatusInactive} // paid first: the zero code
+	statusCodes = []DayStatus{StatusPaid, StatusUnpaid, StatusToVikar, StatusTakeover, StatusInactive}
 	ruleCodes   = []string{"", RSick, RChild, RParental, REducation, RUnion, RService, RVikar, RCap, RTakeover, RAbsenceIgnore}
 )
 
@@ -59,35 +65,33 @@ func codeOf[T comparable](table []T, v T) uint8 {
 	panic(fmt.Sprintf("payout: %v is not in the code table", v)) // a programming error, never input
 }
 
+// find returns the index of the first special day on or after d.
+func (y *yearClass) find(d Date) int {
+	return sort.Search(len(y.special), func(i int) bool { return y.special[i].d >= d })
+}
+
 // day returns the classification of day d.
 func (y *yearClass) day(d Date) dayInfo {
-	if y.codes == nil {
+	i := y.find(d)
+	if i == len(y.special) || y.special[i].d != d {
 		return dayInfo{status: StatusPaid}
 	}
-	i := d - y.first
-	c := y.codes[i]
+	c := y.special[i].code
 	info := dayInfo{status: statusCodes[c.status], rule: ruleCodes[c.rule], abs: c.abs}
 	if info.status == StatusTakeover {
 		info.shares = y.shares[d]
 	}
-	if y.notes != nil {
-		info.note = y.notes[i]
-	}
+	info.note = y.notes[d]
 	return info
 }
 
-// plain reports whether d is an ordinary paid day (the zero dayCode).
-func (y *yearClass) plain(d Date) bool {
-	return y.codes == nil || y.codes[d-y.first] == dayCode{}
-}
-
-func (y *yearClass) set(i int, info *dayInfo) {
-	if info.status == StatusPaid && info.rule == "" && info.abs == nil && info.note == "" {
-		return // the zero dayCode already says so
+func (y *yearClass) set(d Date, info *dayInfo) {
+	if info.status == StatusPaid && info.rule == "" && info.abs == nil {
+		return // an ordinary paid day
 	}
-	y.codes[i] = dayCode{abs: info.abs, status: codeOf(statusCodes, info.status), rule: codeOf(ruleCodes, info.rule)}
+	y.special = append(y.special, dayEntry{d, dayCode{abs: info.abs, status: codeOf(statusCodes, info.status), rule: codeOf(ruleCodes, info.rule)}})
 	if y.notes != nil {
-		y.notes[i] = info.note
+		y.notes[d] = info.note
 	}
 }
 
@@ -109,22 +113,22 @@ func (ix *index) classifyYear(a *agrInputs, ag *Agreement, year int, asOf Date, 
 	}
 	rules := ix.pol.AbsenceRulesFor(ag.Scheme)
 	quota := childQuota(inForce(a.caregivers[year], asOf), rules)
-	first := NewDate(year, 1, 1)
-	n := int(NewDate(year+1, 1, 1) - first)
+	first, last := NewDate(year, 1, 1), NewDate(year, 12, 31)
 	yc := &yearClass{first: first, shares: tk}
-	if len(tk) == 0 && !touches(recs, first-1, first+Date(n)) {
-		return yc, nil
-	}
-	yc.codes = make([]dayCode, n)
 	if notes {
-		yc.notes = make([]string, n)
+		yc.notes = map[Date]string{}
 	}
 	var c counters
 	c.episode = sicknessRunBefore(recs, first)
+	lastSick := NoDate
+	if c.episode > 0 {
+		lastSick = first - 1
+	}
 	lastActive, _ := ix.lastActiveDay(ag)
 	cur := 0 // recs are sorted by From and do not overlap
-	for i := 0; i < n; i++ {
-		d := first + Date(i)
+	// Only days with an absence or a takeover can be anything but an
+	// ordinary paid day, and only they move a counter: walk them in order.
+	for _, d := range eventDays(recs, tk, first, last) {
 		for cur < len(recs) && recs[cur].To < d {
 			cur++
 		}
@@ -133,9 +137,13 @@ func (ix *index) classifyYear(a *agrInputs, ag *Agreement, year int, asOf Date, 
 			rec = recs[cur]
 		}
 		if rec != nil && rec.Kind == KindSickness {
-			c.episode++
-		} else {
-			c.episode = 0
+			// An episode is consecutive calendar days covered by sickness.
+			if lastSick == d-1 {
+				c.episode++
+			} else {
+				c.episode = 1
+			}
+			lastSick = d
 		}
 		var info dayInfo
 		switch {
@@ -157,7 +165,7 @@ func (ix *index) classifyYear(a *agrInputs, ag *Agreement, year int, asOf Date, 
 				info.note = dayNote(&info, rec, &c, rules, quota)
 			}
 		}
-		yc.set(i, &info)
+		yc.set(d, &info)
 	}
 	return yc, nil
 }
@@ -203,6 +211,31 @@ func validToText(d Date) string {
 		return "løpende"
 	}
 	return d.String()
+}
+
+// eventDays lists, in order, the days in [first, last] covered by an
+// absence record or a takeover.
+func eventDays(recs []*Absence, tk map[Date][]takeoverShare, first, last Date) []Date {
+	var days []Date
+	for _, r := range recs {
+		for d := max(r.From, first); d <= min(r.To, last); d++ {
+			days = append(days, d)
+		}
+	}
+	if len(tk) == 0 {
+		return days // records do not overlap: already sorted and unique
+	}
+	seen := make(map[Date]bool, len(days))
+	for _, d := range days {
+		seen[d] = true
+	}
+	for d := range tk {
+		if !seen[d] && d >= first && d <= last {
+			days = append(days, d)
+		}
+	}
+	sort.Slice(days, func(i, j int) bool { return days[i] < days[j] })
+	return days
 }
 
 // touches reports whether any record has a day in [lo, hi].

@@ -174,9 +174,12 @@ func (c *chain) tallyDays(m *monthCalc, active []bool, yc *yearClass, rules *rul
 		m.days = make([]dayInfo, len(active))
 	}
 	var weight map[*Takeover]decimal.Decimal
+	next := yc.find(first) // the next special day of the year
 	for i, ok := range active {
 		d := first + Date(i)
-		if ok && m.days == nil && yc.plain(d) {
+		if next < len(yc.special) && yc.special[next].d == d {
+			next++
+		} else if ok && m.days == nil {
 			m.paidDays++ // the common day: active, no absence, no takeover
 			continue
 		}
