@@ -2,14 +2,17 @@ package importers
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/oslokommune/payout/payout"
 	"github.com/xuri/excelize/v2"
@@ -165,13 +168,21 @@ func (l *loader) addFolder(dir string) {
 			found[kind] = append(found[kind], e.Name())
 		}
 	}
+	var paths []string
+	for _, names := range found {
+		if len(names) == 1 {
+			paths = append(paths, filepath.Join(dir, names[0]))
+		}
+	}
+	read := readFiles(paths)
 	for _, kind := range append(Kinds(), "policy") {
 		names := found[kind]
 		switch {
 		case len(names) > 1:
 			l.errs.Add(fileErr(dir, fmt.Sprintf("both %s are present; keep only one of them", strings.Join(names, " and "))))
 		case len(names) == 1:
-			l.addFile(filepath.Join(dir, names[0]))
+			path := filepath.Join(dir, names[0])
+			l.merge(path, read[path])
 		case isRequired(kind):
 			l.errs.Add(fileErr(dir, fmt.Sprintf("%s.csv (or %s.xlsx) is missing; every fixture folder needs one", kind, kind)))
 		}
@@ -187,14 +198,67 @@ func isRequired(kind string) bool {
 	return false
 }
 
-// addFile reads one file and merges it.
-func (l *loader) addFile(path string) {
+// fileRead is one file read and parsed, or why it could not be read.
+type fileRead struct {
+	p   *parsed
+	err error
+}
+
+func readPath(path string) fileRead {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		l.errs.Add(fileErr(filepath.Base(path), "cannot be read: "+plainOSError(err)))
+		return fileRead{err: err}
+	}
+	return fileRead{p: readOne(path, data)}
+}
+
+// readFiles reads and parses files side by side, one per CPU, the largest
+// first so that the big ones do not end up on the same CPU one after the
+// other. Files are independent until merged; merging stays sequential, in
+// the loader's order, so the result does not depend on which finishes first.
+func readFiles(paths []string) map[string]fileRead {
+	sizes := make(map[string]int64, len(paths))
+	for _, p := range paths {
+		if fi, err := os.Stat(p); err == nil {
+			sizes[p] = fi.Size()
+		}
+	}
+	order := slices.Clone(paths)
+	slices.SortStableFunc(order, func(a, b string) int { return cmp.Compare(sizes[b], sizes[a]) })
+	results := make([]fileRead, len(order))
+	next := make(chan int, len(order))
+	for i := range order {
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(order)) {
+		wg.Go(func() {
+			for i := range next {
+				results[i] = readPath(order[i])
+			}
+		})
+	}
+	wg.Wait()
+	read := make(map[string]fileRead, len(order))
+	for i, p := range order {
+		read[p] = results[i]
+	}
+	return read
+}
+
+// addFile reads one file and merges it.
+func (l *loader) addFile(path string) {
+	l.merge(path, readPath(path))
+}
+
+// merge adds a file read to the loaded inputs.
+func (l *loader) merge(path string, fr fileRead) {
+	if fr.err != nil {
+		l.errs.Add(fileErr(filepath.Base(path), "cannot be read: "+plainOSError(fr.err)))
 		return
 	}
-	p := readOne(path, data)
+	p := fr.p
 	l.errs = append(l.errs, p.errs...)
 	if p.kind == "" {
 		return
