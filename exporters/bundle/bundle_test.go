@@ -215,3 +215,24 @@ func TestCompareCatchesChangedInputsAndStrayFiles(t *testing.T) {
 		"payments.csv: missing from the folder",
 	}, got)
 }
+
+// TestWriteRenderedWritesWhatWriteWrites: rendering once and writing the
+// bundle gives the folder Write gives, and a released folder is refused.
+func TestWriteRenderedWritesWhatWriteWrites(t *testing.T) {
+	viaWrite, viaRendered := t.TempDir(), t.TempDir()
+	_, err := Write(viaWrite, fixture.Result(), fixture.Inputs(), nil)
+	require.NoError(t, err)
+	b, err := Render(fixture.Result(), fixture.Inputs(), nil)
+	require.NoError(t, err)
+	m, err := WriteRendered(viaRendered, fixture.Result().Period, b)
+	require.NoError(t, err)
+	assert.Same(t, b.Manifest, m)
+	assert.Equal(t, snapshot(t, filepath.Join(viaWrite, "2015-03")), snapshot(t, filepath.Join(viaRendered, "2015-03")))
+
+	r, err := Render(fixture.Result(), fixture.Inputs(), release)
+	require.NoError(t, err)
+	_, err = WriteRendered(viaRendered, fixture.Result().Period, r)
+	require.NoError(t, err)
+	_, err = WriteRendered(viaRendered, fixture.Result().Period, b)
+	assert.True(t, errors.Is(err, ErrReleased), "%v", err)
+}

@@ -14,17 +14,24 @@ import (
 // Write renders the period's folder and writes it under outDir/YYYY-MM/,
 // all or nothing (see the package comment). It returns the manifest written.
 func Write(outDir string, res *payout.Result, in *payout.Inputs, rel *ReleaseFile) (*manifest.Manifest, error) {
-	dir := Dir(outDir, res.Period)
-	if err := os.MkdirAll(dir, 0o750); err != nil {
+	if err := checkWritable(Dir(outDir, res.Period), rel != nil); err != nil {
 		return nil, err
-	}
-	if rel == nil {
-		if _, err := os.Stat(filepath.Join(dir, PaymentsXML)); err == nil {
-			return nil, fmt.Errorf("%s: %w: it holds %s, and a released run is never changed", dir, ErrReleased, PaymentsXML)
-		}
 	}
 	b, err := Render(res, in, rel)
 	if err != nil {
+		return nil, err
+	}
+	return WriteRendered(outDir, res.Period, b)
+}
+
+// WriteRendered writes a bundle that Render made for period p, exactly as
+// Write would have written it, so a caller that renders first (to refuse a
+// result its outputs cannot show) need not render the folder twice. A
+// bundle without payments.xml is refused for a released folder, as Write
+// refuses a run without a release record.
+func WriteRendered(outDir string, p payout.Period, b *Bundle) (*manifest.Manifest, error) {
+	dir := Dir(outDir, p)
+	if err := checkWritable(dir, b.File(PaymentsXML) != nil); err != nil {
 		return nil, err
 	}
 	temps, err := writeTemps(dir, b.Files)
@@ -35,6 +42,20 @@ func Write(outDir string, res *payout.Result, in *payout.Inputs, rel *ReleaseFil
 		return nil, err
 	}
 	return b.Manifest, nil
+}
+
+// checkWritable creates dir and refuses it when it holds a released run's
+// payment file and the new run is not released.
+func checkWritable(dir string, released bool) error {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return err
+	}
+	if !released {
+		if _, err := os.Stat(filepath.Join(dir, PaymentsXML)); err == nil {
+			return fmt.Errorf("%s: %w: it holds %s, and a released run is never changed", dir, ErrReleased, PaymentsXML)
+		}
+	}
+	return nil
 }
 
 // writeTemps writes every file to a synced temporary file in dir and
