@@ -132,13 +132,10 @@ func (c *chain) changeReason(e Period, prev, now Date) string {
 	}
 	ag := c.displayAgreement(now)
 	if ri := c.ix.rates[ag.Scheme]; ri != nil {
-		for from, t := range ri.tables {
-			for _, vs := range t {
-				for _, r := range vs {
-					if in(r.RecordedOn) && from <= e.First() {
-						add("rates")
-					}
-				}
+		for _, r := range ri.all {
+			if in(r.RecordedOn) && r.ValidFrom <= e.First() {
+				add("rates")
+				break
 			}
 		}
 	}

@@ -32,8 +32,12 @@ type rateIndex struct {
 	tables   map[Date]map[int][]*Rate
 	all      []*Rate // every version (for snapshots)
 	recorded []Date  // their recorded_on dates, sorted
-	mu       sync.Mutex
-	memo     map[tableKey][]*Rate
+	// upTo[k] are the sorted recorded_on dates of the versions whose
+	// valid_from is one of the first k dates of from: the versions that can
+	// be in force on a day with k valid_from dates on or before it.
+	upTo [][]Date
+	mu   sync.Mutex
+	memo map[tableKey][]*Rate
 }
 
 // agrInputs are the records that concern one agreement.
@@ -110,6 +114,17 @@ func (ix *index) indexRates(rates []Rate) {
 	for _, ri := range ix.rates {
 		sortDates(ri.from)
 		sortDates(ri.recorded)
+		ri.upTo = make([][]Date, len(ri.from)+1)
+		for k := 1; k <= len(ri.from); k++ {
+			var ds []Date
+			for _, r := range ri.all {
+				if r.ValidFrom <= ri.from[k-1] {
+					ds = append(ds, r.RecordedOn)
+				}
+			}
+			sortDates(ds)
+			ri.upTo[k] = ds
+		}
 		for _, t := range ri.tables {
 			for _, vs := range t {
 				sortVersions(vs)
@@ -259,17 +274,19 @@ type snapshot struct{ agr, counts, rates int }
 func (c *chain) monthSnapshot(p Period, asOf Date) snapshot {
 	s := snapshot{agr: countAtOrBefore(c.yearChanges(p.Year()), asOf)}
 	first := p.First()
-	for _, l := range c.a.lists {
-		vs := c.ix.byList[l][first]
+	if c.lists == nil {
+		for _, l := range c.a.lists {
+			c.lists = append(c.lists, c.ix.byList[l])
+		}
+	}
+	for _, byDate := range c.lists {
+		vs := byDate[first]
 		s.counts += sort.Search(len(vs), func(i int) bool { return vs[i].RecordedOn > asOf })
 	}
 	for _, sc := range c.a.schemes {
 		if ri := c.ix.rates[sc]; ri != nil {
-			for _, r := range ri.all {
-				if r.ValidFrom <= first && r.RecordedOn <= asOf {
-					s.rates++
-				}
-			}
+			k := sort.Search(len(ri.from), func(i int) bool { return ri.from[i] > first })
+			s.rates += countAtOrBefore(ri.upTo[k], asOf)
 		}
 	}
 	return s
