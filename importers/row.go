@@ -21,6 +21,7 @@ type row struct {
 	last      int         // the position in cols of the last column found
 	errs      *payout.ErrorList
 	cancelled bool
+	empty     cell // the cell of an absent column or past the end of a short row
 }
 
 // headerCol is a column of the spec present in the header, at index.
@@ -42,7 +43,10 @@ func headerCols(s *kindSpec, idx map[string]int) []headerCol {
 
 // get returns a column's cell; an absent column or a short row gives an
 // empty cell that still knows its reference.
-func (r *row) get(col string) cell {
+func (r *row) get(col string) cell { return *r.at(col) }
+
+// at is get without copying the cell: the cell in the row, or r.empty.
+func (r *row) at(col string) *cell {
 	// Builders read about one column per call, in much the same order on
 	// every row, so the search starts at the last column found and usually
 	// ends there or at the next: faster than hashing the name, which
@@ -57,25 +61,22 @@ func (r *row) get(col string) cell {
 			return r.cellAt(r.cols[j].index)
 		}
 	}
-	return cell{}
+	r.empty = cell{}
+	return &r.empty
 }
 
-// cellAt returns the cell at a header index of a present column. (Small
-// enough to be inlined: it runs for nearly every cell.)
-func (r *row) cellAt(i int) cell {
+// cellAt returns the cell at a header index of a present column.
+func (r *row) cellAt(i int) *cell {
 	if i < len(r.cells) {
-		return r.cells[i]
+		return &r.cells[i]
 	}
-	return r.pastEnd(i)
-}
-
-// pastEnd is the empty cell at index i of a row shorter than the header.
-func (r *row) pastEnd(i int) cell {
-	c := cell{}
+	// A row shorter than the header: an empty cell, with its reference in
+	// a workbook.
+	r.empty = cell{}
 	if r.t.sheet != "" {
-		c.ref, _ = excelize.CoordinatesToCellName(i+1, r.line)
+		r.empty.ref, _ = excelize.CoordinatesToCellName(i+1, r.line)
 	}
-	return c
+	return &r.empty
 }
 
 // fail reports a problem with one cell.
@@ -87,7 +88,7 @@ func (r *row) failf(col, format string, a ...any) { r.fail(col, fmt.Sprintf(form
 
 // text returns a cell as text; a number cell reads as the number Excel shows.
 func (r *row) text(col string) string {
-	c := r.get(col)
+	c := r.at(col)
 	if c.num {
 		return excelNumber(c.text)
 	}
@@ -107,7 +108,7 @@ func (r *row) need(col, rule string) bool {
 
 // date reads a date column; empty gives NoDate.
 func (r *row) date(col string) payout.Date {
-	c := r.get(col)
+	c := r.at(col)
 	var (
 		d   payout.Date
 		msg string
@@ -133,7 +134,7 @@ func (r *row) date(col string) payout.Date {
 
 // dateOr reads a date column whose empty value means def.
 func (r *row) dateOr(col string, def payout.Date) payout.Date {
-	if r.get(col).text == "" {
+	if r.at(col).text == "" {
 		return def
 	}
 	return r.date(col)
