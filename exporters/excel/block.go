@@ -1,6 +1,8 @@
 package excel
 
 import (
+	"strconv"
+
 	"github.com/oslokommune/payout/exporters/csv"
 	"github.com/oslokommune/payout/payout"
 	"github.com/shopspring/decimal"
@@ -130,7 +132,7 @@ func (w *workbook) put(sheet string, col, row int, v cell) error {
 	if v.empty {
 		return nil
 	}
-	ref, err := excelize.CoordinatesToCellName(col, row)
+	ref, err := cellName(col, row)
 	if err != nil {
 		return err
 	}
@@ -148,6 +150,26 @@ func (w *workbook) put(sheet string, col, row int, v cell) error {
 	default:
 		return w.f.SetCellStr(sheet, ref, csv.Neutralise(v.s))
 	}
+}
+
+// colNames caches the letters of the first columns: cellName runs once per
+// cell, and excelize.CoordinatesToCellName builds the letters every time.
+var colNames = func() []string {
+	names := make([]string, 64)
+	for i := range names {
+		names[i], _ = excelize.ColumnNumberToName(i + 1)
+	}
+	return names
+}()
+
+// cellName is excelize.CoordinatesToCellName(col, row), e.g. "AB12".
+func cellName(col, row int) (string, error) {
+	if col < 1 || col > len(colNames) || row < 1 {
+		return excelize.CoordinatesToCellName(col, row)
+	}
+	var buf [24]byte
+	b := append(buf[:0], colNames[col-1]...)
+	return string(strconv.AppendInt(b, int64(row), 10)), nil
 }
 
 // excelSerial is the 1900 date system's serial number (days since

@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
 )
 
 // naiveRestrict is the plain reading of what a district may see, one pass
@@ -101,5 +102,14 @@ func TestSplitAndNamesMatchThePlainReading(t *testing.T) {
 			assert.Equal(t, naiveRestrict(c.res, b), v.res, "%s: district %s", name, b)
 			assert.Equal(t, naiveNames(view{res: v.res, in: c.in, bydel: b}), v.names, "%s: district %s", name, b)
 		}
+	}
+}
+
+func TestCellNameIsExcelizes(t *testing.T) {
+	for _, c := range [][2]int{{1, 1}, {26, 9}, {27, 10}, {28, 1048576}, {64, 3}, {65, 3}, {0, 1}, {1, 0}} {
+		want, wantErr := excelize.CoordinatesToCellName(c[0], c[1])
+		got, err := cellName(c[0], c[1])
+		assert.Equal(t, want, got, "%v", c)
+		assert.Equal(t, wantErr, err, "%v", c)
 	}
 }
