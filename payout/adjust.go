@@ -139,7 +139,7 @@ func (c *chain) changeReason(e Period, prev, now Date) string {
 			}
 		}
 	}
-	for _, v := range c.ix.byList[ag.ListID][e.First()] {
+	for _, v := range countVersions(c.ix.byList[ag.ListID], e.First()) {
 		if in(v.RecordedOn) {
 			add("list_counts")
 		}

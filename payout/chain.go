@@ -40,9 +40,9 @@ type chain struct {
 	years  map[yearKey]*yearClass
 	// state carried from one period to the next
 	carried   map[lineKey]Ore
-	balances  map[string]Ore          // breach_id → withheld, not released
-	yearDates map[int][]Date          // cache of yearChanges
-	lists     []map[Date][]*ListCount // the count versions of the agreement's lists, by as_of
+	balances  map[string]Ore   // breach_id → withheld, not released
+	yearDates map[int][]Date   // cache of yearChanges
+	lists     [][][]*ListCount // the count versions of the agreement's lists, by as_of
 	lastRate  struct {
 		key   rateMemoKey
 		tiers []*Rate

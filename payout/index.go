@@ -1,8 +1,9 @@
 package payout
 
 import (
+	"cmp"
 	"sort"
-	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -14,16 +15,11 @@ type index struct {
 	payees     map[string][]*Payee
 	agreements map[string][]*Agreement
 	agrIDs     []string
-	counts     map[countKey][]*ListCount
-	byList     map[string]map[Date][]*ListCount // the same versions, by list then as_of
+	// byList: list_id → the count versions of each as_of, sorted by as_of.
+	byList map[string][][]*ListCount
 	// listHolders: list_id → agreement ids that hold it in any version.
 	listHolders map[string][]string
 	perAgr      map[string]*agrInputs
-}
-
-type countKey struct {
-	list string
-	asOf Date
 }
 
 // rateIndex is one scheme's rate tables: valid_from → tier_from → versions.
@@ -65,25 +61,18 @@ type agrInputs struct {
 }
 
 func buildIndex(in *Inputs) *index {
-	ix := &index{pol: in.Policy, rates: map[Scheme]*rateIndex{}, counts: map[countKey][]*ListCount{},
+	ix := &index{pol: in.Policy, rates: map[Scheme]*rateIndex{}, byList: map[string][][]*ListCount{},
 		listHolders: map[string][]string{}, perAgr: map[string]*agrInputs{}}
 	ix.indexRates(in.Rates)
 	ix.payees, _ = groupBy(in.Payees, func(p *Payee) string { return p.ID })
 	ix.agreements, ix.agrIDs = groupBy(in.Agreements, func(a *Agreement) string { return a.ID })
-	for i := range in.ListCounts {
-		c := &in.ListCounts[i]
-		k := countKey{c.ListID, c.AsOf}
-		ix.counts[k] = append(ix.counts[k], c)
-	}
-	ix.byList = map[string]map[Date][]*ListCount{}
-	for k, vs := range ix.counts {
-		sortVersions(vs)
-		m := ix.byList[k.list]
-		if m == nil {
-			m = map[Date][]*ListCount{}
-			ix.byList[k.list] = m
+	for _, g := range sortedGroups(in.ListCounts, func(a, b *ListCount) int {
+		if c := strings.Compare(a.ListID, b.ListID); c != 0 {
+			return c
 		}
-		m[k.asOf] = vs
+		return cmp.Compare(a.AsOf, b.AsOf)
+	}) {
+		ix.byList[g[0].ListID] = append(ix.byList[g[0].ListID], g)
 	}
 	for _, id := range ix.agrIDs {
 		ix.perAgr[id] = &agrInputs{id: id, versions: ix.agreements[id], caregivers: map[int][]*Caregiver{}}
@@ -91,6 +80,15 @@ func buildIndex(in *Inputs) *index {
 	ix.indexAgreementRecords(in)
 	ix.indexChanges()
 	return ix
+}
+
+// countVersions returns the versions of list's count on day (nil if none).
+func countVersions(groups [][]*ListCount, day Date) []*ListCount {
+	i := sort.Search(len(groups), func(i int) bool { return groups[i][0].AsOf >= day })
+	if i < len(groups) && groups[i][0].AsOf == day {
+		return groups[i]
+	}
+	return nil
 }
 
 func (ix *index) indexRates(rates []Rate) {
@@ -137,25 +135,31 @@ func (ix *index) indexRates(rates []Rate) {
 // under their agreement. Records naming an unknown agreement get an empty
 // agrInputs so that CheckInputs can report them.
 func (ix *index) indexAgreementRecords(in *Inputs) {
-	abs, absIDs := groupBy(in.Absences, func(a *Absence) string { return a.ID })
-	for _, id := range absIDs {
-		a := ix.agr(abs[id][0].AgreementID)
-		a.absences = append(a.absences, abs[id])
+	byAgrThenID := func(agrA, agrB, idA, idB string) int {
+		if c := strings.Compare(agrA, agrB); c != 0 {
+			return c
+		}
+		return strings.Compare(idA, idB)
 	}
-	brs, brIDs := groupBy(in.Breaches, func(b *Breach) string { return b.ID })
-	for _, id := range brIDs {
-		a := ix.agr(brs[id][0].AgreementID)
-		a.breaches = append(a.breaches, brs[id])
+	for _, g := range sortedGroups(in.Absences, func(a, b *Absence) int { return byAgrThenID(a.AgreementID, b.AgreementID, a.ID, b.ID) }) {
+		a := ix.agr(g[0].AgreementID)
+		a.absences = append(a.absences, g)
 	}
-	tos, toIDs := groupBy(in.Takeovers, func(t *Takeover) string { return t.ID })
-	for _, id := range toIDs {
-		a := ix.agr(tos[id][0].AgreementID)
-		a.takeovers = append(a.takeovers, tos[id])
+	for _, g := range sortedGroups(in.Breaches, func(a, b *Breach) int { return byAgrThenID(a.AgreementID, b.AgreementID, a.ID, b.ID) }) {
+		a := ix.agr(g[0].AgreementID)
+		a.breaches = append(a.breaches, g)
 	}
-	cgs, cgKeys := groupBy(in.Caregivers, func(c *Caregiver) string { return c.AgreementID + "\x00" + strconv.Itoa(c.Year) })
-	for _, k := range cgKeys {
-		c := cgs[k][0]
-		ix.agr(c.AgreementID).caregivers[c.Year] = cgs[k]
+	for _, g := range sortedGroups(in.Takeovers, func(a, b *Takeover) int { return byAgrThenID(a.AgreementID, b.AgreementID, a.ID, b.ID) }) {
+		a := ix.agr(g[0].AgreementID)
+		a.takeovers = append(a.takeovers, g)
+	}
+	for _, g := range sortedGroups(in.Caregivers, func(a, b *Caregiver) int {
+		if c := strings.Compare(a.AgreementID, b.AgreementID); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Year, b.Year)
+	}) {
+		ix.agr(g[0].AgreementID).caregivers[g[0].Year] = g
 	}
 }
 
@@ -172,12 +176,6 @@ func (ix *index) agr(id string) *agrInputs {
 // versions its classification depends on, and the lists and schemes whose
 // counts and rates its amounts depend on.
 func (ix *index) indexChanges() {
-	countDates := map[string][]Date{}
-	for k, vs := range ix.counts {
-		for _, v := range vs {
-			countDates[k.list] = append(countDates[k.list], v.RecordedOn)
-		}
-	}
 	for _, id := range ix.agrIDs {
 		a := ix.perAgr[id]
 		for _, v := range a.versions {
@@ -215,7 +213,11 @@ func (ix *index) indexChanges() {
 		sortDates(a.changes)
 		a.all = append(a.all, a.changes...)
 		for _, l := range a.lists {
-			a.all = append(a.all, countDates[l]...)
+			for _, g := range ix.byList[l] {
+				for _, v := range g {
+					a.all = append(a.all, v.RecordedOn)
+				}
+			}
 		}
 		for _, sc := range a.schemes {
 			if ri := ix.rates[sc]; ri != nil {
@@ -279,8 +281,8 @@ func (c *chain) monthSnapshot(p Period, asOf Date) snapshot {
 			c.lists = append(c.lists, c.ix.byList[l])
 		}
 	}
-	for _, byDate := range c.lists {
-		vs := byDate[first]
+	for _, groups := range c.lists {
+		vs := countVersions(groups, first)
 		s.counts += sort.Search(len(vs), func(i int) bool { return vs[i].RecordedOn > asOf })
 	}
 	for _, sc := range c.a.schemes {
@@ -415,7 +417,7 @@ type tableKey struct {
 
 // listCount returns the count of list on day asOfDay, as seen at asOf.
 func (ix *index) listCount(list string, day, asOf Date) *ListCount {
-	return inForce(ix.byList[list][day], asOf)
+	return inForce(countVersions(ix.byList[list], day), asOf)
 }
 
 // agreement returns the version of agreement id in force at asOf.
