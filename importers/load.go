@@ -168,14 +168,15 @@ func (l *loader) addFolder(dir string) {
 			found[kind] = append(found[kind], e.Name())
 		}
 	}
+	kinds := append(Kinds(), "policy")
 	var paths []string
-	for _, names := range found {
-		if len(names) == 1 {
+	for _, kind := range kinds {
+		if names := found[kind]; len(names) == 1 {
 			paths = append(paths, filepath.Join(dir, names[0]))
 		}
 	}
 	read := readFiles(paths)
-	for _, kind := range append(Kinds(), "policy") {
+	for _, kind := range kinds {
 		names := found[kind]
 		switch {
 		case len(names) > 1:
