@@ -8,8 +8,10 @@ import "strings"
 // NormalizeAccount strips the spaces and dots staff write in account numbers
 // ("1234.56.78903", "1234 56 78903").
 func NormalizeAccount(s string) string {
-	return strings.NewReplacer(" ", "", ".", "").Replace(strings.TrimSpace(s))
+	return accountSeparators.Replace(strings.TrimSpace(s))
 }
+
+var accountSeparators = strings.NewReplacer(" ", "", ".", "")
 
 // ValidAccount reports whether s (normalised) is an 11-digit Norwegian
 // account number with a valid MOD11 check digit (weights 5,4,3,2,7,6,5,4,3,2).
