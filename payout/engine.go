@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/shopspring/decimal"
 )
@@ -33,7 +34,7 @@ func Compute(in *Inputs, p Period, opt Options) (*Result, error) {
 			r.AsOfByPeriod[e] = d
 		}
 	}
-	outs, err := runChains(ix, r.HistoryStart, p, asOfFunc(p, opt))
+	outs, err := runChains(ix, r.HistoryStart, p, asOfFunc(p, opt), opt.Progress)
 	if err != nil {
 		return nil, err
 	}
@@ -81,9 +82,10 @@ func historyStart(in *Inputs, p Period) Period {
 
 // runChains runs every agreement's chain, on all cores; results are kept in
 // agreement order, so output order never depends on scheduling.
-func runChains(ix *index, h, p Period, asOf func(Period) Date) ([]*periodOut, error) {
+func runChains(ix *index, h, p Period, asOf func(Period) Date, progress func(done, total int)) ([]*periodOut, error) {
 	outs := make([]*periodOut, len(ix.agrIDs))
 	errs := make([]error, len(ix.agrIDs))
+	var done atomic.Int64
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
@@ -92,6 +94,9 @@ func runChains(ix *index, h, p Period, asOf func(Period) Date) ([]*periodOut, er
 			defer wg.Done()
 			for i := range next {
 				outs[i], errs[i] = newChain(ix, ix.perAgr[ix.agrIDs[i]]).run(h, p, asOf)
+				if progress != nil {
+					progress(int(done.Add(1)), len(outs))
+				}
 			}
 		}()
 	}

@@ -19,6 +19,10 @@ type Options struct {
 	// AsOfByPeriod overrides A_E for earlier periods E: the as-of dates of
 	// released runs, as the store recorded them (RULEBOOK §6).
 	AsOfByPeriod map[Period]Date
+	// Progress, when set, is told how many agreements' chains are done, of
+	// how many. It may be called from several goroutines at once and must
+	// not influence anything: it exists for a terminal's progress line.
+	Progress func(done, total int)
 }
 
 // Result is one period's payout.

@@ -60,18 +60,24 @@ func runRun(_ context.Context, env *Env, args []string) error {
 }
 
 func runFromFolder(env *Env, p payout.Period, asOf payout.Date, f runFlags) error {
+	prog := newProgress(env)
+	defer prog.Done()
+	prog.Stage("reading " + f.fixtures)
 	in, warns, err := importers.LoadFolder(f.fixtures)
 	if err != nil {
 		return err
 	}
 	printLoadWarnings(env.Stderr, warns)
-	res, err := computeChecked(in, p, payout.Options{AsOf: asOf})
+	prog.Stage("computing " + p.String())
+	res, err := computeChecked(in, p, payout.Options{AsOf: asOf, Progress: prog.Count})
 	if err != nil {
 		return err
 	}
+	prog.Stage("writing the outputs")
 	if _, err := bundle.Write(f.out, res, in, nil); err != nil {
 		return err
 	}
+	prog.Done()
 	printRunSummary(env.Stdout, res, bundle.Dir(f.out, p), "")
 	return nil
 }
@@ -90,6 +96,9 @@ func runFromStore(env *Env, p payout.Period, asOf payout.Date, f runFlags) error
 	} else if !errors.Is(err, store.ErrNoRun) {
 		return err
 	}
+	prog := newProgress(env)
+	defer prog.Done()
+	prog.Stage("reading the store")
 	in, state, err := s.Inputs()
 	if err != nil {
 		return err
@@ -98,7 +107,8 @@ func runFromStore(env *Env, p payout.Period, asOf payout.Date, f runFlags) error
 	if err != nil {
 		return err
 	}
-	res, err := computeChecked(in, p, payout.Options{AsOf: asOf, AsOfByPeriod: released})
+	prog.Stage("computing " + p.String())
+	res, err := computeChecked(in, p, payout.Options{AsOf: asOf, AsOfByPeriod: released, Progress: prog.Count})
 	if err != nil {
 		return err
 	}
@@ -111,9 +121,11 @@ func runFromStore(env *Env, p payout.Period, asOf payout.Date, f runFlags) error
 	if err != nil {
 		return err
 	}
+	prog.Stage("writing the outputs")
 	if _, err := bundle.Write(f.out, res, in, nil); err != nil {
 		return fmt.Errorf("the run is stored, but its files could not be written (run again to write them): %w", err)
 	}
+	prog.Done()
 	note := fmt.Sprintf("%s: run of %s stored as computed (computation %d)", f.db, p, run.Computations)
 	if replaced != "" {
 		note += fmt.Sprintf(", replacing the %s run", replaced)

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"sync"
+	"time"
+)
+
+// progress is the terminal's progress line for long work (issue 6): shown
+// only when stderr is a terminal and only once the work has taken about two
+// seconds, redrawn at most ten times a second, and erased when done. It
+// reads the real clock: it never reaches an output file.
+type progress struct {
+	mu      sync.Mutex
+	w       io.Writer
+	on      bool
+	start   time.Time
+	drawn   time.Time
+	stage   string
+	printed bool
+}
+
+const progressAfter = 2 * time.Second
+
+func newProgress(env *Env) *progress {
+	return &progress{w: env.Stderr, on: env.StderrIsTerminal, start: time.Now()}
+}
+
+// Stage names the step now under way ("reading inputs", …).
+func (p *progress) Stage(name string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.stage = name
+	p.draw(name, true)
+}
+
+// Count reports done of total units of the current stage.
+func (p *progress) Count(done, total int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.draw(fmt.Sprintf("%s: %d of %d", p.stage, done, total), done == total)
+}
+
+// Done erases the line.
+func (p *progress) Done() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.printed {
+		fmt.Fprint(p.w, "\r\033[K")
+		p.printed = false
+	}
+}
+
+func (p *progress) draw(text string, force bool) {
+	if !p.on {
+		return
+	}
+	now := time.Now()
+	if now.Sub(p.start) < progressAfter || (!force && now.Sub(p.drawn) < 100*time.Millisecond) {
+		return
+	}
+	p.drawn = now
+	p.printed = true
+	fmt.Fprintf(p.w, "\r\033[K%s (%s)", text, now.Sub(p.start).Round(time.Second))
+}
