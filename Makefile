@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/payout
 DEMO_PERIOD ?= 2022-12
 
-.PHONY: all build test demo bench fuzz vet clean
+.PHONY: all build test demo bench fuzz-short vet clean
 
 all: build
 
