@@ -12,21 +12,38 @@ import (
 
 // The exporters' share of issue 6: rendering every output file of a
 // computed month (CSVs, report.xlsx, one workbook per district, manifest).
-// Loading and computing happen once, before the timed loop (b.Loop). The Norway
-// decade is read from $PAYOUT_BENCH_NORWAY (make bench points it at its
-// cached copy), else generated once into a temp dir; it is skipped in
-// -short mode.
+// Loading and computing happen once per workload and test binary, before
+// the timed loop. The Norway decade is read from $PAYOUT_BENCH_NORWAY (make
+// bench points it at its cached copy), else generated into a temp dir; it
+// is skipped in -short mode.
+
+// generatedNorway names the Norway decade generated when
+// $PAYOUT_BENCH_NORWAY is unset; computed caches each workload's Inputs and
+// Result by folder across -count runs.
+var generatedNorway string
+
+var computed = map[string]struct {
+	in  *payout.Inputs
+	res *payout.Result
+}{}
 
 func benchRender(b *testing.B, dir string, p payout.Period) {
 	b.Helper()
-	in, _, err := importers.LoadFolder(dir)
-	if err != nil {
-		b.Fatal(err)
+	c, ok := computed[dir]
+	if !ok {
+		in, _, err := importers.LoadFolder(dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		res, err := payout.Compute(in, p, payout.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		c.in, c.res = in, res
+		computed[dir] = c
 	}
-	res, err := payout.Compute(in, p, payout.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	in, res := c.in, c.res
+	var err error
 	b.ReportAllocs()
 	var out *Bundle
 	var cpu time.Duration
@@ -60,15 +77,18 @@ func BenchmarkRenderNorway(b *testing.B) {
 	}
 	dir := os.Getenv("PAYOUT_BENCH_NORWAY")
 	if dir == "" {
-		tmp, err := os.MkdirTemp("", "payout-bundle-norway-")
-		if err != nil {
-			b.Fatal(err)
+		if generatedNorway == "" {
+			tmp, err := os.MkdirTemp("", "payout-bundle-norway-")
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer os.RemoveAll(tmp) // loaded below, and cached by its name
+			if _, err := gen.Generate(tmp, gen.Norway(), gen.DefaultSeed); err != nil {
+				b.Fatal(err)
+			}
+			generatedNorway = tmp
 		}
-		defer os.RemoveAll(tmp)
-		if _, err := gen.Generate(tmp, gen.Norway(), gen.DefaultSeed); err != nil {
-			b.Fatal(err)
-		}
-		dir = tmp
+		dir = generatedNorway
 	}
 	benchRender(b, dir, payout.MustPeriod("2025-12"))
 }
