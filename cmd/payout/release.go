@@ -78,12 +78,11 @@ func newRelease(env *Env, s *store.Store, run *store.Run, out, user string) erro
 	if err != nil {
 		return err
 	}
-	var rf *bundle.ReleaseFile
+	var b *bundle.Bundle
 	rec, err := s.Release(store.ReleaseRequest{
 		Period: run.Period, User: user, At: env.Now(), MsgID: pain001.MessageID(run.Period),
 		Stage: func(r *store.Run, rel *store.Release) (string, error) {
-			var b *bundle.Bundle
-			rf, b, err = renderRelease(res, in, rel)
+			_, b, err = renderRelease(res, in, rel)
 			if err != nil {
 				return "", err
 			}
@@ -93,7 +92,7 @@ func newRelease(env *Env, s *store.Store, run *store.Run, out, user string) erro
 	if err != nil {
 		return err
 	}
-	if err := writeRelease(out, res, in, rf, rec); err != nil {
+	if err := writeRelease(out, run.Period, b, rec); err != nil {
 		return fmt.Errorf("the release of %s is recorded, but its files are not complete: run 'payout release' again to write them: %w", run.Period, err)
 	}
 	printRelease(env, run, rec, out)
@@ -111,11 +110,11 @@ func finishRelease(env *Env, s *store.Store, run *store.Run, out string) error {
 	if err != nil {
 		return err
 	}
-	rf, _, err := renderRelease(res, in, rec)
+	_, b, err := renderRelease(res, in, rec)
 	if err != nil {
 		return err
 	}
-	if err := writeRelease(out, res, in, rf, rec); err != nil {
+	if err := writeRelease(out, run.Period, b, rec); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "the release of %s (at %s by %s) was not complete in %s: its files are written again and match the recorded manifest %s\n",
@@ -165,12 +164,12 @@ func manifestSHA(b *bundle.Bundle) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// writeRelease writes the folder and checks it is the recorded one.
-func writeRelease(out string, res *payout.Result, in *payout.Inputs, rf *bundle.ReleaseFile, rec *store.Release) error {
-	if _, err := bundle.Write(out, res, in, rf); err != nil {
+// writeRelease writes the rendered folder and checks it is the recorded one.
+func writeRelease(out string, p payout.Period, b *bundle.Bundle, rec *store.Release) error {
+	if _, err := bundle.WriteRendered(out, p, b); err != nil {
 		return err
 	}
-	got, err := fileSHA(filepath.Join(bundle.Dir(out, res.Period), bundle.ManifestJSON))
+	got, err := fileSHA(filepath.Join(bundle.Dir(out, p), bundle.ManifestJSON))
 	if err != nil {
 		return err
 	}

@@ -114,7 +114,8 @@ func runFromStore(env *Env, p payout.Period, asOf payout.Date, f runFlags) error
 	}
 	// Render before storing, so a result the outputs cannot show is never
 	// stored; write after, so files never show a run the store lacks.
-	if _, err := bundle.Render(res, in, nil); err != nil {
+	rendered, err := bundle.Render(res, in, nil)
+	if err != nil {
 		return err
 	}
 	run, replaced, err := s.SaveRun(res, state, store.SaveOptions{At: env.Now(), User: f.user, Reopen: f.reopen})
@@ -122,7 +123,7 @@ func runFromStore(env *Env, p payout.Period, asOf payout.Date, f runFlags) error
 		return err
 	}
 	prog.Stage("writing the outputs")
-	if _, err := bundle.Write(f.out, res, in, nil); err != nil {
+	if _, err := bundle.WriteRendered(f.out, p, rendered); err != nil {
 		return fmt.Errorf("the run is stored, but its files could not be written (run again to write them): %w", err)
 	}
 	prog.Done()
