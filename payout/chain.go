@@ -47,7 +47,8 @@ type chain struct {
 		key   rateMemoKey
 		tiers []*Rate
 	}
-	trace bool // keep each month's days for explain
+	trace  bool   // keep each month's days for explain
+	period Period // the run's period P
 }
 
 // periodOut is one agreement's outcome in one period.
@@ -57,6 +58,7 @@ type periodOut struct {
 	month    *monthCalc
 	lines    map[lineKey]*lineAcc
 	adjust   []Adjustment
+	unpaid   []Period // window months still unknown at the run's as-of
 	breaches []BreachStatus
 }
 
@@ -81,6 +83,7 @@ func (c *chain) classifiedYear(ag *Agreement, year int, asOf Date) (*yearClass, 
 
 // run computes the periods h … p and returns p's outcome.
 func (c *chain) run(h, p Period, asOfFor func(Period) Date) (*periodOut, error) {
+	c.period = p
 	var out *periodOut
 	prev := NoDate
 	for e := h; e <= p; e++ {
@@ -99,7 +102,38 @@ func (c *chain) run(h, p Period, asOfFor func(Period) Date) (*periodOut, error) 
 		}
 		prev = a
 	}
+	out.unpaid = c.unpaidMonths(h, p, prev)
 	return out, nil
+}
+
+// unpaidMonths lists the months of the retro window that are still unpaid
+// at a because their count or rate is not known: a warning for the run,
+// since R-ADJ pays them once the input arrives.
+func (c *chain) unpaidMonths(h, p Period, a Date) []Period {
+	var out []Period
+	for e := max(h, p-Period(c.ix.pol.RetroWindowMonths)); e < p; e++ {
+		ag := c.ix.agreement(c.a.id, a)
+		if ag == nil {
+			return nil
+		}
+		if act, _ := c.ix.activeDays(ag, e); !anyTrue(act) {
+			continue
+		}
+		if c.rateTable(ag.Scheme, e.First(), a) == nil ||
+			(ag.Scheme == SchemeFastlege && c.ix.listCount(ag.ListID, e.First(), a) == nil) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func anyTrue(xs []bool) bool {
+	for _, x := range xs {
+		if x {
+			return true
+		}
+	}
+	return false
 }
 
 // step computes period e at as-of a; prev is A_{e−1} (NoDate at the start).
@@ -146,9 +180,9 @@ func (c *chain) quiet(e Period, prev, a Date) bool {
 	return prev == NoDate || countAtOrBefore(c.a.all, prev) == countAtOrBefore(c.a.all, a)
 }
 
-// validateQuiet applies to a month passed by the checks its own run would
-// have made: a rate and a list count when the agreement is active, and the
-// invalid-input rules of its year.
+// validateQuiet applies to a month passed by the invalid-input rules its
+// own run would have applied: the extension limit and the rules of its
+// year.
 func (c *chain) validateQuiet(e Period, a Date) error {
 	ag := c.ix.agreement(c.a.id, a)
 	if ag == nil {
@@ -165,12 +199,8 @@ func (c *chain) validateQuiet(e Period, a Date) error {
 	if from < ag.ValidFrom || from > to || to > last {
 		return nil // no active day: no line, nothing to check
 	}
-	if c.rateTable(ag.Scheme, e.First(), a) == nil {
-		return missingRate(ag, e.First(), a)
-	}
-	if ag.Scheme == SchemeFastlege && c.ix.listCount(ag.ListID, e.First(), a) == nil {
-		return missingCount(ag, e, a)
-	}
+	// A missing count or rate is no error here: the month counts as 0
+	// until it is known (buildMonth).
 	_, err := c.classifiedYear(ag, e.Year(), a)
 	return err
 }

@@ -144,6 +144,10 @@ func assemble(ix *index, r *Result, outs []*periodOut) error {
 		r.Deductions = append(r.Deductions, deductions(ag, out.month)...)
 		r.Warnings = append(r.Warnings, out.month.warnings...)
 		r.Warnings = append(r.Warnings, ix.countWarnings(ag, out.month)...)
+		for _, e := range out.unpaid {
+			r.Warnings = append(r.Warnings, Warning{Code: "W-UNPAID-MONTH", AgreementID: ag.ID, Msg: fmt.Sprintf(
+				"%s er ikke utbetalt: listetelling eller sats for %s mangler fortsatt (betales som korreksjon når den kommer)", e, e.First())})
+		}
 	}
 	sortResult(r)
 	r.Rates = ix.ratesInForce(r.Period, r.AsOf)

@@ -75,11 +75,30 @@ func TestFysio_R_FYSIO(t *testing.T) {
 }
 
 func TestMissingListCount_R84(t *testing.T) {
+	// The run's own period stops on a missing count: never silently zero.
 	in := baseInputs()
 	in.ListCounts = counts("L1", 1200, "2015-01", "2015-02")
-	in.ListCounts = append(in.ListCounts, counts("L1", 1200, "2015-04", "2015-04")...)
-	_, err := Compute(in, MustPeriod("2015-04"), Options{})
+	_, err := Compute(in, MustPeriod("2015-03"), Options{})
 	require.ErrorIs(t, err, ErrMissingListCount)
 	require.ErrorIs(t, err, ErrInvalidInput)
 	require.Contains(t, err.Error(), "list L1 has no count as of 2015-03-01")
+
+	// An earlier month whose count is still missing was not paid: April
+	// runs, and warns that March is unpaid.
+	in.ListCounts = append(in.ListCounts, counts("L1", 1200, "2015-04", "2015-04")...)
+	r := mustCompute(t, in, "2015-04")
+	require.Len(t, r.Warnings, 1)
+	require.Equal(t, "W-UNPAID-MONTH", r.Warnings[0].Code)
+	requireAmount(t, "0", line(t, r, "A1", RoleHolder, "P1").Adjustments, "nothing to pay for March yet")
+
+	// Helfo delivers March's count late: the first run that sees it pays
+	// March in full as an adjustment (R-ADJ).
+	late := counts("L1", 1200, "2015-03", "2015-03")
+	late[0].RecordedOn = d("2015-04-10")
+	in.ListCounts = append(in.ListCounts, late...)
+	r = mustCompute(t, in, "2015-04")
+	l := line(t, r, "A1", RoleHolder, "P1")
+	requireAmount(t, "42100.00", l.Adjustments, "March paid in April")
+	require.Empty(t, r.Warnings)
+	require.Equal(t, "list_counts", r.Adjustments[0].Reason)
 }

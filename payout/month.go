@@ -1,6 +1,7 @@
 package payout
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 
@@ -30,8 +31,11 @@ type monthCalc struct {
 	period Period
 	asOf   Date
 	ag     *Agreement // nil: no version in force; no line
-	basis  *annualBasis
-	days   []dayInfo // the period's days (status inactive when not active)
+	// unknown: an earlier month whose list count or rate was not known at
+	// asOf; it has no line and counts as 0 (see buildMonth).
+	unknown bool
+	basis   *annualBasis
+	days    []dayInfo // the period's days (status inactive when not active)
 
 	activeDays, paidDays, unpaidDays, vikarDays, takeoverDays int
 
@@ -47,7 +51,7 @@ type monthCalc struct {
 
 // hasLine reports whether the period has any active day (RULEBOOK §2: an
 // agreement with no active day gets no line).
-func (m *monthCalc) hasLine() bool { return m.ag != nil && m.activeDays > 0 }
+func (m *monthCalc) hasLine() bool { return m.ag != nil && m.activeDays > 0 && !m.unknown }
 
 // amount returns a party's amount (0 when absent).
 func (m *monthCalc) amount(k partyKey) Ore {
@@ -129,6 +133,14 @@ func (c *chain) buildMonth(p Period, asOf Date) (*monthCalc, error) {
 		return m, nil
 	}
 	basis, err := c.annualAmount(m.ag, p, asOf)
+	if err != nil && p < c.period && (errors.Is(err, ErrMissingListCount) || errors.Is(err, ErrMissingRate)) {
+		// An earlier month whose count or rate was not yet known at this
+		// as-of date was not paid then: it counts as 0 here and is paid by
+		// R-ADJ in the first run that sees the count (policy reading, see
+		// README). Only the run's own period stops on it.
+		m.unknown = true
+		return m, nil
+	}
 	if err != nil {
 		return nil, err
 	}
