@@ -24,8 +24,9 @@ func Compute(in *Inputs, p Period, opt Options) (*Result, error) {
 		return nil, err
 	}
 	ix := buildIndex(in)
-	r := &Result{Period: p, PayDate: PayDate(p), HistoryStart: historyStart(in, p), Policy: in.Policy}
+	r := &Result{Period: p, PayDate: PayDate(p), Policy: in.Policy}
 	r.AsOf = asOfFunc(p, opt)(p)
+	r.HistoryStart = historyStart(in, p, r.AsOf)
 	for e, d := range opt.AsOfByPeriod {
 		if e >= r.HistoryStart && e < p {
 			if r.AsOfByPeriod == nil {
@@ -63,8 +64,10 @@ func asOfFunc(p Period, opt Options) func(Period) Date {
 }
 
 // historyStart is RULEBOOK §6: policy history_start, else the earliest list
-// count as_of, else p itself; never after p.
-func historyStart(in *Inputs, p Period) Period {
+// count as_of, else p itself; never after p. Like every input, a count
+// counts only when the run can see it (recorded_on ≤ asOf, RULEBOOK §0), so
+// a count recorded later cannot move an earlier run's history.
+func historyStart(in *Inputs, p Period, asOf Date) Period {
 	h := p
 	if in.Policy.HistoryStart != "" {
 		if hs, err := ParsePeriod(in.Policy.HistoryStart); err == nil {
@@ -72,7 +75,8 @@ func historyStart(in *Inputs, p Period) Period {
 		}
 	} else {
 		for i := range in.ListCounts {
-			if e := in.ListCounts[i].AsOf.Period(); e < h {
+			c := &in.ListCounts[i]
+			if e := c.AsOf.Period(); e < h && c.RecordedOn <= asOf {
 				h = e
 			}
 		}

@@ -21,7 +21,7 @@ func Explain(in *Inputs, p Period, opt Options, id string) (*Trace, error) {
 	asOf := asOfFunc(p, opt)
 	c := newChain(ix, a)
 	c.trace = true
-	out, err := c.run(historyStart(in, p), p, asOf)
+	out, err := c.run(historyStart(in, p, asOf(p)), p, asOf)
 	if err != nil {
 		return nil, err
 	}

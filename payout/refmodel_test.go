@@ -685,9 +685,10 @@ func (m *refModel) historyStart(P payout.Period) payout.Period {
 	if m.pol.HistoryStart != "" {
 		return payout.MustPeriod(m.pol.HistoryStart)
 	}
+	// Only counts the run of P can see (recorded_on ≤ A_P, RULEBOOK §0).
 	H := P
 	for _, c := range m.in.ListCounts {
-		if c.AsOf.Period() < H {
+		if c.AsOf.Period() < H && c.RecordedOn <= m.asOf(P) {
 			H = c.AsOf.Period()
 		}
 	}
