@@ -238,16 +238,6 @@ func eventDays(recs []*Absence, tk map[Date][]takeoverShare, first, last Date) [
 	return days
 }
 
-// touches reports whether any record has a day in [lo, hi].
-func touches(recs []*Absence, lo, hi Date) bool {
-	for _, r := range recs {
-		if r.To >= lo && r.From <= hi {
-			return true
-		}
-	}
-	return false
-}
-
 // sicknessRunBefore counts the consecutive sickness days ending the day
 // before d: a sickness episode runs across year ends (R-13.4-SICK).
 func sicknessRunBefore(recs []*Absence, d Date) int {

@@ -13,11 +13,7 @@ import (
 // R-10.7-SHARED (share of a shared list), R-ACTIVE (pro rata) and
 // R-16-AGE70 (§16: the agreement ends at 70).
 
-var (
-	dec100   = decimal.NewFromInt(100)
-	dec1200  = decimal.NewFromInt(1200)
-	dec12000 = decimal.NewFromInt(120000)
-)
+var dec100 = decimal.NewFromInt(100)
 
 // V is RULEBOOK §1's V(n) = annual × share × n ÷ (1200 × D(P)), computed
 // exactly and rounded once to øre, half away from zero.

@@ -9,9 +9,6 @@ import (
 // Money (RULEBOOK §0): exact decimals, never float; each amount is computed
 // exactly and rounded once to øre, half away from zero.
 
-// decimalT is the money type.
-type decimalT = decimal.Decimal
-
 var zero = decimal.Zero
 
 // mulDivRound returns a × b × c ÷ den, rounded once to øre, half away from

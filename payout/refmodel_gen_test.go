@@ -18,7 +18,6 @@ package payout_test
 // their versions' recorded_on, so their shares sum to 100 on every day.
 
 import (
-	"flag"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -26,13 +25,6 @@ import (
 	"github.com/oslokommune/payout/payout"
 	"github.com/shopspring/decimal"
 )
-
-// refReadings is kept for replaying old seeds; the readings it once
-// separated are now both generated: a later payee change runs with policy
-// payee_changes "literal" (the model's reading), and prorate_partial_months
-// false counts the agreement's real days in the year counters on both
-// sides.
-var refReadings = flag.Bool("refmodel.readings", false, "also generate inputs where engine and model read the rulebook differently")
 
 // refSeeds is how many random input sets the comparison runs.
 const refSeeds = 200

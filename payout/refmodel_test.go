@@ -116,7 +116,6 @@ func ratMul(xs ...*big.Rat) *big.Rat {
 	return r
 }
 func ratQuo(a, b *big.Rat) *big.Rat { return new(big.Rat).Quo(a, b) }
-func ratAdd(a, b *big.Rat) *big.Rat { return new(big.Rat).Add(a, b) }
 func decMin(a, b decimal.Decimal) decimal.Decimal {
 	if a.LessThan(b) {
 		return a
