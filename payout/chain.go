@@ -237,30 +237,8 @@ func (c *chain) payeeOf(k partyKey, a Date) (string, error) {
 	return c.displayAgreement(a).PayeeID, nil
 }
 
-// displayAgreement is the agreement version to name on a line at a: the
-// one in force, else the latest known before (an ended or cancelled
-// agreement still gets its releases and corrections).
-func (c *chain) displayAgreement(a Date) *Agreement {
-	vs := c.a.versions
-	var last *Agreement
-	for _, v := range vs {
-		if v.RecordedOn > a {
-			break
-		}
-		if !v.Cancelled {
-			last = v
-		}
-	}
-	if last == nil {
-		for _, v := range vs {
-			if !v.Cancelled {
-				return v
-			}
-		}
-		return vs[0]
-	}
-	return last
-}
+// displayAgreement is agrInputs.display for the chain's agreement.
+func (c *chain) displayAgreement(a Date) *Agreement { return c.a.display(a) }
 
 // carry is R-CARRY: net_raw = entitlement − withheld + released +
 // adjustments + carried_in; net = max(0, net_raw); carried_out = min(0,

@@ -1,5 +1,7 @@
 package payout
 
+import "slices"
+
 // CheckInputs applies the rulebook's invalid-input rules that depend on
 // which versions are in force (RULEBOOK §3, §5): overlapping absences,
 // absences outside the agreement, parental records over 52 weeks, a
@@ -58,14 +60,6 @@ func touchedYears(a *agrInputs) []int {
 			add(r.From, r.To)
 		}
 	}
-	sortInts(years)
+	slices.Sort(years)
 	return years
-}
-
-func sortInts(xs []int) {
-	for i := 1; i < len(xs); i++ {
-		for j := i; j > 0 && xs[j] < xs[j-1]; j-- {
-			xs[j], xs[j-1] = xs[j-1], xs[j]
-		}
-	}
 }

@@ -1,11 +1,13 @@
 package payout
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -133,8 +135,7 @@ func collectErrors(errs []error) error {
 // assemble turns the chains' outcomes for p into the Result's rows.
 func assemble(ix *index, r *Result, outs []*periodOut) error {
 	for i, out := range outs {
-		c := newChain(ix, ix.perAgr[ix.agrIDs[i]])
-		ag := c.displayAgreement(r.AsOf)
+		ag := ix.perAgr[ix.agrIDs[i]].display(r.AsOf)
 		lines := buildLines(r.Period, ag, out)
 		r.Lines = append(r.Lines, lines...)
 		for _, a := range out.adjust {
@@ -242,7 +243,7 @@ func deductions(ag *Agreement, m *monthCalc) []Deduction {
 	}
 	annual, share, dp := m.basis.annual, ag.SharePercent, m.period.Days()
 	var out []Deduction
-	for _, rule := range sortedKeys(boolSet(m.unpaidRules)) {
+	for _, rule := range sortedKeys(m.unpaidRules) {
 		n := m.unpaidRules[rule]
 		out = append(out, Deduction{AgreementID: ag.ID, Bydel: ag.Bydel, Rule: rule, Kind: m.ruleKinds[rule],
 			Status: StatusUnpaid, Days: n, Amount: V(annual, share, n, dp)})
@@ -252,14 +253,6 @@ func deductions(ag *Agreement, m *monthCalc) []Deduction {
 			Status: StatusToVikar, Days: m.vikarDays, Amount: m.vikarTotal.Dec()})
 	}
 	return out
-}
-
-func boolSet(m map[string]int) map[string]bool {
-	s := make(map[string]bool, len(m))
-	for k := range m {
-		s[k] = true
-	}
-	return s
 }
 
 // countWarnings are the §8 count controls: above the list ceiling, or
@@ -374,33 +367,19 @@ func remittance(p Period, schemes map[Scheme]bool) string {
 // sortResult orders every row list (FORMATS.md: lines by bydel,
 // agreement_id, role, payee_id).
 func sortResult(r *Result) {
-	sort.Slice(r.Lines, func(i, j int) bool {
-		a, b := &r.Lines[i], &r.Lines[j]
-		return lessStrings([]string{a.Bydel, a.AgreementID, string(a.Role), a.PayeeID}, []string{b.Bydel, b.AgreementID, string(b.Role), b.PayeeID})
+	slices.SortFunc(r.Lines, func(a, b Line) int {
+		return cmp.Or(strings.Compare(a.Bydel, b.Bydel), strings.Compare(a.AgreementID, b.AgreementID),
+			strings.Compare(string(a.Role), string(b.Role)), strings.Compare(a.PayeeID, b.PayeeID))
 	})
-	sort.SliceStable(r.Adjustments, func(i, j int) bool {
-		a, b := &r.Adjustments[i], &r.Adjustments[j]
-		if a.AgreementID != b.AgreementID || a.Role != b.Role || a.PayeeID != b.PayeeID {
-			return lessStrings([]string{a.AgreementID, string(a.Role), a.PayeeID}, []string{b.AgreementID, string(b.Role), b.PayeeID})
-		}
-		return a.RefPeriod < b.RefPeriod
+	slices.SortStableFunc(r.Adjustments, func(a, b Adjustment) int {
+		return cmp.Or(strings.Compare(a.AgreementID, b.AgreementID), strings.Compare(string(a.Role), string(b.Role)),
+			strings.Compare(a.PayeeID, b.PayeeID), cmp.Compare(a.RefPeriod, b.RefPeriod))
 	})
-	sort.SliceStable(r.Breaches, func(i, j int) bool { return r.Breaches[i].BreachID < r.Breaches[j].BreachID })
-	sort.SliceStable(r.Deductions, func(i, j int) bool {
-		a, b := &r.Deductions[i], &r.Deductions[j]
-		return lessStrings([]string{a.Bydel, a.AgreementID, a.Rule}, []string{b.Bydel, b.AgreementID, b.Rule})
+	slices.SortStableFunc(r.Breaches, func(a, b BreachStatus) int { return strings.Compare(a.BreachID, b.BreachID) })
+	slices.SortStableFunc(r.Deductions, func(a, b Deduction) int {
+		return cmp.Or(strings.Compare(a.Bydel, b.Bydel), strings.Compare(a.AgreementID, b.AgreementID), strings.Compare(a.Rule, b.Rule))
 	})
-	sort.SliceStable(r.Warnings, func(i, j int) bool {
-		a, b := &r.Warnings[i], &r.Warnings[j]
-		return lessStrings([]string{a.AgreementID, a.Code, a.Msg}, []string{b.AgreementID, b.Code, b.Msg})
+	slices.SortStableFunc(r.Warnings, func(a, b Warning) int {
+		return cmp.Or(strings.Compare(a.AgreementID, b.AgreementID), strings.Compare(a.Code, b.Code), strings.Compare(a.Msg, b.Msg))
 	})
-}
-
-func lessStrings(a, b []string) bool {
-	for i := range a {
-		if a[i] != b[i] {
-			return a[i] < b[i]
-		}
-	}
-	return false
 }

@@ -1,8 +1,9 @@
 package payout
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -33,8 +34,8 @@ func Explain(in *Inputs, p Period, opt Options, id string) (*Trace, error) {
 	}
 	m := out.month
 	tr.Lines = buildLines(p, ag, out)
-	sort.Slice(tr.Lines, func(i, j int) bool {
-		return lessStrings([]string{string(tr.Lines[i].Role), tr.Lines[i].PayeeID}, []string{string(tr.Lines[j].Role), tr.Lines[j].PayeeID})
+	slices.SortFunc(tr.Lines, func(a, b Line) int {
+		return cmp.Or(strings.Compare(string(a.Role), string(b.Role)), strings.Compare(a.PayeeID, b.PayeeID))
 	})
 	tr.Adjust, tr.Breaches = out.adjust, out.breaches
 	tr.Days = traceDays(p, m)
@@ -109,7 +110,7 @@ func monthSteps(m *monthCalc) []Step {
 	steps := []Step{
 		{Name: "annual", Rule: annualRule, Formula: b.formula(ag), Value: b.annual},
 		{Name: "base", Rule: RBase, Formula: "V(aktive dager) = " + v(m.activeDays), Value: m.base.Dec()},
-		{Name: "absence_deduction", Rule: strings.Join(sortedKeys(boolSet(m.unpaidRules)), ";"), Formula: "V(ubetalte dager) = " + v(m.unpaidDays), Value: m.deduction.Dec()},
+		{Name: "absence_deduction", Rule: strings.Join(sortedKeys(m.unpaidRules), ";"), Formula: "V(ubetalte dager) = " + v(m.unpaidDays), Value: m.deduction.Dec()},
 	}
 	for _, p := range m.parties {
 		k, pa := p.key, p.partyAmount

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"sort"
 	"strings"
-	"sync"
 )
 
 // index holds the inputs grouped for resolution: by key, every version
@@ -32,8 +31,6 @@ type rateIndex struct {
 	// valid_from is one of the first k dates of from: the versions that can
 	// be in force on a day with k valid_from dates on or before it.
 	upTo [][]Date
-	mu   sync.Mutex
-	memo map[tableKey][]*Rate
 }
 
 // agrInputs are the records that concern one agreement.
@@ -96,7 +93,7 @@ func (ix *index) indexRates(rates []Rate) {
 		r := &rates[i]
 		ri := ix.rates[r.Scheme]
 		if ri == nil {
-			ri = &rateIndex{tables: map[Date]map[int][]*Rate{}, memo: map[tableKey][]*Rate{}}
+			ri = &rateIndex{tables: map[Date]map[int][]*Rate{}}
 			ix.rates[r.Scheme] = ri
 		}
 		t := ri.tables[r.ValidFrom]
@@ -230,6 +227,30 @@ func (ix *index) indexChanges() {
 	}
 }
 
+// display is the agreement version to name on a line at a: the
+// one in force, else the latest known before (an ended or cancelled
+// agreement still gets its releases and corrections).
+func (a *agrInputs) display(asOf Date) *Agreement {
+	vs := a.versions
+	var last *Agreement
+	for _, v := range vs {
+		if v.RecordedOn > asOf {
+			break
+		}
+		if !v.Cancelled {
+			last = v
+		}
+	}
+	if last == nil {
+		for _, v := range vs {
+			if !v.Cancelled {
+				return v
+			}
+		}
+		return vs[0]
+	}
+	return last
+}
 func (a *agrInputs) markMultiParty(from, to Date) {
 	if a.multiParty == nil {
 		a.multiParty = map[Period]bool{}
@@ -385,34 +406,16 @@ func (ix *index) rateTable(s Scheme, first, asOf Date) []*Rate {
 }
 
 // tableAt returns the tiers of one valid_from visible at asOf, sorted by
-// tier_from. Results are memoised per number of visible versions, which
-// identifies what is visible; the memo is safe for concurrent chains.
+// tier_from (the chain caches the result, see chain.rateTable).
 func (ri *rateIndex) tableAt(from, asOf Date) []*Rate {
-	t := ri.tables[from]
-	n := 0
-	for _, vs := range t {
-		n += sort.Search(len(vs), func(i int) bool { return vs[i].RecordedOn > asOf })
-	}
-	key := tableKey{from, n}
-	ri.mu.Lock()
-	defer ri.mu.Unlock()
-	if tiers, ok := ri.memo[key]; ok {
-		return tiers
-	}
 	var tiers []*Rate
-	for _, vs := range t {
+	for _, vs := range ri.tables[from] {
 		if r := inForce(vs, asOf); r != nil {
 			tiers = append(tiers, r)
 		}
 	}
 	sort.Slice(tiers, func(a, b int) bool { return tiers[a].TierFrom < tiers[b].TierFrom })
-	ri.memo[key] = tiers
 	return tiers
-}
-
-type tableKey struct {
-	from    Date
-	visible int
 }
 
 // listCount returns the count of list on day asOfDay, as seen at asOf.

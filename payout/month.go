@@ -283,7 +283,8 @@ func (m *monthCalc) amounts(takeoverWeight map[*Takeover]decimal.Decimal) {
 	*m.addParty(partyKey{RoleHolder, ""}) = partyAmount{amount: m.entitlement, days: m.paidDays}
 }
 
-func sortedKeys(set map[string]bool) []string {
+// sortedKeys returns the non-empty keys of a map, sorted.
+func sortedKeys[V any](set map[string]V) []string {
 	out := make([]string, 0, len(set))
 	for k := range set {
 		if k != "" {

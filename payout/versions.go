@@ -40,15 +40,24 @@ func inForce[T any, PT interface {
 	*T
 	versioned
 }](vs []*T, asOf Date) *T {
+	v := latestVersion[T, PT](vs, asOf)
+	if v == nil || PT(v).version().Cancelled {
+		return nil
+	}
+	return v
+}
+
+// latestVersion returns the version of one key recorded on or before asOf,
+// cancelled or not (nil when none is known yet).
+func latestVersion[T any, PT interface {
+	*T
+	versioned
+}](vs []*T, asOf Date) *T {
 	i := sort.Search(len(vs), func(i int) bool { return PT(vs[i]).version().RecordedOn > asOf })
 	if i == 0 {
 		return nil
 	}
-	v := vs[i-1]
-	if PT(v).version().Cancelled {
-		return nil
-	}
-	return v
+	return vs[i-1]
 }
 
 // sortedGroups sorts pointers to the records by key (cmpKey), then in

@@ -1,29 +1,12 @@
 package payout
 
-import (
-	"sort"
-
-	"github.com/shopspring/decimal"
-)
+import "github.com/shopspring/decimal"
 
 // Withholding for breach, RULEBOOK §4 (Rammeavtalen §15.1): after written
 // notice the municipality may withhold up to 20 % of the month's
 // basistilskudd until the breach is rectified, and then pays back what it
 // withheld ("Tilbakeholdt basistilskudd i bruddperioden utbetales").
 // Rules R-15.1-WITHHOLD and R-15.1-RELEASE.
-
-// latestVersion returns the version of one key recorded on or before asOf,
-// cancelled or not (nil when none is known yet).
-func latestVersion[T any, PT interface {
-	*T
-	versioned
-}](vs []*T, asOf Date) *T {
-	i := sort.Search(len(vs), func(i int) bool { return PT(vs[i]).version().RecordedOn > asOf })
-	if i == 0 {
-		return nil
-	}
-	return vs[i-1]
-}
 
 // withholding applies the agreement's breaches to the holder's entitlement
 // of out's period, in breach_id order, and releases the balances of
