@@ -225,6 +225,16 @@ func (ix *index) activeDay(ag *Agreement, last, d Date) bool {
 	return d >= ag.ValidFrom && d <= last
 }
 
+// activeIn reports whether ag has an active day in p (activeDays without
+// building the days): with prorate_partial_months false, whether the 1st is.
+func (ix *index) activeIn(ag *Agreement, p Period) bool {
+	last, _ := ix.lastActiveDay(ag)
+	if !ix.pol.ProratePartialMonths {
+		return ix.activeDay(ag, last, p.First())
+	}
+	return max(ag.ValidFrom, p.First()) <= min(last, p.Last())
+}
+
 // classifiedDay reports whether the absence and takeover rules apply to day
 // d: every day of the agreement, and with prorate_partial_months false also
 // the rest of a month whose 1st is active (the holder on the 1st is paid

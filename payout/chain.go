@@ -110,13 +110,13 @@ func (c *chain) run(h, p Period, asOfFor func(Period) Date) (*periodOut, error) 
 // at a because their count or rate is not known: a warning for the run,
 // since R-ADJ pays them once the input arrives.
 func (c *chain) unpaidMonths(h, p Period, a Date) []Period {
+	ag := c.ix.agreement(c.a.id, a)
+	if ag == nil {
+		return nil
+	}
 	var out []Period
 	for e := max(h, p-Period(c.ix.pol.RetroWindowMonths)); e < p; e++ {
-		ag := c.ix.agreement(c.a.id, a)
-		if ag == nil {
-			return nil
-		}
-		if act, _ := c.ix.activeDays(ag, e); !anyTrue(act) {
+		if !c.ix.activeIn(ag, e) {
 			continue
 		}
 		if c.rateTable(ag.Scheme, e.First(), a) == nil ||
@@ -125,15 +125,6 @@ func (c *chain) unpaidMonths(h, p Period, a Date) []Period {
 		}
 	}
 	return out
-}
-
-func anyTrue(xs []bool) bool {
-	for _, x := range xs {
-		if x {
-			return true
-		}
-	}
-	return false
 }
 
 // step computes period e at as-of a; prev is A_{e−1} (NoDate at the start).
@@ -191,12 +182,7 @@ func (c *chain) validateQuiet(e Period, a Date) error {
 	if err := checkExtension(ag); err != nil {
 		return err
 	}
-	last, _ := c.ix.lastActiveDay(ag)
-	from, to := max(ag.ValidFrom, e.First()), min(last, e.Last())
-	if !c.ix.pol.ProratePartialMonths {
-		from, to = e.First(), e.First()
-	}
-	if from < ag.ValidFrom || from > to || to > last {
+	if !c.ix.activeIn(ag, e) {
 		return nil // no active day: no line, nothing to check
 	}
 	// A missing count or rate is no error here: the month counts as 0
