@@ -24,10 +24,7 @@ func runTransition(env *Env, name string, args []string, step func(*store.Store,
 	db := fs.String("db", "", "store file")
 	period := fs.String("period", "", "period: YYYY-MM, current or next")
 	user := fs.String("user", "", "your name, as recorded")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if err := noArgs(fs.Args()); err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
 	p, err := periodFlag(env, *period)

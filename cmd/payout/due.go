@@ -24,10 +24,7 @@ func runDue(_ context.Context, env *Env, args []string) error {
 	fs := newFlags("due", env)
 	db := fs.String("db", "", "store file")
 	margin := fs.Int("margin", 0, "also exit 1 when fewer banking days than this remain before the last day to release")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if err := noArgs(fs.Args()); err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
 	s, err := openStore(*db)

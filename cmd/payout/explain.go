@@ -29,7 +29,7 @@ func runExplain(ctx context.Context, env *Env, args []string) error {
 	id := fs.String("agreement", "", "agreement_id to explain")
 	asOfS := fs.String("as-of", "", "knowledge cut-off YYYY-MM-DD (default: the payment date)")
 	out := fs.String("out", "", "also write the trace as explain-<ID>-<P>.csv in this folder")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
 	p, err := periodFlag(env, *periodS)

@@ -19,14 +19,11 @@ func runGenerate(_ context.Context, env *Env, args []string) error {
 	preset := fs.String("preset", "oslo", "data set: "+strings.Join(gen.PresetNames(), ", "))
 	seed := fs.Uint64("seed", gen.DefaultSeed, "seed of the generator; the same seed gives the same bytes")
 	out := fs.String("out", "", "folder to write the CSV files into (created if missing)")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
 	if *out == "" {
 		return usagef("--out is required")
-	}
-	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q", fs.Arg(0))
 	}
 	p, err := gen.PresetByName(*preset)
 	if err != nil {

@@ -69,11 +69,3 @@ func when(t time.Time) string {
 func releaseDeadline(p payout.Period) payout.Date {
 	return payout.BankingDaysBefore(payout.PayDate(p), 2)
 }
-
-// noArgs refuses positional arguments.
-func noArgs(args []string) error {
-	if len(args) > 0 {
-		return usagef("unexpected argument %q", args[0])
-	}
-	return nil
-}

@@ -130,6 +130,18 @@ func clockFromEnv() func() time.Time {
 	return time.Now
 }
 
+// parseFlagsOnly is parseFlags for commands that take no arguments besides
+// their flags: a stray word is a usage error, not silently ignored.
+func parseFlagsOnly(fs *flag.FlagSet, args []string) error {
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
+}
+
 // periodFlag parses --period: YYYY-MM, or "current"/"next" from the clock.
 func periodFlag(env *Env, s string) (payout.Period, error) {
 	now := env.Now().UTC()

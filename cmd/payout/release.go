@@ -37,10 +37,7 @@ func runRelease(_ context.Context, env *Env, args []string) error {
 	period := fs.String("period", "", "period: YYYY-MM, current or next")
 	out := fs.String("out", "out", "folder for the period's output folder")
 	user := fs.String("user", os.Getenv("USER"), "who releases (default: $USER)")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if err := noArgs(fs.Args()); err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
 	p, err := periodFlag(env, *period)

@@ -34,10 +34,7 @@ func runRun(_ context.Context, env *Env, args []string) error {
 	fs.StringVar(&f.asOf, "as-of", "", "knowledge cut-off YYYY-MM-DD (default: the payment date)")
 	fs.StringVar(&f.user, "user", "", "who computes (recorded in the store's audit log)")
 	fs.BoolVar(&f.reopen, "reopen", false, "with --db: replace an approved, unreleased run (voids its attestation and approval)")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if err := noArgs(fs.Args()); err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
 	p, err := periodFlag(env, f.period)

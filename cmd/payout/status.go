@@ -27,10 +27,7 @@ func runStatus(_ context.Context, env *Env, args []string) error {
 	period := fs.String("period", "", "show one period in detail, with its audit log")
 	check := fs.Bool("check", false, "verify the hash chain of releases, stored results and input files; exit 1 on any problem")
 	out := fs.String("out", "out", "with --check: the output folder whose released files are verified too")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if err := noArgs(fs.Args()); err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
 	s, err := openStore(*db)

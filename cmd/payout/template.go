@@ -19,7 +19,7 @@ func runTemplate(_ context.Context, env *Env, args []string) error {
 	fs := newFlags("template", env)
 	out := fs.String("out", "", "folder to write the templates to (created if missing)")
 	force := fs.Bool("force", false, "overwrite existing files")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
 	switch {

@@ -31,7 +31,7 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 	periodS := fs.String("period", "", "the month to verify, YYYY-MM")
 	fixtures := fs.String("fixtures", "", "fixture folder the month was computed from")
 	out := fs.String("out", "", "output folder holding YYYY-MM/manifest.json")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
 	p, err := periodFlag(env, *periodS)
