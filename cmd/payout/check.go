@@ -9,34 +9,41 @@ import (
 	"github.com/oslokommune/payout/payout"
 )
 
-func init() {
-	register("check", "validate input files without computing: every problem at once", runCheck)
+// checkCommand loads a fixture folder (or single files) as a run would,
+// applies the rulebook's input checks, and prints every problem (exit 1) or
+// the records per file (exit 0). Warnings never fail the check.
+type checkCommand struct {
+	base
+	dir string
 }
 
-// runCheck loads a fixture folder (or single files) as a run would, applies
-// the rulebook's input checks, and prints every problem (exit 1) or the
-// records per file (exit 0). Warnings never fail the check.
-func runCheck(_ context.Context, env *Env, args []string) error {
-	fs := newFlags("check", env)
-	dir := fs.String("fixtures", "", "fixture folder to check")
-	fs.Usage = func() {
-		fmt.Fprintln(env.Stderr, "Usage: payout check --fixtures DIR\n       payout check FILE|DIR ...\n\nValidates the input files without computing anything.")
-		fs.PrintDefaults()
-	}
-	if err := parseFlags(fs, args); err != nil {
+func newCheckCommand(env *Env) command {
+	c := &checkCommand{base: newBase("check", env)}
+	c.fs.StringVar(&c.dir, "fixtures", "", "fixture folder to check")
+	c.fs.Usage = c.Usage
+	return c
+}
+
+func (c *checkCommand) Usage() {
+	fmt.Fprintln(c.env.Stderr, "Usage: payout check --fixtures DIR\n       payout check FILE|DIR ...\n\nValidates the input files without computing anything.")
+	c.fs.PrintDefaults()
+}
+
+func (c *checkCommand) Run(_ context.Context, args []string) error {
+	if err := c.parse(args); err != nil {
 		return err
 	}
-	in, warnings, err := loadForCheck(*dir, fs.Args())
+	in, warnings, err := loadForCheck(c.dir, c.fs.Args())
 	if err != nil {
 		return err
 	}
 	for _, w := range warnings {
-		fmt.Fprintf(env.Stderr, "payout check: warning %s: %s\n", w.Code, w.Msg)
+		fmt.Fprintf(c.env.Stderr, "payout check: warning %s: %s\n", w.Code, w.Msg)
 	}
 	if problems := payout.CheckInputs(in); len(problems) > 0 {
 		return problems
 	}
-	printCounts(env.Stdout, in)
+	printCounts(c.env.Stdout, in)
 	return nil
 }
 

@@ -11,23 +11,32 @@ import (
 	"github.com/oslokommune/payout/payout/store"
 )
 
-// due lists what must still happen before the next payment date, for a
-// cron job or systemd timer: missing list counts, the run's next lifecycle
-// step and the last banking day to release. It exits 1 when a payment will
-// be late (the last day to release has passed, or an earlier period was
-// never released), or when fewer than --margin banking days remain.
-func init() {
-	register("due", "what must still happen before the next payment date; exit 1 when it would be late", runDue)
+// dueCommand lists what must still happen before the next payment date,
+// for a cron job or systemd timer: missing list counts, the run's next
+// lifecycle step and the last banking day to release. It exits 1 when a
+// payment will be late (the last day to release has passed, or an earlier
+// period was never released), or when fewer than --margin banking days
+// remain.
+type dueCommand struct {
+	base
+	shared
+	margin int
 }
 
-func runDue(_ context.Context, env *Env, args []string) error {
-	fs := newFlags("due", env)
-	db := fs.String("db", "", "store file")
-	margin := fs.Int("margin", 0, "also exit 1 when fewer banking days than this remain before the last day to release")
-	if err := parseFlagsOnly(fs, args); err != nil {
+func newDueCommand(env *Env) command {
+	c := &dueCommand{base: newBase("due", env)}
+	c.dbFlag(c.fs, dbUsage)
+	c.fs.IntVar(&c.margin, "margin", 0, "also exit 1 when fewer banking days than this remain before the last day to release")
+	c.fs.Usage = c.Usage
+	return c
+}
+
+func (c *dueCommand) Run(_ context.Context, args []string) error {
+	env := c.env
+	if err := c.parseOnly(args); err != nil {
 		return err
 	}
-	s, err := openStore(*db)
+	s, err := c.openStore()
 	if err != nil {
 		return err
 	}
@@ -41,7 +50,7 @@ func runDue(_ context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	todo, run, err := dueSteps(s, p, *db)
+	todo, run, err := dueSteps(s, p, c.db)
 	if err != nil {
 		return err
 	}
@@ -53,7 +62,7 @@ func runDue(_ context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "next payment: %s on %s; release by %s (%s)\n", p, payout.PayDate(p), deadline, daysLeft(d, deadline, left))
 		if d > deadline {
 			late = append(late, fmt.Sprintf("%s is not released and the last day to release (%s) has passed: the payment on %s will be late", p, deadline, payout.PayDate(p)))
-		} else if left < *margin {
+		} else if left < c.margin {
 			late = append(late, fmt.Sprintf("%s is not released and only %d banking day(s) remain before the last day to release (%s)", p, left, deadline))
 		}
 	}

@@ -15,52 +15,60 @@ import (
 	"github.com/oslokommune/payout/payout"
 )
 
-func init() {
-	register("explain", "day-by-day trace of one agreement, rule by rule", runExplain)
+// explainCommand prints the trace of one agreement in one period so a
+// finance officer can check every amount with a calendar and a pocket
+// calculator; with --out it also writes the trace as explain-<ID>-<P>.csv.
+type explainCommand struct {
+	base
+	shared
+	fixtures, id, asOf string
 }
 
-// runExplain prints the trace of one agreement in one period so a finance
-// officer can check every amount with a calendar and a pocket calculator;
-// with --out it also writes the trace as explain-<ID>-<P>.csv.
-func runExplain(ctx context.Context, env *Env, args []string) error {
-	fs := newFlags("explain", env)
-	periodS := fs.String("period", "", "the month, YYYY-MM")
-	fixtures := fs.String("fixtures", "", "fixture folder to read the inputs from")
-	id := fs.String("agreement", "", "agreement_id to explain")
-	asOfS := fs.String("as-of", "", "knowledge cut-off YYYY-MM-DD (default: the payment date)")
-	out := fs.String("out", "", "also write the trace as explain-<ID>-<P>.csv in this folder")
-	if err := parseFlagsOnly(fs, args); err != nil {
+func newExplainCommand(env *Env) command {
+	c := &explainCommand{base: newBase("explain", env)}
+	c.periodFlag(c.fs, "the month, YYYY-MM")
+	c.fs.StringVar(&c.fixtures, "fixtures", "", "fixture folder to read the inputs from")
+	c.fs.StringVar(&c.id, "agreement", "", "agreement_id to explain")
+	c.fs.StringVar(&c.asOf, "as-of", "", "knowledge cut-off YYYY-MM-DD (default: the payment date)")
+	c.outFlag(c.fs, "", "also write the trace as explain-<ID>-<P>.csv in this folder")
+	c.fs.Usage = c.Usage
+	return c
+}
+
+func (c *explainCommand) Run(_ context.Context, args []string) error {
+	env := c.env
+	if err := c.parseOnly(args); err != nil {
 		return err
 	}
-	p, err := periodFlag(env, *periodS)
+	p, err := c.parsePeriod(env)
 	if err != nil {
 		return err
 	}
-	asOf, err := dateFlag("as-of", *asOfS)
+	asOf, err := dateFlag("as-of", c.asOf)
 	if err != nil {
 		return err
 	}
 	switch {
-	case *fixtures == "":
+	case c.fixtures == "":
 		return usagef("--fixtures is required")
-	case *id == "":
+	case c.id == "":
 		return usagef("--agreement is required")
 	}
-	in, _, err := importers.LoadFolder(*fixtures)
+	in, _, err := importers.LoadFolder(c.fixtures)
 	if err != nil {
 		return err
 	}
-	tr, err := payout.Explain(in, p, payout.Options{AsOf: asOf}, *id)
+	tr, err := payout.Explain(in, p, payout.Options{AsOf: asOf}, c.id)
 	if err != nil {
 		return err
 	}
 	if err := printTrace(env.Stdout, tr); err != nil {
 		return err
 	}
-	if *out == "" {
+	if c.out == "" {
 		return nil
 	}
-	return writeTraceCSV(env, *out, tr)
+	return writeTraceCSV(env, c.out, tr)
 }
 
 func writeTraceCSV(env *Env, dir string, tr *payout.Trace) error {

@@ -8,35 +8,43 @@ import (
 	"github.com/oslokommune/payout/fixtures/gen"
 )
 
-// generate writes a synthetic fixture folder: the embedded Oslo demo data set
-// or the national benchmark workload (fixtures/gen).
-func init() {
-	register("generate", "write a synthetic fixture folder (oslo, norway, small) from a seed", runGenerate)
+// generateCommand writes a synthetic fixture folder: the embedded Oslo demo
+// data set or the national benchmark workload (fixtures/gen).
+type generateCommand struct {
+	base
+	preset, out string
+	seed        uint64
 }
 
-func runGenerate(_ context.Context, env *Env, args []string) error {
-	fs := newFlags("generate", env)
-	preset := fs.String("preset", "oslo", "data set: "+strings.Join(gen.PresetNames(), ", "))
-	seed := fs.Uint64("seed", gen.DefaultSeed, "seed of the generator; the same seed gives the same bytes")
-	out := fs.String("out", "", "folder to write the CSV files into (created if missing)")
-	if err := parseFlagsOnly(fs, args); err != nil {
+func newGenerateCommand(env *Env) command {
+	c := &generateCommand{base: newBase("generate", env)}
+	c.fs.StringVar(&c.preset, "preset", "oslo", "data set: "+strings.Join(gen.PresetNames(), ", "))
+	c.fs.Uint64Var(&c.seed, "seed", gen.DefaultSeed, "seed of the generator; the same seed gives the same bytes")
+	c.fs.StringVar(&c.out, "out", "", "folder to write the CSV files into (created if missing)")
+	c.fs.Usage = c.Usage
+	return c
+}
+
+func (c *generateCommand) Run(_ context.Context, args []string) error {
+	env := c.env
+	if err := c.parseOnly(args); err != nil {
 		return err
 	}
-	if *out == "" {
+	if c.out == "" {
 		return usagef("--out is required")
 	}
-	p, err := gen.PresetByName(*preset)
+	p, err := gen.PresetByName(c.preset)
 	if err != nil {
 		return usagef("--preset: %v", err)
 	}
 	if env.StderrIsTerminal && p.GP+p.Fysio > 2000 {
 		fmt.Fprintf(env.Stderr, "generating %s (%d agreements) …\n", p.Name, p.GP+p.Fysio)
 	}
-	st, err := gen.Generate(*out, p, *seed)
+	st, err := gen.Generate(c.out, p, c.seed)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "generated preset %s (seed %d) in %s: %d rows\n", p.Name, *seed, *out, st.Total())
+	fmt.Fprintf(env.Stdout, "generated preset %s (seed %d) in %s: %d rows\n", p.Name, c.seed, c.out, st.Total())
 	for _, f := range gen.Files {
 		fmt.Fprintf(env.Stdout, "  %-16s %9d\n", f, st.Files[f])
 	}

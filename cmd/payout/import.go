@@ -14,29 +14,36 @@ import (
 	"github.com/oslokommune/payout/payout/store"
 )
 
-// import loads fixture folders or single files into the store, all or
-// nothing. Files whose bytes the store already holds are skipped without
+// importCommand loads fixture folders or single files into the store, all
+// or nothing. Files whose bytes the store already holds are skipped without
 // being read (re-importing changes nothing, cheaply); the new ones are read
 // together, so every problem of every file and the references between them
 // are reported, and then checked against the store: a version that
 // contradicts a stored one is refused.
-func init() {
-	register("import", "load fixture folders or single files into the store (idempotent)", runImport)
+type importCommand struct {
+	base
+	shared
 }
 
-func runImport(_ context.Context, env *Env, args []string) error {
-	fs := newFlags("import", env)
-	db := fs.String("db", "", "store file (created if missing)")
-	if err := parseFlags(fs, args); err != nil {
+func newImportCommand(env *Env) command {
+	c := &importCommand{base: newBase("import", env)}
+	c.dbFlag(c.fs, "store file (created if missing)")
+	c.fs.Usage = c.Usage
+	return c
+}
+
+func (c *importCommand) Run(_ context.Context, args []string) error {
+	env, fs := c.env, c.fs
+	if err := c.parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
 		return usagef("give the folders or files to import: payout import --db FILE PATH...")
 	}
-	if *db == "" {
+	if c.db == "" {
 		return usagef("--db FILE is required")
 	}
-	s, err := openStore(*db)
+	s, err := c.openStore()
 	if err != nil {
 		return err
 	}

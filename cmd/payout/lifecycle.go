@@ -10,18 +10,8 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/oslokommune/payout/importers"
 	"github.com/oslokommune/payout/payout"
-	"github.com/oslokommune/payout/payout/store"
 )
-
-// openStore opens the --db store with the importers' file reader.
-func openStore(path string) (*store.Store, error) {
-	if path == "" {
-		return nil, usagef("--db FILE is required")
-	}
-	return store.Open(path, importers.ReadFile)
-}
 
 // formatKroner writes an amount the Norwegian way: "1 234 567,89 kr".
 func formatKroner(d decimal.Decimal) string {

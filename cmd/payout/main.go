@@ -1,7 +1,11 @@
 // Command payout runs Oslo kommune's monthly basistilskudd and driftstilskudd
 // payout batch: compute, explain, verify, and the store's lifecycle of import,
-// attest, approve and release. Each subcommand lives in its own file and
-// registers itself with register; main is the only place that exits.
+// attest, approve and release.
+//
+// Each subcommand is one type in its own file, with its flag set, Run and
+// Usage; the table in this file lists them all. main is the only place that
+// exits: Main maps a command's error to the exit status (0 success, 1 bad
+// input or a failed control, 2 bad usage with a one-line "Try: …" hint).
 package main
 
 import (
@@ -11,11 +15,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strings"
 	"time"
-
-	"github.com/oslokommune/payout/payout"
 )
 
 // Env is what a command may touch of the outside world; tests give their own.
@@ -29,41 +30,30 @@ type Env struct {
 	StderrIsTerminal bool
 }
 
-// command is one subcommand.
-type command struct {
-	summary string
-	run     func(ctx context.Context, env *Env, args []string) error
+// command is one subcommand. Run parses the command's flags from args and
+// does the work; Usage prints what -h prints.
+type command interface {
+	Run(ctx context.Context, args []string) error
+	Usage()
 }
 
-var commands = map[string]command{}
-
-func register(name, summary string, run func(ctx context.Context, env *Env, args []string) error) {
-	commands[name] = command{summary: summary, run: run}
-}
-
-// usageError is bad usage: exit status 2 with a hint.
-type usageError struct{ msg string }
-
-func (e *usageError) Error() string { return e.msg }
-
-func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(format, a...)} }
-
-// newFlags returns a flag set that reports errors to us instead of exiting.
-func newFlags(name string, env *Env) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	return fs
-}
-
-// parseFlags parses args and turns flag errors into usage errors.
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return &usageError{err.Error()}
-	}
-	return nil
+// commands is every subcommand, in the order `payout help` lists them.
+var commands = []struct {
+	name, summary string
+	new           func(*Env) command
+}{
+	{"approve", "approve a period's attested run (second person, not the one who attested)", newApproveCommand},
+	{"attest", "record that you checked a period's computed run (first person)", newAttestCommand},
+	{"check", "validate input files without computing: every problem at once", newCheckCommand},
+	{"due", "what must still happen before the next payment date; exit 1 when it would be late", newDueCommand},
+	{"explain", "day-by-day trace of one agreement, rule by rule", newExplainCommand},
+	{"generate", "write a synthetic fixture folder (oslo, norway, small) from a seed", newGenerateCommand},
+	{"import", "load fixture folders or single files into the store (idempotent)", newImportCommand},
+	{"release", "write payments.xml for an approved run and mark it released (once per period)", newReleaseCommand},
+	{"run", "compute a period and write its review files (with --db: store the run)", newRunCommand},
+	{"status", "where each period stands; --check verifies the release hash chain", newStatusCommand},
+	{"template", "write empty .xlsx input templates for bydel staff", newTemplateCommand},
+	{"verify", "auditor's re-run: recompute a month and compare every output byte for byte", newVerifyCommand},
 }
 
 func main() {
@@ -84,12 +74,13 @@ func Main(ctx context.Context, env *Env, args []string) int {
 		}
 		return 0
 	}
-	cmd, ok := commands[args[0]]
-	if !ok {
-		fmt.Fprintf(env.Stderr, "payout: unknown command %q\nTry: payout help\n", args[0])
+	name := args[0]
+	cmd := lookup(env, name)
+	if cmd == nil {
+		fmt.Fprintf(env.Stderr, "payout: unknown command %q\nTry: payout help\n", name)
 		return 2
 	}
-	err := cmd.run(ctx, env, args[1:])
+	err := cmd.Run(ctx, args[1:])
 	switch {
 	case err == nil:
 		return 0
@@ -98,25 +89,30 @@ func Main(ctx context.Context, env *Env, args []string) int {
 	}
 	var ue *usageError
 	if errors.As(err, &ue) {
-		fmt.Fprintf(env.Stderr, "payout %s: %s\nTry: payout %s -h\n", args[0], ue.msg, args[0])
+		fmt.Fprintf(env.Stderr, "payout %s: %s\nTry: payout %s -h\n", name, ue.msg, name)
 		return 2
 	}
 	for _, line := range strings.Split(err.Error(), "\n") {
-		fmt.Fprintf(env.Stderr, "payout %s: %s\n", args[0], line)
+		fmt.Fprintf(env.Stderr, "payout %s: %s\n", name, line)
 	}
 	return 1
 }
 
-func printUsage(w io.Writer) {
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
+// lookup returns a fresh command called name, or nil.
+func lookup(env *Env, name string) command {
+	for _, c := range commands {
+		if c.name == name {
+			return c.new(env)
+		}
 	}
-	sort.Strings(names)
+	return nil
+}
+
+func printUsage(w io.Writer) {
 	fmt.Fprintln(w, "payout: Oslo kommune's monthly basistilskudd and driftstilskudd payout")
 	fmt.Fprintln(w, "\nUsage: payout COMMAND [flags]\n\nCommands:")
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-9s %s\n", n, commands[n].summary)
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun 'payout COMMAND -h' for a command's flags.")
 }
@@ -128,47 +124,4 @@ func clockFromEnv() func() time.Time {
 		}
 	}
 	return time.Now
-}
-
-// parseFlagsOnly is parseFlags for commands that take no arguments besides
-// their flags: a stray word is a usage error, not silently ignored.
-func parseFlagsOnly(fs *flag.FlagSet, args []string) error {
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q", fs.Arg(0))
-	}
-	return nil
-}
-
-// periodFlag parses --period: YYYY-MM, or "current"/"next" from the clock.
-func periodFlag(env *Env, s string) (payout.Period, error) {
-	now := env.Now().UTC()
-	cur := payout.NewPeriod(now.Year(), int(now.Month()))
-	switch s {
-	case "":
-		return 0, usagef("--period is required (YYYY-MM, current or next)")
-	case "current":
-		return cur, nil
-	case "next":
-		return cur + 1, nil
-	}
-	p, err := payout.ParsePeriod(s)
-	if err != nil {
-		return 0, usagef("--period: %v", err)
-	}
-	return p, nil
-}
-
-// dateFlag parses an optional YYYY-MM-DD flag.
-func dateFlag(name, s string) (payout.Date, error) {
-	if s == "" {
-		return payout.NoDate, nil
-	}
-	d, err := payout.ParseDate(s)
-	if err != nil {
-		return payout.NoDate, usagef("--%s: %v", name, err)
-	}
-	return d, nil
 }

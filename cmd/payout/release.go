@@ -17,7 +17,8 @@ import (
 	"github.com/oslokommune/payout/payout/store"
 )
 
-// release writes payments.xml for an approved run and marks it released.
+// releaseCommand writes payments.xml for an approved run and marks it
+// released.
 //
 // Crash safety: the store is the record. Inside the release transaction
 // (which holds the store's write lock) the folder is rendered in memory and
@@ -27,34 +28,41 @@ import (
 // between the commit and the last rename, running release again writes the
 // same bytes again (the folder is deterministic given the release record)
 // and checks them against the recorded digest.
-func init() {
-	register("release", "write payments.xml for an approved run and mark it released (once per period)", runRelease)
+type releaseCommand struct {
+	base
+	shared
+	user string
 }
 
-func runRelease(_ context.Context, env *Env, args []string) error {
-	fs := newFlags("release", env)
-	db := fs.String("db", "", "store file")
-	period := fs.String("period", "", "period: YYYY-MM, current or next")
-	out := fs.String("out", "out", "folder for the period's output folder")
-	user := fs.String("user", os.Getenv("USER"), "who releases (default: $USER)")
-	if err := parseFlagsOnly(fs, args); err != nil {
+func newReleaseCommand(env *Env) command {
+	c := &releaseCommand{base: newBase("release", env)}
+	c.dbFlag(c.fs, dbUsage)
+	c.periodFlag(c.fs, periodUsage)
+	c.outFlag(c.fs, "out", outUsage)
+	c.fs.StringVar(&c.user, "user", os.Getenv("USER"), "who releases (default: $USER)")
+	c.fs.Usage = c.Usage
+	return c
+}
+
+func (c *releaseCommand) Run(_ context.Context, args []string) error {
+	if err := c.parseOnly(args); err != nil {
 		return err
 	}
-	p, err := periodFlag(env, *period)
+	p, err := c.parsePeriod(c.env)
 	if err != nil {
 		return err
 	}
-	if *user == "" {
+	if c.user == "" {
 		return usagef("--user NAME is required ($USER is not set)")
 	}
-	s, err := openStore(*db)
+	s, err := c.openStore()
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	// The lock keeps a second release (or a repair) from writing the
 	// period's files while the first is still writing them.
-	unlock, err := lockReleases(*db)
+	unlock, err := lockReleases(c.db)
 	if err != nil {
 		return err
 	}
@@ -64,9 +72,9 @@ func runRelease(_ context.Context, env *Env, args []string) error {
 		return err
 	}
 	if run.Release != nil {
-		return finishRelease(env, s, run, *out)
+		return finishRelease(c.env, s, run, c.out)
 	}
-	return newRelease(env, s, run, *out, *user)
+	return newRelease(c.env, s, run, c.out, c.user)
 }
 
 // newRelease records the release and then writes its files.

@@ -12,55 +12,58 @@ import (
 	"github.com/oslokommune/payout/payout/store"
 )
 
-// run computes one period, from a fixture folder or from the store, and
-// writes its review files. With --db it also stores the run (status
+// runCommand computes one period, from a fixture folder or from the store,
+// and writes its review files. With --db it also stores the run (status
 // computed), replacing a computed or attested one. Any error writes nothing.
-func init() {
-	register("run", "compute a period and write its review files (with --db: store the run)", runRun)
+type runCommand struct {
+	base
+	shared
+	fixtures, asOf, user string
+	reopen               bool
 }
 
-type runFlags struct {
-	period, fixtures, db, out, asOf, user string
-	reopen                                bool
+func newRunCommand(env *Env) command {
+	c := &runCommand{base: newBase("run", env)}
+	c.periodFlag(c.fs, "period to compute: YYYY-MM, current or next")
+	c.fs.StringVar(&c.fixtures, "fixtures", "", "fixture folder to compute from (without --db)")
+	c.dbFlag(c.fs, "store to compute from; the run is stored")
+	c.outFlag(c.fs, "out", outUsage)
+	c.fs.StringVar(&c.asOf, "as-of", "", "knowledge cut-off YYYY-MM-DD (default: the payment date)")
+	c.fs.StringVar(&c.user, "user", "", "who computes (recorded in the store's audit log)")
+	c.fs.BoolVar(&c.reopen, "reopen", false, "with --db: replace an approved, unreleased run (voids its attestation and approval)")
+	c.fs.Usage = c.Usage
+	return c
 }
 
-func runRun(_ context.Context, env *Env, args []string) error {
-	fs := newFlags("run", env)
-	var f runFlags
-	fs.StringVar(&f.period, "period", "", "period to compute: YYYY-MM, current or next")
-	fs.StringVar(&f.fixtures, "fixtures", "", "fixture folder to compute from (without --db)")
-	fs.StringVar(&f.db, "db", "", "store to compute from; the run is stored")
-	fs.StringVar(&f.out, "out", "out", "folder for the period's output folder")
-	fs.StringVar(&f.asOf, "as-of", "", "knowledge cut-off YYYY-MM-DD (default: the payment date)")
-	fs.StringVar(&f.user, "user", "", "who computes (recorded in the store's audit log)")
-	fs.BoolVar(&f.reopen, "reopen", false, "with --db: replace an approved, unreleased run (voids its attestation and approval)")
-	if err := parseFlagsOnly(fs, args); err != nil {
+func (c *runCommand) Run(_ context.Context, args []string) error {
+	if err := c.parseOnly(args); err != nil {
 		return err
 	}
-	p, err := periodFlag(env, f.period)
+	p, err := c.parsePeriod(c.env)
 	if err != nil {
 		return err
 	}
-	asOf, err := dateFlag("as-of", f.asOf)
+	asOf, err := dateFlag("as-of", c.asOf)
 	if err != nil {
 		return err
 	}
 	switch {
-	case f.db != "" && f.fixtures != "":
+	case c.db != "" && c.fixtures != "":
 		return usagef("give either --fixtures DIR or --db FILE, not both (import the folder with 'payout import')")
-	case f.db == "" && f.fixtures == "":
+	case c.db == "" && c.fixtures == "":
 		return usagef("--fixtures DIR or --db FILE is required")
-	case f.db != "":
-		return runFromStore(env, p, asOf, f)
+	case c.db != "":
+		return c.fromStore(p, asOf)
 	}
-	return runFromFolder(env, p, asOf, f)
+	return c.fromFolder(p, asOf)
 }
 
-func runFromFolder(env *Env, p payout.Period, asOf payout.Date, f runFlags) error {
+func (c *runCommand) fromFolder(p payout.Period, asOf payout.Date) error {
+	env := c.env
 	prog := newProgress(env)
 	defer prog.Done()
-	prog.Stage("reading " + f.fixtures)
-	in, warns, err := importers.LoadFolder(f.fixtures)
+	prog.Stage("reading " + c.fixtures)
+	in, warns, err := importers.LoadFolder(c.fixtures)
 	if err != nil {
 		return err
 	}
@@ -71,23 +74,24 @@ func runFromFolder(env *Env, p payout.Period, asOf payout.Date, f runFlags) erro
 		return err
 	}
 	prog.Stage("writing the outputs")
-	if _, err := bundle.Write(f.out, res, in, nil); err != nil {
+	if _, err := bundle.Write(c.out, res, in, nil); err != nil {
 		return err
 	}
 	prog.Done()
-	printRunSummary(env.Stdout, res, bundle.Dir(f.out, p), "")
+	printRunSummary(env.Stdout, res, bundle.Dir(c.out, p), "")
 	return nil
 }
 
-func runFromStore(env *Env, p payout.Period, asOf payout.Date, f runFlags) error {
-	s, err := openStore(f.db)
+func (c *runCommand) fromStore(p payout.Period, asOf payout.Date) error {
+	env := c.env
+	s, err := openStore(c.db)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	// Refuse a released or approved period before the work of computing it.
 	if prev, err := s.Run(p); err == nil {
-		if err := prev.Replaceable(f.reopen); err != nil {
+		if err := prev.Replaceable(c.reopen); err != nil {
 			return err
 		}
 	} else if !errors.Is(err, store.ErrNoRun) {
@@ -115,20 +119,20 @@ func runFromStore(env *Env, p payout.Period, asOf payout.Date, f runFlags) error
 	if err != nil {
 		return err
 	}
-	run, replaced, err := s.SaveRun(res, state, store.SaveOptions{At: env.Now(), User: f.user, Reopen: f.reopen})
+	run, replaced, err := s.SaveRun(res, state, store.SaveOptions{At: env.Now(), User: c.user, Reopen: c.reopen})
 	if err != nil {
 		return err
 	}
 	prog.Stage("writing the outputs")
-	if _, err := bundle.WriteRendered(f.out, p, rendered); err != nil {
+	if _, err := bundle.WriteRendered(c.out, p, rendered); err != nil {
 		return fmt.Errorf("the run is stored, but its files could not be written (run again to write them): %w", err)
 	}
 	prog.Done()
-	note := fmt.Sprintf("%s: run of %s stored as computed (computation %d)", f.db, p, run.Computations)
+	note := fmt.Sprintf("%s: run of %s stored as computed (computation %d)", c.db, p, run.Computations)
 	if replaced != "" {
 		note += fmt.Sprintf(", replacing the %s run", replaced)
 	}
-	printRunSummary(env.Stdout, res, bundle.Dir(f.out, p), note)
+	printRunSummary(env.Stdout, res, bundle.Dir(c.out, p), note)
 	return nil
 }
 

@@ -14,32 +14,40 @@ import (
 	"github.com/oslokommune/payout/payout/store"
 )
 
-// status shows where each period stands; --check verifies the store's hash
-// chain, released results and input files (and, when the output folder is
-// there, the released files on disk).
-func init() {
-	register("status", "where each period stands; --check verifies the release hash chain", runStatus)
+// statusCommand shows where each period stands; --check verifies the
+// store's hash chain, released results and input files (and, when the
+// output folder is there, the released files on disk).
+type statusCommand struct {
+	base
+	shared
+	check bool
 }
 
-func runStatus(_ context.Context, env *Env, args []string) error {
-	fs := newFlags("status", env)
-	db := fs.String("db", "", "store file")
-	period := fs.String("period", "", "show one period in detail, with its audit log")
-	check := fs.Bool("check", false, "verify the hash chain of releases, stored results and input files; exit 1 on any problem")
-	out := fs.String("out", "out", "with --check: the output folder whose released files are verified too")
-	if err := parseFlagsOnly(fs, args); err != nil {
+func newStatusCommand(env *Env) command {
+	c := &statusCommand{base: newBase("status", env)}
+	c.dbFlag(c.fs, dbUsage)
+	c.periodFlag(c.fs, "show one period in detail, with its audit log")
+	c.fs.BoolVar(&c.check, "check", false, "verify the hash chain of releases, stored results and input files; exit 1 on any problem")
+	c.outFlag(c.fs, "out", "with --check: the output folder whose released files are verified too")
+	c.fs.Usage = c.Usage
+	return c
+}
+
+func (c *statusCommand) Run(_ context.Context, args []string) error {
+	env := c.env
+	if err := c.parseOnly(args); err != nil {
 		return err
 	}
-	s, err := openStore(*db)
+	s, err := c.openStore()
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if *check {
-		return checkStore(env, s, *out)
+	if c.check {
+		return checkStore(env, s, c.out)
 	}
-	if *period != "" {
-		p, err := periodFlag(env, *period)
+	if c.period != "" {
+		p, err := c.parsePeriod(env)
 		if err != nil {
 			return err
 		}

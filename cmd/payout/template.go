@@ -9,31 +9,36 @@ import (
 	"github.com/oslokommune/payout/importers"
 )
 
-func init() {
-	register("template", "write empty .xlsx input templates for bydel staff", runTemplate)
+// templateCommand writes one empty workbook per input file kind. It refuses
+// to overwrite a file unless --force: the folder may hold a filled-in copy.
+type templateCommand struct {
+	base
+	out   string
+	force bool
 }
 
-// runTemplate writes one empty workbook per input file kind. It refuses to
-// overwrite a file unless --force: the folder may hold a filled-in copy.
-func runTemplate(_ context.Context, env *Env, args []string) error {
-	fs := newFlags("template", env)
-	out := fs.String("out", "", "folder to write the templates to (created if missing)")
-	force := fs.Bool("force", false, "overwrite existing files")
-	if err := parseFlagsOnly(fs, args); err != nil {
+func newTemplateCommand(env *Env) command {
+	c := &templateCommand{base: newBase("template", env)}
+	c.fs.StringVar(&c.out, "out", "", "folder to write the templates to (created if missing)")
+	c.fs.BoolVar(&c.force, "force", false, "overwrite existing files")
+	c.fs.Usage = c.Usage
+	return c
+}
+
+func (c *templateCommand) Run(_ context.Context, args []string) error {
+	env := c.env
+	if err := c.parseOnly(args); err != nil {
 		return err
 	}
-	switch {
-	case *out == "":
+	if c.out == "" {
 		return usagef("--out DIR is required")
-	case fs.NArg() > 0:
-		return usagef("unexpected argument %q", fs.Arg(0))
 	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return fmt.Errorf("cannot create %s: %w", *out, err)
+	if err := os.MkdirAll(c.out, 0o755); err != nil {
+		return fmt.Errorf("cannot create %s: %w", c.out, err)
 	}
 	for _, kind := range importers.Kinds() {
-		path := filepath.Join(*out, importers.TemplateName(kind))
-		if _, err := os.Stat(path); err == nil && !*force {
+		path := filepath.Join(c.out, importers.TemplateName(kind))
+		if _, err := os.Stat(path); err == nil && !c.force {
 			return fmt.Errorf("%s exists and may hold filled-in data; move it away or use --force", path)
 		}
 		data, err := importers.Template(kind)

@@ -16,40 +16,48 @@ import (
 	"github.com/oslokommune/payout/payout"
 )
 
-func init() {
-	register("verify", "auditor's re-run: recompute a month and compare every output byte for byte", runVerify)
-}
-
-// runVerify is the auditor's proof (DESIGN.md "Determinism"): it reads
+// verifyCommand is the auditor's proof (DESIGN.md "Determinism"): it reads
 // DIR/P/manifest.json, recomputes P from the fixtures with the manifest's
 // as-of date, re-renders every file (payments.xml from the manifest's
 // release record), and compares each with the folder and with the
 // manifest's digests. Exit 0 and "identical", or exit 1 naming each
 // differing file and its first differing lines or cells.
-func runVerify(ctx context.Context, env *Env, args []string) error {
-	fs := newFlags("verify", env)
-	periodS := fs.String("period", "", "the month to verify, YYYY-MM")
-	fixtures := fs.String("fixtures", "", "fixture folder the month was computed from")
-	out := fs.String("out", "", "output folder holding YYYY-MM/manifest.json")
-	if err := parseFlagsOnly(fs, args); err != nil {
+type verifyCommand struct {
+	base
+	shared
+	fixtures string
+}
+
+func newVerifyCommand(env *Env) command {
+	c := &verifyCommand{base: newBase("verify", env)}
+	c.periodFlag(c.fs, "the month to verify, YYYY-MM")
+	c.fs.StringVar(&c.fixtures, "fixtures", "", "fixture folder the month was computed from")
+	c.outFlag(c.fs, "", "output folder holding YYYY-MM/manifest.json")
+	c.fs.Usage = c.Usage
+	return c
+}
+
+func (c *verifyCommand) Run(_ context.Context, args []string) error {
+	env := c.env
+	if err := c.parseOnly(args); err != nil {
 		return err
 	}
-	p, err := periodFlag(env, *periodS)
+	p, err := c.parsePeriod(env)
 	if err != nil {
 		return err
 	}
 	switch {
-	case *fixtures == "":
+	case c.fixtures == "":
 		return usagef("--fixtures is required")
-	case *out == "":
+	case c.out == "":
 		return usagef("--out is required")
 	}
-	dir := bundle.Dir(*out, p)
+	dir := bundle.Dir(c.out, p)
 	m, err := readManifest(dir, p)
 	if err != nil {
 		return err
 	}
-	fresh, err := rerun(*fixtures, p, m)
+	fresh, err := rerun(c.fixtures, p, m)
 	if err != nil {
 		return err
 	}
