@@ -10,6 +10,7 @@ import (
 	"github.com/oslokommune/payout/exporters/bundle/fixture"
 	"github.com/oslokommune/payout/exporters/csv"
 	"github.com/oslokommune/payout/payout"
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -93,8 +94,12 @@ func TestLinesOrderIsTheResultsOrder(t *testing.T) {
 }
 
 func TestMoneyHasTwoDecimals(t *testing.T) {
-	res := &payout.Result{Period: fixture.Period, Payments: fixture.Result().Payments[:1]}
-	res.Payments[0].Amount = res.Payments[0].Amount.Round(0)
+	whole := decimal.RequireFromString("36668")
+	res := &payout.Result{Period: fixture.Period, Total: whole, Payments: fixture.Result().Payments[:1],
+		Lines: []payout.Line{{Period: fixture.Period, AgreementID: "A1", Bydel: "01", Role: payout.RoleHolder,
+			PayeeID: "P1", Base: whole, Entitlement: whole, Net: whole}}}
+	res.Payments[0].Amount = whole
+	require.NoError(t, payout.CheckInvariants(res))
 	out, err := csv.Payments(res)
 	require.NoError(t, err)
 	assert.Contains(t, string(out), ",36668.00,")

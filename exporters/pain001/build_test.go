@@ -25,21 +25,35 @@ var created = time.Date(2022, 9, 22, 10, 15, 0, 0, time.UTC)
 // testDebtor is the policy's debtor with an account that passes MOD11.
 var testDebtor = payout.Debtor{Name: "Oslo kommune", Account: "60110512344", OrgNr: "958935420", BIC: "DNBANOKKXXX"}
 
+// sample is a hand-built result of three payments, one holder line each;
+// it passes the engine's controls and carries the engine's end-to-end IDs
+// (TestSamplePassesEngineControls).
 func sample() *payout.Result {
 	p := payout.MustPeriod("2022-09")
 	pays := []payout.Payment{
-		{PayeeID: "P1", Name: "Lege Åse Ødegård", Account: "1200.05.54330", Amount: decimal.RequireFromString("84083.35"),
-			EndToEndID: "2022-09-P1", Remittance: "Basistilskudd 2022-09 Oslo kommune"},
+		{PayeeID: "P1", Name: "Lege Åse Ødegård", Account: "12000554330", Amount: decimal.RequireFromString("84083.35"),
+			Remittance: "Basistilskudd 2022-09 Oslo kommune"},
 		{PayeeID: "P2", Name: "Legesenteret Majorstua AS & Co", Account: "12000554330", OrgNr: "958935420",
-			Amount: decimal.RequireFromString("1234.50"), EndToEndID: "2022-09-P2", Remittance: "Basistilskudd 2022-09 Oslo kommune"},
+			Amount: decimal.RequireFromString("1234.50"), Remittance: "Basistilskudd 2022-09 Oslo kommune"},
 		{PayeeID: "P3", Name: strings.Repeat("Fysioterapeut ", 8), Account: "12000554330",
-			Amount: decimal.RequireFromString("0.01"), EndToEndID: "2022-09-P3", Remittance: "Driftstilskudd 2022-09 Oslo kommune"},
+			Amount: decimal.RequireFromString("0.01"), Remittance: "Driftstilskudd 2022-09 Oslo kommune"},
 	}
 	total := decimal.Zero
-	for _, x := range pays {
+	var lines []payout.Line
+	for i := range pays {
+		x := &pays[i]
+		x.EndToEndID = payout.EndToEndID(p, x.PayeeID)
+		lines = append(lines, payout.Line{Period: p, AgreementID: "A" + x.PayeeID[1:], Bydel: "01", Role: payout.RoleHolder,
+			PayeeID: x.PayeeID, Base: x.Amount, Entitlement: x.Amount, Net: x.Amount})
 		total = total.Add(x.Amount)
 	}
-	return &payout.Result{Period: p, PayDate: payout.PayDate(p), Payments: pays, Total: total}
+	res := &payout.Result{Period: p, PayDate: payout.PayDate(p), Lines: lines, Payments: pays, Total: total}
+	res.Controls = payout.EvaluateControls(res)
+	return res
+}
+
+func TestSamplePassesEngineControls(t *testing.T) {
+	require.NoError(t, payout.CheckInvariants(sample()))
 }
 
 func TestBuildGolden(t *testing.T) {
@@ -60,7 +74,9 @@ func TestBuildGolden(t *testing.T) {
 
 // The control figures as a bank reads them back.
 func TestBuildControlSums(t *testing.T) {
-	got, err := Build(sample(), testDebtor, "M1", created)
+	res := sample()
+	res.Payments[0].Account = "1200.05.54330" // as staff write it; the BBAN carries digits only
+	got, err := Build(res, testDebtor, "M1", created)
 	require.NoError(t, err)
 	var doc struct {
 		NbOfTxs string   `xml:"CstmrCdtTrfInitn>GrpHdr>NbOfTxs"`
@@ -78,7 +94,7 @@ func TestBuildControlSums(t *testing.T) {
 	assert.Equal(t, doc.CtrlSum, doc.PICtrl)
 	assert.Equal(t, []string{"2022-09-28"}, doc.Blocks)
 	assert.Equal(t, []string{"84083.35", "1234.50", "0.01"}, doc.Amounts)
-	assert.Equal(t, []string{"2022-09-P1", "2022-09-P2", "2022-09-P3"}, doc.E2E)
+	assert.Equal(t, []string{"BT202209-P1", "BT202209-P2", "BT202209-P3"}, doc.E2E)
 	assert.Equal(t, "12000554330", doc.Accts[0], "BBAN without dots")
 	assert.Equal(t, "Legesenteret Majorstua AS & Co", doc.Names[1])
 	assert.Len(t, []rune(doc.Names[2]), 69, "cut to 70 characters, trailing space trimmed")
