@@ -11,6 +11,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
+	"github.com/oslokommune/payout/fixtures/sharedtest"
 	"github.com/oslokommune/payout/importers"
 	"github.com/oslokommune/payout/payout"
 )
@@ -22,31 +23,8 @@ import (
 var amountColumns = []string{"base", "absence_deduction", "vikar_amount", "entitlement", "withheld", "released",
 	"adjustments", "carried_in", "net", "carried_out"}
 
-// sharedDir walks up from the test's folder to the shared/ folder beside the
-// checkout; "" when there is none.
-func sharedDir(t *testing.T, sub string) string {
-	t.Helper()
-	dir, _ := filepath.Abs(".")
-	for {
-		for _, cand := range []string{filepath.Join(dir, "shared", sub), filepath.Join(dir, "..", "shared", sub)} {
-			if fi, err := os.Stat(cand); err == nil && fi.IsDir() {
-				return cand
-			}
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
-}
-
 func TestSharedExamples(t *testing.T) {
-	root := sharedDir(t, "examples")
-	if root == "" {
-		t.Skip("SKIPPED: ../shared/examples not found; the rulebook's worked examples were not run")
-	}
-	dirs, err := filepath.Glob(filepath.Join(root, "*", "case.json"))
+	dirs, err := filepath.Glob(filepath.Join(sharedtest.Dir(t, "examples"), "*", "case.json"))
 	require.NoError(t, err)
 	require.NotEmpty(t, dirs)
 	for _, c := range dirs {

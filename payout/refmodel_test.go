@@ -46,6 +46,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/oslokommune/payout/fixtures/sharedtest"
 	"github.com/oslokommune/payout/payout"
 	"github.com/shopspring/decimal"
 )
@@ -829,13 +830,10 @@ func entitlementOf(lines map[refKey]*refLine, k refKey) decimal.Decimal {
 // ---------------------------------------------------------------------------
 // The model against the rulebook's worked examples (validates the model)
 
-// refExamplesDir is ../shared/examples beside the project.
-var refExamplesDir = filepath.Join("..", "..", "shared", "examples")
-
 func TestReferenceModelExamples(t *testing.T) {
-	dirs, err := filepath.Glob(filepath.Join(refExamplesDir, "*", "case.json"))
+	dirs, err := filepath.Glob(filepath.Join(sharedtest.Dir(t, "examples"), "*", "case.json"))
 	if err != nil || len(dirs) == 0 {
-		t.Skip("no worked examples at", refExamplesDir)
+		t.Fatalf("no worked examples in ../shared/examples: %v", err)
 	}
 	for _, c := range dirs {
 		dir := filepath.Dir(c)

@@ -10,13 +10,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oslokommune/payout/fixtures/sharedtest"
 	"github.com/stretchr/testify/require"
 )
 
 // The lifecycle tests run on the shared example E07 (one GP, a list of 1500,
 // a new rate recorded late): a small month that the engine computes
 // exactly, so the amounts below are the example's hand-computed ones.
-const lcE07 = "../../../shared/examples/E07-retro-rate"
 
 // lcPolicy sets a debtor whose account passes MOD11 (the payment file
 // checks it).
@@ -30,6 +30,7 @@ const lcOldRates = "scheme,valid_from,tier_from,annual_amount,source,recorded_on
 // lcWorld is one test's store, output folder and clock.
 type lcWorld struct {
 	t   *testing.T
+	e07 string // the shared example's folder
 	dir string
 	db  string
 	out string
@@ -38,11 +39,9 @@ type lcWorld struct {
 
 func newLCWorld(t *testing.T) *lcWorld {
 	t.Helper()
-	if _, err := os.Stat(lcE07); err != nil {
-		t.Skip("shared example E07 not present")
-	}
+	e07 := sharedtest.Dir(t, "examples", "E07-retro-rate")
 	dir := t.TempDir()
-	return &lcWorld{t: t, dir: dir, db: filepath.Join(dir, "payout.db"), out: filepath.Join(dir, "out"),
+	return &lcWorld{t: t, e07: e07, dir: dir, db: filepath.Join(dir, "payout.db"), out: filepath.Join(dir, "out"),
 		now: time.Date(2022, 7, 20, 9, 0, 0, 0, time.UTC)}
 }
 
@@ -52,7 +51,7 @@ func (w *lcWorld) fixtures() string {
 	dir := filepath.Join(w.dir, "fixtures")
 	require.NoError(w.t, os.MkdirAll(dir, 0o700))
 	for _, name := range []string{"agreements.csv", "payees.csv", "list_counts.csv"} {
-		data, err := os.ReadFile(filepath.Join(lcE07, name))
+		data, err := os.ReadFile(filepath.Join(w.e07, name))
 		require.NoError(w.t, err)
 		require.NoError(w.t, os.WriteFile(filepath.Join(dir, name), data, 0o600))
 	}

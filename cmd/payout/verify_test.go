@@ -12,14 +12,13 @@ import (
 	"github.com/oslokommune/payout/exporters/bundle"
 	"github.com/oslokommune/payout/exporters/manifest"
 	"github.com/oslokommune/payout/exporters/pain001"
+	"github.com/oslokommune/payout/fixtures/sharedtest"
 	"github.com/oslokommune/payout/importers"
 	"github.com/oslokommune/payout/payout"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
 )
-
-const e04 = "../../../shared/examples/E04-withhold-release"
 
 // runCmd runs one command line with a pinned clock and returns the exit
 // status, stdout and stderr.
@@ -36,9 +35,7 @@ func runCmd(t *testing.T, args ...string) (int, string, string) {
 // MOD11 (the payment file checks it).
 func copyE04(t *testing.T, edit func(name string, data []byte) []byte) string {
 	t.Helper()
-	if _, err := os.Stat(e04); err != nil {
-		t.Skip("shared example E04 not present")
-	}
+	e04 := sharedtest.Dir(t, "examples", "E04-withhold-release")
 	dir := t.TempDir()
 	entries, err := os.ReadDir(e04)
 	require.NoError(t, err)

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/oslokommune/payout/fixtures/sharedtest"
 	"github.com/oslokommune/payout/payout"
 )
 
@@ -140,7 +141,7 @@ func TestBuildRefuses(t *testing.T) {
 // TestBuildValidatesAgainstXSD checks the golden file and a generated file
 // against the official schema with xmllint.
 func TestBuildValidatesAgainstXSD(t *testing.T) {
-	xsd := findSchema(t)
+	xsd := sharedtest.Dir(t, "iso20022", "pain.001.001.03.xsd")
 	lint, err := exec.LookPath("xmllint")
 	if err != nil {
 		t.Skip("SKIPPED: xmllint not installed (apt-get install libxml2-utils); payments.xml not validated against the XSD")
@@ -159,24 +160,5 @@ func TestBuildValidatesAgainstXSD(t *testing.T) {
 		cmd.Stdout, cmd.Stderr = &out, &out
 		require.NoError(t, cmd.Run(), "xmllint: %s", out.String())
 		assert.Contains(t, out.String(), "validates")
-	}
-}
-
-// findSchema walks up from the working directory to a folder holding
-// shared/iso20022/pain.001.001.03.xsd; the schema is never copied into the
-// project.
-func findSchema(t *testing.T) string {
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		p := filepath.Join(dir, "shared", "iso20022", "pain.001.001.03.xsd")
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("SKIPPED: shared/iso20022/pain.001.001.03.xsd not found above the working directory; payments.xml not validated against the XSD")
-		}
-		dir = parent
 	}
 }
