@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/oslokommune/payout/payout/nb"
 )
 
 // Compute runs period p: every agreement's history chain from the history
@@ -350,8 +352,6 @@ func isPlainID(s string) bool {
 	return true
 }
 
-var monthNames = [...]string{"januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "desember"}
-
 // remittance is the unstructured remittance text: the grant and the period.
 func remittance(p Period, schemes map[Scheme]bool) string {
 	grant := "Basistilskudd fastlege"
@@ -361,7 +361,7 @@ func remittance(p Period, schemes map[Scheme]bool) string {
 	case schemes[SchemeFysio]:
 		grant = "Driftstilskudd fysioterapi"
 	}
-	return fmt.Sprintf("%s %s %d, Oslo kommune", grant, monthNames[p.Month()-1], p.Year())
+	return fmt.Sprintf("%s %s %d, Oslo kommune", grant, nb.MonthName(p.Month()), p.Year())
 }
 
 // sortResult orders every row list (FORMATS.md: lines by bydel,

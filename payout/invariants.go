@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/oslokommune/payout/payout/nb"
 )
 
 // Controls, RULEBOOK §8: every run must pass them, else no payment file is
@@ -63,7 +65,7 @@ func controlSum(r *Result) Control {
 	}
 	ok := lines.Equal(pays) && pays.Equal(r.Total)
 	return Control{ID: CSum, Name: "Sum linjer = sum betalinger = rapportert total", OK: ok,
-		Detail: fmt.Sprintf("linjer %s, betalinger %s, total %s", lines.StringFixed(2), pays.StringFixed(2), r.Total.StringFixed(2))}
+		Detail: fmt.Sprintf("linjer %s, betalinger %s, total %s", nb.Money(lines), nb.Money(pays), nb.Money(r.Total))}
 }
 
 func controlAccounts(r *Result) Control {
@@ -124,7 +126,7 @@ func controlRoles(r *Result) Control {
 	var bad []string
 	for _, id := range order {
 		if !by[id].want.Equal(by[id].got) {
-			bad = append(bad, fmt.Sprintf("%s (%s ≠ %s)", id, by[id].got.StringFixed(2), by[id].want.StringFixed(2)))
+			bad = append(bad, fmt.Sprintf("%s (%s ≠ %s)", id, nb.Money(by[id].got), nb.Money(by[id].want)))
 		}
 	}
 	return listControl(CRoles, "Rollene summerer til grunnbeløp − fravær", len(order), bad)
@@ -147,7 +149,7 @@ func controlBreaches(r *Result) Control {
 		wl, rl = wl.Add(l.Withheld), rl.Add(l.Released)
 	}
 	if !wb.Equal(wl) || !rb.Equal(rl) {
-		bad = append(bad, fmt.Sprintf("linjer %s/%s ≠ vedtak %s/%s", wl.StringFixed(2), rl.StringFixed(2), wb.StringFixed(2), rb.StringFixed(2)))
+		bad = append(bad, fmt.Sprintf("linjer %s/%s ≠ vedtak %s/%s", nb.Money(wl), nb.Money(rl), nb.Money(wb), nb.Money(rb)))
 	}
 	return listControl(CBreach, "Tilbakeholdt = utbetalt + utestående", len(r.Breaches), bad)
 }

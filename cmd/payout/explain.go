@@ -13,6 +13,7 @@ import (
 	"github.com/oslokommune/payout/exporters/csv"
 	"github.com/oslokommune/payout/importers"
 	"github.com/oslokommune/payout/payout"
+	"github.com/oslokommune/payout/payout/nb"
 )
 
 // explainCommand prints the trace of one agreement in one period so a
@@ -126,8 +127,8 @@ func printFacts(w io.Writer, tr *payout.Trace) {
 	} else {
 		valid += "(løpende)"
 	}
-	fmt.Fprintf(w, "Avtale\t%s %s (%s), HPR %s\n", a.ID, a.Name, csv.SchemeName(a.Scheme), a.HPR)
-	fmt.Fprintf(w, "Bydel\t%s %s\n", a.Bydel, csv.BydelName(a.Bydel))
+	fmt.Fprintf(w, "Avtale\t%s %s (%s), HPR %s\n", a.ID, a.Name, nb.SchemeName(a.Scheme), a.HPR)
+	fmt.Fprintf(w, "Bydel\t%s %s\n", a.Bydel, nb.BydelName(a.Bydel))
 	fmt.Fprintf(w, "Gyldig\t%s\n", valid)
 	fmt.Fprintf(w, "Mottaker\t%s %s, konto %s\n", pe.ID, pe.Name, pe.Account)
 	if a.Scheme == payout.SchemeFysio {
@@ -142,7 +143,7 @@ func printFacts(w io.Writer, tr *payout.Trace) {
 		fmt.Fprintf(w, "Vektet listelengde\t%s (Helfo)\n", tr.Weighted)
 	}
 	fmt.Fprintf(w, "Grunnlag\t%s\n", tr.Members)
-	fmt.Fprintf(w, "Årsbeløp\t%s kr\n\n", csv.Money(tr.Annual))
+	fmt.Fprintf(w, "Årsbeløp\t%s kr\n\n", nb.Money(tr.Annual))
 }
 
 func printRates(w io.Writer, tr *payout.Trace) {
@@ -152,7 +153,7 @@ func printRates(w io.Writer, tr *payout.Trace) {
 	fmt.Fprintln(w, "Satser i kraft")
 	fmt.Fprintln(w, "  Ordning\tGjelder fra\tFra listeplass\tKr per år\tHjemmel")
 	for _, r := range tr.RateTiers {
-		fmt.Fprintf(w, "  %s\t%s\t%d\t%s\t%s\n", r.Scheme, r.ValidFrom, r.TierFrom, csv.Money(r.AnnualNOK), r.Source)
+		fmt.Fprintf(w, "  %s\t%s\t%d\t%s\t%s\n", r.Scheme, r.ValidFrom, r.TierFrom, nb.Money(r.AnnualNOK), r.Source)
 	}
 	fmt.Fprintln(w)
 }
@@ -163,10 +164,10 @@ func printDays(w io.Writer, tr *payout.Trace) {
 	for _, d := range tr.Days {
 		abs := ""
 		if d.AbsenceID != "" {
-			abs = fmt.Sprintf("%s %s (%s)", d.AbsenceID, csv.KindName(d.Kind), csv.CoverName(d.Cover))
+			abs = fmt.Sprintf("%s %s (%s)", d.AbsenceID, nb.KindName(d.Kind), nb.CoverName(d.Cover))
 		}
-		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", d.Date, csv.Weekday(d.Date.Weekday()),
-			csv.StatusName(d.Status), d.Rule, abs, d.PayeeID, d.Note)
+		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", d.Date, nb.Weekday(d.Date.Weekday()),
+			nb.StatusName(d.Status), d.Rule, abs, d.PayeeID, d.Note)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "  "+dayCounts(tr.Days))
@@ -183,7 +184,7 @@ func dayCounts(days []payout.DayTrace) string {
 	var parts []string
 	for _, s := range order {
 		if n[s] > 0 {
-			parts = append(parts, fmt.Sprintf("%s: %d", csv.StatusName(s), n[s]))
+			parts = append(parts, fmt.Sprintf("%s: %d", nb.StatusName(s), n[s]))
 		}
 	}
 	return "Sum dager: " + strings.Join(parts, ", ")
@@ -193,7 +194,7 @@ func printSteps(w io.Writer, tr *payout.Trace) {
 	fmt.Fprintln(w, "Beregning")
 	fmt.Fprintln(w, "  Beløp\tRegel\tHjemmel\tFormel\tVerdi")
 	for _, s := range tr.Steps {
-		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\n", s.Name, s.Rule, csv.Clause(s.Rule), s.Formula, csv.Money(s.Value))
+		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\n", s.Name, s.Rule, csv.Clause(s.Rule), s.Formula, nb.Money(s.Value))
 	}
 	fmt.Fprintln(w)
 }
@@ -205,25 +206,25 @@ func printOutcome(w io.Writer, tr *payout.Trace) {
 	}
 	fmt.Fprintln(w, "  Rolle\tMottaker\tBasis\tFraværstrekk\tTil vikar\tTilskudd\tTilbakeholdt\tFrigitt\tKorreksjoner\tOverført inn\tNetto\tOverført ut\tRegler")
 	for _, l := range tr.Lines {
-		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", csv.RoleName(l.Role), l.PayeeID,
-			csv.Money(l.Base), csv.Money(l.AbsenceDeduction), csv.Money(l.VikarAmount), csv.Money(l.Entitlement),
-			csv.Money(l.Withheld), csv.Money(l.Released), csv.Money(l.Adjustments), csv.Money(l.CarriedIn),
-			csv.Money(l.Net), csv.Money(l.CarriedOut), strings.Join(l.Rules, ";"))
+		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", nb.RoleName(l.Role), l.PayeeID,
+			nb.Money(l.Base), nb.Money(l.AbsenceDeduction), nb.Money(l.VikarAmount), nb.Money(l.Entitlement),
+			nb.Money(l.Withheld), nb.Money(l.Released), nb.Money(l.Adjustments), nb.Money(l.CarriedIn),
+			nb.Money(l.Net), nb.Money(l.CarriedOut), strings.Join(l.Rules, ";"))
 	}
 	if len(tr.Adjust) > 0 {
 		fmt.Fprintln(w, "\nKorreksjoner av tidligere måneder (R-ADJ)")
 		fmt.Fprintln(w, "  Måned\tRolle\tMottaker\tFør\tEtter\tDifferanse\tÅrsak")
 		for _, a := range tr.Adjust {
-			fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", a.RefPeriod, csv.RoleName(a.Role), a.PayeeID,
-				csv.Money(a.Before), csv.Money(a.After), csv.Money(a.Amount), a.Reason)
+			fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", a.RefPeriod, nb.RoleName(a.Role), a.PayeeID,
+				nb.Money(a.Before), nb.Money(a.After), nb.Money(a.Amount), a.Reason)
 		}
 	}
 	if len(tr.Breaches) > 0 {
 		fmt.Fprintln(w, "\nBrudd og tilbakeholdelse (§15.1)")
 		fmt.Fprintln(w, "  Brudd\tVedtak\tStatus\tFra\tProsent\tSaldo inn\tTilbakeholdt\tFrigitt\tSaldo ut")
 		for _, b := range tr.Breaches {
-			fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", b.BreachID, b.DecisionRef, csv.BreachStateName(b.State), b.WithholdFrom,
-				b.Percent, csv.Money(b.BalanceIn), csv.Money(b.Withheld), csv.Money(b.Released), csv.Money(b.BalanceOut))
+			fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", b.BreachID, b.DecisionRef, nb.BreachStateName(b.State), b.WithholdFrom,
+				b.Percent, nb.Money(b.BalanceIn), nb.Money(b.Withheld), nb.Money(b.Released), nb.Money(b.BalanceOut))
 		}
 	}
 }

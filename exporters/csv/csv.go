@@ -6,12 +6,12 @@
 //     header row, `,` as delimiter and `\n` line ends (encoding/csv quoting,
 //     written by this package's own writer: the same bytes, faster);
 //   - rows come in the order the payout.Result gives them (the engine sorts);
-//   - amounts have two decimals and `.` (decimal.StringFixed(2)), never a
-//     binary float;
+//   - amounts have two decimals and `.` (nb.Money, decimal.StringFixed(2)),
+//     never a binary float;
 //   - text cells that a spreadsheet could take for a formula (beginning with
 //     `=`, `+`, `-`, `@`, tab or carriage return) are prefixed with `'`
-//     (OWASP "CSV injection"); amounts are never touched, so -12.50 stays a
-//     number.
+//     (nb.Neutralise, OWASP "CSV injection"); amounts are never touched, so
+//     -12.50 stays a number.
 //
 // Every function is pure: the same Result gives the same bytes.
 package csv
@@ -23,62 +23,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/shopspring/decimal"
+	"github.com/oslokommune/payout/payout/nb"
 )
-
-// Neutralise returns s with a leading `'` when a spreadsheet would read it
-// as a formula. Use it on every free-text cell, in CSV and in workbooks.
-func Neutralise(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + s
-	}
-	return s
-}
-
-// Money formats an amount with two decimals and `.`: exactly
-// d.StringFixed(2), with a fast path for the amounts of a payout (whole
-// øre, kroner or tenths that fit an int64) that skips big.Int formatting.
-func Money(d decimal.Decimal) string {
-	if e := d.Exponent(); e >= -2 && e <= 0 && d.NumDigits() <= 15 {
-		return cents(d.CoefficientInt64() * scale[e+2])
-	}
-	return d.StringFixed(2)
-}
-
-// scale[e+2] turns a coefficient with exponent e into øre.
-var scale = [3]int64{1, 10, 100}
-
-// cents formats n øre as kroner with two decimals: -5 → "-0.05".
-func cents(n int64) string {
-	var buf [24]byte
-	i := len(buf)
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	for k := 0; k < 3 || n > 0; k++ {
-		if k == 2 {
-			i--
-			buf[i] = '.'
-		}
-		i--
-		buf[i] = byte('0' + n%10)
-		n /= 10
-	}
-	if neg {
-		i--
-		buf[i] = '-'
-	}
-	return string(buf[i:])
-}
-
-// Number formats an exact quantity (members, percent) in its shortest exact
-// form: 1200, 33.5.
-func Number(d decimal.Decimal) string { return d.String() }
 
 // table accumulates rows as CSV: the bytes encoding/csv's Writer gives
 // (`,`, `\n`, RFC 4180 quoting), written straight into one buffer.
@@ -142,7 +88,7 @@ func needsQuotes(field string) bool {
 func (t *table) bytes() ([]byte, error) { return t.buf.Bytes(), nil }
 
 // text neutralises a free-text cell.
-func text(s string) string { return Neutralise(s) }
+func text(s string) string { return nb.Neutralise(s) }
 
 func itoa(n int) string { return strconv.Itoa(n) }
 

@@ -55,22 +55,6 @@ func TestHeadersMatchFormats(t *testing.T) {
 	assert.Equal(t, "payee_id,name,account,amount,end_to_end_id,remittance", strings.Join(csv.PaymentsHeader, ","))
 }
 
-func TestNeutralise(t *testing.T) {
-	for _, tc := range []struct{ in, want string }{
-		{"", ""},
-		{"Kari Nordmann", "Kari Nordmann"},
-		{"=SUM(A1:A2)", "'=SUM(A1:A2)"},
-		{"+47 22 00 00 00", "'+47 22 00 00 00"},
-		{"-Per", "'-Per"},
-		{"@cmd", "'@cmd"},
-		{"\tx", "'\tx"},
-		{"\rx", "'\rx"},
-		{"a=b", "a=b"},
-	} {
-		assert.Equal(t, tc.want, csv.Neutralise(tc.in), "Neutralise(%q)", tc.in)
-	}
-}
-
 func TestLinesKeepNegativeAmountsAndNeutraliseText(t *testing.T) {
 	res := fixture.Result()
 	out, err := csv.Lines(res)

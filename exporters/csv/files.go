@@ -4,6 +4,7 @@ import (
 	"sort"
 
 	"github.com/oslokommune/payout/payout"
+	"github.com/oslokommune/payout/payout/nb"
 )
 
 // LinesHeader is the header of lines.csv (FORMATS.md).
@@ -32,12 +33,12 @@ func Lines(res *payout.Result) ([]byte, error) {
 		t.row([]string{
 			l.Period.String(), text(l.AgreementID), text(l.HPR), text(l.Name),
 			text(l.Bydel), string(l.Scheme), string(l.Role), text(l.PayeeID),
-			text(l.ListID), itoa(l.Count), Number(l.Members), Money(l.AnnualAmount),
-			Number(l.SharePercent), itoa(l.ActiveDays), itoa(l.PaidDays),
-			itoa(l.UnpaidDays), itoa(l.VikarDays), Money(l.Base),
-			Money(l.AbsenceDeduction), Money(l.VikarAmount), Money(l.Entitlement),
-			Money(l.Withheld), Money(l.Released), Money(l.Adjustments),
-			Money(l.CarriedIn), Money(l.Net), Money(l.CarriedOut), text(joinRules(l.Rules)),
+			text(l.ListID), itoa(l.Count), nb.Number(l.Members), nb.Money(l.AnnualAmount),
+			nb.Number(l.SharePercent), itoa(l.ActiveDays), itoa(l.PaidDays),
+			itoa(l.UnpaidDays), itoa(l.VikarDays), nb.Money(l.Base),
+			nb.Money(l.AbsenceDeduction), nb.Money(l.VikarAmount), nb.Money(l.Entitlement),
+			nb.Money(l.Withheld), nb.Money(l.Released), nb.Money(l.Adjustments),
+			nb.Money(l.CarriedIn), nb.Money(l.Net), nb.Money(l.CarriedOut), text(joinRules(l.Rules)),
 		})
 	}
 	return t.bytes()
@@ -49,7 +50,7 @@ func Adjustments(res *payout.Result) ([]byte, error) {
 	for _, a := range res.Adjustments {
 		t.row([]string{
 			a.Period.String(), text(a.AgreementID), text(a.PayeeID), a.RefPeriod.String(),
-			Money(a.Before), Money(a.After), Money(a.Amount), text(a.Reason),
+			nb.Money(a.Before), nb.Money(a.After), nb.Money(a.Amount), text(a.Reason),
 		})
 	}
 	return t.bytes()
@@ -60,7 +61,7 @@ func Payments(res *payout.Result) ([]byte, error) {
 	t := newTable(PaymentsHeader)
 	for _, p := range res.Payments {
 		t.row([]string{
-			text(p.PayeeID), text(p.Name), text(p.Account), Money(p.Amount),
+			text(p.PayeeID), text(p.Name), text(p.Account), nb.Money(p.Amount),
 			text(p.EndToEndID), text(p.Remittance),
 		})
 	}

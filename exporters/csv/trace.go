@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/oslokommune/payout/payout"
+	"github.com/oslokommune/payout/payout/nb"
 )
 
 // TraceHeader is the header of explain-<ID>-<P>.csv: one table for every
@@ -26,27 +27,27 @@ func Trace(tr *payout.Trace) ([]byte, error) {
 	traceFacts(t, tr)
 	for _, r := range tr.RateTiers {
 		t.row([]string{"sats", itoa(r.TierFrom), r.ValidFrom.String(), "", "",
-			payout.RTiers, Clause(payout.RTiers), text(r.Source), Money(r.AnnualNOK)})
+			payout.RTiers, Clause(payout.RTiers), text(r.Source), nb.Money(r.AnnualNOK)})
 	}
 	for _, d := range tr.Days {
-		t.row([]string{"dag", text(d.AbsenceID), d.Date.String(), Weekday(d.Date.Weekday()),
-			StatusName(d.Status), d.Rule, Clause(d.Rule), text(dayDetail(d)), ""})
+		t.row([]string{"dag", text(d.AbsenceID), d.Date.String(), nb.Weekday(d.Date.Weekday()),
+			nb.StatusName(d.Status), d.Rule, Clause(d.Rule), text(dayDetail(d)), ""})
 	}
 	for _, s := range tr.Steps {
-		t.row([]string{"beregning", s.Name, "", "", "", s.Rule, Clause(s.Rule), text(s.Formula), Money(s.Value)})
+		t.row([]string{"beregning", s.Name, "", "", "", s.Rule, Clause(s.Rule), text(s.Formula), nb.Money(s.Value)})
 	}
 	for _, l := range tr.Lines {
 		t.row([]string{"linje", string(l.Role) + " " + l.PayeeID, "", "", "", "", "",
-			text(lineDetail(l)), Money(l.Net)})
+			text(lineDetail(l)), nb.Money(l.Net)})
 	}
 	for _, a := range tr.Adjust {
 		t.row([]string{"korreksjon", a.RefPeriod.String(), "", "", "", payout.RAdjust, Clause(payout.RAdjust),
-			text(fmt.Sprintf("%s %s: før %s, etter %s; %s", a.Role, a.PayeeID, Money(a.Before), Money(a.After), a.Reason)),
-			Money(a.Amount)})
+			text(fmt.Sprintf("%s %s: før %s, etter %s; %s", a.Role, a.PayeeID, nb.Money(a.Before), nb.Money(a.After), a.Reason)),
+			nb.Money(a.Amount)})
 	}
 	for _, b := range tr.Breaches {
-		t.row([]string{"brudd", text(b.BreachID), b.RectifiedOn.String(), "", BreachStateName(b.State), payout.RWithhold,
-			Clause(payout.RWithhold), text(breachDetail(b)), Money(b.Withheld)})
+		t.row([]string{"brudd", text(b.BreachID), b.RectifiedOn.String(), "", nb.BreachStateName(b.State), payout.RWithhold,
+			Clause(payout.RWithhold), text(breachDetail(b)), nb.Money(b.Withheld)})
 	}
 	return t.bytes()
 }
@@ -66,7 +67,7 @@ func traceFacts(t *table, tr *payout.Trace) {
 		{"valid_from", a.ValidFrom.String()},
 		{"valid_to", validTo(a.ValidTo)},
 		{"list_id", a.ListID},
-		{"share_percent", Number(a.SharePercent)},
+		{"share_percent", nb.Number(a.SharePercent)},
 		{"payee_id", p.ID},
 		{"payee_name", p.Name},
 		{"account", p.Account},
@@ -75,9 +76,9 @@ func traceFacts(t *table, tr *payout.Trace) {
 		facts = append(facts, [2]string{"count", itoa(tr.Count)})
 	}
 	if !tr.Weighted.IsZero() {
-		facts = append(facts, [2]string{"weighted_count", Number(tr.Weighted)})
+		facts = append(facts, [2]string{"weighted_count", nb.Number(tr.Weighted)})
 	}
-	facts = append(facts, [2]string{"members", Number(tr.Members)}, [2]string{"annual_amount", Money(tr.Annual)})
+	facts = append(facts, [2]string{"members", nb.Number(tr.Members)}, [2]string{"annual_amount", nb.Money(tr.Annual)})
 	for _, f := range facts {
 		t.row([]string{"avtale", f[0], "", "", "", "", "", text(f[1]), ""})
 	}
@@ -93,10 +94,10 @@ func validTo(d payout.Date) string {
 func dayDetail(d payout.DayTrace) string {
 	var parts []string
 	if d.Kind != "" {
-		parts = append(parts, KindName(d.Kind))
+		parts = append(parts, nb.KindName(d.Kind))
 	}
 	if d.Cover != "" {
-		parts = append(parts, "dekning: "+CoverName(d.Cover))
+		parts = append(parts, "dekning: "+nb.CoverName(d.Cover))
 	}
 	if d.PayeeID != "" {
 		parts = append(parts, "betales til "+d.PayeeID)
@@ -109,13 +110,16 @@ func dayDetail(d payout.DayTrace) string {
 
 func lineDetail(l payout.Line) string {
 	return fmt.Sprintf("basis %s, fraværstrekk %s, vikar %s, tilskudd %s, tilbakeholdt %s, frigitt %s, korreksjoner %s, overført inn %s, netto %s, overført ut %s; regler %s",
-		Money(l.Base), Money(l.AbsenceDeduction), Money(l.VikarAmount), Money(l.Entitlement),
-		Money(l.Withheld), Money(l.Released), Money(l.Adjustments), Money(l.CarriedIn),
-		Money(l.Net), Money(l.CarriedOut), joinRules(l.Rules))
+		nb.Money(l.Base), nb.Money(l.AbsenceDeduction), nb.Money(l.VikarAmount), nb.Money(l.Entitlement),
+		nb.Money(l.Withheld), nb.Money(l.Released), nb.Money(l.Adjustments), nb.Money(l.CarriedIn),
+		nb.Money(l.Net), nb.Money(l.CarriedOut), joinRules(l.Rules))
 }
 
 func breachDetail(b payout.BreachStatus) string {
 	return fmt.Sprintf("vedtak %s, fra %s, %s %%, saldo inn %s, tilbakeholdt %s, frigitt %s, saldo ut %s",
-		b.DecisionRef, b.WithholdFrom, Number(b.Percent), Money(b.BalanceIn),
-		Money(b.Withheld), Money(b.Released), Money(b.BalanceOut))
+		b.DecisionRef, b.WithholdFrom, nb.Number(b.Percent), nb.Money(b.BalanceIn),
+		nb.Money(b.Withheld), nb.Money(b.Released), nb.Money(b.BalanceOut))
 }
+
+// Clause returns the legal clause of a rule ID from the catalogue, or "".
+func Clause(rule string) string { return payout.Rules[rule].Clause }

@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/oslokommune/payout/exporters/csv"
 	"github.com/oslokommune/payout/exporters/manifest"
 	"github.com/oslokommune/payout/payout"
+	"github.com/oslokommune/payout/payout/nb"
 )
 
 // basisSheet: what the month was computed from: the dates, the rates in
@@ -18,7 +18,7 @@ func basisSheet(w *workbook, v view) error {
 	add := func(k string, c cell) { facts.rows = append(facts.rows, []cell{txt(k), c}) }
 	add("Periode", period(res.Period))
 	if v.bydel != "" {
-		add("Bydel", txt(fmt.Sprintf("%s %s", v.bydel, csv.BydelName(v.bydel))))
+		add("Bydel", txt(fmt.Sprintf("%s %s", v.bydel, nb.BydelName(v.bydel))))
 	}
 	add("Kunnskapsdato (as-of)", date(res.AsOf))
 	add("Utbetalingsdato", date(res.PayDate))
@@ -51,7 +51,7 @@ func (w *workbook) ratesBlock(rates []payout.Rate, row int) (int, error) {
 	}
 	b := block{cols: []column{{"Ordning", 0, false}, {"Gjelder fra", 0, false}, {"Fra listeplass", 0, false}, {"Årsbeløp", 0, false}, {"Hjemmel", 0, false}}}
 	for _, r := range rates {
-		b.rows = append(b.rows, []cell{txt(csv.SchemeName(r.Scheme)), date(r.ValidFrom), integer(r.TierFrom), money(r.AnnualNOK), txt(r.Source)})
+		b.rows = append(b.rows, []cell{txt(nb.SchemeName(r.Scheme)), date(r.ValidFrom), integer(r.TierFrom), money(r.AnnualNOK), txt(r.Source)})
 	}
 	pl, err := w.writeBlock(SheetBasis, row+1, b)
 	return pl.next + 1, err

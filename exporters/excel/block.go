@@ -3,8 +3,8 @@ package excel
 import (
 	"strconv"
 
-	"github.com/oslokommune/payout/exporters/csv"
 	"github.com/oslokommune/payout/payout"
+	"github.com/oslokommune/payout/payout/nb"
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 )
@@ -126,7 +126,7 @@ func totalsRow(b block) []cell {
 	return out
 }
 
-// put writes one value. Text goes through csv.Neutralise and SetCellStr, so
+// put writes one value. Text goes through nb.Neutralise and SetCellStr, so
 // it is stored as a string and can never be a formula.
 func (w *workbook) put(sheet string, col, row int, v cell) error {
 	if v.empty {
@@ -148,7 +148,7 @@ func (w *workbook) put(sheet string, col, row int, v cell) error {
 	case kDate:
 		return w.f.SetCellInt(sheet, ref, int64(excelSerial(v.date)))
 	default:
-		return w.f.SetCellStr(sheet, ref, csv.Neutralise(v.s))
+		return w.f.SetCellStr(sheet, ref, nb.Neutralise(v.s))
 	}
 }
 

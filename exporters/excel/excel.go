@@ -21,8 +21,8 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/oslokommune/payout/exporters/csv"
 	"github.com/oslokommune/payout/payout"
+	"github.com/oslokommune/payout/payout/nb"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -159,7 +159,7 @@ func docProps(v view) *excelize.DocProperties {
 	p := v.res.Period
 	title := fmt.Sprintf("Basistilskudd og driftstilskudd %s", p)
 	if v.bydel != "" {
-		title += fmt.Sprintf(" – bydel %s (%s)", csv.BydelName(v.bydel), v.bydel)
+		title += fmt.Sprintf(" – bydel %s (%s)", nb.BydelName(v.bydel), v.bydel)
 	}
 	stamp := p.First().String() + "T00:00:00Z"
 	return &excelize.DocProperties{

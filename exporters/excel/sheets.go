@@ -4,8 +4,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/oslokommune/payout/exporters/csv"
 	"github.com/oslokommune/payout/payout"
+	"github.com/oslokommune/payout/payout/nb"
 )
 
 // linesSheet: one row per line of lines.csv, same order and figures.
@@ -25,7 +25,7 @@ func linesSheet(w *workbook, v view) error {
 	for _, l := range v.res.Lines {
 		b.rows = append(b.rows, []cell{
 			period(l.Period), txt(l.AgreementID), txt(l.HPR), txt(l.Name), txt(l.Bydel),
-			txt(csv.SchemeName(l.Scheme)), txt(csv.RoleName(l.Role)), txt(l.PayeeID), txt(l.ListID),
+			txt(nb.SchemeName(l.Scheme)), txt(nb.RoleName(l.Role)), txt(l.PayeeID), txt(l.ListID),
 			integer(l.Count), num(l.Members), money(l.AnnualAmount), num(l.SharePercent),
 			integer(l.ActiveDays), integer(l.PaidDays), integer(l.UnpaidDays), integer(l.VikarDays),
 			money(l.Base), money(l.AbsenceDeduction), money(l.VikarAmount), money(l.Entitlement),
@@ -77,8 +77,8 @@ func deductionsSheet(w *workbook, v view) error {
 	for _, d := range v.res.Deductions {
 		info := payout.Rules[d.Rule]
 		b.rows = append(b.rows, []cell{
-			txt(d.AgreementID), txt(names[d.AgreementID]), txt(d.Bydel), txt(csv.KindName(d.Kind)),
-			txt(d.Rule), txt(info.Clause), txt(info.Title), txt(csv.StatusName(d.Status)),
+			txt(d.AgreementID), txt(names[d.AgreementID]), txt(d.Bydel), txt(nb.KindName(d.Kind)),
+			txt(d.Rule), txt(info.Clause), txt(info.Title), txt(nb.StatusName(d.Status)),
 			integer(d.Days), money(d.Amount),
 		})
 	}
@@ -98,7 +98,7 @@ func withholdingSheet(w *workbook, v view) error {
 	}
 	b := block{cols: cols, totals: true}
 	for _, br := range v.res.Breaches {
-		state := csv.BreachStateName(br.State)
+		state := nb.BreachStateName(br.State)
 		b.rows = append(b.rows, []cell{
 			txt(br.BreachID), txt(br.AgreementID), txt(names[br.AgreementID]), txt(br.Bydel),
 			txt(br.DecisionRef), txt(state), period(br.WithholdFrom), num(br.Percent),
@@ -121,7 +121,7 @@ func adjustmentsSheet(w *workbook, v view) error {
 	b := block{cols: cols, totals: true}
 	for _, a := range v.res.Adjustments {
 		b.rows = append(b.rows, []cell{
-			txt(a.AgreementID), txt(names[a.AgreementID]), txt(a.Bydel), txt(csv.RoleName(a.Role)),
+			txt(a.AgreementID), txt(names[a.AgreementID]), txt(a.Bydel), txt(nb.RoleName(a.Role)),
 			txt(a.PayeeID), period(a.RefPeriod), money(a.Before), money(a.After), money(a.Amount),
 			txt(reasonText(a.Reason)),
 		})

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/oslokommune/payout/exporters/csv"
 	"github.com/oslokommune/payout/payout"
+	"github.com/oslokommune/payout/payout/nb"
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 )
@@ -73,7 +73,7 @@ func summarySheet(w *workbook, v view) error {
 	gs := groups(v.res.Lines)
 	for _, g := range gs {
 		b.rows = append(b.rows, []cell{
-			txt(g.bydel), txt(csv.BydelName(g.bydel)), txt(csv.SchemeName(g.scheme)),
+			txt(g.bydel), txt(nb.BydelName(g.bydel)), txt(nb.SchemeName(g.scheme)),
 			integer(len(g.agreements)), integer(g.inhabitants()), money(g.base), money(g.absence),
 			money(g.vikar), money(g.withheld), money(g.released), money(g.adjustments),
 			money(g.carriedIn), money(g.carriedOut), money(g.net),
@@ -100,7 +100,7 @@ func (w *workbook) paidPerBydel(v view, gs []*group, top int) error {
 		if !ok {
 			i = len(b.rows)
 			row[g.bydel] = i
-			b.rows = append(b.rows, []cell{txt(g.bydel), txt(csv.BydelName(g.bydel)), money(decimal.Zero), money(decimal.Zero), money(decimal.Zero)})
+			b.rows = append(b.rows, []cell{txt(g.bydel), txt(nb.BydelName(g.bydel)), money(decimal.Zero), money(decimal.Zero), money(decimal.Zero)})
 		}
 		c := 3
 		if g.scheme == payout.SchemeFastlege {

@@ -1,0 +1,59 @@
+package nb
+
+import "github.com/shopspring/decimal"
+
+// Money formats an amount with two decimals and `.`: exactly
+// d.StringFixed(2), with a fast path for the amounts of a payout (whole
+// øre, kroner or tenths that fit an int64) that skips big.Int formatting.
+func Money(d decimal.Decimal) string {
+	if e := d.Exponent(); e >= -2 && e <= 0 && d.NumDigits() <= 15 {
+		return cents(d.CoefficientInt64() * scale[e+2])
+	}
+	return d.StringFixed(2)
+}
+
+// scale[e+2] turns a coefficient with exponent e into øre.
+var scale = [3]int64{1, 10, 100}
+
+// cents formats n øre as kroner with two decimals: -5 → "-0.05".
+func cents(n int64) string {
+	var buf [24]byte
+	i := len(buf)
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	for k := 0; k < 3 || n > 0; k++ {
+		if k == 2 {
+			i--
+			buf[i] = '.'
+		}
+		i--
+		buf[i] = byte('0' + n%10)
+		n /= 10
+	}
+	if neg {
+		i--
+		buf[i] = '-'
+	}
+	return string(buf[i:])
+}
+
+// Number formats an exact quantity (members, percent) in its shortest exact
+// form: 1200, 33.5.
+func Number(d decimal.Decimal) string { return d.String() }
+
+// Neutralise returns s with a leading `'` when a spreadsheet would read it
+// as a formula (beginning with `=`, `+`, `-`, `@`, tab or carriage return;
+// OWASP "CSV injection"). Use it on every free-text cell, in CSV and in
+// workbooks; never on amounts, so -12.50 stays a number.
+func Neutralise(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + s
+	}
+	return s
+}
