@@ -43,6 +43,7 @@ absences.csv:2 (kind): "sick" is not a valid kind; use one of sickness, child_si
 agreements.csv:2 (list_id): empty, but a fastlege agreement needs its list_id; fill it in`,
 	"field-count":   `absences.csv:2: has 6 values but the header has 7 columns; check for a missing or extra delimiter, and put values that contain one in quotes`,
 	"from-after-to": `absences.csv:2 (to): 2015-03-02 is before from 2015-03-25; to must be on or after from`,
+	"fysio-share":   `agreements.csv:5 (share_percent): 50 on a fysio agreement: a driftsavtale has no shared list (RULEBOOK §7); leave share_percent empty or 100 and give the size in hjemmel_percent`,
 	"hjemmel-fysio": `agreements.csv:5 (hjemmel_percent): empty, but a fysio agreement needs its hjemmel_percent (1 to 100); fill it in
 agreements.csv:6 (hjemmel_percent): 0.5 is outside the allowed range (expected 1 to 100)
 agreements.csv:7 (hjemmel_percent): 101 is outside the allowed range (expected 1 to 100)`,

@@ -38,6 +38,11 @@ func buildAgreement(r *row, in *payout.Inputs) {
 		r.need("birth_date", "a fastlege agreement needs the doctor's birth_date (it ends at 70, §16)")
 	case payout.SchemeFysio:
 		r.need("hjemmel_percent", "a fysio agreement needs its hjemmel_percent (1 to 100)")
+		// RULEBOOK §7 (R-FYSIO): a fysio agreement has no list to share;
+		// its size is its hjemmel_percent.
+		if d, ok := r.decimal("share_percent"); ok && !d.Equal(hundred) {
+			r.failf("share_percent", "%s on a fysio agreement: a driftsavtale has no shared list (RULEBOOK §7); leave share_percent empty or 100 and give the size in hjemmel_percent", d)
+		}
 	}
 	if a.BirthDate != payout.NoDate && a.ExtensionTo != payout.NoDate {
 		if at75 := a.BirthDate.AddYears(75); a.ExtensionTo >= at75 {

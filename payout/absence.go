@@ -154,7 +154,22 @@ func (ix *index) classifyYear(a *agrInputs, ag *Agreement, year int, asOf Date, 
 				info.note = "fravær etter avtalens opphør er sett bort fra"
 			}
 		case len(tk[d]) > 0:
+			// R-7.7 (§7.7, RULEBOOK §5): the day goes to the takeover
+			// payees, but the doctor's absence on it still counts toward
+			// every yearly counter (R-13.4-CAP, R-14's 8 weeks and its
+			// municipal-vikar threshold), as it does toward the episode.
+			if rec != nil {
+				if err := classifyDay(&info, rec, d, &c, rules, quota); err != nil {
+					return nil, err
+				}
+			}
 			info.status, info.rule = StatusTakeover, RTakeover
+			if notes {
+				info.note = "overtatt av gruppepraksis (§7.7)"
+				if rec != nil {
+					info.note += fmt.Sprintf("; fraværet telles (fraværsdag %d i året)", c.absence)
+				}
+			}
 		case rec == nil:
 			info.status = StatusPaid
 		default:
@@ -287,10 +302,13 @@ func classifyDay(info *dayInfo, rec *Absence, d Date, c *counters, r *AbsenceRul
 	info.abs = rec
 	switch rec.Cover {
 	case CoverMunicipalVikar:
-		if c.absence <= r.MunicipalVikarAfterDays {
+		// R-14 (§14): a municipal vikar only beyond the first
+		// municipal_vikar_after_days absence days of the year, which
+		// follows colleague_cover_days when not set (RULEBOOK §3).
+		if after := r.VikarAfterDays(); c.absence <= after {
 			return SourceError(rec.Src, "cover", string(rec.Cover), fmt.Sprintf(
 				"%s is absence day %d of %d for agreement %s; the municipality provides a vikar only beyond the first %d absence days of the year (§14): use own_vikar, colleagues or none",
-				d, c.absence, d.Year(), rec.AgreementID, r.MunicipalVikarAfterDays))
+				d, c.absence, d.Year(), rec.AgreementID, after))
 		}
 		info.status, info.rule = StatusToVikar, RVikar
 		return nil

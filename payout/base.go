@@ -248,6 +248,27 @@ func (ix *index) classifiedDay(ag *Agreement, last, d Date) bool {
 	return !ix.pol.ProratePartialMonths && ix.activeDay(ag, last, d.Period().First())
 }
 
+// checkAgreement applies the invalid-input rules of one agreement version:
+// R-16-AGE70's extension limit and R-FYSIO's share.
+func checkAgreement(ag *Agreement) error {
+	if err := checkExtension(ag); err != nil {
+		return err
+	}
+	return checkFysioShare(ag)
+}
+
+// checkFysioShare is RULEBOOK §7 (R-FYSIO): a fysio agreement has no list,
+// so a share_percent other than empty or 100 is invalid input (its size is
+// its hjemmel_percent); it must never silently scale the payment.
+func checkFysioShare(ag *Agreement) error {
+	if ag.Scheme != SchemeFysio || ag.SharePercent.Equal(dec100) {
+		return nil
+	}
+	return SourceError(ag.Src, "share_percent", ag.SharePercent.String(), fmt.Sprintf(
+		"share_percent %s on fysio agreement %s: a driftsavtale has no shared list (RULEBOOK §7); leave it empty or 100 and give the size in hjemmel_percent",
+		ag.SharePercent, ag.ID))
+}
+
 // checkExtension is R-16-AGE70's limit: an extension_to on or after the
 // 75th birthday is invalid input.
 func checkExtension(ag *Agreement) error {

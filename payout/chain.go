@@ -179,7 +179,7 @@ func (c *chain) validateQuiet(e Period, a Date) error {
 	if ag == nil {
 		return nil
 	}
-	if err := checkExtension(ag); err != nil {
+	if err := checkAgreement(ag); err != nil {
 		return err
 	}
 	if !c.ix.activeIn(ag, e) {

@@ -5,8 +5,9 @@ import "slices"
 // CheckInputs applies the rulebook's invalid-input rules that depend on
 // which versions are in force (RULEBOOK §3, §5): overlapping absences,
 // absences outside the agreement, parental records over 52 weeks, a
-// municipal vikar among the first 56 absence days of the year, and takeover
-// shares that do not sum to 100, and an extension past the 75th birthday.
+// municipal vikar among the first 56 absence days of the year, takeover
+// shares that do not sum to 100, an extension past the 75th birthday, and a
+// share_percent on a fysio agreement (§7).
 // It checks the latest versions (what a run
 // today would see); Compute applies the same rules at every as-of date it
 // uses. Every agreement's first problem is reported.
@@ -19,7 +20,7 @@ func CheckInputs(in *Inputs) ErrorList {
 		if ag == nil {
 			continue
 		}
-		if err := checkExtension(ag); err != nil {
+		if err := checkAgreement(ag); err != nil {
 			list.Add(err.(*InputError))
 			continue
 		}

@@ -130,10 +130,14 @@ func (d Date) AddYears(n int) Date {
 	return NewDate(y+n, m, dd)
 }
 
-// AddMonths returns the same day n months later (normalised like time.AddDate).
+// AddMonths returns the same day n months later, clamped to the last day of
+// that month when it has no such day (RULEBOOK §1, R-GRUNN's "valid_from +
+// N months": 2021-01-31 + 13 months is 2022-02-28, not 3 March as
+// time.AddDate would normalise it).
 func (d Date) AddMonths(n int) Date {
 	y, m, dd := d.YMD()
-	return NewDate(y, m+n, dd)
+	first := NewDate(y, m+n, 1)
+	return min(first+Date(dd-1), first.Period().Last())
 }
 
 // String formats YYYY-MM-DD, or "" for NoDate.

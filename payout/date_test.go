@@ -36,6 +36,27 @@ func TestAddYearsLeapBirthday(t *testing.T) {
 	require.Equal(t, "2020-02-29", MustDate("1952-02-29").AddYears(68).String())
 }
 
+func TestAddMonthsClampsToMonthEnd(t *testing.T) {
+	// RULEBOOK §1: valid_from + N months is the same day, or the month's
+	// last day when it has none (time.AddDate would give 3 March).
+	cases := []struct {
+		from string
+		n    int
+		want string
+	}{
+		{"2021-01-31", 13, "2022-02-28"},
+		{"2019-01-31", 13, "2020-02-29"},
+		{"2021-03-31", -1, "2021-02-28"},
+		{"2021-08-31", 1, "2021-09-30"},
+		{"2021-01-15", 24, "2023-01-15"},
+		{"2021-12-31", 2, "2022-02-28"},
+		{"2020-02-29", 12, "2021-02-28"},
+	}
+	for _, c := range cases {
+		require.Equal(t, c.want, MustDate(c.from).AddMonths(c.n).String(), "%s + %d months", c.from, c.n)
+	}
+}
+
 func TestPeriod(t *testing.T) {
 	p := MustPeriod("2015-02")
 	require.Equal(t, 28, p.Days())

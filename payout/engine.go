@@ -28,7 +28,7 @@ func Compute(in *Inputs, p Period, opt Options) (*Result, error) {
 		return nil, err
 	}
 	ix := buildIndex(in)
-	r := &Result{Period: p, PayDate: PayDate(p), Policy: in.Policy}
+	r := &Result{Period: p, PayDate: PayDate(p), Policy: in.Policy.InForce()}
 	r.AsOf = asOfFunc(p, opt)(p)
 	r.HistoryStart = historyStart(in, p, r.AsOf)
 	for e, d := range opt.AsOfByPeriod {

@@ -33,6 +33,18 @@ func TestBase_R84(t *testing.T) {
 			in.Agreements[0].ValidFrom = d("2013-03-01")
 			in.ListCounts = counts("L1", 300, "2015-01", "2015-12")
 		}, "2015-03", "10525.00", []string{RBase}},
+		// RULEBOOK §1: valid_from + N months clamps to the month's last
+		// day, so 2014-01-31 + 13 months ends the floor on 2015-02-28.
+		{"R-GRUNN month-end valid_from: February still floored", func(in *Inputs) {
+			in.Policy.GrunntilskuddMonths = 13
+			in.Agreements[0].ValidFrom = d("2014-01-31")
+			in.ListCounts = counts("L1", 300, "2015-01", "2015-12")
+		}, "2015-02", "17541.67", []string{RBase, RGrunn}},
+		{"R-GRUNN month-end valid_from: the window ends 28 February, not 3 March", func(in *Inputs) {
+			in.Policy.GrunntilskuddMonths = 13
+			in.Agreements[0].ValidFrom = d("2014-01-31")
+			in.ListCounts = counts("L1", 300, "2015-01", "2015-12")
+		}, "2015-03", "10525.00", []string{RBase}},
 		{"R-GRUNN not when the ceiling is under 500", func(in *Inputs) {
 			in.Agreements[0].ValidFrom, in.Agreements[0].ListCeiling = d("2014-01-01"), 400
 			in.ListCounts = counts("L1", 300, "2015-01", "2015-12")
@@ -72,6 +84,38 @@ func TestFysio_R_FYSIO(t *testing.T) {
 	l := line(t, r, "F1", RoleHolder, "P1")
 	requireAmount(t, "18905.00", l.Net, "453720 × 50 % / 12")
 	require.Equal(t, []string{RFysio}, l.Rules, "age 70 does not apply to fysio by default")
+}
+
+func TestFysioShareIsInvalid_R_FYSIO(t *testing.T) {
+	// RULEBOOK §7: a fysio agreement has no list; a share_percent other
+	// than empty (100) or 100 is invalid input, never a silent halving.
+	cases := []struct {
+		share string
+		err   string
+	}{
+		{"100", ""},
+		{"50", "agreements.csv:5 (share_percent): share_percent 50 on fysio agreement F1"},
+		{"100.5", "agreements.csv:5 (share_percent): share_percent 100.5 on fysio agreement F1"},
+	}
+	for _, c := range cases {
+		t.Run(c.share, func(t *testing.T) {
+			in := baseInputs()
+			in.Agreements = []Agreement{{ID: "F1", Scheme: SchemeFysio, Name: "Fysio", HPR: "2", Bydel: "05", ValidFrom: d("2010-01-01"),
+				ValidTo: Forever, PayeeID: "P1", SharePercent: dec(c.share), HjemmelPercent: dec("50"),
+				Version: Version{RecordedOn: Beginning, Src: Source{File: "agreements.csv", Line: 5}}}}
+			r, err := Compute(in, MustPeriod("2015-03"), Options{})
+			checked := CheckInputs(in)
+			if c.err == "" {
+				require.NoError(t, err)
+				require.Empty(t, checked)
+				requireAmount(t, "18905.00", line(t, r, "F1", RoleHolder, "P1").Net, "453720 × 50 % / 12")
+				return
+			}
+			require.ErrorIs(t, err, ErrInvalidInput)
+			require.Contains(t, err.Error(), c.err)
+			require.Contains(t, checked.Error(), c.err)
+		})
+	}
 }
 
 func TestMissingListCount_R84(t *testing.T) {

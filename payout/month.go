@@ -120,7 +120,7 @@ func (c *chain) buildMonth(p Period, asOf Date) (*monthCalc, error) {
 	if m.ag == nil {
 		return m, nil
 	}
-	if err := checkExtension(m.ag); err != nil {
+	if err := checkAgreement(m.ag); err != nil {
 		return nil, err
 	}
 	active, cutRules := ix.activeDays(m.ag, p)

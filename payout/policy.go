@@ -50,8 +50,10 @@ type AbsenceRules struct {
 	ChildDaysManyChildren int `json:"child_sickness_days_many_children"`
 	ChildDaysChronic      int `json:"child_sickness_days_chronic"`
 	// MunicipalVikarAfterDays: §14, the municipality provides a vikar only
-	// for absence beyond this many days of the year.
-	MunicipalVikarAfterDays int `json:"municipal_vikar_after_days"`
+	// for absence beyond this many days of the year. Nil (not set) follows
+	// ColleagueCoverDays (RULEBOOK §3), so that no day falls between the
+	// colleagues' 8 weeks and the municipality's vikar; see VikarAfterDays.
+	MunicipalVikarAfterDays *int `json:"municipal_vikar_after_days,omitempty"`
 	// ParentalMaxRecordDays: a longer parental record is invalid input.
 	ParentalMaxRecordDays int `json:"parental_max_record_days"`
 }
@@ -76,8 +78,35 @@ func DefaultAbsenceRules() AbsenceRules {
 		Cap134Days: 90, ColleagueCoverDays: 56, SicknessFullPayDays: 16,
 		ParentalPaidDays: 16, UnionPaidDays: 10,
 		ChildDays: 10, ChildDaysManyChildren: 15, ChildDaysChronic: 20,
-		MunicipalVikarAfterDays: 56, ParentalMaxRecordDays: 52 * 7,
+		ParentalMaxRecordDays: 52 * 7,
 	}
+}
+
+// VikarAfterDays is R-14's threshold: municipal_vikar_after_days when set,
+// else colleague_cover_days (RULEBOOK §3 "when it is not set it follows
+// colleague_cover_days").
+func (r *AbsenceRules) VikarAfterDays() int {
+	if r.MunicipalVikarAfterDays != nil {
+		return *r.MunicipalVikarAfterDays
+	}
+	return r.ColleagueCoverDays
+}
+
+// InForce returns a copy of p with every derived parameter filled in
+// (municipal_vikar_after_days from colleague_cover_days when not set), as
+// the manifest and the workbooks show the policy a run applied.
+func (p Policy) InForce() Policy {
+	fill := func(r AbsenceRules) AbsenceRules {
+		n := r.VikarAfterDays()
+		r.MunicipalVikarAfterDays = &n
+		return r
+	}
+	p.AbsenceRules = fill(p.AbsenceRules)
+	if p.Fysio != nil {
+		fy := fill(*p.Fysio)
+		p.Fysio = &fy
+	}
+	return p
 }
 
 // DefaultPolicy is the rulebook's policy.
@@ -109,6 +138,9 @@ func (p *Policy) AbsenceRulesFor(s Scheme) *AbsenceRules {
 // error (FORMATS.md), as is a value outside its range.
 func ParsePolicy(data []byte) (Policy, error) {
 	p := DefaultPolicy()
+	if err := refuseReplaced(data); err != nil {
+		return p, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&p); err != nil {
@@ -117,6 +149,10 @@ func ParsePolicy(data []byte) (Policy, error) {
 	if p.Fysio != nil {
 		// A partial fysio block starts from the fastlege values.
 		fy := p.AbsenceRules
+		if v := fy.MunicipalVikarAfterDays; v != nil {
+			n := *v // decoding writes through a pointer: never into the fastlege value
+			fy.MunicipalVikarAfterDays = &n
+		}
 		raw := struct {
 			Fysio json.RawMessage `json:"fysio"`
 		}{}
@@ -127,6 +163,26 @@ func ParsePolicy(data []byte) (Policy, error) {
 		p.Fysio = &fy
 	}
 	return p, p.Validate()
+}
+
+// replacedParams are policy names that no longer exist, with what replaced
+// them: an old policy.json naming one is refused with that explanation
+// rather than read in a way its author did not mean.
+var replacedParams = map[string]string{
+	"payee_changes_": "payee changes now take effect on a date: set payee_from in agreements.csv (RULEBOOK §6, FORMATS.md); remove payee_changes from policy.json",
+}
+
+func refuseReplaced(data []byte) error {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(data, &top) != nil {
+		return nil // the decoder reports the syntax error
+	}
+	for _, name := range sortedKeys(replacedParams) {
+		if _, ok := top[name]; ok {
+			return fmt.Errorf("policy: %s was replaced: %s", name, replacedParams[name])
+		}
+	}
+	return nil
 }
 
 // Validate checks the ranges of the parameters.
@@ -153,7 +209,7 @@ func (p *Policy) Validate() error {
 			{"sickness_full_pay_days", r.SicknessFullPayDays}, {"parental_paid_days", r.ParentalPaidDays},
 			{"union_paid_days", r.UnionPaidDays}, {"child_sickness_days", r.ChildDays},
 			{"child_sickness_days_many_children", r.ChildDaysManyChildren}, {"child_sickness_days_chronic", r.ChildDaysChronic},
-			{"municipal_vikar_after_days", r.MunicipalVikarAfterDays}, {"parental_max_record_days", r.ParentalMaxRecordDays}} {
+			{"municipal_vikar_after_days", r.VikarAfterDays()}, {"parental_max_record_days", r.ParentalMaxRecordDays}} {
 			checks = append(checks, struct {
 				name string
 				ok   bool
@@ -164,9 +220,6 @@ func (p *Policy) Validate() error {
 		if !c.ok {
 			return fmt.Errorf("policy: %s is out of range", c.name)
 		}
-	}
-	if p.PayeeChanges != PayeeChangesProspective && p.PayeeChanges != PayeeChangesLiteral {
-		return fmt.Errorf("policy: payee_changes must be %q or %q", PayeeChangesProspective, PayeeChangesLiteral)
 	}
 	if p.HistoryStart != "" {
 		if _, err := ParsePeriod(p.HistoryStart); err != nil {

@@ -180,13 +180,17 @@ func refCell(c any) string {
 // refPolicyJSON writes the parameters the generator varies.
 func refPolicyJSON(p payout.Policy) ([]byte, error) {
 	r := p.AbsenceRules
-	return json.MarshalIndent(map[string]any{
-		"retro_window_months": p.RetroWindowMonths, "cap_13_4_days": r.Cap134Days,
+	m := map[string]any{
+		"retro_window_months": p.RetroWindowMonths, "cap_13_4_days": r.Cap134Days, "grunntilskudd_months": p.GrunntilskuddMonths,
 		"colleague_cover_days": r.ColleagueCoverDays, "sickness_full_pay_days": r.SicknessFullPayDays,
 		"parental_paid_days": r.ParentalPaidDays, "union_paid_days": r.UnionPaidDays,
 		"child_sickness_days": r.ChildDays, "child_sickness_days_many_children": r.ChildDaysManyChildren,
-		"child_sickness_days_chronic": r.ChildDaysChronic, "municipal_vikar_after_days": r.MunicipalVikarAfterDays,
-	}, "", "  ")
+		"child_sickness_days_chronic": r.ChildDaysChronic,
+	}
+	if r.MunicipalVikarAfterDays != nil {
+		m["municipal_vikar_after_days"] = *r.MunicipalVikarAfterDays
+	}
+	return json.MarshalIndent(m, "", "  ")
 }
 
 // ---------------------------------------------------------------------------
@@ -342,6 +346,17 @@ func TestReferenceModelInvalidInputs(t *testing.T) {
 			in.Agreements[0].BirthDate = payout.MustDate("1945-02-10")
 			in.Agreements[0].ExtensionTo = payout.MustDate("2020-02-10")
 		}, "importers/records.go (per record); Compute and CheckInputs accept it"},
+		{"share_percent on a fysio agreement (§7)", func(in *payout.Inputs) {
+			in.Agreements[0].Scheme, in.Agreements[0].ListID, in.Agreements[0].HjemmelPercent = payout.SchemeFysio, "", dec("100")
+			in.Agreements[0].SharePercent = dec("50")
+			in.Rates = append(in.Rates, payout.Rate{Scheme: payout.SchemeFysio, ValidFrom: payout.MustDate("2014-07-01"), TierFrom: 1,
+				AnnualNOK: dec("453720"), Source: "Forskrift", Version: ver(payout.Beginning)})
+		}, ""},
+		{"municipal vikar among the first 56 days, 40 of them taken over", func(in *payout.Inputs) {
+			in.Absences = []payout.Absence{refAbsence("S1", "sickness", "2015-01-01", "2015-02-09", "none", "", payout.Beginning),
+				refAbsence("S2", "sickness", "2015-02-10", "2015-03-10", "municipal_vikar", "P2", payout.Beginning)}
+			in.Takeovers = []payout.Takeover{refTakeover("T1", "2015-01-01", "2015-02-09", "100")}
+		}, ""},
 		{"parental record longer than 52 weeks", func(in *payout.Inputs) {
 			in.Absences = []payout.Absence{refAbsence("S1", "parental", "2014-03-01", "2015-03-01", "none", "", payout.Beginning)}
 		}, ""},

@@ -138,8 +138,12 @@ func (g *refGen) policy() {
 	}
 	if g.chance(0.1) { // fysio with rules of its own (§7)
 		r := g.smallAbsenceRules()
-		r.MunicipalVikarAfterDays = p.MunicipalVikarAfterDays // the generator uses one threshold
+		n := refVikarAfter(&p.AbsenceRules) // the generator uses one threshold
+		r.MunicipalVikarAfterDays = &n
 		p.Fysio = &r
+	}
+	if g.chance(0.3) { // windows that end in a short month
+		p.GrunntilskuddMonths = pick(g, 1, 13, 24, 25)
 	}
 	p.FysioAge70 = g.chance(0.1)
 	p.ProratePartialMonths = !g.chance(0.15)
@@ -153,7 +157,10 @@ func (g *refGen) smallAbsenceRules() payout.AbsenceRules {
 	r.Cap134Days, r.ColleagueCoverDays, r.SicknessFullPayDays = g.intn(20, 40), g.intn(8, 20), g.intn(3, 10)
 	r.ParentalPaidDays, r.UnionPaidDays = g.intn(3, 10), g.intn(2, 5)
 	r.ChildDays, r.ChildDaysManyChildren, r.ChildDaysChronic = 3, 4, 6
-	r.MunicipalVikarAfterDays = g.intn(15, 30)
+	if g.chance(0.5) { // else it follows colleague_cover_days (RULEBOOK §3)
+		n := g.intn(15, 30)
+		r.MunicipalVikarAfterDays = &n
+	}
 	return r
 }
 
@@ -283,7 +290,31 @@ func (g *refGen) list(a *payout.Agreement) {
 	if g.chance(0.3) { // a small new list: R-GRUNN while young
 		a.ListCeiling = pick(g, 400, 500, 800, 1200)
 		a.ValidFrom = g.day(g.P.First().AddMonths(-30), g.P.Last()-5)
+		if g.chance(0.5) { // a month's last day: valid_from + N months clamps (RULEBOOK §1)
+			a.ValidFrom = g.monthEndStart()
+		}
 	}
+}
+
+// monthEndStart returns the last day of a month M such that M + the
+// grunntilskudd months is a shorter month T inside the range: the floor
+// ends on T's last day, and T+1 (not floored) is in the range too; T+1 is
+// P itself when it can be (only P's own amounts tell the readings apart).
+func (g *refGen) monthEndStart() payout.Date {
+	n := payout.Period(g.in.Policy.GrunntilskuddMonths)
+	var ends []payout.Date
+	for T := g.H; T < g.P; T++ {
+		if (T - n).Days() > T.Days() {
+			ends = append(ends, (T - n).Last())
+		}
+	}
+	if T := g.P - 1; (T-n).Days() > T.Days() && g.chance(0.7) {
+		return (T - n).Last()
+	}
+	if len(ends) == 0 {
+		return g.day(g.P.First().AddMonths(-30), g.P.Last()-5).Period().Last()
+	}
+	return pick(g, ends...)
 }
 
 // listCounts makes one count per list and month from the history start
@@ -417,7 +448,7 @@ func (g *refGen) gapAfter(to, hi payout.Date) payout.Date {
 // vikar threshold, then a sickness record that goes on at once with a vikar
 // (often municipal: R-14), which also runs past the R-13.4-CAP.
 func (g *refGen) longSickness(a payout.Agreement, from, hi payout.Date) payout.Date {
-	after := g.in.Policy.MunicipalVikarAfterDays
+	after := refVikarAfter(&g.in.Policy.AbsenceRules)
 	to := minDate(from+payout.Date(g.intn(after, after+40)-1), hi)
 	rec := pick(g, payout.Beginning, from-payout.Date(g.intn(0, 5)))
 	g.addAbsence(payout.Absence{ID: g.id("S"), AgreementID: a.ID, Kind: payout.KindSickness, From: from, To: to,
@@ -447,7 +478,7 @@ func (g *refGen) absence(a payout.Agreement, from, hi payout.Date, k payout.Abse
 		y := from.Year()
 		to := minDate(ab.To, minDate(payout.NewDate(y, 12, 31), g.activeEnd))
 		key := refCareKey{a.ID, y}
-		if g.stableDays[key] < g.in.Policy.MunicipalVikarAfterDays || to < ab.From {
+		if g.stableDays[key] < refVikarAfter(&g.in.Policy.AbsenceRules) || to < ab.From {
 			ab.Cover = payout.CoverOwnVikar
 		} else {
 			ab.To, ab.VikarPayeeID = to, pick(g, g.vikars...)
@@ -529,6 +560,18 @@ func (g *refGen) takeover(a payout.Agreement, from, hi payout.Date) payout.Date 
 		shares = pick(g, []string{"50", "50"}, []string{"60", "40"}, []string{"33.33", "66.67"})
 	}
 	to := minDate(from+payout.Date(g.intn(5, 45)-1), hi)
+	slot := to
+	if g.chance(0.5) {
+		// The doctor is absent meanwhile (the usual reason for a takeover):
+		// the days still count toward the yearly counters and the sickness
+		// episode (RULEBOOK §5). A stable record: it never leaves the slot.
+		k := pick(g, payout.KindSickness, payout.KindSickness, payout.KindChildSickness, payout.KindParental, payout.KindEducation)
+		end := minDate(maxDate(to, from+payout.Date(g.length(k)-1))+payout.Date(g.intn(0, 10)), hi)
+		g.addAbsence(payout.Absence{ID: g.id("S"), AgreementID: a.ID, Kind: k, From: from, To: end,
+			Cover:   pick(g, payout.CoverNone, payout.CoverColleagues, payout.CoverOwnVikar),
+			Version: ver(pick(g, payout.Beginning, from-payout.Date(g.intn(0, 5))))}, true)
+		slot = end
+	}
 	rec := from - payout.Date(g.intn(0, 3))
 	if g.chance(0.3) {
 		rec = to + payout.Date(g.intn(1, 40))
@@ -544,7 +587,7 @@ func (g *refGen) takeover(a payout.Agreement, from, hi payout.Date) payout.Date 
 			g.in.Takeovers = append(g.in.Takeovers, t)
 		}
 	}
-	return g.gapAfter(to, hi)
+	return g.gapAfter(slot, hi)
 }
 
 // ---------------------------------------------------------------------------

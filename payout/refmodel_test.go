@@ -45,6 +45,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/oslokommune/payout/fixtures/sharedtest"
 	"github.com/oslokommune/payout/payout"
@@ -303,7 +304,7 @@ func (m *refModel) annual(v *refView, g payout.Agreement, E payout.Period) (*big
 		return nil, fmt.Errorf("%w: %s list %s for %s at %s", payout.ErrMissingListCount, g.ID, g.ListID, E, v.asOf)
 	}
 	floor := m.pol.GrunntilskuddMembers
-	grunn := g.ListCeiling >= floor && E.First() < g.ValidFrom.AddMonths(m.pol.GrunntilskuddMonths)
+	grunn := g.ListCeiling >= floor && E.First() < refAddMonths(g.ValidFrom, m.pol.GrunntilskuddMonths)
 	if c.HasWeighted {
 		members := ratDec(c.Weighted)
 		if grunn && members.Cmp(ratInt(int64(floor))) < 0 {
@@ -316,6 +317,24 @@ func (m *refModel) annual(v *refView, g payout.Agreement, E payout.Period) (*big
 		members = floor
 	}
 	return tieredAnnual(tiers, members), nil
+}
+
+// refAddMonths is "date + n months" (RULEBOOK §1): the same day of the
+// month, or that month's last day when it is shorter.
+func refAddMonths(d payout.Date, n int) payout.Date {
+	t := d.Time()
+	months := int(t.Month()) - 1 + n
+	y, mo := t.Year()+months/12, months%12
+	if mo < 0 {
+		y, mo = y-1, mo+12
+	}
+	firstOfMonth := time.Date(y, time.Month(mo+1), 1, 0, 0, 0, 0, time.UTC)
+	lastDay := firstOfMonth.AddDate(0, 1, -1).Day()
+	day := t.Day()
+	if day > lastDay {
+		day = lastDay
+	}
+	return payout.NewDate(y, mo+1, day)
 }
 
 // value is V(n) = annual × share × n ÷ (1200 × D(P)), rounded once.
@@ -415,13 +434,23 @@ func (m *refModel) yearDays(v *refView, g payout.Agreement, y int) (map[payout.D
 			continue
 		}
 		c.count(a)
-		if a.Cover == payout.CoverMunicipalVikar && c.absence <= rules.MunicipalVikarAfterDays {
+		if a.Cover == payout.CoverMunicipalVikar && c.absence <= refVikarAfter(rules) {
 			return nil, refInvalid("%s: municipal vikar on %s, absence day %d of the year", a.ID, d, c.absence)
 		}
 		days[d] = classify(rules, a, c, quota)
 	}
 	v.years[key] = days
 	return days, nil
+}
+
+// refVikarAfter is §14's threshold for a municipal vikar: the policy's
+// municipal_vikar_after_days, or colleague_cover_days when it is not set
+// (RULEBOOK §3).
+func refVikarAfter(r *payout.AbsenceRules) int {
+	if r.MunicipalVikarAfterDays == nil {
+		return r.ColleagueCoverDays
+	}
+	return *r.MunicipalVikarAfterDays
 }
 
 func refNextEpisode(episode int, a payout.Absence) int {
@@ -658,6 +687,9 @@ func (m *refModel) validate(v *refView) error {
 		}
 	}
 	for _, g := range v.agreements {
+		if g.Scheme == payout.SchemeFysio && !g.SharePercent.Equal(decimal.NewFromInt(100)) {
+			return refInvalid("%s: share_percent %s on a fysio agreement (§7)", g.ID, g.SharePercent)
+		}
 		if g.ExtensionTo != payout.NoDate && g.BirthDate != payout.NoDate && g.ExtensionTo >= g.BirthDate.AddYears(75) {
 			return refInvalid("%s: extension_to past the 75th birthday", g.ID)
 		}

@@ -1,0 +1,69 @@
+package payout
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestMunicipalVikarThresholdFollowsColleagueCover_R14(t *testing.T) {
+	cases := []struct {
+		name            string
+		json            string
+		fastlege, fysio int
+	}{
+		{"defaults: 56 and 56", `{}`, 56, 56},
+		{"follows colleague_cover_days when not set", `{"colleague_cover_days": 40}`, 40, 40},
+		{"set explicitly it stands alone", `{"colleague_cover_days": 40, "municipal_vikar_after_days": 56}`, 56, 56},
+		{"a fysio block follows its own colleague cover", `{"fysio": {"colleague_cover_days": 30}}`, 56, 30},
+		{"a fysio block inherits an explicit threshold", `{"municipal_vikar_after_days": 60, "fysio": {"colleague_cover_days": 30}}`, 60, 60},
+		{"a fysio threshold never changes the fastlege one", `{"municipal_vikar_after_days": 60, "fysio": {"municipal_vikar_after_days": 70}}`, 60, 70},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p, err := ParsePolicy([]byte(c.json))
+			require.NoError(t, err)
+			require.Equal(t, c.fastlege, p.AbsenceRulesFor(SchemeFastlege).VikarAfterDays())
+			require.Equal(t, c.fysio, p.AbsenceRulesFor(SchemeFysio).VikarAfterDays())
+			in := p.InForce()
+			require.Equal(t, c.fastlege, *in.AbsenceRulesFor(SchemeFastlege).MunicipalVikarAfterDays, "the policy in force shows the value applied")
+			require.Equal(t, c.fysio, *in.AbsenceRulesFor(SchemeFysio).MunicipalVikarAfterDays)
+		})
+	}
+}
+
+func TestMunicipalVikarAfterColleagueCover_R14(t *testing.T) {
+	// colleague_cover_days 40: days 1–40 colleagues, a municipal vikar
+	// from day 41 (RULEBOOK §3: no day falls between the two).
+	cases := []struct {
+		name    string
+		policy  string
+		vikarOn string // first day of the municipal vikar record
+		err     string
+	}{
+		{"day 41 after 40 days of colleague cover", `{"colleague_cover_days": 40}`, "2015-02-10", ""},
+		{"day 40 is still the colleagues'", `{"colleague_cover_days": 40}`, "2015-02-09", "absence day 40 of 2015"},
+		{"an explicit 56 keeps the old threshold", `{"colleague_cover_days": 40, "municipal_vikar_after_days": 56}`, "2015-02-10", "absence day 41 of 2015"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			in := baseInputs()
+			p, err := ParsePolicy([]byte(c.policy))
+			require.NoError(t, err)
+			in.Policy = p
+			in.ListCounts = counts("L1", 1200, "2015-01", "2015-12")
+			from := d(c.vikarOn)
+			in.Absences = []Absence{absence("S1", "sickness", "2015-01-01", (from - 1).String(), "colleagues"),
+				absence("S2", "sickness", from.String(), "2015-02-20", "municipal_vikar")}
+			in.Absences[1].VikarPayeeID = "V1"
+			r, err := Compute(in, MustPeriod("2015-02"), Options{})
+			if c.err != "" {
+				require.ErrorIs(t, err, ErrInvalidInput)
+				require.Contains(t, err.Error(), c.err)
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, 11, line(t, r, "A1", RoleVikar, "V1").VikarDays)
+		})
+	}
+}
