@@ -267,7 +267,7 @@ func (d dupIndex) add(in *payout.Inputs, fv *fileVersions, errs *payout.ErrorLis
 func dupError(s *kindSpec, kv keyedVersion, first payout.Source, otherFiles bool, errs *payout.ErrorList) {
 	key := keyText(s, kv.key)
 	errs.Add(&payout.InputError{File: kv.src.File, Sheet: kv.src.Sheet, Line: kv.src.Line,
-		Value: key, Msg: fmt.Sprintf(
+		Value: key, Err: payout.ErrDuplicateVersion, Msg: fmt.Sprintf(
 			"duplicate version: %s with recorded_on %s is already at %s; give the newer version a later recorded_on, or delete one",
 			key, recordedText(kv.key.recorded), where(first, otherFiles))})
 }
@@ -346,7 +346,7 @@ func checkReferences(in *payout.Inputs, loaded map[string]bool, cellOf func(payo
 			return
 		}
 		errs.Add(&payout.InputError{File: r.src.File, Sheet: r.src.Sheet, Line: r.src.Line, Column: r.column,
-			Cell: cellOf(r.src, r.column), Value: r.id, Msg: fmt.Sprintf(
+			Cell: cellOf(r.src, r.column), Value: r.id, Err: payout.ErrUnknownRef, Msg: fmt.Sprintf(
 				"unknown %s %q: no row of the %s file has this ID; fix the ID or add the %s there", r.noun, r.id, r.target, r.noun)})
 	})
 }

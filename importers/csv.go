@@ -38,7 +38,7 @@ func scanCSV(file string, data []byte, errs *payout.ErrorList, sink rowSink) *ta
 		readQuotedCSV(t, data, comma, errs, sink)
 	}
 	if t.header == nil {
-		errs.Add(fileErr(file, "the file is empty; the first line must be the header with the column names"))
+		errs.Add(fileErr(payout.ErrEmptyFile, file, "the file is empty; the first line must be the header with the column names"))
 		return nil
 	}
 	return t
@@ -75,11 +75,11 @@ func readQuotedCSV(t *table, data []byte, comma rune, errs *payout.ErrorList, si
 		if err != nil {
 			var pe *csv.ParseError
 			if !errors.As(err, &pe) {
-				errs.Add(fileErr(t.file, "cannot read the file: "+err.Error()))
+				errs.Add(fileErr(payout.ErrUnreadable, t.file, "cannot read the file: "+err.Error()))
 				break
 			}
-			line, msg := csvProblem(pe)
-			errs.Add(&payout.InputError{File: t.file, Line: line, Msg: msg})
+			line, kind, msg := csvProblem(pe)
+			errs.Add(&payout.InputError{File: t.file, Line: line, Msg: msg, Err: kind})
 			t.lost++
 			continue
 		}
@@ -138,7 +138,7 @@ func checkUTF8(file string, data []byte, errs *payout.ErrorList) bool {
 	ok := true
 	for i, line := range bytes.Split(data, []byte{'\n'}) {
 		if !utf8.Valid(line) {
-			errs.Add(&payout.InputError{File: file, Line: i + 1,
+			errs.Add(&payout.InputError{File: file, Line: i + 1, Err: payout.ErrEncoding,
 				Msg: `not valid UTF-8 text (perhaps Windows-1252 or Latin-1); save the file as "CSV UTF-8" in Excel and try again`})
 			ok = false
 		}
@@ -175,12 +175,15 @@ func pick(semi, comma int) rune {
 
 // csvProblem explains a CSV syntax error in plain words, at the line where
 // the fix belongs.
-func csvProblem(pe *csv.ParseError) (int, string) {
+func csvProblem(pe *csv.ParseError) (int, error, string) {
 	switch {
 	case errors.Is(pe.Err, csv.ErrBareQuote):
-		return pe.Line, `a quote (") inside a value that does not start with a quote; put the whole value in quotes and double the inner quote ("")`
+		return pe.Line, payout.ErrQuote, `a quote (") inside a value that does not start with a quote; put the whole value in quotes and double the inner quote ("")`
 	case errors.Is(pe.Err, csv.ErrQuote):
-		return pe.StartLine, `a quoted value starts here but its closing quote (") is missing; add it`
+		return pe.StartLine, payout.ErrQuote, `a quoted value starts here but its closing quote (") is missing; add it`
 	}
-	return pe.Line, fmt.Sprintf("cannot read the line: %v", pe.Err)
+	if errors.Is(pe.Err, csv.ErrFieldCount) {
+		return pe.Line, payout.ErrFieldCount, fmt.Sprintf("cannot read the line: %v", pe.Err)
+	}
+	return pe.Line, payout.ErrUnreadable, fmt.Sprintf("cannot read the line: %v", pe.Err)
 }

@@ -8,7 +8,9 @@
 //     of every file (not just the first), sorted by file, sheet, line and
 //     column. Nothing is returned on error, so nothing can be stored.
 //   - Every problem is a *payout.InputError naming the file, the line (CSV)
-//     or sheet and cell (XLSX), the column, the value found and what to do.
+//     or sheet and cell (XLSX), the column, the value found and what to do,
+//     and its kind: a payout.Err… sentinel (ErrNotADate, ErrCheckDigit,
+//     ErrFieldCount, ErrUnknownRef, …) that errors.Is matches.
 //   - CSV: UTF-8 with or without BOM; ',' or ';' delimited, detected from
 //     the header; with ';' a decimal comma is accepted (Norwegian Excel).
 //     Anything not valid UTF-8 is refused naming the line.

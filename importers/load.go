@@ -41,7 +41,7 @@ func LoadPaths(paths []string) (*payout.Inputs, []payout.Warning, error) {
 		fi, err := os.Stat(p)
 		switch {
 		case err != nil:
-			l.errs.Add(fileErr(p, "cannot be read: "+plainOSError(err)))
+			l.errs.Add(fileErr(payout.ErrUnreadable, p, "cannot be read: "+plainOSError(err)))
 		case fi.IsDir():
 			l.addFolder(p)
 		default:
@@ -86,11 +86,11 @@ func readOne(name string, data []byte) *parsed {
 	case kind == "policy":
 		pol, err := payout.ParsePolicy(data)
 		if err != nil {
-			p.errs.Add(fileErr(base, err.Error()+"; see the policy names in RULEBOOK.md"))
+			p.errs.Add(fileErr(payout.ErrPolicy, base, err.Error()+"; see the policy names in RULEBOOK.md"))
 		}
 		p.in.Policy = pol
 	case kind == "":
-		p.errs.Add(fileErr(base, fmt.Sprintf("unknown file: the name must be one of %s, with .csv or .xlsx, or policy.json",
+		p.errs.Add(fileErr(payout.ErrUnknownFile, base, fmt.Sprintf("unknown file: the name must be one of %s, with .csv or .xlsx, or policy.json",
 			strings.Join(Kinds(), ", "))))
 		return p
 	default:
@@ -159,7 +159,7 @@ func newLoader() *loader {
 func (l *loader) addFolder(dir string) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		l.errs.Add(fileErr(dir, "cannot read the folder: "+plainOSError(err)))
+		l.errs.Add(fileErr(payout.ErrUnreadable, dir, "cannot read the folder: "+plainOSError(err)))
 		return
 	}
 	found := map[string][]string{}
@@ -180,12 +180,12 @@ func (l *loader) addFolder(dir string) {
 		names := found[kind]
 		switch {
 		case len(names) > 1:
-			l.errs.Add(fileErr(dir, fmt.Sprintf("both %s are present; keep only one of them", strings.Join(names, " and "))))
+			l.errs.Add(fileErr(payout.ErrUnknownFile, dir, fmt.Sprintf("both %s are present; keep only one of them", strings.Join(names, " and "))))
 		case len(names) == 1:
 			path := filepath.Join(dir, names[0])
 			l.merge(path, read[path])
 		case isRequired(kind):
-			l.errs.Add(fileErr(dir, fmt.Sprintf("%s.csv (or %s.xlsx) is missing; every fixture folder needs one", kind, kind)))
+			l.errs.Add(fileErr(payout.ErrMissingFile, dir, fmt.Sprintf("%s.csv (or %s.xlsx) is missing; every fixture folder needs one", kind, kind)))
 		}
 	}
 }
@@ -256,7 +256,7 @@ func (l *loader) addFile(path string) {
 // merge adds a file read to the loaded inputs.
 func (l *loader) merge(path string, fr fileRead) {
 	if fr.err != nil {
-		l.errs.Add(fileErr(filepath.Base(path), "cannot be read: "+plainOSError(fr.err)))
+		l.errs.Add(fileErr(payout.ErrUnreadable, filepath.Base(path), "cannot be read: "+plainOSError(fr.err)))
 		return
 	}
 	p := fr.p

@@ -97,7 +97,7 @@ func shapeOK(t *table, tr tableRow, errs *payout.ErrorList) bool {
 	cells := tr.cells
 	if t.sheet == "" && len(cells) != len(t.header) {
 		if len(cells) < len(t.header) || !blank(cells[len(t.header):]) {
-			errs.Add(&payout.InputError{File: t.file, Line: tr.line, Msg: fmt.Sprintf(
+			errs.Add(&payout.InputError{File: t.file, Line: tr.line, Err: payout.ErrFieldCount, Msg: fmt.Sprintf(
 				"has %d values but the header has %d columns; check for a missing or extra delimiter, and put values that contain one in quotes",
 				len(cells), len(t.header))})
 			return false
@@ -106,7 +106,7 @@ func shapeOK(t *table, tr tableRow, errs *payout.ErrorList) bool {
 	ok := true
 	for i, c := range cells {
 		if c.text != "" && (i >= len(t.header) || t.header[i].text == "") {
-			errs.Add(t.errAt(tr.line, c, "", fmt.Sprintf("the value %q stands in a column without a name in the header; name the column or delete the value", c.text)))
+			errs.Add(t.errAt(payout.ErrFieldCount, tr.line, c, "", fmt.Sprintf("the value %q stands in a column without a name in the header; name the column or delete the value", c.text)))
 			ok = false
 		}
 	}
@@ -122,7 +122,7 @@ func (p *tableParser) requireCells() {
 			continue
 		}
 		if r.cellAt(c.index).text == "" {
-			r.failf(c.name, "required but empty; fill in %s", r.s.column(c.name).expect())
+			r.failf(payout.ErrRequired, c.name, "required but empty; fill in %s", r.s.column(c.name).expect())
 		}
 	}
 }

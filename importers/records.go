@@ -41,12 +41,12 @@ func buildAgreement(r *row, in *payout.Inputs) {
 		// RULEBOOK §7 (R-FYSIO): a fysio agreement has no list to share;
 		// its size is its hjemmel_percent.
 		if d, ok := r.decimal("share_percent"); ok && !d.Equal(hundred) {
-			r.failf("share_percent", "%s on a fysio agreement: a driftsavtale has no shared list (RULEBOOK §7); leave share_percent empty or 100 and give the size in hjemmel_percent", d)
+			r.failf(payout.ErrInconsistent, "share_percent", "%s on a fysio agreement: a driftsavtale has no shared list (RULEBOOK §7); leave share_percent empty or 100 and give the size in hjemmel_percent", d)
 		}
 	}
 	if a.BirthDate != payout.NoDate && a.ExtensionTo != payout.NoDate {
 		if at75 := a.BirthDate.AddYears(75); a.ExtensionTo >= at75 {
-			r.failf("extension_to", "%s is on or after the 75th birthday (%s); an extension past 70 must end before it (§16)", a.ExtensionTo, at75)
+			r.failf(payout.ErrInconsistent, "extension_to", "%s is on or after the 75th birthday (%s); an extension past 70 must end before it (§16)", a.ExtensionTo, at75)
 		}
 	}
 	in.Agreements = append(in.Agreements, a)
@@ -57,10 +57,10 @@ func buildPayee(r *row, in *payout.Inputs) {
 		Account: normalizeAccount(r.text("account")), OrgNr: normalizeAccount(r.text("orgnr")),
 		Version: r.version()}
 	if p.Account != "" && !payout.ValidAccount(p.Account) {
-		r.failf("account", "%q is not a valid Norwegian account number (11 digits with a correct MOD11 check digit); check it against the payee's bank details", r.text("account"))
+		r.failf(payout.ErrCheckDigit, "account", "%q is not a valid Norwegian account number (11 digits with a correct MOD11 check digit); check it against the payee's bank details", r.text("account"))
 	}
 	if p.OrgNr != "" && !payout.ValidOrgNr(p.OrgNr) {
-		r.failf("orgnr", "%q is not a valid organisation number (9 digits with a correct MOD11 check digit); check it in Brønnøysundregistrene", r.text("orgnr"))
+		r.failf(payout.ErrCheckDigit, "orgnr", "%q is not a valid organisation number (9 digits with a correct MOD11 check digit); check it in Brønnøysundregistrene", r.text("orgnr"))
 	}
 	in.Payees = append(in.Payees, p)
 }
@@ -71,13 +71,13 @@ func buildRate(r *row, in *payout.Inputs) {
 	if n, ok := r.whole("tier_from"); ok {
 		rt.TierFrom = n
 		if n < 1 {
-			r.failf("tier_from", "%d is not a list position (expected 1 or more)", n)
+			r.failf(payout.ErrOutOfRange, "tier_from", "%d is not a list position (expected 1 or more)", n)
 		}
 	}
 	if d, ok := r.decimal("annual_amount"); ok {
 		rt.AnnualNOK = d
 		if d.Sign() < 0 {
-			r.failf("annual_amount", "%s is negative (expected an amount 0 or more)", d)
+			r.failf(payout.ErrOutOfRange, "annual_amount", "%s is negative (expected an amount 0 or more)", d)
 		}
 	}
 	in.Rates = append(in.Rates, rt)
@@ -86,13 +86,13 @@ func buildRate(r *row, in *payout.Inputs) {
 func buildListCount(r *row, in *payout.Inputs) {
 	lc := payout.ListCount{ListID: r.text("list_id"), AsOf: r.date("as_of"), Version: r.version()}
 	if _, _, day := lc.AsOf.YMD(); lc.AsOf != payout.NoDate && day != 1 {
-		r.failf("as_of", "%s is not the 1st of a month; a list count is as of the 1st (e.g. %s)", lc.AsOf, lc.AsOf.Period().First())
+		r.failf(payout.ErrInconsistent, "as_of", "%s is not the 1st of a month; a list count is as of the 1st (e.g. %s)", lc.AsOf, lc.AsOf.Period().First())
 	}
 	lc.Count, _ = r.whole("count")
 	if d, ok := r.decimal("weighted_count"); ok {
 		lc.Weighted, lc.HasWeighted = d, true
 		if d.Sign() < 0 {
-			r.failf("weighted_count", "%s is negative (expected a number 0 or more)", d)
+			r.failf(payout.ErrOutOfRange, "weighted_count", "%s is negative (expected a number 0 or more)", d)
 		}
 	}
 	in.ListCounts = append(in.ListCounts, lc)
@@ -107,11 +107,11 @@ func buildAbsence(r *row, in *payout.Inputs) {
 	case a.Cover == payout.CoverMunicipalVikar:
 		r.need("vikar_payee_id", "cover municipal_vikar needs the vikar's payee_id")
 	case a.VikarPayeeID != "" && a.Cover != "":
-		r.failf("vikar_payee_id", "is set but cover is %s; use cover municipal_vikar to pay the vikar, or leave vikar_payee_id empty", a.Cover)
+		r.failf(payout.ErrInconsistent, "vikar_payee_id", "is set but cover is %s; use cover municipal_vikar to pay the vikar, or leave vikar_payee_id empty", a.Cover)
 	}
 	maxDays := payout.DefaultAbsenceRules().ParentalMaxRecordDays
 	if a.Kind == payout.KindParental && a.From != payout.NoDate && a.To >= a.From && int(a.To-a.From)+1 > maxDays {
-		r.failf("to", "a parental absence of %d days is longer than 52 weeks (%d days); split it into records of at most 52 weeks", int(a.To-a.From)+1, maxDays)
+		r.failf(payout.ErrInconsistent, "to", "a parental absence of %d days is longer than 52 weeks (%d days); split it into records of at most 52 weeks", int(a.To-a.From)+1, maxDays)
 	}
 	in.Absences = append(in.Absences, a)
 }
@@ -123,7 +123,7 @@ func buildCaregiver(r *row, in *payout.Inputs) {
 	if y, ok := r.whole("year"); ok {
 		c.Year = y
 		if y < 1900 || y > 9999 {
-			r.failf("year", "%d is not a year (expected YYYY, e.g. 2015)", y)
+			r.failf(payout.ErrOutOfRange, "year", "%d is not a year (expected YYYY, e.g. 2015)", y)
 		}
 	}
 	c.Children, _ = r.whole("children")
@@ -141,7 +141,7 @@ func buildBreach(r *row, in *payout.Inputs) {
 		r.inRange("percent", d, 0, 20, false, "more than 0 and at most 20")
 	}
 	if hasPeriod && b.NoticeOn != payout.NoDate && p.First() < b.NoticeOn {
-		r.failf("withhold_from", "%s starts before the written notice on %s; withholding may start at the earliest in %s",
+		r.failf(payout.ErrInconsistent, "withhold_from", "%s starts before the written notice on %s; withholding may start at the earliest in %s",
 			p, b.NoticeOn, firstPeriodFrom(b.NoticeOn))
 	}
 	in.Breaches = append(in.Breaches, b)
@@ -157,7 +157,7 @@ func buildTakeover(r *row, in *payout.Inputs) {
 		r.inRange("share_percent", d, 0, 100, false, "more than 0 and at most 100")
 	}
 	if t.PayeeAgreementID != "" && t.PayeeAgreementID == t.AgreementID {
-		r.fail("payee_agreement_id", "is the agreement taken over itself; name the agreement of the colleague who takes over")
+		r.fail(payout.ErrInconsistent, "payee_agreement_id", "is the agreement taken over itself; name the agreement of the colleague who takes over")
 	}
 	in.Takeovers = append(in.Takeovers, t)
 }
@@ -183,7 +183,7 @@ func firstPeriodFrom(d payout.Date) payout.Period {
 func (r *row) hpr(col string) string {
 	s := r.text(col)
 	if s != "" && !reDigits.MatchString(s) {
-		r.failf(col, "%q is not an HPR number (expected digits only)", s)
+		r.failf(payout.ErrFormat, col, "%q is not an HPR number (expected digits only)", s)
 	}
 	return s
 }
@@ -197,6 +197,6 @@ func (r *row) bydel(col string) string {
 	if v, ok := parseEnum(s, bydeler); ok {
 		return v
 	}
-	r.fail(col, fmt.Sprintf("%q is not a bydel code (expected 01 to 15, or HEL for Helseetaten)", r.text(col)))
+	r.fail(payout.ErrNotAllowed, col, fmt.Sprintf("%q is not a bydel code (expected 01 to 15, or HEL for Helseetaten)", r.text(col)))
 	return s
 }

@@ -79,12 +79,14 @@ func (r *row) cellAt(i int) *cell {
 	return &r.empty
 }
 
-// fail reports a problem with one cell.
-func (r *row) fail(col, msg string) {
-	r.errs.Add(r.t.errAt(r.line, r.get(col), col, msg))
+// fail reports a problem of one kind (a payout.Err… sentinel) with one cell.
+func (r *row) fail(kind error, col, msg string) {
+	r.errs.Add(r.t.errAt(kind, r.line, r.get(col), col, msg))
 }
 
-func (r *row) failf(col, format string, a ...any) { r.fail(col, fmt.Sprintf(format, a...)) }
+func (r *row) failf(kind error, col, format string, a ...any) {
+	r.fail(kind, col, fmt.Sprintf(format, a...))
+}
 
 // text returns a cell as text; a number cell reads as the number Excel shows.
 func (r *row) text(col string) string {
@@ -102,7 +104,7 @@ func (r *row) need(col, rule string) bool {
 	if r.text(col) != "" || r.cancelled {
 		return true
 	}
-	r.failf(col, "empty, but %s; fill it in", rule)
+	r.failf(payout.ErrRequired, col, "empty, but %s; fill it in", rule)
 	return false
 }
 
@@ -127,7 +129,7 @@ func (r *row) date(col string) payout.Date {
 		d, msg = parseDate(c.text)
 	}
 	if msg != "" {
-		r.fail(col, msg)
+		r.fail(payout.ErrNotADate, col, msg)
 	}
 	return d
 }
@@ -155,12 +157,12 @@ func (r *row) period(col string) (payout.Period, bool) {
 		if y, m, day := d.YMD(); day == 1 {
 			return payout.NewPeriod(y, m), true
 		}
-		r.failf(col, "%s is not a month (expected YYYY-MM, e.g. %s)", d, d.Period())
+		r.failf(payout.ErrNotAPeriod, col, "%s is not a month (expected YYYY-MM, e.g. %s)", d, d.Period())
 		return 0, false
 	}
 	p, msg := parsePeriod(c.text)
 	if msg != "" {
-		r.fail(col, msg)
+		r.fail(payout.ErrNotAPeriod, col, msg)
 		return 0, false
 	}
 	return p, true
@@ -178,7 +180,7 @@ func (r *row) decimal(col string) (decimal.Decimal, bool) {
 	}
 	d, msg := parseDecimal(s, r.t.decimalComma || r.t.sheet != "")
 	if msg != "" {
-		r.fail(col, msg)
+		r.fail(payout.ErrNotANumber, col, msg)
 		return decimal.Zero, false
 	}
 	return d, true
@@ -192,7 +194,7 @@ func (r *row) whole(col string) (int, bool) {
 	}
 	n, msg := parseWhole(s, r.t.decimalComma || r.t.sheet != "")
 	if msg != "" {
-		r.fail(col, msg)
+		r.fail(payout.ErrNotANumber, col, msg)
 		return 0, false
 	}
 	return n, true
@@ -206,7 +208,7 @@ func (r *row) boolean(col string) bool {
 	}
 	b, msg := parseBool(s)
 	if msg != "" {
-		r.fail(col, msg)
+		r.fail(payout.ErrNotABool, col, msg)
 	}
 	return b
 }
@@ -221,7 +223,7 @@ func (r *row) enum(col string) string {
 	if v, ok := parseEnum(s, c.enum); ok {
 		return v
 	}
-	r.failf(col, "%q is not a valid %s; use %s", s, col, c.expect())
+	r.failf(payout.ErrNotAllowed, col, "%q is not a valid %s; use %s", s, col, c.expect())
 	return ""
 }
 
@@ -239,13 +241,13 @@ func (r *row) inRange(col string, d decimal.Decimal, lo, hi int64, loIncl bool, 
 	l, h := decimal.NewFromInt(lo), decimal.NewFromInt(hi)
 	low := d.LessThan(l) || (!loIncl && d.Equal(l))
 	if low || d.GreaterThan(h) {
-		r.failf(col, "%s is outside the allowed range (expected %s)", d.String(), expect)
+		r.failf(payout.ErrOutOfRange, col, "%s is outside the allowed range (expected %s)", d.String(), expect)
 	}
 }
 
 // ordered reports a range whose end lies before its start.
 func (r *row) ordered(fromCol string, from payout.Date, toCol string, to payout.Date) {
 	if from != payout.NoDate && to != payout.NoDate && to < from {
-		r.failf(toCol, "%s is before %s %s; %s must be on or after %s", to, fromCol, from, toCol, fromCol)
+		r.failf(payout.ErrInconsistent, toCol, "%s is before %s %s; %s must be on or after %s", to, fromCol, from, toCol, fromCol)
 	}
 }

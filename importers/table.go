@@ -53,15 +53,16 @@ func (collectRows) row(t *table, tr tableRow) {
 	t.rows = append(t.rows, tr)
 }
 
-// errAt makes an InputError at one cell of the table.
-func (t *table) errAt(line int, c cell, column, msg string) *payout.InputError {
+// errAt makes an InputError of one kind (a payout.Err… sentinel) at one
+// cell of the table.
+func (t *table) errAt(kind error, line int, c cell, column, msg string) *payout.InputError {
 	return &payout.InputError{File: t.file, Sheet: t.sheet, Line: line, Column: column,
-		Cell: c.ref, Value: c.text, Msg: msg}
+		Cell: c.ref, Value: c.text, Msg: msg, Err: kind}
 }
 
-// fileErr is an InputError about the whole file.
-func fileErr(file, msg string) *payout.InputError {
-	return &payout.InputError{File: file, Msg: msg}
+// fileErr is an InputError of one kind about the whole file.
+func fileErr(kind error, file, msg string) *payout.InputError {
+	return &payout.InputError{File: file, Msg: msg, Err: kind}
 }
 
 // headerIndex maps the header to the spec's columns: column name → index.
@@ -74,17 +75,17 @@ func (t *table) headerIndex(s *kindSpec, errs *payout.ErrorList) map[string]int 
 		case name == "":
 			continue // an unnamed column may only hold empty cells (see rowCells)
 		case s.column(name) == nil:
-			errs.Add(t.errAt(t.headerLine, h, h.text, fmt.Sprintf("unknown column %q in %s; the columns are %s (remove it or fix its name)",
+			errs.Add(t.errAt(payout.ErrHeader, t.headerLine, h, h.text, fmt.Sprintf("unknown column %q in %s; the columns are %s (remove it or fix its name)",
 				h.text, s.name, columnList(s))))
 		case hasKey(idx, name):
-			errs.Add(t.errAt(t.headerLine, h, h.text, fmt.Sprintf("column %s appears twice in the header; keep one", name)))
+			errs.Add(t.errAt(payout.ErrHeader, t.headerLine, h, h.text, fmt.Sprintf("column %s appears twice in the header; keep one", name)))
 		default:
 			idx[name] = i
 		}
 	}
 	for _, c := range s.cols {
 		if _, ok := idx[c.name]; !ok && c.required {
-			errs.Add(&payout.InputError{File: t.file, Sheet: t.sheet, Line: t.headerLine, Column: c.name,
+			errs.Add(&payout.InputError{File: t.file, Sheet: t.sheet, Line: t.headerLine, Column: c.name, Err: payout.ErrHeader,
 				Msg: fmt.Sprintf("required column %s is missing from the header; add it", c.name)})
 		}
 	}

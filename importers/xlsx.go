@@ -24,20 +24,20 @@ func readXLSX(file string, data []byte, errs *payout.ErrorList) (t *table) {
 		// excelize is not written for hostile input; a panic inside it is
 		// a broken file, not a broken program.
 		if recover() != nil {
-			errs.Add(fileErr(file, notWorkbook))
+			errs.Add(fileErr(payout.ErrUnreadable, file, notWorkbook))
 			t = nil
 		}
 	}()
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
 		UnzipSizeLimit: maxUnzipBytes, UnzipXMLSizeLimit: maxUnzipXMLBytes})
 	if err != nil {
-		errs.Add(fileErr(file, notWorkbook))
+		errs.Add(fileErr(payout.ErrUnreadable, file, notWorkbook))
 		return nil
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
-		errs.Add(fileErr(file, notWorkbook))
+		errs.Add(fileErr(payout.ErrUnreadable, file, notWorkbook))
 		return nil
 	}
 	t = &table{file: file, sheet: sheets[0]}
@@ -46,7 +46,7 @@ func readXLSX(file string, data []byte, errs *payout.ErrorList) (t *table) {
 	}
 	rows, err := f.GetRows(t.sheet, excelize.Options{RawCellValue: true})
 	if err != nil {
-		errs.Add(fileErr(file, fmt.Sprintf("cannot read sheet %s: %v", t.sheet, err)))
+		errs.Add(fileErr(payout.ErrUnreadable, file, fmt.Sprintf("cannot read sheet %s: %v", t.sheet, err)))
 		return nil
 	}
 	for i, raw := range rows {
@@ -62,7 +62,7 @@ func readXLSX(file string, data []byte, errs *payout.ErrorList) (t *table) {
 		}
 	}
 	if t.header == nil {
-		errs.Add(&payout.InputError{File: file, Sheet: t.sheet,
+		errs.Add(&payout.InputError{File: file, Sheet: t.sheet, Err: payout.ErrEmptyFile,
 			Msg: fmt.Sprintf("the first sheet (%s) is empty; its first row must be the header with the column names", t.sheet)})
 		return nil
 	}

@@ -20,6 +20,34 @@ var (
 	ErrInvariant = errors.New("invariant violated")
 )
 
+// The kinds of input problem: InputError.Err holds one of them (or another
+// sentinel above), so that a caller or a test matches a problem with
+// errors.Is, as encoding/csv's ParseError wraps csv.ErrFieldCount. Every
+// InputError also matches ErrInvalidInput. Msg stays the sentence for people.
+var (
+	ErrMissingFile      = errors.New("missing file")         // a required file (or the folder) is absent
+	ErrUnreadable       = errors.New("unreadable file")      // cannot be read, or is not a workbook
+	ErrUnknownFile      = errors.New("unknown file")         // a file name no kind has, or a kind given twice
+	ErrEmptyFile        = errors.New("empty file")           // no header line or row
+	ErrEncoding         = errors.New("not UTF-8")            // text in another encoding
+	ErrQuote            = errors.New("misplaced quote")      // a bare or unclosed quote (csv.ErrBareQuote, csv.ErrQuote)
+	ErrFieldCount       = errors.New("wrong field count")    // more or fewer values than the header's columns
+	ErrHeader           = errors.New("bad header")           // an unknown, duplicated or missing column
+	ErrRequired         = errors.New("required value")       // an empty cell that must be filled in
+	ErrNotADate         = errors.New("not a date")           // not YYYY-MM-DD (or a workbook date)
+	ErrNotAPeriod       = errors.New("not a month")          // not YYYY-MM
+	ErrNotANumber       = errors.New("not a number")         // not a decimal, or not a whole number ≥ 0
+	ErrNotABool         = errors.New("not yes or no")        // not ja/nei, true/false
+	ErrNotAllowed       = errors.New("not an allowed value") // outside an enumeration (kind, cover, scheme, bydel)
+	ErrFormat           = errors.New("wrong format")         // an identifier of the wrong form (HPR)
+	ErrCheckDigit       = errors.New("wrong check digit")    // MOD11 of an account or organisation number
+	ErrOutOfRange       = errors.New("out of range")         // a number outside its allowed range
+	ErrInconsistent     = errors.New("inconsistent record")  // fields of a record that contradict each other or a rule
+	ErrDuplicateVersion = errors.New("duplicate version")    // two versions of a record with the same key and recorded_on
+	ErrUnknownRef       = errors.New("unknown reference")    // an ID no record of the referenced file has
+	ErrPolicy           = errors.New("bad policy")           // policy.json cannot be read as the policy
+)
+
 // InputError is one problem with one input record: the file, the line (or
 // sheet and cell) and the column, the value found and what was expected.
 type InputError struct {
