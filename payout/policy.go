@@ -37,6 +37,8 @@ type Policy struct {
 	SharedListWarnCount int `json:"shared_list_warn_count"`
 	// The debtor of the payment file (DESIGN.md "Payment file").
 	Debtor Debtor `json:"debtor"`
+	// Ledger is the chart of accounts and layout of journal.csv (issue 14).
+	Ledger Ledger `json:"ledger"`
 }
 
 // AbsenceRules are the parameters of the absence rules R-13.x and R-14.
@@ -123,6 +125,7 @@ func DefaultPolicy() Policy {
 			Name: "Oslo kommune", Account: "60110512344", OrgNr: "958935420",
 			BIC: "DNBANOKKXXX",
 		},
+		Ledger: DefaultLedger(),
 	}
 }
 
@@ -226,5 +229,5 @@ func (p *Policy) Validate() error {
 			return fmt.Errorf("policy: history_start: %v", err)
 		}
 	}
-	return nil
+	return p.Ledger.Validate()
 }
