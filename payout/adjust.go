@@ -53,18 +53,21 @@ func (c *chain) adjustPeriod(out *periodOut, e Period, before, after *monthCalc,
 		if err != nil {
 			return err
 		}
+		was, now := basisOf(before), basisOf(after)
 		if c.ix.pol.PayeeChanges == PayeeChangesLiteral && oldPayee != newPayee {
-			c.addAdjustment(out, k, oldPayee, e, b, 0, prev)
-			c.addAdjustment(out, k, newPayee, e, 0, a, prev)
+			c.addAdjustment(out, k, oldPayee, e, [2]Ore{b, 0}, [2]AdjustmentBasis{was, {}}, prev)
+			c.addAdjustment(out, k, newPayee, e, [2]Ore{0, a}, [2]AdjustmentBasis{{}, now}, prev)
 			continue
 		}
-		c.addAdjustment(out, k, newPayee, e, b, a, prev)
+		c.addAdjustment(out, k, newPayee, e, [2]Ore{b, a}, [2]AdjustmentBasis{was, now}, prev)
 	}
 	return nil
 }
 
-// addAdjustment books after − before for one party, payee and period.
-func (c *chain) addAdjustment(out *periodOut, k partyKey, payee string, e Period, before, after Ore, prev Date) {
+// addAdjustment books after − before (amounts[1] − amounts[0]) for one
+// party, payee and period; bases are the two views' bases.
+func (c *chain) addAdjustment(out *periodOut, k partyKey, payee string, e Period, amounts [2]Ore, bases [2]AdjustmentBasis, prev Date) {
+	before, after := amounts[0], amounts[1]
 	diff := after - before
 	if diff == 0 {
 		return
@@ -79,7 +82,21 @@ func (c *chain) addAdjustment(out *periodOut, k partyKey, payee string, e Period
 	out.adjust = append(out.adjust, Adjustment{
 		Period: out.period, AgreementID: c.a.id, Role: k.role, PayeeID: payee, RefPeriod: e,
 		Before: before.Dec(), After: after.Dec(), Amount: diff.Dec(), Reason: c.changeReason(e, prev, out.asOf),
+		Was: bases[0], Now: bases[1],
 	})
+}
+
+// basisOf is what a month's view was based on; a month without a line has
+// the zero basis.
+func basisOf(m *monthCalc) AdjustmentBasis {
+	if !m.hasLine() || m.basis == nil {
+		return AdjustmentBasis{}
+	}
+	b := AdjustmentBasis{Members: m.basis.members, AnnualAmount: m.basis.annual, PaidDays: m.paidDays}
+	if m.basis.count != nil {
+		b.Count = m.basis.count.Count
+	}
+	return b
 }
 
 // partyAmountOf is a party's amount; a period without a line counts as 0.

@@ -92,6 +92,18 @@ type Adjustment struct {
 	After       decimal.Decimal
 	Amount      decimal.Decimal
 	Reason      string // which inputs changed, e.g. "rates;list_counts"
+	// Was and Now are what the corrected month was based on in its two
+	// views (A_{P−1} and A_P), so a statement can say "listelengde 960 →
+	// 1 060" beside the amount. A view without a line is the zero basis.
+	Was, Now AdjustmentBasis
+}
+
+// AdjustmentBasis is what one view of a corrected month was based on.
+type AdjustmentBasis struct {
+	Count        int             // the list count (fastlege)
+	Members      decimal.Decimal // the count the amount is based on
+	AnnualAmount decimal.Decimal // the annual amount after tiers
+	PaidDays     int             // the agreement's paid days
 }
 
 // Payment is one transfer to one payee.

@@ -56,6 +56,24 @@ func TestWithholding_R151(t *testing.T) {
 	}
 }
 
+// A Helfo correction of a month's count: the adjustment names both counts,
+// so a statement can say "listelengde 960 → 1 060" (R-ADJ).
+func TestCountCorrectionBasis_RADJ(t *testing.T) {
+	in := baseInputs()
+	in.ListCounts = counts("L1", 960, "2015-01", "2015-04")
+	fix := counts("L1", 1060, "2015-03", "2015-03")
+	fix[0].RecordedOn = d("2015-04-10")
+	in.ListCounts = append(in.ListCounts, fix...)
+	r := mustCompute(t, in, "2015-04")
+	require.Len(t, r.Adjustments, 1)
+	a := r.Adjustments[0]
+	require.Equal(t, "2015-03", a.RefPeriod.String())
+	require.Equal(t, 960, a.Was.Count)
+	require.Equal(t, 1060, a.Now.Count)
+	requireAmount(t, "960", a.Was.Members, "members before")
+	requireAmount(t, "3508.33", a.Amount, "100 × 421 / 12")
+}
+
 func TestRetroRate_RADJ(t *testing.T) {
 	// E07: the 1.7 rate recorded on 15 September is paid for July and
 	// August in September's run.
@@ -74,6 +92,14 @@ func TestRetroRate_RADJ(t *testing.T) {
 	require.Equal(t, "2015-07", r.Adjustments[0].RefPeriod.String())
 	require.Equal(t, "rates", r.Adjustments[0].Reason)
 	require.Contains(t, l.Rules, RAdjust)
+	// Both views of July: the same list, the annual amount of the old
+	// rate and of the new tiers (1000 × 675 + 500 × 544).
+	was, now := r.Adjustments[0].Was, r.Adjustments[0].Now
+	require.Equal(t, 1500, was.Count)
+	require.Equal(t, 1500, now.Count)
+	requireAmount(t, "631500", was.AnnualAmount, "July's annual amount before")
+	requireAmount(t, "947000", now.AnnualAmount, "July's annual amount after")
+	require.Equal(t, 31, now.PaidDays)
 
 	// The window: with retro_window_months = 1 only August is corrected.
 	in.Policy.RetroWindowMonths = 1
