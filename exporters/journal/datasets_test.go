@@ -1,11 +1,14 @@
 package journal_test
 
 import (
+	"encoding/json"
+	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/oslokommune/payout/exporters/journal"
 	"github.com/oslokommune/payout/fixtures/gen"
+	"github.com/oslokommune/payout/fixtures/sharedtest"
 	"github.com/oslokommune/payout/importers"
 	"github.com/oslokommune/payout/payout"
 	"github.com/shopspring/decimal"
@@ -17,6 +20,35 @@ func load(t *testing.T, dir string) *payout.Inputs {
 	in, _, err := importers.LoadFolder(dir)
 	require.NoError(t, err)
 	return in
+}
+
+// Every worked example of the rulebook (../shared/examples) books a
+// balanced voucher.
+func TestWorkedExamples(t *testing.T) {
+	dirs, err := filepath.Glob(filepath.Join(sharedtest.Dir(t, "examples"), "*", "case.json"))
+	require.NoError(t, err)
+	require.NotEmpty(t, dirs)
+	for _, c := range dirs {
+		dir := filepath.Dir(c)
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			var cs struct {
+				Period string `json:"period"`
+				AsOf   string `json:"as_of"`
+			}
+			raw, err := os.ReadFile(c)
+			require.NoError(t, err)
+			require.NoError(t, json.Unmarshal(raw, &cs))
+			opt := payout.Options{}
+			if cs.AsOf != "" {
+				opt.AsOf = payout.MustDate(cs.AsOf)
+			}
+			res, err := payout.Compute(load(t, dir), payout.MustPeriod(cs.Period), opt)
+			require.NoError(t, err)
+			j, err := journal.Build(res)
+			require.NoError(t, err)
+			checkBalanced(t, res, j)
+		})
+	}
 }
 
 // The Oslo data set: every month of its history books a balanced voucher,
