@@ -119,8 +119,7 @@ func (c *chain) unpaidMonths(h, p Period, a Date) []Period {
 		if !c.ix.activeIn(ag, e) {
 			continue
 		}
-		if c.rateTable(ag.Scheme, e.First(), a) == nil ||
-			(ag.Scheme == SchemeFastlege && c.ix.listCount(ag.ListID, e.First(), a) == nil) {
+		if c.rateTable(ag.Scheme, e.First(), a) == nil || c.ix.countMissing(ag, e, a) {
 			out = append(out, e)
 		}
 	}

@@ -423,6 +423,12 @@ func (ix *index) listCount(list string, day, asOf Date) *ListCount {
 	return inForce(countVersions(ix.byList[list], day), asOf)
 }
 
+// countMissing reports whether ag needs a list count for p's 1st that is
+// not in force at asOf (R-8.4: fastlege only).
+func (ix *index) countMissing(ag *Agreement, p Period, asOf Date) bool {
+	return ag.Scheme == SchemeFastlege && ix.listCount(ag.ListID, p.First(), asOf) == nil
+}
+
 // agreement returns the version of agreement id in force at asOf.
 func (ix *index) agreement(id string, asOf Date) *Agreement {
 	return inForce(ix.agreements[id], asOf)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/oslokommune/payout/payout"
@@ -144,7 +143,7 @@ func dueSteps(s *store.Store, p payout.Period, db string) ([]string, *store.Run,
 		return nil, nil, err
 	}
 	var todo []string
-	if missing := missingCounts(in, p); len(missing) > 0 {
+	if missing := payout.MissingListCounts(in, p, payout.NoDate); len(missing) > 0 {
 		todo = append(todo, fmt.Sprintf("list counts for %s missing for %d active agreement(s): %s; import them", p, len(missing), listSome(missing, 10)))
 	}
 	cmd := func(c string) string { return fmt.Sprintf("payout %s --db %s --period %s", c, db, p) }
@@ -163,54 +162,15 @@ func dueSteps(s *store.Store, p payout.Period, db string) ([]string, *store.Run,
 	return todo, run, nil
 }
 
-func listSome(xs []string, n int) string {
-	if len(xs) <= n {
-		return strings.Join(xs, ", ")
+// listSome names the first n agreements as "agreement (list)".
+func listSome(missing []payout.MissingCount, n int) string {
+	var names []string
+	for _, m := range missing[:min(n, len(missing))] {
+		names = append(names, fmt.Sprintf("%s (%s)", m.AgreementID, m.ListID))
 	}
-	return strings.Join(xs[:n], ", ") + fmt.Sprintf(" and %d more", len(xs)-n)
-}
-
-// missingCounts lists "agreement (list)" of the fastlege agreements active
-// in p with no list count for its first day, as the run will see them
-// (as of pay(p)).
-func missingCounts(in *payout.Inputs, p payout.Period) []string {
-	asOf := payout.PayDate(p)
-	counts := map[string]payout.ListCount{}
-	for _, c := range in.ListCounts {
-		if c.AsOf != p.First() || c.RecordedOn > asOf {
-			continue
-		}
-		if prev, ok := counts[c.ListID]; !ok || c.RecordedOn > prev.RecordedOn {
-			counts[c.ListID] = c
-		}
+	s := strings.Join(names, ", ")
+	if len(missing) > n {
+		s += fmt.Sprintf(" and %d more", len(missing)-n)
 	}
-	agreements := map[string]payout.Agreement{}
-	for _, a := range in.Agreements {
-		if a.RecordedOn > asOf {
-			continue
-		}
-		if prev, ok := agreements[a.ID]; !ok || a.RecordedOn > prev.RecordedOn {
-			agreements[a.ID] = a
-		}
-	}
-	var missing []string
-	for _, a := range agreements {
-		if a.Cancelled || a.Scheme != payout.SchemeFastlege || a.ValidFrom > p.Last() || a.ValidTo < p.First() || retired(a, p) {
-			continue
-		}
-		if c, ok := counts[a.ListID]; !ok || c.Cancelled {
-			missing = append(missing, fmt.Sprintf("%s (%s)", a.ID, a.ListID))
-		}
-	}
-	sort.Strings(missing)
-	return missing
-}
-
-// retired: the doctor is 70 before p starts and no extension reaches into p
-// (R-16-AGE70), so no count is needed.
-func retired(a payout.Agreement, p payout.Period) bool {
-	if a.BirthDate == payout.NoDate {
-		return false
-	}
-	return a.BirthDate.AddYears(70) <= p.First() && a.ExtensionTo < p.First()
+	return s
 }
