@@ -5,6 +5,29 @@ package payout
 // release and the list counts the run would stop on. Both are answered by
 // the engine's own rules, so that `due` and `run` cannot disagree.
 
+// ReleaseLeadBankingDays is how many banking days before pay(P) the payment
+// file must reach the bank for it to pay on pay(P). It is an operating rule
+// of the batch (the bank's lead time), not a clause of the rulebook.
+const ReleaseLeadBankingDays = 2
+
+// ReleaseDeadline is the last day to release P so the bank pays on time:
+// two banking days before pay(P) (R-8.4-PAYDATE).
+func ReleaseDeadline(p Period) Date {
+	return BankingDaysBefore(PayDate(p), ReleaseLeadBankingDays)
+}
+
+// BankingDaysBetween counts the banking days after from, up to and
+// including to: the days left to release when to is the deadline.
+func BankingDaysBetween(from, to Date) int {
+	n := 0
+	for d := from + 1; d <= to; d++ {
+		if IsBankingDay(d) {
+			n++
+		}
+	}
+	return n
+}
+
 // MissingCount is an agreement whose list has no count for a period's 1st.
 type MissingCount struct {
 	AgreementID string

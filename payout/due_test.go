@@ -8,6 +8,47 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// ReleaseDeadline: two banking days before pay(P), across weekends and
+// holidays.
+func TestReleaseDeadline(t *testing.T) {
+	tests := []struct {
+		period, pay, deadline string
+	}{
+		{"2022-07", "2022-07-28", "2022-07-26"}, // Thursday: Tuesday
+		{"2022-08", "2022-08-26", "2022-08-24"}, // the 28th a Sunday: pay Friday
+		{"2022-11", "2022-11-28", "2022-11-24"}, // Monday: back over the weekend
+		{"2022-12", "2022-12-28", "2022-12-23"}, // 24–26 December are no banking days
+		{"2027-03", "2027-03-24", "2027-03-22"}, // Easter: pay before Maundy Thursday
+		{"2024-05", "2024-05-28", "2024-05-24"}, // Tuesday: over the weekend
+	}
+	for _, tt := range tests {
+		t.Run(tt.period, func(t *testing.T) {
+			p := MustPeriod(tt.period)
+			require.Equal(t, d(tt.pay), PayDate(p))
+			assert.Equal(t, d(tt.deadline), ReleaseDeadline(p))
+		})
+	}
+}
+
+// BankingDaysBetween counts (from, to], banking days only.
+func TestBankingDaysBetween(t *testing.T) {
+	tests := []struct {
+		from, to string
+		want     int
+	}{
+		{"2022-07-20", "2022-07-26", 4}, // Thu, Fri, Mon, Tue
+		{"2022-07-26", "2022-07-26", 0}, // the deadline itself
+		{"2022-07-27", "2022-07-26", 0}, // passed
+		{"2022-12-22", "2022-12-28", 3}, // Fri 23, Tue 27, Wed 28: the weekend and Mon 26 December are not
+		{"2022-07-22", "2022-07-24", 0}, // Saturday and Sunday
+	}
+	for _, tt := range tests {
+		t.Run(tt.from+".."+tt.to, func(t *testing.T) {
+			assert.Equal(t, tt.want, BankingDaysBetween(d(tt.from), d(tt.to)))
+		})
+	}
+}
+
 // MissingListCounts answers as the engine does: each row also asserts that
 // Compute stops on exactly the lists it names (ErrMissingListCount).
 func TestMissingListCounts(t *testing.T) {

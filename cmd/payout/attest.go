@@ -60,7 +60,7 @@ func (c *transitionCommand) Run(_ context.Context, args []string) error {
 	case store.StatusAttested:
 		fmt.Fprintf(out, "next: another person approves with 'payout approve --db %s --period %s --user NAME'\n", c.db, p)
 	case store.StatusApproved:
-		fmt.Fprintf(out, "next: 'payout release --db %s --period %s' by %s (two banking days before the payment date)\n", c.db, p, releaseDeadline(p))
+		fmt.Fprintf(out, "next: 'payout release --db %s --period %s' by %s (two banking days before the payment date)\n", c.db, p, payout.ReleaseDeadline(p))
 	}
 	return nil
 }

@@ -53,8 +53,8 @@ func (c *dueCommand) Run(_ context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	deadline := releaseDeadline(p)
-	left := bankingDaysBetween(d, deadline)
+	deadline := payout.ReleaseDeadline(p)
+	left := payout.BankingDaysBetween(d, deadline)
 	if run != nil && run.Status == store.StatusReleased {
 		fmt.Fprintf(env.Stdout, "%s is released (%s); its payment date is %s\n", p, released(run), run.PayDate)
 	} else {
@@ -82,18 +82,6 @@ func daysLeft(today, deadline payout.Date, left int) string {
 		return "today is the last day"
 	}
 	return fmt.Sprintf("%d banking day(s) left", left)
-}
-
-// bankingDaysBetween counts the banking days after from, up to and
-// including to.
-func bankingDaysBetween(from, to payout.Date) int {
-	n := 0
-	for d := from + 1; d <= to; d++ {
-		if payout.IsBankingDay(d) {
-			n++
-		}
-	}
-	return n
 }
 
 // overdue lists the periods before p, after the last released one, that

@@ -53,9 +53,3 @@ func when(t time.Time) string {
 	}
 	return t.UTC().Format("2006-01-02 15:04 UTC")
 }
-
-// releaseDeadline is the last day to release P so the bank pays on time:
-// two banking days before pay(P).
-func releaseDeadline(p payout.Period) payout.Date {
-	return payout.BankingDaysBefore(payout.PayDate(p), 2)
-}

@@ -216,9 +216,9 @@ func printRelease(env *Env, run *store.Run, rec *store.Release, out string) {
 		filepath.Join(dir, bundle.PaymentsXML), formatCount(run.Payees), formatKroner(run.Total), run.PayDate)
 	fmt.Fprintf(env.Stdout, "manifest      %s sha256 %s (previous release %s)\n",
 		filepath.Join(dir, bundle.ManifestJSON), rec.ManifestSHA256, orNone(rec.PreviousSHA256))
-	if d := today(env); d > releaseDeadline(run.Period) {
+	if d, deadline := today(env), payout.ReleaseDeadline(run.Period); d > deadline {
 		fmt.Fprintf(env.Stderr, "warning: released on %s, later than two banking days before the payment date %s (last day %s): the bank may not pay on time\n",
-			d, run.PayDate, releaseDeadline(run.Period))
+			d, run.PayDate, deadline)
 	}
 }
 

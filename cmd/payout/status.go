@@ -103,7 +103,7 @@ func released(r *store.Run) string {
 // date, inputs changed under an unreleased run, a deadline passed.
 func runWarnings(env *Env, r *store.Run, st store.InputState) []string {
 	var out []string
-	deadline := releaseDeadline(r.Period)
+	deadline := payout.ReleaseDeadline(r.Period)
 	if r.Release != nil {
 		y, m, d := r.Release.ReleasedAt.Date()
 		if on := payout.NewDate(y, int(m), d); on > deadline {
@@ -131,7 +131,7 @@ func periodStatus(env *Env, s *store.Store, p payout.Period) error {
 	}
 	w := env.Stdout
 	fmt.Fprintf(w, "period        %s\nstatus        %s\n", r.Period, r.Status)
-	fmt.Fprintf(w, "as-of         %s\npayment date  %s (release by %s)\n", r.AsOf, r.PayDate, releaseDeadline(p))
+	fmt.Fprintf(w, "as-of         %s\npayment date  %s (release by %s)\n", r.AsOf, r.PayDate, payout.ReleaseDeadline(p))
 	fmt.Fprintf(w, "total         %s\nagreements    %s\npayees        %s\nlines         %s\nwarnings      %d\n",
 		formatKroner(r.Total), formatCount(r.Agreements), formatCount(r.Payees), formatCount(r.Lines), r.Warnings)
 	fmt.Fprintf(w, "computed      %s (computation %d, inputs %s)\n", when(r.ComputedAt), r.Computations, r.InputDigest[:12])
