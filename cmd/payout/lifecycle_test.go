@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/oslokommune/payout/exporters/bundle"
 	"github.com/oslokommune/payout/exporters/manifest"
 )
 
@@ -88,7 +89,7 @@ func lcManifest(t *testing.T, w *lcWorld, p string) *manifest.Manifest {
 
 func lcSHA(t *testing.T, w *lcWorld, p string) string {
 	t.Helper()
-	sum, err := fileSHA(filepath.Join(w.out, p, "manifest.json"))
+	sum, err := bundle.FileSHA256(filepath.Join(w.out, p, "manifest.json"))
 	require.NoError(t, err)
 	return sum
 }

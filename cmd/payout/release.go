@@ -2,8 +2,7 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -87,11 +86,11 @@ func newRelease(env *Env, s *store.Store, run *store.Run, out, user string) erro
 	rec, err := s.Release(store.ReleaseRequest{
 		Period: run.Period, User: user, At: env.Now(), MsgID: pain001.MessageID(run.Period),
 		Stage: func(r *store.Run, rel *store.Release) (string, error) {
-			_, b, err = renderRelease(res, in, rel)
+			b, err = bundle.RenderRelease(res, in, releaseRecord(rel))
 			if err != nil {
 				return "", err
 			}
-			return manifestSHA(b), nil
+			return b.ManifestSHA256(), nil
 		},
 	})
 	if err != nil {
@@ -108,14 +107,14 @@ func newRelease(env *Env, s *store.Store, run *store.Run, out, user string) erro
 // writes them again when a release was interrupted after its commit.
 func finishRelease(env *Env, s *store.Store, run *store.Run, out string) error {
 	rec := run.Release
-	if onDisk, _ := fileSHA(filepath.Join(bundle.Dir(out, run.Period), bundle.ManifestJSON)); onDisk == rec.ManifestSHA256 {
+	if onDisk, _ := bundle.ManifestOnDisk(out, run.Period); onDisk == rec.ManifestSHA256 {
 		return store.AlreadyReleased(run)
 	}
 	res, in, err := runData(s, run)
 	if err != nil {
 		return err
 	}
-	_, b, err := renderRelease(res, in, rec)
+	b, err := bundle.RenderRelease(res, in, releaseRecord(rec))
 	if err != nil {
 		return err
 	}
@@ -140,57 +139,21 @@ func runData(s *store.Store, run *store.Run) (*payout.Result, *payout.Inputs, er
 	return res, in, nil
 }
 
-// renderRelease builds payments.xml and the folder for a release record, the
-// same way verify rebuilds them from the manifest.
-func renderRelease(res *payout.Result, in *payout.Inputs, rel *store.Release) (*bundle.ReleaseFile, *bundle.Bundle, error) {
-	rec := manifest.Release{
+// releaseRecord is the store's release record as the manifest holds it.
+func releaseRecord(rel *store.Release) manifest.Release {
+	return manifest.Release{
 		ReleasedAt: rel.ReleasedAt.UTC().Format(time.RFC3339), ReleasedBy: rel.ReleasedBy,
 		AttestedBy: rel.AttestedBy, ApprovedBy: rel.ApprovedBy, MsgID: rel.MsgID, PreviousSHA256: rel.PreviousSHA256,
 	}
-	at, _ := time.Parse(time.RFC3339, rec.ReleasedAt)
-	xml, err := pain001.Build(res, res.Policy.Debtor, rec.MsgID, at)
-	if err != nil {
-		return nil, nil, err
-	}
-	rf := &bundle.ReleaseFile{Record: rec, PaymentsXML: xml}
-	b, err := bundle.Render(res, in, rf)
-	if err != nil {
-		return nil, nil, err
-	}
-	return rf, b, nil
-}
-
-func manifestSHA(b *bundle.Bundle) string {
-	m := b.File(bundle.ManifestJSON)
-	if m == nil {
-		return ""
-	}
-	sum := sha256.Sum256(m.Data)
-	return hex.EncodeToString(sum[:])
 }
 
 // writeRelease writes the rendered folder and checks it is the recorded one.
 func writeRelease(out string, p payout.Period, b *bundle.Bundle, rec *store.Release) error {
-	if _, err := bundle.WriteRendered(out, p, b); err != nil {
-		return err
+	err := bundle.WriteRelease(out, p, b, rec.ManifestSHA256)
+	if errors.Is(err, bundle.ErrNotRecorded) {
+		return fmt.Errorf("%w: check the store with 'payout status --check'", err)
 	}
-	got, err := fileSHA(filepath.Join(bundle.Dir(out, p), bundle.ManifestJSON))
-	if err != nil {
-		return err
-	}
-	if got != rec.ManifestSHA256 {
-		return fmt.Errorf("the written manifest (%s) is not the recorded one (%s): check the store with 'payout status --check'", got[:12], rec.ManifestSHA256[:12])
-	}
-	return nil
-}
-
-func fileSHA(path string) (string, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return "", err
-	}
-	sum := sha256.Sum256(data)
-	return hex.EncodeToString(sum[:]), nil
+	return err
 }
 
 // lockReleases takes an exclusive lock on DB.release-lock beside the store,

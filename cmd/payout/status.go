@@ -2,14 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/oslokommune/payout/exporters/bundle"
-	"github.com/oslokommune/payout/exporters/manifest"
 	"github.com/oslokommune/payout/payout"
 	"github.com/oslokommune/payout/payout/store"
 )
@@ -184,28 +182,16 @@ func checkStore(env *Env, s *store.Store, out string) error {
 	return nil
 }
 
-// checkReleasedFolder verifies out/P against the release: the manifest is
-// the recorded one and every output matches the manifest. A missing folder
-// is not a problem (it may live elsewhere); found says whether it was there.
+// checkReleasedFolder verifies out/P against the release (see
+// bundle.CheckReleased), as sentences for the operator.
 func checkReleasedFolder(out string, r *store.Release) (problems []string, found bool) {
-	dir := bundle.Dir(out, r.Period)
-	path := filepath.Join(dir, bundle.ManifestJSON)
-	got, err := fileSHA(path)
-	if err != nil {
-		return nil, false
-	}
-	if got != r.ManifestSHA256 {
-		return []string{fmt.Sprintf("%s: sha256 %s is not the released manifest %s (changed, or the release was interrupted: run 'payout release' again)", path, got[:12], r.ManifestSHA256[:12])}, true
-	}
-	data, _ := os.ReadFile(path)
-	m, err := manifest.Unmarshal(data)
-	if err != nil {
-		return []string{fmt.Sprintf("%s: %v", path, err)}, true
-	}
-	for _, f := range m.Outputs {
-		if sum, err := fileSHA(filepath.Join(dir, f.Name)); err != nil || sum != f.SHA256 {
-			problems = append(problems, fmt.Sprintf("%s: missing or changed since the release", filepath.Join(dir, f.Name)))
+	errs, found := bundle.CheckReleased(out, r.Period, r.ManifestSHA256)
+	for _, err := range errs {
+		msg := err.Error()
+		if errors.Is(err, bundle.ErrNotRecorded) {
+			msg += " (changed, or the release was interrupted: run 'payout release' again)"
 		}
+		problems = append(problems, msg)
 	}
-	return problems, true
+	return problems, found
 }

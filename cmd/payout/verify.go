@@ -7,11 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/oslokommune/payout/exporters/bundle"
 	"github.com/oslokommune/payout/exporters/manifest"
-	"github.com/oslokommune/payout/exporters/pain001"
 	"github.com/oslokommune/payout/importers"
 	"github.com/oslokommune/payout/payout"
 )
@@ -114,25 +112,8 @@ func rerun(fixtures string, p payout.Period, m *manifest.Manifest) (*bundle.Bund
 	if err != nil {
 		return nil, err
 	}
-	var rel *bundle.ReleaseFile
 	if m.Release != nil {
-		if rel, err = releaseFile(res, m.Release); err != nil {
-			return nil, err
-		}
+		return bundle.RenderRelease(res, in, *m.Release)
 	}
-	return bundle.Render(res, in, rel)
-}
-
-// releaseFile rebuilds payments.xml from the release record: the message
-// id and creation time the release used, the debtor of the policy in force.
-func releaseFile(res *payout.Result, r *manifest.Release) (*bundle.ReleaseFile, error) {
-	at, err := time.Parse(time.RFC3339, r.ReleasedAt)
-	if err != nil {
-		return nil, fmt.Errorf("manifest release.released_at: %w", err)
-	}
-	xml, err := pain001.Build(res, res.Policy.Debtor, r.MsgID, at)
-	if err != nil {
-		return nil, err
-	}
-	return &bundle.ReleaseFile{Record: *r, PaymentsXML: xml}, nil
+	return bundle.Render(res, in, nil)
 }
