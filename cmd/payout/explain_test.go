@@ -1,45 +1,14 @@
 package main
 
 import (
-	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/oslokommune/payout/exporters/bundle/fixture"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// The package's tests share one -update flag; whoever's file initialises
-// first registers it.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite the golden files in testdata/")
-	}
-}
-
-func updating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
-
-// TestExplainTextGolden renders the hand-built trace of the exporters'
-// fixture (so it does not depend on the engine) and compares it with
-// testdata/explain-A1-2015-03.txt.
-func TestExplainTextGolden(t *testing.T) {
-	var buf bytes.Buffer
-	require.NoError(t, printTrace(&buf, fixture.Trace()))
-	path := filepath.Join("testdata", "explain-A1-2015-03.txt")
-	if updating() {
-		require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "go test -update creates %s", path)
-	assert.Equal(t, string(want), buf.String())
-}
 
 func TestExplainE04(t *testing.T) {
 	fixtures := copyE04(t, same)

@@ -25,7 +25,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/oslokommune/payout/exporters/csv"
+	"github.com/oslokommune/payout/exporters/csvout"
 	"github.com/oslokommune/payout/exporters/excel"
 	"github.com/oslokommune/payout/exporters/manifest"
 	"github.com/oslokommune/payout/payout"
@@ -97,9 +97,9 @@ func Render(res *payout.Result, in *payout.Inputs, rel *ReleaseFile) (*Bundle, e
 		steps = append(steps, step{excel.DistrictFileName(b), func() ([]byte, error) { return wb.District(b) }})
 	}
 	steps = append(steps,
-		step{LinesCSV, func() ([]byte, error) { return csv.Lines(res) }},
-		step{PaymentsCSV, func() ([]byte, error) { return csv.Payments(res) }},
-		step{AdjustmentsCSV, func() ([]byte, error) { return csv.Adjustments(res) }},
+		step{LinesCSV, func() ([]byte, error) { return csvout.Lines(res) }},
+		step{PaymentsCSV, func() ([]byte, error) { return csvout.Payments(res) }},
+		step{AdjustmentsCSV, func() ([]byte, error) { return csvout.Adjustments(res) }},
 	)
 	if rel != nil {
 		steps = append(steps, step{PaymentsXML, func() ([]byte, error) { return rel.PaymentsXML, nil }})

@@ -1,6 +1,11 @@
 package nb
 
-import "github.com/shopspring/decimal"
+import (
+	"sort"
+	"strings"
+
+	"github.com/shopspring/decimal"
+)
 
 // Money formats an amount with two decimals and `.`: exactly
 // d.StringFixed(2), with a fast path for the amounts of a payout (whole
@@ -56,4 +61,13 @@ func Neutralise(s string) string {
 		return "'" + s
 	}
 	return s
+}
+
+// JoinRules joins rule IDs with `;` in sorted order, as FORMATS.md writes
+// the rules column (the engine sorts them already; sorted again here so a
+// file never depends on it). ids is not modified.
+func JoinRules(ids []string) string {
+	c := append([]string(nil), ids...)
+	sort.Strings(c)
+	return strings.Join(c, ";")
 }

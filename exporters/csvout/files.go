@@ -1,8 +1,6 @@
-package csv
+package csvout
 
 import (
-	"sort"
-
 	"github.com/oslokommune/payout/payout"
 	"github.com/oslokommune/payout/payout/nb"
 )
@@ -38,7 +36,7 @@ func Lines(res *payout.Result) ([]byte, error) {
 			itoa(l.UnpaidDays), itoa(l.VikarDays), nb.Money(l.Base),
 			nb.Money(l.AbsenceDeduction), nb.Money(l.VikarAmount), nb.Money(l.Entitlement),
 			nb.Money(l.Withheld), nb.Money(l.Released), nb.Money(l.Adjustments),
-			nb.Money(l.CarriedIn), nb.Money(l.Net), nb.Money(l.CarriedOut), text(joinRules(l.Rules)),
+			nb.Money(l.CarriedIn), nb.Money(l.Net), nb.Money(l.CarriedOut), text(nb.JoinRules(l.Rules)),
 		})
 	}
 	return t.bytes()
@@ -67,5 +65,3 @@ func Payments(res *payout.Result) ([]byte, error) {
 	}
 	return t.bytes()
 }
-
-func sortStrings(s []string) { sort.Strings(s) }

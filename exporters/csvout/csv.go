@@ -1,5 +1,6 @@
-// Package csv writes the period's CSV outputs of FORMATS.md: lines.csv,
-// adjustments.csv and payments.csv, and the explain trace.
+// Package csvout writes the period's CSV outputs of FORMATS.md: lines.csv,
+// adjustments.csv and payments.csv (the explain trace's CSV is in
+// exporters/explain). Named csvout so that it does not shadow encoding/csv.
 //
 // The contract:
 //   - the columns are exactly those of FORMATS.md, in that order, with a
@@ -14,7 +15,7 @@
 //     -12.50 stays a number.
 //
 // Every function is pure: the same Result gives the same bytes.
-package csv
+package csvout
 
 import (
 	"bytes"
@@ -91,11 +92,3 @@ func (t *table) bytes() ([]byte, error) { return t.buf.Bytes(), nil }
 func text(s string) string { return nb.Neutralise(s) }
 
 func itoa(n int) string { return strconv.Itoa(n) }
-
-// joinRules joins rule IDs with `;` as FORMATS.md says (already sorted by
-// the engine; sorted again here so the file never depends on it).
-func joinRules(ids []string) string {
-	c := append([]string(nil), ids...)
-	sortStrings(c)
-	return strings.Join(c, ";")
-}

@@ -1,53 +1,56 @@
-package csv
+package explain
 
 import (
+	"bytes"
+	"encoding/csv"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/oslokommune/payout/payout"
 	"github.com/oslokommune/payout/payout/nb"
 )
 
-// TraceHeader is the header of explain-<ID>-<P>.csv: one table for every
+// CSVHeader is the header of explain-<ID>-<P>.csv: one table for every
 // part of the trace, told apart by section (avtale, sats, dag, beregning,
 // linje, korreksjon, brudd), so a spreadsheet filter shows one part at a time.
-var TraceHeader = []string{
+var CSVHeader = []string{
 	"section", "item", "date", "weekday", "status", "rule", "clause", "detail", "value",
 }
 
-// TraceFileName is the name explain --out writes the trace to.
-func TraceFileName(agreementID string, p payout.Period) string {
+// CSVFileName is the name explain --out writes the trace to.
+func CSVFileName(agreementID string, p payout.Period) string {
 	return fmt.Sprintf("explain-%s-%s.csv", agreementID, p)
 }
 
-// Trace renders the explanation of one agreement in one period as CSV; it
-// holds the same facts as the text of `payout explain`.
-func Trace(tr *payout.Trace) ([]byte, error) {
-	t := newTable(TraceHeader)
+// CSV renders the explanation of one agreement in one period as CSV; it
+// holds the same facts as Text.
+func CSV(tr *payout.Trace) ([]byte, error) {
+	t := &table{rows: [][]string{CSVHeader}}
 	traceFacts(t, tr)
 	for _, r := range tr.RateTiers {
 		t.row([]string{"sats", itoa(r.TierFrom), r.ValidFrom.String(), "", "",
-			payout.RTiers, Clause(payout.RTiers), text(r.Source), nb.Money(r.AnnualNOK)})
+			payout.RTiers, clause(payout.RTiers), text(r.Source), nb.Money(r.AnnualNOK)})
 	}
 	for _, d := range tr.Days {
 		t.row([]string{"dag", text(d.AbsenceID), d.Date.String(), nb.Weekday(d.Date.Weekday()),
-			nb.StatusName(d.Status), d.Rule, Clause(d.Rule), text(dayDetail(d)), ""})
+			nb.StatusName(d.Status), d.Rule, clause(d.Rule), text(dayDetail(d)), ""})
 	}
 	for _, s := range tr.Steps {
-		t.row([]string{"beregning", s.Name, "", "", "", s.Rule, Clause(s.Rule), text(s.Formula), nb.Money(s.Value)})
+		t.row([]string{"beregning", s.Name, "", "", "", s.Rule, clause(s.Rule), text(s.Formula), nb.Money(s.Value)})
 	}
 	for _, l := range tr.Lines {
 		t.row([]string{"linje", string(l.Role) + " " + l.PayeeID, "", "", "", "", "",
 			text(lineDetail(l)), nb.Money(l.Net)})
 	}
 	for _, a := range tr.Adjust {
-		t.row([]string{"korreksjon", a.RefPeriod.String(), "", "", "", payout.RAdjust, Clause(payout.RAdjust),
+		t.row([]string{"korreksjon", a.RefPeriod.String(), "", "", "", payout.RAdjust, clause(payout.RAdjust),
 			text(fmt.Sprintf("%s %s: før %s, etter %s; %s", a.Role, a.PayeeID, nb.Money(a.Before), nb.Money(a.After), a.Reason)),
 			nb.Money(a.Amount)})
 	}
 	for _, b := range tr.Breaches {
 		t.row([]string{"brudd", text(b.BreachID), b.RectifiedOn.String(), "", nb.BreachStateName(b.State), payout.RWithhold,
-			Clause(payout.RWithhold), text(breachDetail(b)), nb.Money(b.Withheld)})
+			clause(payout.RWithhold), text(breachDetail(b)), nb.Money(b.Withheld)})
 	}
 	return t.bytes()
 }
@@ -112,7 +115,7 @@ func lineDetail(l payout.Line) string {
 	return fmt.Sprintf("basis %s, fraværstrekk %s, vikar %s, tilskudd %s, tilbakeholdt %s, frigitt %s, korreksjoner %s, overført inn %s, netto %s, overført ut %s; regler %s",
 		nb.Money(l.Base), nb.Money(l.AbsenceDeduction), nb.Money(l.VikarAmount), nb.Money(l.Entitlement),
 		nb.Money(l.Withheld), nb.Money(l.Released), nb.Money(l.Adjustments), nb.Money(l.CarriedIn),
-		nb.Money(l.Net), nb.Money(l.CarriedOut), joinRules(l.Rules))
+		nb.Money(l.Net), nb.Money(l.CarriedOut), nb.JoinRules(l.Rules))
 }
 
 func breachDetail(b payout.BreachStatus) string {
@@ -121,5 +124,21 @@ func breachDetail(b payout.BreachStatus) string {
 		nb.Money(b.Withheld), nb.Money(b.Released), nb.Money(b.BalanceOut))
 }
 
-// Clause returns the legal clause of a rule ID from the catalogue, or "".
-func Clause(rule string) string { return payout.Rules[rule].Clause }
+// table collects the trace's rows for encoding/csv (`,`, `\n`, RFC 4180
+// quoting); a trace is a few hundred rows, so the standard writer serves.
+type table struct{ rows [][]string }
+
+func (t *table) row(cells []string) { t.rows = append(t.rows, cells) }
+
+func (t *table) bytes() ([]byte, error) {
+	var buf bytes.Buffer
+	if err := csv.NewWriter(&buf).WriteAll(t.rows); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// text neutralises a free-text cell.
+func text(s string) string { return nb.Neutralise(s) }
+
+func itoa(n int) string { return strconv.Itoa(n) }

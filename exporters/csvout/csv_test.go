@@ -1,4 +1,4 @@
-package csv_test
+package csvout_test
 
 import (
 	"flag"
@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/oslokommune/payout/exporters/bundle/fixture"
-	"github.com/oslokommune/payout/exporters/csv"
+	"github.com/oslokommune/payout/exporters/csvout"
 	"github.com/oslokommune/payout/payout"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
@@ -34,10 +34,9 @@ func TestGolden(t *testing.T) {
 		name   string
 		render func() ([]byte, error)
 	}{
-		{"lines.csv", func() ([]byte, error) { return csv.Lines(res) }},
-		{"adjustments.csv", func() ([]byte, error) { return csv.Adjustments(res) }},
-		{"payments.csv", func() ([]byte, error) { return csv.Payments(res) }},
-		{"explain-A1-2015-03.csv", func() ([]byte, error) { return csv.Trace(fixture.Trace()) }},
+		{"lines.csv", func() ([]byte, error) { return csvout.Lines(res) }},
+		{"adjustments.csv", func() ([]byte, error) { return csvout.Adjustments(res) }},
+		{"payments.csv", func() ([]byte, error) { return csvout.Payments(res) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := tc.render()
@@ -50,14 +49,14 @@ func TestGolden(t *testing.T) {
 func TestHeadersMatchFormats(t *testing.T) {
 	// FORMATS.md, copied here so a change to either side fails loudly.
 	assert.Equal(t, "period,agreement_id,hpr,name,bydel,scheme,role,payee_id,list_id,count,members,annual_amount,share_percent,active_days,paid_days,unpaid_days,vikar_days,base,absence_deduction,vikar_amount,entitlement,withheld,released,adjustments,carried_in,net,carried_out,rules",
-		strings.Join(csv.LinesHeader, ","))
-	assert.Equal(t, "period,agreement_id,payee_id,ref_period,before,after,amount,reason", strings.Join(csv.AdjustmentsHeader, ","))
-	assert.Equal(t, "payee_id,name,account,amount,end_to_end_id,remittance", strings.Join(csv.PaymentsHeader, ","))
+		strings.Join(csvout.LinesHeader, ","))
+	assert.Equal(t, "period,agreement_id,payee_id,ref_period,before,after,amount,reason", strings.Join(csvout.AdjustmentsHeader, ","))
+	assert.Equal(t, "payee_id,name,account,amount,end_to_end_id,remittance", strings.Join(csvout.PaymentsHeader, ","))
 }
 
 func TestLinesKeepNegativeAmountsAndNeutraliseText(t *testing.T) {
 	res := fixture.Result()
-	out, err := csv.Lines(res)
+	out, err := csvout.Lines(res)
 	require.NoError(t, err)
 	text := string(out)
 	assert.Contains(t, text, `"'=HYPERLINK(""http://x"",""klikk"")"`)
@@ -69,7 +68,7 @@ func TestLinesKeepNegativeAmountsAndNeutraliseText(t *testing.T) {
 func TestLinesOrderIsTheResultsOrder(t *testing.T) {
 	res := fixture.Result()
 	res.Lines[0], res.Lines[5] = res.Lines[5], res.Lines[0]
-	out, err := csv.Lines(res)
+	out, err := csvout.Lines(res)
 	require.NoError(t, err)
 	rows := strings.Split(strings.TrimSpace(string(out)), "\n")
 	require.Len(t, rows, 7)
@@ -84,7 +83,7 @@ func TestMoneyHasTwoDecimals(t *testing.T) {
 			PayeeID: "P1", Base: whole, Entitlement: whole, Net: whole}}}
 	res.Payments[0].Amount = whole
 	require.NoError(t, payout.CheckInvariants(res))
-	out, err := csv.Payments(res)
+	out, err := csvout.Payments(res)
 	require.NoError(t, err)
 	assert.Contains(t, string(out), ",36668.00,")
 }
