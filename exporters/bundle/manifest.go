@@ -17,7 +17,7 @@ func newManifest(res *payout.Result, in *payout.Inputs, outs []Output, rel *Rele
 		Period:        res.Period.String(),
 		AsOf:          res.AsOf.String(),
 		PaymentDate:   res.PayDate.String(),
-		EngineVersion: manifest.EngineVersion,
+		EngineVersion: payout.EngineVersion,
 		Policy:        res.Policy,
 		Inputs:        []manifest.File{},
 		Outputs:       []manifest.File{},

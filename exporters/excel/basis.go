@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/oslokommune/payout/exporters/manifest"
 	"github.com/oslokommune/payout/payout"
 	"github.com/oslokommune/payout/payout/nb"
 )
@@ -23,7 +22,7 @@ func basisSheet(w *workbook, v view) error {
 	add("Kunnskapsdato (as-of)", date(res.AsOf))
 	add("Utbetalingsdato", date(res.PayDate))
 	add("Historikk fra", period(res.HistoryStart))
-	add("Beregningsmotor", txt(manifest.EngineVersion))
+	add("Beregningsmotor", txt(payout.EngineVersion))
 	add("Linjer", integer(len(res.Lines)))
 	add("Mottakere", integer(len(res.Payments)))
 	add("Sum utbetalt", money(res.Total))

@@ -18,10 +18,6 @@ import (
 	"github.com/oslokommune/payout/payout"
 )
 
-// EngineVersion names the rules implementation; bump it when an amount could
-// change for the same inputs.
-const EngineVersion = "payout-engine/1"
-
 // File is one input or output file and its digest.
 type File struct {
 	Name   string `json:"name"`

@@ -21,7 +21,7 @@ func TestDigest(t *testing.T) {
 }
 
 func TestMarshalRoundTripAndStableBytes(t *testing.T) {
-	m := &Manifest{Period: "2015-04", AsOf: "2015-04-28", PaymentDate: "2015-04-28", EngineVersion: EngineVersion,
+	m := &Manifest{Period: "2015-04", AsOf: "2015-04-28", PaymentDate: "2015-04-28", EngineVersion: payout.EngineVersion,
 		Policy: payout.DefaultPolicy(), Outputs: []File{{Name: "lines.csv", SHA256: "ab", Bytes: 2, Rows: 1}},
 		Release: &Release{ReleasedAt: "2015-04-21T08:15:00Z", MsgID: "PAYOUT-OSLO-2015-04"}}
 	a, err := m.Marshal()
