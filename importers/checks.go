@@ -57,50 +57,15 @@ type keyedVersion struct {
 // order of specs (a file's Inputs holds one kind; the order of versions
 // decides which of two duplicates is reported).
 func eachVersion(in *payout.Inputs, f func(s *kindSpec, kv keyedVersion)) {
-	kv := func(id string, date payout.Date, n int, v payout.Version) keyedVersion {
-		return keyedVersion{versionKey{id: id, date: date, recorded: v.RecordedOn, n: n}, v.Src}
-	}
-	if s := specFor("rates"); len(in.Rates) > 0 {
-		for i := range in.Rates {
-			x := &in.Rates[i]
-			f(s, kv(string(x.Scheme), x.ValidFrom, x.TierFrom, x.Version))
+	for _, k := range payout.RecordKinds {
+		n := k.Len(in)
+		if n == 0 {
+			continue
 		}
-	}
-	if s := specFor("payees"); len(in.Payees) > 0 {
-		for i := range in.Payees {
-			f(s, kv(in.Payees[i].ID, 0, 0, in.Payees[i].Version))
-		}
-	}
-	if s := specFor("agreements"); len(in.Agreements) > 0 {
-		for i := range in.Agreements {
-			f(s, kv(in.Agreements[i].ID, 0, 0, in.Agreements[i].Version))
-		}
-	}
-	if s := specFor("list_counts"); len(in.ListCounts) > 0 {
-		for i := range in.ListCounts {
-			x := &in.ListCounts[i]
-			f(s, kv(x.ListID, x.AsOf, 0, x.Version))
-		}
-	}
-	if s := specFor("absences"); len(in.Absences) > 0 {
-		for i := range in.Absences {
-			f(s, kv(in.Absences[i].ID, 0, 0, in.Absences[i].Version))
-		}
-	}
-	if s := specFor("caregivers"); len(in.Caregivers) > 0 {
-		for i := range in.Caregivers {
-			x := &in.Caregivers[i]
-			f(s, kv(x.AgreementID, 0, x.Year, x.Version))
-		}
-	}
-	if s := specFor("breaches"); len(in.Breaches) > 0 {
-		for i := range in.Breaches {
-			f(s, kv(in.Breaches[i].ID, 0, 0, in.Breaches[i].Version))
-		}
-	}
-	if s := specFor("takeovers"); len(in.Takeovers) > 0 {
-		for i := range in.Takeovers {
-			f(s, kv(in.Takeovers[i].ID, 0, 0, in.Takeovers[i].Version))
+		s := specFor(k.Name)
+		for i := range n {
+			key, v := k.Key(in, i), k.Version(in, i)
+			f(s, keyedVersion{versionKey{id: key.ID, date: key.Date, recorded: v.RecordedOn, n: key.N}, v.Src})
 		}
 	}
 }
@@ -179,7 +144,7 @@ type fileVersions struct {
 func checkFile(in *payout.Inputs, errs *payout.ErrorList) *fileVersions {
 	var (
 		kind *kindSpec
-		vs   = &versionSet{entries: make([]versionEntry, 0, recordCount(in))}
+		vs   = &versionSet{entries: make([]versionEntry, 0, payout.RecordCount(in))}
 	)
 	eachVersion(in, func(s *kindSpec, kv keyedVersion) {
 		kind = s
@@ -222,12 +187,6 @@ func checkFile(in *payout.Inputs, errs *payout.ErrorList) *fileVersions {
 		dupError(kind, keyedVersion{d.version.key, vs.source(d.version)}, vs.source(d.first), false, errs)
 	}
 	return &fileVersions{kind: kind, set: vs}
-}
-
-// recordCount is the number of records of all kinds of in.
-func recordCount(in *payout.Inputs) int {
-	return len(in.Rates) + len(in.Payees) + len(in.Agreements) + len(in.ListCounts) +
-		len(in.Absences) + len(in.Caregivers) + len(in.Breaches) + len(in.Takeovers)
 }
 
 // dupIndex remembers, per kind, the versions of the files added so far, to

@@ -275,22 +275,8 @@ func (l *loader) merge(path string, fr fileRead) {
 // yet, so that Append need not copy them (a million list counts); Append
 // then adds the rest, and the files and policy, as always.
 func adoptRecords(in, o *payout.Inputs) {
-	adopt(&in.Rates, &o.Rates)
-	adopt(&in.Payees, &o.Payees)
-	adopt(&in.Agreements, &o.Agreements)
-	adopt(&in.ListCounts, &o.ListCounts)
-	adopt(&in.Absences, &o.Absences)
-	adopt(&in.Caregivers, &o.Caregivers)
-	adopt(&in.Breaches, &o.Breaches)
-	adopt(&in.Takeovers, &o.Takeovers)
-}
-
-// adopt moves src to dst when dst is empty. The capacity is clipped: the
-// slice was sized for the file's lines, and a caller appending to the
-// records must get a new array, as with a copy.
-func adopt[T any](dst, src *[]T) {
-	if len(*dst) == 0 && len(*src) > 0 {
-		*dst, *src = slices.Clip(*src), nil
+	for _, k := range payout.RecordKinds {
+		k.Adopt(in, o)
 	}
 }
 

@@ -70,23 +70,8 @@ func (p *tableParser) row(t *table, tr tableRow) {
 
 // presize gives the record slice of a kind room for n records.
 func presize(in *payout.Inputs, kind string, n int) {
-	switch kind {
-	case "rates":
-		in.Rates = make([]payout.Rate, 0, n)
-	case "payees":
-		in.Payees = make([]payout.Payee, 0, n)
-	case "agreements":
-		in.Agreements = make([]payout.Agreement, 0, n)
-	case "list_counts":
-		in.ListCounts = make([]payout.ListCount, 0, n)
-	case "absences":
-		in.Absences = make([]payout.Absence, 0, n)
-	case "caregivers":
-		in.Caregivers = make([]payout.Caregiver, 0, n)
-	case "breaches":
-		in.Breaches = make([]payout.Breach, 0, n)
-	case "takeovers":
-		in.Takeovers = make([]payout.Takeover, 0, n)
+	if k, ok := payout.RecordKindNamed(kind); ok {
+		k.Presize(in, n)
 	}
 }
 

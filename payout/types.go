@@ -180,14 +180,9 @@ type Inputs struct {
 // Append adds the records of o to in (for imports of several folders or
 // files). The policy of o replaces in's when o has one from a file.
 func (in *Inputs) Append(o *Inputs) {
-	in.Rates = append(in.Rates, o.Rates...)
-	in.Payees = append(in.Payees, o.Payees...)
-	in.Agreements = append(in.Agreements, o.Agreements...)
-	in.ListCounts = append(in.ListCounts, o.ListCounts...)
-	in.Absences = append(in.Absences, o.Absences...)
-	in.Caregivers = append(in.Caregivers, o.Caregivers...)
-	in.Breaches = append(in.Breaches, o.Breaches...)
-	in.Takeovers = append(in.Takeovers, o.Takeovers...)
+	for _, k := range RecordKinds {
+		k.AppendAll(in, o)
+	}
 	for _, f := range o.Files {
 		if f.Kind == "policy" {
 			in.Policy = o.Policy

@@ -163,37 +163,10 @@ func splitByFile(in *payout.Inputs) map[string]*payout.Inputs {
 			p.Policy = in.Policy
 		}
 	}
-	for _, r := range in.Rates {
-		p := part(r.Src.File)
-		p.Rates = append(p.Rates, r)
-	}
-	for _, r := range in.Payees {
-		p := part(r.Src.File)
-		p.Payees = append(p.Payees, r)
-	}
-	for _, r := range in.Agreements {
-		p := part(r.Src.File)
-		p.Agreements = append(p.Agreements, r)
-	}
-	for _, r := range in.ListCounts {
-		p := part(r.Src.File)
-		p.ListCounts = append(p.ListCounts, r)
-	}
-	for _, r := range in.Absences {
-		p := part(r.Src.File)
-		p.Absences = append(p.Absences, r)
-	}
-	for _, r := range in.Caregivers {
-		p := part(r.Src.File)
-		p.Caregivers = append(p.Caregivers, r)
-	}
-	for _, r := range in.Breaches {
-		p := part(r.Src.File)
-		p.Breaches = append(p.Breaches, r)
-	}
-	for _, r := range in.Takeovers {
-		p := part(r.Src.File)
-		p.Takeovers = append(p.Takeovers, r)
+	for _, k := range payout.RecordKinds {
+		for i := range k.Len(in) {
+			k.AppendOne(part(k.Version(in, i).Src.File), in, i)
+		}
 	}
 	return parts
 }

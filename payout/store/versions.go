@@ -121,26 +121,12 @@ type dated struct {
 // left out: an account change does not change an amount.
 func datedVersions(in *payout.Inputs) []dated {
 	var vs []dated
-	for _, r := range in.Rates {
-		vs = append(vs, dated{r.Version, r.ValidFrom})
-	}
-	for _, r := range in.Agreements {
-		vs = append(vs, dated{r.Version, r.ValidFrom})
-	}
-	for _, r := range in.ListCounts {
-		vs = append(vs, dated{r.Version, r.AsOf})
-	}
-	for _, r := range in.Absences {
-		vs = append(vs, dated{r.Version, r.From})
-	}
-	for _, r := range in.Caregivers {
-		vs = append(vs, dated{r.Version, payout.NewDate(r.Year, 1, 1)})
-	}
-	for _, r := range in.Breaches {
-		vs = append(vs, dated{r.Version, r.WithholdFrom.First()})
-	}
-	for _, r := range in.Takeovers {
-		vs = append(vs, dated{r.Version, r.From})
+	for _, k := range payout.RecordKinds {
+		for i := range k.Len(in) {
+			if d, ok := k.Concerns(in, i); ok {
+				vs = append(vs, dated{*k.Version(in, i), d})
+			}
+		}
 	}
 	return vs
 }
