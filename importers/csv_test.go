@@ -1,6 +1,7 @@
 package importers
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/oslokommune/payout/payout"
@@ -26,8 +27,8 @@ func TestReadCSVDialects(t *testing.T) {
 			"list_id;as_of;count;;\n\n;;;;\nL1;2015-03-01;1200;;\n",
 			[]payout.ListCount{lc("L1", "2015-03-01", 1200, "", 4)}},
 		{"a quoted value over two lines: later lines keep their numbers",
-			"list_id,as_of,count\n\"L\n1\",2015-03-01,1\nL2,2015-03-01,2\n",
-			[]payout.ListCount{lc("L\n1", "2015-03-01", 1, "", 2), lc("L2", "2015-03-01", 2, "", 4)}},
+			"list_id,as_of,count\n\"L1\",\"2015-03-01\n\",1\nL2,2015-03-01,2\n",
+			[]payout.ListCount{lc("L1", "2015-03-01", 1, "", 2), lc("L2", "2015-03-01", 2, "", 4)}},
 		{"whole number written with decimals", "list_id,as_of,count\nL1,2015-03-01,1200.0\n",
 			[]payout.ListCount{lc("L1", "2015-03-01", 1200, "", 2)}},
 		{"header only", "list_id,as_of,count\n", nil},
@@ -76,6 +77,41 @@ func TestReadFileNames(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "Absences.CSV", in.Absences[0].Src.File)
 	assert.Equal(t, "absences", in.Files[0].Kind)
+}
+
+// Control characters are refused in every column (issue 13): a line break,
+// tab or NUL pasted into a name would reach the bank file. Each is named with
+// its line, column and position.
+func TestReadRefusesControlCharacters(t *testing.T) {
+	data := "payee_id,name,account\nP1,\"Lege\nEide\",12000554330\nP2,Kari\tNordmann,12000554330\nP3,Ola\x00,12000554330\nP4,Per\u0085,12000554330\nP5,Åse – Ødegård,12000554330\n"
+	in, err := ReadFile("payees.csv", []byte(data))
+	assert.Nil(t, in)
+	assert.EqualError(t, err, strings.Join([]string{
+		"payees.csv:2 (name): holds the control character U+000A at character 5 (a line break, tab or NUL pasted in); names and texts go to the bank, which takes none: remove it",
+		"payees.csv:4 (name): holds the control character U+0009 at character 5 (a line break, tab or NUL pasted in); names and texts go to the bank, which takes none: remove it",
+		"payees.csv:5 (name): holds the control character U+0000 at character 4 (a line break, tab or NUL pasted in); names and texts go to the bank, which takes none: remove it",
+		"payees.csv:6 (name): holds the control character U+0085 at character 4 (a line break, tab or NUL pasted in); names and texts go to the bank, which takes none: remove it",
+	}, "\n"))
+}
+
+// The optional structured address of a payee (issue 13).
+func TestReadPayeeAddress(t *testing.T) {
+	head := "payee_id,name,account,street,postcode,town,country\n"
+	in, err := ReadFile("payees.csv", []byte(head+"P1,Lege Eide AS,12000554330,Storgata 1,0155,Oslo,no\nP2,Kari,12000554330,,,,\nP3,Ola,12000554330,,,Tromsø,NO\n"))
+	require.NoError(t, err)
+	assert.Equal(t, payout.Address{Street: "Storgata 1", PostCode: "0155", Town: "Oslo", Country: "NO"}, in.Payees[0].Address)
+	assert.True(t, in.Payees[1].Address.IsZero())
+	assert.Equal(t, payout.Address{Town: "Tromsø", Country: "NO"}, in.Payees[2].Address)
+
+	_, err = ReadFile("payees.csv", []byte(head+"P1,A,12000554330,Storgata 1,,,\nP2,B,12000554330,,,Oslo,\nP3,C,12000554330,,155,Oslo,NO\nP4,D,12000554330,,,Oslo,NOR\nP5,E,12000554330,,,"+strings.Repeat("x", 36)+",SE\n"))
+	assert.EqualError(t, err, strings.Join([]string{
+		"payees.csv:2 (country): empty, but the address has a town; the bank needs the country code (NO) too",
+		"payees.csv:2 (town): empty, but the address has a street, postcode or country; the bank needs the town (poststed) too",
+		"payees.csv:3 (country): empty, but the address has a town; the bank needs the country code (NO) too",
+		"payees.csv:4 (postcode): \"155\" is not a Norwegian postcode (4 digits)",
+		"payees.csv:5 (country): \"NOR\" is not a two-letter country code (ISO 3166), e.g. NO",
+		"payees.csv:6 (town): has 36 characters; the bank takes at most 35",
+	}, "\n"))
 }
 
 // TestCancellationNeedsOnlyTheKey: a clerk removes a record by its key.

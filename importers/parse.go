@@ -2,6 +2,8 @@ package importers
 
 import (
 	"fmt"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/oslokommune/payout/payout"
 )
@@ -93,9 +95,33 @@ func shapeOK(t *table, tr tableRow, errs *payout.ErrorList) bool {
 		if c.text != "" && (i >= len(t.header) || t.header[i].text == "") {
 			errs.Add(t.errAt(payout.ErrFieldCount, tr.line, c, "", fmt.Sprintf("the value %q stands in a column without a name in the header; name the column or delete the value", c.text)))
 			ok = false
+			continue
+		}
+		if at := controlAt(c.text); at >= 0 {
+			r, _ := utf8.DecodeRuneInString(c.text[at:])
+			errs.Add(t.errAt(payout.ErrControlChar, tr.line, c, strings.ToLower(t.header[i].text), fmt.Sprintf(
+				"holds the control character U+%04X at character %d (a line break, tab or NUL pasted in); names and texts go to the bank, which takes none: remove it",
+				r, utf8.RuneCountInString(c.text[:at])+1)))
+			ok = false
 		}
 	}
 	return ok
+}
+
+// controlAt is the byte offset of the first control character of s (C0,
+// DEL or C1; banktext.IsControl), or -1: the bank file may hold none (issue
+// 13), and no identifier, date or amount has one either. It scans bytes, as
+// every cell of every import passes here.
+func controlAt(s string) int {
+	for i := 0; i < len(s); i++ {
+		switch b := s[i]; {
+		case b < 0x20 || b == 0x7f:
+			return i
+		case b == 0xc2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9f:
+			return i
+		}
+	}
+	return -1
 }
 
 // requireCells reports the empty cells of required columns present in the

@@ -3,6 +3,7 @@ package importers
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/oslokommune/payout/payout"
 	"github.com/shopspring/decimal"
@@ -62,7 +63,56 @@ func buildPayee(r *row, in *payout.Inputs) {
 	if p.OrgNr != "" && !payout.ValidOrgNr(p.OrgNr) {
 		r.failf(payout.ErrCheckDigit, "orgnr", "%q is not a valid organisation number (9 digits with a correct MOD11 check digit); check it in Brønnøysundregistrene", r.text("orgnr"))
 	}
+	p.Address = payeeAddress(r)
 	in.Payees = append(in.Payees, p)
+}
+
+// payeeAddress reads the optional structured address (issue 13): the banks'
+// structured-address rules need at least the town and the country, so one
+// without the other is refused, and a street or postcode needs both.
+func payeeAddress(r *row) payout.Address {
+	a := payout.Address{Street: r.text("street"), PostCode: r.text("postcode"), Town: r.text("town"),
+		Country: strings.ToUpper(r.text("country"))}
+	if a == (payout.Address{}) || r.cancelled {
+		return a
+	}
+	if a.Town == "" {
+		r.failf(payout.ErrRequired, "town", "empty, but the address has a street, postcode or country; the bank needs the town (poststed) too")
+	}
+	if a.Country == "" {
+		r.failf(payout.ErrRequired, "country", "empty, but the address has a town; the bank needs the country code (NO) too")
+	}
+	for _, c := range []struct {
+		col, v string
+		max    int
+	}{{"street", a.Street, payout.MaxStreetLen}, {"postcode", a.PostCode, payout.MaxPostCodeLen}, {"town", a.Town, payout.MaxTownLen}} {
+		if n := utf8.RuneCountInString(c.v); n > c.max {
+			r.failf(payout.ErrOutOfRange, c.col, "has %d characters; the bank takes at most %d", n, c.max)
+		}
+	}
+	if a.Country != "" && !isCountryCode(a.Country) {
+		r.failf(payout.ErrFormat, "country", "%q is not a two-letter country code (ISO 3166), e.g. NO", r.text("country"))
+	}
+	if a.Country == "NO" && a.PostCode != "" && !isDigits(a.PostCode, 4) {
+		r.failf(payout.ErrFormat, "postcode", "%q is not a Norwegian postcode (4 digits)", a.PostCode)
+	}
+	return a
+}
+
+func isCountryCode(s string) bool {
+	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'
+}
+
+func isDigits(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func buildRate(r *row, in *payout.Inputs) {

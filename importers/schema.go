@@ -74,6 +74,10 @@ var specs = []*kindSpec{
 			{name: "name", required: true, help: "Mottakerens navn."},
 			{name: "account", required: true, help: "Kontonummer, 11 sifre (mellomrom og punktum er lov: 1234.56.78903). Kontrolleres med MOD11."},
 			{name: "orgnr", help: "Organisasjonsnummer, 9 sifre, når mottakeren er et selskap. Kontrolleres med MOD11."},
+			{name: "street", help: "Gateadresse (valgfri), f.eks. «Storgata 1». Krever town og country."},
+			{name: "postcode", help: "Postnummer (valgfritt); 4 sifre når country er NO."},
+			{name: "town", help: "Poststed (valgfritt, høyst 35 tegn), f.eks. «Oslo». Strukturert adresse i betalingsfilen; krever country."},
+			{name: "country", help: "Landkode, to bokstaver (ISO 3166), f.eks. NO. Krever town."},
 		}},
 	{name: "rates", sheet: "Satser", what: "én rad per sats (og trinn) fra en gitt dato",
 		key: []string{"scheme", "valid_from", "tier_from"}, build: buildRate, cols: []column{

@@ -30,6 +30,7 @@ var (
 	ErrUnknownFile      = errors.New("unknown file")         // a file name no kind has, or a kind given twice
 	ErrEmptyFile        = errors.New("empty file")           // no header line or row
 	ErrEncoding         = errors.New("not UTF-8")            // text in another encoding
+	ErrControlChar      = errors.New("control character")    // a tab, line break, NUL … in a cell (the bank file takes none)
 	ErrQuote            = errors.New("misplaced quote")      // a bare or unclosed quote (csv.ErrBareQuote, csv.ErrQuote)
 	ErrFieldCount       = errors.New("wrong field count")    // more or fewer values than the header's columns
 	ErrHeader           = errors.New("bad header")           // an unknown, duplicated or missing column

@@ -39,6 +39,15 @@ type Policy struct {
 	Debtor Debtor `json:"debtor"`
 	// Ledger is the chart of accounts and layout of journal.csv (issue 14).
 	Ledger Ledger `json:"ledger"`
+	// CategoryPurpose is the payment file's CtgyPurp/Cd (ISO 20022
+	// ExternalCategoryPurpose1Code, issue 13): SUPP, a supplier payment —
+	// GPs and physiotherapists are contractors, not employees, so not SALA.
+	// Empty leaves the element out.
+	CategoryPurpose string `json:"category_purpose"`
+	// BankBookingDays is how many banking days after the execution date a
+	// payment may still be unbooked (no camt.054 booking) before payout due
+	// reports it (issue 13).
+	BankBookingDays int `json:"bank_booking_days"`
 }
 
 // AbsenceRules are the parameters of the absence rules R-13.x and R-14.
@@ -125,7 +134,9 @@ func DefaultPolicy() Policy {
 			Name: "Oslo kommune", Account: "60110512344", OrgNr: "958935420",
 			BIC: "DNBANOKKXXX",
 		},
-		Ledger: DefaultLedger(),
+		Ledger:          DefaultLedger(),
+		CategoryPurpose: "SUPP",
+		BankBookingDays: 2,
 	}
 }
 
@@ -199,6 +210,8 @@ func (p *Policy) Validate() error {
 		{"max_withholding_percent", p.MaxWithholdingPercent.Sign() >= 0 && p.MaxWithholdingPercent.LessThanOrEqual(decimal.NewFromInt(100))},
 		{"retro_window_months", p.RetroWindowMonths >= 0},
 		{"shared_list_warn_count", p.SharedListWarnCount >= 0},
+		{"category_purpose", validCategoryPurpose(p.CategoryPurpose)},
+		{"bank_booking_days", p.BankBookingDays >= 0 && p.BankBookingDays <= 30},
 	}
 	rules := []*AbsenceRules{&p.AbsenceRules}
 	if p.Fysio != nil {
@@ -230,4 +243,21 @@ func (p *Policy) Validate() error {
 		}
 	}
 	return p.Ledger.Validate()
+}
+
+// validCategoryPurpose: empty, or a code of four capital letters as the
+// ISO 20022 external code list writes them (SUPP, SALA, PENS, GOVT …).
+func validCategoryPurpose(c string) bool {
+	if c == "" {
+		return true
+	}
+	if len(c) != 4 {
+		return false
+	}
+	for _, r := range c {
+		if r < 'A' || r > 'Z' {
+			return false
+		}
+	}
+	return true
 }

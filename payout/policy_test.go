@@ -3,6 +3,7 @@ package payout
 import (
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -65,5 +66,32 @@ func TestMunicipalVikarAfterColleagueCover_R14(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, 11, line(t, r, "A1", RoleVikar, "V1").VikarDays)
 		})
+	}
+}
+
+// The bank parameters of issue 13: their defaults and their ranges.
+func TestPolicyBankParameters(t *testing.T) {
+	p, err := ParsePolicy([]byte(`{}`))
+	require.NoError(t, err)
+	assert.Equal(t, "SUPP", p.CategoryPurpose)
+	assert.Equal(t, 2, p.BankBookingDays)
+
+	for _, tt := range []struct {
+		json, err string
+	}{
+		{`{"category_purpose": "GOVT"}`, ""},
+		{`{"category_purpose": ""}`, ""},
+		{`{"category_purpose": "supp"}`, "category_purpose is out of range"},
+		{`{"category_purpose": "SUPPL"}`, "category_purpose is out of range"},
+		{`{"bank_booking_days": 0}`, ""},
+		{`{"bank_booking_days": -1}`, "bank_booking_days is out of range"},
+		{`{"bank_booking_days": 31}`, "bank_booking_days is out of range"},
+	} {
+		_, err := ParsePolicy([]byte(tt.json))
+		if tt.err == "" {
+			assert.NoError(t, err, tt.json)
+		} else {
+			assert.ErrorContains(t, err, tt.err, tt.json)
+		}
 	}
 }

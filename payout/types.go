@@ -48,8 +48,30 @@ type Payee struct {
 	Name    string
 	Account string // 11 digits, normalised (no spaces or dots)
 	OrgNr   string // 9 digits when a company, else ""
+	Address Address
 	Version
 }
+
+// Address is a payee's optional structured postal address (payees.csv
+// street, postcode, town, country; issue 13). The zero value is no address;
+// a set address has at least Town and Country.
+type Address struct {
+	Street   string `json:",omitempty"`
+	PostCode string `json:",omitempty"`
+	Town     string `json:",omitempty"`
+	Country  string `json:",omitempty"` // ISO 3166 alpha-2, upper case
+}
+
+// IsZero reports whether no address is given.
+func (a Address) IsZero() bool { return a == Address{} }
+
+// Field limits of the structured address (pain.001 PostalAddress6: StrtNm
+// Max70Text, PstCd Max16Text, TwnNm Max35Text).
+const (
+	MaxStreetLen   = 70
+	MaxPostCodeLen = 16
+	MaxTownLen     = 35
+)
 
 // Agreement is one individual agreement (key: agreement_id).
 type Agreement struct {
