@@ -8,14 +8,11 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
 
 	"github.com/shopspring/decimal"
-
-	"github.com/oslokommune/payout/payout/nb"
 )
 
 // Compute runs period p: every agreement's history chain from the history
@@ -289,33 +286,36 @@ func (ix *index) ratesInForce(p Period, asOf Date) []Rate {
 }
 
 // buildPayments sums the nets of each payee into one transfer (DESIGN.md:
-// amounts of the same payee summed; no transfer for 0).
+// amounts of the same payee summed; no transfer for 0), and adds the
+// warnings about its texts in the bank file (W-BANK-TEXT).
 func buildPayments(ix *index, r *Result) ([]Payment, error) {
 	type agg struct {
 		amount  decimal.Decimal
-		schemes map[Scheme]bool
+		facts   remitFacts
 		bydeler map[string]bool
 		agrID   string
 	}
 	by := map[string]*agg{}
-	for _, l := range r.Lines {
+	for i := range r.Lines {
+		l := &r.Lines[i]
 		a := by[l.PayeeID]
 		if a == nil {
-			a = &agg{schemes: map[Scheme]bool{}, bydeler: map[string]bool{}, agrID: l.AgreementID}
+			a = &agg{facts: remitFacts{schemes: map[Scheme]bool{}, adjusted: map[Period]bool{}},
+				bydeler: map[string]bool{}, agrID: l.AgreementID}
 			by[l.PayeeID] = a
 		}
 		a.amount = a.amount.Add(l.Net)
-		a.schemes[l.Scheme] = true
+		a.facts.addLine(l)
 		a.bydeler[l.Bydel] = true
 	}
-	ids := make([]string, 0, len(by))
-	for id := range by {
-		ids = append(ids, id)
+	for _, adj := range r.Adjustments {
+		if a := by[adj.PayeeID]; a != nil && !adj.Amount.IsZero() {
+			a.facts.adjusted[adj.RefPeriod] = true
+		}
 	}
-	sort.Strings(ids)
 	var out []Payment
 	var problems ErrorList
-	for _, id := range ids {
+	for _, id := range sortedKeys(by) {
 		a := by[id]
 		if a.amount.Sign() <= 0 {
 			continue
@@ -326,9 +326,13 @@ func buildPayments(ix *index, r *Result) ([]Payment, error) {
 				"payee %s (agreement %s) is not known as of %s: add it to payees", id, a.agrID, r.AsOf)})
 			continue
 		}
-		out = append(out, Payment{PayeeID: id, Name: pe.Name, Account: pe.Account, OrgNr: pe.OrgNr, Amount: a.amount,
-			EndToEndID: EndToEndID(r.Period, id), Remittance: remittance(r.Period, a.schemes), Bydeler: sortedKeys(a.bydeler)})
+		pay := Payment{PayeeID: id, Name: pe.Name, Account: pe.Account, OrgNr: pe.OrgNr, Address: pe.Address,
+			Amount: a.amount, EndToEndID: EndToEndID(r.Period, id), Remittance: remittance(r.Period, id, &a.facts),
+			Bydeler: sortedKeys(a.bydeler)}
+		out = append(out, pay)
+		r.Warnings = append(r.Warnings, bankTextWarnings(&pay, a.agrID)...)
 	}
+	sortWarnings(r.Warnings)
 	return out, problems.Err()
 }
 
@@ -352,18 +356,6 @@ func isPlainID(s string) bool {
 	return true
 }
 
-// remittance is the unstructured remittance text: the grant and the period.
-func remittance(p Period, schemes map[Scheme]bool) string {
-	grant := "Basistilskudd fastlege"
-	switch {
-	case schemes[SchemeFastlege] && schemes[SchemeFysio]:
-		grant = "Basistilskudd og driftstilskudd"
-	case schemes[SchemeFysio]:
-		grant = "Driftstilskudd fysioterapi"
-	}
-	return fmt.Sprintf("%s %s %d, Oslo kommune", grant, nb.MonthName(p.Month()), p.Year())
-}
-
 // sortResult orders every row list (FORMATS.md: lines by bydel,
 // agreement_id, role, payee_id).
 func sortResult(r *Result) {
@@ -379,7 +371,11 @@ func sortResult(r *Result) {
 	slices.SortStableFunc(r.Deductions, func(a, b Deduction) int {
 		return cmp.Or(strings.Compare(a.Bydel, b.Bydel), strings.Compare(a.AgreementID, b.AgreementID), strings.Compare(a.Rule, b.Rule))
 	})
-	slices.SortStableFunc(r.Warnings, func(a, b Warning) int {
+	sortWarnings(r.Warnings)
+}
+
+func sortWarnings(ws []Warning) {
+	slices.SortStableFunc(ws, func(a, b Warning) int {
 		return cmp.Or(strings.Compare(a.AgreementID, b.AgreementID), strings.Compare(a.Code, b.Code), strings.Compare(a.Msg, b.Msg))
 	})
 }

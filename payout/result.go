@@ -112,6 +112,7 @@ type Payment struct {
 	Name       string
 	Account    string
 	OrgNr      string
+	Address    Address `json:",omitzero"`
 	Amount     decimal.Decimal
 	EndToEndID string
 	Remittance string

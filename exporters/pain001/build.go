@@ -7,18 +7,18 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/oslokommune/payout/payout"
+	"github.com/oslokommune/payout/payout/banktext"
 )
 
 // Field limits of the schema and the Norwegian banks' guides.
 const (
 	maxIDLen         = 35
-	maxNameLen       = 70
-	maxRemittanceLen = 140
+	maxNameLen       = payout.MaxNameLen
+	maxRemittanceLen = payout.MaxRemittanceLen
 )
 
 // MessageID is the deterministic MsgId of period p's payment file. A period
@@ -46,7 +46,7 @@ func Build(res *payout.Result, debtor payout.Debtor, msgID string, createdAt tim
 			NbOfTxs: strconv.Itoa(len(txs)), CtrlSum: sum.StringFixed(2),
 			InitgPty: debtorParty(debtor),
 		},
-		PmtInf: []paymentInf{paymentBlock(res.PayDate, msgID, debtor, txs, sum)},
+		PmtInf: []paymentInf{paymentBlock(res.PayDate, msgID, debtor, res.Policy.CategoryPurpose, txs, sum)},
 	}}
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
@@ -79,12 +79,15 @@ func checkHeader(res *payout.Result, debtor payout.Debtor, msgID string) error {
 
 // paymentBlock is the one PmtInf of the run: every payment is requested for
 // pay(P).
-func paymentBlock(date payout.Date, msgID string, debtor payout.Debtor, txs []transaction, sum decimal.Decimal) paymentInf {
-	ymd := strings.ReplaceAll(date.String(), "-", "")
+func paymentBlock(date payout.Date, msgID string, debtor payout.Debtor, purpose string, txs []transaction, sum decimal.Decimal) paymentInf {
+	pt := paymentType{SvcLvl: code{Cd: "NURG"}}
+	if purpose != "" {
+		pt.CtgyPurp = &code{Cd: purpose}
+	}
 	return paymentInf{
-		PmtInfID: cut(msgID+"-"+ymd, maxIDLen), PmtMtd: "TRF", BtchBookg: true,
+		PmtInfID: BlockID(msgID, date), PmtMtd: "TRF", BtchBookg: true,
 		NbOfTxs: strconv.Itoa(len(txs)), CtrlSum: sum.StringFixed(2),
-		PmtTpInf:    paymentType{SvcLvl: code{Cd: "NURG"}},
+		PmtTpInf:    pt,
 		ReqdExctnDt: date.String(),
 		Dbtr:        debtorParty(debtor),
 		DbtrAcct:    bban(debtor.Account, "NOK"),
@@ -92,6 +95,12 @@ func paymentBlock(date payout.Date, msgID string, debtor payout.Debtor, txs []tr
 		ChrgBr:      "SLEV",
 		CdtTrfTxInf: txs,
 	}
+}
+
+// BlockID is the PmtInfId of the block of msgID executed on date; the bank
+// reports refer to it.
+func BlockID(msgID string, date payout.Date) string {
+	return cut(msgID+"-"+strings.ReplaceAll(date.String(), "-", ""), maxIDLen)
 }
 
 func debtorParty(d payout.Debtor) party {
@@ -126,7 +135,7 @@ func transactions(ps []payout.Payment) ([]transaction, decimal.Decimal, error) {
 		txs = append(txs, transaction{
 			PmtID:    paymentID{InstrID: p.EndToEndID, EndToEndID: p.EndToEndID},
 			Amt:      amount{InstdAmt: instructed{Ccy: "NOK", Value: p.Amount.StringFixed(2)}},
-			Cdtr:     party{Nm: cut(p.Name, maxNameLen)},
+			Cdtr:     party{Nm: cut(p.Name, maxNameLen), PstlAdr: postal(p.Address)},
 			CdtrAcct: bban(payout.NormalizeAccount(p.Account), ""),
 			RmtInf:   remittance{Ustrd: cut(p.Remittance, maxRemittanceLen)},
 		})
@@ -158,12 +167,16 @@ func checkPayment(p payout.Payment, seen map[string]bool) error {
 	return nil
 }
 
-// cut shortens s to at most n characters, never splitting a UTF-8 sequence.
-func cut(s string, n int) string {
-	s = strings.TrimSpace(s)
-	if utf8.RuneCountInString(s) <= n {
-		return s
+// postal is the creditor's structured address, or nil when it has none.
+func postal(a payout.Address) *postalAddress {
+	if a.IsZero() {
+		return nil
 	}
-	r := []rune(s)
-	return strings.TrimSpace(string(r[:n]))
+	return &postalAddress{StrtNm: cut(a.Street, payout.MaxStreetLen), PstCd: cut(a.PostCode, payout.MaxPostCodeLen),
+		TwnNm: cut(a.Town, payout.MaxTownLen), Ctry: a.Country}
 }
+
+// cut fits s to the banks' character set and to at most n characters,
+// never splitting a character. The run lists every change as a W-BANK-TEXT
+// warning (payout.bankTextWarnings), so none is silent.
+func cut(s string, n int) string { return banktext.Fit(s, n).Text }

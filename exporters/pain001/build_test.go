@@ -38,6 +38,9 @@ func sample() *payout.Result {
 			Amount: decimal.RequireFromString("1234.50"), Remittance: "Basistilskudd 2022-09 Oslo kommune"},
 		{PayeeID: "P3", Name: strings.Repeat("Fysioterapeut ", 8), Account: "12000554330",
 			Amount: decimal.RequireFromString("0.01"), Remittance: "Driftstilskudd 2022-09 Oslo kommune"},
+		{PayeeID: "P4", Name: "Máret Čoavddát – “Legekontor” Đ", Account: "12000554330",
+			Address: payout.Address{Street: "Čuđetgeaidnu 1", PostCode: "9730", Town: "Kárášjohka", Country: "NO"},
+			Amount: decimal.RequireFromString("100.00"), Remittance: "Basistilskudd 2022-09–11\u00a0spes.\u200b P4"},
 	}
 	total := decimal.Zero
 	var lines []payout.Line
@@ -48,7 +51,7 @@ func sample() *payout.Result {
 			PayeeID: x.PayeeID, Base: x.Amount, Entitlement: x.Amount, Net: x.Amount})
 		total = total.Add(x.Amount)
 	}
-	res := &payout.Result{Period: p, PayDate: payout.PayDate(p), Lines: lines, Payments: pays, Total: total}
+	res := &payout.Result{Period: p, PayDate: payout.PayDate(p), Lines: lines, Payments: pays, Total: total, Policy: payout.DefaultPolicy()}
 	res.Controls = payout.EvaluateControls(res)
 	return res
 }
@@ -90,15 +93,47 @@ func TestBuildControlSums(t *testing.T) {
 		Accts   []string `xml:"CstmrCdtTrfInitn>PmtInf>CdtTrfTxInf>CdtrAcct>Id>Othr>Id"`
 	}
 	require.NoError(t, xml.Unmarshal(got, &doc))
-	assert.Equal(t, "3", doc.NbOfTxs)
-	assert.Equal(t, "85317.86", doc.CtrlSum)
+	assert.Equal(t, "4", doc.NbOfTxs)
+	assert.Equal(t, "85417.86", doc.CtrlSum)
 	assert.Equal(t, doc.CtrlSum, doc.PICtrl)
 	assert.Equal(t, []string{"2022-09-28"}, doc.Blocks)
-	assert.Equal(t, []string{"84083.35", "1234.50", "0.01"}, doc.Amounts)
-	assert.Equal(t, []string{"BT202209-P1", "BT202209-P2", "BT202209-P3"}, doc.E2E)
+	assert.Equal(t, []string{"84083.35", "1234.50", "0.01", "100.00"}, doc.Amounts)
+	assert.Equal(t, []string{"BT202209-P1", "BT202209-P2", "BT202209-P3", "BT202209-P4"}, doc.E2E)
 	assert.Equal(t, "12000554330", doc.Accts[0], "BBAN without dots")
 	assert.Equal(t, "Legesenteret Majorstua AS & Co", doc.Names[1])
 	assert.Len(t, []rune(doc.Names[2]), 69, "cut to 70 characters, trailing space trimmed")
+}
+
+// Texts in the banks' character set (issue 13): the payee's name, the
+// remittance text and the address are transliterated (the run warns of each
+// change, W-BANK-TEXT); the category purpose is the policy's.
+func TestBuildBankTexts(t *testing.T) {
+	got, err := Build(sample(), testDebtor, "M1", created)
+	require.NoError(t, err)
+	var doc struct {
+		Purpose []string `xml:"CstmrCdtTrfInitn>PmtInf>PmtTpInf>CtgyPurp>Cd"`
+		Tx      []struct {
+			Name   string `xml:"Cdtr>Nm"`
+			Street string `xml:"Cdtr>PstlAdr>StrtNm"`
+			Code   string `xml:"Cdtr>PstlAdr>PstCd"`
+			Town   string `xml:"Cdtr>PstlAdr>TwnNm"`
+			Ctry   string `xml:"Cdtr>PstlAdr>Ctry"`
+			Ustrd  string `xml:"RmtInf>Ustrd"`
+		} `xml:"CstmrCdtTrfInitn>PmtInf>CdtTrfTxInf"`
+	}
+	require.NoError(t, xml.Unmarshal(got, &doc))
+	assert.Equal(t, []string{"SUPP"}, doc.Purpose)
+	tx := doc.Tx[3]
+	assert.Equal(t, `Máret Coavddát - "Legekontor" D`, tx.Name)
+	assert.Equal(t, []string{"Cudetgeaidnu 1", "9730", "Kárášjohka", "NO"}, []string{tx.Street, tx.Code, tx.Town, tx.Ctry})
+	assert.Equal(t, "Basistilskudd 2022-09-11 spes. P4", tx.Ustrd)
+	assert.Empty(t, doc.Tx[0].Town, "no address, no PstlAdr")
+
+	res := sample()
+	res.Policy.CategoryPurpose = ""
+	got, err = Build(res, testDebtor, "M1", created)
+	require.NoError(t, err)
+	assert.NotContains(t, string(got), "CtgyPurp")
 }
 
 func TestBuildRefuses(t *testing.T) {
@@ -122,7 +157,7 @@ func TestBuildRefuses(t *testing.T) {
 			r.Payments[0].EndToEndID = strings.Repeat("x", 36)
 		}, "end-to-end id"},
 		{"no remittance", func(r *payout.Result, _ *payout.Debtor, _ *string) { r.Payments[0].Remittance = " " }, "no remittance"},
-		{"sum is not the total", func(r *payout.Result, _ *payout.Debtor, _ *string) { r.Total = r.Total.Add(decimal.New(1, -2)) }, "sum to 85317.86 but the run's total is 85317.87"},
+		{"sum is not the total", func(r *payout.Result, _ *payout.Debtor, _ *string) { r.Total = r.Total.Add(decimal.New(1, -2)) }, "sum to 85417.86 but the run's total is 85417.87"},
 		{"bad debtor account", func(_ *payout.Result, d *payout.Debtor, _ *string) { d.Account = "123" }, "debtor account"},
 		{"bad debtor orgnr", func(_ *payout.Result, d *payout.Debtor, _ *string) { d.OrgNr = "958935421" }, "debtor organisation number"},
 		{"no message id", func(_ *payout.Result, _ *payout.Debtor, m *string) { *m = "" }, "message id"},

@@ -15,6 +15,17 @@
 //     Id/Othr/Id with SchmeNm/Cd BBAN; currency NOK; remittance
 //     unstructured (Ustrd, at most 140 characters); names cut to 70
 //     characters, as the banks' guides ask.
+//   - Category purpose (PmtTpInf/CtgyPurp/Cd) is policy category_purpose,
+//     SUPP by default: the payees are contractors, not employees (issue 13).
+//   - Every text (names, remittance, address) is in the banks' character
+//     set, printable ISO-8859-15 (package banktext): other characters are
+//     transliterated and over-long texts cut. The engine lists each such
+//     change as a W-BANK-TEXT warning of the run, so the reviewers see it
+//     before attesting; control characters never get this far (the
+//     importers refuse them).
+//   - A payee's structured address (payees.csv street, postcode, town,
+//     country) is Cdtr/PstlAdr; without one the element is left out.
+//   - BlockID gives the PmtInfId, which the bank's status reports quote.
 //   - The debtor (name, account, organisation number, BIC) comes from the
 //     policy; the organisation number identifies the initiating party and
 //     the debtor (SchmeNm/Cd CUST).

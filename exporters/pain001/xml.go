@@ -42,7 +42,8 @@ type paymentInf struct {
 }
 
 type paymentType struct {
-	SvcLvl code `xml:"SvcLvl"`
+	SvcLvl   code  `xml:"SvcLvl"`
+	CtgyPurp *code `xml:"CtgyPurp,omitempty"`
 }
 
 type code struct {
@@ -50,8 +51,18 @@ type code struct {
 }
 
 type party struct {
-	Nm string   `xml:"Nm,omitempty"`
-	ID *partyID `xml:"Id,omitempty"`
+	Nm      string         `xml:"Nm,omitempty"`
+	PstlAdr *postalAddress `xml:"PstlAdr,omitempty"`
+	ID      *partyID       `xml:"Id,omitempty"`
+}
+
+// postalAddress is PostalAddress6, structured: street, postcode, town,
+// country.
+type postalAddress struct {
+	StrtNm string `xml:"StrtNm,omitempty"`
+	PstCd  string `xml:"PstCd,omitempty"`
+	TwnNm  string `xml:"TwnNm,omitempty"`
+	Ctry   string `xml:"Ctry,omitempty"`
 }
 
 type partyID struct {
