@@ -29,7 +29,11 @@ func newTransitionCommand(name string, env *Env, step func(*store.Store, payout.
 	c.dbFlag(c.fs, dbUsage)
 	c.periodFlag(c.fs, periodUsage)
 	c.fs.StringVar(&c.user, "user", "", "your name, as recorded")
-	c.fs.Usage = c.Usage
+	c.help = helpText{
+		synopsis: []string{"payout " + name + " --db FILE --period P --user NAME"},
+		required: "--db, --period and --user",
+		example:  "payout " + name + " --db payout.db --period 2022-12 --user kari",
+	}
 	return c
 }
 
@@ -53,14 +57,23 @@ func (c *transitionCommand) Run(_ context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	out := c.env.Stdout
-	fmt.Fprintf(out, "%s %s by %s at %s: total %s to %s payees, payment date %s\n",
-		p, run.Status, c.user, when(c.env.Now()), formatKroner(run.Total), formatCount(run.Payees), run.PayDate)
+	env := c.env
+	env.outf("%s %s by %s at %s: total %s to %s payees, payment date %s\n",
+		p, statusText(env, run.Status), c.user, when(env.Now()), formatKroner(run.Total), formatCount(run.Payees), run.PayDate)
 	switch run.Status {
 	case store.StatusAttested:
-		fmt.Fprintf(out, "next: another person approves with 'payout approve --db %s --period %s --user NAME'\n", c.db, p)
+		env.outf("next: another person approves with %s\n", fmt.Sprintf("'payout approve --db %s --period %s --user NAME'", c.db, p))
 	case store.StatusApproved:
-		fmt.Fprintf(out, "next: 'payout release --db %s --period %s' by %s (two banking days before the payment date)\n", c.db, p, payout.ReleaseDeadline(p))
+		env.outf("next: %s by %s (two banking days before the payment date)\n", fmt.Sprintf("'payout release --db %s --period %s'", c.db, p), payout.ReleaseDeadline(p))
 	}
 	return nil
 }
+
+var _ = messages(
+	msg{"your name, as recorded", "navnet ditt, slik det registreres"},
+	msg{"--db, --period and --user", "--db, --period og --user"},
+	msg{"--user NAME is required", "--user NAME er påkrevd"},
+	msg{"%s %s by %s at %s: total %s to %s payees, payment date %s\n", "%s %s av %s %s: totalt %s til %s mottakere, utbetalingsdato %s\n"},
+	msg{"next: another person approves with %s\n", "neste: en annen person godkjenner med %s\n"},
+	msg{"next: %s by %s (two banking days before the payment date)\n", "neste: %s innen %s (to bankdager før utbetalingsdatoen)\n"},
+)

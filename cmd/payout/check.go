@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"io"
 
 	"github.com/oslokommune/payout/importers"
 	"github.com/oslokommune/payout/payout"
@@ -20,13 +18,12 @@ type checkCommand struct {
 func newCheckCommand(env *Env) command {
 	c := &checkCommand{base: newBase("check", env)}
 	c.fs.StringVar(&c.dir, "fixtures", "", "fixture folder to check")
-	c.fs.Usage = c.Usage
+	c.help = helpText{
+		synopsis: []string{"payout check --fixtures DIR", "payout check FILE|DIR ..."},
+		required: "--fixtures, or the files and folders to check",
+		example:  "payout check --fixtures fixtures/oslo",
+	}
 	return c
-}
-
-func (c *checkCommand) Usage() {
-	fmt.Fprintln(c.env.Stderr, "Usage: payout check --fixtures DIR\n       payout check FILE|DIR ...\n\nValidates the input files without computing anything.")
-	c.fs.PrintDefaults()
 }
 
 func (c *checkCommand) Run(_ context.Context, args []string) error {
@@ -38,12 +35,12 @@ func (c *checkCommand) Run(_ context.Context, args []string) error {
 		return err
 	}
 	for _, w := range warnings {
-		fmt.Fprintf(c.env.Stderr, "payout check: warning %s: %s\n", w.Code, w.Msg)
+		c.env.errf("payout check: warning %s: %s\n", w.Code, w.Msg)
 	}
 	if problems := payout.CheckInputs(in); len(problems) > 0 {
 		return problems
 	}
-	printCounts(c.env.Stdout, in)
+	printCounts(c.env, in)
 	return nil
 }
 
@@ -60,23 +57,37 @@ func loadForCheck(dir string, paths []string) (*payout.Inputs, []payout.Warning,
 }
 
 // printCounts lists each file read with its number of records.
-func printCounts(w io.Writer, in *payout.Inputs) {
+func printCounts(env *Env, in *payout.Inputs) {
 	total := 0
 	for _, f := range in.Files {
 		if f.Kind == "policy" {
-			fmt.Fprintf(w, "%-20s policy\n", f.Name)
+			env.outf("%-20s policy\n", f.Name)
 			continue
 		}
-		fmt.Fprintf(w, "%-20s %6d %s\n", f.Name, f.Rows, checkPlural(f.Rows, "record", "records"))
+		env.outf("%-20s %6s %s\n", f.Name, formatCount(f.Rows), checkPlural(env, f.Rows, "record", "records"))
 		total += f.Rows
 	}
-	fmt.Fprintf(w, "OK: %d %s, %d %s, no problems found\n", len(in.Files), checkPlural(len(in.Files), "file", "files"),
-		total, checkPlural(total, "record", "records"))
+	env.outf("OK: %s %s, %s %s, no problems found\n", formatCount(len(in.Files)), checkPlural(env, len(in.Files), "file", "files"),
+		formatCount(total), checkPlural(env, total, "record", "records"))
 }
 
-func checkPlural(n int, one, many string) string {
+// checkPlural is the singular or plural word, in the user's language.
+func checkPlural(env *Env, n int, one, many string) string {
 	if n == 1 {
-		return one
+		return env.tr(one)
 	}
-	return many
+	return env.tr(many)
 }
+
+var _ = messages(
+	msg{"fixture folder to check", "fixturmappen som skal kontrolleres"},
+	msg{"--fixtures, or the files and folders to check", "--fixtures, eller filene og mappene som skal kontrolleres"},
+	msg{"payout check: warning %s: %s\n", "payout check: advarsel %s: %s\n"},
+	msg{"give --fixtures DIR, or the files and folders to check", "oppgi --fixtures DIR, eller filene og mappene som skal kontrolleres"},
+	msg{"%-20s policy\n", "%-20s policy\n"},
+	msg{"%-20s %6s %s\n", "%-20s %6s %s\n"},
+	msg{"OK: %s %s, %s %s, no problems found\n", "OK: %s %s, %s %s, ingen problemer funnet\n"},
+	msg{"record", "post"},
+	msg{"records", "poster"},
+	msg{"file", "fil"},
+)

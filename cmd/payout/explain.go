@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 
@@ -27,7 +26,11 @@ func newExplainCommand(env *Env) command {
 	c.fs.StringVar(&c.id, "agreement", "", "agreement_id to explain")
 	c.fs.StringVar(&c.asOf, "as-of", "", "knowledge cut-off YYYY-MM-DD (default: the payment date)")
 	c.outFlag(c.fs, "", "also write the trace as explain-<ID>-<P>.csv in this folder")
-	c.fs.Usage = c.Usage
+	c.help = helpText{
+		synopsis: []string{"payout explain --period P --fixtures DIR --agreement ID [--as-of DATE] [--out DIR]"},
+		required: "--period, --fixtures and --agreement",
+		example:  "payout explain --period 2022-12 --fixtures fixtures/oslo --agreement A0001",
+	}
 	return c
 }
 
@@ -79,6 +82,17 @@ func writeTraceCSV(env *Env, dir string, tr *payout.Trace) error {
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stderr, "payout explain: wrote %s\n", path)
+	env.errf("payout explain: wrote %s\n", path)
 	return nil
 }
+
+var _ = messages(
+	msg{"the month, YYYY-MM", "måneden, ÅÅÅÅ-MM"},
+	msg{"fixture folder to read the inputs from", "fixturmappen inndataene leses fra"},
+	msg{"agreement_id to explain", "agreement_id (avtalen) som skal forklares"},
+	msg{"also write the trace as explain-<ID>-<P>.csv in this folder", "skriv også sporet som explain-<ID>-<P>.csv i denne mappen"},
+	msg{"--period, --fixtures and --agreement", "--period, --fixtures og --agreement"},
+	msg{"--fixtures is required", "--fixtures er påkrevd"},
+	msg{"--agreement is required", "--agreement er påkrevd"},
+	msg{"payout explain: wrote %s\n", "payout explain: skrev %s\n"},
+)

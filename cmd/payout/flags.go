@@ -6,46 +6,60 @@ package main
 import (
 	"errors"
 	"flag"
-	"fmt"
+	"io"
+
+	"golang.org/x/text/language"
 
 	"github.com/oslokommune/payout/importers"
 	"github.com/oslokommune/payout/payout"
 	"github.com/oslokommune/payout/payout/store"
 )
 
-// usageError is bad usage: exit status 2 with a hint.
-type usageError struct{ msg string }
+// usageError is bad usage: exit status 2 with a hint. Its text is a
+// catalogue message (messages.go).
+type usageError struct {
+	key  string
+	args []any
+}
 
-func (e *usageError) Error() string { return e.msg }
+func (e *usageError) Error() string { return sprintf(language.English, e.key, e.args...) }
 
-func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(format, a...)} }
+func (e *usageError) Unwrap() []error { return wrapped(e.args) }
 
-// base is what every command has: the environment and its flag set, whose
-// errors come back to Main instead of exiting.
+// usagef is a usage error through the catalogue.
+func usagef(key string, args ...any) error { return &usageError{key, args} }
+
+// base is what every command has: the environment, its flag set (which
+// prints nothing itself: Main prints one line for a bad flag, and help on
+// stdout) and its help text.
 type base struct {
-	env *Env
-	fs  *flag.FlagSet
+	env  *Env
+	fs   *flag.FlagSet
+	help helpText
 }
 
 func newBase(name string, env *Env) base {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	return base{env: env, fs: fs}
 }
 
-// Usage prints the command's flags as the flag package does.
-func (b *base) Usage() {
-	fmt.Fprintf(b.fs.Output(), "Usage of %s:\n", b.fs.Name())
-	b.fs.PrintDefaults()
-}
+func (b *base) commandBase() *base { return b }
 
-// parse parses args and turns flag errors into usage errors.
+// Usage prints the command's help on stdout (help.go).
+func (b *base) Usage() { printCommandHelp(b.env, b.fs, b.help) }
+
+// parse parses args and turns flag errors into usage errors; -h prints the
+// help and returns flag.ErrHelp.
 func (b *base) parse(args []string) error {
+	b.fs.Usage = func() {}
 	if err := b.fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			b.Usage()
 			return err
 		}
-		return &usageError{err.Error()}
+		return flagUsageError(err)
 	}
 	return nil
 }
@@ -101,7 +115,7 @@ func openStore(path string) (*store.Store, error) {
 
 // periodFlag parses --period: YYYY-MM, or "current"/"next" from the clock.
 func periodFlag(env *Env, s string) (payout.Period, error) {
-	now := env.Now().UTC()
+	now := env.Now().In(osloZone) // the month it is in Oslo
 	cur := payout.NewPeriod(now.Year(), int(now.Month()))
 	switch s {
 	case "":
@@ -129,3 +143,16 @@ func dateFlag(name, s string) (payout.Date, error) {
 	}
 	return d, nil
 }
+
+var _ = messages(
+	msg{"store file", "lagerfilen"},
+	msg{"period: YYYY-MM, current or next", "periode: ÅÅÅÅ-MM, current (inneværende) eller next (neste)"},
+	msg{"folder for the period's output folder", "mappen der periodens utdatamappe legges"},
+	msg{"--db", "--db"},
+	msg{"--db FILE is required", "--db FILE er påkrevd"},
+	msg{"--period is required (YYYY-MM, current or next)", "--period er påkrevd (ÅÅÅÅ-MM, current eller next)"},
+	msg{"--period: %v", "--period: %v"},
+	msg{"--%s: %v", "--%s: %v"},
+	msg{"--out DIR is required", "--out DIR er påkrevd"},
+	msg{"--out", "--out"},
+)

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/oslokommune/payout/fixtures/gen"
 )
@@ -18,10 +17,14 @@ type generateCommand struct {
 
 func newGenerateCommand(env *Env) command {
 	c := &generateCommand{base: newBase("generate", env)}
-	c.fs.StringVar(&c.preset, "preset", "oslo", "data set: "+strings.Join(gen.PresetNames(), ", "))
+	c.fs.StringVar(&c.preset, "preset", "oslo", "data set: oslo (the demo), norway (national scale) or small")
 	c.fs.Uint64Var(&c.seed, "seed", gen.DefaultSeed, "seed of the generator; the same seed gives the same bytes")
 	c.fs.StringVar(&c.out, "out", "", "folder to write the CSV files into (created if missing)")
-	c.fs.Usage = c.Usage
+	c.help = helpText{
+		synopsis: []string{"payout generate --out DIR [--preset NAME] [--seed N]"},
+		required: "--out",
+		example:  "payout generate --preset small --seed 7 --out /tmp/small",
+	}
 	return c
 }
 
@@ -31,22 +34,31 @@ func (c *generateCommand) Run(_ context.Context, args []string) error {
 		return err
 	}
 	if c.out == "" {
-		return usagef("--out is required")
+		return usagef("--out DIR is required")
 	}
 	p, err := gen.PresetByName(c.preset)
 	if err != nil {
 		return usagef("--preset: %v", err)
 	}
 	if env.StderrIsTerminal && p.GP+p.Fysio > 2000 {
-		fmt.Fprintf(env.Stderr, "generating %s (%d agreements) …\n", p.Name, p.GP+p.Fysio)
+		env.errf("generating %s (%s agreements) …\n", p.Name, formatCount(p.GP+p.Fysio))
 	}
 	st, err := gen.Generate(c.out, p, c.seed)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "generated preset %s (seed %d) in %s: %d rows\n", p.Name, c.seed, c.out, st.Total())
+	env.outf("generated preset %s (seed %d) in %s: %s rows\n", p.Name, c.seed, c.out, formatCount(st.Total()))
 	for _, f := range gen.Files {
 		fmt.Fprintf(env.Stdout, "  %-16s %9d\n", f, st.Files[f])
 	}
 	return nil
 }
+
+var _ = messages(
+	msg{"data set: oslo (the demo), norway (national scale) or small", "datasett: oslo (demo), norway (nasjonal skala) eller small"},
+	msg{"seed of the generator; the same seed gives the same bytes", "frø for generatoren; samme frø gir de samme bytene"},
+	msg{"folder to write the CSV files into (created if missing)", "mappen CSV-filene skrives til (opprettes om den mangler)"},
+	msg{"--preset: %v", "--preset: %v"},
+	msg{"generating %s (%s agreements) …\n", "genererer %s (%s avtaler) …\n"},
+	msg{"generated preset %s (seed %d) in %s: %s rows\n", "generert datasett %s (frø %d) i %s: %s rader\n"},
+)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,7 +27,11 @@ type importCommand struct {
 func newImportCommand(env *Env) command {
 	c := &importCommand{base: newBase("import", env)}
 	c.dbFlag(c.fs, "store file (created if missing)")
-	c.fs.Usage = c.Usage
+	c.help = helpText{
+		synopsis: []string{"payout import --db FILE PATH..."},
+		required: "--db and at least one folder or file",
+		example:  "payout import --db payout.db fixtures/oslo",
+	}
 	return c
 }
 
@@ -38,7 +41,7 @@ func (c *importCommand) Run(_ context.Context, args []string) error {
 		return err
 	}
 	if fs.NArg() == 0 {
-		return usagef("give the folders or files to import: payout import --db FILE PATH...")
+		return usagef("give the folders or files to import: %s", "payout import --db FILE PATH...")
 	}
 	if c.db == "" {
 		return usagef("--db FILE is required")
@@ -57,7 +60,7 @@ func (c *importCommand) Run(_ context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		printLoadWarnings(env.Stderr, warns)
+		printLoadWarnings(env, warns)
 		attachParsed(files, in)
 	}
 	rep, err := s.Import(files, env.Now())
@@ -176,20 +179,32 @@ func printImport(env *Env, rep *store.ImportReport) {
 		switch f.Status {
 		case "stored":
 			if f.Rows == 0 {
-				fmt.Fprintf(env.Stdout, "stored     %s (sha256 %s)\n", f.Path, f.SHA256[:12])
+				env.outf("stored     %s (sha256 %s)\n", f.Path, f.SHA256[:12])
 				continue
 			}
-			fmt.Fprintf(env.Stdout, "stored     %s (%s rows, %s new record versions, sha256 %s)\n", f.Path, formatCount(f.Rows), formatCount(f.Versions), f.SHA256[:12])
+			env.outf("stored     %s (%s rows, %s new record versions, sha256 %s)\n", f.Path, formatCount(f.Rows), formatCount(f.Versions), f.SHA256[:12])
 		case "unchanged":
-			fmt.Fprintf(env.Stdout, "unchanged  %s (already in the store, sha256 %s)\n", f.Path, f.SHA256[:12])
+			env.outf("unchanged  %s (already in the store, sha256 %s)\n", f.Path, f.SHA256[:12])
 		default:
-			fmt.Fprintf(env.Stdout, "unchanged  %s (every record version is already in the store; not stored)\n", f.Path)
+			env.outf("unchanged  %s (every record version is already in the store; not stored)\n", f.Path)
 		}
 	}
 	if !rep.Stored() {
-		fmt.Fprintln(env.Stdout, "nothing changed")
+		env.outf("nothing changed\n")
 	}
 	for _, w := range rep.Warnings {
-		fmt.Fprintf(env.Stderr, "warning: %s\n", w)
+		env.errf("warning: %s\n", w)
 	}
 }
+
+var _ = messages(
+	msg{"store file (created if missing)", "lagerfilen (opprettes om den mangler)"},
+	msg{"--db and at least one folder or file", "--db og minst én mappe eller fil"},
+	msg{"give the folders or files to import: %s", "oppgi mappene eller filene som skal leses inn: %s"},
+	msg{"stored     %s (sha256 %s)\n", "lagret     %s (sha256 %s)\n"},
+	msg{"stored     %s (%s rows, %s new record versions, sha256 %s)\n", "lagret     %s (%s rader, %s nye postversjoner, sha256 %s)\n"},
+	msg{"unchanged  %s (already in the store, sha256 %s)\n", "uendret    %s (finnes allerede i lageret, sha256 %s)\n"},
+	msg{"unchanged  %s (every record version is already in the store; not stored)\n",
+		"uendret    %s (alle postversjonene finnes allerede i lageret; ikke lagret)\n"},
+	msg{"nothing changed\n", "ingenting endret\n"},
+)

@@ -65,7 +65,7 @@ func TestLifecycleStatus(t *testing.T) {
 	w.at("2022-07-27T10:00:00Z").ok("release", "--period", "2022-07", "--user", "per")
 	w.approve("2022-08")
 	out := w.ok("status")
-	assert.Contains(t, out, "2022-07  released          76 333,33 kr       1  2022-07-28  kari 2022-07-20 09:00 UTC  ola 2022-07-20 09:00 UTC   per 2022-07-27 10:00 UTC")
+	assert.Contains(t, out, "2022-07  released          76 333,33 kr         1  2022-07-28  kari 2022-07-20 11:00 CEST ola 2022-07-20 11:00 CEST  per 2022-07-27 12:00 CEST")
 	assert.Contains(t, out, "2022-08  approved")
 	assert.Contains(t, out, "warning: 2022-07 was released on 2022-07-27, later than two banking days before the payment date 2022-07-28 (last day 2022-07-26)")
 	detail := w.ok("status", "--period", "2022-07")

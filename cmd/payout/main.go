@@ -17,6 +17,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"golang.org/x/text/language"
 )
 
 // Env is what a command may touch of the outside world; tests give their own.
@@ -28,6 +30,9 @@ type Env struct {
 	Now func() time.Time
 	// StderrIsTerminal turns on progress output for long work.
 	StderrIsTerminal bool
+	// Lang is the language of the messages (messages.go); the zero value
+	// is English.
+	Lang language.Tag
 }
 
 // command is one subcommand. Run parses the command's flags from args and
@@ -56,8 +61,23 @@ var commands = []struct {
 	{"verify", "auditor's re-run: recompute a month and compare every output byte for byte", newVerifyCommand},
 }
 
+var _ = messages(
+	msg{"approve a period's attested run (second person, not the one who attested)", "godkjenn en periodes attesterte kjøring (andre person, ikke den som attesterte)"},
+	msg{"record that you checked a period's computed run (first person)", "registrer at du har kontrollert en periodes beregnede kjøring (første person)"},
+	msg{"validate input files without computing: every problem at once", "kontroller inndatafiler uten å beregne: alle problemer på én gang"},
+	msg{"what must still happen before the next payment date; exit 1 when it would be late", "hva som gjenstår før neste utbetalingsdato; status 1 når utbetalingen blir forsinket"},
+	msg{"day-by-day trace of one agreement, rule by rule", "dag-for-dag-spor av én avtale, regel for regel"},
+	msg{"write a synthetic fixture folder (oslo, norway, small) from a seed", "skriv en syntetisk fixturmappe (oslo, norway, small) fra et frø"},
+	msg{"load fixture folders or single files into the store (idempotent)", "les fixturmapper eller enkeltfiler inn i lageret (idempotent)"},
+	msg{"write payments.xml for an approved run and mark it released (once per period)", "skriv payments.xml for en godkjent kjøring og merk den frigitt (én gang per periode)"},
+	msg{"compute a period and write its review files (with --db: store the run)", "beregn en periode og skriv kontrollfilene (med --db: lagre kjøringen)"},
+	msg{"where each period stands; --check verifies the release hash chain", "status for hver periode; --check kontrollerer hashkjeden for frigivelser"},
+	msg{"write empty .xlsx input templates for bydel staff", "skriv tomme .xlsx-maler for inndata til bydelene"},
+	msg{"auditor's re-run: recompute a month and compare every output byte for byte", "revisors etterkjøring: beregn en måned på nytt og sammenlign alle utdata byte for byte"},
+)
+
 func main() {
-	env := &Env{Stdout: os.Stdout, Stderr: os.Stderr, Now: clockFromEnv()}
+	env := &Env{Stdout: os.Stdout, Stderr: os.Stderr, Now: clockFromEnv(), Lang: localeLanguage(os.Getenv)}
 	if fi, err := os.Stderr.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
 		env.StderrIsTerminal = true
 	}
@@ -67,20 +87,49 @@ func main() {
 // Main runs one command line and returns the exit status: 0 success, 1 bad
 // input or a failed control, 2 bad usage.
 func Main(ctx context.Context, env *Env, args []string) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		printUsage(env.Stderr)
-		if len(args) == 0 {
-			return 2
-		}
+	if len(args) == 0 {
+		printUsage(env, env.Stderr)
+		return 2
+	}
+	switch args[0] {
+	case "-h", "--help", "-help":
+		printUsage(env, env.Stdout)
+		return 0
+	case "help":
+		return helpCommand(env, args[1:])
+	case "--version", "-version", "version":
+		fmt.Fprintln(env.Stdout, versionLine())
 		return 0
 	}
 	name := args[0]
 	cmd := lookup(env, name)
 	if cmd == nil {
-		fmt.Fprintf(env.Stderr, "payout: unknown command %q\nTry: payout help\n", name)
+		env.errf("payout: %s\n", env.tr("unknown command %q", name))
+		env.errf("Try: payout help\n")
 		return 2
 	}
-	err := cmd.Run(ctx, args[1:])
+	return exitStatus(env, name, cmd.Run(ctx, args[1:]))
+}
+
+// helpCommand is `payout help [COMMAND]`.
+func helpCommand(env *Env, args []string) int {
+	if len(args) == 0 {
+		printUsage(env, env.Stdout)
+		return 0
+	}
+	cmd := lookup(env, args[0])
+	if cmd == nil {
+		env.errf("payout: %s\n", env.tr("unknown command %q", args[0]))
+		env.errf("Try: payout help\n")
+		return 2
+	}
+	cmd.Usage()
+	return 0
+}
+
+// exitStatus prints a command's error in the user's language and maps it
+// to the exit status.
+func exitStatus(env *Env, name string, err error) int {
 	switch {
 	case err == nil:
 		return 0
@@ -89,11 +138,12 @@ func Main(ctx context.Context, env *Env, args []string) int {
 	}
 	var ue *usageError
 	if errors.As(err, &ue) {
-		fmt.Fprintf(env.Stderr, "payout %s: %s\nTry: payout %s -h\n", name, ue.msg, name)
+		env.errf("payout %s: %s\n", name, env.errText(ue))
+		env.errf("Try: payout %s -h\n", name)
 		return 2
 	}
-	for _, line := range strings.Split(err.Error(), "\n") {
-		fmt.Fprintf(env.Stderr, "payout %s: %s\n", name, line)
+	for _, line := range strings.Split(env.errText(err), "\n") {
+		env.errf("payout %s: %s\n", name, line)
 	}
 	return 1
 }
@@ -106,15 +156,6 @@ func lookup(env *Env, name string) command {
 		}
 	}
 	return nil
-}
-
-func printUsage(w io.Writer) {
-	fmt.Fprintln(w, "payout: Oslo kommune's monthly basistilskudd and driftstilskudd payout")
-	fmt.Fprintln(w, "\nUsage: payout COMMAND [flags]\n\nCommands:")
-	for _, c := range commands {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
-	}
-	fmt.Fprintln(w, "\nRun 'payout COMMAND -h' for a command's flags.")
 }
 
 func clockFromEnv() func() time.Time {

@@ -3,17 +3,21 @@ package main
 import (
 	"bytes"
 	"context"
+	"regexp"
 	"sort"
+	"strings"
 	"testing"
-	"time"
+
+	"github.com/oslokommune/payout/payout"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 // The command table: `payout help` lists it in order, so it stays sorted,
-// each name once, and each command's flag set carries its table name (the
-// name -h and the "Try:" hint print).
+// each name once, and each command's flag set carries its table name.
+// `payout CMD -h` and `payout help CMD` print the same help on stdout: a
+// synopsis, the summary, the required flags, every flag with two dashes,
+// and an example.
 func TestCommandTable(t *testing.T) {
 	var names []string
 	seen := map[string]bool{}
@@ -21,25 +25,49 @@ func TestCommandTable(t *testing.T) {
 		assert.False(t, seen[c.name], "%s twice", c.name)
 		seen[c.name] = true
 		names = append(names, c.name)
-		var errb bytes.Buffer
-		env := &Env{Stdout: &bytes.Buffer{}, Stderr: &errb, Now: func() time.Time { return time.Date(2022, 7, 20, 9, 0, 0, 0, time.UTC) }}
-		code := Main(context.Background(), env, []string{c.name, "-h"})
+		var out, errb bytes.Buffer
+		code := Main(context.Background(), testEnv(&out, &errb), []string{c.name, "-h"})
 		assert.Equal(t, 0, code, c.name)
-		require.NotEmpty(t, errb.String(), c.name)
-		if c.name != "check" {
-			assert.Contains(t, errb.String(), "Usage of "+c.name+":\n", c.name)
-		}
+		assert.Empty(t, errb.String(), c.name)
+		help := out.String()
+		assert.True(t, strings.HasPrefix(help, "Usage: payout "+c.name+" "), "%s: %q", c.name, help)
+		assert.Contains(t, help, "\n"+c.summary+"\n", c.name)
+		assert.Contains(t, help, "\nRequired: ", c.name)
+		assert.Contains(t, help, "\nExample:\n  payout "+c.name+" ", c.name)
+		assert.NotRegexp(t, `\n  -[a-z]`, help, "%s: a single-dash flag", c.name)
+		out.Reset()
+		code = Main(context.Background(), testEnv(&out, &errb), []string{"help", c.name})
+		assert.Equal(t, 0, code, c.name)
+		assert.Equal(t, help, out.String(), "payout help %s", c.name)
 	}
 	assert.True(t, sort.StringsAreSorted(names), "table order %v", names)
 }
 
-// Usage errors exit 2 with one "Try:" line naming the command.
+// A bad flag exits 2 with one line and one "Try:" line naming the command.
 func TestUsageErrorHint(t *testing.T) {
 	for _, c := range commands {
 		var errb bytes.Buffer
-		env := &Env{Stdout: &bytes.Buffer{}, Stderr: &errb, Now: func() time.Time { return time.Date(2022, 7, 20, 9, 0, 0, 0, time.UTC) }}
-		code := Main(context.Background(), env, []string{c.name, "--no-such-flag"})
+		code := Main(context.Background(), testEnv(&bytes.Buffer{}, &errb), []string{c.name, "--no-such-flag"})
 		assert.Equal(t, 2, code, c.name)
-		assert.Contains(t, errb.String(), "\nTry: payout "+c.name+" -h\n", c.name)
+		assert.Equal(t, "payout "+c.name+": unknown flag --no-such-flag\nTry: payout "+c.name+" -h\n", errb.String(), c.name)
 	}
+}
+
+// --version names the build and the engine; help goes to stdout, and no
+// command at all is a usage error on stderr.
+func TestVersionAndGeneralHelp(t *testing.T) {
+	var out, errb bytes.Buffer
+	assert.Equal(t, 0, Main(context.Background(), testEnv(&out, &errb), []string{"--version"}))
+	assert.Regexp(t, `^payout \S.* \(engine `+regexp.QuoteMeta(payout.EngineVersion)+`\)\n$`, out.String())
+	out.Reset()
+	assert.Equal(t, 0, Main(context.Background(), testEnv(&out, &errb), []string{"help"}))
+	assert.Contains(t, out.String(), "  verify    ")
+	assert.Empty(t, errb.String())
+	out.Reset()
+	assert.Equal(t, 2, Main(context.Background(), testEnv(&out, &errb), nil))
+	assert.Empty(t, out.String())
+	assert.Contains(t, errb.String(), "Commands:")
+	errb.Reset()
+	assert.Equal(t, 2, Main(context.Background(), testEnv(&out, &errb), []string{"help", "nope"}))
+	assert.Equal(t, "payout: unknown command \"nope\"\nTry: payout help\n", errb.String())
 }

@@ -13,6 +13,7 @@ import (
 // reads the real clock: it never reaches an output file.
 type progress struct {
 	mu      sync.Mutex
+	env     *Env
 	w       io.Writer
 	on      bool
 	start   time.Time
@@ -24,7 +25,7 @@ type progress struct {
 const progressAfter = 2 * time.Second
 
 func newProgress(env *Env) *progress {
-	return &progress{w: env.Stderr, on: env.StderrIsTerminal, start: time.Now()}
+	return &progress{env: env, w: env.Stderr, on: env.StderrIsTerminal, start: time.Now()}
 }
 
 // Stage names the step now under way ("reading inputs", …).
@@ -39,7 +40,7 @@ func (p *progress) Stage(name string) {
 func (p *progress) Count(done, total int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.draw(fmt.Sprintf("%s: %d of %d", p.stage, done, total), done == total)
+	p.draw(p.env.tr("%s: %s of %s", p.stage, formatCount(done), formatCount(total)), done == total)
 }
 
 // Done erases the line.
@@ -64,3 +65,5 @@ func (p *progress) draw(text string, force bool) {
 	p.printed = true
 	fmt.Fprintf(p.w, "\r\033[K%s (%s)", text, now.Sub(p.start).Round(time.Second))
 }
+
+var _ = messages(msg{"%s: %s of %s", "%s: %s av %s"})

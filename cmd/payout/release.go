@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -39,7 +38,11 @@ func newReleaseCommand(env *Env) command {
 	c.periodFlag(c.fs, periodUsage)
 	c.outFlag(c.fs, "out", outUsage)
 	c.fs.StringVar(&c.user, "user", os.Getenv("USER"), "who releases (default: $USER)")
-	c.fs.Usage = c.Usage
+	c.help = helpText{
+		synopsis: []string{"payout release --db FILE --period P [--out DIR] [--user NAME]"},
+		required: "--db and --period",
+		example:  "payout release --db payout.db --period 2022-12 --out out",
+	}
 	return c
 }
 
@@ -97,7 +100,7 @@ func newRelease(env *Env, s *store.Store, run *store.Run, out, user string) erro
 		return err
 	}
 	if err := writeRelease(out, run.Period, b, rec); err != nil {
-		return fmt.Errorf("the release of %s is recorded, but its files are not complete: run 'payout release' again to write them: %w", run.Period, err)
+		return errorf("the release of %s is recorded, but its files are not complete: run 'payout release' again to write them: %w", run.Period, err)
 	}
 	printRelease(env, run, rec, out)
 	return nil
@@ -121,7 +124,7 @@ func finishRelease(env *Env, s *store.Store, run *store.Run, out string) error {
 	if err := writeRelease(out, run.Period, b, rec); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "the release of %s (at %s by %s) was not complete in %s: its files are written again and match the recorded manifest %s\n",
+	env.outf("the release of %s (at %s by %s) was not complete in %s: its files are written again and match the recorded manifest %s\n",
 		run.Period, when(rec.ReleasedAt), rec.ReleasedBy, bundle.Dir(out, run.Period), rec.ManifestSHA256[:12])
 	return nil
 }
@@ -151,7 +154,7 @@ func releaseRecord(rel *store.Release) manifest.Release {
 func writeRelease(out string, p payout.Period, b *bundle.Bundle, rec *store.Release) error {
 	err := bundle.WriteRelease(out, p, b, rec.ManifestSHA256)
 	if errors.Is(err, bundle.ErrNotRecorded) {
-		return fmt.Errorf("%w: check the store with 'payout status --check'", err)
+		return errorf("%w: check the store with 'payout status --check'", err)
 	}
 	return err
 }
@@ -166,28 +169,50 @@ func lockReleases(db string) (func(), error) {
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("lock %s: %w", path, err)
+		return nil, errorf("lock %s: %w", path, err)
 	}
 	return func() { f.Close() }, nil
 }
 
 func printRelease(env *Env, run *store.Run, rec *store.Release, out string) {
 	dir := bundle.Dir(out, run.Period)
-	fmt.Fprintf(env.Stdout, "%s released at %s by %s (attested by %s, approved by %s)\n",
+	env.outf("%s released at %s by %s (attested by %s, approved by %s)\n",
 		run.Period, when(rec.ReleasedAt), rec.ReleasedBy, rec.AttestedBy, rec.ApprovedBy)
-	fmt.Fprintf(env.Stdout, "payment file  %s (%s payments, %s, execution date %s)\n",
-		filepath.Join(dir, bundle.PaymentsXML), formatCount(run.Payees), formatKroner(run.Total), run.PayDate)
-	fmt.Fprintf(env.Stdout, "manifest      %s sha256 %s (previous release %s)\n",
-		filepath.Join(dir, bundle.ManifestJSON), rec.ManifestSHA256, orNone(rec.PreviousSHA256))
+	printFields(env, []field{
+		{"payment file", env.tr("%s (%s payments, %s, execution date %s)",
+			filepath.Join(dir, bundle.PaymentsXML), formatCount(run.Payees), formatKroner(run.Total), run.PayDate)},
+		{"manifest", env.tr("%s sha256 %s (previous release %s)",
+			filepath.Join(dir, bundle.ManifestJSON), rec.ManifestSHA256, orNone(env, rec.PreviousSHA256))},
+	})
 	if d, deadline := today(env), payout.ReleaseDeadline(run.Period); d > deadline {
-		fmt.Fprintf(env.Stderr, "warning: released on %s, later than two banking days before the payment date %s (last day %s): the bank may not pay on time\n",
+		env.errf("warning: released on %s, later than two banking days before the payment date %s (last day %s): the bank may not pay on time\n",
 			d, run.PayDate, deadline)
 	}
 }
 
-func orNone(s string) string {
+func orNone(env *Env, s string) string {
 	if s == "" {
-		return "none: first release"
+		return env.tr("none: first release")
 	}
 	return s
 }
+
+var _ = messages(
+	msg{"who releases (default: $USER)", "hvem som frigir (standard: $USER)"},
+	msg{"--db and --period", "--db og --period"},
+	msg{"--user NAME is required ($USER is not set)", "--user NAME er påkrevd ($USER er ikke satt)"},
+	msg{"the release of %s is recorded, but its files are not complete: run 'payout release' again to write them: %w",
+		"frigivelsen av %s er registrert, men filene er ikke komplette: kjør 'payout release' på nytt for å skrive dem: %w"},
+	msg{"the release of %s (at %s by %s) was not complete in %s: its files are written again and match the recorded manifest %s\n",
+		"frigivelsen av %s (%s av %s) var ikke komplett i %s: filene er skrevet på nytt og stemmer med det registrerte manifestet %s\n"},
+	msg{"%w: check the store with 'payout status --check'", "%w: kontroller lageret med 'payout status --check'"},
+	msg{"lock %s: %w", "lås %s: %w"},
+	msg{"%s released at %s by %s (attested by %s, approved by %s)\n", "%s frigitt %s av %s (attestert av %s, godkjent av %s)\n"},
+	msg{"payment file", "betalingsfil"},
+	msg{"%s (%s payments, %s, execution date %s)", "%s (%s betalinger, %s, betalingsdato %s)"},
+	msg{"manifest", "manifest"},
+	msg{"%s sha256 %s (previous release %s)", "%s sha256 %s (forrige frigivelse %s)"},
+	msg{"warning: released on %s, later than two banking days before the payment date %s (last day %s): the bank may not pay on time\n",
+		"advarsel: frigitt %s, senere enn to bankdager før utbetalingsdatoen %s (siste dag %s): banken utbetaler kanskje ikke i tide\n"},
+	msg{"none: first release", "ingen: første frigivelse"},
+)

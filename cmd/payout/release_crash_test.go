@@ -152,7 +152,7 @@ func lcState(t *testing.T, db, out string) string {
 	if run.Release == nil {
 		return "not released"
 	}
-	ps, found := checkReleasedFolder(out, run.Release)
+	ps, found := checkReleasedFolder(&Env{}, out, run.Release)
 	if found && len(ps) == 0 {
 		return "released, complete"
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 
 	"github.com/oslokommune/payout/exporters/bundle"
 	"github.com/oslokommune/payout/importers"
@@ -31,7 +30,14 @@ func newRunCommand(env *Env) command {
 	c.fs.StringVar(&c.asOf, "as-of", "", "knowledge cut-off YYYY-MM-DD (default: the payment date)")
 	c.fs.StringVar(&c.user, "user", "", "who computes (recorded in the store's audit log)")
 	c.fs.BoolVar(&c.reopen, "reopen", false, "with --db: replace an approved, unreleased run (voids its attestation and approval)")
-	c.fs.Usage = c.Usage
+	c.help = helpText{
+		synopsis: []string{
+			"payout run --period P --fixtures DIR [--out DIR] [--as-of DATE]",
+			"payout run --period P --db FILE [--out DIR] [--as-of DATE] [--user NAME] [--reopen]",
+		},
+		required: "--period, and --fixtures or --db",
+		example:  "payout run --period 2022-12 --fixtures fixtures/oslo --out out",
+	}
 	return c
 }
 
@@ -62,23 +68,23 @@ func (c *runCommand) fromFolder(p payout.Period, asOf payout.Date) error {
 	env := c.env
 	prog := newProgress(env)
 	defer prog.Done()
-	prog.Stage("reading " + c.fixtures)
+	prog.Stage(env.tr("reading %s", c.fixtures))
 	in, warns, err := importers.LoadFolder(c.fixtures)
 	if err != nil {
 		return err
 	}
-	printLoadWarnings(env.Stderr, warns)
-	prog.Stage("computing " + p.String())
+	printLoadWarnings(env, warns)
+	prog.Stage(env.tr("computing %s", p))
 	res, err := computeChecked(in, p, payout.Options{AsOf: asOf, Progress: prog.Count})
 	if err != nil {
 		return err
 	}
-	prog.Stage("writing the outputs")
+	prog.Stage(env.tr("writing the outputs"))
 	if _, err := bundle.Write(c.out, res, in, nil); err != nil {
 		return err
 	}
 	prog.Done()
-	printRunSummary(env.Stdout, res, bundle.Dir(c.out, p), "")
+	printRunSummary(env, res, bundle.Dir(c.out, p), "")
 	return nil
 }
 
@@ -99,7 +105,7 @@ func (c *runCommand) fromStore(p payout.Period, asOf payout.Date) error {
 	}
 	prog := newProgress(env)
 	defer prog.Done()
-	prog.Stage("reading the store")
+	prog.Stage(env.tr("reading the store"))
 	in, state, err := s.Inputs()
 	if err != nil {
 		return err
@@ -108,7 +114,7 @@ func (c *runCommand) fromStore(p payout.Period, asOf payout.Date) error {
 	if err != nil {
 		return err
 	}
-	prog.Stage("computing " + p.String())
+	prog.Stage(env.tr("computing %s", p))
 	res, err := computeChecked(in, p, payout.Options{AsOf: asOf, AsOfByPeriod: released, Progress: prog.Count})
 	if err != nil {
 		return err
@@ -123,16 +129,16 @@ func (c *runCommand) fromStore(p payout.Period, asOf payout.Date) error {
 	if err != nil {
 		return err
 	}
-	prog.Stage("writing the outputs")
+	prog.Stage(env.tr("writing the outputs"))
 	if _, err := bundle.WriteRendered(c.out, p, rendered); err != nil {
-		return fmt.Errorf("the run is stored, but its files could not be written (run again to write them): %w", err)
+		return errorf("the run is stored, but its files could not be written (run again to write them): %w", err)
 	}
 	prog.Done()
-	note := fmt.Sprintf("%s: run of %s stored as computed (computation %d)", c.db, p, run.Computations)
+	note := env.tr("%s: run of %s stored as computed (computation %d)", c.db, p, run.Computations)
 	if replaced != "" {
-		note += fmt.Sprintf(", replacing the %s run", replaced)
+		note += env.tr(", replacing the %s run", statusText(env, replaced))
 	}
-	printRunSummary(env.Stdout, res, bundle.Dir(c.out, p), note)
+	printRunSummary(env, res, bundle.Dir(c.out, p), note)
 	return nil
 }
 
@@ -148,26 +154,66 @@ func computeChecked(in *payout.Inputs, p payout.Period, opt payout.Options) (*pa
 	return res, nil
 }
 
-func printLoadWarnings(w io.Writer, warns []payout.Warning) {
+// printLoadWarnings prints the importers' warnings; their text (file,
+// line, record) is the importers', only the label is translated.
+func printLoadWarnings(env *Env, warns []payout.Warning) {
 	for _, x := range warns {
-		fmt.Fprintf(w, "warning: %s %s %s\n", x.Code, x.AgreementID, x.Msg)
+		env.errf("warning: %s\n", fmt.Sprintf("%s %s %s", x.Code, x.AgreementID, x.Msg))
 	}
 }
 
-func printRunSummary(w io.Writer, res *payout.Result, dir, note string) {
+func printRunSummary(env *Env, res *payout.Result, dir, note string) {
 	agreements := map[string]bool{}
 	for _, l := range res.Lines {
 		agreements[l.AgreementID] = true
 	}
-	fmt.Fprintf(w, "period        %s\n", res.Period)
-	fmt.Fprintf(w, "as-of         %s\n", res.AsOf)
-	fmt.Fprintf(w, "payment date  %s\n", res.PayDate)
-	fmt.Fprintf(w, "agreements    %s\n", formatCount(len(agreements)))
-	fmt.Fprintf(w, "payees        %s\n", formatCount(len(res.Payments)))
-	fmt.Fprintf(w, "total         %s\n", formatKroner(res.Total))
-	fmt.Fprintf(w, "warnings      %d\n", len(res.Warnings))
-	fmt.Fprintf(w, "files         %s\n", dir)
-	if note != "" {
-		fmt.Fprintf(w, "store         %s\n", note)
+	fields := []field{
+		{"period", res.Period.String()},
+		{"as-of", res.AsOf.String()},
+		{"payment date", res.PayDate.String()},
+		{"agreements", formatCount(len(agreements))},
+		{"payees", formatCount(len(res.Payments))},
+		{"total", formatKroner(res.Total)},
+		{"warnings", formatCount(len(res.Warnings))},
+		{"files", dir},
 	}
+	if note != "" {
+		fields = append(fields, field{"store", note})
+	}
+	printFields(env, fields)
 }
+
+var _ = messages(
+	msg{"period to compute: YYYY-MM, current or next", "perioden som skal beregnes: ÅÅÅÅ-MM, current (inneværende) eller next (neste)"},
+	msg{"fixture folder to compute from (without --db)", "fixturmappen det beregnes fra (uten --db)"},
+	msg{"store to compute from; the run is stored", "lageret det beregnes fra; kjøringen lagres"},
+	msg{"knowledge cut-off YYYY-MM-DD (default: the payment date)", "kunnskapsdato ÅÅÅÅ-MM-DD (standard: utbetalingsdatoen)"},
+	msg{"who computes (recorded in the store's audit log)", "hvem som beregner (registreres i lagerets revisjonslogg)"},
+	msg{"with --db: replace an approved, unreleased run (voids its attestation and approval)",
+		"med --db: erstatt en godkjent, ikke frigitt kjøring (attestasjon og godkjenning faller bort)"},
+	msg{"--period, and --fixtures or --db", "--period, og --fixtures eller --db"},
+)
+
+var _ = messages(
+	msg{"reading %s", "leser %s"},
+	msg{"computing %s", "beregner %s"},
+	msg{"writing the outputs", "skriver utdata"},
+	msg{"reading the store", "leser lageret"},
+	msg{"give either --fixtures DIR or --db FILE, not both (import the folder with 'payout import')",
+		"oppgi enten --fixtures DIR eller --db FILE, ikke begge (les inn mappen med 'payout import')"},
+	msg{"--fixtures DIR or --db FILE is required", "--fixtures DIR eller --db FILE er påkrevd"},
+	msg{"the run is stored, but its files could not be written (run again to write them): %w",
+		"kjøringen er lagret, men filene kunne ikke skrives (kjør på nytt for å skrive dem): %w"},
+	msg{"%s: run of %s stored as computed (computation %d)", "%s: kjøringen for %s er lagret som beregnet (beregning %d)"},
+	msg{", replacing the %s run", ", erstatter den %s kjøringen"},
+	msg{"warning: %s\n", "advarsel: %s\n"},
+	msg{"period", "periode"},
+	msg{"as-of", "kunnskapsdato"},
+	msg{"payment date", "utbetalingsdato"},
+	msg{"agreements", "avtaler"},
+	msg{"payees", "mottakere"},
+	msg{"total", "sum"},
+	msg{"warnings", "advarsler"},
+	msg{"files", "filer"},
+	msg{"store", "lager"},
+)

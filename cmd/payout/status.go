@@ -27,7 +27,11 @@ func newStatusCommand(env *Env) command {
 	c.periodFlag(c.fs, "show one period in detail, with its audit log")
 	c.fs.BoolVar(&c.check, "check", false, "verify the hash chain of releases, stored results and input files; exit 1 on any problem")
 	c.outFlag(c.fs, "out", "with --check: the output folder whose released files are verified too")
-	c.fs.Usage = c.Usage
+	c.help = helpText{
+		synopsis: []string{"payout status --db FILE [--period P] [--check [--out DIR]]"},
+		required: "--db",
+		example:  "payout status --db payout.db --check",
+	}
 	return c
 }
 
@@ -63,26 +67,28 @@ func allStatus(env *Env, s *store.Store) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "store %s: %d input files (digest %s)\n", s.Path(), len(st.FileIDs), st.Digest[:12])
+	env.outf("store %s: %s input files (digest %s)\n", s.Path(), formatCount(len(st.FileIDs)), st.Digest[:12])
 	if len(runs) == 0 {
-		fmt.Fprintln(env.Stdout, "no runs yet")
+		env.outf("no runs yet\n")
 		return nil
 	}
-	fmt.Fprintf(env.Stdout, "%-8s %-9s %20s %7s  %-10s  %-26s %-26s %s\n", "period", "status", "total", "payees", "pay date", "attested", "approved", "released")
+	const row = "%-8s %-9s %20s %9s  %-10s  %-26s %-26s %s\n"
+	fmt.Fprintf(env.Stdout, row, env.tr("period"), env.tr("status"), env.tr("total"), env.tr("payees"),
+		env.tr("pay date"), env.tr("attested"), env.tr("approved"), env.tr("released"))
 	for i := range runs {
 		r := &runs[i]
-		fmt.Fprintf(env.Stdout, "%-8s %-9s %20s %7s  %-10s  %-26s %-26s %s\n", r.Period, r.Status, formatKroner(r.Total),
+		fmt.Fprintf(env.Stdout, row, r.Period, statusText(env, r.Status), formatKroner(r.Total),
 			formatCount(r.Payees), r.PayDate, person(r.AttestedBy, r.AttestedAt), person(r.ApprovedBy, r.ApprovedAt), released(r))
 	}
 	for i := range runs {
 		for _, w := range runWarnings(env, &runs[i], st) {
-			fmt.Fprintf(env.Stdout, "warning: %s\n", w)
+			env.outf("warning: %s\n", w)
 		}
 	}
 	return nil
 }
 
-// person is "name 2022-09-20 08:00 UTC", or "-" when nobody yet.
+// person is "name 2022-09-20 10:00 CEST", or "-" when nobody yet.
 func person(name string, at time.Time) string {
 	if name == "" {
 		return "-"
@@ -103,17 +109,16 @@ func runWarnings(env *Env, r *store.Run, st store.InputState) []string {
 	var out []string
 	deadline := payout.ReleaseDeadline(r.Period)
 	if r.Release != nil {
-		y, m, d := r.Release.ReleasedAt.Date()
-		if on := payout.NewDate(y, int(m), d); on > deadline {
-			out = append(out, fmt.Sprintf("%s was released on %s, later than two banking days before the payment date %s (last day %s)", r.Period, on, r.PayDate, deadline))
+		if on := osloDate(r.Release.ReleasedAt); on > deadline {
+			out = append(out, env.tr("%s was released on %s, later than two banking days before the payment date %s (last day %s)", r.Period, on, r.PayDate, deadline))
 		}
 		return out
 	}
 	if r.InputDigest != st.Digest {
-		out = append(out, fmt.Sprintf("%s: inputs changed since the run was computed at %s; run it again before attest, approve and release", r.Period, when(r.ComputedAt)))
+		out = append(out, env.tr("%s: inputs changed since the run was computed at %s; run it again before attest, approve and release", r.Period, when(r.ComputedAt)))
 	}
 	if today(env) > deadline {
-		out = append(out, fmt.Sprintf("%s is not released and the last day to release (%s) has passed: the payment on %s will be late", r.Period, deadline, r.PayDate))
+		out = append(out, env.tr("%s is not released and the last day to release (%s) has passed: the payment on %s will be late", r.Period, deadline, r.PayDate))
 	}
 	return out
 }
@@ -127,26 +132,36 @@ func periodStatus(env *Env, s *store.Store, p payout.Period) error {
 	if err != nil {
 		return err
 	}
-	w := env.Stdout
-	fmt.Fprintf(w, "period        %s\nstatus        %s\n", r.Period, r.Status)
-	fmt.Fprintf(w, "as-of         %s\npayment date  %s (release by %s)\n", r.AsOf, r.PayDate, payout.ReleaseDeadline(p))
-	fmt.Fprintf(w, "total         %s\nagreements    %s\npayees        %s\nlines         %s\nwarnings      %d\n",
-		formatKroner(r.Total), formatCount(r.Agreements), formatCount(r.Payees), formatCount(r.Lines), r.Warnings)
-	fmt.Fprintf(w, "computed      %s (computation %d, inputs %s)\n", when(r.ComputedAt), r.Computations, r.InputDigest[:12])
-	fmt.Fprintf(w, "attested      %s\napproved      %s\nreleased      %s\n", person(r.AttestedBy, r.AttestedAt), person(r.ApprovedBy, r.ApprovedAt), released(r))
-	if r.Release != nil {
-		fmt.Fprintf(w, "manifest      %s\nprevious      %s\n", r.Release.ManifestSHA256, orNone(r.Release.PreviousSHA256))
+	fields := []field{
+		{"period", r.Period.String()},
+		{"status", statusText(env, r.Status)},
+		{"as-of", r.AsOf.String()},
+		{"payment date", env.tr("%s (release by %s)", r.PayDate, payout.ReleaseDeadline(p))},
+		{"total", formatKroner(r.Total)},
+		{"agreements", formatCount(r.Agreements)},
+		{"payees", formatCount(r.Payees)},
+		{"lines", formatCount(r.Lines)},
+		{"warnings", formatCount(r.Warnings)},
+		{"computed", env.tr("%s (computation %d, inputs %s)", when(r.ComputedAt), r.Computations, r.InputDigest[:12])},
+		{"attested", person(r.AttestedBy, r.AttestedAt)},
+		{"approved", person(r.ApprovedBy, r.ApprovedAt)},
+		{"released", released(r)},
 	}
+	if r.Release != nil {
+		fields = append(fields, field{"manifest", r.Release.ManifestSHA256}, field{"previous", orNone(env, r.Release.PreviousSHA256)})
+	}
+	printFields(env, fields)
 	for _, x := range runWarnings(env, r, st) {
-		fmt.Fprintf(w, "warning: %s\n", x)
+		env.outf("warning: %s\n", x)
 	}
 	events, err := s.Events(p.String())
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(w, "\naudit log:")
+	env.outf("\naudit log:\n")
 	for _, e := range events {
-		fmt.Fprintf(w, "  %s  %-8s %-10s %s\n", when(e.At), e.Action, e.User, e.Detail)
+		// The action and detail are the store's record, shown as stored.
+		fmt.Fprintf(env.Stdout, "  %s  %-8s %-10s %s\n", when(e.At), e.Action, e.User, e.Detail)
 	}
 	return nil
 }
@@ -164,34 +179,60 @@ func checkStore(env *Env, s *store.Store, out string) error {
 	}
 	checked := 0
 	for i := range rels {
-		ps, found := checkReleasedFolder(out, &rels[i])
+		ps, found := checkReleasedFolder(env, out, &rels[i])
 		if found {
 			checked++
 		}
 		problems = append(problems, ps...)
 	}
 	if len(problems) > 0 {
-		return fmt.Errorf("%d problem(s) found:\n%s", len(problems), strings.Join(problems, "\n"))
+		return errorf("%d problem(s) found:\n%s", len(problems), strings.Join(problems, "\n"))
 	}
 	st, err := s.State()
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "ok: %d release(s), hash chain intact; %d input file(s) match their digests; %d released folder(s) under %s verified\n",
+	env.outf("ok: %d release(s), hash chain intact; %d input file(s) match their digests; %d released folder(s) under %s verified\n",
 		len(rels), len(st.FileIDs), checked, out)
 	return nil
 }
 
 // checkReleasedFolder verifies out/P against the release (see
 // bundle.CheckReleased), as sentences for the operator.
-func checkReleasedFolder(out string, r *store.Release) (problems []string, found bool) {
+func checkReleasedFolder(env *Env, out string, r *store.Release) (problems []string, found bool) {
 	errs, found := bundle.CheckReleased(out, r.Period, r.ManifestSHA256)
 	for _, err := range errs {
 		msg := err.Error()
 		if errors.Is(err, bundle.ErrNotRecorded) {
-			msg += " (changed, or the release was interrupted: run 'payout release' again)"
+			msg += env.tr(" (changed, or the release was interrupted: run 'payout release' again)")
 		}
 		problems = append(problems, msg)
 	}
 	return problems, found
 }
+
+var _ = messages(
+	msg{"show one period in detail, with its audit log", "vis én periode i detalj, med revisjonsloggen"},
+	msg{"verify the hash chain of releases, stored results and input files; exit 1 on any problem",
+		"kontroller hashkjeden av frigivelser, lagrede resultater og inndatafiler; status 1 ved ethvert problem"},
+	msg{"store %s: %s input files (digest %s)\n", "lager %s: %s inndatafiler (sum %s)\n"},
+	msg{"no runs yet\n", "ingen kjøringer ennå\n"},
+	msg{"status", "status"},
+	msg{"pay date", "utbet.dato"},
+	msg{"%s was released on %s, later than two banking days before the payment date %s (last day %s)",
+		"%s ble frigitt %s, senere enn to bankdager før utbetalingsdatoen %s (siste dag %s)"},
+	msg{"%s: inputs changed since the run was computed at %s; run it again before attest, approve and release",
+		"%s: inndata er endret siden kjøringen ble beregnet %s; kjør den på nytt før attestasjon, godkjenning og frigivelse"},
+	msg{"%s is not released and the last day to release (%s) has passed: the payment on %s will be late",
+		"%s er ikke frigitt og siste frigivelsesdag (%s) er passert: utbetalingen %s blir forsinket"},
+	msg{"%s (release by %s)", "%s (frigis innen %s)"},
+	msg{"lines", "linjer"},
+	msg{"%s (computation %d, inputs %s)", "%s (beregning %d, inndata %s)"},
+	msg{"previous", "forrige"},
+	msg{"\naudit log:\n", "\nrevisjonslogg:\n"},
+	msg{"%d problem(s) found:\n%s", "%d problem(er) funnet:\n%s"},
+	msg{"ok: %d release(s), hash chain intact; %d input file(s) match their digests; %d released folder(s) under %s verified\n",
+		"ok: %d frigivelse(r), hashkjeden er intakt; %d inndatafil(er) stemmer med sine summer; %d frigitt(e) mappe(r) under %s kontrollert\n"},
+	msg{" (changed, or the release was interrupted: run 'payout release' again)", " (endret, eller frigivelsen ble avbrutt: kjør 'payout release' på nytt)"},
+	msg{"with --check: the output folder whose released files are verified too", "med --check: utdatamappen der de frigitte filene også kontrolleres"},
+)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 
@@ -21,7 +20,11 @@ func newTemplateCommand(env *Env) command {
 	c := &templateCommand{base: newBase("template", env)}
 	c.fs.StringVar(&c.out, "out", "", "folder to write the templates to (created if missing)")
 	c.fs.BoolVar(&c.force, "force", false, "overwrite existing files")
-	c.fs.Usage = c.Usage
+	c.help = helpText{
+		synopsis: []string{"payout template --out DIR [--force]"},
+		required: "--out",
+		example:  "payout template --out maler",
+	}
 	return c
 }
 
@@ -34,12 +37,12 @@ func (c *templateCommand) Run(_ context.Context, args []string) error {
 		return usagef("--out DIR is required")
 	}
 	if err := os.MkdirAll(c.out, 0o755); err != nil {
-		return fmt.Errorf("cannot create %s: %w", c.out, err)
+		return errorf("cannot create %s: %w", c.out, err)
 	}
 	for _, kind := range importers.Kinds() {
 		path := filepath.Join(c.out, importers.TemplateName(kind))
 		if _, err := os.Stat(path); err == nil && !c.force {
-			return fmt.Errorf("%s exists and may hold filled-in data; move it away or use --force", path)
+			return errorf("%s exists and may hold filled-in data; move it away or use --force", path)
 		}
 		data, err := importers.Template(kind)
 		if err != nil {
@@ -48,7 +51,7 @@ func (c *templateCommand) Run(_ context.Context, args []string) error {
 		if err := writeTemplateFile(path, data); err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stdout, "wrote %s\n", path)
+		env.outf("wrote %s\n", path)
 	}
 	return nil
 }
@@ -58,11 +61,20 @@ func (c *templateCommand) Run(_ context.Context, args []string) error {
 func writeTemplateFile(path string, data []byte) error {
 	tmp := path + ".tmp"
 	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, err)
+		return errorf("cannot write %s: %w", path, err)
 	}
 	if err := os.Rename(tmp, path); err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("cannot write %s: %w", path, err)
+		return errorf("cannot write %s: %w", path, err)
 	}
 	return nil
 }
+
+var _ = messages(
+	msg{"folder to write the templates to (created if missing)", "mappen malene skrives til (opprettes om den mangler)"},
+	msg{"overwrite existing files", "overskriv eksisterende filer"},
+	msg{"cannot create %s: %w", "kan ikke opprette %s: %w"},
+	msg{"%s exists and may hold filled-in data; move it away or use --force", "%s finnes og kan inneholde utfylte data; flytt den eller bruk --force"},
+	msg{"wrote %s\n", "skrev %s\n"},
+	msg{"cannot write %s: %w", "kan ikke skrive %s: %w"},
+)

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,7 +29,11 @@ func newVerifyCommand(env *Env) command {
 	c.periodFlag(c.fs, "the month to verify, YYYY-MM")
 	c.fs.StringVar(&c.fixtures, "fixtures", "", "fixture folder the month was computed from")
 	c.outFlag(c.fs, "", "output folder holding YYYY-MM/manifest.json")
-	c.fs.Usage = c.Usage
+	c.help = helpText{
+		synopsis: []string{"payout verify --period P --fixtures DIR --out DIR"},
+		required: "--period, --fixtures and --out",
+		example:  "payout verify --period 2022-12 --fixtures fixtures/oslo --out out",
+	}
 	return c
 }
 
@@ -61,14 +63,14 @@ func (c *verifyCommand) Run(_ context.Context, args []string) error {
 	}
 	diffs := bundle.Compare(dir, fresh, m)
 	if len(diffs) > 0 {
-		lines := []string{fmt.Sprintf("%s: %d difference(s) from the re-run of %s as of %s", dir, len(diffs), p, m.AsOf)}
+		lines := make([]string, 0, len(diffs))
 		for _, d := range diffs {
 			lines = append(lines, d.String())
 		}
-		return errors.New(strings.Join(lines, "\n"))
+		return errorf("%s: %d difference(s) from the re-run of %s as of %s\n%s", dir, len(diffs), p, m.AsOf, strings.Join(lines, "\n"))
 	}
-	fmt.Fprintln(env.Stdout, "identical")
-	fmt.Fprintf(env.Stdout, "  %d files in %s match the re-run as of %s and the manifest's SHA-256 digests\n", len(fresh.Files), dir, m.AsOf)
+	env.outf("identical\n")
+	env.outf("  %d files in %s match the re-run as of %s and the manifest's SHA-256 digests\n", len(fresh.Files), dir, m.AsOf)
 	return nil
 }
 
@@ -76,14 +78,14 @@ func readManifest(dir string, p payout.Period) (*manifest.Manifest, error) {
 	path := filepath.Join(dir, bundle.ManifestJSON)
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: no run of %s to verify: %w", path, p, err)
+		return nil, errorf("%s: no run of %s to verify: %w", path, p, err)
 	}
 	m, err := manifest.Unmarshal(data)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, errorf("%s: %w", path, err)
 	}
 	if m.Period != p.String() {
-		return nil, fmt.Errorf("%s: the manifest is for period %q, not %s", path, m.Period, p)
+		return nil, errorf("%s: the manifest is for period %q, not %s", path, m.Period, p)
 	}
 	return m, nil
 }
@@ -93,7 +95,7 @@ func readManifest(dir string, p payout.Period) (*manifest.Manifest, error) {
 func rerun(fixtures string, p payout.Period, m *manifest.Manifest) (*bundle.Bundle, error) {
 	asOf, err := payout.ParseDate(m.AsOf)
 	if err != nil {
-		return nil, fmt.Errorf("manifest as_of: %w", err)
+		return nil, errorf("manifest as_of: %w", err)
 	}
 	in, _, err := importers.LoadFolder(fixtures)
 	if err != nil {
@@ -104,7 +106,7 @@ func rerun(fixtures string, p payout.Period, m *manifest.Manifest) (*bundle.Bund
 		ep, perr := payout.ParsePeriod(e)
 		dd, derr := payout.ParseDate(d)
 		if perr != nil || derr != nil {
-			return nil, fmt.Errorf("manifest as_of_by_period: %q: %q is not a period and a date", e, d)
+			return nil, errorf("manifest as_of_by_period: %q: %q is not a period and a date", e, d)
 		}
 		opt.AsOfByPeriod[ep] = dd
 	}
@@ -117,3 +119,19 @@ func rerun(fixtures string, p payout.Period, m *manifest.Manifest) (*bundle.Bund
 	}
 	return bundle.Render(res, in, nil)
 }
+
+var _ = messages(
+	msg{"the month to verify, YYYY-MM", "måneden som skal etterprøves, ÅÅÅÅ-MM"},
+	msg{"fixture folder the month was computed from", "fixturmappen måneden ble beregnet fra"},
+	msg{"output folder holding YYYY-MM/manifest.json", "utdatamappen med ÅÅÅÅ-MM/manifest.json"},
+	msg{"--period, --fixtures and --out", "--period, --fixtures og --out"},
+	msg{"--out is required", "--out er påkrevd"},
+	msg{"%s: %d difference(s) from the re-run of %s as of %s\n%s", "%s: %d avvik fra etterkjøringen av %s per %s\n%s"},
+	msg{"identical\n", "identisk\n"},
+	msg{"  %d files in %s match the re-run as of %s and the manifest's SHA-256 digests\n",
+		"  %d filer i %s stemmer med etterkjøringen per %s og manifestets SHA-256-summer\n"},
+	msg{"%s: no run of %s to verify: %w", "%s: ingen kjøring av %s å etterprøve: %w"},
+	msg{"%s: the manifest is for period %q, not %s", "%s: manifestet gjelder periode %q, ikke %s"},
+	msg{"manifest as_of: %w", "manifestets as_of: %w"},
+	msg{"manifest as_of_by_period: %q: %q is not a period and a date", "manifestets as_of_by_period: %q: %q er ikke en periode og en dato"},
+)
