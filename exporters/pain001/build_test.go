@@ -40,7 +40,7 @@ func sample() *payout.Result {
 			Amount: decimal.RequireFromString("0.01"), Remittance: "Driftstilskudd 2022-09 Oslo kommune"},
 		{PayeeID: "P4", Name: "Máret Čoavddát – “Legekontor” Đ", Account: "12000554330",
 			Address: payout.Address{Street: "Čuđetgeaidnu 1", PostCode: "9730", Town: "Kárášjohka", Country: "NO"},
-			Amount: decimal.RequireFromString("100.00"), Remittance: "Basistilskudd 2022-09–11\u00a0spes.\u200b P4"},
+			Amount:  decimal.RequireFromString("100.00"), Remittance: "Basistilskudd 2022-09–11\u00a0spes.\u200b P4"},
 	}
 	total := decimal.Zero
 	var lines []payout.Line

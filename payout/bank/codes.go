@@ -119,3 +119,20 @@ func (r Reason) Text() string {
 	}
 	return t
 }
+
+// StateText is the Norwegian name of a state, for the reports.
+func StateText(s State) string {
+	switch s {
+	case StateSent:
+		return "sendt"
+	case StatePending:
+		return "venter"
+	case StateAccepted:
+		return "akseptert"
+	case StateRejected:
+		return "avvist"
+	case StateBooked:
+		return "bokført"
+	}
+	return string(s)
+}

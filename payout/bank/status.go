@@ -143,11 +143,6 @@ func (sc *scope) effects(l *Ledger, rep *Report) []effect {
 			continue
 		}
 		code := s.Code
-		if code == "PART" {
-			// Partly accepted: the report lists the payments that are not
-			// accepted; the others are (package doc).
-			code = "ACCP"
-		}
 		var reason *Reason
 		if len(s.Reasons) > 0 {
 			r := s.Reasons[0]
@@ -162,6 +157,11 @@ func (sc *scope) effects(l *Ledger, rep *Report) []effect {
 // in force is from a later report; every status is kept in the history.
 func (l *Ledger) setStatus(e effect, at time.Time) bool {
 	state, _, _ := stateOf(e.code)
+	if e.code == "PART" {
+		// Partly accepted, and this payment not listed on its own: the
+		// report lists those that are not accepted (package doc).
+		state = StateAccepted
+	}
 	ev := Event{Source: e.src, Code: e.code, State: state, Reason: e.reason}
 	t := e.t
 	switch {
