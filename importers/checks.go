@@ -327,7 +327,7 @@ func orphanLists(in *payout.Inputs, loaded map[string]bool) []payout.Warning {
 			continue
 		}
 		warned[lc.ListID] = true
-		ws = append(ws, payout.Warning{Code: "W-LIST-ORPHAN", Msg: fmt.Sprintf(
+		ws = append(ws, payout.Warning{Code: payout.WListOrphan, Msg: fmt.Sprintf(
 			"%s: list %s is held by no agreement; its counts are not used (check the list_id)", srcText(lc.Src), lc.ListID)})
 	}
 	return ws

@@ -18,7 +18,32 @@ func (c *chain) adjustments(out *periodOut, h Period, prev Date) error {
 		return nil // nothing this agreement depends on was recorded since
 	}
 	from := max(h, out.period-Period(c.ix.pol.RetroWindowMonths))
-	for e := from; e < out.period; e++ {
+	book := func(k partyKey, payee string, e Period, amounts [2]Ore, bases [2]AdjustmentBasis) {
+		c.addAdjustment(out, k, payee, e, amounts, bases, prev)
+	}
+	if err := c.compareMonths(out, from, out.period, prev, book); err != nil {
+		return err
+	}
+	if out.period != c.period {
+		return nil // only the run's own period reports what it does not pay
+	}
+	// RULEBOOK §6 "Nothing is lost silently": a correction of a month older
+	// than the retro window is not paid (R-ADJ stops at the window), but
+	// the run lists it with its amount for a manual decision
+	// (W-OUTSIDE-WINDOW). It changes no balance, so history steps skip it.
+	list := func(k partyKey, payee string, e Period, amounts [2]Ore, bases [2]AdjustmentBasis) {
+		if amounts[0] == amounts[1] {
+			return
+		}
+		out.outside = append(out.outside, c.adjustmentRow(out, k, payee, e, amounts, bases, prev))
+	}
+	return c.compareMonths(out, h, from, prev, list)
+}
+
+// compareMonths compares every period in [from, to) as seen at prev and at
+// out's as-of date, and hands each party's two amounts to book.
+func (c *chain) compareMonths(out *periodOut, from, to Period, prev Date, book bookFunc) error {
+	for e := from; e < to; e++ {
 		if c.monthSnapshot(e, prev) == c.monthSnapshot(e, out.asOf) {
 			continue // nothing period e depends on was recorded since
 		}
@@ -30,7 +55,7 @@ func (c *chain) adjustments(out *periodOut, h Period, prev Date) error {
 		if err != nil {
 			return err
 		}
-		if err := c.adjustPeriod(out, e, before, after, prev); err != nil {
+		if err := c.adjustPeriod(out, e, before, after, prev, book); err != nil {
 			return err
 		}
 	}
@@ -42,7 +67,7 @@ func (c *chain) adjustments(out *periodOut, h Period, prev Date) error {
 // the two views is a different line in each: the old payee gives back what
 // it had and the new payee gets the whole amount. Under "prospective" (the
 // default) both views go to today's payee.
-func (c *chain) adjustPeriod(out *periodOut, e Period, before, after *monthCalc, prev Date) error {
+func (c *chain) adjustPeriod(out *periodOut, e Period, before, after *monthCalc, prev Date, book bookFunc) error {
 	for _, k := range unionParties(before, after) {
 		b, a := partyAmountOf(before, k), partyAmountOf(after, k)
 		oldPayee, err := c.payeeOf(k, prev)
@@ -55,20 +80,23 @@ func (c *chain) adjustPeriod(out *periodOut, e Period, before, after *monthCalc,
 		}
 		was, now := basisOf(before), basisOf(after)
 		if c.ix.pol.PayeeChanges == PayeeChangesLiteral && oldPayee != newPayee {
-			c.addAdjustment(out, k, oldPayee, e, [2]Ore{b, 0}, [2]AdjustmentBasis{was, {}}, prev)
-			c.addAdjustment(out, k, newPayee, e, [2]Ore{0, a}, [2]AdjustmentBasis{{}, now}, prev)
+			book(k, oldPayee, e, [2]Ore{b, 0}, [2]AdjustmentBasis{was, {}})
+			book(k, newPayee, e, [2]Ore{0, a}, [2]AdjustmentBasis{{}, now})
 			continue
 		}
-		c.addAdjustment(out, k, newPayee, e, [2]Ore{b, a}, [2]AdjustmentBasis{was, now}, prev)
+		book(k, newPayee, e, [2]Ore{b, a}, [2]AdjustmentBasis{was, now})
 	}
 	return nil
 }
 
+// bookFunc receives one party's two amounts of one period (before and
+// after) and the two views' bases.
+type bookFunc func(k partyKey, payee string, e Period, amounts [2]Ore, bases [2]AdjustmentBasis)
+
 // addAdjustment books after − before (amounts[1] − amounts[0]) for one
 // party, payee and period; bases are the two views' bases.
 func (c *chain) addAdjustment(out *periodOut, k partyKey, payee string, e Period, amounts [2]Ore, bases [2]AdjustmentBasis, prev Date) {
-	before, after := amounts[0], amounts[1]
-	diff := after - before
+	diff := amounts[1] - amounts[0]
 	if diff == 0 {
 		return
 	}
@@ -79,11 +107,17 @@ func (c *chain) addAdjustment(out *periodOut, k partyKey, payee string, e Period
 		out.lines[lk] = acc
 	}
 	acc.adjustments += diff
-	out.adjust = append(out.adjust, Adjustment{
+	out.adjust = append(out.adjust, c.adjustmentRow(out, k, payee, e, amounts, bases, prev))
+}
+
+// adjustmentRow is one corrected period of one line (adjustments.csv).
+func (c *chain) adjustmentRow(out *periodOut, k partyKey, payee string, e Period, amounts [2]Ore, bases [2]AdjustmentBasis, prev Date) Adjustment {
+	before, after := amounts[0], amounts[1]
+	return Adjustment{
 		Period: out.period, AgreementID: c.a.id, Role: k.role, PayeeID: payee, RefPeriod: e,
-		Before: before.Dec(), After: after.Dec(), Amount: diff.Dec(), Reason: c.changeReason(e, prev, out.asOf),
+		Before: before.Dec(), After: after.Dec(), Amount: (after - before).Dec(), Reason: c.changeReason(e, prev, out.asOf),
 		Was: bases[0], Now: bases[1],
-	})
+	}
 }
 
 // basisOf is what a month's view was based on; a month without a line has

@@ -25,6 +25,7 @@ type lineKey struct {
 // lineAcc accumulates one line's amounts in one period.
 type lineAcc struct {
 	entitlement, withheld, released, adjustments, carriedIn, net, carriedOut Ore
+	claimed                                                                  Ore // a carry turned into a claim (R-CARRY)
 	days                                                                     int
 	// ofMonth marks the line that carries the period's own amounts (its
 	// base, days and deduction); other lines of the same role carry only
@@ -40,9 +41,10 @@ type chain struct {
 	years  map[yearKey]*yearClass
 	// state carried from one period to the next
 	carried   map[lineKey]Ore
-	balances  map[string]Ore   // breach_id → withheld, not released
-	yearDates map[int][]Date   // cache of yearChanges
-	lists     [][][]*ListCount // the count versions of the agreement's lists, by as_of
+	origin    map[lineKey]Period // the period each carried overpayment arose in
+	balances  map[string]Ore     // breach_id → withheld, not released
+	yearDates map[int][]Date     // cache of yearChanges
+	lists     [][][]*ListCount   // the count versions of the agreement's lists, by as_of
 	lastRate  struct {
 		key   rateMemoKey
 		tiers []*Rate
@@ -58,7 +60,9 @@ type periodOut struct {
 	month    *monthCalc
 	lines    map[lineKey]*lineAcc
 	adjust   []Adjustment
-	unpaid   []Period // window months still unknown at the run's as-of
+	outside  []Adjustment // corrections older than the retro window, not paid (W-OUTSIDE-WINDOW)
+	claims   []Claim      // carried overpayments that can no longer be recovered
+	unpaid   []Period     // window months still unknown at the run's as-of
 	breaches []BreachStatus
 }
 
@@ -227,7 +231,20 @@ func (c *chain) displayAgreement(a Date) *Agreement { return c.a.display(a) }
 
 // carry is R-CARRY: net_raw = entitlement − withheld + released +
 // adjustments + carried_in; net = max(0, net_raw); carried_out = min(0,
-// net_raw), the next period's carried_in for the same line.
+// net_raw), the next period's carried_in for the same line — unless the
+// overpayment can no longer be recovered, when it becomes a claim.
+//
+// When a carry becomes a claim (RULEBOOK §6 "Nothing is lost silently"): an
+// overpayment is recovered only from the same line's own later amounts, so
+// it is claimed from the payee (tilbakebetalingskrav) in the first period,
+// from the one it arises in on, in which its line (agreement, role, payee)
+// has no amount of its own: the agreement has no active day in that period
+// as seen at its as-of date (it ended or was cancelled: the first period
+// after its last active day), or the line's payee is paid for no day of it
+// (a new payee from payee_from, a vikar who no longer covers, a takeover
+// that ended). An earlier month whose count or rate is not known yet
+// (W-UNPAID-MONTH) decides nothing: it carries on. A claim is final: it
+// leaves the chain and is never set off against later money.
 func (c *chain) carry(out *periodOut) {
 	for lk, cin := range c.carried {
 		acc := out.lines[lk]
@@ -238,17 +255,41 @@ func (c *chain) carry(out *periodOut) {
 		acc.carriedIn = cin
 	}
 	var next map[lineKey]Ore
+	var origin map[lineKey]Period
 	for lk, acc := range out.lines {
 		raw := acc.entitlement - acc.withheld + acc.released + acc.adjustments + acc.carriedIn
 		if raw >= 0 {
 			acc.net, acc.carriedOut = raw, 0
-		} else {
-			if next == nil {
-				next = map[lineKey]Ore{}
-			}
-			acc.net, acc.carriedOut = 0, raw
-			next[lk] = raw
+			continue
 		}
+		from := out.period
+		if o, ok := c.origin[lk]; ok && acc.carriedIn < 0 {
+			from = o
+		}
+		acc.net = 0
+		if cause := unrecoverable(out.month, acc); cause != "" {
+			acc.carriedOut, acc.claimed = 0, -raw
+			out.claims = append(out.claims, Claim{Period: out.period, AgreementID: c.a.id, Role: lk.role, PayeeID: lk.payee,
+				Amount: (-raw).Dec(), OriginPeriod: from, Cause: cause})
+			continue
+		}
+		if next == nil {
+			next, origin = map[lineKey]Ore{}, map[lineKey]Period{}
+		}
+		acc.carriedOut = raw
+		next[lk], origin[lk] = raw, from
 	}
-	c.carried = next
+	c.carried, c.origin = next, origin
+}
+
+// unrecoverable says why a line's overpayment can no longer be recovered
+// from later months ("" when it can): see carry.
+func unrecoverable(m *monthCalc, acc *lineAcc) ClaimCause {
+	switch {
+	case m.unknown || acc.ofMonth:
+		return ""
+	case !m.hasLine():
+		return ClaimAgreementEnded
+	}
+	return ClaimPayeeNotPaid
 }

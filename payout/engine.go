@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/oslokommune/payout/payout/nb"
 )
 
 // Compute runs period p: every agreement's history chain from the history
@@ -149,9 +151,10 @@ func assemble(ix *index, r *Result, outs []*periodOut) error {
 		r.Warnings = append(r.Warnings, out.month.warnings...)
 		r.Warnings = append(r.Warnings, ix.countWarnings(ag, out.month)...)
 		for _, e := range out.unpaid {
-			r.Warnings = append(r.Warnings, Warning{Code: "W-UNPAID-MONTH", AgreementID: ag.ID, Msg: fmt.Sprintf(
+			r.Warnings = append(r.Warnings, Warning{Code: WUnpaidMonth, AgreementID: ag.ID, Msg: fmt.Sprintf(
 				"%s er ikke utbetalt: listetelling eller sats for %s mangler fortsatt (betales som korreksjon når den kommer)", e, e.First())})
 		}
+		unrecovered(r, ag, out)
 	}
 	sortResult(r)
 	r.Rates = ix.ratesInForce(r.Period, r.AsOf)
@@ -167,6 +170,27 @@ func assemble(ix *index, r *Result, outs []*periodOut) error {
 	return nil
 }
 
+// unrecovered adds what the run does not pay or recover automatically
+// (RULEBOOK §6 "Nothing is lost silently"): corrections older than the
+// retro window (W-OUTSIDE-WINDOW) and overpayments claimed back from their
+// payee (W-CLAIM), each also a warning naming its amount.
+func unrecovered(r *Result, ag *Agreement, out *periodOut) {
+	for _, a := range out.outside {
+		a.Bydel = ag.Bydel
+		r.OutsideWindow = append(r.OutsideWindow, a)
+		r.Warnings = append(r.Warnings, Warning{Code: WOutsideWindow, AgreementID: ag.ID, Msg: fmt.Sprintf(
+			"korreksjon av %s for %s/%s på %s kr (%s) er eldre enn %d måneder og utbetales ikke automatisk: til manuell behandling",
+			a.RefPeriod, a.Role, a.PayeeID, nb.Money(a.Amount), a.Reason, r.Policy.RetroWindowMonths)})
+	}
+	for _, cl := range out.claims {
+		cl.Bydel = ag.Bydel
+		r.Claims = append(r.Claims, cl)
+		r.Warnings = append(r.Warnings, Warning{Code: WClaim, AgreementID: ag.ID, Msg: fmt.Sprintf(
+			"tilbakebetalingskrav mot %s (%s): %s kr overbetalt fra %s kan ikke trekkes i senere utbetalinger (%s)",
+			cl.PayeeID, cl.Role, nb.Money(cl.Amount), cl.OriginPeriod, nb.ClaimCauseName(cl.Cause))})
+	}
+}
+
 // buildLines makes the rows of lines.csv for one agreement.
 func buildLines(p Period, ag *Agreement, out *periodOut) []Line {
 	m := out.month
@@ -177,7 +201,8 @@ func buildLines(p Period, ag *Agreement, out *periodOut) []Line {
 			Members: decimal.Zero, AnnualAmount: decimal.Zero,
 			Base: zero, AbsenceDeduction: zero, VikarAmount: zero,
 			Entitlement: acc.entitlement.Dec(), Withheld: acc.withheld.Dec(), Released: acc.released.Dec(),
-			Adjustments: acc.adjustments.Dec(), CarriedIn: acc.carriedIn.Dec(), Net: acc.net.Dec(), CarriedOut: acc.carriedOut.Dec()}
+			Adjustments: acc.adjustments.Dec(), CarriedIn: acc.carriedIn.Dec(), Net: acc.net.Dec(), CarriedOut: acc.carriedOut.Dec(),
+			Claimed: acc.claimed.Dec()}
 		rules := map[string]bool{}
 		if m.hasLine() && acc.ofMonth {
 			l.Members, l.AnnualAmount = m.basis.members, m.basis.annual
@@ -263,12 +288,12 @@ func (ix *index) countWarnings(ag *Agreement, m *monthCalc) []Warning {
 	var w []Warning
 	n := m.basis.count.Count
 	if ag.ListCeiling > 0 && n > ag.ListCeiling {
-		w = append(w, Warning{Code: "W-CEILING", AgreementID: ag.ID,
+		w = append(w, Warning{Code: WCeiling, AgreementID: ag.ID,
 			Msg: fmt.Sprintf("liste %s har %d innbyggere, over listetaket %d (utbetalt etter telling)", ag.ListID, n, ag.ListCeiling)})
 	}
 	shared := !ag.SharePercent.Equal(dec100) || len(ix.listHolders[ag.ListID]) > 1
 	if shared && n > ix.pol.SharedListWarnCount {
-		w = append(w, Warning{Code: "W-SHARED", AgreementID: ag.ID,
+		w = append(w, Warning{Code: WShared, AgreementID: ag.ID,
 			Msg: fmt.Sprintf("deleliste %s har %d innbyggere, over %d (§10.7)", ag.ListID, n, ix.pol.SharedListWarnCount)})
 	}
 	return w
@@ -366,6 +391,15 @@ func sortResult(r *Result) {
 	slices.SortStableFunc(r.Adjustments, func(a, b Adjustment) int {
 		return cmp.Or(strings.Compare(a.AgreementID, b.AgreementID), strings.Compare(string(a.Role), string(b.Role)),
 			strings.Compare(a.PayeeID, b.PayeeID), cmp.Compare(a.RefPeriod, b.RefPeriod))
+	})
+	byLineRef := func(a, b Adjustment) int {
+		return cmp.Or(strings.Compare(a.AgreementID, b.AgreementID), strings.Compare(string(a.Role), string(b.Role)),
+			strings.Compare(a.PayeeID, b.PayeeID), cmp.Compare(a.RefPeriod, b.RefPeriod))
+	}
+	slices.SortStableFunc(r.OutsideWindow, byLineRef)
+	slices.SortStableFunc(r.Claims, func(a, b Claim) int {
+		return cmp.Or(strings.Compare(a.AgreementID, b.AgreementID), strings.Compare(string(a.Role), string(b.Role)),
+			strings.Compare(a.PayeeID, b.PayeeID))
 	})
 	slices.SortStableFunc(r.Breaches, func(a, b BreachStatus) int { return strings.Compare(a.BreachID, b.BreachID) })
 	slices.SortStableFunc(r.Deductions, func(a, b Deduction) int {

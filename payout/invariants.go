@@ -23,6 +23,8 @@ const (
 	CBreach   = "C-WITHHELD"
 	CNonNeg   = "C-NONNEG"
 	CCeiling  = "C-CEILING"
+	CClaims   = "C-CLAIMS"
+	COutside  = "C-OUTSIDE-WINDOW"
 	CReleased = "C-RELEASE-ONCE"
 )
 
@@ -30,7 +32,8 @@ const (
 func evaluateControls(r *Result) []Control {
 	return []Control{
 		controlSum(r), controlAccounts(r), controlOrgNr(r), controlUnique(r),
-		controlRoles(r), controlBreaches(r), controlNonNegative(r), controlCeiling(r),
+		controlRoles(r), controlBreaches(r), controlNonNegative(r), controlClaims(r), controlCeiling(r),
+		controlOutsideWindow(r),
 	}
 }
 
@@ -158,7 +161,7 @@ func controlNonNegative(r *Result) Control {
 	var bad []string
 	for _, l := range r.Lines {
 		raw := l.Entitlement.Sub(l.Withheld).Add(l.Released).Add(l.Adjustments).Add(l.CarriedIn)
-		if l.Net.Sign() < 0 || l.CarriedOut.Sign() > 0 || !l.Net.Add(l.CarriedOut).Equal(raw) {
+		if l.Net.Sign() < 0 || l.CarriedOut.Sign() > 0 || !l.Net.Add(l.CarriedOut).Sub(l.Claimed).Equal(raw) {
 			bad = append(bad, l.AgreementID+"/"+string(l.Role)+"/"+l.PayeeID)
 		}
 	}
@@ -170,12 +173,61 @@ func controlNonNegative(r *Result) Control {
 	return listControl(CNonNeg, "Ingen negative utbetalinger; netto = beregnet beløp", len(r.Lines), bad)
 }
 
+// controlClaims: carried and claimed account for every overpayment
+// (RULEBOOK §6 "Nothing is lost silently", R-CARRY): a line's overpayment
+// is either carried (carried_out) or claimed, never both and never partly;
+// every claim is positive and belongs to a line that claims exactly it.
+func controlClaims(r *Result) Control {
+	type key struct {
+		agr, payee string
+		role       Role
+	}
+	claimed := map[key]decimal.Decimal{}
+	var bad []string
+	total := decimal.Zero
+	for _, c := range r.Claims {
+		if c.Amount.Sign() <= 0 || c.OriginPeriod > c.Period {
+			bad = append(bad, "krav "+c.AgreementID+"/"+string(c.Role)+"/"+c.PayeeID)
+		}
+		k := key{c.AgreementID, c.PayeeID, c.Role}
+		claimed[k] = claimed[k].Add(c.Amount)
+		total = total.Add(c.Amount)
+	}
+	for _, l := range r.Lines {
+		k := key{l.AgreementID, l.PayeeID, l.Role}
+		want := claimed[k]
+		delete(claimed, k)
+		if !l.Claimed.Equal(want) || (l.Claimed.Sign() != 0 && (l.Claimed.Sign() < 0 || !l.CarriedOut.IsZero() || !l.Net.IsZero())) {
+			bad = append(bad, l.AgreementID+"/"+string(l.Role)+"/"+l.PayeeID)
+		}
+	}
+	for k := range claimed {
+		bad = append(bad, "krav uten linje "+k.agr+"/"+string(k.role)+"/"+k.payee)
+	}
+	c := listControl(CClaims, "Overbetaling fremført eller krevd tilbake (tilbakebetalingskrav)", len(r.Claims), bad)
+	if c.OK {
+		c.Detail = fmt.Sprintf("%d krav, sum %s", len(r.Claims), nb.Money(total))
+	}
+	return c
+}
+
+// controlOutsideWindow lists the corrections older than the retro window
+// for a manual decision (W-OUTSIDE-WINDOW); it never fails the run.
+func controlOutsideWindow(r *Result) Control {
+	total := decimal.Zero
+	for _, a := range r.OutsideWindow {
+		total = total.Add(a.Amount)
+	}
+	return Control{ID: COutside, Name: "Korreksjoner eldre enn tilbakevirkningsvinduet (til manuell behandling)", OK: true,
+		Detail: fmt.Sprintf("%d korreksjoner, sum %s (ikke utbetalt)", len(r.OutsideWindow), nb.Money(total))}
+}
+
 // controlCeiling reports the count warnings; they never fail the run
 // (paid as counted, RULEBOOK §8).
 func controlCeiling(r *Result) Control {
 	n := 0
 	for _, w := range r.Warnings {
-		if w.Code == "W-CEILING" || w.Code == "W-SHARED" {
+		if w.Code == WCeiling || w.Code == WShared {
 			n++
 		}
 	}

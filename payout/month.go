@@ -197,7 +197,7 @@ func (c *chain) tallyDays(m *monthCalc, active []bool, yc *yearClass, rules *rul
 		}
 		info := yc.day(d)
 		if info.rule == RAbsenceIgnore {
-			m.warnings = append(m.warnings, Warning{Code: "W-ABSENCE-INACTIVE", AgreementID: m.ag.ID,
+			m.warnings = append(m.warnings, Warning{Code: WAbsenceInactive, AgreementID: m.ag.ID,
 				Msg: fmt.Sprintf("fravær %s %s ligger etter avtalens opphør og er sett bort fra", info.abs.ID, d)})
 		}
 		if !ok {

@@ -58,7 +58,8 @@ func TestReferenceModelMatchesEngine(t *testing.T) {
 
 // compareRefRun returns "" when engine and model agree on period P.
 func compareRefRun(in *payout.Inputs, P payout.Period, opt payout.Options) string {
-	want, err := newRefModel(in, opt).run(P)
+	model := newRefModel(in, opt)
+	want, err := model.run(P)
 	if err != nil {
 		return "model: " + err.Error() + " (generator bug: inputs must be valid)"
 	}
@@ -79,7 +80,7 @@ func compareRefRun(in *payout.Inputs, P payout.Period, opt payout.Options) strin
 			Entitlement: l.Entitlement, Withheld: l.Withheld, Released: l.Released, Adjustments: l.Adjustments,
 			CarriedIn: l.CarriedIn, Net: l.Net, CarriedOut: l.CarriedOut}
 	}
-	diff := diffRefLines(want, got)
+	diff := diffRefLines(want, got) + diffRefUnpaid(model, res)
 	if err != nil {
 		diff += "engine error: " + err.Error() + "\n"
 	}
@@ -87,6 +88,39 @@ func compareRefRun(in *payout.Inputs, P payout.Period, opt payout.Options) strin
 		return "line/amount: model → engine\n" + diff
 	}
 	return ""
+}
+
+// diffRefUnpaid compares what the model and the engine do not pay in the
+// target period: claims and corrections outside the retro window.
+func diffRefUnpaid(m *refModel, res *payout.Result) string {
+	var b strings.Builder
+	got := map[refKey]refClaim{}
+	for _, c := range res.Claims {
+		got[refKey{c.AgreementID, c.Role, c.PayeeID}] = refClaim{Amount: c.Amount, Origin: c.OriginPeriod}
+	}
+	for k, w := range m.claims {
+		if g, ok := got[k]; !ok || !g.Amount.Equal(w.Amount) || g.Origin != w.Origin {
+			fmt.Fprintf(&b, "  claim %-28s %s from %s → %v\n", k, w.Amount.StringFixed(2), w.Origin, got[k])
+		}
+		delete(got, k)
+	}
+	for k, g := range got {
+		fmt.Fprintf(&b, "  claim %-28s none → %s from %s\n", k, g.Amount.StringFixed(2), g.Origin)
+	}
+	outside := map[refOutsideKey]decimal.Decimal{}
+	for _, a := range res.OutsideWindow {
+		outside[refOutsideKey{refKey{a.AgreementID, a.Role, a.PayeeID}, a.RefPeriod}] = a.Amount
+	}
+	for k, w := range m.outside {
+		if g := outside[k]; !g.Equal(w) {
+			fmt.Fprintf(&b, "  outside window %s %s: %s → %s\n", k.refKey, k.Ref, w.StringFixed(2), g.StringFixed(2))
+		}
+		delete(outside, k)
+	}
+	for k, g := range outside {
+		fmt.Fprintf(&b, "  outside window %s %s: none → %s\n", k.refKey, k.Ref, g.StringFixed(2))
+	}
+	return b.String()
 }
 
 // writeRefFixture writes an input set as a fixture folder (FORMATS.md), so

@@ -655,10 +655,13 @@ func TestReferenceModelGeneratorValid(t *testing.T) {
 	seen := map[string]int{}
 	for seed := uint64(1); seed <= refSeeds; seed++ {
 		in, P := genRefInputs(seed)
-		lines, err := newRefModel(in, genRefOptions(seed, in, P)).run(P)
+		m := newRefModel(in, genRefOptions(seed, in, P))
+		lines, err := m.run(P)
 		if err != nil {
 			t.Fatalf("seed %d: %v", seed, err)
 		}
+		seen["claim"] += len(m.claims)
+		seen["outside window"] += len(m.outside)
 		for k, l := range lines {
 			seen["line "+string(k.Role)]++
 			for i, a := range l.amounts() {
@@ -668,7 +671,7 @@ func TestReferenceModelGeneratorValid(t *testing.T) {
 			}
 		}
 	}
-	for _, name := range append(refAmountNames, "line vikar", "line takeover") {
+	for _, name := range append(refAmountNames, "line vikar", "line takeover", "claim", "outside window") {
 		if seen[name] == 0 {
 			t.Errorf("no generated case exercises %s", name)
 		}

@@ -93,6 +93,22 @@ type refModel struct {
 	target  payout.Period
 	views   map[payout.Date]*refView
 	periods map[refPeriodKey]map[refKey]*refLine
+	// what the target period does not pay: claims (RULEBOOK §6) and
+	// corrections older than the retro window (W-OUTSIDE-WINDOW)
+	claims  map[refKey]refClaim
+	outside map[refOutsideKey]decimal.Decimal
+}
+
+// refClaim is an overpayment claimed back from a line's payee.
+type refClaim struct {
+	Amount decimal.Decimal
+	Origin payout.Period
+}
+
+// refOutsideKey is one line's correction of one month outside the window.
+type refOutsideKey struct {
+	refKey
+	Ref payout.Period
 }
 
 type refPeriodKey struct {
@@ -730,6 +746,7 @@ func (m *refModel) historyStart(P payout.Period) payout.Period {
 // refState is what the chain carries from one run to the next.
 type refState struct {
 	carried map[refKey]decimal.Decimal // carried_out of the last run
+	origin  map[refKey]payout.Period   // the run each carried amount arose in
 	balance map[string]decimal.Decimal // breach → withheld, not yet released
 }
 
@@ -738,7 +755,8 @@ type refState struct {
 func (m *refModel) run(P payout.Period) (map[refKey]*refLine, error) {
 	m.target = P
 	H := m.historyStart(P)
-	st := &refState{carried: map[refKey]decimal.Decimal{}, balance: map[string]decimal.Decimal{}}
+	st := &refState{carried: map[refKey]decimal.Decimal{}, origin: map[refKey]payout.Period{}, balance: map[string]decimal.Decimal{}}
+	m.claims, m.outside = map[refKey]refClaim{}, map[refOutsideKey]decimal.Decimal{}
 	var lines map[refKey]*refLine
 	for E := H; E <= P; E++ {
 		var err error
@@ -773,16 +791,31 @@ func (m *refModel) runPeriod(E, H payout.Period, st *refState) (map[refKey]*refL
 	for k, c := range st.carried {
 		line(k).CarriedIn = c
 	}
-	st.carried = map[refKey]decimal.Decimal{}
+	carried, origin := map[refKey]decimal.Decimal{}, map[refKey]payout.Period{}
 	for k, l := range lines { // R-CARRY
 		raw := l.Entitlement.Sub(l.Withheld).Add(l.Released).Add(l.Adjustments).Add(l.CarriedIn)
 		if raw.Sign() >= 0 {
 			l.Net, l.CarriedOut = raw, decimal.Zero
-		} else {
-			l.Net, l.CarriedOut = decimal.Zero, raw
-			st.carried[k] = raw
+			continue
 		}
+		from := E
+		if l.CarriedIn.Sign() < 0 {
+			from = st.origin[k]
+		}
+		l.Net, l.CarriedOut = decimal.Zero, raw
+		// RULEBOOK §6: an overpayment that can no longer be recovered is
+		// claimed from the payee: here, when the line has no amount of its
+		// own in E (no active day, or its payee is paid for no day of E).
+		if _, paid := own[k]; !paid {
+			l.CarriedOut = decimal.Zero
+			if E == m.target {
+				m.claims[k] = refClaim{Amount: raw.Neg(), Origin: from}
+			}
+			continue
+		}
+		carried[k], origin[k] = raw, from
 	}
+	st.carried, st.origin = carried, origin
 	return lines, nil
 }
 
@@ -826,7 +859,11 @@ func (m *refModel) adjust(E, H payout.Period, A payout.Date, line func(refKey) *
 		lo = H
 	}
 	prevA := m.asOf(E - 1)
-	for ref := lo; ref < E; ref++ {
+	first := lo
+	if E == m.target {
+		first = H // corrections older than the window are listed, not paid
+	}
+	for ref := first; ref < E; ref++ {
 		after, err := m.periodAt(ref, A)
 		if err != nil {
 			return err
@@ -844,7 +881,11 @@ func (m *refModel) adjust(E, H payout.Period, A payout.Date, line func(refKey) *
 		}
 		for k := range keys {
 			d := entitlementOf(after, k).Sub(entitlementOf(before, k))
-			if !d.IsZero() {
+			switch {
+			case d.IsZero():
+			case ref < lo:
+				m.outside[refOutsideKey{k, ref}] = d
+			default:
 				line(k).Adjustments = line(k).Adjustments.Add(d)
 			}
 		}

@@ -36,15 +36,22 @@ type Result struct {
 	// records them so verify can reproduce the run.
 	AsOfByPeriod map[Period]Date
 	Policy       Policy
-	Lines        []Line         // sorted by bydel, agreement_id, role, payee_id
-	Adjustments  []Adjustment   // sorted by agreement_id, role, payee_id, ref_period
-	Payments     []Payment      // one per payee with a positive amount, sorted by payee_id
-	Deductions   []Deduction    // per agreement and absence rule
-	Breaches     []BreachStatus // per breach with any amount or balance, sorted by breach_id
-	Rates        []Rate         // the rate tiers in force for P at A, sorted
-	Warnings     []Warning      // sorted
-	Controls     []Control      // RULEBOOK §8, in a fixed order
-	Total        decimal.Decimal
+	Lines        []Line       // sorted by bydel, agreement_id, role, payee_id
+	Adjustments  []Adjustment // sorted by agreement_id, role, payee_id, ref_period
+	// OutsideWindow are corrections of months older than the retro window:
+	// not paid, listed for a manual decision (W-OUTSIDE-WINDOW, RULEBOOK
+	// §6); sorted like Adjustments.
+	OutsideWindow []Adjustment
+	// Claims are the overpayments this run can no longer recover and
+	// claims back from their payee (RULEBOOK §6), sorted like Adjustments.
+	Claims     []Claim
+	Payments   []Payment      // one per payee with a positive amount, sorted by payee_id
+	Deductions []Deduction    // per agreement and absence rule
+	Breaches   []BreachStatus // per breach with any amount or balance, sorted by breach_id
+	Rates      []Rate         // the rate tiers in force for P at A, sorted
+	Warnings   []Warning      // sorted
+	Controls   []Control      // RULEBOOK §8, in a fixed order
+	Total      decimal.Decimal
 }
 
 // Line is one row of lines.csv: one agreement, role and payee in one period.
@@ -77,7 +84,10 @@ type Line struct {
 	CarriedIn        decimal.Decimal
 	Net              decimal.Decimal
 	CarriedOut       decimal.Decimal
-	Rules            []string // rule IDs that applied, sorted
+	// Claimed is the overpayment this line claims back instead of carrying
+	// it (see Claim): net + carried_out − claimed = the line's raw net.
+	Claimed decimal.Decimal
+	Rules   []string // rule IDs that applied, sorted
 }
 
 // Adjustment is one corrected earlier period of one line (R-ADJ).
@@ -105,6 +115,31 @@ type AdjustmentBasis struct {
 	AnnualAmount decimal.Decimal // the annual amount after tiers
 	PaidDays     int             // the agreement's paid days
 }
+
+// Claim is a carried overpayment that can no longer be recovered from later
+// months (RULEBOOK §6 "Nothing is lost silently", rule R-CARRY): a claim
+// (tilbakebetalingskrav) against the line's payee, for finance to invoice.
+type Claim struct {
+	Period       Period // the run that raised it
+	AgreementID  string
+	Bydel        string
+	Role         Role
+	PayeeID      string
+	Amount       decimal.Decimal // positive: what the payee owes back
+	OriginPeriod Period          // the period in which the overpayment arose (the carry's first period)
+	Cause        ClaimCause
+}
+
+// ClaimCause is why an overpayment can no longer be recovered.
+type ClaimCause string
+
+// The causes of a claim.
+const (
+	// ClaimAgreementEnded: the agreement has no active day in the period.
+	ClaimAgreementEnded ClaimCause = "agreement-ended"
+	// ClaimPayeeNotPaid: the line's payee is paid for no day of the period.
+	ClaimPayeeNotPaid ClaimCause = "payee-not-paid"
+)
 
 // Payment is one transfer to one payee.
 type Payment struct {

@@ -61,11 +61,42 @@ var Rules = map[string]RuleInfo{
 	RRelease:       {RRelease, "Rammeavtalen §15.1", "Tilbakeholdt beløp utbetales når forholdet er rettet"},
 	RTakeover:      {RTakeover, "Rammeavtalen §7.7", "Gruppepraksis overtar listen midlertidig"},
 	RAdjust:        {RAdjust, "Rammeavtalen §8.4 annet ledd", "Etterbetaling/korreksjon av tidligere måneder"},
-	RCarry:         {RCarry, "Rulebook §6", "Overbetaling trekkes i senere måneder"},
+	RCarry:         {RCarry, "Rulebook §6", "Overbetaling trekkes i senere måneder, ellers tilbakebetalingskrav"},
 	RShared:        {RShared, "Rammeavtalen §10.7", "Deleliste: andel av listen"},
 	RFysio:         {RFysio, "Oslo kommune, driftsavtaler for fysioterapeuter 2021", "Driftstilskudd per avtale"},
 	RPayDate:       {RPayDate, "Rammeavtalen §8.4", "Utbetaling senest den 28."},
 	RAbsenceIgnore: {RAbsenceIgnore, "Rammeavtalen §16", "Fravær etter avtalens opphør ses bort fra"},
+}
+
+// The warning codes: control findings that never block payment (they are
+// not rule IDs; each names the rule or section it reports on).
+const (
+	WCeiling         = "W-CEILING"
+	WShared          = "W-SHARED"
+	WAbsenceInactive = "W-ABSENCE-INACTIVE"
+	WUnpaidMonth     = "W-UNPAID-MONTH"
+	WOutsideWindow   = "W-OUTSIDE-WINDOW"
+	WClaim           = "W-CLAIM"
+	WListOrphan      = "W-LIST-ORPHAN"
+)
+
+// WarningInfo describes one warning code: the rule or section it reports
+// on and a short Norwegian title for the reports.
+type WarningInfo struct {
+	Code  string
+	Rule  string
+	Title string
+}
+
+// Warnings is the catalogue of warning codes.
+var Warnings = map[string]WarningInfo{
+	WCeiling:         {WCeiling, "RULEBOOK §8", "Listelengde over listetaket (utbetalt etter telling)"},
+	WShared:          {WShared, RShared, "Deleliste over 2500 innbyggere (utbetalt etter telling)"},
+	WAbsenceInactive: {WAbsenceInactive, RAbsenceIgnore, "Fravær utenfor avtalens aktive dager er sett bort fra"},
+	WUnpaidMonth:     {WUnpaidMonth, RAdjust, "Måned uten kjent listetelling eller sats: betales som korreksjon"},
+	WOutsideWindow:   {WOutsideWindow, RAdjust, "Korreksjon eldre enn tilbakevirkningsvinduet: til manuell behandling"},
+	WClaim:           {WClaim, RCarry, "Overbetaling som ikke kan trekkes: tilbakebetalingskrav"},
+	WListOrphan:      {WListOrphan, "FORMATS.md", "Listetelling for en liste uten avtale"},
 }
 
 // RuleIDs returns the catalogue's IDs, sorted.

@@ -107,25 +107,6 @@ func TestRetroRate_RADJ(t *testing.T) {
 	require.Len(t, r.Adjustments, 1)
 }
 
-func TestCountCorrectionRecoveredAndCarried_RCARRY(t *testing.T) {
-	// Helfo corrects February's count from 1200 to 0 after February was
-	// paid, and the agreement ends on 28 February: March has nothing to
-	// recover it from, so it is carried.
-	in := baseInputs()
-	in.Agreements[0].ValidTo = d("2015-02-28")
-	in.ListCounts = append(in.ListCounts, ListCount{ListID: "L1", AsOf: d("2015-02-01"), Count: 0, Version: recorded("2015-03-05")})
-	r := mustCompute(t, in, "2015-03")
-	l := line(t, r, "A1", RoleHolder, "P1")
-	requireAmount(t, "-42100.00", l.Adjustments, "adjustment")
-	requireAmount(t, "0", l.Net, "net")
-	requireAmount(t, "-42100.00", l.CarriedOut, "carried out")
-	require.Contains(t, l.Rules, RCarry)
-	r = mustCompute(t, in, "2015-04")
-	l = line(t, r, "A1", RoleHolder, "P1")
-	requireAmount(t, "-42100.00", l.CarriedIn, "carried in")
-	requireAmount(t, "-42100.00", l.CarriedOut, "still carried")
-}
-
 func TestTakeover_R77(t *testing.T) {
 	in := baseInputs()
 	in.Agreements = append(in.Agreements, agreement("A2", "P2", "L2"))

@@ -86,6 +86,15 @@ var breachStates = map[string]string{
 // BreachStateName returns the Norwegian name of a breach's state (§15.1).
 func BreachStateName[S ~string](s S) string { return lookup(breachStates, string(s)) }
 
+var claimCauses = map[string]string{
+	"agreement-ended": "avtalen er avsluttet",
+	"payee-not-paid":  "mottakeren får ikke lenger utbetaling på linjen",
+}
+
+// ClaimCauseName says in Norwegian why an overpayment is claimed back
+// (payout.ClaimCause, RULEBOOK §6).
+func ClaimCauseName[C ~string](c C) string { return lookup(claimCauses, string(c)) }
+
 func lookup(m map[string]string, k string) string {
 	if n, ok := m[k]; ok {
 		return n

@@ -32,6 +32,9 @@ func TestEveryEngineCodeHasAName(t *testing.T) {
 	for _, s := range []payout.Scheme{payout.SchemeFastlege, payout.SchemeFysio} {
 		named(nb.SchemeName(s), string(s))
 	}
+	for _, c := range []payout.ClaimCause{payout.ClaimAgreementEnded, payout.ClaimPayeeNotPaid} {
+		named(nb.ClaimCauseName(c), string(c))
+	}
 	for _, s := range []string{"active", "rectified", "cancelled", "pending"} {
 		named(nb.BreachStateName(s), s)
 	}
