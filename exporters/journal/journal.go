@@ -9,8 +9,9 @@
 //     earlier months (R-ADJ); withheld amounts credited to the liability
 //     "tilbakeholdt tilskudd" and released amounts debited from it (§15.1);
 //     an overpayment carried to later months debited to a receivable when it
-//     arises and credited when recovered (R-CARRY); and one credit to the
-//     bank equal to the payment file's control sum;
+//     arises and credited when recovered (R-CARRY), or debited as a claim on
+//     its payee when it can no longer be recovered (RULEBOOK §6); and one
+//     credit to the bank equal to the payment file's control sum;
 //   - signed amounts, debit positive, credit negative; a zero posting is left
 //     out; postings sorted by scheme, district and kind, the bank last;
 //   - every account, ansvar, kapittel and function comes from the policy's
@@ -45,10 +46,11 @@ const (
 	KindReleased   Kind = "released"    // liability debited (§15.1)
 	KindCarriedIn  Kind = "carried_in"  // receivable credited: an overpayment recovered
 	KindCarriedOut Kind = "carried_out" // receivable debited: a new overpayment
+	KindClaim      Kind = "claim"       // the claim receivable debited: an overpayment claimed back from its payee (RULEBOOK §6)
 	KindBank       Kind = "bank"        // the payment file's control sum
 )
 
-var kindOrder = []Kind{KindBase, KindAdjustment, KindWithheld, KindReleased, KindCarriedIn, KindCarriedOut}
+var kindOrder = []Kind{KindBase, KindAdjustment, KindWithheld, KindReleased, KindCarriedIn, KindCarriedOut, KindClaim}
 
 // Posting is one line of the voucher.
 type Posting struct {
@@ -89,7 +91,7 @@ func VoucherNumber(p payout.Period) string { return fmt.Sprintf("%04d%02d01", p.
 
 // totals are one scheme and district's amounts.
 type totals struct {
-	entitlement, adjustments, withheld, released, carriedIn, carriedOut decimal.Decimal
+	entitlement, adjustments, withheld, released, carriedIn, carriedOut, claimed decimal.Decimal
 }
 
 type groupKey struct {
@@ -154,6 +156,7 @@ func group(lines []payout.Line) (map[groupKey]*totals, []groupKey) {
 		t.released = t.released.Add(l.Released)
 		t.carriedIn = t.carriedIn.Add(l.CarriedIn)
 		t.carriedOut = t.carriedOut.Add(l.CarriedOut)
+		t.claimed = t.claimed.Add(l.Claimed)
 	}
 	sort.Slice(keys, func(i, j int) bool {
 		if keys[i].scheme != keys[j].scheme {
@@ -175,7 +178,8 @@ func schemeRank(s payout.Scheme) int {
 // and adjustments), the liability released, a new overpayment; credits:
 // the liability withheld, an overpayment recovered. What is left is the
 // district's part of the bank credit: net = entitlement + adjustments −
-// withheld + released + carried_in − carried_out (R-CARRY).
+// withheld + released + carried_in − carried_out + claimed (R-CARRY; a
+// claim is an overpayment no longer carried but claimed from its payee).
 func postings(p payout.Period, k groupKey, t *totals, sl *payout.LedgerScheme, ansvar, kapittel string) []Posting {
 	amounts := map[Kind]decimal.Decimal{
 		KindBase:       t.entitlement,
@@ -184,6 +188,7 @@ func postings(p payout.Period, k groupKey, t *totals, sl *payout.LedgerScheme, a
 		KindReleased:   t.released,
 		KindCarriedIn:  t.carriedIn,        // ≤ 0: the receivable is credited
 		KindCarriedOut: t.carriedOut.Neg(), // carried_out ≤ 0: the receivable is debited
+		KindClaim:      t.claimed,          // ≥ 0: a claim on the payee is debited
 	}
 	var out []Posting
 	for _, kind := range kindOrder {
@@ -208,6 +213,8 @@ func account(sl *payout.LedgerScheme, kind Kind) string {
 		return sl.Accounts.Adjustment
 	case KindWithheld, KindReleased:
 		return sl.Accounts.Withheld
+	case KindClaim:
+		return sl.Accounts.Claim
 	default:
 		return sl.Accounts.Carried
 	}

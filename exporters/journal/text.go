@@ -42,6 +42,8 @@ func postingText(p payout.Period, kind Kind, k groupKey) string {
 		return fmt.Sprintf("Overbetaling motregnet, %s, %s", g, where)
 	case KindCarriedOut:
 		return fmt.Sprintf("Overbetaling til gode, trekkes i senere måneder, %s, %s", g, where)
+	case KindClaim:
+		return fmt.Sprintf("Tilbakebetalingskrav for overbetaling, %s, %s", g, where)
 	}
 	return string(kind)
 }
