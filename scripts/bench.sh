@@ -7,19 +7,29 @@
 #  2. runs the Go benchmarks (go test -bench -benchmem) of every package that
 #     has some, and CPU profiles of the engine and the importer on the
 #     Norway decade;
-#  3. measures whole processes with /usr/bin/time -v (wall, peak RSS):
-#     payout check (reading and validating the input alone), payout run on
-#     the Oslo demo month and the Norway decade, and the import into a store;
-#  4. writes the figures with the machine's description into BENCHMARKS.md,
+#  3. measures whole processes with /usr/bin/time -v (wall, CPU, peak RSS;
+#     the median of REPEAT runs): payout check (reading and validating the
+#     input alone), payout run on the Oslo demo month and the Norway decade,
+#     from the fixtures and from the store, the import into a store (and
+#     again: nothing new), status, and the 4x Norway set (generate --scale 4);
+#  4. measures the peers of issue 16 in the same session: DuckDB computing
+#     the base rule alone for the 120 months from the same CSV files, and
+#     SheetJS writing the rows of the Norway run's Linjer sheet (Node
+#     packages pinned in scripts/bench/package-lock.json, installed into
+#     bench-data/node), and prints the ratios the targets are stated in;
+#  5. writes the figures with the machine's description into BENCHMARKS.md,
 #     between the bench:begin and bench:end markers (the rest of the file is
 #     written by hand).
 #
 # Environment: SEED (default 1), BENCH (go test -bench regexp, default .),
-# BENCHTIME (default 1s), SKIP_GO=1 (whole-process figures only).
+# BENCHTIME (default 1s), SKIP_GO=1 (whole-process figures only), REPEAT
+# (runs per whole-process figure, default 3), SKIP_X4=1 (no 4x set),
+# SKIP_PEERS=1 (no Node peers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SEED=${SEED:-1}
+REPEAT=${REPEAT:-3}
 BENCH=${BENCH:-.}
 BENCHTIME=${BENCHTIME:-1s}
 GO=${GO:-go}
@@ -39,13 +49,20 @@ $GO build -o "$BIN" ./cmd/payout
 
 # --- 1. workloads -----------------------------------------------------------
 genkey=$(cat $(ls fixtures/gen/*.go | grep -v _test.go) | sha256sum | cut -c1-10)
-NORWAY="$DATA/norway-seed$SEED-$genkey"
-if [ ! -f "$NORWAY/.complete" ]; then
-	rm -rf "$DATA"/norway-seed"$SEED"-*
-	echo "bench: generating the Norway decade into $NORWAY" >&2
-	/usr/bin/time -v -o "$DATA/time-generate.txt" "$BIN" generate --preset norway --seed "$SEED" --out "$NORWAY" >"$DATA/generate.txt"
-	touch "$NORWAY/.complete"
-fi
+# workload SCALE: the folder of the Norway decade at that scale, generated
+# when no complete copy of this generator's is cached.
+workload() {
+	local name=norway; [ "$1" = 1 ] || name="norway-x$1"
+	local dir="$DATA/$name-seed$SEED-$genkey"
+	if [ ! -f "$dir/.complete" ]; then
+		rm -rf "$DATA/$name-seed$SEED"-*
+		echo "bench: generating $name into $dir" >&2
+		/usr/bin/time -v -o "$DATA/time-generate-$name.txt" "$BIN" generate --preset norway --scale "$1" --seed "$SEED" --out "$dir" >"$DATA/generate-$name.txt"
+		touch "$dir/.complete"
+	fi
+	echo "$dir"
+}
+NORWAY=$(workload 1)
 OSLO=fixtures/oslo
 
 # --- 2. Go benchmarks -------------------------------------------------------
@@ -78,33 +95,101 @@ fi
 
 # --- 3. whole processes -----------------------------------------------------
 rows=()
-# measure NAME TARGET CMD...: runs CMD under /usr/bin/time -v and records a
-# table row: wall seconds, peak RSS, exit status.
+declare -A WALL CPU RSS
+# measure NAME TARGET CMD...: runs CMD REPEAT times under /usr/bin/time -v
+# and records a table row: the median wall and CPU (user + system) seconds,
+# the largest peak RSS, the exit status. PREP, when set, is run before each
+# run, untimed (a command that must start from the same state each time).
 measure() {
 	local name=$1 target=$2; shift 2
-	local tf="$DATA/time-$name.txt" status=0
+	local tf="$DATA/time-$name.txt" status=0 walls=() cpus=() rss=0 i
 	echo "bench: $name: $*" >&2
-	/usr/bin/time -v -o "$tf" "$@" >"$DATA/out-$name.txt" 2>"$DATA/err-$name.txt" || status=$?
-	local wall rss
-	wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$tf" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
-	rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$tf")
+	for ((i = 0; i < REPEAT; i++)); do
+		[ -z "${PREP:-}" ] || eval "$PREP"
+		/usr/bin/time -v -o "$tf" "$@" >"$DATA/out-$name.txt" 2>"$DATA/err-$name.txt" || status=$?
+		walls+=("$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$tf" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')")
+		cpus+=("$(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {printf "%.2f", u+s}' "$tf")")
+		rss=$(awk -F': ' -v m="$rss" '/Maximum resident set size/ {r=$2/1024; if (r > m) m=r} END {printf "%.0f", m}' "$tf")
+	done
+	WALL[$name]=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+	CPU[$name]=$(printf '%s\n' "${cpus[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+	RSS[$name]=$rss
 	local note=""
 	[ "$status" = 0 ] || note=" (exit $status: $(grep -m1 . "$DATA/err-$name.txt" | cut -c1-80))"
-	rows+=("| $name | \`$*\` | ${wall} s | ${rss} MiB | $target |$note")
+	rows+=("| $name | \`$*\` | ${WALL[$name]} s | ${CPU[$name]} s | ${rss} MiB | $target |$note")
 }
-rm -rf "$DATA/out" "$DATA/store.db"
+rm -rf "$DATA/out" "$DATA/store.db" "$DATA"/store.db-*
 measure cat-oslo "—" sh -c "cat $OSLO/*.csv >/dev/null"
 measure check-oslo "—" "$BIN" check --fixtures "$OSLO"
-measure run-oslo "< 1 s" "$BIN" run --period 2022-12 --fixtures "$OSLO" --out "$DATA/out/oslo"
+measure run-oslo "≤ 0.15 s" "$BIN" run --period 2022-12 --fixtures "$OSLO" --out "$DATA/out/oslo"
 measure cat-norway "—" sh -c "cat $NORWAY/*.csv >/dev/null"
 measure check-norway "—" "$BIN" check --fixtures "$NORWAY"
-measure run-norway "< 10 s, < 2 GiB" "$BIN" run --period 2025-12 --fixtures "$NORWAY" --out "$DATA/out/norway"
-measure import-norway "< 20 s" "$BIN" import --db "$DATA/store.db" "$NORWAY"
-if "$BIN" help 2>&1 | grep -q '^  status'; then
-	measure status-norway "instant" "$BIN" status --db "$DATA/store.db"
+measure run-norway "≤ 3× duckdb-base; RSS ≤ 1.3× check" "$BIN" run --period 2025-12 --fixtures "$NORWAY" --out "$DATA/out/norway"
+PREP="rm -f $DATA/store.db $DATA/store.db-*" measure import-norway "CPU ≤ 1.5× check" "$BIN" import --db "$DATA/store.db" "$NORWAY"
+measure reimport-norway "instant" "$BIN" import --db "$DATA/store.db" "$NORWAY"
+measure status-norway "instant" "$BIN" status --db "$DATA/store.db"
+measure run-db-norway "≤ 1.1× run-norway" "$BIN" run --period 2025-12 --db "$DATA/store.db" --out "$DATA/out/norway-db"
+if [ "${SKIP_X4:-}" != 1 ]; then
+	NORWAY4=$(workload 4)
+	measure check-norway-x4 "—" "$BIN" check --fixtures "$NORWAY4"
+	measure run-norway-x4 "< 2 GiB, CPU ≤ 4.2× run-norway" "$BIN" run --period 2025-12 --fixtures "$NORWAY4" --out "$DATA/out/norway-x4"
 fi
 
-# --- 4. BENCHMARKS.md -------------------------------------------------------
+# Whole commands profiled as the binary runs them (cmd/payout's
+# BenchmarkCommand runs the command line in PAYOUT_BENCH_ARGS once): the
+# Norway run from the fixtures and from the store, and the import.
+# profile_cmd NAME ARGS: bench-data/profile-cmd-NAME*.txt.
+profile_cmd() {
+	local name=$1; shift
+	echo "bench: CPU profile of payout $*" >&2
+	if PAYOUT_BENCH_ARGS="$*" $GO test -run '^$' -bench '^BenchmarkCommand$' -benchtime 1x \
+		-cpuprofile "$DATA/cpu-cmd-$name.prof" -memprofile "$DATA/mem-cmd-$name.prof" -o "$DATA/cmd.test" -timeout 60m ./cmd/payout >&2; then
+		$GO tool pprof -top -cum -nodecount=25 "$DATA/cmd.test" "$DATA/cpu-cmd-$name.prof" 2>/dev/null >"$DATA/profile-cmd-$name-cum.txt" || true
+	fi
+}
+if [ "${SKIP_GO:-}" != 1 ]; then
+	profile_cmd run run --period 2025-12 --fixtures "$NORWAY" --out "$DATA/out/profile-run"
+	profile_cmd run-db run --period 2025-12 --db "$DATA/store.db" --out "$DATA/out/profile-run-db"
+	rm -f "$DATA/profile.db" "$DATA"/profile.db-*
+	profile_cmd import import --db "$DATA/profile.db" "$NORWAY"
+fi
+
+# --- 4. peers (issue 16) ----------------------------------------------------
+peers=()
+if [ "${SKIP_PEERS:-}" != 1 ]; then
+	NODE="$DATA/node"
+	if ! cmp -s scripts/bench/package-lock.json "$NODE/package-lock.json" || [ ! -d "$NODE/node_modules" ]; then
+		echo "bench: installing the Node peers into $NODE" >&2
+		rm -rf "$NODE" && mkdir -p "$NODE"
+		cp scripts/bench/package.json scripts/bench/package-lock.json "$NODE/"
+		(cd "$NODE" && npm ci --no-audit --no-fund >&2)
+	fi
+	export NODE_MODULES="$PWD/$NODE/node_modules"
+	measure duckdb-base "—" node scripts/bench/duckdb-base.cjs "$NORWAY" 2016-01 2025-12
+	peers+=("duckdb-base: $(cat "$DATA/out-duckdb-base.txt")")
+	if [ -f "$DATA/out/norway/2025-12/report.xlsx" ]; then
+		node scripts/bench/sheetjs-lines.cjs "$DATA/out/norway/2025-12/report.xlsx" "$DATA/out/sheetjs-linjer.xlsx" >"$DATA/out-sheetjs.txt"
+		peers+=("sheetjs-lines: $(cat "$DATA/out-sheetjs.txt")")
+	fi
+fi
+# ratio A B WHAT: A's figure over B's, when both were measured.
+ratio() {
+	local -n fig=$3
+	[ -n "${fig[$1]:-}" ] && [ -n "${fig[$2]:-}" ] || return 0
+	awk -v a="${fig[$1]}" -v b="${fig[$2]}" -v n="$1 / $2 (${3,,})" 'BEGIN { if (b > 0) printf "| %s | %.2f× |\n", n, a / b }'
+}
+ratios=(
+	"$(ratio run-norway duckdb-base WALL)"
+	"$(ratio run-norway duckdb-base CPU)"
+	"$(ratio run-db-norway run-norway WALL)"
+	"$(ratio import-norway check-norway CPU)"
+	"$(ratio run-norway check-norway RSS)"
+	"$(ratio run-norway-x4 run-norway CPU)"
+	"$(ratio run-norway-x4 check-norway-x4 RSS)"
+)
+printf '%s\n' "${ratios[@]}" | grep . >&2 || true
+
+# --- 5. BENCHMARKS.md -------------------------------------------------------
 section="$DATA/section.md"
 {
 	echo "<!-- bench:begin (written by scripts/bench.sh; do not edit by hand) -->"
@@ -127,11 +212,29 @@ section="$DATA/section.md"
 	echo
 	echo "### Whole process (\`/usr/bin/time -v\`)"
 	echo
-	echo "| measurement | command | wall | peak RSS | target |"
-	echo "| --- | --- | ---: | ---: | --- |"
+	echo "Median of $REPEAT runs (CPU = user + system); peak RSS is the largest of them."
+	echo
+	echo "| measurement | command | wall | CPU | peak RSS | target |"
+	echo "| --- | --- | ---: | ---: | ---: | --- |"
 	printf '%s\n' "${rows[@]}"
 	echo
 	echo "\`cat\` is the floor: reading the bytes alone. \`check\` parses and validates the input without computing."
+	if printf '%s' "${ratios[@]}" | grep -q .; then
+		echo
+		echo "Ratios (from the medians above):"
+		echo
+		echo "| ratio | value |"
+		echo "| --- | ---: |"
+		printf '%s\n' "${ratios[@]}" | grep .
+	fi
+	if [ ${#peers[@]} -gt 0 ]; then
+		echo
+		echo "Peers (\`scripts/bench/*.cjs\`: DuckDB computes only the base rule R-8.4 for the 120 months from the same CSV files; SheetJS writes the rows of the Norway run's Linjer sheet, its own write timed):"
+		echo
+		echo '```'
+		printf '%s\n' "${peers[@]}"
+		echo '```'
+	fi
 	if [ -s "$DATA/bench.txt" ]; then
 		echo
 		echo "### Go benchmarks (\`go test -run '^\$' -bench $BENCH -benchtime $BENCHTIME -benchmem\`)"
@@ -160,6 +263,16 @@ section="$DATA/section.md"
 		echo
 		echo '```'
 		sed -n '5,30p' "$DATA/profile-$prof-alloc.txt" | grep -v 'Active filters\|focus=\|ignore='
+		echo '```'
+	done
+	for prof in run run-db import; do
+		f="$DATA/profile-cmd-$prof-cum.txt"
+		[ -s "$f" ] || continue
+		echo
+		echo "### Profile: \`payout ${prof/-db/ --db}\` on the Norway decade (\`go tool pprof -top -cum\`, cmd/payout BenchmarkCommand)"
+		echo
+		echo '```'
+		sed -n '/^Duration/p; /^Showing nodes/,$p' "$f" | head -32
 		echo '```'
 	done
 	echo "<!-- bench:end -->"

@@ -13,6 +13,7 @@ type generateCommand struct {
 	base
 	preset, out string
 	seed        uint64
+	scale       int
 }
 
 func newGenerateCommand(env *Env) command {
@@ -20,8 +21,9 @@ func newGenerateCommand(env *Env) command {
 	c.fs.StringVar(&c.preset, "preset", "oslo", "data set: oslo (the demo), norway (national scale) or small")
 	c.fs.Uint64Var(&c.seed, "seed", gen.DefaultSeed, "seed of the generator; the same seed gives the same bytes")
 	c.fs.StringVar(&c.out, "out", "", "folder to write the CSV files into (created if missing)")
+	c.fs.IntVar(&c.scale, "scale", 1, "multiply the preset's agreements, and so its records, by N (1 to 9; benchmarks use 4)")
 	c.help = helpText{
-		synopsis: []string{"payout generate --out DIR [--preset NAME] [--seed N]"},
+		synopsis: []string{"payout generate --out DIR [--preset NAME] [--seed N] [--scale N]"},
 		required: "--out",
 		example:  "payout generate --preset small --seed 7 --out /tmp/small",
 	}
@@ -39,6 +41,9 @@ func (c *generateCommand) Run(_ context.Context, args []string) error {
 	p, err := gen.PresetByName(c.preset)
 	if err != nil {
 		return usagef("--preset: %v", err)
+	}
+	if p, err = p.Scaled(c.scale); err != nil {
+		return usagef("--scale: %v", err)
 	}
 	if env.StderrIsTerminal && p.GP+p.Fysio > 2000 {
 		env.errf("generating %s (%s agreements) …\n", p.Name, formatCount(p.GP+p.Fysio))
@@ -59,6 +64,8 @@ var _ = messages(
 	msg{"seed of the generator; the same seed gives the same bytes", "frø for generatoren; samme frø gir de samme bytene"},
 	msg{"folder to write the CSV files into (created if missing)", "mappen CSV-filene skrives til (opprettes om den mangler)"},
 	msg{"--preset: %v", "--preset: %v"},
+	msg{"multiply the preset's agreements, and so its records, by N (1 to 9; benchmarks use 4)", "gang datasettets avtaler, og dermed postene, med N (1 til 9; benchmarkene bruker 4)"},
+	msg{"--scale: %v", "--scale: %v"},
 	msg{"generating %s (%s agreements) …\n", "genererer %s (%s avtaler) …\n"},
 	msg{"generated preset %s (seed %d) in %s: %s rows\n", "generert datasett %s (frø %d) i %s: %s rader\n"},
 )
