@@ -6,7 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -171,18 +174,25 @@ func rowsOf(in *payout.Inputs) int {
 // each other), marks files that add nothing, and warns about new versions
 // dated inside a released period.
 func (s *Store) checkVersions(tx *sqlx.Tx, existing *payout.Inputs, fresh []parsedFile, rep *ImportReport) error {
-	seen := map[string]seenVersion{}
-	dedupeInputs(existing, seen)
 	released, err := releasedAsOfTx(tx)
 	if err != nil {
 		return err
 	}
-	var errs payout.ErrorList
+	// The stored files come first (batch 0): their own conflicts were
+	// refused when they were imported.
+	batches := []*payout.Inputs{existing}
 	for _, pf := range fresh {
-		conflicts, n := dedupeInputs(pf.in, seen)
-		for _, c := range conflicts {
+		batches = append(batches, pf.in)
+	}
+	conflicts, counts := dedupeBatches(batches)
+	var errs payout.ErrorList
+	for _, c := range conflicts {
+		if c.batch > 0 {
 			errs = append(errs, c.error())
 		}
+	}
+	for i, pf := range fresh {
+		n := counts[i+1]
 		pf.out.Versions = n
 		if n == 0 && !hasPolicy(pf.in) {
 			pf.out.Status = "no new records"
@@ -209,9 +219,13 @@ func hasPolicy(in *payout.Inputs) bool {
 // were recorded on or before that run's as-of date.
 func backdated(name string, in *payout.Inputs, released map[payout.Period]payout.Date) []string {
 	var out []string
+	var versions []dated
+	if len(released) > 0 {
+		versions = datedVersions(in)
+	}
 	for p, asOf := range released {
 		n, first := 0, payout.Source{}
-		for _, d := range datedVersions(in) {
+		for _, d := range versions {
 			if d.v.RecordedOn <= asOf && d.concerns <= p.Last() {
 				if n == 0 {
 					first = d.v.Src
@@ -334,11 +348,11 @@ func (s *Store) RunInputs(runID int64) (*payout.Inputs, error) {
 }
 
 func dedupeChecked(in *payout.Inputs) (int, error) {
-	conflicts, n := dedupeInputs(in, map[string]seenVersion{})
+	conflicts, n := dedupeBatches([]*payout.Inputs{in})
 	if len(conflicts) > 0 {
-		return n, conflicts[0].error()
+		return n[0], conflicts[0].error()
 	}
-	return n, nil
+	return n[0], nil
 }
 
 // inputsOfKinds parses the stored files of the kinds of fresh.
@@ -363,30 +377,56 @@ func (s *Store) inputsOfKinds(tx *sqlx.Tx, fresh []parsedFile) (*payout.Inputs, 
 }
 
 // inputsTx parses the stored files (all when want is nil, else those in
-// want) in import order.
+// want) in import order. The files are parsed side by side, one per CPU
+// (the importers read a folder the same way), and appended in import order,
+// so the records are the same whatever the number of CPUs.
 func (s *Store) inputsTx(tx *sqlx.Tx, want map[int64]bool) (*payout.Inputs, error) {
 	in := &payout.Inputs{Policy: payout.DefaultPolicy()}
 	if s.parse == nil {
 		return nil, errors.New("store: opened without a reader for input files")
 	}
-	var ids []int64
-	if err := tx.Select(&ids, `SELECT id FROM files ORDER BY id`); err != nil {
+	var files []storedFile
+	if err := tx.Select(&files, `SELECT id, name FROM files ORDER BY id`); err != nil {
 		return nil, err
 	}
-	for _, id := range ids {
-		if want != nil && !want[id] {
-			continue
-		}
-		var name string
-		var data []byte
-		if err := tx.QueryRow(`SELECT name, data FROM files WHERE id = ?`, id).Scan(&name, &data); err != nil {
+	files = slices.DeleteFunc(files, func(f storedFile) bool { return want != nil && !want[f.ID] })
+	for i := range files {
+		if err := tx.Get(&files[i].Data, `SELECT data FROM files WHERE id = ?`, files[i].ID); err != nil {
 			return nil, err
 		}
-		part, err := s.parse(name, data)
-		if err != nil {
-			return nil, fmt.Errorf("stored file %s (id %d) can no longer be read: %w", name, id, err)
+	}
+	parts := make([]*payout.Inputs, len(files))
+	errs := make([]error, len(files))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Go(func() {
+			for i := range next {
+				f := &files[i]
+				if parts[i], errs[i] = s.parse(f.Name, f.Data); errs[i] != nil {
+					errs[i] = fmt.Errorf("stored file %s (id %d) can no longer be read: %w", f.Name, f.ID, errs[i])
+				}
+				f.Data = nil // the records are all that is kept
+			}
+		})
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i := range files {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
-		in.Append(part)
+		in.Append(parts[i])
 	}
 	return in, nil
+}
+
+// storedFile is one stored file's bytes.
+type storedFile struct {
+	ID   int64  `db:"id"`
+	Name string `db:"name"`
+	Data []byte `db:"data"`
 }

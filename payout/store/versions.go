@@ -1,8 +1,13 @@
 package store
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/oslokommune/payout/payout"
 )
@@ -13,17 +18,14 @@ import (
 // read once. The same identity with other values would let two files
 // disagree about what was known when, so it is refused.
 
-// seenVersion is the first occurrence of one version identity.
-type seenVersion struct {
-	content string
-	src     payout.Source
-}
-
 // conflict is a version whose identity an earlier file holds with other
 // values.
 type conflict struct {
 	kind, key string
 	src, prev payout.Source
+	// where the version is: its batch, its kind's place in recordKinds and
+	// its index, so conflicts are reported in the order of the files.
+	batch, kindNo, idx int
 }
 
 func (c conflict) error() *payout.InputError {
@@ -42,72 +44,228 @@ func srcString(s payout.Source) string {
 	return fmt.Sprintf("%s:%d", s.File, s.Line)
 }
 
-// dedupe drops the versions of xs already in seen (adding the others) and
-// reports conflicts. id gives a record's key and a pointer to its Version
-// inside the copy it is given, so the content can be taken without Src.
-func dedupe[T any](kind string, xs []T, seen map[string]seenVersion, id func(*T) (string, *payout.Version)) ([]T, []conflict, int) {
-	kept := xs[:0]
-	var conflicts []conflict
-	fresh := 0
-	for _, x := range xs {
-		c := x
-		key, v := id(&c)
-		src := v.Src
-		v.Src = payout.Source{}
-		ident := kind + "\x00" + key + "\x00" + v.RecordedOn.String()
-		content := fmt.Sprintf("%+v", c)
-		if prev, ok := seen[ident]; ok {
-			if prev.content != content {
-				conflicts = append(conflicts, conflict{kind: kind, key: key, src: src, prev: prev.src})
+// The store sees every stored version of every record on each run (a
+// million at national scale), so a version's identity is a small struct
+// compared field by field, the versions of a kind are put in order by one
+// sort (near-linear on files in key order, as exports are), and values are
+// compared only between versions of the same identity. Key texts are made
+// only for a message.
+
+// versionKey is a version's identity within its kind: FORMATS.md's key and
+// the recorded_on. Equal keys are exactly those whose texts (recordKind.text)
+// are equal: the text parts are IDs or enumerations, the others dates and
+// whole numbers, whose texts are unique.
+type versionKey struct {
+	id       string      // the ID; rates: scheme; list_counts: list_id; caregivers: agreement_id
+	date     payout.Date // rates: valid_from; list_counts: as_of
+	n        int         // rates: tier_from; caregivers: year
+	recorded payout.Date
+}
+
+func compareKeys(a, b versionKey) int {
+	if c := strings.Compare(a.id, b.id); c != 0 {
+		return c
+	}
+	return cmp.Or(cmp.Compare(a.date, b.date), cmp.Compare(a.n, b.n), cmp.Compare(a.recorded, b.recorded))
+}
+
+// recordKind is how the duplicate check handles one kind of record.
+type recordKind[T any] struct {
+	name    string
+	records func(*payout.Inputs) *[]T
+	key     func(*T) versionKey
+	// text is the key as messages name it ("fastlege/2022-07-01/1").
+	text func(versionKey) string
+	// same reports equal values, the source line aside.
+	same func(a, b *T) bool
+}
+
+// kindDedupe is a recordKind of any record type.
+type kindDedupe interface {
+	dedupe(batches []*payout.Inputs, kindNo int, conflicts *[]conflict, fresh []int)
+}
+
+// recordKinds lists the kinds in the order conflicts are reported within a
+// file's records (the order of payout.Inputs).
+var recordKinds = []kindDedupe{
+	recordKind[payout.Rate]{"rates", func(in *payout.Inputs) *[]payout.Rate { return &in.Rates },
+		func(r *payout.Rate) versionKey {
+			return versionKey{id: string(r.Scheme), date: r.ValidFrom, n: r.TierFrom, recorded: r.RecordedOn}
+		},
+		func(k versionKey) string { return k.id + "/" + k.date.String() + "/" + strconv.Itoa(k.n) },
+		func(a, b *payout.Rate) bool {
+			return sameDecimals(*a, *b, func(r *payout.Rate) []*decimal.Decimal { return []*decimal.Decimal{&r.AnnualNOK} })
+		}},
+	recordKind[payout.Payee]{"payees", func(in *payout.Inputs) *[]payout.Payee { return &in.Payees },
+		func(r *payout.Payee) versionKey { return versionKey{id: r.ID, recorded: r.RecordedOn} }, idText,
+		func(a, b *payout.Payee) bool { return sameDecimals(*a, *b, nil) }},
+	recordKind[payout.Agreement]{"agreements", func(in *payout.Inputs) *[]payout.Agreement { return &in.Agreements },
+		func(r *payout.Agreement) versionKey { return versionKey{id: r.ID, recorded: r.RecordedOn} }, idText,
+		func(a, b *payout.Agreement) bool {
+			return sameDecimals(*a, *b, func(r *payout.Agreement) []*decimal.Decimal {
+				return []*decimal.Decimal{&r.SharePercent, &r.HjemmelPercent}
+			})
+		}},
+	recordKind[payout.ListCount]{"list_counts", func(in *payout.Inputs) *[]payout.ListCount { return &in.ListCounts },
+		func(r *payout.ListCount) versionKey {
+			return versionKey{id: r.ListID, date: r.AsOf, recorded: r.RecordedOn}
+		},
+		func(k versionKey) string { return k.id + "/" + k.date.String() },
+		func(a, b *payout.ListCount) bool {
+			return sameDecimals(*a, *b, func(r *payout.ListCount) []*decimal.Decimal { return []*decimal.Decimal{&r.Weighted} })
+		}},
+	recordKind[payout.Absence]{"absences", func(in *payout.Inputs) *[]payout.Absence { return &in.Absences },
+		func(r *payout.Absence) versionKey { return versionKey{id: r.ID, recorded: r.RecordedOn} }, idText,
+		func(a, b *payout.Absence) bool { return sameDecimals(*a, *b, nil) }},
+	recordKind[payout.Caregiver]{"caregivers", func(in *payout.Inputs) *[]payout.Caregiver { return &in.Caregivers },
+		func(r *payout.Caregiver) versionKey {
+			return versionKey{id: r.AgreementID, n: r.Year, recorded: r.RecordedOn}
+		},
+		func(k versionKey) string { return k.id + "/" + strconv.Itoa(k.n) },
+		func(a, b *payout.Caregiver) bool { return sameDecimals(*a, *b, nil) }},
+	recordKind[payout.Breach]{"breaches", func(in *payout.Inputs) *[]payout.Breach { return &in.Breaches },
+		func(r *payout.Breach) versionKey { return versionKey{id: r.ID, recorded: r.RecordedOn} }, idText,
+		func(a, b *payout.Breach) bool {
+			return sameDecimals(*a, *b, func(r *payout.Breach) []*decimal.Decimal { return []*decimal.Decimal{&r.Percent} })
+		}},
+	recordKind[payout.Takeover]{"takeovers", func(in *payout.Inputs) *[]payout.Takeover { return &in.Takeovers },
+		func(r *payout.Takeover) versionKey { return versionKey{id: r.ID, recorded: r.RecordedOn} }, idText,
+		func(a, b *payout.Takeover) bool {
+			return sameDecimals(*a, *b, func(r *payout.Takeover) []*decimal.Decimal { return []*decimal.Decimal{&r.SharePercent} })
+		}},
+}
+
+func idText(k versionKey) string { return k.id }
+
+// sameDecimals compares two records of a comparable type by value, their
+// Src aside: the decimal fields decimals names (pointers into the copies)
+// by value, everything else with ==. A decimal field left out of decimals
+// compares by pointer and makes equal records differ, which refuses an
+// import rather than accepting a conflict (TestSameComparesValues catches
+// it for every field).
+func sameDecimals[T comparable](a, b T, decimals func(*T) []*decimal.Decimal) bool {
+	va, vb := versionOf(&a), versionOf(&b)
+	va.Src, vb.Src = payout.Source{}, payout.Source{}
+	if decimals != nil {
+		da, db := decimals(&a), decimals(&b)
+		for i := range da {
+			if !da[i].Equal(*db[i]) {
+				return false
 			}
-			continue
+			*da[i], *db[i] = decimal.Decimal{}, decimal.Decimal{}
 		}
-		seen[ident] = seenVersion{content: content, src: src}
-		kept = append(kept, x)
-		fresh++
 	}
-	return kept, conflicts, fresh
+	return a == b
 }
 
-func key(parts ...any) string {
-	s := make([]string, len(parts))
-	for i, p := range parts {
-		s[i] = fmt.Sprint(p)
+// versionOf returns the Version embedded in a record.
+func versionOf[T any](r *T) *payout.Version {
+	switch x := any(r).(type) {
+	case *payout.Rate:
+		return &x.Version
+	case *payout.Payee:
+		return &x.Version
+	case *payout.Agreement:
+		return &x.Version
+	case *payout.ListCount:
+		return &x.Version
+	case *payout.Absence:
+		return &x.Version
+	case *payout.Caregiver:
+		return &x.Version
+	case *payout.Breach:
+		return &x.Version
+	case *payout.Takeover:
+		return &x.Version
 	}
-	return strings.Join(s, "/")
+	panic(fmt.Sprintf("store: %T is not a record", r))
 }
 
-// dedupeInputs applies dedupe to every kind of record of in, in place, and
-// returns the conflicts and the number of versions not seen before.
-func dedupeInputs(in *payout.Inputs, seen map[string]seenVersion) ([]conflict, int) {
-	var all []conflict
-	total := 0
-	add := func(c []conflict, n int) { all = append(all, c...); total += n }
-	var c []conflict
-	var n int
-	in.Rates, c, n = dedupe("rates", in.Rates, seen, func(r *payout.Rate) (string, *payout.Version) {
-		return key(r.Scheme, r.ValidFrom, r.TierFrom), &r.Version
+// versionRef is one version of a kind in the sort: its key and where it is.
+type versionRef struct {
+	key        versionKey
+	batch, idx int32
+}
+
+// dedupe drops, from the batches' records of this kind, every version whose
+// identity an earlier one holds (earlier batch, or earlier in its batch),
+// keeping the order of the rest, and reports the dropped ones whose values
+// differ from the first as conflicts. fresh[b] counts batch b's versions
+// kept.
+func (k recordKind[T]) dedupe(batches []*payout.Inputs, kindNo int, conflicts *[]conflict, fresh []int) {
+	n := 0
+	for _, in := range batches {
+		n += len(*k.records(in))
+	}
+	if n == 0 {
+		return
+	}
+	refs := make([]versionRef, 0, n)
+	for b, in := range batches {
+		xs := *k.records(in)
+		for i := range xs {
+			refs = append(refs, versionRef{k.key(&xs[i]), int32(b), int32(i)})
+		}
+	}
+	// The order of a key's versions is batch, then place: the first is kept.
+	slices.SortFunc(refs, func(a, b versionRef) int {
+		return cmp.Or(compareKeys(a.key, b.key), cmp.Compare(a.batch, b.batch), cmp.Compare(a.idx, b.idx))
 	})
-	add(c, n)
-	in.Payees, c, n = dedupe("payees", in.Payees, seen, func(r *payout.Payee) (string, *payout.Version) { return r.ID, &r.Version })
-	add(c, n)
-	in.Agreements, c, n = dedupe("agreements", in.Agreements, seen, func(r *payout.Agreement) (string, *payout.Version) { return r.ID, &r.Version })
-	add(c, n)
-	in.ListCounts, c, n = dedupe("list_counts", in.ListCounts, seen, func(r *payout.ListCount) (string, *payout.Version) {
-		return key(r.ListID, r.AsOf), &r.Version
+	var drop [][]bool // per batch, made when a version of it is dropped
+	for i := 0; i < len(refs); {
+		first := refs[i]
+		j := i + 1
+		for ; j < len(refs) && refs[j].key == first.key; j++ {
+			r := refs[j]
+			if drop == nil {
+				drop = make([][]bool, len(batches))
+			}
+			if drop[r.batch] == nil {
+				drop[r.batch] = make([]bool, len(*k.records(batches[r.batch])))
+			}
+			drop[r.batch][r.idx] = true
+			x, f := k.at(batches, r), k.at(batches, first)
+			if !k.same(x, f) {
+				*conflicts = append(*conflicts, conflict{kind: k.name, key: k.text(r.key),
+					src: versionOf(x).Src, prev: versionOf(f).Src, batch: int(r.batch), kindNo: kindNo, idx: int(r.idx)})
+			}
+		}
+		i = j
+	}
+	for b, in := range batches {
+		xs := k.records(in)
+		if drop != nil && drop[b] != nil {
+			kept := (*xs)[:0]
+			for i, x := range *xs {
+				if !drop[b][i] {
+					kept = append(kept, x)
+				}
+			}
+			clear((*xs)[len(kept):]) // let dropped records' strings go
+			*xs = kept
+		}
+		fresh[b] += len(*xs)
+	}
+}
+
+func (k recordKind[T]) at(batches []*payout.Inputs, r versionRef) *T {
+	return &(*k.records(batches[r.batch]))[r.idx]
+}
+
+// dedupeBatches applies the duplicate check to every kind of record of the
+// batches, in place, as if they were read one after the other: it returns
+// the conflicts in the order of the batches and their records, and per
+// batch the number of versions no earlier one holds.
+func dedupeBatches(batches []*payout.Inputs) ([]conflict, []int) {
+	var conflicts []conflict
+	fresh := make([]int, len(batches))
+	for no, k := range recordKinds {
+		k.dedupe(batches, no, &conflicts, fresh)
+	}
+	slices.SortFunc(conflicts, func(a, b conflict) int {
+		return cmp.Or(cmp.Compare(a.batch, b.batch), cmp.Compare(a.kindNo, b.kindNo), cmp.Compare(a.idx, b.idx))
 	})
-	add(c, n)
-	in.Absences, c, n = dedupe("absences", in.Absences, seen, func(r *payout.Absence) (string, *payout.Version) { return r.ID, &r.Version })
-	add(c, n)
-	in.Caregivers, c, n = dedupe("caregivers", in.Caregivers, seen, func(r *payout.Caregiver) (string, *payout.Version) {
-		return key(r.AgreementID, r.Year), &r.Version
-	})
-	add(c, n)
-	in.Breaches, c, n = dedupe("breaches", in.Breaches, seen, func(r *payout.Breach) (string, *payout.Version) { return r.ID, &r.Version })
-	add(c, n)
-	in.Takeovers, c, n = dedupe("takeovers", in.Takeovers, seen, func(r *payout.Takeover) (string, *payout.Version) { return r.ID, &r.Version })
-	add(c, n)
-	return all, total
+	return conflicts, fresh
 }
 
 // dated is one version with the first day it can change a payout.
