@@ -1,6 +1,10 @@
 package payout
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/shopspring/decimal"
+)
 
 // The eight kinds of input record, walked in one place: splitting merged
 // records by file, the importers' duplicate-version check, the store's
@@ -39,6 +43,12 @@ type RecordKind struct {
 	Adopt func(dst, src *Inputs)
 	// Presize gives in room for n records of the kind.
 	Presize func(in *Inputs, n int)
+	// Same reports whether record i of a and record j of b hold the same
+	// values, where they were read from (Src) aside: decimals by value,
+	// every other field with ==.
+	Same func(a *Inputs, i int, b *Inputs, j int) bool
+	// Retain keeps, in place and in order, the records i with keep(i).
+	Retain func(in *Inputs, keep func(i int) bool)
 }
 
 // RecordKindNamed returns the kind of a file name without extension.
@@ -61,39 +71,49 @@ func RecordCount(in *Inputs) int {
 }
 
 // RecordKinds lists the kinds in the order of the fields of Inputs.
+// Each entry names its record's decimal fields, which Same compares by
+// value (TestRecordKindsSame fails for one left out).
 var RecordKinds = []RecordKind{
 	recordKind("rates", func(in *Inputs) *[]Rate { return &in.Rates },
 		func(r *Rate) RecordKey { return RecordKey{string(r.Scheme), r.ValidFrom, r.TierFrom} },
-		func(r *Rate) (Date, bool) { return r.ValidFrom, true }),
+		func(r *Rate) (Date, bool) { return r.ValidFrom, true },
+		func(r *Rate) []*decimal.Decimal { return []*decimal.Decimal{&r.AnnualNOK} }),
 	recordKind("payees", func(in *Inputs) *[]Payee { return &in.Payees },
 		func(r *Payee) RecordKey { return RecordKey{ID: r.ID} },
-		nil), // an account change does not change an amount
+		nil, // an account change does not change an amount
+		nil),
 	recordKind("agreements", func(in *Inputs) *[]Agreement { return &in.Agreements },
 		func(r *Agreement) RecordKey { return RecordKey{ID: r.ID} },
-		func(r *Agreement) (Date, bool) { return r.ValidFrom, true }),
+		func(r *Agreement) (Date, bool) { return r.ValidFrom, true },
+		func(r *Agreement) []*decimal.Decimal { return []*decimal.Decimal{&r.SharePercent, &r.HjemmelPercent} }),
 	recordKind("list_counts", func(in *Inputs) *[]ListCount { return &in.ListCounts },
 		func(r *ListCount) RecordKey { return RecordKey{ID: r.ListID, Date: r.AsOf} },
-		func(r *ListCount) (Date, bool) { return r.AsOf, true }),
+		func(r *ListCount) (Date, bool) { return r.AsOf, true },
+		func(r *ListCount) []*decimal.Decimal { return []*decimal.Decimal{&r.Weighted} }),
 	recordKind("absences", func(in *Inputs) *[]Absence { return &in.Absences },
 		func(r *Absence) RecordKey { return RecordKey{ID: r.ID} },
-		func(r *Absence) (Date, bool) { return r.From, true }),
+		func(r *Absence) (Date, bool) { return r.From, true },
+		nil),
 	recordKind("caregivers", func(in *Inputs) *[]Caregiver { return &in.Caregivers },
 		func(r *Caregiver) RecordKey { return RecordKey{ID: r.AgreementID, N: r.Year} },
-		func(r *Caregiver) (Date, bool) { return NewDate(r.Year, 1, 1), true }),
+		func(r *Caregiver) (Date, bool) { return NewDate(r.Year, 1, 1), true },
+		nil),
 	recordKind("breaches", func(in *Inputs) *[]Breach { return &in.Breaches },
 		func(r *Breach) RecordKey { return RecordKey{ID: r.ID} },
-		func(r *Breach) (Date, bool) { return r.WithholdFrom.First(), true }),
+		func(r *Breach) (Date, bool) { return r.WithholdFrom.First(), true },
+		func(r *Breach) []*decimal.Decimal { return []*decimal.Decimal{&r.Percent} }),
 	recordKind("takeovers", func(in *Inputs) *[]Takeover { return &in.Takeovers },
 		func(r *Takeover) RecordKey { return RecordKey{ID: r.ID} },
-		func(r *Takeover) (Date, bool) { return r.From, true }),
+		func(r *Takeover) (Date, bool) { return r.From, true },
+		func(r *Takeover) []*decimal.Decimal { return []*decimal.Decimal{&r.SharePercent} }),
 }
 
-// recordKind builds a RecordKind from the kind's slice in Inputs, its key
-// and the day it concerns (nil: none).
-func recordKind[T any, P interface {
+// recordKind builds a RecordKind from the kind's slice in Inputs, its key,
+// the day it concerns (nil: none) and its decimal fields (nil: none).
+func recordKind[T comparable, P interface {
 	*T
 	versioned
-}](name string, slice func(*Inputs) *[]T, key func(*T) RecordKey, concerns func(*T) (Date, bool)) RecordKind {
+}](name string, slice func(*Inputs) *[]T, key func(*T) RecordKey, concerns func(*T) (Date, bool), decimals func(*T) []*decimal.Decimal) RecordKind {
 	k := RecordKind{
 		Name:      name,
 		Len:       func(in *Inputs) int { return len(*slice(in)) },
@@ -108,9 +128,44 @@ func recordKind[T any, P interface {
 			}
 		},
 		Presize: func(in *Inputs, n int) { *slice(in) = make([]T, 0, n) },
+		Same: func(a *Inputs, i int, b *Inputs, j int) bool {
+			return sameValues[T, P]((*slice(a))[i], (*slice(b))[j], decimals)
+		},
+		Retain: func(in *Inputs, keep func(i int) bool) {
+			xs := slice(in)
+			kept := (*xs)[:0]
+			for i, x := range *xs {
+				if keep(i) {
+					kept = append(kept, x)
+				}
+			}
+			clear((*xs)[len(kept):]) // let the dropped records' strings go
+			*xs = kept
+		},
 	}
 	if concerns != nil {
 		k.Concerns = func(in *Inputs, i int) (Date, bool) { return concerns(&(*slice(in))[i]) }
 	}
 	return k
+}
+
+// sameValues compares two records (copies) by value, their Src aside: the
+// decimal fields by value, then everything else with ==. A decimal field
+// missing from decimals would compare by pointer and make equal records
+// differ: refusing an import rather than accepting a conflict.
+func sameValues[T comparable, P interface {
+	*T
+	versioned
+}](a, b T, decimals func(*T) []*decimal.Decimal) bool {
+	P(&a).version().Src, P(&b).version().Src = Source{}, Source{}
+	if decimals != nil {
+		da, db := decimals(&a), decimals(&b)
+		for i := range da {
+			if !da[i].Equal(*db[i]) {
+				return false
+			}
+			*da[i], *db[i] = decimal.Decimal{}, decimal.Decimal{}
+		}
+	}
+	return a == b
 }
