@@ -48,6 +48,13 @@ type Policy struct {
 	// payment may still be unbooked (no camt.054 booking) before payout due
 	// reports it (issue 13).
 	BankBookingDays int `json:"bank_booking_days"`
+	// The release (DESIGN.md "Since the first release"): the releaser is
+	// a third person unless ReleaseByApprover lets the approver release
+	// (never the attester); a release is signed with the release key
+	// unless UnsignedReleases allows none (a demo, a test). Both default to
+	// false and are left out of the manifest then.
+	ReleaseByApprover bool `json:"release_by_approver,omitempty"`
+	UnsignedReleases  bool `json:"unsigned_releases,omitempty"`
 }
 
 // AbsenceRules are the parameters of the absence rules R-13.x and R-14.

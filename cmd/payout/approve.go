@@ -1,14 +1,9 @@
 package main
 
-import (
-	"github.com/oslokommune/payout/payout"
-	"github.com/oslokommune/payout/payout/store"
-)
+import "github.com/oslokommune/payout/payout/store"
 
 // approve records the second person's approval of an attested run; the
-// person who attested cannot approve.
+// account that attested cannot approve.
 func newApproveCommand(env *Env) command {
-	return newTransitionCommand("approve", env, func(s *store.Store, p payout.Period, user string) (*store.Run, error) {
-		return s.Approve(p, user, env.Now())
-	})
+	return newTransitionCommand("approve", env, (*store.Store).Approve)
 }

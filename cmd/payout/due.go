@@ -39,7 +39,7 @@ func (c *dueCommand) Run(_ context.Context, args []string) error {
 	if err := c.parseOnly(args); err != nil {
 		return err
 	}
-	s, err := c.openStore()
+	s, err := c.openStoreReadOnly()
 	if err != nil {
 		return err
 	}
@@ -145,11 +145,11 @@ func dueSteps(env *Env, s *store.Store, p payout.Period, db string) ([]string, *
 	case run.InputDigest != st.Digest:
 		todo = append(todo, env.tr("inputs changed since the run was computed: %s again", cmd("run")))
 	case run.Status == store.StatusComputed:
-		todo = append(todo, env.tr("attest the run: %s --user NAME", cmd("attest")))
+		todo = append(todo, env.tr("attest the run: %s", cmd("attest")))
 	case run.Status == store.StatusAttested:
-		todo = append(todo, env.tr("approve the run (not %s): %s --user NAME", run.AttestedBy, cmd("approve")))
+		todo = append(todo, env.tr("approve the run (from another account than %s): %s", run.AttestedBy.Name, cmd("approve")))
 	case run.Status == store.StatusApproved:
-		todo = append(todo, env.tr("release the run: %s", cmd("release")))
+		todo = append(todo, env.tr("release the run (from a third account, not %s or %s): %s", run.AttestedBy.Name, run.ApprovedBy.Name, cmd("release")))
 	}
 	return todo, run, nil
 }
@@ -183,8 +183,8 @@ var _ = messages(
 		"listelengder for %s mangler for %d aktive avtale(r): %s; les dem inn"},
 	msg{"compute the run: %s", "beregn kjøringen: %s"},
 	msg{"inputs changed since the run was computed: %s again", "inndata er endret siden kjøringen ble beregnet: %s på nytt"},
-	msg{"attest the run: %s --user NAME", "attester kjøringen: %s --user NAME"},
-	msg{"approve the run (not %s): %s --user NAME", "godkjenn kjøringen (ikke %s): %s --user NAME"},
-	msg{"release the run: %s", "frigi kjøringen: %s"},
+	msg{"attest the run: %s", "attester kjøringen: %s"},
+	msg{"approve the run (from another account than %s): %s", "godkjenn kjøringen (fra en annen konto enn %s): %s"},
+	msg{"release the run (from a third account, not %s or %s): %s", "frigi kjøringen (fra en tredje konto, ikke %s eller %s): %s"},
 	msg{" and %d more", " og %d til"},
 )

@@ -99,8 +99,17 @@ func (f *shared) outFlag(fs *flag.FlagSet, value, usage string) {
 	fs.StringVar(&f.out, "out", value, usage)
 }
 
-// openStore opens the --db store.
+// openStore opens the --db store for reading and writing.
 func (f *shared) openStore() (*store.Store, error) { return openStore(f.db) }
+
+// openStoreReadOnly opens the --db store read-only, for the commands that
+// change nothing (an auditor with read access can run them).
+func (f *shared) openStoreReadOnly() (*store.Store, error) {
+	if f.db == "" {
+		return nil, usagef("--db FILE is required")
+	}
+	return store.OpenReadOnly(f.db, importers.ReadFile)
+}
 
 // parsePeriod parses --period.
 func (f *shared) parsePeriod(env *Env) (payout.Period, error) { return periodFlag(env, f.period) }

@@ -29,7 +29,7 @@ type helpText struct {
 var placeholders = map[string]string{
 	"db": "FILE", "period": "P", "out": "DIR", "fixtures": "DIR", "as-of": "DATE",
 	"user": "NAME", "agreement": "ID", "seed": "N", "preset": "NAME", "margin": "N",
-	"kind": "KIND",
+	"kind": "KIND", "key": "FILE", "pub": "FILE", "group": "NAME", "digest": "D",
 }
 
 func printCommandHelp(env *Env, fs *flag.FlagSet, h helpText) {

@@ -26,7 +26,7 @@ type importCommand struct {
 
 func newImportCommand(env *Env) command {
 	c := &importCommand{base: newBase("import", env)}
-	c.dbFlag(c.fs, "store file (created if missing)")
+	c.dbFlag(c.fs, "store file (made with payout init)")
 	c.help = helpText{
 		synopsis: []string{"payout import --db FILE PATH..."},
 		required: "--db and at least one folder or file",
@@ -46,6 +46,10 @@ func (c *importCommand) Run(_ context.Context, args []string) error {
 	if c.db == "" {
 		return usagef("--db FILE is required")
 	}
+	by, err := env.actor("")
+	if err != nil {
+		return err
+	}
 	s, err := c.openStore()
 	if err != nil {
 		return err
@@ -63,7 +67,7 @@ func (c *importCommand) Run(_ context.Context, args []string) error {
 		printLoadWarnings(env, warns)
 		attachParsed(files, in)
 	}
-	rep, err := s.Import(files, env.Now())
+	rep, err := s.Import(files, by, env.when())
 	if err != nil {
 		return err
 	}
@@ -198,7 +202,7 @@ func printImport(env *Env, rep *store.ImportReport) {
 }
 
 var _ = messages(
-	msg{"store file (created if missing)", "lagerfilen (opprettes om den mangler)"},
+	msg{"store file (made with payout init)", "lagerfilen (laget med payout init)"},
 	msg{"--db and at least one folder or file", "--db og minst én mappe eller fil"},
 	msg{"give the folders or files to import: %s", "oppgi mappene eller filene som skal leses inn: %s"},
 	msg{"stored     %s (sha256 %s)\n", "lagret     %s (sha256 %s)\n"},

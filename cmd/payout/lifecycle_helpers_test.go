@@ -6,12 +6,16 @@ import (
 	"database/sql"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/oslokommune/payout/fixtures/sharedtest"
 	"github.com/stretchr/testify/require"
+
+	"github.com/oslokommune/payout/fixtures/sharedtest"
+	"github.com/oslokommune/payout/payout/releasekey"
+	"github.com/oslokommune/payout/payout/store"
 )
 
 // The lifecycle tests run on the shared example E07 (one GP, a list of 1500,
@@ -27,7 +31,9 @@ const lcOldRates = "scheme,valid_from,tier_from,annual_amount,source,recorded_on
 	"fastlege,2022-01-01,1,653,Statsavtalen 2021 §2.1,\n" +
 	"fastlege,2022-01-01,1001,526,Statsavtalen 2021 §2.1,\n"
 
-// lcWorld is one test's store, output folder and clock.
+// lcWorld is one test's store, output folder, clock, the account that runs
+// the commands (who; kari, the preparer, unless as says otherwise) and the
+// release key (PAYOUT_RELEASE_KEY).
 type lcWorld struct {
 	t   *testing.T
 	e07 string // the shared example's folder
@@ -35,14 +41,51 @@ type lcWorld struct {
 	db  string
 	out string
 	now time.Time
+	who string
+	key string
+	env map[string]string // more environment
 }
 
+// lcUIDs are the test accounts' user ids; any other name gets one too.
+var lcUIDs = map[string]int64{"kari": 1001, "ola": 1002, "per": 1003, "eva": 1004}
+
+func lcActor(name string) store.Actor {
+	uid, ok := lcUIDs[name]
+	if !ok {
+		uid = 2000 + int64(len(name))
+	}
+	return store.Actor{UID: uid, Name: name}
+}
+
+// newLCWorld makes a store (payout init) and a release key.
 func newLCWorld(t *testing.T) *lcWorld {
 	t.Helper()
 	e07 := sharedtest.Dir(t, "examples", "E07-retro-rate")
 	dir := t.TempDir()
-	return &lcWorld{t: t, e07: e07, dir: dir, db: filepath.Join(dir, "payout.db"), out: filepath.Join(dir, "out"),
-		now: time.Date(2022, 7, 20, 9, 0, 0, 0, time.UTC)}
+	w := &lcWorld{t: t, e07: e07, dir: dir, db: filepath.Join(dir, "payout.db"), out: filepath.Join(dir, "out"),
+		now: time.Date(2022, 7, 20, 9, 0, 0, 0, time.UTC), who: "kari", key: filepath.Join(dir, "keys", "release.key")}
+	_, err := releasekey.Generate(filepath.Dir(w.key), nil)
+	require.NoError(t, err)
+	w.ok("init")
+	return w
+}
+
+// as is the world with the commands run by another account.
+func (w *lcWorld) as(name string) *lcWorld {
+	c := *w
+	c.who = name
+	return &c
+}
+
+// envOf is the Env the world's commands run in.
+func (w *lcWorld) envOf(out, errb *bytes.Buffer) *Env {
+	now, who := w.now, w.who
+	vars := map[string]string{"PAYOUT_RELEASE_KEY": w.key}
+	for k, v := range w.env {
+		vars[k] = v
+	}
+	return &Env{Stdout: out, Stderr: errb, Now: func() time.Time { return now }, Real: func() time.Time { return now },
+		Actor: func() (store.Actor, error) { return lcActor(who), nil }, Getenv: func(k string) string { return vars[k] }}
 }
 
 // fixtures writes E07 with the old rates (and the policy) to a folder.
@@ -84,12 +127,12 @@ func (w *lcWorld) cmd(args ...string) (int, string, string) {
 	full := append([]string{args[0], "--db", w.db}, args[1:]...)
 	switch args[0] {
 	case "run", "release":
-		full = append(full, "--out", w.out)
+		if !slices.Contains(args, "--out") {
+			full = append(full, "--out", w.out)
+		}
 	}
 	var out, errb bytes.Buffer
-	now := w.now
-	env := &Env{Stdout: &out, Stderr: &errb, Now: func() time.Time { return now }}
-	code := Main(context.Background(), env, full)
+	code := Main(context.Background(), w.envOf(&out, &errb), full)
 	return code, out.String(), errb.String()
 }
 
@@ -101,12 +144,19 @@ func (w *lcWorld) ok(args ...string) string {
 	return out
 }
 
-// approve brings period p from nothing to approved.
+// approve brings period p from nothing to approved: kari computes and
+// attests, ola approves.
 func (w *lcWorld) approve(p string) {
 	w.t.Helper()
-	w.ok("run", "--period", p)
-	w.ok("attest", "--period", p, "--user", "kari")
-	w.ok("approve", "--period", p, "--user", "ola")
+	w.as("kari").ok("run", "--period", p)
+	w.as("kari").ok("attest", "--period", p)
+	w.as("ola").ok("approve", "--period", p)
+}
+
+// release releases p as per.
+func (w *lcWorld) release(p string) string {
+	w.t.Helper()
+	return w.as("per").ok("release", "--period", p)
 }
 
 // read returns a file of the output folder ("" when missing).
@@ -121,9 +171,7 @@ func (w *lcWorld) read(rel string) string {
 // lcMain runs a full command line (no --db added).
 func lcMain(w *lcWorld, args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
-	now := w.now
-	env := &Env{Stdout: &out, Stderr: &errb, Now: func() time.Time { return now }}
-	code := Main(context.Background(), env, args)
+	code := Main(context.Background(), w.envOf(&out, &errb), args)
 	return code, out.String(), errb.String()
 }
 

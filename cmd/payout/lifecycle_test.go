@@ -30,7 +30,7 @@ func TestLifecycleThreeMonths(t *testing.T) {
 	for _, name := range []string{"lines.csv", "adjustments.csv", "payments.csv", "report.xlsx", "bydel-01.xlsx"} {
 		review[name] = w.read("2022-07/" + name)
 	}
-	w.at("2022-07-21T09:00:00Z").ok("release", "--period", "2022-07", "--user", "per")
+	w.at("2022-07-21T09:00:00Z").as("per").ok("release", "--period", "2022-07")
 	for name, data := range review {
 		assert.Equal(t, data, w.read("2022-07/"+name), "%s: the release shows exactly the approved run", name)
 	}
@@ -38,7 +38,7 @@ func TestLifecycleThreeMonths(t *testing.T) {
 	assert.Equal(t, []string{"76333.33"}, lcAmounts(t, w.read("2022-07/payments.xml")))
 
 	w.at("2022-08-19T09:00:00Z").approve("2022-08")
-	w.ok("release", "--period", "2022-08", "--user", "per")
+	w.as("per").ok("release", "--period", "2022-08")
 	assert.Equal(t, []string{"76333.33"}, lcAmounts(t, w.read("2022-08/payments.xml")))
 
 	// The correction: rates.csv delivered again with the new rows appended.
@@ -49,7 +49,7 @@ func TestLifecycleThreeMonths(t *testing.T) {
 	assert.Contains(t, out, "2 new record versions")
 
 	w.at("2022-09-20T09:00:00Z").approve("2022-09")
-	out = w.ok("release", "--period", "2022-09", "--user", "per")
+	out = w.as("per").ok("release", "--period", "2022-09")
 	assert.Contains(t, out, "84 083,35 kr")
 	assert.Equal(t, []string{"84083.35"}, lcAmounts(t, w.read("2022-09/payments.xml")))
 	adj := w.read("2022-09/adjustments.csv")
@@ -62,10 +62,11 @@ func TestLifecycleThreeMonths(t *testing.T) {
 	assert.Equal(t, "", m7.Release.PreviousSHA256)
 	assert.Equal(t, lcSHA(t, w, "2022-07"), m8.Release.PreviousSHA256)
 	assert.Equal(t, lcSHA(t, w, "2022-08"), m9.Release.PreviousSHA256)
-	assert.Equal(t, "kari", m9.Release.AttestedBy)
-	assert.Equal(t, "ola", m9.Release.ApprovedBy)
+	assert.Equal(t, "kari (uid 1001)", m9.Release.AttestedBy)
+	assert.Equal(t, "ola (uid 1002)", m9.Release.ApprovedBy)
+	assert.Equal(t, "per (uid 1003)", m9.Release.ReleasedBy)
 
-	assert.Contains(t, w.ok("status", "--check", "--out", w.out), "ok: 3 release(s), hash chain intact")
+	assert.Contains(t, w.ok("status", "--check", "--out", w.out), "ok: 3 release(s), chain intact: 3 signed and verified")
 	status := w.ok("status")
 	assert.Equal(t, 3, strings.Count(status, "released "), status)
 }
@@ -104,29 +105,43 @@ func TestLifecycleRefusals(t *testing.T) {
 		code  int
 		msg   string
 	}{
-		{"attest without run", nil, []string{"attest", "--period", "2022-07", "--user", "kari"}, 1, "no run of 2022-07 is stored"},
-		{"attest without user", func(w *lcWorld) { w.ok("run", "--period", "2022-07") }, []string{"attest", "--period", "2022-07"}, 2, "--user NAME is required"},
+		{"attest without run", nil, []string{"attest", "--period", "2022-07"}, 1, "no run of 2022-07 is stored"},
+		{"attest as another account than you are", func(w *lcWorld) { w.ok("run", "--period", "2022-07") },
+			[]string{"attest", "--period", "2022-07", "--user", "ola"}, 2, "--user ola is not you: this terminal runs as kari (uid 1001)"},
+		{"approve by the attester, typing another name", func(w *lcWorld) {
+			w.ok("run", "--period", "2022-07")
+			w.as("kari").ok("attest", "--period", "2022-07")
+		}, []string{"approve", "--period", "2022-07", "--user", "kari2"}, 2, "--user kari2 is not you"},
 		{"approve by the attester", func(w *lcWorld) {
 			w.ok("run", "--period", "2022-07")
-			w.ok("attest", "--period", "2022-07", "--user", "kari")
-		}, []string{"approve", "--period", "2022-07", "--user", "Kari"}, 1, "kari attested the run of 2022-07 and cannot also approve it"},
-		{"approve before attest", func(w *lcWorld) { w.ok("run", "--period", "2022-07") }, []string{"approve", "--period", "2022-07", "--user", "ola"}, 1, "is not attested"},
+			w.as("kari").ok("attest", "--period", "2022-07")
+		}, []string{"approve", "--period", "2022-07"}, 1, "kari (uid 1001) attested the run of 2022-07 and cannot also approve it"},
+		{"approve before attest", func(w *lcWorld) { w.ok("run", "--period", "2022-07") }, []string{"approve", "--period", "2022-07"}, 1, "is not attested"},
 		{"release unapproved", func(w *lcWorld) {
 			w.ok("run", "--period", "2022-07")
-			w.ok("attest", "--period", "2022-07", "--user", "kari")
-		}, []string{"release", "--period", "2022-07", "--user", "per"}, 1, "the run of 2022-07 is attested, not approved"},
+			w.as("kari").ok("attest", "--period", "2022-07")
+		}, []string{"release", "--period", "2022-07"}, 1, "the run of 2022-07 is attested, not approved"},
+		{"release by the attester", func(w *lcWorld) { w.approve("2022-07") }, []string{"release", "--period", "2022-07"}, 1, "kari (uid 1001) attested the run of 2022-07 and cannot also release it"},
 		{"release twice", func(w *lcWorld) {
 			w.approve("2022-07")
-			w.ok("release", "--period", "2022-07", "--user", "per")
-		}, []string{"release", "--period", "2022-07", "--user", "eva"}, 1, "2022-07 was already released at 2022-07-20T09:00:00Z by per"},
+			w.release("2022-07")
+		}, []string{"release", "--period", "2022-07"}, 1, "2022-07 was already released at 2022-07-20T09:00:00Z by per (uid 1003)"},
+		{"release again to another folder", func(w *lcWorld) {
+			w.approve("2022-07")
+			w.release("2022-07")
+		}, []string{"release", "--period", "2022-07", "--out", "/tmp/another/folder"}, 1, "a release is written only there, never to /tmp/another/folder/2022-07"},
 		{"run a released period", func(w *lcWorld) {
 			w.approve("2022-07")
-			w.ok("release", "--period", "2022-07", "--user", "per")
+			w.release("2022-07")
 		}, []string{"run", "--period", "2022-07"}, 1, "2022-07 was already released"},
 		{"attest after inputs changed", func(w *lcWorld) {
 			w.ok("run", "--period", "2022-07")
 			w.ok("import", w.file("more/list_counts.csv", "list_id,as_of,count\nL1,2022-10-01,1500\n"))
 		}, []string{"attest", "--period", "2022-07", "--user", "kari"}, 1, "inputs changed since the run of 2022-07 was computed"},
+		{"status of a store that is not there", nil, []string{"status", "--db", "typo.db"}, 1, "no store at typo.db (create it with payout init)"},
+		{"due of a store that is not there", nil, []string{"due", "--db", "typo.db"}, 1, "no store at typo.db (create it with payout init)"},
+		{"import into a store that is not there", nil, []string{"import", "--db", "typo.db", "x"}, 1, "no store at typo.db (create it with payout init)"},
+		{"init over a store", nil, []string{"init"}, 1, "exists already: payout init never overwrites a store"},
 		{"both fixtures and db", nil, []string{"run", "--period", "2022-07", "--fixtures", "x"}, 2, "either --fixtures DIR or --db FILE"},
 		{"bad period", nil, []string{"status", "--period", "2022-13"}, 2, "not a period"},
 		{"bad file imports nothing", nil, []string{"import", "BAD"}, 1, "list_counts.csv:3 (count)"},
@@ -145,13 +160,22 @@ func TestLifecycleRefusals(t *testing.T) {
 			}
 			before := w.ok("status")
 			manifests := lcManifests(w)
-			code, stdout, stderr := w.cmd(args...)
+			code, stdout, stderr := w.as(lcWho(tt.name, args)).cmd(args...)
 			assert.Equal(t, tt.code, code, "stdout:\n%s", stdout)
 			assert.Contains(t, stderr, tt.msg)
 			assert.Equal(t, before, w.ok("status"), "the store is unchanged")
 			assert.Equal(t, manifests, lcManifests(w), "no output written")
 		})
 	}
+}
+
+// lcWho is the account a refusal is tried as: kari (who computes and
+// attests), or per for a release unless the test is about kari releasing.
+func lcWho(name string, args []string) string {
+	if args[0] == "release" && !strings.Contains(name, "attester") {
+		return "per"
+	}
+	return "kari"
 }
 
 // lcManifests is every file name and size under the output folder.
@@ -199,7 +223,7 @@ func TestLifecycleConcurrentReleases(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			codes[i], _, errs[i] = w.cmd("release", "--period", "2022-07", "--user", "per")
+			codes[i], _, errs[i] = w.as("per").cmd("release", "--period", "2022-07")
 		}()
 	}
 	wg.Wait()
@@ -241,9 +265,9 @@ func TestLifecycleCheckFindsTampering(t *testing.T) {
 	w := newLCWorld(t)
 	w.ok("import", w.fixtures())
 	w.approve("2022-07")
-	w.ok("release", "--period", "2022-07", "--user", "per")
+	w.release("2022-07")
 	w.approve("2022-08")
-	w.ok("release", "--period", "2022-08", "--user", "per")
+	w.release("2022-08")
 	assert.Contains(t, w.ok("status", "--check", "--out", w.out), "ok: 2 release(s)")
 
 	xmlPath := filepath.Join(w.out, "2022-07", "payments.xml")
@@ -255,13 +279,81 @@ func TestLifecycleCheckFindsTampering(t *testing.T) {
 	assert.Contains(t, stderr, "2022-07/payments.xml: missing or changed since the release")
 	require.NoError(t, os.WriteFile(xmlPath, data, 0o600))
 
-	s, err := openStore(w.db)
-	require.NoError(t, err)
-	_, err = s.Check()
-	require.NoError(t, err)
-	require.NoError(t, s.Close())
 	lcSQL(t, w.db, `DROP TRIGGER releases_no_update`, `UPDATE releases SET approved_by = 'kari' WHERE period = '2022-07'`)
 	code, _, stderr = w.cmd("status", "--check", "--out", w.out)
 	assert.Equal(t, 1, code)
-	assert.Contains(t, stderr, "release 2022-07: chain hash")
+	assert.Contains(t, stderr, "release 2022-07: its chain hash")
+	assert.Contains(t, stderr, "release 2022-07: its signature does not verify")
+}
+
+// A lost store never pays twice: truncated to 0 bytes it is no store, and
+// a new or older store (the release lost with its -wal file, or a backup
+// from before it) refuses to release into a folder that holds a release it
+// does not know; the released payments.xml stays as it was.
+func TestLifecycleLostStoreNeverPaysTwice(t *testing.T) {
+	w := newLCWorld(t)
+	w.ok("import", w.fixtures())
+	w.approve("2022-07")
+	before, err := os.ReadFile(w.db)
+	require.NoError(t, err)
+	w.release("2022-07")
+	paid := w.read("2022-07/payments.xml")
+	require.NotEmpty(t, paid)
+
+	require.NoError(t, os.WriteFile(w.db, before, 0o600)) // the release lost
+	code, _, stderr := w.as("per").cmd("release", "--period", "2022-07")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "holds the manifest of a release that the store "+w.db+" does not know")
+	code, _, stderr = w.cmd("status", "--check")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "holds a release the store does not know")
+
+	require.NoError(t, os.Truncate(w.db, 0))
+	code, _, stderr = w.cmd("status")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "no store at "+w.db+" (create it with payout init)")
+	require.NoError(t, os.Remove(w.db))
+	w.ok("init")
+	w.ok("import", w.fixtures())
+	other := filepath.Join(w.dir, "other")
+	w.ok("run", "--period", "2022-07", "--out", other)
+	w.ok("attest", "--period", "2022-07")
+	w.as("ola").ok("approve", "--period", "2022-07")
+	code, _, stderr = w.as("per").cmd("release", "--period", "2022-07")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "does not know")
+	assert.Equal(t, paid, w.read("2022-07/payments.xml"), "the released bank file is never overwritten")
+}
+
+// The attacks of issue 10 through the command line, made with SQL on the
+// store file after approval: release refuses each, and pays nothing.
+func TestLifecycleReleaseRefusesATamperedStore(t *testing.T) {
+	attacks := []struct {
+		name  string
+		setup func(w *lcWorld)
+		sql   []string
+		msg   string
+	}{
+		{"approved without events", func(w *lcWorld) { w.ok("run", "--period", "2022-07") },
+			[]string{`UPDATE runs SET status = 'approved', attested_by = 'kari', attested_uid = 1001, approved_by = 'ola', approved_uid = 1002`},
+			"the audit log holds no attest event for this run"},
+		{"result +1 000 000 kr", func(w *lcWorld) { w.approve("2022-07") },
+			[]string{`UPDATE runs SET result = replace(result, '"Total":"76333.33"', '"Total":"1076333.33"')`},
+			"the stored result of 2022-07 is not the run attested and approved"},
+		{"a list count byte flipped in the stored file", func(w *lcWorld) { w.approve("2022-07") },
+			[]string{`DROP TRIGGER files_no_update`, `UPDATE files SET data = CAST(replace(CAST(data AS TEXT), ',1500', ',9500') AS BLOB) WHERE name = 'list_counts.csv'`},
+			"is not the file imported"},
+	}
+	for _, a := range attacks {
+		t.Run(a.name, func(t *testing.T) {
+			w := newLCWorld(t)
+			w.ok("import", w.fixtures())
+			a.setup(w)
+			lcSQL(t, w.db, a.sql...)
+			code, _, stderr := w.as("per").cmd("release", "--period", "2022-07")
+			assert.Equal(t, 1, code)
+			assert.Contains(t, stderr, a.msg)
+			assert.Empty(t, w.read("2022-07/payments.xml"), "nothing is released")
+		})
+	}
 }

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oslokommune/payout/payout/store"
 	"golang.org/x/text/language"
 )
 
@@ -25,9 +26,18 @@ import (
 type Env struct {
 	Stdout io.Writer
 	Stderr io.Writer
-	// Now is the injected clock. The binary reads PAYOUT_NOW (RFC 3339) when
-	// set, so a scheduled job or a test can pin the time.
+	// Now is the clock for periods (current, next) and lateness: the
+	// binary pins it with PAYOUT_NOW (clock.go).
 	Now func() time.Time
+	// Pinned says Now is pinned; Real is the system clock, which the audit
+	// log always records (never pinned).
+	Pinned bool
+	Real   func() time.Time
+	// Actor is the authenticated account running the command (the
+	// operating-system account in the binary).
+	Actor func() (store.Actor, error)
+	// Getenv reads the environment (PAYOUT_RELEASE_KEY, PAYOUT_RELEASE_PUB).
+	Getenv func(string) string
 	// StderrIsTerminal turns on progress output for long work.
 	StderrIsTerminal bool
 	// Lang is the language of the messages (messages.go); the zero value
@@ -54,6 +64,8 @@ var commands = []struct {
 	{"explain", "day-by-day trace of one agreement, rule by rule", newExplainCommand},
 	{"generate", "write a synthetic fixture folder (oslo, norway, small) from a seed", newGenerateCommand},
 	{"import", "load fixture folders or single files into the store (idempotent)", newImportCommand},
+	{"init", "create a store (--group: shared by the clerks of a group)", newInitCommand},
+	{"keygen", "make a release signing key (release.key for the releaser, release.pub for the checkers)", newKeygenCommand},
 	{"release", "write payments.xml for an approved run and mark it released (once per period)", newReleaseCommand},
 	{"run", "compute a period and write its review files (with --db: store the run)", newRunCommand},
 	{"status", "where each period stands; --check verifies the release hash chain", newStatusCommand},
@@ -77,9 +89,10 @@ var _ = messages(
 )
 
 func main() {
-	env := &Env{Stdout: os.Stdout, Stderr: os.Stderr, Now: clockFromEnv(), Lang: localeLanguage(os.Getenv)}
-	if fi, err := os.Stderr.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-		env.StderrIsTerminal = true
+	env, err := envFromOS()
+	if err != nil {
+		fmt.Fprint(os.Stderr, sprintf(localeLanguage(os.Getenv), "payout: %s\n", err))
+		os.Exit(2)
 	}
 	os.Exit(Main(context.Background(), env, os.Args[1:]))
 }
@@ -156,13 +169,4 @@ func lookup(env *Env, name string) command {
 		}
 	}
 	return nil
-}
-
-func clockFromEnv() func() time.Time {
-	if s := os.Getenv("PAYOUT_NOW"); s != "" {
-		if t, err := time.Parse(time.RFC3339, s); err == nil {
-			return func() time.Time { return t }
-		}
-	}
-	return time.Now
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 
 	"github.com/oslokommune/payout/exporters/bundle"
+	"github.com/oslokommune/payout/exporters/manifest"
 	"github.com/oslokommune/payout/importers"
 	"github.com/oslokommune/payout/payout"
 	"github.com/oslokommune/payout/payout/store"
@@ -28,12 +30,12 @@ func newRunCommand(env *Env) command {
 	c.dbFlag(c.fs, "store to compute from; the run is stored")
 	c.outFlag(c.fs, "out", outUsage)
 	c.fs.StringVar(&c.asOf, "as-of", "", "knowledge cut-off YYYY-MM-DD (default: the payment date)")
-	c.fs.StringVar(&c.user, "user", "", "who computes (recorded in the store's audit log)")
+	c.fs.StringVar(&c.user, "user", "", userUsage)
 	c.fs.BoolVar(&c.reopen, "reopen", false, "with --db: replace an approved, unreleased run (voids its attestation and approval)")
 	c.help = helpText{
 		synopsis: []string{
 			"payout run --period P --fixtures DIR [--out DIR] [--as-of DATE]",
-			"payout run --period P --db FILE [--out DIR] [--as-of DATE] [--user NAME] [--reopen]",
+			"payout run --period P --db FILE [--out DIR] [--as-of DATE] [--reopen]",
 		},
 		required: "--period, and --fixtures or --db",
 		example:  "payout run --period 2022-12 --fixtures fixtures/oslo --out out",
@@ -90,6 +92,10 @@ func (c *runCommand) fromFolder(p payout.Period, asOf payout.Date) error {
 
 func (c *runCommand) fromStore(p payout.Period, asOf payout.Date) error {
 	env := c.env
+	by, err := env.actor(c.user)
+	if err != nil {
+		return err
+	}
 	s, err := openStore(c.db)
 	if err != nil {
 		return err
@@ -120,18 +126,27 @@ func (c *runCommand) fromStore(p payout.Period, asOf payout.Date) error {
 		return err
 	}
 	// Render before storing, so a result the outputs cannot show is never
-	// stored; write after, so files never show a run the store lacks.
+	// stored; write inside the store's transaction, before its commit, so
+	// the store never points at a run whose files were not written.
 	rendered, err := bundle.Render(res, in, nil)
 	if err != nil {
 		return err
 	}
-	run, replaced, err := s.SaveRun(res, state, store.SaveOptions{At: env.Now(), User: c.user, Reopen: c.reopen})
+	dir, err := filepath.Abs(bundle.Dir(c.out, p))
 	if err != nil {
 		return err
 	}
-	prog.Stage(env.tr("writing the outputs"))
-	if _, err := bundle.WriteRendered(c.out, p, rendered); err != nil {
-		return errorf("the run is stored, but its files could not be written (run again to write them): %w", err)
+	perm := storePerm(s)
+	run, replaced, err := s.SaveRun(res, state, store.SaveOptions{At: env.when(), By: by, Reopen: c.reopen, OutDir: dir,
+		Write: func() (string, error) {
+			prog.Stage(env.tr("writing the outputs"))
+			if _, err := bundle.WriteRenderedAs(c.out, p, rendered, perm); err != nil {
+				return "", errorf("the files of %s could not be written, so the run is not stored: %w", p, err)
+			}
+			return manifestDigest(rendered), nil
+		}})
+	if err != nil {
+		return err
 	}
 	prog.Done()
 	note := env.tr("%s: run of %s stored as computed (computation %d)", c.db, p, run.Computations)
@@ -140,6 +155,23 @@ func (c *runCommand) fromStore(p payout.Period, asOf payout.Date) error {
 	}
 	printRunSummary(env, res, bundle.Dir(c.out, p), note)
 	return nil
+}
+
+// storePerm shares the files written for a store as the store is shared.
+func storePerm(s *store.Store) bundle.Perm {
+	if gid, ok := s.Shared(); ok {
+		return bundle.Shared(gid)
+	}
+	return bundle.Private
+}
+
+// manifestDigest is the SHA-256 of a rendered folder's manifest.json.
+func manifestDigest(b *bundle.Bundle) string {
+	m := b.File(bundle.ManifestJSON)
+	if m == nil {
+		return ""
+	}
+	return manifest.Digest(m.Name, m.Data).SHA256
 }
 
 // computeChecked computes and checks the controls of RULEBOOK §8.
@@ -188,7 +220,6 @@ var _ = messages(
 	msg{"fixture folder to compute from (without --db)", "fixturmappen det beregnes fra (uten --db)"},
 	msg{"store to compute from; the run is stored", "lageret det beregnes fra; kjøringen lagres"},
 	msg{"knowledge cut-off YYYY-MM-DD (default: the payment date)", "kunnskapsdato ÅÅÅÅ-MM-DD (standard: utbetalingsdatoen)"},
-	msg{"who computes (recorded in the store's audit log)", "hvem som beregner (registreres i lagerets revisjonslogg)"},
 	msg{"with --db: replace an approved, unreleased run (voids its attestation and approval)",
 		"med --db: erstatt en godkjent, ikke frigitt kjøring (attestasjon og godkjenning faller bort)"},
 	msg{"--period, and --fixtures or --db", "--period, og --fixtures eller --db"},
@@ -202,8 +233,8 @@ var _ = messages(
 	msg{"give either --fixtures DIR or --db FILE, not both (import the folder with 'payout import')",
 		"oppgi enten --fixtures DIR eller --db FILE, ikke begge (les inn mappen med 'payout import')"},
 	msg{"--fixtures DIR or --db FILE is required", "--fixtures DIR eller --db FILE er påkrevd"},
-	msg{"the run is stored, but its files could not be written (run again to write them): %w",
-		"kjøringen er lagret, men filene kunne ikke skrives (kjør på nytt for å skrive dem): %w"},
+	msg{"the files of %s could not be written, so the run is not stored: %w",
+		"filene for %s kunne ikke skrives, så kjøringen er ikke lagret: %w"},
 	msg{"%s: run of %s stored as computed (computation %d)", "%s: kjøringen for %s er lagret som beregnet (beregning %d)"},
 	msg{", replacing the %s run", ", erstatter den %s kjøringen"},
 	msg{"warning: %s\n", "advarsel: %s\n"},

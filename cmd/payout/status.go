@@ -4,31 +4,37 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
 	"github.com/oslokommune/payout/exporters/bundle"
 	"github.com/oslokommune/payout/payout"
+	"github.com/oslokommune/payout/payout/releasekey"
 	"github.com/oslokommune/payout/payout/store"
 )
 
-// statusCommand shows where each period stands; --check verifies the
-// store's hash chain, released results and input files (and, when the
-// output folder is there, the released files on disk).
+// statusCommand shows where each period stands; --check proves the store
+// is what payout wrote (see checkStore). It opens the store read-only, so
+// an auditor with read access can run it.
 type statusCommand struct {
 	base
 	shared
 	check bool
+	pubs  listFlag
 }
 
 func newStatusCommand(env *Env) command {
 	c := &statusCommand{base: newBase("status", env)}
 	c.dbFlag(c.fs, dbUsage)
 	c.periodFlag(c.fs, "show one period in detail, with its audit log")
-	c.fs.BoolVar(&c.check, "check", false, "verify the hash chain of releases, stored results and input files; exit 1 on any problem")
-	c.outFlag(c.fs, "out", "with --check: the output folder whose released files are verified too")
+	c.fs.BoolVar(&c.check, "check", false, "verify the store end to end (integrity, audit log, runs against events, signed release chain, released runs recomputed, input digests, released folders); exit 1 on any problem")
+	c.outFlag(c.fs, "", "with --check: another output folder to search for released folders the store does not know, or a copy of released folders this account cannot read")
+	pubFlag(c.fs, &c.pubs)
 	c.help = helpText{
-		synopsis: []string{"payout status --db FILE [--period P] [--check [--out DIR]]"},
+		synopsis: []string{"payout status --db FILE [--period P] [--check [--out DIR] [--pub FILE]]"},
 		required: "--db",
 		example:  "payout status --db payout.db --check",
 	}
@@ -40,13 +46,17 @@ func (c *statusCommand) Run(_ context.Context, args []string) error {
 	if err := c.parseOnly(args); err != nil {
 		return err
 	}
-	s, err := c.openStore()
+	s, err := c.openStoreReadOnly()
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	if c.check {
-		return checkStore(env, s, c.out)
+		ring, err := env.trustedKeys(c.pubs)
+		if err != nil {
+			return err
+		}
+		return checkStore(env, s, ring, c.out)
 	}
 	if c.period != "" {
 		p, err := c.parsePeriod(env)
@@ -78,7 +88,7 @@ func allStatus(env *Env, s *store.Store) error {
 	for i := range runs {
 		r := &runs[i]
 		fmt.Fprintf(env.Stdout, row, r.Period, statusText(env, r.Status), formatKroner(r.Total),
-			formatCount(r.Payees), r.PayDate, person(r.AttestedBy, r.AttestedAt), person(r.ApprovedBy, r.ApprovedAt), released(r))
+			formatCount(r.Payees), r.PayDate, person(r.AttestedBy.Name, r.AttestedAt), person(r.ApprovedBy.Name, r.ApprovedAt), released(r))
 	}
 	for i := range runs {
 		for _, w := range runWarnings(env, &runs[i], st) {
@@ -100,7 +110,7 @@ func released(r *store.Run) string {
 	if r.Release == nil {
 		return "-"
 	}
-	return person(r.Release.ReleasedBy, r.Release.ReleasedAt)
+	return person(r.Release.ReleasedBy.Name, r.Release.ReleasedAt)
 }
 
 // runWarnings: a release later than two banking days before the payment
@@ -142,13 +152,16 @@ func periodStatus(env *Env, s *store.Store, p payout.Period) error {
 		{"payees", formatCount(r.Payees)},
 		{"lines", formatCount(r.Lines)},
 		{"warnings", formatCount(r.Warnings)},
-		{"computed", env.tr("%s (computation %d, inputs %s)", when(r.ComputedAt), r.Computations, r.InputDigest[:12])},
-		{"attested", person(r.AttestedBy, r.AttestedAt)},
-		{"approved", person(r.ApprovedBy, r.ApprovedAt)},
+		{"computed", env.tr("%s by %s (computation %d, inputs %s)", when(r.ComputedAt), r.ComputedBy, r.Computations, r.InputDigest[:12])},
+		{"run digest", orDash(r.Digest)},
+		{"folder", orDash(r.OutDir)},
+		{"attested", person(r.AttestedBy.String(), r.AttestedAt)},
+		{"approved", person(r.ApprovedBy.String(), r.ApprovedAt)},
 		{"released", released(r)},
 	}
 	if r.Release != nil {
-		fields = append(fields, field{"manifest", r.Release.ManifestSHA256}, field{"previous", orNone(env, r.Release.PreviousSHA256)})
+		fields = append(fields, field{"manifest", r.Release.ManifestSHA256}, field{"previous", orNone(env, r.Release.PreviousSHA256)},
+			field{"chain", r.Release.ChainSHA256}, field{"key", orDash(r.Release.KeyID)})
 	}
 	printFields(env, fields)
 	for _, x := range runWarnings(env, r, st) {
@@ -158,18 +171,37 @@ func periodStatus(env *Env, s *store.Store, p payout.Period) error {
 	if err != nil {
 		return err
 	}
-	env.outf("\naudit log:\n")
+	env.outf("\naudit log (real time; the pinned clock in brackets):\n")
 	for _, e := range events {
+		pinned := ""
+		if !e.Pinned.IsZero() {
+			pinned = " [" + when(e.Pinned) + "]"
+		}
 		// The action and detail are the store's record, shown as stored.
-		fmt.Fprintf(env.Stdout, "  %s  %-8s %-10s %s\n", when(e.At), e.Action, e.User, e.Detail)
+		fmt.Fprintf(env.Stdout, "  %s%s  %-8s %-22s %s %s %s\n", when(e.At), pinned, e.Action, e.Actor, short12(e.RunSHA256), e.Total, e.Detail)
 	}
 	return nil
 }
 
-// checkStore runs the store's checks and verifies the released folders
-// found under out; any problem is an error (exit 1).
-func checkStore(env *Env, s *store.Store, out string) error {
-	problems, err := s.Check()
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func short12(s string) string { return s[:min(12, len(s))] }
+
+// checkStore is `status --check`, what an auditor relies on: the store's
+// own Check (SQLite's integrity_check, the audit log's hash chain, every
+// run against its events, the release chain and each signature against the
+// trusted keys, every released run recomputed from its digest-checked
+// inputs and compared with the released digest, every input file against
+// its digest), then every release's folder (the recorded manifest, every
+// output it names, release.sig), and any released folder beside them that
+// the store does not know. Any problem is exit 1.
+func checkStore(env *Env, s *store.Store, ring releasekey.Ring, extra string) error {
+	rep, err := s.Check(ring)
 	if err != nil {
 		return err
 	}
@@ -177,44 +209,91 @@ func checkStore(env *Env, s *store.Store, out string) error {
 	if err != nil {
 		return err
 	}
-	checked := 0
+	problems := rep.Problems
+	roots := map[string]bool{}
 	for i := range rels {
-		ps, found := checkReleasedFolder(env, out, &rels[i])
-		if found {
-			checked++
-		}
-		problems = append(problems, ps...)
+		problems = append(problems, checkReleasedFolder(env, &rels[i], extra)...)
+		roots[filepath.Dir(rels[i].OutDir)] = true
 	}
-	if len(problems) > 0 {
-		return errorf("%d problem(s) found:\n%s", len(problems), strings.Join(problems, "\n"))
+	if extra != "" {
+		roots[extra] = true
 	}
-	st, err := s.State()
+	runs, err := s.Runs()
 	if err != nil {
 		return err
 	}
-	env.outf("ok: %d release(s), hash chain intact; %d input file(s) match their digests; %d released folder(s) under %s verified\n",
-		len(rels), len(st.FileIDs), checked, out)
+	for _, r := range runs {
+		if r.OutDir != "" {
+			roots[filepath.Dir(r.OutDir)] = true
+		}
+	}
+	unknown, err := unknownFolders(env, s, roots)
+	if err != nil {
+		return err
+	}
+	problems = append(problems, unknown...)
+	if len(problems) > 0 {
+		return errorf("%d problem(s) found:\n%s", len(problems), strings.Join(problems, "\n"))
+	}
+	env.outf("ok: %d release(s), chain intact: %d signed and verified with %s, %d unsigned by policy; %d released run(s) recomputed from the stored inputs equal the released digests; audit log of %d event(s) intact and consistent with the runs; %d input file(s) match their digests; %d released folder(s) verified, none unknown\n",
+		rep.Releases, rep.Signed, describeRing(env, ring), rep.Unsigned, rep.Recomputed, rep.Events, rep.Files, len(rels))
 	return nil
 }
 
-// checkReleasedFolder verifies out/P against the release (see
-// bundle.CheckReleased), as sentences for the operator.
-func checkReleasedFolder(env *Env, out string, r *store.Release) (problems []string, found bool) {
-	errs, found := bundle.CheckReleased(out, r.Period, r.ManifestSHA256)
-	for _, err := range errs {
-		msg := err.Error()
-		if errors.Is(err, bundle.ErrNotRecorded) {
-			msg += env.tr(" (changed, or the release was interrupted: run 'payout release' again)")
-		}
-		problems = append(problems, msg)
+// checkReleasedFolder checks a release's folder where it was released, or,
+// when that cannot be read here, the copy under extra (an auditor's copy).
+func checkReleasedFolder(env *Env, rec *store.Release, extra string) []string {
+	problems := releasedFolderProblems(env, rec, "")
+	if len(problems) == 0 || extra == "" {
+		return problems
 	}
-	return problems, found
+	if _, err := os.Stat(rec.OutDir); err == nil || !errors.Is(err, os.ErrNotExist) && !errors.Is(err, os.ErrPermission) {
+		return problems
+	}
+	return releasedFolderProblems(env, rec, bundle.Dir(extra, rec.Period))
+}
+
+// unknownFolders lists the period folders under roots whose manifest
+// carries a release the store does not know (a lost or truncated store).
+// A known release elsewhere is a copy of it (an archive, an auditor's):
+// the same bytes.
+func unknownFolders(env *Env, s *store.Store, roots map[string]bool) ([]string, error) {
+	var out []string
+	for _, root := range sortedKeys(roots) {
+		dirs, _ := filepath.Glob(filepath.Join(root, "[0-9][0-9][0-9][0-9]-[0-9][0-9]"))
+		for _, dir := range dirs {
+			if !folderIsReleased(dir) {
+				continue
+			}
+			sum, err := bundle.FileSHA256(filepath.Join(dir, bundle.ManifestJSON))
+			if err != nil {
+				continue
+			}
+			known, err := s.ReleaseByManifest(sum)
+			if err != nil {
+				return nil, err
+			}
+			if known == nil {
+				out = append(out, env.tr("%s: holds a release the store does not know (manifest %s): the store may be lost, truncated or restored from an older copy", dir, sum[:12]))
+			}
+		}
+	}
+	return out, nil
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 var _ = messages(
 	msg{"show one period in detail, with its audit log", "vis én periode i detalj, med revisjonsloggen"},
-	msg{"verify the hash chain of releases, stored results and input files; exit 1 on any problem",
-		"kontroller hashkjeden av frigivelser, lagrede resultater og inndatafiler; status 1 ved ethvert problem"},
+	msg{"verify the store end to end (integrity, audit log, runs against events, signed release chain, released runs recomputed, input digests, released folders); exit 1 on any problem",
+		"kontroller lageret fra ende til annen (integritet, revisjonslogg, kjøringer mot hendelser, signert frigivelseskjede, frigitte kjøringer beregnet på nytt, inndatasummer, frigitte mapper); status 1 ved ethvert problem"},
 	msg{"store %s: %s input files (digest %s)\n", "lager %s: %s inndatafiler (sum %s)\n"},
 	msg{"no runs yet\n", "ingen kjøringer ennå\n"},
 	msg{"status", "status"},
@@ -227,12 +306,17 @@ var _ = messages(
 		"%s er ikke frigitt og siste frigivelsesdag (%s) er passert: utbetalingen %s blir forsinket"},
 	msg{"%s (release by %s)", "%s (frigis innen %s)"},
 	msg{"lines", "linjer"},
-	msg{"%s (computation %d, inputs %s)", "%s (beregning %d, inndata %s)"},
+	msg{"%s by %s (computation %d, inputs %s)", "%s av %s (beregning %d, inndata %s)"},
+	msg{"folder", "mappe"},
+	msg{"chain", "kjede"},
+	msg{"key", "nøkkel"},
 	msg{"previous", "forrige"},
-	msg{"\naudit log:\n", "\nrevisjonslogg:\n"},
+	msg{"\naudit log (real time; the pinned clock in brackets):\n", "\nrevisjonslogg (faktisk tid; den fastsatte klokken i klammer):\n"},
 	msg{"%d problem(s) found:\n%s", "%d problem(er) funnet:\n%s"},
-	msg{"ok: %d release(s), hash chain intact; %d input file(s) match their digests; %d released folder(s) under %s verified\n",
-		"ok: %d frigivelse(r), hashkjeden er intakt; %d inndatafil(er) stemmer med sine summer; %d frigitt(e) mappe(r) under %s kontrollert\n"},
-	msg{" (changed, or the release was interrupted: run 'payout release' again)", " (endret, eller frigivelsen ble avbrutt: kjør 'payout release' på nytt)"},
-	msg{"with --check: the output folder whose released files are verified too", "med --check: utdatamappen der de frigitte filene også kontrolleres"},
+	msg{"ok: %d release(s), chain intact: %d signed and verified with %s, %d unsigned by policy; %d released run(s) recomputed from the stored inputs equal the released digests; audit log of %d event(s) intact and consistent with the runs; %d input file(s) match their digests; %d released folder(s) verified, none unknown\n",
+		"ok: %d frigivelse(r), kjeden er intakt: %d signert og kontrollert med %s, %d usignert etter policy; %d frigitt(e) kjøring(er) beregnet på nytt fra de lagrede inndataene er lik de frigitte sammendragene; revisjonsloggen med %d hendelse(r) er intakt og stemmer med kjøringene; %d inndatafil(er) stemmer med sine summer; %d frigitt(e) mappe(r) kontrollert, ingen ukjente\n"},
+	msg{"with --check: another output folder to search for released folders the store does not know, or a copy of released folders this account cannot read",
+		"med --check: en annen utdatamappe å lete etter frigitte mapper lageret ikke kjenner i, eller en kopi av frigitte mapper denne kontoen ikke kan lese"},
+	msg{"%s: holds a release the store does not know (manifest %s): the store may be lost, truncated or restored from an older copy",
+		"%s: har en frigivelse lageret ikke kjenner (manifest %s): lageret kan være tapt, avkortet eller gjenopprettet fra en eldre kopi"},
 )

@@ -10,6 +10,7 @@ import (
 	"github.com/oslokommune/payout/exporters/manifest"
 	"github.com/oslokommune/payout/importers"
 	"github.com/oslokommune/payout/payout"
+	"github.com/oslokommune/payout/payout/store"
 )
 
 // verifyCommand is the auditor's proof (DESIGN.md "Determinism"): it reads
@@ -18,10 +19,15 @@ import (
 // release record), and compares each with the folder and with the
 // manifest's digests. Exit 0 and "identical", or exit 1 naming each
 // differing file and its first differing lines or cells.
+//
+// A released folder's release.sig is checked too: its statement names this
+// manifest, this period and the re-run's digest, and its signature verifies
+// with a trusted public key (--pub, PAYOUT_RELEASE_PUB).
 type verifyCommand struct {
 	base
 	shared
 	fixtures string
+	pubs     listFlag
 }
 
 func newVerifyCommand(env *Env) command {
@@ -29,8 +35,9 @@ func newVerifyCommand(env *Env) command {
 	c.periodFlag(c.fs, "the month to verify, YYYY-MM")
 	c.fs.StringVar(&c.fixtures, "fixtures", "", "fixture folder the month was computed from")
 	c.outFlag(c.fs, "", "output folder holding YYYY-MM/manifest.json")
+	pubFlag(c.fs, &c.pubs)
 	c.help = helpText{
-		synopsis: []string{"payout verify --period P --fixtures DIR --out DIR"},
+		synopsis: []string{"payout verify --period P --fixtures DIR --out DIR [--pub FILE]"},
 		required: "--period, --fixtures and --out",
 		example:  "payout verify --period 2022-12 --fixtures fixtures/oslo --out out",
 	}
@@ -69,9 +76,63 @@ func (c *verifyCommand) Run(_ context.Context, args []string) error {
 		}
 		return errorf("%s: %d difference(s) from the re-run of %s as of %s\n%s", dir, len(diffs), p, m.AsOf, strings.Join(lines, "\n"))
 	}
+	signed, err := c.checkStatement(dir, m, fresh)
+	if err != nil {
+		return err
+	}
 	env.outf("identical\n")
 	env.outf("  %d files in %s match the re-run as of %s and the manifest's SHA-256 digests\n", len(fresh.Files), dir, m.AsOf)
+	if signed != "" {
+		env.outf("  %s\n", signed)
+	}
 	return nil
+}
+
+// checkStatement checks a released folder's release.sig against the
+// manifest on disk and the re-run, and its signature against the trusted
+// keys; it says what it proved ("" for a folder that is not released).
+func (c *verifyCommand) checkStatement(dir string, m *manifest.Manifest, fresh *bundle.Bundle) (string, error) {
+	if m.Release == nil {
+		return "", nil
+	}
+	sigPath := filepath.Join(dir, bundle.ReleaseSig)
+	data, err := os.ReadFile(sigPath)
+	if err != nil {
+		return "", errorf("%s: the released folder has no signed release statement: %w", sigPath, err)
+	}
+	st, sig, err := store.ParseSignatureFile(data)
+	if err != nil {
+		return "", errorf("%s: %w", sigPath, err)
+	}
+	mSum, err := bundle.FileSHA256(filepath.Join(dir, bundle.ManifestJSON))
+	if err != nil {
+		return "", err
+	}
+	for _, f := range []struct{ name, want string }{
+		{"period", m.Period}, {"manifest_sha256", mSum}, {"run_sha256", fresh.Manifest.RunSHA256}, {"key_id", m.Release.KeyID},
+	} {
+		if got := store.StatementField(st, f.name); got != f.want {
+			return "", errorf("%s: the statement's %s is %q, the folder's %q: it is not this release's statement", sigPath, f.name, got, f.want)
+		}
+	}
+	if sig == "" {
+		if !m.Policy.UnsignedReleases {
+			return "", errorf("%s: the release is unsigned, and its policy does not allow unsigned releases", sigPath)
+		}
+		return c.env.tr("release statement matches (unsigned: policy unsigned_releases)"), nil
+	}
+	ring, err := c.env.trustedKeys(c.pubs)
+	if err != nil {
+		return "", err
+	}
+	key := ring.Find(m.Release.KeyID)
+	if key == nil {
+		return "", errorf("%s: signed by key %s, which is not among the trusted public keys (%s): give its public key with --pub FILE or PAYOUT_RELEASE_PUB", sigPath, m.Release.KeyID, describeRing(c.env, ring))
+	}
+	if !key.Verify(st, sig) {
+		return "", errorf("%s: the signature does not verify with key %s: the statement or the signature was changed", sigPath, key.ID())
+	}
+	return c.env.tr("release statement signed with trusted key %s names this manifest and the re-run's digest %s", key.ID(), short12(fresh.Manifest.RunSHA256)), nil
 }
 
 func readManifest(dir string, p payout.Period) (*manifest.Manifest, error) {
@@ -134,4 +195,16 @@ var _ = messages(
 	msg{"%s: the manifest is for period %q, not %s", "%s: manifestet gjelder periode %q, ikke %s"},
 	msg{"manifest as_of: %w", "manifestets as_of: %w"},
 	msg{"manifest as_of_by_period: %q: %q is not a period and a date", "manifestets as_of_by_period: %q: %q er ikke en periode og en dato"},
+)
+
+var _ = messages(
+	msg{"%s: the released folder has no signed release statement: %w", "%s: den frigitte mappen har ingen signert frigivelseserklæring: %w"},
+	msg{"%s: the statement's %s is %q, the folder's %q: it is not this release's statement", "%s: erklæringens %s er %q, mappens %q: det er ikke denne frigivelsens erklæring"},
+	msg{"%s: the release is unsigned, and its policy does not allow unsigned releases", "%s: frigivelsen er ikke signert, og policyen tillater ikke usignerte frigivelser"},
+	msg{"release statement matches (unsigned: policy unsigned_releases)", "frigivelseserklæringen stemmer (usignert: policy unsigned_releases)"},
+	msg{"%s: signed by key %s, which is not among the trusted public keys (%s): give its public key with --pub FILE or PAYOUT_RELEASE_PUB",
+		"%s: signert med nøkkel %s, som ikke er blant de betrodde offentlige nøklene (%s): oppgi den offentlige nøkkelen med --pub FILE eller PAYOUT_RELEASE_PUB"},
+	msg{"%s: the signature does not verify with key %s: the statement or the signature was changed", "%s: signaturen stemmer ikke med nøkkel %s: erklæringen eller signaturen er endret"},
+	msg{"release statement signed with trusted key %s names this manifest and the re-run's digest %s", "frigivelseserklæringen, signert med betrodd nøkkel %s, viser til dette manifestet og etterkjøringens sammendrag %s"},
+	msg{"  %s\n", "  %s\n"},
 )

@@ -15,6 +15,8 @@ import (
 	"github.com/oslokommune/payout/fixtures/sharedtest"
 	"github.com/oslokommune/payout/importers"
 	"github.com/oslokommune/payout/payout"
+	"github.com/oslokommune/payout/payout/releasekey"
+	"github.com/oslokommune/payout/payout/store"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
@@ -25,10 +27,25 @@ import (
 func runCmd(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	env := &Env{Stdout: &out, Stderr: &errb, Now: func() time.Time { return time.Date(2015, 4, 20, 9, 0, 0, 0, time.UTC) }}
+	now := func() time.Time { return time.Date(2015, 4, 20, 9, 0, 0, 0, time.UTC) }
+	env := &Env{Stdout: &out, Stderr: &errb, Now: now, Real: now,
+		Actor: func() (store.Actor, error) { return lcActor("eva"), nil }, Getenv: func(string) string { return "" }}
 	code := Main(context.Background(), env, args)
 	return code, out.String(), errb.String()
 }
+
+// e04Key signs the released E04 folders; its public key is e04Pub.
+var e04Key, e04Pub = func() (*releasekey.Private, string) {
+	dir, err := os.MkdirTemp("", "payout-e04-key-")
+	if err != nil {
+		panic(err)
+	}
+	k, err := releasekey.Generate(dir, nil)
+	if err != nil {
+		panic(err)
+	}
+	return k, filepath.Join(dir, releasekey.PublicFile)
+}()
 
 // copyE04 copies the E04 fixtures to a temporary folder, passing each file
 // through edit, and adds a policy.json with a debtor account that passes
@@ -64,17 +81,20 @@ func writeE04(t *testing.T, fixtures string, released bool) string {
 	p := payout.MustPeriod("2015-04")
 	res, err := payout.Compute(in, p, payout.Options{})
 	require.NoError(t, err)
-	var rel *bundle.ReleaseFile
-	if released {
-		rec := manifest.Release{ReleasedAt: "2015-04-21T08:15:00Z", ReleasedBy: "carl", AttestedBy: "anna",
-			ApprovedBy: "bent", MsgID: pain001.MessageID(p)}
-		at, _ := time.Parse(time.RFC3339, rec.ReleasedAt)
-		xml, err := pain001.Build(res, res.Policy.Debtor, rec.MsgID, at)
-		require.NoError(t, err)
-		rel = &bundle.ReleaseFile{Record: rec, PaymentsXML: xml}
-	}
 	out := t.TempDir()
-	_, err = bundle.Write(out, res, in, rel)
+	if !released {
+		_, err = bundle.Write(out, res, in, nil)
+		require.NoError(t, err)
+		return out
+	}
+	rec := manifest.Release{ReleasedAt: "2015-04-21T08:15:00Z", ReleasedBy: "carl", AttestedBy: "anna",
+		ApprovedBy: "bent", MsgID: pain001.MessageID(p), KeyID: e04Key.ID()}
+	b, err := bundle.RenderRelease(res, in, rec)
+	require.NoError(t, err)
+	st := &store.Release{Period: p, RunSHA256: payout.RunDigest(res), ManifestSHA256: b.ManifestSHA256(), KeyID: e04Key.ID(),
+		ReleasedAt: time.Date(2015, 4, 21, 8, 15, 0, 0, time.UTC), MsgID: rec.MsgID}
+	st.Seal(e04Key)
+	_, err = bundle.WriteRendered(out, p, b.WithSignature(st.SignatureFile()))
 	require.NoError(t, err)
 	return out
 }
@@ -83,14 +103,39 @@ func TestVerifyE04Identical(t *testing.T) {
 	for _, released := range []bool{false, true} {
 		fixtures := copyE04(t, same)
 		out := writeE04(t, fixtures, released)
-		code, stdout, stderr := runCmd(t, "verify", "--period", "2015-04", "--fixtures", fixtures, "--out", out)
+		code, stdout, stderr := runCmd(t, "verify", "--period", "2015-04", "--fixtures", fixtures, "--out", out, "--pub", e04Pub)
 		assert.Equal(t, 0, code, stderr)
 		assert.True(t, strings.HasPrefix(stdout, "identical\n"), stdout)
 		if released {
 			_, err := os.Stat(filepath.Join(out, "2015-04", "payments.xml"))
 			assert.NoError(t, err)
+			assert.Contains(t, stdout, "release statement signed with trusted key "+e04Key.ID())
 		}
 	}
+}
+
+// A released folder's signed statement: without the public key it proves
+// nothing; a changed statement or one of another folder is refused.
+func TestVerifyChecksTheReleaseStatement(t *testing.T) {
+	fixtures := copyE04(t, same)
+	out := writeE04(t, fixtures, true)
+	code, _, stderr := runCmd(t, "verify", "--period", "2015-04", "--fixtures", fixtures, "--out", out)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "which is not among the trusted public keys (no trusted public key given)")
+
+	sig := filepath.Join(out, "2015-04", bundle.ReleaseSig)
+	data, err := os.ReadFile(sig)
+	require.NoError(t, err)
+	forged := strings.Replace(string(data), `msg_id "`, `msg_id "X`, 1)
+	require.NoError(t, os.WriteFile(sig, []byte(forged), 0o600))
+	code, _, stderr = runCmd(t, "verify", "--period", "2015-04", "--fixtures", fixtures, "--out", out, "--pub", e04Pub)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "the signature does not verify with key "+e04Key.ID())
+
+	require.NoError(t, os.Remove(sig))
+	code, _, stderr = runCmd(t, "verify", "--period", "2015-04", "--fixtures", fixtures, "--out", out, "--pub", e04Pub)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "the released folder has no signed release statement")
 }
 
 func TestVerifyCatchesAChangedAmountInLinesCSV(t *testing.T) {

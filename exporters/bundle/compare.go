@@ -43,7 +43,8 @@ func (d Difference) String() string {
 func Compare(dir string, fresh *Bundle, recorded *manifest.Manifest) []Difference {
 	var diffs []Difference
 	diffs = append(diffs, compareInputs(recorded, fresh.Manifest)...)
-	named := map[string]bool{ManifestJSON: true}
+	// release.sig is checked by the caller against the release's statement.
+	named := map[string]bool{ManifestJSON: true, ReleaseSig: true}
 	for _, f := range recorded.Outputs {
 		named[f.Name] = true
 	}

@@ -18,6 +18,7 @@ func newManifest(res *payout.Result, in *payout.Inputs, outs []Output, rel *Rele
 		AsOf:          res.AsOf.String(),
 		PaymentDate:   res.PayDate.String(),
 		EngineVersion: payout.EngineVersion,
+		RunSHA256:     payout.RunDigest(res),
 		Policy:        res.Policy,
 		Inputs:        []manifest.File{},
 		Outputs:       []manifest.File{},

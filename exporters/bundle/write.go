@@ -14,8 +14,11 @@ import (
 // Write renders the period's folder and writes it under outDir/YYYY-MM/,
 // all or nothing (see the package comment). It returns the manifest written.
 func Write(outDir string, res *payout.Result, in *payout.Inputs, rel *ReleaseFile) (*manifest.Manifest, error) {
-	if err := checkWritable(Dir(outDir, res.Period), rel != nil); err != nil {
-		return nil, err
+	if rel == nil {
+		// Refuse a released folder before the work of rendering.
+		if err := checkWritable(Dir(outDir, res.Period), nil); err != nil {
+			return nil, err
+		}
 	}
 	b, err := Render(res, in, rel)
 	if err != nil {
@@ -28,13 +31,33 @@ func Write(outDir string, res *payout.Result, in *payout.Inputs, rel *ReleaseFil
 // Write would have written it, so a caller that renders first (to refuse a
 // result its outputs cannot show) need not render the folder twice. A
 // bundle without payments.xml is refused for a released folder, as Write
-// refuses a run without a release record.
+// refuses a run without a release record. The files are the owner's alone
+// (Private); WriteRenderedAs shares them with a group.
 func WriteRendered(outDir string, p payout.Period, b *Bundle) (*manifest.Manifest, error) {
+	return WriteRenderedAs(outDir, p, b, Private)
+}
+
+// WriteRenderedAs is WriteRendered with the folders and files made as perm
+// says. It holds an exclusive lock on the period's folder while it writes,
+// so that two writers never mix their files, and under that lock first
+// removes the temporary files a killed writer left.
+func WriteRenderedAs(outDir string, p payout.Period, b *Bundle, perm Perm) (*manifest.Manifest, error) {
 	dir := Dir(outDir, p)
-	if err := checkWritable(dir, b.File(PaymentsXML) != nil); err != nil {
+	if err := perm.mkdirAll(dir); err != nil {
 		return nil, err
 	}
-	temps, err := writeTemps(dir, b.Files)
+	unlock, err := lockDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if err := removeTemps(dir); err != nil {
+		return nil, err
+	}
+	if err := checkWritable(dir, b); err != nil {
+		return nil, err
+	}
+	temps, err := writeTemps(dir, b.Files, perm)
 	if err != nil {
 		return nil, err
 	}
@@ -44,15 +67,44 @@ func WriteRendered(outDir string, p payout.Period, b *Bundle) (*manifest.Manifes
 	return b.Manifest, nil
 }
 
-// checkWritable creates dir and refuses it when it holds a released run's
-// payment file and the new run is not released.
-func checkWritable(dir string, released bool) error {
+// checkWritable refuses dir when it holds a released run's payment file and
+// the new bundle is not a release, or a manifest of another release than
+// the new bundle's: a released folder is only ever written again with the
+// same release (to complete one that was interrupted).
+func checkWritable(dir string, b *Bundle) error {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return err
 	}
-	if !released {
+	if b == nil || b.File(PaymentsXML) == nil {
 		if _, err := os.Stat(filepath.Join(dir, PaymentsXML)); err == nil {
 			return fmt.Errorf("%s: %w: it holds %s, and a released run is never changed", dir, ErrReleased, PaymentsXML)
+		}
+	}
+	data, err := os.ReadFile(filepath.Join(dir, ManifestJSON))
+	if err != nil {
+		return nil
+	}
+	old, err := manifest.Unmarshal(data)
+	if err != nil || old.Release == nil {
+		return nil
+	}
+	if b == nil || b.Manifest == nil || b.Manifest.Release == nil || *b.Manifest.Release != *old.Release {
+		return fmt.Errorf("%s: %w: it holds the release of %s at %s by %s, and a released folder is never written with anything else",
+			dir, ErrReleased, old.Period, old.Release.ReleasedAt, old.Release.ReleasedBy)
+	}
+	return nil
+}
+
+// removeTemps deletes the temporary files of writers that died in dir (the
+// caller holds the folder's lock, so no live writer has any).
+func removeTemps(dir string) error {
+	stale, err := filepath.Glob(filepath.Join(dir, ".*.tmp-*"))
+	if err != nil {
+		return err
+	}
+	for _, path := range stale {
+		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
 		}
 	}
 	return nil
@@ -60,10 +112,10 @@ func checkWritable(dir string, released bool) error {
 
 // writeTemps writes every file to a synced temporary file in dir and
 // returns their names in the order of files; on error none remains.
-func writeTemps(dir string, files []Output) ([]string, error) {
+func writeTemps(dir string, files []Output, perm Perm) ([]string, error) {
 	var temps []string
 	for _, f := range files {
-		name, err := writeTemp(dir, f)
+		name, err := writeTemp(dir, f, perm)
 		if err != nil {
 			removeAll(temps)
 			return nil, fmt.Errorf("%s: %w", f.Name, err)
@@ -73,7 +125,7 @@ func writeTemps(dir string, files []Output) ([]string, error) {
 	return temps, nil
 }
 
-func writeTemp(dir string, f Output) (string, error) {
+func writeTemp(dir string, f Output, perm Perm) (string, error) {
 	t, err := createTemp(dir, "."+f.Name+".tmp-*")
 	if err != nil {
 		return "", err
@@ -81,7 +133,7 @@ func writeTemp(dir string, f Output) (string, error) {
 	name := t.Name()
 	_, err = t.Write(f.Data)
 	if err == nil {
-		err = t.Chmod(0o600)
+		err = perm.file(t)
 	}
 	if err == nil {
 		err = t.Sync()

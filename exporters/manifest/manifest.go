@@ -47,13 +47,22 @@ type Control struct {
 
 // Release is the record of the release of payments.xml; the store keeps the
 // same facts, and verify re-renders payments.xml from them.
+//
+// The release's signed statement (release.sig beside the manifest) names
+// this manifest's SHA-256; the manifest carries the chain head the release
+// extends: the previous release's manifest and chain hash and the audit
+// log's head.
 type Release struct {
-	ReleasedAt     string `json:"released_at"` // RFC 3339, UTC, from the injected clock
-	ReleasedBy     string `json:"released_by"`
+	ReleasedAt     string `json:"released_at"` // RFC 3339, UTC, the real time of the release
+	PinnedAt       string `json:"pinned_at,omitempty"`
+	ReleasedBy     string `json:"released_by"` // accounts, "name (uid N)"
 	AttestedBy     string `json:"attested_by"`
 	ApprovedBy     string `json:"approved_by"`
 	MsgID          string `json:"msg_id"`
 	PreviousSHA256 string `json:"previous_release_sha256"` // hash chain; "" for the first
+	PreviousChain  string `json:"previous_chain_sha256,omitempty"`
+	EventsSHA256   string `json:"events_sha256,omitempty"`
+	KeyID          string `json:"key_id,omitempty"` // the key that signs release.sig; "" unsigned
 }
 
 // Manifest is manifest.json.
@@ -66,14 +75,18 @@ type Manifest struct {
 	AsOfByPeriod  map[string]string `json:"as_of_by_period,omitempty"`
 	PaymentDate   string            `json:"payment_date"`
 	EngineVersion string            `json:"engine_version"`
-	Policy        payout.Policy     `json:"policy"`
-	Inputs        []File            `json:"inputs"`
-	Outputs       []File            `json:"outputs"`
-	Totals        Totals            `json:"totals"`
-	Controls      []Control         `json:"controls"`
-	Warnings      int               `json:"warnings"`
-	Release       *Release          `json:"release,omitempty"`
-	Extra         json.RawMessage   `json:"-"`
+	// RunSHA256 is payout.RunDigest of the run the folder shows: what
+	// attest and approve name, so the reviewer can see it is the run they
+	// sign for.
+	RunSHA256 string          `json:"run_sha256"`
+	Policy    payout.Policy   `json:"policy"`
+	Inputs    []File          `json:"inputs"`
+	Outputs   []File          `json:"outputs"`
+	Totals    Totals          `json:"totals"`
+	Controls  []Control       `json:"controls"`
+	Warnings  int             `json:"warnings"`
+	Release   *Release        `json:"release,omitempty"`
+	Extra     json.RawMessage `json:"-"`
 }
 
 // Marshal returns the manifest as indented JSON with a final newline.

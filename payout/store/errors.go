@@ -16,6 +16,13 @@ var (
 	ErrLaterReleased    = errors.New("a later period is released")
 	ErrConflictingInput = errors.New("conflicting record versions")
 	ErrNoUser           = errors.New("no user given")
+	ErrNoStore          = errors.New("no store")
+	ErrSameReleaser     = errors.New("the releaser attested or approved the run")
+	ErrDigestMismatch   = errors.New("the run is not the one approved")
+	ErrInconsistent     = errors.New("the store is not consistent")
+	ErrUnsigned         = errors.New("no release key")
+	ErrOtherFolder      = errors.New("released to another folder")
+	ErrLegacyRun        = errors.New("run computed before run digests")
 )
 
 // lifecycleError is a refused transition: a sentence for the user that

@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -67,8 +66,12 @@ type InputState struct {
 
 // Import stores files all or nothing: every file is read first, and any
 // problem in any of them (including a version that conflicts with a stored
-// one) refuses the whole import with a payout.ErrorList.
-func (s *Store) Import(files []File, at time.Time) (*ImportReport, error) {
+// one) refuses the whole import with a payout.ErrorList. The import event
+// names every stored file's SHA-256 and the account that imported it.
+func (s *Store) Import(files []File, by Actor, at When) (*ImportReport, error) {
+	if err := by.valid(); err != nil {
+		return nil, err
+	}
 	if s.parse == nil {
 		return nil, errors.New("store: opened without a reader for input files")
 	}
@@ -92,7 +95,7 @@ func (s *Store) Import(files []File, at time.Time) (*ImportReport, error) {
 	if err := s.checkVersions(tx, existing, fresh, rep); err != nil {
 		return nil, err
 	}
-	if err := storeFiles(tx, fresh, at); err != nil {
+	if err := storeFiles(tx, fresh, by, at); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
@@ -243,8 +246,8 @@ func backdated(name string, in *payout.Inputs, released map[payout.Period]payout
 }
 
 // storeFiles inserts the files that add something, and the import.
-func storeFiles(tx *sqlx.Tx, fresh []parsedFile, at time.Time) error {
-	res, err := tx.Exec(`INSERT INTO imports (imported_at) VALUES (?)`, stamp(at))
+func storeFiles(tx *sqlx.Tx, fresh []parsedFile, by Actor, at When) error {
+	res, err := tx.Exec(`INSERT INTO imports (imported_at) VALUES (?)`, stamp(at.Real))
 	if err != nil {
 		return err
 	}
@@ -258,9 +261,11 @@ func storeFiles(tx *sqlx.Tx, fresh []parsedFile, at time.Time) error {
 			importID, pf.out.Name, pf.out.Path, kindOf(pf.in, pf.out.Name), pf.out.SHA256, pf.out.Rows, len(pf.file.Data), pf.file.Data); err != nil {
 			return err
 		}
-		names = append(names, pf.out.Name+" "+pf.out.SHA256[:12])
+		names = append(names, pf.out.Name+" "+pf.out.SHA256)
 	}
-	return logEvent(tx, at, "", "import", "", strings.Join(names, ", "))
+	_, err = logEvent(tx, at, Event{Action: ActionImport, Actor: by,
+		Detail: fmt.Sprintf("import %d: %s", importID, strings.Join(names, ", "))})
+	return err
 }
 
 func kindOf(in *payout.Inputs, name string) string {
@@ -284,14 +289,23 @@ func (s *Store) State() (InputState, error) {
 	return stateOf(s.db)
 }
 
+// fileDigest is a stored file's id and SHA-256.
+type fileDigest struct {
+	ID     int64  `db:"id"`
+	SHA256 string `db:"sha256"`
+}
+
 func stateOf(q sqlx.Queryer) (InputState, error) {
-	var rows []struct {
-		ID     int64  `db:"id"`
-		SHA256 string `db:"sha256"`
-	}
+	var rows []fileDigest
 	if err := sqlx.Select(q, &rows, `SELECT id, sha256 FROM files ORDER BY id`); err != nil {
 		return InputState{}, err
 	}
+	return stateFrom(rows), nil
+}
+
+// stateFrom is the state of these files (in id order): the SHA-256 over
+// their digests.
+func stateFrom(rows []fileDigest) InputState {
 	h := sha256.New()
 	st := InputState{}
 	for _, r := range rows {
@@ -299,7 +313,7 @@ func stateOf(q sqlx.Queryer) (InputState, error) {
 		st.FileIDs = append(st.FileIDs, r.ID)
 	}
 	st.Digest = hex.EncodeToString(h.Sum(nil))
-	return st, nil
+	return st
 }
 
 // Inputs reads every stored file back into records, in import order, each
@@ -324,22 +338,33 @@ func (s *Store) Inputs() (*payout.Inputs, InputState, error) {
 	return in, st, nil
 }
 
-// RunInputs reads back exactly the files a stored run was computed from.
-func (s *Store) RunInputs(runID int64) (*payout.Inputs, error) {
-	var ids []int64
-	if err := s.db.Select(&ids, `SELECT file_id FROM run_files WHERE run_id = ? ORDER BY file_id`, runID); err != nil {
-		return nil, err
-	}
+// RunInputs reads back exactly the files the stored run was computed from
+// (each checked against its digest), and checks they are the files its
+// input digest names.
+func (s *Store) RunInputs(run *Run) (*payout.Inputs, error) {
 	tx, err := s.db.Beginx()
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	want := map[int64]bool{}
-	for _, id := range ids {
-		want[id] = true
+	return s.runInputs(tx, run)
+}
+
+func (s *Store) runInputs(q sqlx.Queryer, run *Run) (*payout.Inputs, error) {
+	var rows []fileDigest
+	if err := sqlx.Select(q, &rows, `SELECT f.id, f.sha256 FROM run_files r JOIN files f ON f.id = r.file_id
+		WHERE r.run_id = ? ORDER BY f.id`, run.ID); err != nil {
+		return nil, err
 	}
-	in, err := s.inputsTx(tx, want)
+	if st := stateFrom(rows); st.Digest != run.InputDigest {
+		return nil, refuse(ErrInconsistent, fmt.Sprintf("the run of %s names %d input file(s) with digest %s, but it was computed from inputs %s: the store was changed outside payout",
+			run.Period, len(rows), short(st.Digest), short(run.InputDigest)))
+	}
+	want := map[int64]bool{}
+	for _, r := range rows {
+		want[r.ID] = true
+	}
+	in, err := s.inputsTx(q, want)
 	if err != nil {
 		return nil, err
 	}
@@ -376,22 +401,39 @@ func (s *Store) inputsOfKinds(tx *sqlx.Tx, fresh []parsedFile) (*payout.Inputs, 
 	return s.inputsTx(tx, want)
 }
 
+// readFile reads one stored file and checks its bytes against the SHA-256
+// recorded at import: a file changed in the store is never read as input.
+func readFile(q sqlx.Queryer, id int64) (string, []byte, error) {
+	var name, sum string
+	var data []byte
+	if err := q.QueryRowx(`SELECT name, sha256, data FROM files WHERE id = ?`, id).Scan(&name, &sum, &data); err != nil {
+		return "", nil, err
+	}
+	if got := sha(data); got != sum {
+		return "", nil, refuse(ErrInconsistent, fmt.Sprintf("stored file %s (id %d) is not the file imported: its content has SHA-256 %s, the import recorded %s; the store was changed outside payout (payout status --check lists every problem)",
+			name, id, short(got), short(sum)))
+	}
+	return name, data, nil
+}
+
 // inputsTx parses the stored files (all when want is nil, else those in
 // want) in import order. The files are parsed side by side, one per CPU
 // (the importers read a folder the same way), and appended in import order,
 // so the records are the same whatever the number of CPUs.
-func (s *Store) inputsTx(tx *sqlx.Tx, want map[int64]bool) (*payout.Inputs, error) {
+func (s *Store) inputsTx(tx sqlx.Queryer, want map[int64]bool) (*payout.Inputs, error) {
 	in := &payout.Inputs{Policy: payout.DefaultPolicy()}
 	if s.parse == nil {
 		return nil, errors.New("store: opened without a reader for input files")
 	}
 	var files []storedFile
-	if err := tx.Select(&files, `SELECT id, name FROM files ORDER BY id`); err != nil {
+	if err := sqlx.Select(tx, &files, `SELECT id, name FROM files ORDER BY id`); err != nil {
 		return nil, err
 	}
 	files = slices.DeleteFunc(files, func(f storedFile) bool { return want != nil && !want[f.ID] })
 	for i := range files {
-		if err := tx.Get(&files[i].Data, `SELECT data FROM files WHERE id = ?`, files[i].ID); err != nil {
+		var err error
+		// readFile checks the bytes against the digest recorded at import.
+		if files[i].Name, files[i].Data, err = readFile(tx, files[i].ID); err != nil {
 			return nil, err
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -42,10 +43,18 @@ type Run struct {
 	Lines        int
 	Warnings     int
 	ResultSHA256 string
-	AttestedBy   string
-	AttestedAt   time.Time
-	ApprovedBy   string
-	ApprovedAt   time.Time
+	// Digest is payout.RunDigest of the result: what attest and approve
+	// name and release re-derives. "" for a run computed before digests.
+	Digest string
+	// ManifestSHA256 and OutDir: the manifest of the folder the run was
+	// written to, and that folder.
+	ManifestSHA256 string
+	OutDir         string
+	ComputedBy     Actor
+	AttestedBy     Actor
+	AttestedAt     time.Time
+	ApprovedBy     Actor
+	ApprovedAt     time.Time
 	// Release is set once the run is released.
 	Release *Release
 }
@@ -65,14 +74,22 @@ type runRow struct {
 	Lines        int    `db:"lines"`
 	Warnings     int    `db:"warnings"`
 	ResultSHA256 string `db:"result_sha256"`
+	Digest       string `db:"digest"`
+	ManifestSHA  string `db:"manifest_sha256"`
+	OutDir       string `db:"out_dir"`
+	ComputedBy   string `db:"computed_by"`
+	ComputedUID  int64  `db:"computed_uid"`
 	AttestedBy   string `db:"attested_by"`
+	AttestedUID  int64  `db:"attested_uid"`
 	AttestedAt   string `db:"attested_at"`
 	ApprovedBy   string `db:"approved_by"`
+	ApprovedUID  int64  `db:"approved_uid"`
 	ApprovedAt   string `db:"approved_at"`
 }
 
 const runColumns = `id, period, status, as_of, pay_date, input_digest, computed_at, computations,
-	total, agreements, payees, lines, warnings, result_sha256, attested_by, attested_at, approved_by, approved_at`
+	total, agreements, payees, lines, warnings, result_sha256, digest, manifest_sha256, out_dir,
+	computed_by, computed_uid, attested_by, attested_uid, attested_at, approved_by, approved_uid, approved_at`
 
 func (r runRow) run() Run {
 	p, _ := payout.ParsePeriod(r.Period)
@@ -83,9 +100,10 @@ func (r runRow) run() Run {
 		ID: r.ID, Period: p, Status: Status(r.Status), AsOf: asOf, PayDate: pay,
 		InputDigest: r.InputDigest, ComputedAt: parseStamp(r.ComputedAt), Computations: r.Computations,
 		Total: total, Agreements: r.Agreements, Payees: r.Payees, Lines: r.Lines, Warnings: r.Warnings,
-		ResultSHA256: r.ResultSHA256,
-		AttestedBy:   r.AttestedBy, AttestedAt: parseStamp(r.AttestedAt),
-		ApprovedBy: r.ApprovedBy, ApprovedAt: parseStamp(r.ApprovedAt),
+		ResultSHA256: r.ResultSHA256, Digest: r.Digest, ManifestSHA256: r.ManifestSHA, OutDir: r.OutDir,
+		ComputedBy: Actor{UID: r.ComputedUID, Name: r.ComputedBy},
+		AttestedBy: Actor{UID: r.AttestedUID, Name: r.AttestedBy}, AttestedAt: parseStamp(r.AttestedAt),
+		ApprovedBy: Actor{UID: r.ApprovedUID, Name: r.ApprovedBy}, ApprovedAt: parseStamp(r.ApprovedAt),
 	}
 }
 
@@ -110,6 +128,18 @@ func runTx(q sqlx.Queryer, p payout.Period) (*Run, error) {
 	}
 	run.Release = rel
 	return &run, nil
+}
+
+func runByID(q sqlx.Queryer, id int64) (*Run, error) {
+	var period string
+	if err := sqlx.Get(q, &period, `SELECT period FROM runs WHERE id = ?`, id); err != nil {
+		return nil, err
+	}
+	p, err := payout.ParsePeriod(period)
+	if err != nil {
+		return nil, err
+	}
+	return runTx(q, p)
 }
 
 // Runs returns every stored run, by period.
@@ -156,20 +186,33 @@ func sha(b []byte) string {
 	return hex.EncodeToString(s[:])
 }
 
-// SaveOptions says who computes and whether an approved run may be reopened.
+// SaveOptions say who computes, when, where the files go and whether an
+// approved run may be reopened.
 type SaveOptions struct {
-	At   time.Time
-	User string
+	At When
+	By Actor
 	// Reopen allows replacing an approved (not released) run; its
 	// attestation and approval are void.
 	Reopen bool
+	// OutDir is the folder the run's files are written to, for the
+	// record.
+	OutDir string
+	// Write writes the run's files and returns their manifest's SHA-256.
+	// It runs inside the transaction, after every check and before the
+	// commit: when it fails nothing is stored, and the store never points
+	// at a run whose files were not written. Nil writes nothing.
+	Write func() (manifestSHA256 string, err error)
 }
 
 // SaveRun stores res as the computed run of its period, from the inputs of
 // state, replacing a computed or attested run (and an approved one with
-// Reopen). A released period is refused. It returns the stored run and the
-// status of the run it replaced ("" when none).
+// Reopen). A released period is refused, and so are inputs that changed
+// since state was read. It returns the stored run and the status of the
+// run it replaced ("" when none).
 func (s *Store) SaveRun(res *payout.Result, state InputState, opt SaveOptions) (*Run, Status, error) {
+	if err := opt.By.valid(); err != nil {
+		return nil, "", err
+	}
 	blob, err := json.Marshal(res)
 	if err != nil {
 		return nil, "", fmt.Errorf("store: result: %w", err)
@@ -191,18 +234,24 @@ func (s *Store) SaveRun(res *payout.Result, state InputState, opt SaveOptions) (
 		}
 		replaced, computations = prev.Status, prev.Computations+1
 	}
-	id, err := upsertRun(tx, prev, res, state, blob, opt.At, computations)
+	if now, err := stateOf(tx); err != nil || now.Digest != state.Digest {
+		if err != nil {
+			return nil, "", err
+		}
+		return nil, "", refuse(ErrInputsChanged, fmt.Sprintf("inputs changed while %s was computed (another import): run it again", res.Period))
+	}
+	saved := savedRun{res: res, state: state, blob: blob, digest: payout.RunDigest(res), computations: computations, opt: opt}
+	id, err := saved.upsert(tx, prev)
 	if err != nil {
 		return nil, "", err
 	}
 	if err := storeRunDetail(tx, id, res, state); err != nil {
 		return nil, "", err
 	}
-	detail := fmt.Sprintf("as-of %s, total %s, inputs %s", res.AsOf, res.Total.StringFixed(2), state.Digest[:12])
-	if replaced != "" {
-		detail += fmt.Sprintf(", replaces the %s run", replaced)
+	if err := saved.logCompute(tx, id, replaced); err != nil {
+		return nil, "", err
 	}
-	if err := logEvent(tx, opt.At, res.Period.String(), "compute", opt.User, detail); err != nil {
+	if err := saved.write(tx, id); err != nil {
 		return nil, "", err
 	}
 	run, err := runTx(tx, res.Period)
@@ -210,6 +259,39 @@ func (s *Store) SaveRun(res *payout.Result, state InputState, opt SaveOptions) (
 		return nil, "", err
 	}
 	return run, replaced, tx.Commit()
+}
+
+// savedRun is one SaveRun's data.
+type savedRun struct {
+	res          *payout.Result
+	state        InputState
+	blob         []byte
+	digest       string
+	computations int
+	opt          SaveOptions
+}
+
+func (sr *savedRun) logCompute(tx *sqlx.Tx, id int64, replaced Status) error {
+	detail := fmt.Sprintf("as-of %s, inputs %s", sr.res.AsOf, sr.state.Digest[:12])
+	if replaced != "" {
+		detail += fmt.Sprintf(", replaces the %s run", replaced)
+	}
+	_, err := logEvent(tx, sr.opt.At, Event{Period: sr.res.Period.String(), Action: ActionCompute, Actor: sr.opt.By,
+		RunID: id, RunSHA256: sr.digest, Total: sr.res.Total.StringFixed(2), Detail: detail})
+	return err
+}
+
+// write runs the caller's Write and records the manifest it wrote.
+func (sr *savedRun) write(tx *sqlx.Tx, id int64) error {
+	if sr.opt.Write == nil {
+		return nil
+	}
+	sum, err := sr.opt.Write()
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(`UPDATE runs SET manifest_sha256 = ? WHERE id = ?`, sum, id)
+	return err
 }
 
 // Replaceable says whether a new computation may replace the run: nil for a
@@ -242,13 +324,15 @@ func releasedError(run *Run) error {
 	return refuse(ErrAlreadyReleased, msg)
 }
 
-func upsertRun(tx *sqlx.Tx, prev *Run, res *payout.Result, state InputState, blob []byte, at time.Time, computations int) (int64, error) {
-	args := []any{string(StatusComputed), res.AsOf.String(), res.PayDate.String(), state.Digest, stamp(at), computations,
-		res.Total.StringFixed(2), countAgreements(res), len(res.Payments), len(res.Lines), len(res.Warnings), blob, sha(blob)}
+func (sr *savedRun) upsert(tx *sqlx.Tx, prev *Run) (int64, error) {
+	res, by := sr.res, sr.opt.By
+	args := []any{string(StatusComputed), res.AsOf.String(), res.PayDate.String(), sr.state.Digest, stamp(sr.opt.At.Real),
+		sr.computations, res.Total.StringFixed(2), countAgreements(res), len(res.Payments), len(res.Lines), len(res.Warnings),
+		sr.blob, sha(sr.blob), sr.digest, sr.opt.OutDir, strings.TrimSpace(by.Name), by.UID}
 	if prev == nil {
 		r, err := tx.Exec(`INSERT INTO runs (status, as_of, pay_date, input_digest, computed_at, computations,
-			total, agreements, payees, lines, warnings, result, result_sha256, period)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(args, res.Period.String())...)
+			total, agreements, payees, lines, warnings, result, result_sha256, digest, out_dir, computed_by, computed_uid, period)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(args, res.Period.String())...)
 		if err != nil {
 			return 0, err
 		}
@@ -256,7 +340,9 @@ func upsertRun(tx *sqlx.Tx, prev *Run, res *payout.Result, state InputState, blo
 	}
 	_, err := tx.Exec(`UPDATE runs SET status = ?, as_of = ?, pay_date = ?, input_digest = ?, computed_at = ?, computations = ?,
 		total = ?, agreements = ?, payees = ?, lines = ?, warnings = ?, result = ?, result_sha256 = ?,
-		attested_by = '', attested_at = '', approved_by = '', approved_at = '' WHERE id = ?`, append(args, prev.ID)...)
+		digest = ?, out_dir = ?, computed_by = ?, computed_uid = ?, manifest_sha256 = '',
+		attested_by = '', attested_uid = -1, attested_at = '', approved_by = '', approved_uid = -1, approved_at = ''
+		WHERE id = ?`, append(args, prev.ID)...)
 	return prev.ID, err
 }
 
@@ -295,32 +381,4 @@ func storeRunDetail(tx *sqlx.Tx, id int64, res *payout.Result, state InputState)
 		}
 	}
 	return nil
-}
-
-// Event is one entry of the audit log.
-type Event struct {
-	At     time.Time
-	Period string
-	Action string
-	User   string
-	Detail string
-}
-
-// Events returns the audit log of one period ("" for imports), oldest first.
-func (s *Store) Events(period string) ([]Event, error) {
-	var rows []struct {
-		At     string `db:"at"`
-		Period string `db:"period"`
-		Action string `db:"action"`
-		User   string `db:"user"`
-		Detail string `db:"detail"`
-	}
-	if err := s.db.Select(&rows, `SELECT at, period, action, user, detail FROM events WHERE period = ? ORDER BY id`, period); err != nil {
-		return nil, err
-	}
-	out := make([]Event, len(rows))
-	for i, r := range rows {
-		out[i] = Event{At: parseStamp(r.At), Period: r.Period, Action: r.Action, User: r.User, Detail: r.Detail}
-	}
-	return out, nil
 }

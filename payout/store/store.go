@@ -30,8 +30,9 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"sort"
-	"strings"
+	"syscall"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -49,49 +50,189 @@ type ParseFunc func(name string, data []byte) (*payout.Inputs, error)
 // Store is an open store. It is safe for use by one process at a time per
 // operation; several processes may open the same file (SQLite locks it).
 type Store struct {
-	db    *sqlx.DB
-	parse ParseFunc
-	path  string
+	db       *sqlx.DB
+	parse    ParseFunc
+	path     string
+	readOnly bool
 }
 
-// Open opens the store at path, creating it (mode 0600) when missing, and
-// applies the embedded migrations. parse reads stored files back into
-// records; it may be nil for commands that never need the records.
-func Open(path string, parse ParseFunc) (*Store, error) {
+// CreateOptions say how Create shares the new store.
+type CreateOptions struct {
+	// GID is the group that shares the store (NoGroup: the owner alone).
+	// The store file is then mode 0660 and the group's, and its folder must
+	// be the group's with the set-group-ID bit, so that the journal files
+	// SQLite creates beside it are the group's too.
+	GID int
+}
+
+// NoGroup: a store for its owner alone (mode 0600).
+const NoGroup = -1
+
+// Create makes a new store at path and applies the migrations. It refuses
+// a path that holds anything already: a store is never overwritten.
+func Create(path string, parse ParseFunc, opt CreateOptions) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("store: no database file given")
 	}
-	if err := createPrivate(path); err != nil {
+	if fi, err := os.Stat(path); err == nil && fi.Size() > 0 {
+		return nil, fmt.Errorf("%s exists already: payout init never overwrites a store (give another --db)", path)
+	}
+	if opt.GID != NoGroup {
+		if err := checkGroupFolder(filepath.Dir(path), opt.GID); err != nil {
+			return nil, err
+		}
+	}
+	if err := createFile(path, opt.GID); err != nil {
 		return nil, err
 	}
-	// _txlock=immediate: every transaction takes the write lock at BEGIN, so
-	// a check and the write that depends on it cannot interleave with
-	// another process. The busy timeout lets a concurrent one wait its turn.
-	dsn := path + "?_journal_mode=WAL&_foreign_keys=on&_synchronous=FULL&_busy_timeout=60000&_txlock=immediate"
-	db, err := sqlx.Open("sqlite3", dsn)
+	return openDB(path, parse, modeCreate)
+}
+
+// Open opens an existing store for reading and writing and applies the
+// migrations it lacks. A missing file, an empty one or one without the
+// store's schema is refused (ErrNoStore): a typo never makes a new store.
+func Open(path string, parse ParseFunc) (*Store, error) {
+	if err := mustExist(path); err != nil {
+		return nil, err
+	}
+	return openDB(path, parse, modeReadWrite)
+}
+
+// OpenReadOnly opens an existing store for reading only, for the commands
+// that change nothing (status, due, verify, explain, export): an auditor
+// with read access can run them, and a bug in them cannot write.
+func OpenReadOnly(path string, parse ParseFunc) (*Store, error) {
+	if err := mustExist(path); err != nil {
+		return nil, err
+	}
+	return openDB(path, parse, modeReadOnly)
+}
+
+func mustExist(path string) error {
+	if path == "" {
+		return errors.New("store: no database file given")
+	}
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return noStore(path)
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("cannot open the store %s: permission denied (a shared store is for the accounts of its group)", path)
+	case err != nil:
+		return fmt.Errorf("store: %w", err)
+	case fi.IsDir():
+		return fmt.Errorf("%s is a folder, not a store", path)
+	case fi.Size() == 0:
+		return noStore(path)
+	}
+	return nil
+}
+
+func noStore(path string) error {
+	return refuse(ErrNoStore, fmt.Sprintf("no store at %s (create it with payout init)", path))
+}
+
+// openMode is how openDB opens a file.
+type openMode int
+
+const (
+	modeCreate openMode = iota // a file Create just made: the schema is applied
+	modeReadWrite
+	modeReadOnly
+)
+
+func openDB(path string, parse ParseFunc, mode openMode) (*Store, error) {
+	db, err := sqlx.Open("sqlite3", dsn(path, mode == modeReadOnly))
 	if err != nil {
 		return nil, fmt.Errorf("store %s: %w", path, err)
 	}
-	s := &Store{db: db, parse: parse, path: path}
-	if err := s.migrate(); err != nil {
+	s := &Store{db: db, parse: parse, path: path, readOnly: mode == modeReadOnly}
+	if err := s.prepare(mode == modeCreate); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("store %s: %w", path, err)
+		return nil, err
 	}
 	return s, nil
 }
 
-// createPrivate creates an empty file with mode 0600 unless one exists, so
-// that SQLite (which gives its WAL files the database's mode) never creates
-// the store world-readable.
-func createPrivate(path string) error {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, fs.ErrExist) {
+// prepare checks the file is a store and brings its schema up to date (a
+// read-only store must be up to date already).
+func (s *Store) prepare(fresh bool) error {
+	var n int
+	if err := s.db.Get(&n, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`); err != nil {
+		return fmt.Errorf("store %s: %w (is it a payout store?)", s.path, err)
+	}
+	if n == 0 && !fresh {
+		return noStore(s.path)
+	}
+	pending, err := s.pendingMigrations()
+	if err != nil {
+		return fmt.Errorf("store %s: %w", s.path, err)
+	}
+	if len(pending) == 0 {
 		return nil
 	}
+	if s.readOnly {
+		return fmt.Errorf("store %s has an older schema (missing %s): any command that writes (import, run, attest …) upgrades it first", s.path, pending[0])
+	}
+	return s.migrate(pending)
+}
+
+// createFile creates an empty file with mode 0600 (0660 and the group gid
+// when shared) unless one exists, so that SQLite (which gives its journal
+// files the database's mode) never creates the store readable by others.
+func createFile(path string, gid int) error {
+	mode := os.FileMode(0o600)
+	if gid != NoGroup {
+		mode = 0o660
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, mode)
 	if err != nil {
 		return fmt.Errorf("store: %w", err)
 	}
-	return f.Close()
+	defer f.Close()
+	if gid != NoGroup {
+		if err := f.Chown(-1, gid); err != nil {
+			return fmt.Errorf("store: give %s to group %d: %w", path, gid, err)
+		}
+	}
+	// The umask may have taken bits off; the mode is the contract.
+	if err := f.Chmod(mode); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	return nil
+}
+
+// checkGroupFolder refuses a shared store in a folder that would give the
+// journal files SQLite creates the creator's own group: the others could
+// then not open the store.
+func checkGroupFolder(dir string, gid int) error {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return nil
+	}
+	if int(st.Gid) != gid || fi.Mode()&fs.ModeSetgid == 0 || fi.Mode().Perm()&0o070 != 0o070 {
+		return fmt.Errorf("%s is not a shared folder of the group (gid %d): make it one with 'chgrp GROUP %s && chmod 2770 %s', so that every clerk of the group can open the store's journal files",
+			dir, gid, dir, dir)
+	}
+	return nil
+}
+
+// Shared reports whether the store is shared with a group (mode 0660), and
+// which: files written for the store are then shared the same way.
+func (s *Store) Shared() (gid int, shared bool) {
+	fi, err := os.Stat(s.path)
+	if err != nil || fi.Mode().Perm()&0o060 != 0o060 {
+		return NoGroup, false
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return NoGroup, false
+	}
+	return int(st.Gid), true
 }
 
 // Close closes the database.
@@ -100,20 +241,46 @@ func (s *Store) Close() error { return s.db.Close() }
 // Path is the database file.
 func (s *Store) Path() string { return s.path }
 
-// migrate applies the migrations not yet applied, each in its own
-// transaction, in file name order.
-func (s *Store) migrate() error {
+// pendingMigrations lists the embedded migrations not yet applied, in
+// file name order.
+func (s *Store) pendingMigrations() ([]string, error) {
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	var applied []string
+	var n int
+	if err := s.db.Get(&n, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`); err != nil {
+		return nil, err
+	}
+	if n > 0 {
+		if err := s.db.Select(&applied, `SELECT name FROM schema_migrations`); err != nil {
+			return nil, err
+		}
+	}
+	done := map[string]bool{}
+	for _, a := range applied {
+		done[a] = true
+	}
+	var out []string
+	for _, name := range names {
+		if !done[name] {
+			out = append(out, name)
+		}
+	}
+	return out, nil
+}
+
+// migrate applies the pending migrations, each in its own transaction
+// (which takes the write lock, so two processes cannot both apply one).
+func (s *Store) migrate(pending []string) error {
 	if _, err := s.db.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)`); err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return err
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range pending {
 		if err := s.applyMigration(name); err != nil {
-			return fmt.Errorf("migration %s: %w", name, err)
+			return fmt.Errorf("store %s: migration %s: %w", s.path, name, err)
 		}
 	}
 	return nil
@@ -152,17 +319,4 @@ func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 func parseStamp(s string) time.Time {
 	t, _ := time.Parse(time.RFC3339, s)
 	return t
-}
-
-// logEvent appends to the audit log.
-func logEvent(tx *sqlx.Tx, at time.Time, period, action, user, detail string) error {
-	_, err := tx.Exec(`INSERT INTO events (at, period, action, user, detail) VALUES (?, ?, ?, ?, ?)`,
-		stamp(at), period, action, user, detail)
-	return err
-}
-
-// sameUser compares user names as people do: ignoring case and spaces
-// around them.
-func sameUser(a, b string) bool {
-	return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
 }

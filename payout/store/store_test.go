@@ -1,8 +1,11 @@
 package store
 
 import (
+	"database/sql"
 	"errors"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -11,7 +14,7 @@ import (
 	"github.com/oslokommune/payout/payout"
 )
 
-func TestOpenCreatesPrivateFileAndMigratesOnce(t *testing.T) {
+func TestCreateMakesPrivateFileAndOpenMigratesOnce(t *testing.T) {
 	s, path := openTest(t)
 	fi, err := os.Stat(path)
 	require.NoError(t, err)
@@ -29,7 +32,85 @@ func TestOpenCreatesPrivateFileAndMigratesOnce(t *testing.T) {
 	defer again.Close()
 	var n int
 	require.NoError(t, again.db.Get(&n, `SELECT count(*) FROM schema_migrations`))
-	assert.Equal(t, 1, n)
+	names, _ := fs.Glob(migrations, "migrations/*.sql")
+	assert.Equal(t, len(names), n)
+
+	_, err = Create(path, fakeParse, CreateOptions{GID: NoGroup})
+	require.Error(t, err, "a store is never overwritten")
+	assert.Contains(t, err.Error(), "exists already")
+}
+
+// A typo never makes a new store, and an empty or foreign file is no store.
+func TestOpenRefusesWhatIsNoStore(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.db")
+	require.NoError(t, os.WriteFile(empty, nil, 0o600))
+	foreign := filepath.Join(dir, "foreign.db")
+	conn, err := sql.Open("sqlite3", foreign)
+	require.NoError(t, err)
+	_, err = conn.Exec(`CREATE TABLE t (x)`)
+	require.NoError(t, err)
+	conn.Close()
+	text := filepath.Join(dir, "notes.txt")
+	require.NoError(t, os.WriteFile(text, []byte("hello, this is not a database at all, not even close"), 0o600))
+	for _, path := range []string{filepath.Join(dir, "typo.db"), empty, foreign, text} {
+		for _, open := range []func(string, ParseFunc) (*Store, error){Open, OpenReadOnly} {
+			_, err := open(path, fakeParse)
+			require.Error(t, err, path)
+			if path != text {
+				assert.ErrorIs(t, err, ErrNoStore)
+				assert.EqualError(t, err, "no store at "+path+" (create it with payout init)")
+			}
+		}
+	}
+	_, err = os.Stat(filepath.Join(dir, "typo.db"))
+	assert.True(t, os.IsNotExist(err), "nothing was created")
+}
+
+// A read-only store reads and cannot write.
+func TestOpenReadOnly(t *testing.T) {
+	s, path := openTest(t)
+	importText(t, s, "list_counts.csv", "L1,2022-01-01,1500\n")
+	require.NoError(t, s.Close())
+	ro, err := OpenReadOnly(path, fakeParse)
+	require.NoError(t, err)
+	defer ro.Close()
+	st, err := ro.State()
+	require.NoError(t, err)
+	assert.Len(t, st.FileIDs, 1)
+	_, err = ro.Import([]File{{Path: "x/list_counts_2.csv", Data: []byte("L1,2022-02-01,1500\n")}}, kari, at(0))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "readonly")
+}
+
+// A shared store is the group's, mode 0660, in a group folder; Create
+// refuses a folder that would give SQLite's journal files another group.
+func TestCreateShared(t *testing.T) {
+	gid := os.Getgid()
+	plain := t.TempDir()
+	_, err := Create(filepath.Join(plain, "payout.db"), fakeParse, CreateOptions{GID: gid})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "chmod 2770")
+
+	shared := filepath.Join(t.TempDir(), "shared")
+	require.NoError(t, os.Mkdir(shared, 0o700))
+	require.NoError(t, os.Chmod(shared, os.ModeSetgid|0o770))
+	path := filepath.Join(shared, "payout.db")
+	s, err := Create(path, fakeParse, CreateOptions{GID: gid})
+	require.NoError(t, err)
+	defer s.Close()
+	fi, err := os.Stat(path)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o660), fi.Mode().Perm())
+	got, ok := s.Shared()
+	assert.True(t, ok)
+	assert.Equal(t, gid, got)
+	unlock, err := s.LockReleases()
+	require.NoError(t, err)
+	unlock()
+	lock, err := os.Stat(path + ".release-lock")
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o660), lock.Mode().Perm(), "another clerk can take the lock")
 }
 
 func TestImport(t *testing.T) {
@@ -61,7 +142,7 @@ func TestImport(t *testing.T) {
 			}
 			before, err := s.State()
 			require.NoError(t, err)
-			rep, err := s.Import([]File{{Path: "x/list_counts.csv", Data: []byte(tt.file)}}, t0)
+			rep, err := s.Import([]File{{Path: "x/list_counts.csv", Data: []byte(tt.file)}}, kari, at(0))
 			after, _ := s.State()
 			if tt.wantErr != "" {
 				require.Error(t, err)
@@ -83,7 +164,7 @@ func TestImportAllOrNothing(t *testing.T) {
 	_, err := s.Import([]File{
 		{Path: "a/list_counts.csv", Data: []byte("L1,2022-01-01,1500\n")},
 		{Path: "b/list_counts_feb.csv", Data: []byte("L1,2022-02-01,x\n")},
-	}, t0)
+	}, kari, at(0))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "list_counts_feb.csv:1 (count)")
 	st, err := s.State()
@@ -104,11 +185,23 @@ func TestInputsReadOnceWithSource(t *testing.T) {
 	assert.Len(t, in.Files, 2)
 }
 
-func TestImportWarnsAboutBackdatedVersions(t *testing.T) {
+// Every read of a stored file checks its digest.
+func TestInputsRefuseAChangedFile(t *testing.T) {
 	s, _ := openTest(t)
+	importText(t, s, "list_counts.csv", "L1,2022-01-01,2032\n")
+	dropTriggers(t, s)
+	mustExec(t, s, `UPDATE files SET data = CAST('L1,2022-01-01,9032' AS BLOB)`)
+	_, _, err := s.Inputs()
+	require.Error(t, err)
+	assert.ErrorIs(t, err, ErrInconsistent)
+	assert.Contains(t, err.Error(), "stored file list_counts.csv (id 1) is not the file imported")
+}
+
+func TestImportWarnsAboutBackdatedVersions(t *testing.T) {
+	s, _, key := world(t)
 	importText(t, s, "list_counts.csv", "L1,2022-09-01,1500\n")
-	approved(t, s, "2022-09", "100.00")
-	_, err := release(s, "2022-09", "per")
+	approved(t, s, "2022-09")
+	_, err := release(s, "2022-09", per, key)
 	require.NoError(t, err)
 
 	late := importText(t, s, "list_counts.csv", "L1,2022-09-01,1500\nL1,2022-09-01,1400,2022-09-10\n")

@@ -3,80 +3,116 @@ package store
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 
 	"github.com/oslokommune/payout/payout"
 )
 
-// Attest records that user checked the computed run of p. It refuses a run
-// that is not in status computed, and one whose inputs changed since it was
-// computed (the store's input digest differs from the run's).
-func (s *Store) Attest(p payout.Period, user string, at time.Time) (*Run, error) {
-	return s.transition(p, user, at, "attest", func(tx *sqlx.Tx, run *Run) error {
+// Step is one attest or approve: who, when, and optionally the digest the
+// person reviewed.
+type Step struct {
+	Period payout.Period
+	By     Actor
+	At     When
+	// Digest, when given, is the run digest the person reviewed (the
+	// folder's manifest shows it): a store holding another run refuses.
+	// Its first 12 hex digits are enough.
+	Digest string
+}
+
+// Attest records that st.By checked the computed run of st.Period. It
+// refuses a run that is not in status computed, one whose inputs changed
+// since it was computed, and a store that fails its checks. The event names
+// the run's digest and total.
+func (s *Store) Attest(st Step) (*Run, error) {
+	return s.transition(st, ActionAttest, func(tx *sqlx.Tx, run *Run) error {
 		switch run.Status {
 		case StatusAttested:
-			return refuse(ErrAlreadyAttested, fmt.Sprintf("the run of %s is already attested by %s at %s", p, run.AttestedBy, stamp(run.AttestedAt)))
+			return refuse(ErrAlreadyAttested, fmt.Sprintf("the run of %s is already attested by %s at %s", run.Period, run.AttestedBy, stamp(run.AttestedAt)))
 		case StatusApproved:
-			return refuse(ErrAlreadyApproved, fmt.Sprintf("the run of %s is already approved by %s at %s", p, run.ApprovedBy, stamp(run.ApprovedAt)))
+			return refuse(ErrAlreadyApproved, fmt.Sprintf("the run of %s is already approved by %s at %s", run.Period, run.ApprovedBy, stamp(run.ApprovedAt)))
 		}
-		_, err := tx.Exec(`UPDATE runs SET status = ?, attested_by = ?, attested_at = ? WHERE id = ?`,
-			string(StatusAttested), strings.TrimSpace(user), stamp(at), run.ID)
+		_, err := tx.Exec(`UPDATE runs SET status = ?, attested_by = ?, attested_uid = ?, attested_at = ? WHERE id = ?`,
+			string(StatusAttested), strings.TrimSpace(st.By.Name), st.By.UID, stamp(st.At.Real), run.ID)
 		return err
 	})
 }
 
-// Approve records the second person's approval of the attested run of p.
-// The approver must not be the one who attested (two-person rule).
-func (s *Store) Approve(p payout.Period, user string, at time.Time) (*Run, error) {
-	return s.transition(p, user, at, "approve", func(tx *sqlx.Tx, run *Run) error {
+// Approve records the second person's approval of the attested run. The
+// approver must be another account than the attester (two-person rule).
+func (s *Store) Approve(st Step) (*Run, error) {
+	return s.transition(st, ActionApprove, func(tx *sqlx.Tx, run *Run) error {
 		switch run.Status {
 		case StatusComputed:
-			return refuse(ErrNotAttested, fmt.Sprintf("the run of %s is not attested: 'payout attest' by another person comes first", p))
+			return refuse(ErrNotAttested, fmt.Sprintf("the run of %s is not attested: 'payout attest' by another person comes first", run.Period))
 		case StatusApproved:
-			return refuse(ErrAlreadyApproved, fmt.Sprintf("the run of %s is already approved by %s at %s", p, run.ApprovedBy, stamp(run.ApprovedAt)))
+			return refuse(ErrAlreadyApproved, fmt.Sprintf("the run of %s is already approved by %s at %s", run.Period, run.ApprovedBy, stamp(run.ApprovedAt)))
 		}
-		if sameUser(run.AttestedBy, user) {
-			return refuse(ErrSameApprover, fmt.Sprintf("%s attested the run of %s and cannot also approve it: a second person must approve", run.AttestedBy, p))
+		if run.AttestedBy.Same(st.By) {
+			return refuse(ErrSameApprover, fmt.Sprintf("%s attested the run of %s and cannot also approve it: a second person must approve, from their own account", run.AttestedBy, run.Period))
 		}
-		_, err := tx.Exec(`UPDATE runs SET status = ?, approved_by = ?, approved_at = ? WHERE id = ?`,
-			string(StatusApproved), strings.TrimSpace(user), stamp(at), run.ID)
+		_, err := tx.Exec(`UPDATE runs SET status = ?, approved_by = ?, approved_uid = ?, approved_at = ? WHERE id = ?`,
+			string(StatusApproved), strings.TrimSpace(st.By.Name), st.By.UID, stamp(st.At.Real), run.ID)
 		return err
 	})
 }
 
-// transition runs one lifecycle step in one transaction: it loads the run,
-// refuses a released run and changed inputs, applies step and logs it.
-func (s *Store) transition(p payout.Period, user string, at time.Time, action string, step func(*sqlx.Tx, *Run) error) (*Run, error) {
-	if strings.TrimSpace(user) == "" {
-		return nil, refuse(ErrNoUser, "no user given: --user NAME is required")
+// transition runs one lifecycle step in one transaction: it checks the
+// store, loads the run, refuses a released run, a run without a digest,
+// another digest than the one reviewed and changed inputs, applies step and
+// logs it.
+func (s *Store) transition(st Step, action string, step func(*sqlx.Tx, *Run) error) (*Run, error) {
+	if err := st.By.valid(); err != nil {
+		return nil, err
 	}
 	tx, err := s.db.Beginx()
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	run, err := runTx(tx, p)
+	if err := s.preflight(tx, action); err != nil {
+		return nil, err
+	}
+	run, err := runTx(tx, st.Period)
 	if err != nil {
 		return nil, err
 	}
-	if run.Status == StatusReleased {
-		return nil, releasedError(run)
-	}
-	if err := inputsUnchanged(tx, run); err != nil {
+	if err := stepAllowed(tx, run, st.Digest); err != nil {
 		return nil, err
 	}
 	if err := step(tx, run); err != nil {
 		return nil, err
 	}
-	if err := logEvent(tx, at, p.String(), action, strings.TrimSpace(user), "total "+run.Total.StringFixed(2)); err != nil {
+	if _, err := logEvent(tx, st.At, Event{Period: run.Period.String(), Action: action, Actor: st.By, RunID: run.ID,
+		RunSHA256: run.Digest, Total: run.Total.StringFixed(2)}); err != nil {
 		return nil, err
 	}
-	if run, err = runTx(tx, p); err != nil {
+	if run, err = runTx(tx, st.Period); err != nil {
 		return nil, err
 	}
 	return run, tx.Commit()
+}
+
+// stepAllowed refuses a step on a released run, on a run computed before
+// digests, on another run than the one reviewed and on changed inputs.
+func stepAllowed(q sqlx.Queryer, run *Run, reviewed string) error {
+	if run.Status == StatusReleased {
+		return releasedError(run)
+	}
+	if run.Digest == "" {
+		return legacyRun(run)
+	}
+	if reviewed != "" && (len(reviewed) < 12 || !strings.HasPrefix(run.Digest, strings.ToLower(reviewed))) {
+		return refuse(ErrDigestMismatch, fmt.Sprintf("the stored run of %s has digest %s, not the %s you reviewed: review the files of the stored run (payout run --db wrote them to %s)",
+			run.Period, run.Digest[:12], reviewed, run.OutDir))
+	}
+	return inputsUnchanged(q, run)
+}
+
+func legacyRun(run *Run) error {
+	return refuse(ErrLegacyRun, fmt.Sprintf("the run of %s was computed before runs carried a digest, so no approval can be bound to it: run it again (payout run --db FILE --period %s), then attest and approve the new run",
+		run.Period, run.Period))
 }
 
 // inputsUnchanged refuses a run whose inputs are no longer the stored ones.
@@ -90,4 +126,36 @@ func inputsUnchanged(q sqlx.Queryer, run *Run) error {
 			run.Period, stamp(run.ComputedAt), run.InputDigest[:12], st.Digest[:12]))
 	}
 	return nil
+}
+
+// preflight runs SQLite's quick check and the store's own consistency check
+// before a step that others will rely on, and refuses on any finding.
+func (s *Store) preflight(q sqlx.Queryer, action string) error {
+	problems, err := s.engineCheckQ(q, false)
+	if err != nil {
+		return err
+	}
+	more, err := consistency(q)
+	if err != nil {
+		return err
+	}
+	problems = append(problems, more...)
+	if len(problems) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("the store %s fails its checks, so nothing is %s: %s", s.path, pastTense(action), problems[0])
+	if len(problems) > 1 {
+		msg += fmt.Sprintf(" (and %d more: see payout status --check)", len(problems)-1)
+	}
+	return refuse(ErrInconsistent, msg)
+}
+
+func pastTense(action string) string {
+	switch action {
+	case ActionAttest:
+		return "attested"
+	case ActionApprove:
+		return "approved"
+	}
+	return "released"
 }

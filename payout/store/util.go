@@ -1,5 +1,11 @@
 package store
 
-import "sort"
+import (
+	"database/sql"
+	"errors"
+	"sort"
+)
 
 func sortStrings(s []string) { sort.Strings(s) }
+
+func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }

@@ -1,0 +1,109 @@
+package store
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// StatementVersion heads a release statement; Release.Version 2.
+const StatementVersion = "payout-release-statement/2"
+
+// Statement is the text a release signs and its chain hash covers: what was
+// released (period, run digest, total, number of payments, message id, the
+// manifest's SHA-256 and the folder), by whom and when (the three accounts,
+// the real and the pinned time), the head of the audit log's hash chain
+// just before the release, the previous release's chain hash and the key.
+// One field per line, "name value", values quoted with strconv.Quote.
+//
+// The chain: ChainSHA256 is the SHA-256 of this text, and the next
+// release's statement names it, so rewriting any release (or the audit log
+// before it) means signing every later statement again, which needs the
+// key. An auditor checks one statement with openssl alone (README).
+func (r *Release) Statement() []byte {
+	var b strings.Builder
+	b.WriteString(StatementVersion + "\n")
+	field := func(name string, values ...string) {
+		b.WriteString(name)
+		for _, v := range values {
+			b.WriteString(" " + strconv.Quote(v))
+		}
+		b.WriteByte('\n')
+	}
+	actor := func(name string, a Actor) { field(name, a.Name, strconv.FormatInt(a.UID, 10)) }
+	field("period", r.Period.String())
+	field("run_sha256", r.RunSHA256)
+	field("total", r.Total)
+	field("payments", strconv.Itoa(r.Payments))
+	field("msg_id", r.MsgID)
+	field("released_at", stamp(r.ReleasedAt))
+	field("pinned_at", stampOrEmpty(r.PinnedAt))
+	actor("released_by", r.ReleasedBy)
+	actor("attested_by", r.AttestedBy)
+	actor("approved_by", r.ApprovedBy)
+	field("out_dir", r.OutDir)
+	field("manifest_sha256", r.ManifestSHA256)
+	field("previous_manifest_sha256", r.PreviousSHA256)
+	field("previous_chain_sha256", r.PreviousChain)
+	field("events_sha256", r.EventsSHA256)
+	field("key_id", r.KeyID)
+	return []byte(b.String())
+}
+
+// SignatureFile is the text of the folder's release.sig: the statement and
+// a last line "signature ed25519 BASE64" ("signature none" when unsigned).
+func (r *Release) SignatureFile() []byte {
+	sig := "signature none\n"
+	if r.Signature != "" {
+		sig = "signature ed25519 " + r.Signature + "\n"
+	}
+	return append(r.Statement(), sig...)
+}
+
+// ParseSignatureFile splits a release.sig into its statement and signature
+// ("" when unsigned).
+func ParseSignatureFile(data []byte) (statement []byte, signature string, err error) {
+	text := string(data)
+	if !strings.HasPrefix(text, StatementVersion+"\n") || !strings.HasSuffix(text, "\n") {
+		return nil, "", fmt.Errorf("not a %s file", StatementVersion)
+	}
+	body := strings.TrimSuffix(text, "\n")
+	cut := strings.LastIndexByte(body, '\n')
+	last := body[cut+1:]
+	switch {
+	case last == "signature none":
+		return []byte(body[:cut+1]), "", nil
+	case strings.HasPrefix(last, "signature ed25519 "):
+		return []byte(body[:cut+1]), strings.TrimPrefix(last, "signature ed25519 "), nil
+	}
+	return nil, "", fmt.Errorf("the last line is not a signature")
+}
+
+// StatementField returns one field's first value from a statement ("" when
+// absent): what the folder check compares with the folder.
+func StatementField(statement []byte, name string) string {
+	for _, line := range strings.Split(string(statement), "\n") {
+		if rest, ok := strings.CutPrefix(line, name+" "); ok {
+			if v, err := strconv.QuotedPrefix(rest); err == nil {
+				s, _ := strconv.Unquote(v)
+				return s
+			}
+		}
+	}
+	return ""
+}
+
+func stampOrEmpty(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return stamp(t)
+}
+
+func statementHash(statement []byte) string {
+	sum := sha256.Sum256(statement)
+	return hex.EncodeToString(sum[:])
+}
