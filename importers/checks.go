@@ -306,7 +306,7 @@ func checkReferences(in *payout.Inputs, loaded map[string]bool, cellOf func(payo
 		}
 		errs.Add(&payout.InputError{File: r.src.File, Sheet: r.src.Sheet, Line: r.src.Line, Column: r.column,
 			Cell: cellOf(r.src, r.column), Value: r.id, Err: payout.ErrUnknownRef, Msg: fmt.Sprintf(
-				"unknown %s %q: no row of the %s file has this ID; fix the ID or add the %s there", r.noun, r.id, r.target, r.noun)})
+				"unknown %s %s: no row of the %s file has this ID; fix the ID or add the %s there", r.noun, quote(r.id), r.target, r.noun)})
 	})
 }
 

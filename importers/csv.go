@@ -30,12 +30,18 @@ func scanCSV(file string, data []byte, errs *payout.ErrorList, sink rowSink) *ta
 		return nil
 	}
 	data = bytes.TrimPrefix(data, utf8BOM)
+	if !linesFit(file, data, errs) {
+		return nil
+	}
 	comma := detectDelimiter(data)
 	t := &table{file: file, decimalComma: comma == ';'}
 	if bytes.IndexByte(data, '"') < 0 {
-		splitPlainCSV(t, data, byte(comma), sink)
+		splitPlainCSV(t, data, byte(comma), errs, sink)
 	} else {
 		readQuotedCSV(t, data, comma, errs, sink)
+	}
+	if t.refused {
+		return nil
 	}
 	if t.header == nil {
 		errs.Add(fileErr(payout.ErrEmptyFile, file, "the file is empty; the first line must be the header with the column names"))
@@ -45,8 +51,15 @@ func scanCSV(file string, data []byte, errs *payout.ErrorList, sink rowSink) *ta
 }
 
 // record takes one CSV record: the first is the header, blank ones are
-// skipped, the others go to the sink. The sink may not keep cells.
-func (t *table) record(line int, cells []cell, sink rowSink) {
+// skipped, the others go to the sink. The sink may not keep cells. A record
+// past the limits is reported instead (limits.go).
+func (t *table) record(line int, cells []cell, errs *payout.ErrorList, sink rowSink) {
+	if !t.recordFits(line, cells, errs) {
+		if t.header != nil {
+			t.lost++
+		}
+		return
+	}
 	if t.header == nil {
 		t.header, t.headerLine = append([]cell(nil), cells...), line
 		sink.start(t)
@@ -67,7 +80,8 @@ func readQuotedCSV(t *table, data []byte, comma rune, errs *payout.ErrorList, si
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = true // the strings are new for each record; only the slice is reused
 	var cells []cell
-	for {
+	for !t.refused {
+		start := r.InputOffset()
 		rec, err := r.Read()
 		if err == io.EOF {
 			break
@@ -84,11 +98,15 @@ func readQuotedCSV(t *table, data []byte, comma rune, errs *payout.ErrorList, si
 			continue
 		}
 		line, _ := r.FieldPos(0)
+		if !t.lineFits(line, int(r.InputOffset()-start), errs) {
+			t.lost++
+			continue
+		}
 		cells = cells[:0]
 		for _, f := range rec {
 			cells = append(cells, cell{text: trimCell(f)})
 		}
-		t.record(line, cells, sink)
+		t.record(line, cells, errs, sink)
 	}
 }
 
@@ -101,10 +119,10 @@ func readQuotedCSV(t *table, data []byte, comma rune, errs *payout.ErrorList, si
 // is copied into one string once and the cells are slices of it, which
 // saves a string per record; the records' IDs then keep that string (the
 // size of the file) alive.
-func splitPlainCSV(t *table, data []byte, comma byte, sink rowSink) {
+func splitPlainCSV(t *table, data []byte, comma byte, errs *payout.ErrorList, sink rowSink) {
 	text := string(data)
 	var cells []cell
-	for line := 1; len(text) > 0; line++ {
+	for line := 1; len(text) > 0 && !t.refused; line++ {
 		var rec string
 		if i := strings.IndexByte(text, '\n'); i >= 0 {
 			rec, text = text[:i], text[i+1:]
@@ -125,7 +143,7 @@ func splitPlainCSV(t *table, data []byte, comma byte, sink rowSink) {
 			cells = append(cells, cell{text: trimCell(rec[:i])})
 			rec = rec[i+1:]
 		}
-		t.record(line, cells, sink)
+		t.record(line, cells, errs, sink)
 	}
 }
 

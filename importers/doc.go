@@ -27,5 +27,13 @@
 //     The rules that depend on versions in force (overlapping absences, a
 //     municipal vikar too early, takeover shares) are payout.CheckInputs.
 //
+//   - Bounded (limits.go): a cell of more than 1 000 characters, a CSV line
+//     of more than 64 KiB, a header or row of more than 200 columns and a
+//     sheet that expands past 1 000 000 cells are refused with one line
+//     each (payout.ErrTooLarge); a value is quoted with at most 100
+//     characters; and the text of an ErrorList shows at most
+//     payout.ProblemsPerKind problems of one kind in one file and column,
+//     then one line counting the rest.
+//
 // No input may panic the package; the readers are fuzzed (reader_fuzz_test.go).
 package importers

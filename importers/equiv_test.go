@@ -277,7 +277,7 @@ func TestPlainCSVAgrees(t *testing.T) {
 		for _, comma := range []byte{',', ';'} {
 			plain, quoted := &table{file: "x.csv"}, &table{file: "x.csv"}
 			var errs payout.ErrorList
-			splitPlainCSV(plain, data, comma, collectRows{})
+			splitPlainCSV(plain, data, comma, &errs, collectRows{})
 			readQuotedCSV(quoted, data, rune(comma), &errs, collectRows{})
 			require.Empty(t, errs)
 			require.Equal(t, quoted, plain, "%q", data)

@@ -93,7 +93,7 @@ func shapeOK(t *table, tr tableRow, errs *payout.ErrorList) bool {
 	ok := true
 	for i, c := range cells {
 		if c.text != "" && (i >= len(t.header) || t.header[i].text == "") {
-			errs.Add(t.errAt(payout.ErrFieldCount, tr.line, c, "", fmt.Sprintf("the value %q stands in a column without a name in the header; name the column or delete the value", c.text)))
+			errs.Add(t.errAt(payout.ErrFieldCount, tr.line, c, "", fmt.Sprintf("the value %s stands in a column without a name in the header; name the column or delete the value", quote(c.text))))
 			ok = false
 			continue
 		}

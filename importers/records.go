@@ -58,10 +58,10 @@ func buildPayee(r *row, in *payout.Inputs) {
 		Account: normalizeAccount(r.text("account")), OrgNr: normalizeAccount(r.text("orgnr")),
 		Version: r.version()}
 	if p.Account != "" && !payout.ValidAccount(p.Account) {
-		r.failf(payout.ErrCheckDigit, "account", "%q is not a valid Norwegian account number (11 digits with a correct MOD11 check digit); check it against the payee's bank details", r.text("account"))
+		r.failf(payout.ErrCheckDigit, "account", "%s is not a valid Norwegian account number (11 digits with a correct MOD11 check digit); check it against the payee's bank details", quote(r.text("account")))
 	}
 	if p.OrgNr != "" && !payout.ValidOrgNr(p.OrgNr) {
-		r.failf(payout.ErrCheckDigit, "orgnr", "%q is not a valid organisation number (9 digits with a correct MOD11 check digit); check it in Brønnøysundregistrene", r.text("orgnr"))
+		r.failf(payout.ErrCheckDigit, "orgnr", "%s is not a valid organisation number (9 digits with a correct MOD11 check digit); check it in Brønnøysundregistrene", quote(r.text("orgnr")))
 	}
 	p.Address = payeeAddress(r)
 	in.Payees = append(in.Payees, p)
@@ -91,10 +91,10 @@ func payeeAddress(r *row) payout.Address {
 		}
 	}
 	if a.Country != "" && !isCountryCode(a.Country) {
-		r.failf(payout.ErrFormat, "country", "%q is not a two-letter country code (ISO 3166), e.g. NO", r.text("country"))
+		r.failf(payout.ErrFormat, "country", "%s is not a two-letter country code (ISO 3166), e.g. NO", quote(r.text("country")))
 	}
 	if a.Country == "NO" && a.PostCode != "" && !isDigits(a.PostCode, 4) {
-		r.failf(payout.ErrFormat, "postcode", "%q is not a Norwegian postcode (4 digits)", a.PostCode)
+		r.failf(payout.ErrFormat, "postcode", "%s is not a Norwegian postcode (4 digits)", quote(a.PostCode))
 	}
 	return a
 }
@@ -233,7 +233,7 @@ func firstPeriodFrom(d payout.Date) payout.Period {
 func (r *row) hpr(col string) string {
 	s := r.text(col)
 	if s != "" && !reDigits.MatchString(s) {
-		r.failf(payout.ErrFormat, col, "%q is not an HPR number (expected digits only)", s)
+		r.failf(payout.ErrFormat, col, "%s is not an HPR number (expected digits only)", quote(s))
 	}
 	return s
 }
@@ -247,6 +247,6 @@ func (r *row) bydel(col string) string {
 	if v, ok := parseEnum(s, bydeler); ok {
 		return v
 	}
-	r.fail(payout.ErrNotAllowed, col, fmt.Sprintf("%q is not a bydel code (expected 01 to 15, or HEL for Helseetaten)", r.text(col)))
+	r.fail(payout.ErrNotAllowed, col, fmt.Sprintf("%s is not a bydel code (expected 01 to 15, or HEL for Helseetaten)", quote(r.text(col))))
 	return s
 }

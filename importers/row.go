@@ -223,7 +223,7 @@ func (r *row) enum(col string) string {
 	if v, ok := parseEnum(s, c.enum); ok {
 		return v
 	}
-	r.failf(payout.ErrNotAllowed, col, "%q is not a valid %s; use %s", s, col, c.expect())
+	r.failf(payout.ErrNotAllowed, col, "%s is not a valid %s; use %s", quote(s), col, c.expect())
 	return ""
 }
 

@@ -33,6 +33,7 @@ type table struct {
 	rows         []tableRow // kept only when read with collectRows
 	nrows        int        // non-blank data rows, kept or not
 	lost         int        // data rows that could not be read at all
+	refused      bool       // the file is past a limit (limits.go): nothing more is read
 }
 
 // rowSink takes a table's rows as a reader produces them. start is called
@@ -75,8 +76,8 @@ func (t *table) headerIndex(s *kindSpec, errs *payout.ErrorList) map[string]int 
 		case name == "":
 			continue // an unnamed column may only hold empty cells (see rowCells)
 		case s.column(name) == nil:
-			errs.Add(t.errAt(payout.ErrHeader, t.headerLine, h, h.text, fmt.Sprintf("unknown column %q in %s; the columns are %s (remove it or fix its name)",
-				h.text, s.name, columnList(s))))
+			errs.Add(t.errAt(payout.ErrHeader, t.headerLine, h, h.text, fmt.Sprintf("unknown column %s in %s; the columns are %s (remove it or fix its name)",
+				quote(h.text), s.name, columnList(s))))
 		case hasKey(idx, name):
 			errs.Add(t.errAt(payout.ErrHeader, t.headerLine, h, h.text, fmt.Sprintf("column %s appears twice in the header; keep one", name)))
 		default:

@@ -37,7 +37,7 @@ func parseAnyDate(s string) (payout.Date, string) {
 	}
 	d, err := payout.ParseDate(s)
 	if err != nil {
-		return payout.NoDate, err.Error()
+		return payout.NoDate, fmt.Sprintf("%s is not a date (expected YYYY-MM-DD)", quote(s))
 	}
 	return d, ""
 }
@@ -49,9 +49,9 @@ func parsePeriod(s string) (payout.Period, string) {
 		return p, ""
 	}
 	if d, msg := parseDate(s); msg == "" {
-		return 0, fmt.Sprintf("%q is not a month (expected YYYY-MM, e.g. %s)", s, d.Period())
+		return 0, fmt.Sprintf("%s is not a month (expected YYYY-MM, e.g. %s)", quote(s), d.Period())
 	}
-	return 0, err.Error()
+	return 0, fmt.Sprintf("%s is not a period (expected YYYY-MM)", quote(s))
 }
 
 // parseDecimal reads an exact decimal: digits with an optional '.' (or ','
@@ -89,9 +89,9 @@ func toDecimal(s, t string, comma bool) (decimal.Decimal, string) {
 
 func notDecimal(s string, comma bool) string {
 	if comma {
-		return fmt.Sprintf("%q is not a number (expected digits with one decimal comma or point and no thousands dots, e.g. 1234,50)", s)
+		return fmt.Sprintf("%s is not a number (expected digits with one decimal comma or point and no thousands dots, e.g. 1234,50)", quote(s))
 	}
-	return fmt.Sprintf("%q is not a number (expected digits with a point as decimal separator, e.g. 1234.50)", s)
+	return fmt.Sprintf("%s is not a number (expected digits with a point as decimal separator, e.g. 1234.50)", quote(s))
 }
 
 // parseWhole reads a whole number ≥ 0 ("1200", "1 200", "1200.0").
@@ -107,13 +107,13 @@ func parseAnyWhole(s string, comma bool) (int, string) {
 	d, msg := parseDecimal(s, comma)
 	switch {
 	case msg != "":
-		return 0, fmt.Sprintf("%q is not a whole number (expected digits, e.g. 1200)", s)
+		return 0, fmt.Sprintf("%s is not a whole number (expected digits, e.g. 1200)", quote(s))
 	case !d.IsInteger():
-		return 0, fmt.Sprintf("%q is not a whole number (expected digits, e.g. 1200)", s)
+		return 0, fmt.Sprintf("%s is not a whole number (expected digits, e.g. 1200)", quote(s))
 	case d.Sign() < 0:
-		return 0, fmt.Sprintf("%q is negative (expected a whole number 0 or more)", s)
+		return 0, fmt.Sprintf("%s is negative (expected a whole number 0 or more)", quote(s))
 	case d.GreaterThan(maxWholeNr):
-		return 0, fmt.Sprintf("%q is too large", s)
+		return 0, fmt.Sprintf("%s is too large", quote(s))
 	}
 	return int(d.IntPart()), ""
 }
@@ -127,7 +127,7 @@ func parseBool(s string) (bool, string) {
 	case "false", "nei", "usann":
 		return false, ""
 	}
-	return false, fmt.Sprintf("%q is not a yes/no value (expected ja or nei, or true or false)", s)
+	return false, fmt.Sprintf("%s is not a yes/no value (expected ja or nei, or true or false)", quote(s))
 }
 
 // parseEnum matches case-insensitively and returns the canonical spelling.

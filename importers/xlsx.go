@@ -44,22 +44,12 @@ func readXLSX(file string, data []byte, errs *payout.ErrorList) (t *table) {
 	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
 		t.date1904 = *props.Date1904
 	}
-	rows, err := f.GetRows(t.sheet, excelize.Options{RawCellValue: true})
-	if err != nil {
+	if err := readSheet(f, t, errs); err != nil {
 		errs.Add(fileErr(payout.ErrUnreadable, file, fmt.Sprintf("cannot read sheet %s: %v", t.sheet, err)))
 		return nil
 	}
-	for i, raw := range rows {
-		line := i + 1
-		cells := workbookCells(f, t.sheet, line, raw)
-		switch {
-		case blank(cells):
-		case t.header == nil:
-			t.header, t.headerLine = cells, line
-		default:
-			t.rows = append(t.rows, tableRow{line: line, cells: cells})
-			t.nrows++
-		}
+	if t.refused {
+		return nil
 	}
 	if t.header == nil {
 		errs.Add(&payout.InputError{File: file, Sheet: t.sheet, Err: payout.ErrEmptyFile,
@@ -67,6 +57,69 @@ func readXLSX(file string, data []byte, errs *payout.ErrorList) (t *table) {
 		return nil
 	}
 	return t
+}
+
+// readSheet reads the sheet's rows into t, after sheetFits: excelize
+// expands a sheet it loads to every cell up to each row's last one (for the
+// cell types), so the size is checked first, streaming.
+func readSheet(f *excelize.File, t *table, errs *payout.ErrorList) error {
+	if err := sheetFits(f, t, errs); err != nil || t.refused {
+		return err
+	}
+	rows, err := f.GetRows(t.sheet, excelize.Options{RawCellValue: true})
+	if err != nil {
+		return err
+	}
+	for i, raw := range rows {
+		line := i + 1
+		cells := workbookCells(f, t.sheet, line, raw)
+		switch {
+		case blank(cells):
+		case !t.recordFits(line, cells, errs):
+			if t.header != nil {
+				t.lost++
+			}
+		case t.header == nil:
+			t.header, t.headerLine = cells, line
+		default:
+			t.rows = append(t.rows, tableRow{line: line, cells: cells})
+			t.nrows++
+		}
+	}
+	return nil
+}
+
+// sheetFits streams the sheet's rows and refuses it (t.refused) at the
+// first row wider than maxColumns or once it expands past maxSheetCells.
+func sheetFits(f *excelize.File, t *table, errs *payout.ErrorList) error {
+	rows, err := f.Rows(t.sheet)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	expanded, header := 0, true
+	for line := 1; rows.Next(); line++ {
+		raw, err := rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return err
+		}
+		what := "row"
+		if header {
+			what = "header"
+		}
+		header = header && len(raw) == 0
+		switch expanded += len(raw); {
+		case len(raw) > maxColumns:
+			errs.Add(t.tooLarge(line, "", fmt.Sprintf("the %s has %d columns, more than the %d a file may have; is this the right file?", what, len(raw), maxColumns)))
+		case expanded > maxSheetCells:
+			errs.Add(t.tooLarge(line, "", fmt.Sprintf("the sheet expands to more than %d cells (rows times columns) by this row; is this the right file?", maxSheetCells)))
+		default:
+			continue
+		}
+		t.refused = true
+		return nil
+	}
+	return rows.Error()
 }
 
 // workbookCells reads one row's cells with their types.

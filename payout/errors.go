@@ -47,6 +47,7 @@ var (
 	ErrDuplicateVersion = errors.New("duplicate version")    // two versions of a record with the same key and recorded_on
 	ErrUnknownRef       = errors.New("unknown reference")    // an ID no record of the referenced file has
 	ErrPolicy           = errors.New("bad policy")           // policy.json cannot be read as the policy
+	ErrTooLarge         = errors.New("too large")            // a cell, line, row or sheet past the importers' limits
 )
 
 // InputError is one problem with one input record: the file, the line (or
@@ -128,12 +129,54 @@ func (l ErrorList) Err() error {
 	return l
 }
 
+// ProblemsPerKind is how many problems of one kind in one file and column
+// the text of an ErrorList shows; the rest are counted in one line. A
+// systematic mistake (a wrong date format in every row) then reads as a
+// screenful, not as twelve thousand lines. The list itself keeps them all.
+const ProblemsPerKind = 20
+
+// Error is one line per problem, in the list's order, with at most
+// ProblemsPerKind of one kind (sentinel) in one file, sheet and column:
+// where the next one would be, one line says how many more there are.
 func (l ErrorList) Error() string {
-	lines := make([]string, len(l))
-	for i, e := range l {
-		lines[i] = e.Error()
+	type group struct {
+		file, sheet, column string
+		kind                error
+	}
+	keyOf := func(e *InputError) group { return group{e.File, e.Sheet, e.Column, errors.Unwrap(e)} }
+	total := map[group]int{}
+	for _, e := range l {
+		total[keyOf(e)]++
+	}
+	shown := map[group]int{}
+	lines := make([]string, 0, min(len(l), 64))
+	for _, e := range l {
+		k := keyOf(e)
+		shown[k]++
+		switch n := shown[k]; {
+		case n <= ProblemsPerKind:
+			lines = append(lines, e.Error())
+		case n == ProblemsPerKind+1:
+			lines = append(lines, moreLine(e, total[k]-ProblemsPerKind))
+		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// moreLine says how many more problems like e there are.
+func moreLine(e *InputError, more int) string {
+	where := e.File
+	if e.Sheet != "" {
+		where += ": " + e.Sheet
+	}
+	if e.Column != "" {
+		where += " (" + e.Column + ")"
+	}
+	kind := "problems"
+	if e.Err != nil {
+		kind = fmt.Sprintf("problems of this kind (%v)", e.Err)
+	}
+	return fmt.Sprintf("%s: … and %d more %s, not shown; fix the ones above and check again", where, more, kind)
 }
 
 // Unwrap exposes each problem to errors.Is and errors.As.
