@@ -123,7 +123,7 @@ func adjustmentsSheet(w *workbook, v view) error {
 		b.rows = append(b.rows, []cell{
 			txt(a.AgreementID), txt(names[a.AgreementID]), txt(a.Bydel), txt(nb.RoleName(a.Role)),
 			txt(a.PayeeID), period(a.RefPeriod), money(a.Before), money(a.After), money(a.Amount),
-			txt(reasonText(a.Reason)),
+			txt(reasonText(string(a.Reason))),
 		})
 	}
 	_, err := w.table(SheetAdjustments, b)
