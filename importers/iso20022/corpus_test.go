@@ -169,14 +169,18 @@ func TestCorpusContents(t *testing.T) {
 // The round trip on the corpus: the released file, the block-level PART
 // with two rejections, the batch booking of the rest.
 func TestCorpusRoundTrip(t *testing.T) {
-	f, _ := sent(t)
+	f, data := sent(t)
+	released, err := ReadPaymentFile(releasedXML, data)
+	require.NoError(t, err)
+	released.Period = corpusPeriod
+	assert.Equal(t, f.ledgerFile(corpusPeriod), *released, "ReadPaymentFile reads what the bank reads")
 	newLedger := func() *bank.Ledger {
-		l, err := bank.NewLedger([]bank.File{f.ledgerFile(corpusPeriod)})
+		l, err := bank.NewLedger([]bank.File{*released})
 		require.NoError(t, err)
 		return l
 	}
 	l := newLedger()
-	_, err := l.Apply(readCorpus(t, "pain002-10-pending.xml"))
+	_, err = l.Apply(readCorpus(t, "pain002-10-pending.xml"))
 	require.NoError(t, err)
 	out, err := l.Apply(readCorpus(t, "pain002-10-block-part.xml"))
 	require.NoError(t, err)

@@ -106,4 +106,9 @@ func TestReadByNamespace(t *testing.T) {
 	require.NoError(t, err)
 	_, err = Read("pain002.xml", data)
 	assert.ErrorContains(t, err, `pain002.xml:2 (Document): the root element is Document in namespace "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"`)
+
+	status, err := os.ReadFile(filepath.Join("testdata/corpus", "pain002-03-group-accepted.xml"))
+	require.NoError(t, err)
+	_, err = ReadPaymentFile("payments.xml", status)
+	assert.EqualError(t, err, `payments.xml:2 (Document): not a pain.001.001.03 payment file (namespace "urn:iso:std:iso:20022:tech:xsd:pain.002.001.03")`)
 }

@@ -38,8 +38,10 @@ func shortID(id, base string) string {
 }
 
 // accountReasons are the rejection reasons that concern the payee's
-// account: paying again to the same account would be rejected again.
-var accountReasons = map[string]bool{"AC01": true, "AC03": true, "AC04": true, "AC06": true, "AC13": true, "BE01": true, "MD07": true}
+// account: paying again to the same account would be rejected again. A
+// blocked account (AC06) may be unblocked, so it is not among them: the
+// clerk decides whether the payee gives another.
+var accountReasons = map[string]bool{"AC01": true, "AC03": true, "AC04": true, "AC13": true, "BE01": true, "MD07": true}
 
 // NeedsNewAccount reports whether a rejection can only be paid again to a
 // corrected account.

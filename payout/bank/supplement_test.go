@@ -44,3 +44,10 @@ func TestRepay(t *testing.T) {
 	_, err = Repay(orig, []*Track{l.Track("E3")}, 1, lookup)
 	assert.EqualError(t, err, "bank: the supplement cannot be made:\n  E3 (payee P3) is booked, not an open rejection: it is never paid twice")
 }
+
+func TestNeedsNewAccount(t *testing.T) {
+	for code, want := range map[string]bool{"AC01": true, "AC04": true, "MD07": true, "AC06": false, "AM04": false, "MS03": false} {
+		assert.Equal(t, want, (&Track{Reason: &Reason{Code: code}}).NeedsNewAccount(), code)
+	}
+	assert.False(t, (&Track{}).NeedsNewAccount(), "a rejection without a reason")
+}
