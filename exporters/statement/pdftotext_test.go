@@ -249,3 +249,20 @@ func TestDeterministic(t *testing.T) {
 		require.Contains(t, string(first[i].Data), "/ModDate (D:20150327000000)")
 	}
 }
+
+// The statement's number is the one the bank's remittance text names; a
+// payee ID that could not name a file safely names it by a digest.
+func TestNames(t *testing.T) {
+	p := payout.MustPeriod("2022-12")
+	require.Equal(t, "P00002-2022-12", statement.ID("P00002", p))
+	require.Equal(t, payout.StatementRef("P00002", p), statement.ID("P00002", p))
+	require.Equal(t, "P00002-2022-12.pdf", statement.FileName("P00002", p))
+	require.Equal(t, "P00002-2022.pdf", statement.YearFileName("P00002", 2022))
+	for _, id := range []string{"../etc/passwd", "a/b", ".hidden", "Kari Nordmann", ""} {
+		name := statement.FileName(id, p)
+		require.Regexp(t, `^payee-[0-9a-f]{12}-2022-12\.pdf$`, name, id)
+	}
+	require.NotEqual(t, statement.FileName("a/b", p), statement.FileName("a/c", p))
+	require.Equal(t, "****.**.*8903", statement.MaskAccount("12345678903"))
+	require.Equal(t, "******1234", statement.MaskAccount("9876541234"))
+}

@@ -14,15 +14,16 @@ import (
 // FileName is a month's statement of one payee: P00002-2022-12.pdf. A
 // payee ID that is not plain letters, digits, '-' and '_' (so could not
 // safely name a file) is replaced by a digest of it.
-func FileName(payeeID string, p payout.Period) string { return ID(payeeID, p) + ".pdf" }
+func FileName(payeeID string, p payout.Period) string { return fileKey(payeeID) + "-" + p.String() + ".pdf" }
 
 // YearFileName is a year's statement of one payee: P00002-2022.pdf.
 func YearFileName(payeeID string, year int) string {
 	return fmt.Sprintf("%s-%04d.pdf", fileKey(payeeID), year)
 }
 
-// ID is the statement's number, P00002-2022-12: the payee and the period.
-func ID(payeeID string, p payout.Period) string { return fileKey(payeeID) + "-" + p.String() }
+// ID is the statement's number, P00002-2022-12: the payee and the period,
+// as the payment's remittance text names it (payout.StatementRef).
+func ID(payeeID string, p payout.Period) string { return payout.StatementRef(payeeID, p) }
 
 func fileKey(payeeID string) string {
 	if payeeID != "" && plain(payeeID) {

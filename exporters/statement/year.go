@@ -105,7 +105,7 @@ func (s *sums) cells(first string) []string {
 
 func (y *Year) document(payeeID string) (*document, error) {
 	last := y.months[len(y.months)-1]
-	id := fmt.Sprintf("%s-%04d", fileKey(payeeID), y.year)
+	id := fmt.Sprintf("%s-%04d", payeeID, y.year)
 	pe := y.dir.payee(payeeID)
 	d := &document{
 		title: "Årsoversikt", subtitle: fmt.Sprintf("Utbetalt basistilskudd og driftstilskudd %d", y.year),
