@@ -14,7 +14,9 @@ import (
 // FileName is a month's statement of one payee: P00002-2022-12.pdf. A
 // payee ID that is not plain letters, digits, '-' and '_' (so could not
 // safely name a file) is replaced by a digest of it.
-func FileName(payeeID string, p payout.Period) string { return fileKey(payeeID) + "-" + p.String() + ".pdf" }
+func FileName(payeeID string, p payout.Period) string {
+	return fileKey(payeeID) + "-" + p.String() + ".pdf"
+}
 
 // YearFileName is a year's statement of one payee: P00002-2022.pdf.
 func YearFileName(payeeID string, year int) string {
