@@ -91,7 +91,7 @@ func computeCases(t *testing.T, from, to string) ([]*payout.Result, *payout.Inpu
 // a takeover, a release and a withholding, a downward correction carried
 // to later months, a physiotherapist's hjemmel.
 func TestMonthGolden(t *testing.T) {
-	results, in := computeCases(t, "2015-04", "2015-04")
+	results, in := computeCases(t, "2015-04", "2015-05")
 	res := results[0]
 	m := NewMonth(res, NewDirectory(res, in))
 	require.Equal(t, []string{"P1", "P2", "P3", "P4", "P5"}, m.Payees())
@@ -100,11 +100,17 @@ func TestMonthGolden(t *testing.T) {
 		require.NoError(t, err)
 		golden(t, filepath.Join("cases-2015-04", id+".txt"), dump(d))
 	}
+	// May: A4 ended in April, so its overpayment is claimed back.
+	may := results[1]
+	require.Len(t, may.Claims, 1)
+	d, err := NewMonth(may, NewDirectory(may, in)).document("P4")
+	require.NoError(t, err)
+	golden(t, filepath.Join("cases-2015-05", "P4.txt"), dump(d))
 }
 
-// The year's statements of the same cases, January to April.
+// The year's statements of the same cases, January to May.
 func TestYearGolden(t *testing.T) {
-	results, in := computeCases(t, "2015-01", "2015-04")
+	results, in := computeCases(t, "2015-01", "2015-05")
 	last := results[len(results)-1]
 	y, err := NewYear(2015, results, NewDirectory(last, in))
 	require.NoError(t, err)

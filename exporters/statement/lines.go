@@ -24,11 +24,20 @@ func (m *Month) lineSection(l *payout.Line) (section, error) {
 	}
 	s.rows = append(s.rows, m.adjustmentRows(l)...)
 	if !l.CarriedIn.IsZero() {
-		s.rows = append(s.rows, amountRow("Overbetaling fra tidligere måneder, trukket nå", l.CarriedIn))
+		text := "Overbetaling fra tidligere måneder, trukket nå"
+		if l.Claimed.IsPositive() {
+			text = "Overbetaling fra tidligere måneder"
+		}
+		s.rows = append(s.rows, amountRow(text, l.CarriedIn))
 	}
 	if l.CarriedOut.IsNegative() {
 		// net_raw < 0: nothing is paid and the rest is owed (R-CARRY).
 		s.rows = append(s.rows, amountRow("Overbetaling til gode for kommunen, trekkes i senere utbetalinger", l.CarriedOut.Neg()))
+	}
+	if l.Claimed.IsPositive() {
+		// An overpayment later months cannot recover is claimed back
+		// (RULEBOOK §6): net + carried_out − claimed = net_raw.
+		s.rows = append(s.rows, amountRow(m.claimText(l), l.Claimed))
 	}
 	s.rows = append(s.rows, totalRow("Netto for avtalen", l.Net))
 	var sum decimal.Decimal
@@ -42,6 +51,22 @@ func (m *Month) lineSection(l *payout.Line) (section, error) {
 			l.AgreementID, l.Role, l.PayeeID, sum.StringFixed(2), l.Net.StringFixed(2))
 	}
 	return s, nil
+}
+
+// claimText says why an overpayment is claimed back instead of carried.
+func (m *Month) claimText(l *payout.Line) string {
+	text := "Overbetaling som ikke kan trekkes i senere utbetalinger: krav om tilbakebetaling"
+	for _, c := range m.res.Claims {
+		if c.AgreementID != l.AgreementID || c.Role != l.Role || c.PayeeID != l.PayeeID {
+			continue
+		}
+		why := "avtalen er avsluttet"
+		if c.Cause == payout.ClaimPayeeNotPaid {
+			why = "avtalen gir ikke lenger utbetaling til deg"
+		}
+		return fmt.Sprintf("%s (overbetalt fra %s; %s)", text, monthYear(c.OriginPeriod), why)
+	}
+	return text
 }
 
 func lineTitle(l *payout.Line) string {
@@ -60,6 +85,10 @@ func (m *Month) lineFacts(l *payout.Line) [][2]string {
 	facts := [][2]string{
 		{"Ordning", grantName(l.Scheme)},
 		{"Bydel", fmt.Sprintf("%s (%s)", nb.BydelName(l.Bydel), l.Bydel)},
+	}
+	if l.ActiveDays == 0 {
+		// A line without active days carries only money of other months.
+		return append(facts, [2]string{"Aktive avtaledager", "ingen i " + monthYear(l.Period)})
 	}
 	if l.Scheme == payout.SchemeFastlege {
 		facts = append(facts, [2]string{"Listelengde", fmt.Sprintf("%s per 1. %s", nb.Count(l.Count), monthYear(l.Period))})
@@ -110,7 +139,10 @@ func (m *Month) holderRows(l *payout.Line) []row {
 	if l.Scheme == payout.SchemeFastlege {
 		base += " (§8.4)"
 	}
-	rows := []row{amountRow(base, l.Base)}
+	var rows []row
+	if l.ActiveDays > 0 || !l.Base.IsZero() {
+		rows = append(rows, amountRow(base, l.Base))
+	}
 	rows = append(rows, m.absenceRows(l)...)
 	if !l.VikarAmount.IsZero() {
 		rows = append(rows, amountRow(fmt.Sprintf("Til kommunal vikar for %s (§14)", days(l.VikarDays)), l.VikarAmount.Neg()))

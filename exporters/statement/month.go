@@ -110,14 +110,14 @@ func (m *Month) document(payeeID string) (*document, error) {
 		[2]string{"Utbetalingsdato", dateText(res.PayDate)},
 		[2]string{"Spesifikasjon", d.subject},
 		[2]string{"Opplysninger per", dateText(res.AsOf)})
-	var total, carried decimal.Decimal
+	var total, carried, claimed decimal.Decimal
 	for _, l := range lines {
 		s, err := m.lineSection(l)
 		if err != nil {
 			return nil, fmt.Errorf("statement %s: %w", d.subject, err)
 		}
 		d.sections = append(d.sections, s)
-		total, carried = total.Add(l.Net), carried.Add(l.CarriedOut)
+		total, carried, claimed = total.Add(l.Net), carried.Add(l.CarriedOut), claimed.Add(l.Claimed)
 	}
 	paid := decimal.Zero
 	if pm := m.payments[payeeID]; pm != nil {
@@ -127,6 +127,9 @@ func (m *Month) document(payeeID string) (*document, error) {
 		return nil, fmt.Errorf("statement %s: the lines' net %s is not the payment %s", d.subject, total.StringFixed(2), paid.StringFixed(2))
 	}
 	d.summary = summary(total, carried, res.PayDate, pe.Account)
+	if claimed.IsPositive() {
+		d.summary = append(d.summary, noteRow(fmt.Sprintf("Kommunen krever tilbakebetalt: %s (faktura sendes for seg).", kr(claimed))))
+	}
 	d.notes = monthNotes(d.subject, res.Policy.Debtor)
 	return d, nil
 }

@@ -85,6 +85,7 @@ func (y *Year) Files() ([]File, error) {
 // sums are one payee's amounts of a month or an agreement.
 type sums struct {
 	entitlement, withheld, released, adjustments, setOff, net decimal.Decimal
+	claimed                                                   decimal.Decimal
 }
 
 func (s *sums) add(l *payout.Line) {
@@ -93,8 +94,10 @@ func (s *sums) add(l *payout.Line) {
 	s.released = s.released.Add(l.Released)
 	s.adjustments = s.adjustments.Add(l.Adjustments)
 	// carried_in recovers an earlier overpayment; carried_out is what the
-	// month could not pay and is owed: net = the rest (R-CARRY).
-	s.setOff = s.setOff.Add(l.CarriedIn).Sub(l.CarriedOut)
+	// month could not pay and is owed, claimed what is claimed back
+	// instead: net = the rest (R-CARRY, RULEBOOK §6).
+	s.setOff = s.setOff.Add(l.CarriedIn).Sub(l.CarriedOut).Add(l.Claimed)
+	s.claimed = s.claimed.Add(l.Claimed)
 	s.net = s.net.Add(l.Net)
 }
 
@@ -126,6 +129,9 @@ func (y *Year) document(payeeID string) (*document, error) {
 	held, owed := y.balances(payeeID, last)
 	if held.IsPositive() {
 		d.summary = append(d.summary, noteRow(fmt.Sprintf("Tilbakeholdt etter §15.1 ved utgangen av %s, utbetales når forholdet er rettet: %s.", monthYear(last.Period), kr(held))))
+	}
+	if total.claimed.IsPositive() {
+		d.summary = append(d.summary, noteRow(fmt.Sprintf("Krevd tilbakebetalt i %d (faktura sendes for seg): %s.", y.year, kr(total.claimed))))
 	}
 	if owed.IsPositive() {
 		d.summary = append(d.summary, noteRow(fmt.Sprintf("Til gode for kommunen ved utgangen av %s, trekkes i senere utbetalinger: %s.", monthYear(last.Period), kr(owed))))
