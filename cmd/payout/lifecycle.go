@@ -12,35 +12,15 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/oslokommune/payout/payout"
+	"github.com/oslokommune/payout/payout/nb"
 	"github.com/oslokommune/payout/payout/store"
 )
 
 // formatKroner writes an amount the Norwegian way: "1 234 567,89 kr".
-func formatKroner(d decimal.Decimal) string {
-	s := d.StringFixed(2)
-	sign := ""
-	if strings.HasPrefix(s, "-") {
-		sign, s = "-", s[1:]
-	}
-	whole, frac, _ := strings.Cut(s, ".")
-	return sign + groupThousands(whole) + "," + frac + " kr"
-}
-
-// groupThousands puts a (non-breaking in print, plain here) space between
-// groups of three digits.
-func groupThousands(digits string) string {
-	var b strings.Builder
-	for i, c := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
+func formatKroner(d decimal.Decimal) string { return nb.Kroner(d) + " kr" }
 
 // formatCount groups a count like an amount: 1 234.
-func formatCount(n int) string { return groupThousands(fmt.Sprint(n)) }
+func formatCount(n int) string { return nb.Count(n) }
 
 // today is the clock's calendar date in Oslo.
 func today(env *Env) payout.Date { return osloDate(env.Now()) }

@@ -123,32 +123,11 @@ func adjustmentsSheet(w *workbook, v view) error {
 		b.rows = append(b.rows, []cell{
 			txt(a.AgreementID), txt(names[a.AgreementID]), txt(a.Bydel), txt(nb.RoleName(a.Role)),
 			txt(a.PayeeID), period(a.RefPeriod), money(a.Before), money(a.After), money(a.Amount),
-			txt(reasonText(string(a.Reason))),
+			txt(nb.ReasonText(a.Reason)),
 		})
 	}
 	_, err := w.table(SheetAdjustments, b)
 	return err
-}
-
-var inputNames = map[string]string{
-	"rates": "satser", "list_counts": "listelengder", "absences": "fravær",
-	"breaches": "brudd", "agreements": "avtaler", "takeovers": "overtakelser",
-	"caregivers": "omsorgsansvar", "payees": "mottakere", "policy": "parametere",
-}
-
-// reasonText names the changed inputs in Norwegian: "rates;list_counts" →
-// "endret: satser, listelengder". Unknown words are kept as given.
-func reasonText(reason string) string {
-	if reason == "" {
-		return ""
-	}
-	parts := strings.Split(reason, ";")
-	for i, p := range parts {
-		if n, ok := inputNames[strings.TrimSpace(p)]; ok {
-			parts[i] = n
-		}
-	}
-	return "endret: " + strings.Join(parts, ", ")
 }
 
 // controlsSheet: every control of RULEBOOK §8, then the warnings.

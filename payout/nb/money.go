@@ -2,6 +2,7 @@ package nb
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -70,4 +71,41 @@ func JoinRules(ids []string) string {
 	c := append([]string(nil), ids...)
 	sort.Strings(c)
 	return strings.Join(c, ";")
+}
+
+// Kroner formats an amount as Norwegian text prints it: two decimals after
+// a comma and the thousands grouped by a space, "21 805,34", "-1 000,00"
+// (the figure of Money, only written for a reader).
+func Kroner(d decimal.Decimal) string {
+	s := Money(d)
+	sign := ""
+	if s[0] == '-' {
+		sign, s = "-", s[1:]
+	}
+	whole, frac := s[:len(s)-3], s[len(s)-2:]
+	return sign + group(whole) + "," + frac
+}
+
+// Count formats a count with its thousands grouped like Kroner: 1 060.
+func Count(n int) string {
+	s := strconv.Itoa(n)
+	if n < 0 {
+		return "-" + group(s[1:])
+	}
+	return group(s)
+}
+
+// group puts a space between groups of three digits.
+func group(digits string) string {
+	if len(digits) <= 3 {
+		return digits
+	}
+	var b strings.Builder
+	for i := 0; i < len(digits); i++ {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteByte(digits[i])
+	}
+	return b.String()
 }

@@ -33,3 +33,23 @@ func TestMoneyIsStringFixed(t *testing.T) {
 		}
 	}
 }
+
+func TestKronerAndCount(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"0", "0,00"}, {"0.05", "0,05"}, {"-0.05", "-0,05"}, {"999.99", "999,99"},
+		{"1000", "1 000,00"}, {"21805.34", "21 805,34"}, {"-1000", "-1 000,00"},
+		{"1234567.891", "1 234 567,89"}, {"-123456", "-123 456,00"},
+	} {
+		if got := Kroner(decimal.RequireFromString(tc.in)); got != tc.want {
+			t.Errorf("Kroner(%s) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		in   int
+		want string
+	}{{0, "0"}, {960, "960"}, {1060, "1 060"}, {-2500, "-2 500"}, {1234567, "1 234 567"}} {
+		if got := Count(tc.in); got != tc.want {
+			t.Errorf("Count(%d) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -1,6 +1,9 @@
 package nb
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // The codes below are the engine's (payout.Scheme, payout.AbsenceKind, …);
 // nb_test.go checks that every code the engine defines has a name here.
@@ -100,4 +103,26 @@ func lookup(m map[string]string, k string) string {
 		return n
 	}
 	return k
+}
+
+var inputNames = map[string]string{
+	"rates": "satser", "list_counts": "listelengder", "absences": "fravær",
+	"breaches": "brudd", "agreements": "avtaler", "takeovers": "overtakelser",
+	"caregivers": "omsorgsansvar", "payees": "mottakere", "policy": "parametere",
+}
+
+// ReasonText names the changed inputs of an adjustment (its reason, the
+// input kinds recorded since the last run) in Norwegian: "rates;list_counts"
+// → "endret: satser, listelengder". Unknown words are kept as given.
+func ReasonText[R ~string](reason R) string {
+	if reason == "" {
+		return ""
+	}
+	parts := strings.Split(string(reason), ";")
+	for i, p := range parts {
+		if n, ok := inputNames[strings.TrimSpace(p)]; ok {
+			parts[i] = n
+		}
+	}
+	return "endret: " + strings.Join(parts, ", ")
 }

@@ -71,3 +71,16 @@ func TestNeutralise(t *testing.T) {
 		assert.Equal(t, tc.want, nb.Neutralise(tc.in), "Neutralise(%q)", tc.in)
 	}
 }
+
+func TestReasonText(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"", ""},
+		{"rates", "endret: satser"},
+		{"absences;list_counts", "endret: fravær, listelengder"},
+		{"rates;something_new", "endret: satser, something_new"},
+	} {
+		if got := nb.ReasonText(tc.in); got != tc.want {
+			t.Errorf("ReasonText(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,225 @@
+package statement
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/oslokommune/payout/payout"
+	"github.com/oslokommune/payout/payout/nb"
+	"github.com/shopspring/decimal"
+)
+
+// File is one rendered statement.
+type File struct {
+	Name string
+	Data []byte
+}
+
+// Month renders the month's statements of one Result: one per payee with a
+// line. It indexes the Result once; PDF is safe for concurrent use, so the
+// statements can be rendered in parallel with the same bytes.
+type Month struct {
+	res         *payout.Result
+	dir         *Directory
+	payees      []string
+	lines       map[string][]*payout.Line
+	payments    map[string]*payout.Payment
+	adjustments map[lineKey][]*payout.Adjustment
+	deductions  map[string][]*payout.Deduction
+	breaches    map[string][]*payout.BreachStatus
+}
+
+type lineKey struct {
+	agreement string
+	role      payout.Role
+	payee     string
+}
+
+// NewMonth prepares the statements of res; dir names the payees.
+func NewMonth(res *payout.Result, dir *Directory) *Month {
+	m := &Month{res: res, dir: dir, lines: map[string][]*payout.Line{}, payments: map[string]*payout.Payment{},
+		adjustments: map[lineKey][]*payout.Adjustment{}, deductions: map[string][]*payout.Deduction{},
+		breaches: map[string][]*payout.BreachStatus{}}
+	for i := range res.Lines {
+		l := &res.Lines[i]
+		if m.lines[l.PayeeID] == nil {
+			m.payees = append(m.payees, l.PayeeID)
+		}
+		m.lines[l.PayeeID] = append(m.lines[l.PayeeID], l)
+	}
+	sort.Strings(m.payees)
+	for i := range res.Payments {
+		m.payments[res.Payments[i].PayeeID] = &res.Payments[i]
+	}
+	for i := range res.Adjustments {
+		a := &res.Adjustments[i]
+		k := lineKey{a.AgreementID, a.Role, a.PayeeID}
+		m.adjustments[k] = append(m.adjustments[k], a)
+	}
+	for i := range res.Deductions {
+		d := &res.Deductions[i]
+		m.deductions[d.AgreementID] = append(m.deductions[d.AgreementID], d)
+	}
+	for i := range res.Breaches {
+		b := &res.Breaches[i]
+		m.breaches[b.AgreementID] = append(m.breaches[b.AgreementID], b)
+	}
+	return m
+}
+
+// Payees are the payees with a statement, sorted.
+func (m *Month) Payees() []string { return m.payees }
+
+// PDF renders one payee's statement.
+func (m *Month) PDF(payeeID string) ([]byte, error) {
+	d, err := m.document(payeeID)
+	if err != nil {
+		return nil, err
+	}
+	return render(d)
+}
+
+// Files renders every payee's statement, in payee order.
+func (m *Month) Files() ([]File, error) {
+	files := make([]File, 0, len(m.payees))
+	for _, id := range m.payees {
+		data, err := m.PDF(id)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, File{Name: FileName(id, m.res.Period), Data: data})
+	}
+	return files, nil
+}
+
+// document is one payee's month: the facts of the payment, one section per
+// line, and the total, which must be the payment.
+func (m *Month) document(payeeID string) (*document, error) {
+	res, lines := m.res, m.lines[payeeID]
+	if len(lines) == 0 {
+		return nil, fmt.Errorf("statement: payee %s has no line in %s", payeeID, res.Period)
+	}
+	pe := m.dir.payee(payeeID)
+	d := &document{
+		title: "Utbetalingsspesifikasjon", subtitle: subtitle(lines, res.Period),
+		subject: ID(payeeID, res.Period), issuer: res.Policy.Debtor.Name, created: res.AsOf,
+		info: payeeInfo(pe, res.Policy.Debtor),
+	}
+	d.info = append(d.info,
+		[2]string{"Periode", monthYear(res.Period)},
+		[2]string{"Utbetalingsdato", dateText(res.PayDate)},
+		[2]string{"Spesifikasjon", d.subject},
+		[2]string{"Opplysninger per", dateText(res.AsOf)})
+	var total, carried, claimed decimal.Decimal
+	for _, l := range lines {
+		s, err := m.lineSection(l)
+		if err != nil {
+			return nil, fmt.Errorf("statement %s: %w", d.subject, err)
+		}
+		d.sections = append(d.sections, s)
+		total, carried, claimed = total.Add(l.Net), carried.Add(l.CarriedOut), claimed.Add(l.Claimed)
+	}
+	paid := decimal.Zero
+	if pm := m.payments[payeeID]; pm != nil {
+		paid = pm.Amount
+	}
+	if !paid.Equal(total) {
+		return nil, fmt.Errorf("statement %s: the lines' net %s is not the payment %s", d.subject, total.StringFixed(2), paid.StringFixed(2))
+	}
+	d.summary = summary(total, carried, res.PayDate, pe.Account)
+	if claimed.IsPositive() {
+		d.summary = append(d.summary, noteRow(fmt.Sprintf("Kommunen krever tilbakebetalt: %s (faktura sendes for seg).", kr(claimed))))
+	}
+	d.notes = monthNotes(d.subject, res.Policy.Debtor)
+	return d, nil
+}
+
+// subtitle names the grants on the statement and the month.
+func subtitle(lines []*payout.Line, p payout.Period) string {
+	fastlege, fysio := false, false
+	for _, l := range lines {
+		fastlege = fastlege || l.Scheme == payout.SchemeFastlege
+		fysio = fysio || l.Scheme == payout.SchemeFysio
+	}
+	grant := grantName(payout.SchemeFastlege)
+	switch {
+	case fastlege && fysio:
+		grant = "Basistilskudd og driftstilskudd"
+	case fysio:
+		grant = grantName(payout.SchemeFysio)
+	}
+	return grant + " – " + monthYear(p)
+}
+
+func payeeInfo(pe payout.Payee, debtor payout.Debtor) [][2]string {
+	name := pe.Name
+	if name == "" {
+		name = pe.ID
+	}
+	info := [][2]string{{"Mottaker", name}, {"Mottaker-ID", pe.ID}}
+	if pe.OrgNr != "" {
+		info = append(info, [2]string{"Organisasjonsnummer", pe.OrgNr})
+	}
+	info = append(info, [2]string{"Konto", MaskAccount(pe.Account)})
+	utbetaler := debtor.Name
+	if debtor.OrgNr != "" {
+		utbetaler += ", org.nr. " + debtor.OrgNr
+	}
+	return append(info, [2]string{"Utbetaler", utbetaler})
+}
+
+// summary is the statement's total: what is paid, when and where, and what
+// is still owed to the municipality.
+func summary(total, carried decimal.Decimal, pay payout.Date, account string) []row {
+	rows := []row{totalRow("Til utbetaling", total)}
+	if total.IsPositive() {
+		rows = append(rows, noteRow(fmt.Sprintf("Utbetales %s til konto %s.", dateText(pay), MaskAccount(account))))
+	} else {
+		rows = append(rows, noteRow("Ingen utbetaling denne måneden."))
+	}
+	if carried.IsNegative() {
+		rows = append(rows, noteRow(fmt.Sprintf("Til gode for kommunen, trekkes i senere utbetalinger: %s.", kr(carried.Neg()))))
+	}
+	return rows
+}
+
+func monthNotes(id string, debtor payout.Debtor) []string {
+	return []string{
+		"Fravær er oppgitt etter bestemmelsen i rammeavtalen som gjelder, ikke etter fraværets art.",
+		"Beløp i kroner. Korreksjoner gjelder tidligere måneder som er beregnet på nytt med opplysninger " +
+			"som er kommet til siden (rammeavtalen §8.4).",
+		fmt.Sprintf("Oppgi spesifikasjonsnummeret %s ved spørsmål til %s.", id, debtor.Name),
+	}
+}
+
+// rateFacts describes the rate tiers of a scheme in force for the period.
+func rateFacts(rates []payout.Rate, s payout.Scheme) string {
+	var tiers []payout.Rate
+	for _, r := range rates {
+		if r.Scheme == s {
+			tiers = append(tiers, r)
+		}
+	}
+	sort.Slice(tiers, func(i, j int) bool { return tiers[i].TierFrom < tiers[j].TierFrom })
+	if len(tiers) == 0 {
+		return ""
+	}
+	if s == payout.SchemeFysio {
+		return fmt.Sprintf("%s per år for 100 %% hjemmel (%s)", kr(tiers[0].AnnualNOK), tiers[0].Source)
+	}
+	text := ""
+	for i, t := range tiers {
+		if i > 0 {
+			text += ", "
+		}
+		switch {
+		case len(tiers) == 1:
+			text += kr(t.AnnualNOK) + " per innbygger og år"
+		case i == len(tiers)-1:
+			text += fmt.Sprintf("%s fra listeplass %s", kr(t.AnnualNOK), nb.Count(t.TierFrom))
+		default:
+			text += fmt.Sprintf("%s per innbygger og år for listeplass %s–%s", kr(t.AnnualNOK), nb.Count(t.TierFrom), nb.Count(tiers[i+1].TierFrom-1))
+		}
+	}
+	return text + " (" + tiers[0].Source + ")"
+}

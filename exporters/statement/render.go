@@ -1,0 +1,278 @@
+package statement
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/go-pdf/fpdf"
+	"github.com/oslokommune/payout/payout"
+	"github.com/oslokommune/payout/payout/nb"
+	"github.com/shopspring/decimal"
+	"golang.org/x/text/encoding/charmap"
+)
+
+// document is what a statement says, before it is laid out: a month's and a
+// year's statement are both one.
+type document struct {
+	title    string      // "Utbetalingsspesifikasjon"
+	subtitle string      // "Basistilskudd fastlege – desember 2022"
+	subject  string      // the PDF's subject: "P00002-2022-12"
+	issuer   string      // the municipality
+	created  payout.Date // the run's as-of date: the PDF's dates
+	info     [][2]string // label, value
+	sections []section
+	summary  []row
+	notes    []string
+}
+
+// section is one agreement and role (a month) or one table (a year).
+type section struct {
+	title string
+	facts [][2]string
+	rows  []row
+	table *table
+}
+
+// row is one line of a section: a text and, when shown, an amount in the
+// right-hand column. A total is bold with a rule above it.
+type row struct {
+	text   string
+	amount decimal.Decimal
+	shown  bool
+	total  bool
+	note   bool // an explanation without an amount, in italics
+}
+
+func amountRow(text string, d decimal.Decimal) row { return row{text: text, amount: d, shown: true} }
+func totalRow(text string, d decimal.Decimal) row {
+	return row{text: text, amount: d, shown: true, total: true}
+}
+func noteRow(text string) row { return row{text: text, note: true} }
+
+// table is a grid of text cells; the first column is left-aligned and the
+// others right-aligned; a last row in bold when lastTotal.
+type table struct {
+	head      []string
+	widths    []float64 // mm; they sum to the content width
+	rows      [][]string
+	lastTotal bool
+}
+
+// The page: A4 with 18 mm margins; the amount column is 34 mm wide.
+const (
+	pageWidth = 210.0
+	margin    = 18.0
+	contentW  = pageWidth - 2*margin
+	amountW   = 34.0
+	lineH     = 5.0
+	font      = "Helvetica"
+)
+
+// pdf is one document being laid out.
+type pdf struct {
+	f  *fpdf.Fpdf
+	tr func(string) string // UTF-8 to the core fonts' cp1252
+}
+
+// render lays the document out as a PDF with fixed properties: dates from
+// the run, sorted resources, no compression, core fonts.
+func render(d *document) ([]byte, error) {
+	f := fpdf.New("P", "mm", "A4", "")
+	f.SetCompression(false)
+	f.SetCatalogSort(true)
+	f.SetCreationDate(d.created.Time())
+	f.SetModificationDate(d.created.Time())
+	f.SetTitle(d.title+" "+d.subject, true)
+	f.SetSubject(d.subtitle, true)
+	f.SetAuthor(d.issuer, true)
+	f.SetCreator("payout", false)
+	f.SetLang("nb-NO")
+	f.SetMargins(margin, margin, margin)
+	f.SetAutoPageBreak(true, margin)
+	p := &pdf{f: f, tr: cp1252}
+	f.AliasNbPages("{nb}")
+	f.SetFooterFunc(func() {
+		f.SetY(-12)
+		p.font("", 7.5)
+		f.CellFormat(contentW, 4, p.tr(fmt.Sprintf("%s · %s · side %d av {nb}", d.issuer, d.subject, f.PageNo())), "", 0, "C", false, 0, "")
+	})
+	f.AddPage()
+	p.header(d)
+	for i := range d.sections {
+		p.section(&d.sections[i])
+	}
+	f.Ln(4)
+	p.rows(d.summary)
+	p.notes(d.notes)
+	var buf bytes.Buffer
+	if err := f.Output(&buf); err != nil {
+		return nil, fmt.Errorf("statement %s: %w", d.subject, err)
+	}
+	return buf.Bytes(), nil
+}
+
+func (p *pdf) font(style string, size float64) { p.f.SetFont(font, style, size) }
+
+// cp1252 encodes text for the core fonts (Windows-1252, as fpdf's own
+// translator does, but without parsing its map for every document and safe
+// for concurrent use). A character the code page lacks becomes '?'.
+func cp1252(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	out := make([]byte, 0, len(s))
+	for _, r := range s {
+		if r < 0x80 {
+			out = append(out, byte(r))
+		} else if b, ok := charmap.Windows1252.EncodeRune(r); ok {
+			out = append(out, b)
+		} else {
+			out = append(out, '?')
+		}
+	}
+	return string(out)
+}
+
+func (p *pdf) header(d *document) {
+	f := p.f
+	p.font("B", 16)
+	f.CellFormat(contentW-60, 8, p.tr(d.title), "", 0, "L", false, 0, "")
+	p.font("B", 11)
+	f.CellFormat(60, 8, p.tr(d.issuer), "", 1, "R", false, 0, "")
+	p.font("", 11)
+	f.CellFormat(contentW, 6, p.tr(d.subtitle), "", 1, "L", false, 0, "")
+	f.Ln(3)
+	p.facts(d.info, 9.5)
+	f.Ln(3)
+}
+
+// facts writes label: value pairs in two columns.
+func (p *pdf) facts(facts [][2]string, size float64) {
+	for _, kv := range facts {
+		p.font("B", size)
+		p.f.CellFormat(48, lineH, p.tr(kv[0]), "", 0, "L", false, 0, "")
+		p.font("", size)
+		p.wrapped(contentW-48, kv[1], "", false)
+	}
+}
+
+func (p *pdf) section(s *section) {
+	f := p.f
+	f.Ln(2)
+	f.SetFillColor(228, 233, 242)
+	p.font("B", 10.5)
+	f.CellFormat(contentW, 6.5, p.tr(s.title), "", 1, "L", true, 0, "")
+	f.Ln(1)
+	p.facts(s.facts, 9)
+	if len(s.facts) > 0 && len(s.rows) > 0 {
+		f.Ln(1.5)
+	}
+	p.rows(s.rows)
+	if s.table != nil {
+		p.grid(s.table)
+	}
+}
+
+// rows writes text rows with their amounts right-aligned.
+func (p *pdf) rows(rows []row) {
+	f := p.f
+	for _, r := range rows {
+		style := ""
+		if r.total {
+			style = "B"
+			x, y := f.GetX(), f.GetY()
+			f.SetDrawColor(120, 120, 120)
+			f.Line(x+contentW-amountW-30, y, x+contentW, y)
+		}
+		size := 9.5
+		if r.note {
+			style, size = "I", 8.5
+		}
+		p.font(style, size)
+		amount := ""
+		if r.shown {
+			amount = nb.Kroner(r.amount)
+		}
+		p.wrappedWithAmount(r.text, amount)
+	}
+}
+
+// wrappedWithAmount writes text over as many lines as it needs, the amount
+// on the first.
+func (p *pdf) wrappedWithAmount(text, amount string) {
+	f := p.f
+	lines := f.SplitLines([]byte(p.tr(text)), contentW-amountW)
+	if len(lines) == 0 {
+		lines = [][]byte{nil}
+	}
+	for i, l := range lines {
+		if i == 0 {
+			f.CellFormat(contentW-amountW, lineH, string(l), "", 0, "L", false, 0, "")
+			f.CellFormat(amountW, lineH, amount, "", 1, "R", false, 0, "")
+			continue
+		}
+		f.CellFormat(contentW-amountW, lineH, string(l), "", 1, "L", false, 0, "")
+	}
+}
+
+// wrapped writes text in a column of width w from the current x.
+func (p *pdf) wrapped(w float64, text, align string, fill bool) {
+	x := p.f.GetX()
+	lines := p.f.SplitLines([]byte(p.tr(text)), w)
+	if len(lines) == 0 {
+		lines = [][]byte{nil}
+	}
+	for i, l := range lines {
+		if i > 0 {
+			p.f.SetX(x)
+		}
+		p.f.CellFormat(w, lineH, string(l), "", 1, align, fill, 0, "")
+	}
+}
+
+// grid writes a table: a shaded header row, then the rows.
+func (p *pdf) grid(t *table) {
+	f := p.f
+	f.SetFillColor(240, 240, 240)
+	p.font("B", 8.5)
+	p.gridRow(t, t.head, true)
+	for i, r := range t.rows {
+		style := ""
+		if t.lastTotal && i == len(t.rows)-1 {
+			style = "B"
+		}
+		p.font(style, 8.5)
+		p.gridRow(t, r, false)
+	}
+}
+
+func (p *pdf) gridRow(t *table, cells []string, fill bool) {
+	for i, c := range cells {
+		align, ln := "R", 0
+		if i == 0 {
+			align = "L"
+		}
+		if i == len(cells)-1 {
+			ln = 1
+		}
+		p.f.CellFormat(t.widths[i], lineH, p.tr(c), "B", ln, align, fill, 0, "")
+	}
+}
+
+func (p *pdf) notes(notes []string) {
+	if len(notes) == 0 {
+		return
+	}
+	p.f.Ln(4)
+	p.font("", 8.5)
+	for _, n := range notes {
+		p.wrapped(contentW, n, "L", false)
+	}
+}
