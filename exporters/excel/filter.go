@@ -54,14 +54,7 @@ func split(res *payout.Result) map[string]*payout.Result {
 		r := get(a.Bydel, a.AgreementID)
 		r.Adjustments = append(r.Adjustments, a)
 	}
-	for _, c := range res.Claims {
-		r := get(c.Bydel, c.AgreementID)
-		r.Claims = append(r.Claims, c)
-	}
-	for _, a := range res.OutsideWindow {
-		r := get(a.Bydel, a.AgreementID)
-		r.OutsideWindow = append(r.OutsideWindow, a)
-	}
+	splitUnpaid(res, get)
 	for _, d := range res.Deductions {
 		r := get(d.Bydel, d.AgreementID)
 		r.Deductions = append(r.Deductions, d)
@@ -96,4 +89,17 @@ func split(res *payout.Result) map[string]*payout.Result {
 		}
 	}
 	return out
+}
+
+// splitUnpaid gives each district its claims and its corrections outside
+// the retro window (RULEBOOK §6).
+func splitUnpaid(res *payout.Result, get func(bydel, agreement string) *payout.Result) {
+	for _, c := range res.Claims {
+		r := get(c.Bydel, c.AgreementID)
+		r.Claims = append(r.Claims, c)
+	}
+	for _, a := range res.OutsideWindow {
+		r := get(a.Bydel, a.AgreementID)
+		r.OutsideWindow = append(r.OutsideWindow, a)
+	}
 }
