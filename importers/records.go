@@ -21,7 +21,7 @@ func buildAgreement(r *row, in *payout.Inputs) {
 		ValidFrom: r.date("valid_from"), ValidTo: r.dateOr("valid_to", payout.Forever),
 		PayeeID: r.text("payee_id"), ListID: r.text("list_id"),
 		SharePercent: hundred, BirthDate: r.date("birth_date"), ExtensionTo: r.date("extension_to"),
-		PracticeID: r.text("practice_id"), Version: r.version(),
+		PracticeID: r.text("practice_id"), PayeeFrom: r.date("payee_from"), Version: r.version(),
 	}
 	r.ordered("valid_from", a.ValidFrom, "valid_to", a.ValidTo)
 	if d, ok := r.decimal("share_percent"); ok {

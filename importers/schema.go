@@ -67,6 +67,7 @@ var specs = []*kindSpec{
 			{name: "birth_date", typ: tDate, help: "Behandlerens fødselsdato (ÅÅÅÅ-MM-DD). Påkrevd for fastlege (avtalen opphører ved fylte 70 år, §16)."},
 			{name: "extension_to", typ: tDate, help: "Siste dag av en tidsbegrenset forlengelse etter fylte 70 år; må være før fylte 75 år."},
 			{name: "practice_id", help: "Gruppepraksisens ID."},
+			{name: "payee_from", typ: tDate, help: "Dagen en ny mottaker (payee_id) gjelder fra (ÅÅÅÅ-MM-DD). Tom: fra recorded_on. Korreksjoner av dager før gjelder den gamle mottakeren."},
 		}},
 	{name: "payees", sheet: "Mottakere", what: "én rad per mottaker av penger (lege, selskap eller vikar)",
 		key: []string{"payee_id"}, build: buildPayee, cols: []column{

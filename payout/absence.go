@@ -154,21 +154,8 @@ func (ix *index) classifyYear(a *agrInputs, ag *Agreement, year int, asOf Date, 
 				info.note = "fravær etter avtalens opphør er sett bort fra"
 			}
 		case len(tk[d]) > 0:
-			// R-7.7 (§7.7, RULEBOOK §5): the day goes to the takeover
-			// payees, but the doctor's absence on it still counts toward
-			// every yearly counter (R-13.4-CAP, R-14's 8 weeks and its
-			// municipal-vikar threshold), as it does toward the episode.
-			if rec != nil {
-				if err := classifyDay(&info, rec, d, &c, rules, quota); err != nil {
-					return nil, err
-				}
-			}
-			info.status, info.rule = StatusTakeover, RTakeover
-			if notes {
-				info.note = "overtatt av gruppepraksis (§7.7)"
-				if rec != nil {
-					info.note += fmt.Sprintf("; fraværet telles (fraværsdag %d i året)", c.absence)
-				}
+			if err := takeoverDay(&info, rec, d, &c, rules, quota, notes); err != nil {
+				return nil, err
 			}
 		case rec == nil:
 			info.status = StatusPaid
@@ -183,6 +170,26 @@ func (ix *index) classifyYear(a *agrInputs, ag *Agreement, year int, asOf Date, 
 		yc.set(d, &info)
 	}
 	return yc, nil
+}
+
+// takeoverDay is R-7.7 (§7.7, RULEBOOK §5): the day goes to the takeover
+// payees, but the doctor's absence on it (rec, nil when none) still counts
+// toward every yearly counter (R-13.4-CAP, R-14's 8 weeks and its
+// municipal-vikar threshold), as it does toward the sickness episode.
+func takeoverDay(info *dayInfo, rec *Absence, d Date, c *counters, rules *AbsenceRules, quota int, notes bool) error {
+	if rec != nil {
+		if err := classifyDay(info, rec, d, c, rules, quota); err != nil {
+			return err
+		}
+	}
+	info.status, info.rule = StatusTakeover, RTakeover
+	if notes {
+		info.note = "overtatt av gruppepraksis (§7.7)"
+		if rec != nil {
+			info.note += fmt.Sprintf("; fraværet telles (fraværsdag %d i året)", c.absence)
+		}
+	}
+	return nil
 }
 
 // absencesAt returns the absence records of agreement a in force at asOf,

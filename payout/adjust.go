@@ -62,24 +62,25 @@ func (c *chain) compareMonths(out *periodOut, from, to Period, prev Date, book b
 	return nil
 }
 
-// adjustPeriod compares one earlier period's two views, party by party.
-// Under policy payee_changes "literal" a party whose payee changed between
-// the two views is a different line in each: the old payee gives back what
-// it had and the new payee gets the whole amount. Under "prospective" (the
-// default) both views go to today's payee.
+// adjustPeriod compares one earlier period's two views, party by party:
+// R-ADJ per (agreement, role, payee). A party's payee is resolved in each
+// view (payeeOf): holder parties are their payees already, so when a
+// payee_from moves days from one payee to another, the old payee gives back
+// what it had for them and the new one is paid (RULEBOOK §6); a takeover
+// whose payee agreement changed payee between the views likewise.
 func (c *chain) adjustPeriod(out *periodOut, e Period, before, after *monthCalc, prev Date, book bookFunc) error {
 	for _, k := range unionParties(before, after) {
 		b, a := partyAmountOf(before, k), partyAmountOf(after, k)
-		oldPayee, err := c.payeeOf(k, prev)
+		oldPayee, err := c.payeeOf(k, e, prev)
 		if err != nil {
 			return err
 		}
-		newPayee, err := c.payeeOf(k, out.asOf)
+		newPayee, err := c.payeeOf(k, e, out.asOf)
 		if err != nil {
 			return err
 		}
 		was, now := basisOf(before), basisOf(after)
-		if c.ix.pol.PayeeChanges == PayeeChangesLiteral && oldPayee != newPayee {
+		if oldPayee != newPayee {
 			book(k, oldPayee, e, [2]Ore{b, 0}, [2]AdjustmentBasis{was, {}})
 			book(k, newPayee, e, [2]Ore{0, a}, [2]AdjustmentBasis{{}, now})
 			continue

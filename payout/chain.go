@@ -196,7 +196,7 @@ func (c *chain) validateQuiet(e Period, a Date) error {
 
 // acc returns the line of party k in out, resolving the payee at a.
 func (c *chain) acc(out *periodOut, k partyKey, a Date) (*lineAcc, error) {
-	payee, err := c.payeeOf(k, a)
+	payee, err := c.payeeOf(k, out.period, a)
 	if err != nil {
 		return nil, err
 	}
@@ -209,21 +209,29 @@ func (c *chain) acc(out *periodOut, k partyKey, a Date) (*lineAcc, error) {
 	return acc, nil
 }
 
-// payeeOf resolves who is paid for a party at a. Payee changes are
-// prospective: corrections of earlier months go to today's payee (policy
-// reading of R-ADJ, see README).
-func (c *chain) payeeOf(k partyKey, a Date) (string, error) {
-	switch k.role {
-	case RoleVikar:
+// payeeOf resolves who is paid for party k's amounts of period e as seen at
+// a. A holder party is already its payee: the payee of its days (RULEBOOK
+// §6, payee_from), so a correction of e belongs to whoever held e's days; a
+// vikar party is the vikar. A takeover is paid to the payee agreement's
+// payee on e's last day (R-7.7 "payee = the payee of payee_agreement_id").
+func (c *chain) payeeOf(k partyKey, e Period, a Date) (string, error) {
+	if k.role != RoleTakeover {
 		return k.party, nil
-	case RoleTakeover:
-		ag := c.ix.agreement(k.party, a)
-		if ag == nil {
-			return "", c.unknownTakeoverPayee(k.party, a)
-		}
-		return ag.PayeeID, nil
 	}
-	return c.displayAgreement(a).PayeeID, nil
+	if c.ix.agreement(k.party, a) == nil {
+		return "", c.unknownTakeoverPayee(k.party, a)
+	}
+	return c.ix.perAgr[k.party].holderPayee(e.Last(), a), nil
+}
+
+// mainHolder is the holder payee of out's period that is withheld from and
+// receives releases (§4): the one whose line carries the month's base, or,
+// in a month without active days, the payee on its last day.
+func (c *chain) mainHolder(out *periodOut) string {
+	if out.month.hasLine() {
+		return out.month.holder
+	}
+	return c.a.holderPayee(out.period.Last(), out.asOf)
 }
 
 // displayAgreement is agrInputs.display for the chain's agreement.

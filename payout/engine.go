@@ -224,7 +224,16 @@ func buildLines(p Period, ag *Agreement, out *periodOut) []Line {
 func fillRoleDays(l *Line, m *monthCalc, acc *lineAcc, rules map[string]bool) {
 	switch l.Role {
 	case RoleHolder:
+		if l.PayeeID != m.holder {
+			// An earlier payee of a month whose payee changed (payee_from):
+			// its paid days and their value only (RULEBOOK §6).
+			l.PaidDays = acc.days
+			return
+		}
 		l.PaidDays, l.UnpaidDays, l.VikarDays = m.paidDays, m.unpaidDays, m.vikarDays
+		if len(m.segs) > 1 {
+			l.PaidDays = acc.days
+		}
 		l.Base, l.AbsenceDeduction, l.VikarAmount = m.base.Dec(), m.deduction.Dec(), m.vikarTotal.Dec()
 		for _, r := range m.rules {
 			rules[r] = true

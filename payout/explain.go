@@ -71,17 +71,20 @@ func traceDays(p Period, m *monthCalc) []DayTrace {
 			if info.abs != nil {
 				dt.Kind, dt.Cover, dt.AbsenceID = info.abs.Kind, info.abs.Cover, info.abs.ID
 			}
-			dt.PayeeID = dayPayee(m, info)
+			dt.PayeeID = dayPayee(m, info, dt.Date)
 		}
 		days[i] = dt
 	}
 	return days
 }
 
-func dayPayee(m *monthCalc, info dayInfo) string {
+func dayPayee(m *monthCalc, info dayInfo, d Date) string {
 	switch info.status {
 	case StatusPaid:
-		return m.ag.PayeeID
+		if len(m.segs) > 1 {
+			return m.segs[segOf(m.segs, d)].payee
+		}
+		return m.holder
 	case StatusToVikar:
 		return info.abs.VikarPayeeID
 	case StatusTakeover:
@@ -150,6 +153,10 @@ func chainSteps(out *periodOut, lines []Line) []Step {
 		if !l.CarriedOut.IsZero() {
 			steps = append(steps, Step{Name: fmt.Sprintf("carried_out %s %s", l.Role, l.PayeeID), Rule: RCarry,
 				Formula: "min(0, netto før avkorting)", Value: l.CarriedOut})
+		}
+		if !l.Claimed.IsZero() {
+			steps = append(steps, Step{Name: fmt.Sprintf("claim %s %s", l.Role, l.PayeeID), Rule: RCarry,
+				Formula: "overbetaling som ikke kan trekkes senere: tilbakebetalingskrav", Value: l.Claimed})
 		}
 	}
 	return steps

@@ -51,6 +51,9 @@ type agrInputs struct {
 	multiParty map[Period]bool
 	lists      []string // every list_id of any version
 	schemes    []Scheme // every scheme of any version
+	// payeeChanges: some version names another payee or a payee_from, so
+	// the holder payee is resolved per day (payee.go).
+	payeeChanges bool
 	// all adds the recorded_on dates of its lists' counts and its schemes'
 	// rates: when no date of all lies in (A_{P−1}, A_P], nothing this
 	// agreement depends on changed, and R-ADJ has nothing to compare.
@@ -177,6 +180,15 @@ func (ix *index) indexChanges() {
 		a := ix.perAgr[id]
 		for _, v := range a.versions {
 			a.changes = append(a.changes, v.RecordedOn)
+			if v.PayeeID != a.versions[0].PayeeID || v.PayeeFrom != NoDate {
+				a.payeeChanges = true
+				// A month in which a payee may change pays two holders:
+				// never passed by as quiet (chain.quiet).
+				a.markMultiParty(v.RecordedOn, v.RecordedOn)
+				if v.PayeeFrom != NoDate {
+					a.markMultiParty(v.PayeeFrom, v.PayeeFrom)
+				}
+			}
 			if v.ListID != "" && !containsString(a.lists, v.ListID) {
 				a.lists = append(a.lists, v.ListID)
 				ix.listHolders[v.ListID] = append(ix.listHolders[v.ListID], id)

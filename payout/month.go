@@ -13,11 +13,12 @@ import (
 // takeover amounts. Withholding, adjustments and carry come later in
 // the chain (chain.go), because they depend on earlier periods' runs.
 
-// partyKey identifies a line within an agreement independently of payee
-// changes: the holder, a vikar by payee_id, a takeover by payee agreement.
+// partyKey identifies a line within an agreement: the holder by the payee
+// of its days (payee.go), a vikar by payee_id, a takeover by payee
+// agreement.
 type partyKey struct {
 	role  Role
-	party string // "" for the holder
+	party string
 }
 
 // partyAmount is one party's amount and days in the period.
@@ -42,6 +43,8 @@ type monthCalc struct {
 	base, deduction, vikarTotal, takeoverTotal, entitlement Ore
 
 	parties     []partyEntry           // sorted by role, party; a month has one to a few
+	segs        []holderSeg            // the holder payees' runs of days (nil: one payee, m.ag's)
+	holder      string                 // the holder payee whose line carries base and deduction
 	rules       []string               // holder rules, sorted
 	unpaidRules map[string]int         // unpaid days per deciding rule (nil: none)
 	ruleKinds   map[string]AbsenceKind // the kind of each rule's first unpaid day
@@ -153,6 +156,7 @@ func (c *chain) buildMonth(p Period, asOf Date) (*monthCalc, error) {
 	if !m.ag.SharePercent.Equal(dec100) {
 		rules.add(RShared) // R-10.7-SHARED: the agreement's share of a shared list
 	}
+	m.segs = c.holderSegs(m, active)
 	takeoverWeight := c.tallyDays(m, active, yc, &rules)
 	m.amounts(takeoverWeight)
 	m.rules = rules // sorted when a line is built
@@ -187,11 +191,12 @@ func (c *chain) tallyDays(m *monthCalc, active []bool, yc *yearClass, rules *rul
 	}
 	var weight map[*Takeover]decimal.Decimal
 	next := yc.find(first) // the next special day of the year
+	split := len(m.segs) > 1
 	for i, ok := range active {
 		d := first + Date(i)
 		if next < len(yc.special) && yc.special[next].d == d {
 			next++
-		} else if ok && m.days == nil {
+		} else if ok && m.days == nil && !split {
 			m.paidDays++ // the common day: active, no absence, no takeover
 			continue
 		}
@@ -214,6 +219,9 @@ func (c *chain) tallyDays(m *monthCalc, active []bool, yc *yearClass, rules *rul
 			weight = map[*Takeover]decimal.Decimal{}
 		}
 		c.tallyDay(m, &info, weight, rules)
+		if split && info.status == StatusPaid {
+			m.segs[segOf(m.segs, d)].paid++
+		}
 	}
 	return weight
 }
@@ -280,7 +288,45 @@ func (m *monthCalc) amounts(takeoverWeight map[*Takeover]decimal.Decimal) {
 		m.takeoverTotal += amt
 	}
 	m.entitlement = m.base - m.deduction - m.vikarTotal - m.takeoverTotal
-	*m.addParty(partyKey{RoleHolder, ""}) = partyAmount{amount: m.entitlement, days: m.paidDays}
+	m.splitHolder(annual, share, dp)
+}
+
+// splitHolder gives the holder's entitlement to the payees of its days
+// (RULEBOOK §6, payee_from). With one payee it is that payee's. When the
+// payee changes within the month, each payee but one gets V(its paid days),
+// rounded once, and the last payee with a paid day (else the last) gets the
+// rest, so the holder lines add up to the entitlement to the øre; that
+// line carries the month's base and deduction.
+func (m *monthCalc) splitHolder(annual, share decimal.Decimal, dp int) {
+	if len(m.segs) == 0 {
+		m.holder = m.ag.PayeeID
+	} else {
+		m.holder = m.segs[len(m.segs)-1].payee
+	}
+	if len(m.segs) < 2 {
+		*m.addParty(partyKey{RoleHolder, m.holder}) = partyAmount{amount: m.entitlement, days: m.paidDays}
+		return
+	}
+	main := len(m.segs) - 1
+	for main > 0 && m.segs[main].paid == 0 {
+		main--
+	}
+	if m.segs[main].paid == 0 {
+		main = len(m.segs) - 1
+	}
+	m.holder = m.segs[main].payee
+	for _, sg := range m.segs { // paid days per payee, V() once per payee
+		m.addParty(partyKey{RoleHolder, sg.payee}).days += sg.paid
+	}
+	rest := m.entitlement
+	for i := range m.parties {
+		if k := m.parties[i].key; k.role == RoleHolder && k.party != m.holder {
+			pa := &m.parties[i].partyAmount
+			pa.amount = vOre(annual, share, pa.days, dp)
+			rest -= pa.amount
+		}
+	}
+	m.addParty(partyKey{RoleHolder, m.holder}).amount = rest
 }
 
 // sortedKeys returns the non-empty keys of a map, sorted.

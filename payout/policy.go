@@ -29,10 +29,6 @@ type Policy struct {
 	// ("YYYY-MM"; empty: the earliest list count).
 	RetroWindowMonths int    `json:"retro_window_months"`
 	HistoryStart      string `json:"history_start,omitempty"`
-	// PayeeChanges: how R-ADJ treats an agreement whose payee changed:
-	// "prospective" (corrections go to today's payee) or "literal" (per
-	// (agreement, role, payee) line: the old payee repays, the new is paid).
-	PayeeChanges string `json:"payee_changes"`
 	// Shared lists above this count are a control warning (§10.7).
 	SharedListWarnCount int `json:"shared_list_warn_count"`
 	// The debtor of the payment file (DESIGN.md "Payment file").
@@ -84,12 +80,6 @@ type Debtor struct {
 	BIC     string `json:"bic"`
 }
 
-// The readings of payee_changes.
-const (
-	PayeeChangesProspective = "prospective"
-	PayeeChangesLiteral     = "literal"
-)
-
 // DefaultAbsenceRules are the values RULEBOOK §3 states.
 func DefaultAbsenceRules() AbsenceRules {
 	return AbsenceRules{
@@ -135,7 +125,6 @@ func DefaultPolicy() Policy {
 		AbsenceRules:          DefaultAbsenceRules(),
 		MaxWithholdingPercent: decimal.NewFromInt(20),
 		RetroWindowMonths:     36,
-		PayeeChanges:          PayeeChangesProspective,
 		SharedListWarnCount:   2500,
 		Debtor: Debtor{
 			Name: "Oslo kommune", Account: "60110512344", OrgNr: "958935420",
@@ -190,7 +179,7 @@ func ParsePolicy(data []byte) (Policy, error) {
 // them: an old policy.json naming one is refused with that explanation
 // rather than read in a way its author did not mean.
 var replacedParams = map[string]string{
-	"payee_changes_": "payee changes now take effect on a date: set payee_from in agreements.csv (RULEBOOK §6, FORMATS.md); remove payee_changes from policy.json",
+	"payee_changes": "payee changes now take effect on a date: set payee_from in agreements.csv (RULEBOOK §6, FORMATS.md); remove payee_changes from policy.json",
 }
 
 func refuseReplaced(data []byte) error {

@@ -95,3 +95,13 @@ func TestPolicyBankParameters(t *testing.T) {
 		}
 	}
 }
+
+func TestPayeeChangesPolicyReplaced(t *testing.T) {
+	// RULEBOOK §6: payee changes take effect on a date (payee_from); an old
+	// policy.json naming either reading of payee_changes is refused.
+	for _, v := range []string{`"prospective"`, `"literal"`} {
+		_, err := ParsePolicy([]byte(`{"payee_changes": ` + v + `}`))
+		require.ErrorContains(t, err, "payee_changes was replaced")
+		require.ErrorContains(t, err, "payee_from in agreements.csv")
+	}
+}

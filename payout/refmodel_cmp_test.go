@@ -159,8 +159,8 @@ func writeRefFixture(dir string, in *payout.Inputs, P payout.Period) error {
 		if a.Scheme == payout.SchemeFysio {
 			hj = a.HjemmelPercent.String()
 		}
-		add("agreements", "agreement_id,scheme,name,hpr,bydel,valid_from,valid_to,payee_id,list_id,share_percent,hjemmel_percent,list_ceiling,birth_date,extension_to,practice_id",
-			a.Version, a.ID, a.Scheme, a.Name, a.HPR, a.Bydel, a.ValidFrom, to, a.PayeeID, a.ListID, a.SharePercent, hj, a.ListCeiling, a.BirthDate, a.ExtensionTo, a.PracticeID)
+		add("agreements", "agreement_id,scheme,name,hpr,bydel,valid_from,valid_to,payee_id,list_id,share_percent,hjemmel_percent,list_ceiling,birth_date,extension_to,practice_id,payee_from",
+			a.Version, a.ID, a.Scheme, a.Name, a.HPR, a.Bydel, a.ValidFrom, to, a.PayeeID, a.ListID, a.SharePercent, hj, a.ListCeiling, a.BirthDate, a.ExtensionTo, a.PracticeID, a.PayeeFrom)
 	}
 	for _, c := range in.ListCounts {
 		w := ""
@@ -327,17 +327,25 @@ func TestReferenceModelEdgeCases(t *testing.T) {
 			in.Agreements[0].BirthDate = payout.MustDate("1945-03-15")
 			in.Absences = []payout.Absence{refAbsence("S1", "education", "2015-03-10", "2015-03-25", "none", "", payout.Beginning)}
 		}},
-		// The model adjusts per (agreement, role, payee) literally: P1 gives
-		// back January–February and P2 gets them again. That is the engine's
-		// policy payee_changes "literal"; under the default "prospective" the
-		// engine moves history to the new payee without adjustment, so the
-		// case pins the literal reading (once a skipped "known difference").
-		// When payee_changes gives way to payee_from (issue 11), this case
-		// must say the payee_from reading the model implements.
-		{"R-ADJ holder payee changed later", "2015-03", func(in *payout.Inputs) {
-			in.Policy.PayeeChanges = payout.PayeeChangesLiteral
+		// RULEBOOK §6: a payee change recorded on 10 March without
+		// payee_from takes effect that day: 1–9 March are P1's, from the
+		// 10th P2's; January–February stay P1's.
+		{"R-ADJ holder payee changed later, from its recorded_on", "2015-03", func(in *payout.Inputs) {
 			a := in.Agreements[0]
 			a.PayeeID, a.RecordedOn = "P2", payout.MustDate("2015-03-10")
+			in.Agreements = append(in.Agreements, a)
+		}},
+		// A retroactive change from 1 February, recorded in March: P1 gives
+		// February back (a claim: P1 is no longer paid), P2 is paid it.
+		{"R-ADJ holder payee changed retroactively by payee_from", "2015-03", func(in *payout.Inputs) {
+			a := in.Agreements[0]
+			a.PayeeID, a.RecordedOn, a.PayeeFrom = "P2", payout.MustDate("2015-03-10"), payout.MustDate("2015-02-01")
+			in.Agreements = append(in.Agreements, a)
+		}},
+		// A change decided ahead: P1 keeps March, P2 from 1 April.
+		{"R-ADJ holder payee change recorded ahead of its payee_from", "2015-04", func(in *payout.Inputs) {
+			a := in.Agreements[0]
+			a.PayeeID, a.RecordedOn, a.PayeeFrom = "P2", payout.MustDate("2015-03-10"), payout.MustDate("2015-04-01")
 			in.Agreements = append(in.Agreements, a)
 		}},
 	}

@@ -662,6 +662,17 @@ func TestReferenceModelGeneratorValid(t *testing.T) {
 		}
 		seen["claim"] += len(m.claims)
 		seen["outside window"] += len(m.outside)
+		holders := map[string]int{}
+		for k := range lines {
+			if k.Role == payout.RoleHolder {
+				holders[k.Agreement]++
+			}
+		}
+		for _, n := range holders {
+			if n > 1 {
+				seen["two holder payees"]++ // payee_from (RULEBOOK §6)
+			}
+		}
 		for k, l := range lines {
 			seen["line "+string(k.Role)]++
 			for i, a := range l.amounts() {
@@ -671,12 +682,25 @@ func TestReferenceModelGeneratorValid(t *testing.T) {
 			}
 		}
 	}
-	for _, name := range append(refAmountNames, "line vikar", "line takeover", "claim", "outside window") {
+	for _, name := range append(refAmountNames, "line vikar", "line takeover", "claim", "outside window", "two holder payees") {
 		if seen[name] == 0 {
 			t.Errorf("no generated case exercises %s", name)
 		}
 	}
 	t.Logf("non-zero amounts over %d seeds: %v", refSeeds, seen)
+}
+
+// payeeFrom picks the day a new payee recorded on rec takes effect.
+func (g *refGen) payeeFrom(rec payout.Date) payout.Date {
+	switch x := g.r.Float64(); {
+	case x < 0.3:
+		return payout.NoDate // from its recorded_on
+	case x < 0.55:
+		return (rec.Period() + payout.Period(g.intn(0, 1))).First()
+	case x < 0.8:
+		return rec - payout.Date(g.intn(20, 120)) // retroactive
+	}
+	return rec + payout.Date(g.intn(1, 40)) // ahead, often mid-month
 }
 
 // agreementVersion sometimes records a later version of an agreement: a new
@@ -687,12 +711,22 @@ func (g *refGen) agreementVersion(a payout.Agreement) {
 	v := a
 	v.RecordedOn = g.day(g.H.First(), payout.PayDate(g.P)+10)
 	switch {
-	case g.chance(0.08):
-		// The model reads R-ADJ literally per (agreement, role, payee): the
-		// engine's policy payee_changes "literal" (the default is
-		// "prospective", see TestReferenceModelEdgeCases).
+	case g.chance(0.12):
+		// A new payee from payee_from (RULEBOOK §6): empty (its recorded_on),
+		// a 1st of month, mid-month, retroactive or ahead; sometimes the day
+		// is corrected by a later version of the same payee.
 		v.PayeeID = g.payee()
-		g.in.Policy.PayeeChanges = payout.PayeeChangesLiteral
+		v.PayeeFrom = g.payeeFrom(v.RecordedOn)
+		if g.chance(0.2) {
+			w := v
+			w.RecordedOn = v.RecordedOn + payout.Date(g.intn(1, 40))
+			w.PayeeFrom = g.payeeFrom(w.RecordedOn)
+			if w.PayeeFrom == payout.NoDate {
+				w.PayeeFrom = w.RecordedOn
+			}
+			g.in.Agreements = append(g.in.Agreements, v)
+			v = w
+		}
 	case g.chance(0.1):
 		last := maxDate(a.ValidFrom, g.H.First())
 		for _, ab := range g.in.Absences {

@@ -189,6 +189,7 @@ type refView struct {
 	breaches   map[string]payout.Breach
 	takeovers  []payout.Takeover
 	years      map[refCareKey]map[payout.Date]refDay
+	mains      map[refMainKey]string // the holder payee with the base, per agreement and period
 }
 
 // inForce returns, per key, the version with the latest recorded_on ≤ asOf.
@@ -235,7 +236,7 @@ func (m *refModel) view(asOf payout.Date) *refView {
 		return v
 	}
 	in := m.in
-	v := &refView{asOf: asOf, years: map[refCareKey]map[payout.Date]refDay{}}
+	v := &refView{asOf: asOf, years: map[refCareKey]map[payout.Date]refDay{}, mains: map[refMainKey]string{}}
 	v.agreements = liveOnly(inForce(in.Agreements, func(r payout.Agreement) string { return r.ID },
 		func(r payout.Agreement) payout.Version { return r.Version }, asOf), func(r payout.Agreement) payout.Version { return r.Version })
 	v.payees = liveOnly(inForce(in.Payees, func(r payout.Payee) string { return r.ID },
@@ -574,10 +575,12 @@ func (m *refModel) periodAt(E payout.Period, asOf payout.Date) (map[refKey]*refL
 
 // refTally counts the days of one agreement in one period.
 type refTally struct {
-	active, unpaid int
-	vikar          map[string]int             // vikar payee → to-vikar days
-	takeover       map[string]int             // takeover record → days
-	takeoverRec    map[string]payout.Takeover // takeover record by id
+	active, unpaid       int
+	paidBy               map[string]int // holder payee → paid days (RULEBOOK §6)
+	lastActive, lastPaid payout.Date
+	vikar                map[string]int             // vikar payee → to-vikar days
+	takeover             map[string]int             // takeover record → days
+	takeoverRec          map[string]payout.Takeover // takeover record by id
 }
 
 func (m *refModel) agreementPeriod(v *refView, g payout.Agreement, E payout.Period, lines map[refKey]*refLine) error {
@@ -599,19 +602,94 @@ func (m *refModel) agreementPeriod(v *refView, g payout.Agreement, E payout.Peri
 	takeovers := decimal.Zero
 	for _, id := range sortedKeys(t.takeover) {
 		rec := t.takeoverRec[id]
-		payee, ok := v.agreements[rec.PayeeAgreementID]
-		if !ok {
+		if _, ok := v.agreements[rec.PayeeAgreementID]; !ok {
 			return refInvalid("takeover %s: unknown payee agreement %s", id, rec.PayeeAgreementID)
 		}
+		// The payee agreement's payee on the last day of E (RULEBOOK §5, §6).
+		payee := m.holderPayee(rec.PayeeAgreementID, E.Last(), v.asOf)
 		// round(annual × share × days × takeover_share ÷ (120000 × D(P)))
 		num := ratMul(annual, ratDec(share), ratInt(int64(t.takeover[id])), ratDec(rec.SharePercent))
 		amt := roundOre(ratQuo(num, ratInt(int64(120000*E.Days()))))
 		takeovers = takeovers.Add(amt)
-		addEntitlement(lines, refKey{g.ID, payout.RoleTakeover, payee.PayeeID}, amt)
+		addEntitlement(lines, refKey{g.ID, payout.RoleTakeover, payee}, amt)
 	}
 	holder.Entitlement = holder.Base.Sub(holder.AbsenceDeduction).Sub(holder.VikarAmount).Sub(takeovers)
-	lines[refKey{g.ID, payout.RoleHolder, g.PayeeID}] = holder
+	// RULEBOOK §6, payee_from: each day belongs to its payee. The payee of
+	// the last paid day (else of the last active day) holds the line with
+	// the base; every other payee gets V(its paid days) and the main one the
+	// rest, so the holder lines add up to the entitlement.
+	main := m.holderPayee(g.ID, t.lastActive, v.asOf)
+	if t.lastPaid != payout.NoDate {
+		main = m.holderPayee(g.ID, t.lastPaid, v.asOf)
+	}
+	v.mains[refMainKey{g.ID, E}] = main
+	for _, p := range sortedKeys(t.paidBy) {
+		if p == main {
+			continue
+		}
+		amt := value(annual, share, t.paidBy[p], E)
+		holder.Entitlement = holder.Entitlement.Sub(amt)
+		lines[refKey{g.ID, payout.RoleHolder, p}] = &refLine{Entitlement: amt}
+	}
+	lines[refKey{g.ID, payout.RoleHolder, main}] = holder
 	return nil
+}
+
+// refMainKey is an agreement in a period.
+type refMainKey struct {
+	Agreement string
+	E         payout.Period
+}
+
+// holderPayee is the payee of agreement id on day d as seen at asOf
+// (RULEBOOK §6): the first version's payee, changed by every later version
+// that names another payee, from its payee_from (else its recorded_on) on;
+// a later version of the same payee with a payee_from moves that change.
+// On a day, the latest change (in recorded order) already in effect wins.
+func (m *refModel) holderPayee(id string, d, asOf payout.Date) string {
+	var vs []payout.Agreement
+	for _, a := range m.in.Agreements {
+		if a.ID == id && refRecorded(a.Version) <= asOf && !a.Cancelled {
+			vs = append(vs, a)
+		}
+	}
+	sort.SliceStable(vs, func(i, j int) bool { return refRecorded(vs[i].Version) < refRecorded(vs[j].Version) })
+	if len(vs) == 0 {
+		return ""
+	}
+	type change struct {
+		from  payout.Date
+		payee string
+	}
+	var changes []change
+	cur := vs[0].PayeeID
+	for _, a := range vs[1:] {
+		switch {
+		case a.PayeeID != cur:
+			from := a.PayeeFrom
+			if from == payout.NoDate {
+				from = refRecorded(a.Version)
+			}
+			changes = append(changes, change{from, a.PayeeID})
+			cur = a.PayeeID
+		case a.PayeeFrom != payout.NoDate && len(changes) > 0:
+			changes[len(changes)-1].from = a.PayeeFrom
+		}
+	}
+	payee := vs[0].PayeeID
+	for _, c := range changes {
+		if c.from <= d {
+			payee = c.payee
+		}
+	}
+	return payee
+}
+
+func refRecorded(v payout.Version) payout.Date {
+	if v.RecordedOn == payout.NoDate {
+		return payout.Beginning
+	}
+	return v.RecordedOn
 }
 
 func addEntitlement(lines map[refKey]*refLine, k refKey, amt decimal.Decimal) {
@@ -626,12 +704,13 @@ func addEntitlement(lines map[refKey]*refLine, k refKey, amt decimal.Decimal) {
 // tally walks the days of E: active days, then takeover days (R-7.7, where
 // the absence rules do not apply), then the absence status of the day.
 func (m *refModel) tally(v *refView, g payout.Agreement, E payout.Period) (*refTally, error) {
-	t := &refTally{vikar: map[string]int{}, takeover: map[string]int{}, takeoverRec: map[string]payout.Takeover{}}
+	t := &refTally{vikar: map[string]int{}, takeover: map[string]int{}, takeoverRec: map[string]payout.Takeover{}, paidBy: map[string]int{}}
 	for d := E.First(); d <= E.Last(); d++ {
 		if !m.activeIn(g, E, d) {
 			continue
 		}
 		t.active++
+		t.lastActive = d
 		if taken, err := t.takeoverDay(v, g.ID, d); err != nil || taken {
 			if err != nil {
 				return nil, err
@@ -645,6 +724,8 @@ func (m *refModel) tally(v *refView, g payout.Agreement, E payout.Period) (*refT
 		day, ok := days[d]
 		switch {
 		case !ok || day.status == payout.StatusPaid:
+			t.paidBy[m.holderPayee(g.ID, d, v.asOf)]++
+			t.lastPaid = d
 		case day.status == payout.StatusUnpaid:
 			t.unpaid++
 		case day.status == payout.StatusToVikar:
@@ -829,7 +910,11 @@ func (m *refModel) withhold(E payout.Period, A payout.Date, st *refState, line f
 		if !ok {
 			continue
 		}
-		k := refKey{g.ID, payout.RoleHolder, g.PayeeID}
+		main, ok := v.mains[refMainKey{g.ID, E}]
+		if !ok { // no active day in E: the payee on its last day
+			main = m.holderPayee(g.ID, E.Last(), A)
+		}
+		k := refKey{g.ID, payout.RoleHolder, main}
 		if b.Cancelled || (b.RectifiedOn != payout.NoDate && b.RectifiedOn <= A) {
 			if bal := st.balance[id]; !bal.IsZero() {
 				line(k).Released = line(k).Released.Add(bal)
@@ -1033,7 +1118,7 @@ func loadRefExample(t *testing.T, dir string) (*payout.Inputs, payout.Period) {
 			HPR: r["hpr"], Bydel: r["bydel"], ValidFrom: p.date(r["valid_from"], payout.NoDate), ValidTo: p.date(r["valid_to"], payout.Forever),
 			PayeeID: r["payee_id"], ListID: r["list_id"], SharePercent: p.dec(r["share_percent"], "100"), HjemmelPercent: p.dec(r["hjemmel_percent"], "0"),
 			ListCeiling: p.int(r["list_ceiling"], 0), BirthDate: p.date(r["birth_date"], payout.NoDate), ExtensionTo: p.date(r["extension_to"], payout.NoDate),
-			PracticeID: r["practice_id"], Version: v})
+			PracticeID: r["practice_id"], PayeeFrom: p.date(r["payee_from"], payout.NoDate), Version: v})
 	})
 	read("list_counts", func(r map[string]string, v payout.Version) {
 		in.ListCounts = append(in.ListCounts, payout.ListCount{ListID: r["list_id"], AsOf: p.date(r["as_of"], payout.NoDate), Count: p.int(r["count"], 0),

@@ -90,6 +90,9 @@ type Agreement struct {
 	BirthDate      Date            // fastlege: required; NoDate otherwise
 	ExtensionTo    Date            // NoDate when none (§16)
 	PracticeID     string
+	// PayeeFrom is the day a changed PayeeID takes effect (RULEBOOK §6);
+	// NoDate: the version's recorded_on (see agrInputs.payeeSpans).
+	PayeeFrom Date
 	Version
 }
 

@@ -58,7 +58,7 @@ func (c *chain) withholding(out *periodOut) error {
 	if withheld == 0 && released == 0 {
 		return nil
 	}
-	acc, err := c.acc(out, partyKey{RoleHolder, ""}, out.asOf)
+	acc, err := c.acc(out, partyKey{RoleHolder, c.mainHolder(out)}, out.asOf)
 	if err != nil {
 		return err
 	}

@@ -35,6 +35,7 @@ import (
 const (
 	LinesCSV       = "lines.csv"
 	AdjustmentsCSV = "adjustments.csv"
+	ClaimsCSV      = "claims.csv"
 	PaymentsCSV    = "payments.csv"
 	PaymentsXML    = "payments.xml"
 	ManifestJSON   = "manifest.json"
@@ -100,6 +101,7 @@ func Render(res *payout.Result, in *payout.Inputs, rel *ReleaseFile) (*Bundle, e
 		step{LinesCSV, func() ([]byte, error) { return csvout.Lines(res) }},
 		step{PaymentsCSV, func() ([]byte, error) { return csvout.Payments(res) }},
 		step{AdjustmentsCSV, func() ([]byte, error) { return csvout.Adjustments(res) }},
+		step{ClaimsCSV, func() ([]byte, error) { return csvout.Claims(res) }},
 	)
 	if rel != nil {
 		steps = append(steps, step{PaymentsXML, func() ([]byte, error) { return rel.PaymentsXML, nil }})

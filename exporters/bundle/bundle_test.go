@@ -36,7 +36,7 @@ func TestRenderNamesAndOrder(t *testing.T) {
 	b, err := Render(fixture.Result(), fixture.Inputs(), nil)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"adjustments.csv", "bydel-01.xlsx", "bydel-05.xlsx", "bydel-12.xlsx",
-		"lines.csv", "payments.csv", "report.xlsx", "manifest.json"}, names(b))
+		"claims.csv", "lines.csv", "payments.csv", "report.xlsx", "manifest.json"}, names(b))
 	r, err := Render(fixture.Result(), fixture.Inputs(), release)
 	require.NoError(t, err)
 	assert.Contains(t, names(r), "payments.xml")
@@ -139,7 +139,8 @@ func TestWriteRemovesStaleDistrictWorkbooks(t *testing.T) {
 	_, err := Write(out, fixture.Result(), fixture.Inputs(), nil)
 	require.NoError(t, err)
 	res := fixture.Result()
-	res.Lines = res.Lines[:4] // district 12 has no line any more
+	res.Lines = res.Lines[:4] // district 12 has no line, adjustment or claim any more
+	res.Adjustments, res.Claims = res.Adjustments[:1], nil
 	_, err = Write(out, res, fixture.Inputs(), nil)
 	require.NoError(t, err)
 	_, err = os.Stat(filepath.Join(out, "2015-03", "bydel-12.xlsx"))

@@ -1,5 +1,6 @@
 // Package csvout writes the period's CSV outputs of FORMATS.md: lines.csv,
-// adjustments.csv and payments.csv (the explain trace's CSV is in
+// adjustments.csv and payments.csv, and claims.csv (RULEBOOK §6's claims
+// against payees; the explain trace's CSV is in
 // exporters/explain). Named csvout so that it does not shadow encoding/csv.
 //
 // The contract:

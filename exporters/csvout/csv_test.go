@@ -37,6 +37,7 @@ func TestGolden(t *testing.T) {
 		{"lines.csv", func() ([]byte, error) { return csvout.Lines(res) }},
 		{"adjustments.csv", func() ([]byte, error) { return csvout.Adjustments(res) }},
 		{"payments.csv", func() ([]byte, error) { return csvout.Payments(res) }},
+		{"claims.csv", func() ([]byte, error) { return csvout.Claims(res) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := tc.render()
@@ -71,7 +72,7 @@ func TestLinesOrderIsTheResultsOrder(t *testing.T) {
 	out, err := csvout.Lines(res)
 	require.NoError(t, err)
 	rows := strings.Split(strings.TrimSpace(string(out)), "\n")
-	require.Len(t, rows, 7)
+	require.Len(t, rows, 8)
 	assert.True(t, strings.HasPrefix(rows[1], "2015-03,A5,"), rows[1])
 	assert.True(t, strings.HasPrefix(rows[6], "2015-03,A1,"), rows[6])
 }

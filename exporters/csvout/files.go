@@ -19,6 +19,12 @@ var AdjustmentsHeader = []string{
 	"period", "agreement_id", "payee_id", "ref_period", "before", "after", "amount", "reason",
 }
 
+// ClaimsHeader is the header of claims.csv: the overpayments the run claims
+// back from their payee (tilbakebetalingskrav, RULEBOOK §6).
+var ClaimsHeader = []string{
+	"period", "agreement_id", "bydel", "role", "payee_id", "amount", "origin_period", "cause",
+}
+
 // PaymentsHeader is the header of payments.csv (FORMATS.md).
 var PaymentsHeader = []string{
 	"payee_id", "name", "account", "amount", "end_to_end_id", "remittance",
@@ -49,6 +55,19 @@ func Adjustments(res *payout.Result) ([]byte, error) {
 		t.row([]string{
 			a.Period.String(), text(a.AgreementID), text(a.PayeeID), a.RefPeriod.String(),
 			nb.Money(a.Before), nb.Money(a.After), nb.Money(a.Amount), text(string(a.Reason)),
+		})
+	}
+	return t.bytes()
+}
+
+// Claims renders claims.csv: one row per claim, in the Result's order;
+// amount is what the payee owes back (positive).
+func Claims(res *payout.Result) ([]byte, error) {
+	t := newTable(ClaimsHeader)
+	for _, c := range res.Claims {
+		t.row([]string{
+			c.Period.String(), text(c.AgreementID), text(c.Bydel), string(c.Role), text(c.PayeeID),
+			nb.Money(c.Amount), c.OriginPeriod.String(), string(c.Cause),
 		})
 	}
 	return t.bytes()

@@ -34,13 +34,14 @@ const (
 	SheetDeductions  = "Fravær"
 	SheetWithholding = "Trekk"
 	SheetAdjustments = "Korreksjoner"
+	SheetClaims      = "Krav"
 	SheetControls    = "Kontroller"
 	SheetBasis       = "Grunnlag"
 )
 
 // Sheets lists the sheets in workbook order.
 var Sheets = []string{SheetSummary, SheetLines, SheetPayments, SheetDeductions,
-	SheetWithholding, SheetAdjustments, SheetControls, SheetBasis}
+	SheetWithholding, SheetAdjustments, SheetClaims, SheetControls, SheetBasis}
 
 // ReportName is the finance workbook's file name.
 const ReportName = "report.xlsx"
@@ -109,7 +110,7 @@ func render(v view) ([]byte, error) {
 	}
 	builders := []func(*workbook, view) error{
 		summarySheet, linesSheet, paymentsSheet, deductionsSheet,
-		withholdingSheet, adjustmentsSheet, controlsSheet, basisSheet,
+		withholdingSheet, adjustmentsSheet, claimsSheet, controlsSheet, basisSheet,
 	}
 	for _, b := range builders {
 		if err := b(w, v); err != nil {

@@ -11,13 +11,14 @@ import (
 func emptied(res *payout.Result) *payout.Result {
 	c := *res
 	c.Lines, c.Adjustments, c.Deductions, c.Breaches = nil, nil, nil, nil
+	c.Claims, c.OutsideWindow = nil, nil
 	c.Payments, c.Warnings = nil, nil
 	c.Total = decimal.Zero
 	return &c
 }
 
 // split returns, for every district code in res, the part of res that
-// district may see: its lines, deductions, breaches and adjustments, the
+// district may see: its lines, deductions, breaches, adjustments and claims, the
 // payees of its lines with the district's part of each transfer, and the
 // warnings about its agreements (and those about none). Controls, rates and
 // the run's dates are run-wide and kept. It makes one pass over each list
@@ -53,6 +54,7 @@ func split(res *payout.Result) map[string]*payout.Result {
 		r := get(a.Bydel, a.AgreementID)
 		r.Adjustments = append(r.Adjustments, a)
 	}
+	splitUnpaid(res, get)
 	for _, d := range res.Deductions {
 		r := get(d.Bydel, d.AgreementID)
 		r.Deductions = append(r.Deductions, d)
@@ -87,4 +89,17 @@ func split(res *payout.Result) map[string]*payout.Result {
 		}
 	}
 	return out
+}
+
+// splitUnpaid gives each district its claims and its corrections outside
+// the retro window (RULEBOOK §6).
+func splitUnpaid(res *payout.Result, get func(bydel, agreement string) *payout.Result) {
+	for _, c := range res.Claims {
+		r := get(c.Bydel, c.AgreementID)
+		r.Claims = append(r.Claims, c)
+	}
+	for _, a := range res.OutsideWindow {
+		r := get(a.Bydel, a.AgreementID)
+		r.OutsideWindow = append(r.OutsideWindow, a)
+	}
 }

@@ -17,7 +17,7 @@ import (
 func naiveRestrict(res *payout.Result, bydel string) *payout.Result {
 	out := *res
 	out.Lines, out.Adjustments, out.Deductions, out.Breaches = nil, nil, nil, nil
-	out.Payments, out.Warnings = nil, nil
+	out.Payments, out.Warnings, out.Claims, out.OutsideWindow = nil, nil, nil, nil
 	out.Total = decimal.Zero
 	mine := map[string]bool{}
 	paid := map[string]decimal.Decimal{}
@@ -32,6 +32,18 @@ func naiveRestrict(res *payout.Result, bydel string) *payout.Result {
 	for _, a := range res.Adjustments {
 		if a.Bydel == bydel {
 			out.Adjustments = append(out.Adjustments, a)
+			mine[a.AgreementID] = true
+		}
+	}
+	for _, c := range res.Claims {
+		if c.Bydel == bydel {
+			out.Claims = append(out.Claims, c)
+			mine[c.AgreementID] = true
+		}
+	}
+	for _, a := range res.OutsideWindow {
+		if a.Bydel == bydel {
+			out.OutsideWindow = append(out.OutsideWindow, a)
 			mine[a.AgreementID] = true
 		}
 	}

@@ -130,6 +130,26 @@ func adjustmentsSheet(w *workbook, v view) error {
 	return err
 }
 
+// claimsSheet: the overpayments claimed back from their payee
+// (tilbakebetalingskrav, RULEBOOK §6), one row per claim, for finance to
+// invoice.
+func claimsSheet(w *workbook, v view) error {
+	names := v.names
+	cols := []column{
+		{"Avtale", 10, false}, {"Navn", 26, false}, {"Bydel", 7, false}, {"Rolle", 15, false},
+		{"Mottaker", 10, false}, {"Overbetalt fra", 12, false}, {"Krav", 13, true}, {"Årsak", 44, false},
+	}
+	b := block{cols: cols, totals: true}
+	for _, c := range v.res.Claims {
+		b.rows = append(b.rows, []cell{
+			txt(c.AgreementID), txt(names[c.AgreementID]), txt(c.Bydel), txt(nb.RoleName(c.Role)),
+			txt(c.PayeeID), period(c.OriginPeriod), money(c.Amount), txt(nb.ClaimCauseName(c.Cause)),
+		})
+	}
+	_, err := w.table(SheetClaims, b)
+	return err
+}
+
 // controlsSheet: every control of RULEBOOK §8, then the warnings.
 func controlsSheet(w *workbook, v view) error {
 	cols := []column{{"Kontroll", 12, false}, {"Beskrivelse", 48, false}, {"Resultat", 10, false}, {"Tall og detaljer", 60, false}}
