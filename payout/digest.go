@@ -21,7 +21,9 @@ const DigestVersion = "payout-run-digest/1"
 // who, how many days, every amount, the rule IDs), every adjustment
 // (adjustments.csv) and every payment (payments.csv and the bank file:
 // payee, name, account, organisation number, amount, end-to-end id,
-// remittance text). It is the one place the digest is defined: the store
+// remittance text), and every claim (claims.csv: an overpayment that
+// finance will invoice is as much the approvers' decision as a payment).
+// It is the one place the digest is defined: the store
 // records it at compute, attest and approve, and release recomputes the run
 // from the stored inputs and pays only when the digests agree.
 //
@@ -52,11 +54,14 @@ func WriteCanonical(out io.Writer, r *Result) {
 	}
 	for _, a := range r.Adjustments {
 		w.rec("adjustment", a.AgreementID, a.Bydel, string(a.Role), a.PayeeID, a.RefPeriod.String(),
-			a.Before, a.After, a.Amount, a.Reason)
+			a.Before, a.After, a.Amount, string(a.Reason))
 	}
 	for _, p := range r.Payments {
 		w.rec("payment", p.PayeeID, p.Name, p.Account, p.OrgNr, p.Amount, p.EndToEndID, p.Remittance,
 			strings.Join(p.Bydeler, ","))
+	}
+	for _, c := range r.Claims {
+		w.rec("claim", c.AgreementID, c.Bydel, string(c.Role), c.PayeeID, c.Amount, c.OriginPeriod.String(), string(c.Cause))
 	}
 }
 

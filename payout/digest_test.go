@@ -65,6 +65,9 @@ func TestRunDigestBindsEveryReviewedField(t *testing.T) {
 		{"adjustment", func(r *Result) {
 			r.Adjustments = append(r.Adjustments, Adjustment{AgreementID: "A1", Amount: øre})
 		}},
+		{"claim", func(r *Result) {
+			r.Claims = append(r.Claims, Claim{AgreementID: "A1", PayeeID: "P1", Amount: øre})
+		}},
 		// A separator inside a value cannot shift fields: quoting keeps
 		// "a b" + "c" apart from "a" + "b c".
 		{"field boundary", func(r *Result) {
