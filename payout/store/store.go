@@ -1,27 +1,61 @@
 // Package store keeps the payout batch's state in one SQLite file: the
 // imported input files, the runs of each period and their lifecycle
-// (computed → attested → approved → released), the hash-chained releases and
-// an audit log of every state change.
+// (computed → attested → approved → released), the signed chain of releases
+// and a hash-chained audit log of every state change.
 //
 // The contract:
+//   - A store is made once, by Create (payout init): mode 0600, or 0660 and
+//     a group's when several clerks share it (in a set-group-ID folder of
+//     that group, so SQLite's journal files are the group's too). Open and
+//     OpenReadOnly refuse a missing, empty or foreign file (ErrNoStore): a
+//     typo never makes a new store. OpenReadOnly cannot write.
+//   - Who and when. Every state change records the Actor the caller
+//     authenticated (an operating-system uid and name; the store takes no
+//     typed names) and a When: the real time, and the pinned time beside it
+//     when the caller's clock is pinned. The store reads no clock.
 //   - Inputs are append-only. Each imported file is kept byte for byte and
-//     identified by its SHA-256, so importing it again changes nothing;
-//     records are re-read from the stored bytes, keeping the file and line
-//     they came from. A record version that another file already holds (same
-//     key, recorded_on and values) is read once; the same key and
-//     recorded_on with other values is refused at import.
-//   - One run per period. A computed or attested run is replaced by a new
-//     computation; an approved run only when asked to reopen it; a released
-//     run never (the database refuses it with triggers).
-//   - Every state change is one transaction, recorded in the audit log with
-//     the user and the time the caller gives (the store reads no clock).
-//   - Releases are serialised: the release transaction takes the write lock
-//     before it checks the run, so of two concurrent releases of a period
-//     exactly one succeeds. Each release stores the SHA-256 of its manifest,
-//     the previous release's manifest SHA-256 and a chain hash over both, so
-//     Check detects a changed or removed past release.
-//   - The database file is created with mode 0600 (it holds account numbers),
-//     in WAL mode with foreign keys on and synchronous commits.
+//     identified by its SHA-256, so importing it again changes nothing; its
+//     import event names that digest. Every read of a stored file checks
+//     its bytes against the digest (ErrInconsistent otherwise), and records
+//     are re-read from the stored bytes, keeping the file and line they came
+//     from. A record version that another file already holds (same key,
+//     recorded_on and values) is read once; the same key and recorded_on
+//     with other values is refused at import.
+//   - One run per period, identified by payout.RunDigest of its result. A
+//     computed or attested run is replaced by a new computation; an
+//     approved run only when asked to reopen it; a released run never (the
+//     database refuses it with triggers). SaveRun writes the run's files
+//     (the caller's Write) inside its transaction, so a stored run's files
+//     were written.
+//   - Attest and Approve record the run's digest and total; the approver is
+//     another account than the attester. Before either, and before a
+//     release, the store runs PRAGMA quick_check and its own consistency
+//     check (the audit log's hash chain; each run's status against the
+//     events of its last computation; each release against its run; each
+//     file against its import event) and refuses on any finding.
+//   - Release recomputes the run from the files it was computed from (each
+//     checked), with every control of RULEBOOK §8, and releases only when
+//     the result's digest is the approved one, the attest and approve
+//     events name it and are by two accounts, and the releaser is neither
+//     (the approver when policy release_by_approver allows; never the
+//     attester). Stage renders the files from that recomputed result. The
+//     release statement (Statement) is signed with the ed25519 release key
+//     (unsigned only when policy unsigned_releases allows), its SHA-256 is
+//     the release's chain hash, and it names the previous chain hash, the
+//     audit log's head and the folder the release went to. The commit is
+//     checkpointed into the main file, so a lost -wal file cannot take a
+//     release with it. Releases are serialised: the transaction takes the
+//     write lock before it checks anything, so of two concurrent releases
+//     of a period exactly one succeeds.
+//   - Check (status --check) runs PRAGMA integrity_check, the consistency
+//     check, the release chain and every signature against the trusted
+//     keys, recomputes every released run and compares it with the
+//     released digest, and reads every stored file against its digest.
+//   - What is particular to SQLite (connection strings, PRAGMAs, the
+//     checkpoint, the release lock) lives in sqlite.go; the Store's methods
+//     are the interface another back end implements.
+//   - The database is in WAL mode with foreign keys on and synchronous
+//     commits; migrations are numbered files applied once, in order.
 package store
 
 import (

@@ -2,6 +2,8 @@ package store
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -232,4 +234,34 @@ func rehashEvents(t *testing.T, s *Store) {
 		mustExec(t, s, `UPDATE events SET hash = ? WHERE id = ?`, h, r.ID)
 		prev = h
 	}
+}
+
+// A release is checkpointed into the main file when it commits: the store
+// file alone, as it is when its -wal file is deleted (or lost with a
+// crash), still holds the release, so the period is not releasable again.
+func TestReleaseSurvivesALostWAL(t *testing.T) {
+	s, path, key := world(t)
+	// A second connection keeps SQLite from checkpointing on close by
+	// itself: only the release's own checkpoint can put it in the file.
+	other, err := Open(path, fakeParse)
+	require.NoError(t, err)
+	defer other.Close()
+	_, err = other.Runs()
+	require.NoError(t, err)
+	approved(t, s, "2022-09")
+	_, err = release(s, "2022-09", per, key)
+	require.NoError(t, err)
+
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	lost := filepath.Join(t.TempDir(), "payout.db")
+	require.NoError(t, os.WriteFile(lost, data, 0o600)) // the file without its -wal
+	copied, err := Open(lost, fakeParse)
+	require.NoError(t, err)
+	defer copied.Close()
+	run, err := copied.Run(payout.MustPeriod("2022-09"))
+	require.NoError(t, err)
+	require.NotNil(t, run.Release, "the release is in the main file")
+	_, err = release(copied, "2022-09", per, key)
+	assert.ErrorIs(t, err, ErrAlreadyReleased)
 }

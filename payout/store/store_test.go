@@ -211,3 +211,39 @@ func TestImportWarnsAboutBackdatedVersions(t *testing.T) {
 	ok := importText(t, s, "list_counts_2.csv", "L1,2022-09-01,1450,2022-10-05\nL1,2022-10-01,1500\n")
 	assert.Empty(t, ok.Warnings, "a correction recorded after the as-of date and next month's count are fine")
 }
+
+// A store made before issue 10 (migration 0001 only, events without hashes,
+// a run without a digest) opens, is migrated, checks clean, and refuses to
+// bind an approval to the old run until it is computed again.
+func TestLegacyStoreIsMigrated(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	conn, err := sql.Open("sqlite3", path)
+	require.NoError(t, err)
+	schema, err := migrations.ReadFile("migrations/0001_init.sql")
+	require.NoError(t, err)
+	for _, stmt := range []string{
+		`CREATE TABLE schema_migrations (name TEXT PRIMARY KEY)`, string(schema),
+		`INSERT INTO schema_migrations VALUES ('migrations/0001_init.sql')`,
+		`INSERT INTO events (at, period, action, user, detail) VALUES ('2022-09-01T08:00:00Z', '', 'import', '', 'nothing')`,
+		`INSERT INTO runs (period, status, as_of, pay_date, input_digest, computed_at, computations, total, agreements, payees, lines, warnings, result, result_sha256)
+			VALUES ('2022-09', 'computed', '2022-09-28', '2022-09-28', 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', '2022-09-01T08:00:00Z', 1, '0.00', 0, 0, 0, 0, '{}', '44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a')`,
+		`INSERT INTO events (at, period, action, user, detail) VALUES ('2022-09-01T08:00:00Z', '2022-09', 'compute', 'batch', 'total 0.00')`,
+	} {
+		_, err := conn.Exec(stmt)
+		require.NoError(t, err, stmt)
+	}
+	require.NoError(t, conn.Close())
+
+	s, err := Open(path, fakeParse)
+	require.NoError(t, err)
+	defer s.Close()
+	rep, err := s.Check(nil)
+	require.NoError(t, err)
+	assert.Empty(t, rep.Problems, "the old audit log is hashed into the chain as it is")
+	_, err = s.Attest(step("2022-09", kari, 1))
+	assert.ErrorIs(t, err, ErrLegacyRun)
+	importText(t, s, "base.csv", "base")
+	rep, err = s.Check(nil)
+	require.NoError(t, err)
+	assert.Empty(t, rep.Problems, "a new event chains onto the old ones")
+}
