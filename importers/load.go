@@ -75,12 +75,37 @@ type parsed struct {
 	versions *fileVersions // the file's versions, for the loader's duplicate check
 }
 
+// ReadFileAs is ReadFile for a file of a given kind whatever its name
+// (list_counts_nov.csv, "list_counts (1).csv"): the extension still tells
+// CSV from XLSX, and the problems name the file as it is called.
+func ReadFileAs(kind, name string, data []byte) (*payout.Inputs, error) {
+	if specFor(kind) == nil {
+		return nil, payout.ErrorList{fileErr(payout.ErrUnknownFile, filepath.Base(name),
+			fmt.Sprintf("unknown kind %s: the kinds are %s", quote(kind), strings.Join(Kinds(), ", ")))}
+	}
+	ext := strings.ToLower(filepath.Ext(name))
+	if ext != ".xlsx" {
+		ext = ".csv"
+	}
+	p := readAs(kind, ext, name, data)
+	if len(p.errs) > 0 {
+		p.errs.Sort()
+		return nil, p.errs
+	}
+	return p.in, nil
+}
+
 // readOne reads one file into records, never failing outright.
 func readOne(name string, data []byte) *parsed {
+	kind, ext := kindOf(filepath.Base(name))
+	return readAs(kind, ext, name, data)
+}
+
+// readAs reads one file of a kind ("" when unknown) into records.
+func readAs(kind, ext, name string, data []byte) *parsed {
 	base := filepath.Base(name)
 	sum := sha256.Sum256(data)
 	p := &parsed{in: &payout.Inputs{Policy: payout.DefaultPolicy()}}
-	kind, ext := kindOf(base)
 	p.kind = kind
 	switch {
 	case kind == "policy":

@@ -107,12 +107,15 @@ func monthSteps(m *monthCalc) []Step {
 	if ag.Scheme == SchemeFysio {
 		annualRule = RFysio
 	}
+	// V(n) = annual × share × n ÷ (1200 × D(P)) of RULEBOOK §1, written
+	// with the share as a percentage: × 100 % × 31 ÷ (12 × 31), which
+	// reads as it computes (not × 100 % ÷ 1200, which looks off by 100).
 	v := func(n int) string {
-		return fmt.Sprintf("%s × %s %% × %d ÷ (1200 × %d)", b.annual, ag.SharePercent, n, dp)
+		return fmt.Sprintf("%s × %s %% × %d ÷ (12 × %d)", b.annual, ag.SharePercent, n, dp)
 	}
 	steps := []Step{
 		{Name: "annual", Rule: annualRule, Formula: b.formula(ag), Value: b.annual},
-		{Name: "base", Rule: RBase, Formula: "V(aktive dager) = " + v(m.activeDays), Value: m.base.Dec()},
+		{Name: "base", Rule: annualRule, Formula: "V(aktive dager) = " + v(m.activeDays), Value: m.base.Dec()},
 		{Name: "absence_deduction", Rule: strings.Join(sortedKeys(m.unpaidRules), ";"), Formula: "V(ubetalte dager) = " + v(m.unpaidDays), Value: m.deduction.Dec()},
 	}
 	for _, p := range m.parties {
@@ -122,10 +125,10 @@ func monthSteps(m *monthCalc) []Step {
 			steps = append(steps, Step{Name: "vikar_amount " + k.party, Rule: RVikar, Formula: "V(vikardager) = " + v(pa.days), Value: pa.amount.Dec()})
 		case RoleTakeover:
 			steps = append(steps, Step{Name: "takeover " + k.party, Rule: RTakeover,
-				Formula: fmt.Sprintf("%s × %s × Σ(dager × andel) ÷ (120000 × %d)", b.annual, ag.SharePercent, dp), Value: pa.amount.Dec()})
+				Formula: fmt.Sprintf("%s × %s %% × Σ(dager × andel %%) ÷ (12 × %d)", b.annual, ag.SharePercent, dp), Value: pa.amount.Dec()})
 		}
 	}
-	steps = append(steps, Step{Name: "entitlement", Rule: RBase,
+	steps = append(steps, Step{Name: "entitlement", Rule: annualRule,
 		Formula: fmt.Sprintf("%s − %s − %s − %s", m.base, m.deduction, m.vikarTotal, m.takeoverTotal), Value: m.entitlement.Dec()})
 	return steps
 }
@@ -136,7 +139,7 @@ func chainSteps(out *periodOut, lines []Line) []Step {
 	for _, b := range out.breaches {
 		if !b.Withheld.IsZero() || b.State == BreachActive {
 			steps = append(steps, Step{Name: "withheld " + b.BreachID, Rule: RWithhold,
-				Formula: fmt.Sprintf("round(%s × %s %% ÷ 100)", out.month.entitlement, b.Percent), Value: b.Withheld})
+				Formula: fmt.Sprintf("avrundet %s × %s %%", out.month.entitlement, b.Percent), Value: b.Withheld})
 		}
 		if !b.Released.IsZero() {
 			steps = append(steps, Step{Name: "released " + b.BreachID, Rule: RRelease,

@@ -1,6 +1,10 @@
 package payout
 
-import "sort"
+import (
+	"slices"
+	"sort"
+	"strings"
+)
 
 // RuleInfo describes one rule of RULEBOOK.md: its clause and a short
 // Norwegian title for the reports.
@@ -39,6 +43,32 @@ const (
 	RAbsenceIgnore = "R-ABSENCE-INACTIVE"
 )
 
+// FysioRegulations is the physiotherapists' source (RULEBOOK, sources):
+// their driftsavtale regulations, not the GPs' Rammeavtalen.
+const FysioRegulations = "Regelverk for driftsavtaler for fysioterapeuter (Oslo kommune, 2021)"
+
+// ClauseFor is the clause a rule cites for an agreement of scheme. The
+// rules of the Rammeavtalen (active days, absence, withholding,
+// corrections, the payment date) reach physiotherapists through their own
+// regulations (RULEBOOK §7: "apply unchanged"), so a fysio agreement cites
+// FysioRegulations for them; the base grant of a fysio agreement is R-FYSIO
+// (its is the same regulations). Other rules cite their own clause.
+// A joined ID list ("R-13.4-SICK;R-13.4-CAP") gives its distinct clauses,
+// joined with "; ".
+func ClauseFor(rule string, scheme Scheme) string {
+	var clauses []string
+	for _, id := range strings.Split(rule, ";") {
+		c := Rules[id].Clause
+		if scheme == SchemeFysio && (strings.HasPrefix(c, "Rammeavtalen") || id == RBase) {
+			c = FysioRegulations
+		}
+		if c != "" && !slices.Contains(clauses, c) {
+			clauses = append(clauses, c)
+		}
+	}
+	return strings.Join(clauses, "; ")
+}
+
 // Rules is the catalogue, keyed by ID.
 var Rules = map[string]RuleInfo{
 	RBase:          {RBase, "Rammeavtalen §8.4", "Basistilskudd 1/12 per måned etter listelengde den 1."},
@@ -63,7 +93,7 @@ var Rules = map[string]RuleInfo{
 	RAdjust:        {RAdjust, "Rammeavtalen §8.4 annet ledd", "Etterbetaling/korreksjon av tidligere måneder"},
 	RCarry:         {RCarry, "Rulebook §6", "Overbetaling trekkes i senere måneder, ellers tilbakebetalingskrav"},
 	RShared:        {RShared, "Rammeavtalen §10.7", "Deleliste: andel av listen"},
-	RFysio:         {RFysio, "Oslo kommune, driftsavtaler for fysioterapeuter 2021", "Driftstilskudd per avtale"},
+	RFysio:         {RFysio, FysioRegulations, "Driftstilskudd per avtale"},
 	RPayDate:       {RPayDate, "Rammeavtalen §8.4", "Utbetaling senest den 28."},
 	RAbsenceIgnore: {RAbsenceIgnore, "Rammeavtalen §16", "Fravær etter avtalens opphør ses bort fra"},
 }

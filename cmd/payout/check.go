@@ -30,6 +30,9 @@ func (c *checkCommand) Run(_ context.Context, args []string) error {
 	if err := c.parse(args); err != nil {
 		return err
 	}
+	if c.dir != "" {
+		reportSkipped(c.env, c.dir)
+	}
 	in, warnings, err := loadForCheck(c.dir, c.fs.Args())
 	if err != nil {
 		return err

@@ -39,7 +39,7 @@ policy.json          policy
 rates.csv                 4 records
 takeovers.csv             1 record
 OK: 9 files, 24 records, no problems found
-`, ""},
+`, filepath.Join(valid, "README.txt") + ": not an input file, skipped\n"},
 		{"single files", []string{"check", filepath.Join(valid, "payees.csv")}, 0, `payees.csv                4 records
 OK: 1 file, 4 records, no problems found
 `, ""},

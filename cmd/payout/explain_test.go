@@ -34,6 +34,27 @@ func TestExplainE04(t *testing.T) {
 	assert.Contains(t, string(data), "58940.00")
 }
 
+// explain writes bokmål: no English step names, percentages that read as
+// they compute (× 15 %, never × 15 % ÷ 100), and a physiotherapist's lines
+// cite the driftsavtale regulations, never the GPs' Rammeavtalen.
+func TestExplainInBokmal(t *testing.T) {
+	code, stdout, stderr := runCmd(t, "explain", "--period", "2015-04", "--fixtures", copyE04(t, same), "--agreement", "A1")
+	require.Equal(t, 0, code, stderr)
+	steps := stdout[strings.Index(stdout, "\nBeregning\n"):]
+	for _, english := range []string{"annual", "base ", "absence_deduction", "entitlement", "withheld", "released ", "net ", "holder", "round("} {
+		assert.NotContains(t, steps, english)
+	}
+	assert.NotContains(t, stdout, "÷ 100")
+	assert.NotContains(t, stdout, "÷ (1200")
+	assert.Contains(t, steps, "  Årsbeløp ")
+	assert.Contains(t, steps, "× 100 % × 30 ÷ (12 × 30)")
+
+	code, stdout, stderr = runCmd(t, "explain", "--period", "2022-12", "--fixtures", filepath.Join("..", "..", "fixtures", "oslo"), "--agreement", "FY00001")
+	require.Equal(t, 0, code, stderr)
+	assert.NotContains(t, stdout, "Rammeavtalen")
+	assert.Contains(t, stdout, "R-FYSIO  Regelverk for driftsavtaler for fysioterapeuter (Oslo kommune, 2021)")
+}
+
 func TestExplainUsage(t *testing.T) {
 	code, _, stderr := runCmd(t, "explain", "--period", "2015-04", "--fixtures", "x")
 	assert.Equal(t, 2, code)

@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 
 	"github.com/oslokommune/payout/fixtures/gen"
 )
@@ -14,6 +17,7 @@ type generateCommand struct {
 	preset, out string
 	seed        uint64
 	scale       int
+	force       bool
 }
 
 func newGenerateCommand(env *Env) command {
@@ -21,9 +25,10 @@ func newGenerateCommand(env *Env) command {
 	c.fs.StringVar(&c.preset, "preset", "oslo", "data set: oslo (the demo), norway (national scale) or small")
 	c.fs.Uint64Var(&c.seed, "seed", gen.DefaultSeed, "seed of the generator; the same seed gives the same bytes")
 	c.fs.StringVar(&c.out, "out", "", "folder to write the CSV files into (created if missing)")
+	c.fs.BoolVar(&c.force, "force", false, "write into a folder that is not empty (its files of the same names are replaced)")
 	c.fs.IntVar(&c.scale, "scale", 1, "multiply the preset's agreements, and so its records, by N (1 to 9; benchmarks use 4)")
 	c.help = helpText{
-		synopsis: []string{"payout generate --out DIR [--preset NAME] [--seed N] [--scale N]"},
+		synopsis: []string{"payout generate --out DIR [--preset NAME] [--seed N] [--scale N] [--force]"},
 		required: "--out",
 		example:  "payout generate --preset small --seed 7 --out /tmp/small",
 	}
@@ -45,6 +50,9 @@ func (c *generateCommand) Run(_ context.Context, args []string) error {
 	if p, err = p.Scaled(c.scale); err != nil {
 		return usagef("--scale: %v", err)
 	}
+	if err := emptyOrForced(c.out, c.force); err != nil {
+		return err
+	}
 	if env.StderrIsTerminal && p.GP+p.Fysio > 2000 {
 		env.errf("generating %s (%s agreements) …\n", p.Name, formatCount(p.GP+p.Fysio))
 	}
@@ -59,7 +67,26 @@ func (c *generateCommand) Run(_ context.Context, args []string) error {
 	return nil
 }
 
+// emptyOrForced refuses an existing folder that holds anything, unless
+// --force: it may be someone's fixtures, and the generator replaces files.
+func emptyOrForced(dir string, force bool) error {
+	entries, err := os.ReadDir(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return err
+	case len(entries) > 0 && !force:
+		return errorf("%s is not empty (it holds %s); choose a new folder, or use --force to write into it", dir, entries[0].Name())
+	}
+	return nil
+}
+
 var _ = messages(
+	msg{"write into a folder that is not empty (its files of the same names are replaced)",
+		"skriv i en mappe som ikke er tom (filer med samme navn erstattes)"},
+	msg{"%s is not empty (it holds %s); choose a new folder, or use --force to write into it",
+		"%s er ikke tom (den inneholder %s); velg en ny mappe, eller bruk --force for å skrive i den"},
 	msg{"data set: oslo (the demo), norway (national scale) or small", "datasett: oslo (demo), norway (nasjonal skala) eller small"},
 	msg{"seed of the generator; the same seed gives the same bytes", "frø for generatoren; samme frø gir de samme bytene"},
 	msg{"folder to write the CSV files into (created if missing)", "mappen CSV-filene skrives til (opprettes om den mangler)"},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,15 +23,17 @@ import (
 type importCommand struct {
 	base
 	shared
+	kind string
 }
 
 func newImportCommand(env *Env) command {
 	c := &importCommand{base: newBase("import", env)}
 	c.dbFlag(c.fs, "store file (made with payout init)")
+	c.fs.StringVar(&c.kind, "kind", "", "read the files as this kind whatever their names (list_counts, absences, …)")
 	c.help = helpText{
-		synopsis: []string{"payout import --db FILE PATH..."},
+		synopsis: []string{"payout import --db FILE PATH...", "payout import --db FILE --kind KIND FILE..."},
 		required: "--db and at least one folder or file",
-		example:  "payout import --db payout.db fixtures/oslo",
+		example:  "payout import --db payout.db --kind list_counts list_counts_nov.csv",
 	}
 	return c
 }
@@ -55,7 +58,10 @@ func (c *importCommand) Run(_ context.Context, args []string) error {
 		return err
 	}
 	defer s.Close()
-	files, toRead, err := importCandidates(s, fs.Args())
+	if c.kind != "" {
+		return c.importAs(s, by, fs.Args())
+	}
+	files, toRead, err := importCandidates(env, s, fs.Args())
 	if err != nil {
 		return err
 	}
@@ -75,12 +81,49 @@ func (c *importCommand) Run(_ context.Context, args []string) error {
 	return nil
 }
 
-// importCandidates reads the files of the paths (a folder's files of known
-// kinds, every single file given) and returns them with the paths the
-// importers must read: a folder whose files are all new is read as a
-// folder (so a missing required file is caught), otherwise only its new
-// files are.
-func importCandidates(s *store.Store, paths []string) ([]store.File, []string, error) {
+// importAs imports single files of one kind (--kind), whatever their
+// names: each is read as that kind and recorded under the kind's name, so
+// the store reads it the same way again.
+func (c *importCommand) importAs(s *store.Store, by store.Actor, paths []string) error {
+	var files []store.File
+	var errs payout.ErrorList
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		in, err := importers.ReadFileAs(c.kind, p, data)
+		var list payout.ErrorList
+		switch {
+		case errors.As(err, &list):
+			errs = append(errs, list...)
+			continue
+		case err != nil:
+			return err
+		}
+		name := c.kind + ".csv"
+		if strings.EqualFold(filepath.Ext(p), ".xlsx") {
+			name = c.kind + ".xlsx"
+		}
+		files = append(files, store.File{Path: p, Name: name, Data: data, Parsed: in})
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	rep, err := s.Import(files, by, c.env.when())
+	if err != nil {
+		return err
+	}
+	printImport(c.env, rep)
+	return nil
+}
+
+// importCandidates reads the files of the paths (a folder's input files,
+// every single file given) and returns them with the paths the importers
+// must read: the new ones. A folder may hold only some kinds (this month's
+// counts): the store holds the rest. Every file of a folder that is not
+// read is named with the reason.
+func importCandidates(env *Env, s *store.Store, paths []string) ([]store.File, []string, error) {
 	var files []store.File
 	var toRead []string
 	for _, p := range paths {
@@ -90,11 +133,10 @@ func importCandidates(s *store.Store, paths []string) ([]store.File, []string, e
 		}
 		names := []string{p}
 		if fi.IsDir() {
-			if names, err = folderFiles(p); err != nil {
+			if names, err = folderFiles(env, p); err != nil {
 				return nil, nil, err
 			}
 		}
-		var fresh []string
 		for _, name := range names {
 			data, err := os.ReadFile(name)
 			if err != nil {
@@ -107,32 +149,27 @@ func importCandidates(s *store.Store, paths []string) ([]store.File, []string, e
 			}
 			files = append(files, store.File{Path: name, Data: data})
 			if !known {
-				fresh = append(fresh, name)
+				toRead = append(toRead, name)
 			}
 		}
-		if fi.IsDir() && len(fresh) == len(names) {
-			fresh = []string{p}
-		}
-		toRead = append(toRead, fresh...)
 	}
 	return files, toRead, nil
 }
 
-// folderFiles lists the files of a folder that the importers know by name.
-func folderFiles(dir string) ([]string, error) {
+// folderFiles lists the input files of a folder (named as their kind) and
+// names every other entry on stderr with the reason it is not read.
+func folderFiles(env *Env, dir string) ([]string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, err
 	}
-	kinds := map[string]bool{"policy.json": true}
-	for _, k := range importers.Kinds() {
-		kinds[k+".csv"], kinds[k+".xlsx"] = true, true
-	}
 	var out []string
 	for _, e := range entries {
-		if !e.IsDir() && kinds[strings.ToLower(e.Name())] {
-			out = append(out, filepath.Join(dir, e.Name()))
+		if e.IsDir() || !isInputName(e.Name()) {
+			env.errf("%s\n", skipReason(env, filepath.Join(dir, e.Name()), e.IsDir()))
+			continue
 		}
+		out = append(out, filepath.Join(dir, e.Name()))
 	}
 	return out, nil
 }
@@ -203,6 +240,8 @@ func printImport(env *Env, rep *store.ImportReport) {
 
 var _ = messages(
 	msg{"store file (made with payout init)", "lagerfilen (laget med payout init)"},
+	msg{"read the files as this kind whatever their names (list_counts, absences, …)",
+		"les filene som denne typen uansett navn (list_counts, absences, …)"},
 	msg{"--db and at least one folder or file", "--db og minst én mappe eller fil"},
 	msg{"give the folders or files to import: %s", "oppgi mappene eller filene som skal leses inn: %s"},
 	msg{"stored     %s (sha256 %s)\n", "lagret     %s (sha256 %s)\n"},

@@ -71,6 +71,7 @@ func (c *runCommand) fromFolder(p payout.Period, asOf payout.Date) error {
 	prog := newProgress(env)
 	defer prog.Done()
 	prog.Stage(env.tr("reading %s", c.fixtures))
+	reportSkipped(env, c.fixtures)
 	in, warns, err := importers.LoadFolder(c.fixtures)
 	if err != nil {
 		return err

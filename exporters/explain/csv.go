@@ -30,27 +30,27 @@ func CSV(tr *payout.Trace) ([]byte, error) {
 	traceFacts(t, tr)
 	for _, r := range tr.RateTiers {
 		t.row([]string{"sats", itoa(r.TierFrom), r.ValidFrom.String(), "", "",
-			payout.RTiers, clause(payout.RTiers), text(r.Source), nb.Money(r.AnnualNOK)})
+			payout.RTiers, clause(tr, payout.RTiers), text(r.Source), nb.Money(r.AnnualNOK)})
 	}
 	for _, d := range tr.Days {
 		t.row([]string{"dag", text(d.AbsenceID), d.Date.String(), nb.Weekday(d.Date.Weekday()),
-			nb.StatusName(d.Status), d.Rule, clause(d.Rule), text(dayDetail(d)), ""})
+			nb.StatusName(d.Status), d.Rule, clause(tr, d.Rule), text(dayDetail(d)), ""})
 	}
 	for _, s := range tr.Steps {
-		t.row([]string{"beregning", s.Name, "", "", "", s.Rule, clause(s.Rule), text(s.Formula), nb.Money(s.Value)})
+		t.row([]string{"beregning", stepName(s.Name), "", "", "", s.Rule, clause(tr, s.Rule), text(s.Formula), nb.Money(s.Value)})
 	}
 	for _, l := range tr.Lines {
-		t.row([]string{"linje", string(l.Role) + " " + l.PayeeID, "", "", "", "", "",
+		t.row([]string{"linje", nb.RoleName(l.Role) + " " + l.PayeeID, "", "", "", "", "",
 			text(lineDetail(l)), nb.Money(l.Net)})
 	}
 	for _, a := range tr.Adjust {
-		t.row([]string{"korreksjon", a.RefPeriod.String(), "", "", "", payout.RAdjust, clause(payout.RAdjust),
-			text(fmt.Sprintf("%s %s: før %s, etter %s; %s", a.Role, a.PayeeID, nb.Money(a.Before), nb.Money(a.After), a.Reason)),
+		t.row([]string{"korreksjon", a.RefPeriod.String(), "", "", "", payout.RAdjust, clause(tr, payout.RAdjust),
+			text(fmt.Sprintf("%s %s: før %s, etter %s; %s", nb.RoleName(a.Role), a.PayeeID, nb.Money(a.Before), nb.Money(a.After), a.Reason)),
 			nb.Money(a.Amount)})
 	}
 	for _, b := range tr.Breaches {
 		t.row([]string{"brudd", text(b.BreachID), b.RectifiedOn.String(), "", nb.BreachStateName(b.State), payout.RWithhold,
-			clause(payout.RWithhold), text(breachDetail(b)), nb.Money(b.Withheld)})
+			clause(tr, payout.RWithhold), text(breachDetail(b)), nb.Money(b.Withheld)})
 	}
 	return t.bytes()
 }

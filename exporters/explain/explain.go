@@ -16,7 +16,46 @@
 //   - every function is pure: the same trace gives the same bytes.
 package explain
 
-import "github.com/oslokommune/payout/payout"
+import (
+	"strings"
 
-// clause returns the legal clause of a rule ID from the catalogue, or "".
-func clause(rule string) string { return payout.Rules[rule].Clause }
+	"github.com/oslokommune/payout/payout"
+	"github.com/oslokommune/payout/payout/nb"
+)
+
+// clause returns the legal clause of a rule ID (or a ;-joined list) for the
+// trace's agreement: a physiotherapist's cites the driftsavtale
+// regulations (payout.ClauseFor).
+func clause(tr *payout.Trace, rule string) string { return payout.ClauseFor(rule, tr.Agreement.Scheme) }
+
+// stepLabels are the bokmål names of the engine's calculation steps
+// (payout.Step.Name's first word), as the reports name the same amounts.
+var stepLabels = map[string]string{
+	"annual":            "Årsbeløp",
+	"base":              "Basis",
+	"absence_deduction": "Fraværstrekk",
+	"vikar_amount":      "Til vikar",
+	"takeover":          "Overtakelse",
+	"entitlement":       "Tilskudd",
+	"withheld":          "Tilbakeholdt",
+	"released":          "Frigitt",
+	"adjustment":        "Korreksjon",
+	"net":               "Netto",
+	"carried_out":       "Overført ut",
+}
+
+// stepName is a step's name in bokmål: its label, then its party, period
+// or breach as they are, a role in its Norwegian name.
+func stepName(name string) string {
+	words := strings.Fields(name)
+	if len(words) == 0 {
+		return name
+	}
+	if label, ok := stepLabels[words[0]]; ok {
+		words[0] = label
+	}
+	for i, w := range words[1:] {
+		words[i+1] = nb.RoleName(w)
+	}
+	return strings.Join(words, " ")
+}

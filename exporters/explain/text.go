@@ -119,7 +119,7 @@ func printSteps(w io.Writer, tr *payout.Trace) {
 	fmt.Fprintln(w, "Beregning")
 	fmt.Fprintln(w, "  Beløp\tRegel\tHjemmel\tFormel\tVerdi")
 	for _, s := range tr.Steps {
-		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\n", s.Name, s.Rule, clause(s.Rule), s.Formula, nb.Money(s.Value))
+		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\n", stepName(s.Name), s.Rule, clause(tr, s.Rule), s.Formula, nb.Money(s.Value))
 	}
 	fmt.Fprintln(w)
 }

@@ -49,19 +49,46 @@ func cents(n int64) string {
 // form: 1200, 33.5.
 func Number(d decimal.Decimal) string { return d.String() }
 
-// Neutralise returns s with a leading `'` when a spreadsheet would read it
-// as a formula (beginning with `=`, `+`, `-`, `@`, tab or carriage return;
-// OWASP "CSV injection"). Use it on every free-text cell, in CSV and in
-// workbooks; never on amounts, so -12.50 stays a number.
+// Neutralise returns s with a `'` before every place a spreadsheet could
+// start reading a formula (`=`, `+`, `-`, `@`, tab or carriage return;
+// OWASP "CSV injection"): the start of the text, and after every `;`.
+// Norwegian Excel splits a CSV file on `;`, not on `,`, whatever the
+// quotes of the comma-separated file say, so "Lege;=cmd|' /C calc'!A0"
+// would put a live formula in a cell of its own; it reads
+// "Lege;'=cmd|' /C calc'!A0" instead. Use it on every free-text cell, in
+// CSV and in workbooks; never on amounts, so -12.50 stays a number.
 func Neutralise(s string) string {
-	if s == "" {
+	if s == "" || (!formulaStart(s[0]) && !strings.Contains(s, ";")) {
 		return s
 	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + s
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	if formulaStart(s[0]) {
+		b.WriteByte('\'')
 	}
-	return s
+	for i := 0; i < len(s); i++ {
+		b.WriteByte(s[i])
+		if s[i] == ';' && formulaAfter(s[i+1:]) {
+			b.WriteByte('\'')
+		}
+	}
+	return b.String()
+}
+
+// formulaAfter: the cell that starts with s reads as a formula, spaces
+// before it aside.
+func formulaAfter(s string) bool {
+	s = strings.TrimLeft(s, " ")
+	return s != "" && formulaStart(s[0])
+}
+
+// formulaStart: a byte with which a spreadsheet cell reads as a formula.
+func formulaStart(c byte) bool {
+	switch c {
+	case '=', '+', '-', '@', '\t', '\r':
+		return true
+	}
+	return false
 }
 
 // JoinRules joins rule IDs with `;` in sorted order, as FORMATS.md writes

@@ -67,6 +67,11 @@ func TestNeutralise(t *testing.T) {
 		{"\tx", "'\tx"},
 		{"\rx", "'\rx"},
 		{"a=b", "a=b"},
+		{"Lege;=cmd|' /C calc'!A0;x", "Lege;'=cmd|' /C calc'!A0;x"},
+		{"=a;+b;-c;@d;\te", "'=a;'+b;'-c;'@d;'\te"},
+		{"R-13.4-SICK;R-8.4", "R-13.4-SICK;R-8.4"},
+		{"a;;b;", "a;;b;"},
+		{"a; =b", "a;' =b"},
 	} {
 		assert.Equal(t, tc.want, nb.Neutralise(tc.in), "Neutralise(%q)", tc.in)
 	}

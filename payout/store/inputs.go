@@ -17,9 +17,13 @@ import (
 )
 
 // File is one file to import: the path it was given as (for the record) and
-// its bytes. Its base name tells the importer what it holds.
+// its bytes. Its name (Name, else the base of Path) tells the importer what
+// it holds; the store keeps it and reads the file by it again.
 type File struct {
 	Path string
+	// Name is the name to record and read the file by when the path's base
+	// is not its kind's name (payout import --kind): "list_counts.csv".
+	Name string
 	Data []byte
 	// Parsed holds the file's records when the caller has read them already
 	// (the import command reads all files together to check references
@@ -132,7 +136,11 @@ func (s *Store) newFiles(files []File, rep *ImportReport) ([]parsedFile, error) 
 	for i, f := range files {
 		sum := sha256.Sum256(f.Data)
 		o := &rep.Files[i]
-		*o = FileOutcome{Name: filepath.Base(f.Path), Path: f.Path, SHA256: hex.EncodeToString(sum[:])}
+		name := f.Name
+		if name == "" {
+			name = filepath.Base(f.Path)
+		}
+		*o = FileOutcome{Name: name, Path: f.Path, SHA256: hex.EncodeToString(sum[:])}
 		var n int
 		if err := s.db.Get(&n, `SELECT count(*) FROM files WHERE sha256 = ?`, o.SHA256); err != nil {
 			return nil, err
