@@ -150,7 +150,7 @@ func (ix *index) classifyYear(a *agrInputs, ag *Agreement, year int, asOf Date, 
 		case !ix.classifiedDay(ag, lastActive, d):
 			info.status = StatusInactive
 			if rec != nil {
-				info.abs, info.rule = rec, RAbsenceIgnore
+				info.abs, info.rule = rec, RAbsenceIgnore // R-ABSENCE-INACTIVE: outside the active days
 				info.note = "fravær etter avtalens opphør er sett bort fra"
 			}
 		case len(tk[d]) > 0:
@@ -313,10 +313,12 @@ func classifyDay(info *dayInfo, rec *Absence, d Date, c *counters, r *AbsenceRul
 		info.status, info.rule = StatusToVikar, RVikar
 		return nil
 	case CoverOwnVikar:
+		// R-14-OWN-VIKAR: the doctor's own vikar keeps the day paid (cited by
+		// the kind's rule).
 		info.status, info.rule = StatusPaid, kindRule(rec.Kind)
 		return nil
 	}
-	if isSickKind(rec.Kind) && c.capDays > r.Cap134Days {
+	if isSickKind(rec.Kind) && c.capDays > r.Cap134Days { // R-13.4-CAP: beyond 3 months of §13.4 absence, unpaid
 		info.status, info.rule = StatusUnpaid, RCap
 		return nil
 	}
@@ -354,22 +356,22 @@ func (c *counters) count(rec *Absence) {
 // colleagueCovers: colleague cover counts while the year's colleague days
 // are within colleague_cover_days; past that the day counts as cover none.
 func (c *counters) colleagueCovers(rec *Absence, r *AbsenceRules) bool {
-	return rec.Cover == CoverColleagues && c.colleague <= r.ColleagueCoverDays
+	return rec.Cover == CoverColleagues && c.colleague <= r.ColleagueCoverDays // R-14-COLLEAGUES
 }
 
 // kindPaid applies the kind's own limit, before any cover.
 func kindPaid(k AbsenceKind, c *counters, r *AbsenceRules, childQuota int) bool {
 	switch k {
 	case KindSickness:
-		return c.episode <= r.SicknessFullPayDays
+		return c.episode <= r.SicknessFullPayDays // R-13.4-SICK
 	case KindChildSickness:
-		return c.child <= childQuota
+		return c.child <= childQuota // R-13.4-CHILD
 	case KindParental:
-		return c.parental <= r.ParentalPaidDays
+		return c.parental <= r.ParentalPaidDays // R-13.5-PARENTAL
 	case KindUnionPublic:
-		return c.union <= r.UnionPaidDays
+		return c.union <= r.UnionPaidDays // R-13.3-UNION
 	}
-	return false // education and military service: only own vikar pays
+	return false // R-13.2-EDU, R-13.6-SERVICE: only the doctor's own vikar pays
 }
 
 // dayNote explains a classified day for explain, in Norwegian.

@@ -55,7 +55,7 @@ func (c *chain) compareMonths(out *periodOut, from, to Period, prev Date, book b
 		if err != nil {
 			return err
 		}
-		if err := c.adjustPeriod(out, e, before, after, prev, book); err != nil {
+		if err := c.adjustPeriod(out, e, before, after, prev, book); err != nil { // R-ADJ: the difference of e's two views
 			return err
 		}
 	}

@@ -62,11 +62,11 @@ func (c *chain) annualAmount(ag *Agreement, p Period, asOf Date) (*annualBasis, 
 		return nil, missingCount(ag, p, asOf)
 	}
 	b.count = lc
-	b.rules = []string{RBase}
+	b.rules = []string{RBase} // 1/12 of the annual amount by the count of the 1st
 	b.members = decInt(lc.Count)
 	if lc.HasWeighted {
 		b.members = lc.Weighted
-		b.rules = append(b.rules, RWeighted)
+		b.rules = append(b.rules, RWeighted) // R-8.4-WEIGHTED: Helfo's weighted count
 	}
 	ix.applyGrunn(ag, p, b)
 	if lc.HasWeighted {
@@ -76,7 +76,7 @@ func (c *chain) annualAmount(ag *Agreement, p Period, asOf Date) (*annualBasis, 
 	}
 	b.annual = tieredAnnual(b.members.IntPart(), tiers)
 	if len(tiers) > 1 {
-		b.rules = append(b.rules, RTiers)
+		b.rules = append(b.rules, RTiers) // R-8.4-TIERS: more than one tier in force
 	}
 	return b, checkAnnual(ag, b)
 }
@@ -119,7 +119,7 @@ func (ix *index) applyGrunn(ag *Agreement, p Period, b *annualBasis) {
 	}
 	b.members = floor
 	b.grunnApp = true
-	b.rules = append(b.rules, RGrunn)
+	b.rules = append(b.rules, RGrunn) // R-GRUNN: the floor applies
 }
 
 // tierMembers splits members over the tiers (R-8.4-TIERS): tier i covers
@@ -214,7 +214,7 @@ func (ix *index) lastActiveDay(ag *Agreement) (Date, string) {
 	}
 	end70 := max(ag.BirthDate.AddYears(70)-1, ag.ExtensionTo)
 	if end70 < ag.ValidTo {
-		return end70, RAge70
+		return end70, RAge70 // R-16-AGE70: ends at 70 (or with its extension)
 	}
 	return ag.ValidTo, RActive
 }
@@ -303,9 +303,9 @@ func (ix *index) activeDays(ag *Agreement, p Period) ([]bool, []string) {
 		switch {
 		case act[i]:
 		case d < ag.ValidFrom:
-			cut.add(RActive)
+			cut.add(RActive) // R-ACTIVE: before valid_from, pro rata
 		default:
-			cut.add(endRule)
+			cut.add(endRule) // R-ACTIVE past valid_to, or R-16-AGE70
 		}
 	}
 	if !ix.pol.ProratePartialMonths {

@@ -48,7 +48,7 @@ func IsBankingDay(d Date) bool {
 // PayDate is pay(P) (rule R-8.4-PAYDATE, §8.4).
 func PayDate(p Period) Date {
 	d := NewDate(p.Year(), p.Month(), 28)
-	for !IsBankingDay(d) {
+	for !IsBankingDay(d) { // R-8.4-PAYDATE: the 28th or the nearest earlier banking day
 		d--
 	}
 	return d

@@ -276,7 +276,7 @@ func (c *chain) carry(out *periodOut) {
 		if next == nil {
 			next, origin = map[lineKey]Ore{}, map[lineKey]Period{}
 		}
-		acc.carriedOut = raw
+		acc.carriedOut = raw // R-CARRY: an overpayment carried to later months
 		next[lk], origin[lk] = raw, from
 	}
 	c.carried, c.origin = next, origin

@@ -151,7 +151,7 @@ func (c *chain) buildMonth(p Period, asOf Date) (*monthCalc, error) {
 	}
 	rules := ruleSet(append(append([]string(nil), basis.rules...), cutRules...))
 	if !m.ag.SharePercent.Equal(dec100) {
-		rules.add(RShared)
+		rules.add(RShared) // R-10.7-SHARED: the agreement's share of a shared list
 	}
 	takeoverWeight := c.tallyDays(m, active, yc, &rules)
 	m.amounts(takeoverWeight)
