@@ -62,7 +62,7 @@ func eachVersion(in *payout.Inputs, f func(s *kindSpec, kv keyedVersion)) {
 		if n == 0 {
 			continue
 		}
-		s := specFor(k.Name)
+		s := specFor(string(k.Name))
 		for i := range n {
 			key, v := k.Key(in, i), k.Version(in, i)
 			f(s, keyedVersion{versionKey{id: key.ID, date: key.Date, recorded: v.RecordedOn, n: key.N}, v.Src})

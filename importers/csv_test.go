@@ -76,7 +76,7 @@ func TestReadFileNames(t *testing.T) {
 	in, err := ReadFile("/some/where/Absences.CSV", []byte("absence_id,agreement_id,kind,from,to,cover\nS1,A1,sickness,2015-03-02,2015-03-05,none\n"))
 	require.NoError(t, err)
 	assert.Equal(t, "Absences.CSV", in.Absences[0].Src.File)
-	assert.Equal(t, "absences", in.Files[0].Kind)
+	assert.Equal(t, payout.FileAbsences, in.Files[0].Kind)
 }
 
 // Control characters are refused in every column (issue 13): a line break,

@@ -142,10 +142,10 @@ func readAs(kind, ext, name string, data []byte) *parsed {
 		p.in = recs
 		p.complete = t.lost == 0
 		p.versions = checkFile(p.in, &p.errs)
-		p.in.Files = []payout.InputFile{{Name: base, Kind: kind, SHA256: hex.EncodeToString(sum[:]), Rows: t.nrows}}
+		p.in.Files = []payout.InputFile{{Name: base, Kind: payout.FileKind(kind), SHA256: hex.EncodeToString(sum[:]), Rows: t.nrows}}
 		return p
 	}
-	p.in.Files = []payout.InputFile{{Name: base, Kind: kind, SHA256: hex.EncodeToString(sum[:])}}
+	p.in.Files = []payout.InputFile{{Name: base, Kind: payout.FileKind(kind), SHA256: hex.EncodeToString(sum[:])}}
 	return p
 }
 

@@ -72,7 +72,7 @@ func (p *tableParser) row(t *table, tr tableRow) {
 
 // presize gives the record slice of a kind room for n records.
 func presize(in *payout.Inputs, kind string, n int) {
-	if k, ok := payout.RecordKindNamed(kind); ok {
+	if k, ok := payout.RecordKindNamed(payout.FileKind(kind)); ok {
 		k.Presize(in, n)
 	}
 }

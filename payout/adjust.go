@@ -165,61 +165,61 @@ func unionParties(a, b *monthCalc) []partyKey {
 
 // changeReason names the kinds of input recorded in (prev, now] that can
 // change period e of this agreement.
-func (c *chain) changeReason(e Period, prev, now Date) string {
+func (c *chain) changeReason(e Period, prev, now Date) AdjustmentReason {
 	in := func(d Date) bool { return d > prev && d <= now }
 	var kinds []string
-	add := func(k string) {
+	add := func(k FileKind) {
 		for _, x := range kinds {
-			if x == k {
+			if x == string(k) {
 				return
 			}
 		}
-		kinds = append(kinds, k)
+		kinds = append(kinds, string(k))
 	}
 	for _, v := range c.a.versions {
 		if in(v.RecordedOn) {
-			add("agreements")
+			add(FileAgreements)
 		}
 	}
 	ag := c.displayAgreement(now)
 	if ri := c.ix.rates[ag.Scheme]; ri != nil {
 		for _, r := range ri.all {
 			if in(r.RecordedOn) && r.ValidFrom <= e.First() {
-				add("rates")
+				add(FileRates)
 				break
 			}
 		}
 	}
 	for _, v := range countVersions(c.ix.byList[ag.ListID], e.First()) {
 		if in(v.RecordedOn) {
-			add("list_counts")
+			add(FileListCounts)
 		}
 	}
 	yearFirst := NewDate(e.Year(), 1, 1)
 	for _, g := range c.a.absences {
 		for _, v := range g {
 			if in(v.RecordedOn) && v.From <= e.Last() && v.To >= yearFirst-366 {
-				add("absences")
+				add(FileAbsences)
 			}
 		}
 	}
 	for _, v := range c.a.caregivers[e.Year()] {
 		if in(v.RecordedOn) {
-			add("caregivers")
+			add(FileCaregivers)
 		}
 	}
 	for _, g := range c.a.takeovers {
 		for _, v := range g {
 			if in(v.RecordedOn) {
-				add("takeovers")
+				add(FileTakeovers)
 			}
 		}
 	}
 	sort.Strings(kinds)
 	if len(kinds) == 0 {
-		return "inputs"
+		return ReasonInputs
 	}
-	return strings.Join(kinds, ";")
+	return AdjustmentReason(strings.Join(kinds, ";"))
 }
 
 func (c *chain) unknownTakeoverPayee(id string, a Date) error {

@@ -100,7 +100,7 @@ func TestOutsideWindowListed_RADJ(t *testing.T) {
 	o := r.OutsideWindow[0]
 	require.Equal(t, "2015-01", o.RefPeriod.String())
 	requireAmount(t, "-7016.67", o.Amount, "January (outside) is listed: 200 × 421 / 12")
-	require.Equal(t, "list_counts", o.Reason)
+	require.Equal(t, AdjustmentReason("list_counts"), o.Reason)
 	var codes []string
 	for _, w := range r.Warnings {
 		codes = append(codes, w.Code)

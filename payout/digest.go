@@ -52,7 +52,7 @@ func WriteCanonical(out io.Writer, r *Result) {
 	}
 	for _, a := range r.Adjustments {
 		w.rec("adjustment", a.AgreementID, a.Bydel, string(a.Role), a.PayeeID, a.RefPeriod.String(),
-			a.Before, a.After, a.Amount, a.Reason)
+			a.Before, a.After, a.Amount, string(a.Reason))
 	}
 	for _, p := range r.Payments {
 		w.rec("payment", p.PayeeID, p.Name, p.Account, p.OrgNr, p.Amount, p.EndToEndID, p.Remittance,

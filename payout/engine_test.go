@@ -144,5 +144,5 @@ func TestMissingListCount_R84(t *testing.T) {
 	l := line(t, r, "A1", RoleHolder, "P1")
 	requireAmount(t, "42100.00", l.Adjustments, "March paid in April")
 	require.Empty(t, r.Warnings)
-	require.Equal(t, "list_counts", r.Adjustments[0].Reason)
+	require.Equal(t, AdjustmentReason("list_counts"), r.Adjustments[0].Reason)
 }

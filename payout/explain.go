@@ -134,7 +134,7 @@ func monthSteps(m *monthCalc) []Step {
 func chainSteps(out *periodOut, lines []Line) []Step {
 	var steps []Step
 	for _, b := range out.breaches {
-		if !b.Withheld.IsZero() || b.State == "active" {
+		if !b.Withheld.IsZero() || b.State == BreachActive {
 			steps = append(steps, Step{Name: "withheld " + b.BreachID, Rule: RWithhold,
 				Formula: fmt.Sprintf("avrundet %s × %s %%", out.month.entitlement, b.Percent), Value: b.Withheld})
 		}

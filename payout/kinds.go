@@ -24,7 +24,7 @@ type RecordKey struct {
 // RecordKind is one kind of input record: its file name and accessors to
 // its records in an Inputs.
 type RecordKind struct {
-	Name string // the file's name without extension, e.g. "list_counts"
+	Name FileKind // the file's name without extension, e.g. "list_counts"
 	// Len is the number of records of the kind in in.
 	Len func(in *Inputs) int
 	// Version is record i's version (a pointer into in).
@@ -52,7 +52,7 @@ type RecordKind struct {
 }
 
 // RecordKindNamed returns the kind of a file name without extension.
-func RecordKindNamed(name string) (RecordKind, bool) {
+func RecordKindNamed(name FileKind) (RecordKind, bool) {
 	for _, k := range RecordKinds {
 		if k.Name == name {
 			return k, true
@@ -74,35 +74,35 @@ func RecordCount(in *Inputs) int {
 // Each entry names its record's decimal fields, which Same compares by
 // value (TestRecordKindsSame fails for one left out).
 var RecordKinds = []RecordKind{
-	recordKind("rates", func(in *Inputs) *[]Rate { return &in.Rates },
+	recordKind(FileRates, func(in *Inputs) *[]Rate { return &in.Rates },
 		func(r *Rate) RecordKey { return RecordKey{string(r.Scheme), r.ValidFrom, r.TierFrom} },
 		func(r *Rate) (Date, bool) { return r.ValidFrom, true },
 		func(r *Rate) []*decimal.Decimal { return []*decimal.Decimal{&r.AnnualNOK} }),
-	recordKind("payees", func(in *Inputs) *[]Payee { return &in.Payees },
+	recordKind(FilePayees, func(in *Inputs) *[]Payee { return &in.Payees },
 		func(r *Payee) RecordKey { return RecordKey{ID: r.ID} },
 		nil, // an account change does not change an amount
 		nil),
-	recordKind("agreements", func(in *Inputs) *[]Agreement { return &in.Agreements },
+	recordKind(FileAgreements, func(in *Inputs) *[]Agreement { return &in.Agreements },
 		func(r *Agreement) RecordKey { return RecordKey{ID: r.ID} },
 		func(r *Agreement) (Date, bool) { return r.ValidFrom, true },
 		func(r *Agreement) []*decimal.Decimal { return []*decimal.Decimal{&r.SharePercent, &r.HjemmelPercent} }),
-	recordKind("list_counts", func(in *Inputs) *[]ListCount { return &in.ListCounts },
+	recordKind(FileListCounts, func(in *Inputs) *[]ListCount { return &in.ListCounts },
 		func(r *ListCount) RecordKey { return RecordKey{ID: r.ListID, Date: r.AsOf} },
 		func(r *ListCount) (Date, bool) { return r.AsOf, true },
 		func(r *ListCount) []*decimal.Decimal { return []*decimal.Decimal{&r.Weighted} }),
-	recordKind("absences", func(in *Inputs) *[]Absence { return &in.Absences },
+	recordKind(FileAbsences, func(in *Inputs) *[]Absence { return &in.Absences },
 		func(r *Absence) RecordKey { return RecordKey{ID: r.ID} },
 		func(r *Absence) (Date, bool) { return r.From, true },
 		nil),
-	recordKind("caregivers", func(in *Inputs) *[]Caregiver { return &in.Caregivers },
+	recordKind(FileCaregivers, func(in *Inputs) *[]Caregiver { return &in.Caregivers },
 		func(r *Caregiver) RecordKey { return RecordKey{ID: r.AgreementID, N: r.Year} },
 		func(r *Caregiver) (Date, bool) { return NewDate(r.Year, 1, 1), true },
 		nil),
-	recordKind("breaches", func(in *Inputs) *[]Breach { return &in.Breaches },
+	recordKind(FileBreaches, func(in *Inputs) *[]Breach { return &in.Breaches },
 		func(r *Breach) RecordKey { return RecordKey{ID: r.ID} },
 		func(r *Breach) (Date, bool) { return r.WithholdFrom.First(), true },
 		func(r *Breach) []*decimal.Decimal { return []*decimal.Decimal{&r.Percent} }),
-	recordKind("takeovers", func(in *Inputs) *[]Takeover { return &in.Takeovers },
+	recordKind(FileTakeovers, func(in *Inputs) *[]Takeover { return &in.Takeovers },
 		func(r *Takeover) RecordKey { return RecordKey{ID: r.ID} },
 		func(r *Takeover) (Date, bool) { return r.From, true },
 		func(r *Takeover) []*decimal.Decimal { return []*decimal.Decimal{&r.SharePercent} }),
@@ -113,7 +113,7 @@ var RecordKinds = []RecordKind{
 func recordKind[T comparable, P interface {
 	*T
 	versioned
-}](name string, slice func(*Inputs) *[]T, key func(*T) RecordKey, concerns func(*T) (Date, bool), decimals func(*T) []*decimal.Decimal) RecordKind {
+}](name FileKind, slice func(*Inputs) *[]T, key func(*T) RecordKey, concerns func(*T) (Date, bool), decimals func(*T) []*decimal.Decimal) RecordKind {
 	k := RecordKind{
 		Name:      name,
 		Len:       func(in *Inputs) int { return len(*slice(in)) },

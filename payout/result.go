@@ -101,7 +101,7 @@ type Adjustment struct {
 	Before      decimal.Decimal
 	After       decimal.Decimal
 	Amount      decimal.Decimal
-	Reason      string // which inputs changed, e.g. "rates;list_counts"
+	Reason      AdjustmentReason // which inputs changed, e.g. "list_counts;rates"
 	// Was and Now are what the corrected month was based on in its two
 	// views (A_{P−1} and A_P), so a statement can say "listelengde 960 →
 	// 1 060" beside the amount. A view without a line is the zero basis.
@@ -171,7 +171,7 @@ type BreachStatus struct {
 	AgreementID  string
 	Bydel        string
 	DecisionRef  string
-	State        string          // "active", "rectified", "cancelled", "pending"
+	State        BreachState
 	Percent      decimal.Decimal // the percent applied this period (after the 20 % ceiling)
 	Withheld     decimal.Decimal // this period
 	Released     decimal.Decimal // this period
@@ -207,3 +207,21 @@ const (
 	StatusTakeover DayStatus = "takeover"
 	StatusInactive DayStatus = "inactive"
 )
+
+// BreachState is where a breach's withholding stands in a period (§15.1).
+type BreachState string
+
+const (
+	BreachPending   BreachState = "pending"   // noticed; withholding starts in a later period
+	BreachActive    BreachState = "active"    // withheld this period (R-15.1-WITHHOLD)
+	BreachRectified BreachState = "rectified" // rectified: the balance is paid back (R-15.1-RELEASE)
+	BreachCancelled BreachState = "cancelled" // the decision was withdrawn: the balance is paid back
+)
+
+// AdjustmentReason names the kinds of input (FileKind) recorded since the
+// previous run that can change the corrected month, sorted and joined by
+// ";" (e.g. "list_counts;rates"); ReasonInputs when none can be named.
+type AdjustmentReason string
+
+// ReasonInputs is the reason of an adjustment no single kind explains.
+const ReasonInputs AdjustmentReason = "inputs"

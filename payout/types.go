@@ -176,10 +176,26 @@ type Takeover struct {
 }
 
 // InputFile describes one file an input set was read from; its digest goes
+// FileKind is the kind of an input file: one of the eight kinds of record
+// (the file's name without extension) or the policy.
+type FileKind string
+
+const (
+	FileRates      FileKind = "rates"
+	FilePayees     FileKind = "payees"
+	FileAgreements FileKind = "agreements"
+	FileListCounts FileKind = "list_counts"
+	FileAbsences   FileKind = "absences"
+	FileCaregivers FileKind = "caregivers"
+	FileBreaches   FileKind = "breaches"
+	FileTakeovers  FileKind = "takeovers"
+	FilePolicy     FileKind = "policy"
+)
+
 // into the manifest.
 type InputFile struct {
 	Name   string // base name, e.g. "list_counts.csv"
-	Kind   string // "list_counts", "policy", …
+	Kind   FileKind
 	SHA256 string // hex
 	Rows   int
 }
@@ -206,7 +222,7 @@ func (in *Inputs) Append(o *Inputs) {
 		k.AppendAll(in, o)
 	}
 	for _, f := range o.Files {
-		if f.Kind == "policy" {
+		if f.Kind == FilePolicy {
 			in.Policy = o.Policy
 		}
 	}

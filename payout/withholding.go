@@ -29,19 +29,19 @@ func (c *chain) withholding(out *periodOut) error {
 		balance := c.balances[b.ID]
 		var pct decimal.Decimal
 		var w, rel Ore
-		state := "pending"
+		state := BreachPending
 		switch {
 		case b.Cancelled || (b.RectifiedOn != NoDate && b.RectifiedOn <= out.asOf):
 			// R-15.1-RELEASE: the first run that sees the rectification (or
 			// the withdrawal of the decision) pays the whole balance back.
-			state, rel = "rectified", balance
+			state, rel = BreachRectified, balance
 			if b.Cancelled {
-				state = "cancelled"
+				state = BreachCancelled
 			}
 		case b.WithholdFrom <= out.period:
 			// R-15.1-WITHHOLD: min(percent, what is left of the ceiling),
 			// round(entitlement × percent ÷ 100).
-			state = "active"
+			state = BreachActive
 			pct = decimal.Min(b.Percent, left)
 			left = left.Sub(pct)
 			w = mulDivOre(entitlement.Dec(), pct, decInt(1), 100)
@@ -49,7 +49,7 @@ func (c *chain) withholding(out *periodOut) error {
 		c.balances[b.ID] = balance + w - rel
 		withheld += w
 		released += rel
-		if state == "active" || state == "pending" || balance != 0 {
+		if state == BreachActive || state == BreachPending || balance != 0 {
 			out.breaches = append(out.breaches, BreachStatus{BreachID: b.ID, AgreementID: c.a.id, DecisionRef: b.DecisionRef,
 				State: state, Percent: pct, Withheld: w.Dec(), Released: rel.Dec(), BalanceIn: balance.Dec(),
 				BalanceOut: (balance + w - rel).Dec(), RectifiedOn: b.RectifiedOn, WithholdFrom: b.WithholdFrom})

@@ -90,7 +90,7 @@ func TestRetroRate_RADJ(t *testing.T) {
 	requireAmount(t, "52583.34", l.Adjustments, "2 × (78916.67 − 1500 × 421 / 12)")
 	require.Len(t, r.Adjustments, 2)
 	require.Equal(t, "2015-07", r.Adjustments[0].RefPeriod.String())
-	require.Equal(t, "rates", r.Adjustments[0].Reason)
+	require.Equal(t, AdjustmentReason("rates"), r.Adjustments[0].Reason)
 	require.Contains(t, l.Rules, RAdjust)
 	// Both views of July: the same list, the annual amount of the old
 	// rate and of the new tiers (1000 × 675 + 500 × 544).

@@ -63,7 +63,7 @@ func loadForCheck(dir string, paths []string) (*payout.Inputs, []payout.Warning,
 func printCounts(env *Env, in *payout.Inputs) {
 	total := 0
 	for _, f := range in.Files {
-		if f.Kind == "policy" {
+		if f.Kind == payout.FilePolicy {
 			env.outf("%-20s policy\n", f.Name)
 			continue
 		}

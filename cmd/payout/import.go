@@ -203,7 +203,7 @@ func splitByFile(in *payout.Inputs) map[string]*payout.Inputs {
 	for _, f := range in.Files {
 		p := part(f.Name)
 		p.Files = append(p.Files, f)
-		if f.Kind == "policy" {
+		if f.Kind == payout.FilePolicy {
 			p.Policy = in.Policy
 		}
 	}
@@ -218,13 +218,13 @@ func splitByFile(in *payout.Inputs) map[string]*payout.Inputs {
 func printImport(env *Env, rep *store.ImportReport) {
 	for _, f := range rep.Files {
 		switch f.Status {
-		case "stored":
+		case store.FileStored:
 			if f.Rows == 0 {
 				env.outf("stored     %s (sha256 %s)\n", f.Path, f.SHA256[:12])
 				continue
 			}
 			env.outf("stored     %s (%s rows, %s new record versions, sha256 %s)\n", f.Path, formatCount(f.Rows), formatCount(f.Versions), f.SHA256[:12])
-		case "unchanged":
+		case store.FileUnchanged:
 			env.outf("unchanged  %s (already in the store, sha256 %s)\n", f.Path, f.SHA256[:12])
 		default:
 			env.outf("unchanged  %s (every record version is already in the store; not stored)\n", f.Path)

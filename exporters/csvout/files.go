@@ -48,7 +48,7 @@ func Adjustments(res *payout.Result) ([]byte, error) {
 	for _, a := range res.Adjustments {
 		t.row([]string{
 			a.Period.String(), text(a.AgreementID), text(a.PayeeID), a.RefPeriod.String(),
-			nb.Money(a.Before), nb.Money(a.After), nb.Money(a.Amount), text(a.Reason),
+			nb.Money(a.Before), nb.Money(a.After), nb.Money(a.Amount), text(string(a.Reason)),
 		})
 	}
 	return t.bytes()

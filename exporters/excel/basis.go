@@ -65,7 +65,7 @@ func (w *workbook) filesBlock(in *payout.Inputs, row int) (int, error) {
 		files := append([]payout.InputFile(nil), in.Files...)
 		sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
 		for _, f := range files {
-			b.rows = append(b.rows, []cell{txt(f.Name), txt(f.Kind), integer(f.Rows), blank(), txt(f.SHA256)})
+			b.rows = append(b.rows, []cell{txt(f.Name), txt(string(f.Kind)), integer(f.Rows), blank(), txt(f.SHA256)})
 		}
 	}
 	pl, err := w.writeBlock(SheetBasis, row+1, b)

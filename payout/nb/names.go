@@ -114,11 +114,11 @@ var inputNames = map[string]string{
 // ReasonText names the changed inputs of an adjustment (its reason, the
 // input kinds recorded since the last run) in Norwegian: "rates;list_counts"
 // → "endret: satser, listelengder". Unknown words are kept as given.
-func ReasonText(reason string) string {
+func ReasonText[S ~string](reason S) string {
 	if reason == "" {
 		return ""
 	}
-	parts := strings.Split(reason, ";")
+	parts := strings.Split(string(reason), ";")
 	for i, p := range parts {
 		if n, ok := inputNames[strings.TrimSpace(p)]; ok {
 			parts[i] = n

@@ -38,10 +38,17 @@ type FileOutcome struct {
 	SHA256   string
 	Rows     int
 	Versions int // record versions not held by any earlier file
-	// Status is "stored", "unchanged" (the same bytes are already stored) or
-	// "no new records" (every version is already stored; nothing kept).
-	Status string
+	Status   FileStatus
 }
+
+// FileStatus is what an import did with one file.
+type FileStatus string
+
+const (
+	FileStored       FileStatus = "stored"
+	FileUnchanged    FileStatus = "unchanged"      // the same bytes are already stored
+	FileNoNewRecords FileStatus = "no new records" // every version is already stored; nothing kept
+)
 
 // ImportReport is the outcome of one import.
 type ImportReport struct {
@@ -55,7 +62,7 @@ type ImportReport struct {
 // Stored reports whether anything was stored.
 func (r *ImportReport) Stored() bool {
 	for _, f := range r.Files {
-		if f.Status == "stored" {
+		if f.Status == FileStored {
 			return true
 		}
 	}
@@ -107,7 +114,7 @@ func (s *Store) Import(files []File, by Actor, at When) (*ImportReport, error) {
 	}
 	for i := range rep.Files {
 		if rep.Files[i].Status == "" {
-			rep.Files[i].Status = "stored"
+			rep.Files[i].Status = FileStored
 		}
 	}
 	return rep, nil
@@ -139,7 +146,7 @@ func (s *Store) newFiles(files []File, rep *ImportReport) ([]parsedFile, error) 
 			return nil, err
 		}
 		if n > 0 || batch[o.SHA256] {
-			o.Status = "unchanged"
+			o.Status = FileUnchanged
 			continue
 		}
 		batch[o.SHA256] = true
@@ -206,7 +213,7 @@ func (s *Store) checkVersions(tx *sqlx.Tx, existing *payout.Inputs, fresh []pars
 		n := counts[i+1]
 		pf.out.Versions = n
 		if n == 0 && !hasPolicy(pf.in) {
-			pf.out.Status = "no new records"
+			pf.out.Status = FileNoNewRecords
 		}
 		rep.Warnings = append(rep.Warnings, backdated(pf.out.Name, pf.in, released)...)
 	}
@@ -219,7 +226,7 @@ func (s *Store) checkVersions(tx *sqlx.Tx, existing *payout.Inputs, fresh []pars
 
 func hasPolicy(in *payout.Inputs) bool {
 	for _, f := range in.Files {
-		if f.Kind == "policy" {
+		if f.Kind == payout.FilePolicy {
 			return true
 		}
 	}
@@ -278,7 +285,7 @@ func storeFiles(tx *sqlx.Tx, fresh []parsedFile, by Actor, at When) error {
 
 func kindOf(in *payout.Inputs, name string) string {
 	if len(in.Files) > 0 && in.Files[0].Kind != "" {
-		return in.Files[0].Kind
+		return string(in.Files[0].Kind)
 	}
 	return strings.TrimSuffix(name, filepath.Ext(name))
 }

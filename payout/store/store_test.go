@@ -120,7 +120,7 @@ func TestImport(t *testing.T) {
 		name      string
 		before    []string // file contents imported first, each as list_counts.csv
 		file      string
-		status    string
+		status    FileStatus
 		versions  int
 		wantErr   string
 		errTarget error
@@ -154,7 +154,7 @@ func TestImport(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, tt.status, rep.Files[0].Status)
 			assert.Equal(t, tt.versions, rep.Files[0].Versions)
-			assert.Equal(t, tt.status == "stored", before.Digest != after.Digest)
+			assert.Equal(t, tt.status == FileStored, before.Digest != after.Digest)
 		})
 	}
 }

@@ -118,7 +118,7 @@ func dedupeKind(k payout.RecordKind, kindNo int, batches []*payout.Inputs, confl
 			drop[r.batch][r.idx] = true
 			x, f := batches[r.batch], batches[first.batch]
 			if !k.Same(x, int(r.idx), f, int(first.idx)) {
-				*conflicts = append(*conflicts, conflict{kind: k.Name, key: keyText(k.Name, r.key.key),
+				*conflicts = append(*conflicts, conflict{kind: string(k.Name), key: keyText(string(k.Name), r.key.key),
 					src: k.Version(x, int(r.idx)).Src, prev: k.Version(f, int(first.idx)).Src,
 					batch: int(r.batch), kindNo: kindNo, idx: int(r.idx)})
 			}
