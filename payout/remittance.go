@@ -149,7 +149,7 @@ func bankTextWarnings(p *Payment, agreementID string) []Warning {
 		if f.Cut {
 			msg = append(msg, fmt.Sprintf("%d tegn, kuttet til %d", f.Runes, limit))
 		}
-		w = append(w, Warning{Code: "W-BANK-TEXT", AgreementID: agreementID, Msg: fmt.Sprintf(
+		w = append(w, Warning{Code: WBankText, AgreementID: agreementID, Msg: fmt.Sprintf(
 			"mottaker %s: %s «%s» skrives «%s» i betalingsfilen (%s)", p.PayeeID, what, text, f.Text, strings.Join(msg, "; "))})
 	}
 	check("navnet", p.Name, MaxNameLen)

@@ -108,6 +108,7 @@ const (
 	WOutsideWindow   = "W-OUTSIDE-WINDOW"
 	WClaim           = "W-CLAIM"
 	WListOrphan      = "W-LIST-ORPHAN"
+	WBankText        = "W-BANK-TEXT"
 )
 
 // WarningInfo describes one warning code: the rule or section it reports
@@ -127,6 +128,7 @@ var Warnings = map[string]WarningInfo{
 	WOutsideWindow:   {WOutsideWindow, RAdjust, "Korreksjon eldre enn tilbakevirkningsvinduet: til manuell behandling"},
 	WClaim:           {WClaim, RCarry, "Overbetaling som ikke kan trekkes: tilbakebetalingskrav"},
 	WListOrphan:      {WListOrphan, "FORMATS.md", "Listetelling for en liste uten avtale"},
+	WBankText:        {WBankText, "DESIGN.md (betalingsfil)", "Navn eller tekst skrevet om til bankens tegnsett eller kuttet i betalingsfilen"},
 }
 
 // RuleIDs returns the catalogue's IDs, sorted.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/oslokommune/payout/exporters/pain001"
 	"github.com/oslokommune/payout/importers"
+	"github.com/oslokommune/payout/importers/iso20022/banksim"
 	"github.com/oslokommune/payout/payout"
 	"github.com/oslokommune/payout/payout/bank"
 )
@@ -52,43 +53,49 @@ func TestCorpusRelease(t *testing.T) {
 
 // The rejected payments of the corpus: by index in the released block.
 var (
-	partRejected = map[int]rejection{1: {"AC04", "Mottakers konto er avsluttet"}, 4: {"AC01", "Ugyldig kontonummer"}}
-	txRejected   = map[int]rejection{6: {"AC06", "Kontoen er sperret"}}
+	partRejected = map[int]banksim.Rejection{1: {Code: "AC04", Info: "Mottakers konto er avsluttet"}, 4: {Code: "AC01", Info: "Ugyldig kontonummer"}}
+	txRejected   = map[int]banksim.Rejection{6: {Code: "AC06", Info: "Kontoen er sperret"}}
 	partSkip     = map[int]bool{1: true, 4: true}
 )
 
 // corpus are the bank reports, written as banks write them.
 var corpus = []struct {
 	name  string
-	build func(f *sentFile) []byte
+	build func(f *banksim.File) []byte
 }{
-	{"pain002-03-group-accepted.xml", func(f *sentFile) []byte {
-		return f.pain002("pain.002.001.03", "DNB-STS-20221227-1", "2022-12-27T07:10:00", "ACTC", "", "", nil, false)
+	{"pain002-03-group-accepted.xml", func(f *banksim.File) []byte {
+		return f.Pain002("pain.002.001.03", "DNB-STS-20221227-1", "2022-12-27T07:10:00", "ACTC", "", "", nil, false)
 	}},
-	{"pain002-03-group-rejected.xml", func(f *sentFile) []byte {
-		return f.pain002("pain.002.001.03", "DNB-STS-20221227-2", "2022-12-27T07:12:00", "RJCT", "FF01", "", nil, false)
+	{"pain002-03-group-rejected.xml", func(f *banksim.File) []byte {
+		return f.Pain002("pain.002.001.03", "DNB-STS-20221227-2", "2022-12-27T07:12:00", "RJCT", "FF01", "", nil, false)
 	}},
-	{"pain002-10-block-part.xml", func(f *sentFile) []byte {
-		return f.pain002("pain.002.001.10", "NDEA-STS-20221228-1", "2022-12-28T06:30:00+01:00", "PART", "", "PART", partRejected, true)
+	{"pain002-10-block-part.xml", func(f *banksim.File) []byte {
+		return f.Pain002("pain.002.001.10", "NDEA-STS-20221228-1", "2022-12-28T06:30:00+01:00", "PART", "", "PART", partRejected, true)
 	}},
-	{"pain002-03-tx-rejected.xml", func(f *sentFile) []byte {
-		return f.pain002("pain.002.001.03", "DNB-STS-20221228-3", "2022-12-28T06:45:00", "PART", "", "", txRejected, false)
+	{"pain002-03-tx-rejected.xml", func(f *banksim.File) []byte {
+		return f.Pain002("pain.002.001.03", "DNB-STS-20221228-3", "2022-12-28T06:45:00", "PART", "", "", txRejected, false)
 	}},
-	{"pain002-10-pending.xml", func(f *sentFile) []byte {
-		return f.pain002("pain.002.001.10", "NDEA-STS-20221227-0", "2022-12-27T06:00:00+01:00", "PDNG", "", "", nil, false)
+	{"pain002-10-pending.xml", func(f *banksim.File) []byte {
+		return f.Pain002("pain.002.001.10", "NDEA-STS-20221227-0", "2022-12-27T06:00:00+01:00", "PDNG", "", "", nil, false)
 	}},
-	{"camt054-02-batch.xml", func(f *sentFile) []byte {
-		return f.camt054(false, "DNB-NTF-20221228-1", "2022-12-28T18:00:00", partSkip)
+	{"camt054-02-batch.xml", func(f *banksim.File) []byte {
+		return f.Camt054(false, "DNB-NTF-20221228-1", "2022-12-28T18:00:00", partSkip)
 	}},
-	{"camt054-08-batch.xml", func(f *sentFile) []byte {
-		return f.camt054(true, "NDEA-NTF-20221228-1", "2022-12-28T18:05:00+01:00", partSkip)
+	{"camt054-08-batch.xml", func(f *banksim.File) []byte {
+		return f.Camt054(true, "NDEA-NTF-20221228-1", "2022-12-28T18:05:00+01:00", partSkip)
 	}},
 }
 
-func sent(t testing.TB) (*sentFile, []byte) {
+func mustSent(t testing.TB, data []byte) *banksim.File {
+	f, err := banksim.Read(data)
+	require.NoError(t, err)
+	return f
+}
+
+func sent(t testing.TB) (*banksim.File, []byte) {
 	data, err := os.ReadFile(releasedXML)
 	require.NoError(t, err)
-	return readSent(t, data), data
+	return mustSent(t, data), data
 }
 
 // TestCorpusReports: each report is what the bank writes for the released
@@ -173,7 +180,7 @@ func TestCorpusRoundTrip(t *testing.T) {
 	released, err := ReadPaymentFile(releasedXML, data)
 	require.NoError(t, err)
 	released.Period = corpusPeriod
-	assert.Equal(t, f.ledgerFile(corpusPeriod), *released, "ReadPaymentFile reads what the bank reads")
+	assert.Equal(t, f.LedgerFile(corpusPeriod), *released, "ReadPaymentFile reads what the bank reads")
 	newLedger := func() *bank.Ledger {
 		l, err := bank.NewLedger([]bank.File{*released})
 		require.NoError(t, err)

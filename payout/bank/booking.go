@@ -51,7 +51,7 @@ func (l *Ledger) applyBookings(rep *Report) (Outcome, error) {
 		unknown[i].Periods = ps
 	}
 	l.unknown = append(l.unknown, unknown...)
-	return Outcome{Bookings: len(posts), Unknown: len(unknown)}, nil
+	return Outcome{Bookings: len(posts), Unknown: len(unknown), Periods: ps}, nil
 }
 
 // refersTo finds the payment a booking names; known is true when it names

@@ -137,6 +137,8 @@ type Outcome struct {
 	Bookings  int
 	Unknown   int // entries that refer to no released file
 	Ignored   []string
+	// Periods are the released periods the report answers, sorted.
+	Periods []payout.Period
 }
 
 // Apply checks a report against the ledger and applies it; a refused report
@@ -200,4 +202,30 @@ func sortedPeriods(set map[payout.Period]bool) []payout.Period {
 	}
 	sort.Slice(ps, func(i, j int) bool { return ps[i] < ps[j] })
 	return ps
+}
+
+// Attach names the payee of each payment of a file read back from its bytes
+// (iso20022.ReadPaymentFile) from the run's payments, and checks that the
+// file pays what the run says: the same EndToEndIds, amounts and accounts.
+func (f *File) Attach(run []payout.Payment) error {
+	byE2E := make(map[string]payout.Payment, len(run))
+	for _, p := range run {
+		byE2E[p.EndToEndID] = p
+	}
+	if len(run) != len(f.Payments) {
+		return fmt.Errorf("bank: payment file %s holds %d payments, the run %d", f.MsgID, len(f.Payments), len(run))
+	}
+	for i := range f.Payments {
+		fp := &f.Payments[i]
+		p, ok := byE2E[fp.EndToEndID]
+		switch {
+		case !ok:
+			return fmt.Errorf("bank: payment file %s: EndToEndId %s is not a payment of the run", f.MsgID, fp.EndToEndID)
+		case !p.Amount.Equal(fp.Amount) || payout.NormalizeAccount(p.Account) != fp.Account:
+			return fmt.Errorf("bank: payment file %s: %s pays %s to %s, the run %s to %s", f.MsgID, fp.EndToEndID,
+				fp.Amount.StringFixed(2), fp.Account, p.Amount.StringFixed(2), payout.NormalizeAccount(p.Account))
+		}
+		fp.PayeeID = p.PayeeID
+	}
+	return nil
 }

@@ -307,3 +307,15 @@ func TestCodes(t *testing.T) {
 		assert.NotContains(t, StatusText(c), "ukjent", c)
 	}
 }
+
+func TestAttach(t *testing.T) {
+	run := []payout.Payment{{PayeeID: "P1", EndToEndID: "E1", Amount: dec("100.00"), Account: "1503.12.00001"}}
+	f := File{MsgID: "M", Payments: []Payment{{EndToEndID: "E1", Amount: dec("100.00"), Account: "15031200001"}}}
+	require.NoError(t, f.Attach(run))
+	assert.Equal(t, "P1", f.Payments[0].PayeeID)
+	f.Payments[0].Amount = dec("100.01")
+	assert.EqualError(t, f.Attach(run), "bank: payment file M: E1 pays 100.01 to 15031200001, the run 100.00 to 15031200001")
+	f.Payments[0].EndToEndID = "E9"
+	assert.EqualError(t, f.Attach(run), "bank: payment file M: EndToEndId E9 is not a payment of the run")
+	assert.EqualError(t, f.Attach(nil), "bank: payment file M holds 1 payments, the run 0")
+}

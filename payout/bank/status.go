@@ -35,13 +35,16 @@ func (l *Ledger) applyStatuses(rep *Report) (Outcome, error) {
 	}
 	var out Outcome
 	at := createdAt(rep.Created)
+	periods := map[payout.Period]bool{}
 	for _, sc := range scopes {
+		periods[sc.file.Period] = true
 		for _, e := range sc.effects(l, rep) {
 			if l.setStatus(e, at) {
 				out.Statuses++
 			}
 		}
 	}
+	out.Periods = sortedPeriods(periods)
 	return out, nil
 }
 

@@ -1,53 +1,60 @@
-package iso20022
+// Package banksim is a bank, as far as the tests of the bank round trip
+// need one: it reads one of payout's released pain.001 files and answers
+// it the way Norwegian banks write pain.002 status reports and camt.054
+// debit notifications (indented, with the elements payout ignores too).
+// It is test support, not production code.
+package banksim
 
 import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
 	"strings"
-	"testing"
 
 	"github.com/shopspring/decimal"
-	"github.com/stretchr/testify/require"
 
 	"github.com/oslokommune/payout/payout"
 	"github.com/oslokommune/payout/payout/bank"
 )
 
-// A bank, as far as the corpus needs one: it reads one of payout's
-// released pain.001 files and answers it the way Norwegian banks write
-// pain.002 and camt.054 (indented, with the elements payout ignores too).
-
-type sentTx struct {
+// Tx is one transaction of the file.
+type Tx struct {
 	E2E    string `xml:"PmtId>EndToEndId"`
 	Amount string `xml:"Amt>InstdAmt"`
 	Name   string `xml:"Cdtr>Nm"`
 	Acct   string `xml:"CdtrAcct>Id>Othr>Id"`
 }
 
-type sentBlock struct {
-	ID   string   `xml:"PmtInfId"`
-	Date string   `xml:"ReqdExctnDt"`
-	Sum  string   `xml:"CtrlSum"`
-	Txs  []sentTx `xml:"CdtTrfTxInf"`
+// Block is one payment block of the file.
+type Block struct {
+	ID   string `xml:"PmtInfId"`
+	Date string `xml:"ReqdExctnDt"`
+	Sum  string `xml:"CtrlSum"`
+	Txs  []Tx   `xml:"CdtTrfTxInf"`
 }
 
-type sentFile struct {
-	MsgID   string      `xml:"CstmrCdtTrfInitn>GrpHdr>MsgId"`
-	NbOfTxs string      `xml:"CstmrCdtTrfInitn>GrpHdr>NbOfTxs"`
-	CtrlSum string      `xml:"CstmrCdtTrfInitn>GrpHdr>CtrlSum"`
-	Blocks  []sentBlock `xml:"CstmrCdtTrfInitn>PmtInf"`
+// File is a payment file as the bank reads it.
+type File struct {
+	MsgID   string  `xml:"CstmrCdtTrfInitn>GrpHdr>MsgId"`
+	NbOfTxs string  `xml:"CstmrCdtTrfInitn>GrpHdr>NbOfTxs"`
+	CtrlSum string  `xml:"CstmrCdtTrfInitn>GrpHdr>CtrlSum"`
+	Blocks  []Block `xml:"CstmrCdtTrfInitn>PmtInf"`
 }
 
-func readSent(t testing.TB, data []byte) *sentFile {
-	var f sentFile
-	require.NoError(t, xml.Unmarshal(data, &f))
-	require.NotEmpty(t, f.Blocks)
-	return &f
+// Read reads a released pain.001.
+func Read(data []byte) (*File, error) {
+	var f File
+	if err := xml.Unmarshal(data, &f); err != nil {
+		return nil, err
+	}
+	if len(f.Blocks) == 0 {
+		return nil, fmt.Errorf("banksim: no payment block")
+	}
+	return &f, nil
 }
 
-// ledgerFile is the released file as package bank knows it.
-func (f *sentFile) ledgerFile(p payout.Period) bank.File {
+// LedgerFile is the released file as package bank knows it.
+func (f *File) LedgerFile(p payout.Period) bank.File {
 	out := bank.File{MsgID: f.MsgID, Period: p, CtrlSum: decimal.RequireFromString(f.CtrlSum)}
 	for _, b := range f.Blocks {
 		out.ExecutionDate = payout.MustDate(b.Date)
@@ -65,15 +72,15 @@ func esc(s string) string {
 	return b.String()
 }
 
-// rejection is one transaction a bank rejects, with its reason.
-type rejection struct {
-	code, info string
+// Rejection is one transaction a bank rejects, with its reason.
+type Rejection struct {
+	Code, Info string
 }
 
-// pain002 writes a status report. group and block are the group's and the
+// Pain002 writes a status report. group and block are the group's and the
 // block's status ("" leaves it out); txs are the transactions reported one
 // by one (by index in the file's only block).
-func (f *sentFile) pain002(version, msgID, created, group, groupReason, block string, txs map[int]rejection, withRef bool) []byte {
+func (f *File) Pain002(version, msgID, created, group, groupReason, block string, txs map[int]Rejection, withRef bool) []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:%s\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\n  <CstmrPmtStsRpt>\n", version)
 	fmt.Fprintf(&b, "    <GrpHdr>\n      <MsgId>%s</MsgId>\n      <CreDtTm>%s</CreDtTm>\n      <InitgPty>\n        <Id>\n          <OrgId>\n            <BICOrBEI>DNBANOKK</BICOrBEI>\n          </OrgId>\n        </Id>\n      </InitgPty>\n    </GrpHdr>\n", msgID, created)
@@ -97,7 +104,7 @@ func (f *sentFile) pain002(version, msgID, created, group, groupReason, block st
 				continue
 			}
 			fmt.Fprintf(&b, "      <TxInfAndSts>\n        <StsId>%s-%d</StsId>\n        <OrgnlInstrId>%s</OrgnlInstrId>\n        <OrgnlEndToEndId>%s</OrgnlEndToEndId>\n        <TxSts>RJCT</TxSts>\n", msgID, i+1, tx.E2E, tx.E2E)
-			fmt.Fprintf(&b, "        <StsRsnInf>\n          <Orgtr>\n            <Id>\n              <OrgId>\n                <BICOrBEI>DNBANOKK</BICOrBEI>\n              </OrgId>\n            </Id>\n          </Orgtr>\n          <Rsn>\n            <Cd>%s</Cd>\n          </Rsn>\n          <AddtlInf>%s</AddtlInf>\n        </StsRsnInf>\n", rj.code, esc(rj.info))
+			fmt.Fprintf(&b, "        <StsRsnInf>\n          <Orgtr>\n            <Id>\n              <OrgId>\n                <BICOrBEI>DNBANOKK</BICOrBEI>\n              </OrgId>\n            </Id>\n          </Orgtr>\n          <Rsn>\n            <Cd>%s</Cd>\n          </Rsn>\n          <AddtlInf>%s</AddtlInf>\n        </StsRsnInf>\n", rj.Code, esc(rj.Info))
 			if withRef {
 				fmt.Fprintf(&b, "        <OrgnlTxRef>\n          <Amt>\n            <InstdAmt Ccy=\"NOK\">%s</InstdAmt>\n          </Amt>\n          <ReqdExctnDt>%s</ReqdExctnDt>\n          <Cdtr>\n            <Nm>%s</Nm>\n          </Cdtr>\n          <CdtrAcct>\n            <Id>\n              <Othr>\n                <Id>%s</Id>\n              </Othr>\n            </Id>\n          </CdtrAcct>\n        </OrgnlTxRef>\n", tx.Amount, blk.Date, esc(tx.Name), tx.Acct)
 			}
@@ -109,11 +116,11 @@ func (f *sentFile) pain002(version, msgID, created, group, groupReason, block st
 	return []byte(b.String())
 }
 
-// camt054 writes a debit notification booking the file's only block as one
+// Camt054 writes a debit notification booking the file's only block as one
 // batch entry with one TxDtls per booked transaction (all but skip); v08
 // writes camt.054.001.08 (Sts/Cd, TxDtls/Amt, Cdtr/Pty, IBAN) and adds an
 // entry of the account that is not payout's.
-func (f *sentFile) camt054(v08 bool, msgID, created string, skip map[int]bool) []byte {
+func (f *File) Camt054(v08 bool, msgID, created string, skip map[int]bool) []byte {
 	blk := f.Blocks[0]
 	sum := decimal.Zero
 	n := 0
