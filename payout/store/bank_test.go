@@ -1,0 +1,81 @@
+package store
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/oslokommune/payout/payout"
+)
+
+func bankFile(name, body string) BankFile {
+	return BankFile{Path: "bank/" + name, Data: []byte(body), Kind: "pain.002", Version: "pain.002.001.03", MsgID: "S-" + name}
+}
+
+// Stored bank reports: append-only, each once, linked to the release they
+// answer; a refused check stores nothing.
+func TestImportBank(t *testing.T) {
+	s, _, key := world(t)
+	approved(t, s, "2022-09")
+	rel, err := release(s, "2022-09", per, key)
+	require.NoError(t, err)
+	p := payout.MustPeriod("2022-09")
+	var seen [][]BankFile
+	check := func(stored []BankReport, fresh []BankFile) ([][]payout.Period, error) {
+		seen = append(seen, fresh)
+		out := make([][]payout.Period, len(fresh))
+		for i := range fresh {
+			out[i] = []payout.Period{p}
+		}
+		return out, nil
+	}
+	a, b := bankFile("a.xml", "<a/>"), bankFile("b.xml", "<b/>")
+	out, err := s.ImportBank(BankImport{Files: []BankFile{a}, By: kari, At: at(5), Check: check})
+	require.NoError(t, err)
+	assert.True(t, out[0].Stored)
+
+	out, err = s.ImportBank(BankImport{Files: []BankFile{a, b}, By: kari, At: at(6), Check: check})
+	require.NoError(t, err)
+	assert.False(t, out[0].Stored, "the same bytes again: a no-op")
+	assert.True(t, out[1].Stored)
+	assert.Equal(t, []BankFile{b}, seen[1], "the check sees only the new file")
+
+	refused := errors.New("refused")
+	_, err = s.ImportBank(BankImport{Files: []BankFile{bankFile("c.xml", "<c/>")}, By: kari, At: at(7),
+		Check: func([]BankReport, []BankFile) ([][]payout.Period, error) { return nil, refused }})
+	assert.ErrorIs(t, err, refused)
+
+	reps, err := s.BankReports()
+	require.NoError(t, err)
+	require.Len(t, reps, 2, "the refused report is not stored")
+	assert.Equal(t, rel.ChainSHA256, reps[0].ReleaseChain, "linked into the release chain")
+	assert.Equal(t, []payout.Period{p}, reps[1].Periods)
+	assert.Equal(t, bankChain(reps[0].ChainSHA256, rel.ChainSHA256, reps[1].SHA256), reps[1].ChainSHA256)
+	assert.Equal(t, "kari", reps[1].ImportedBy.Name)
+
+	evs, err := s.Events("2022-09")
+	require.NoError(t, err)
+	assert.Equal(t, ActionBankImport, evs[len(evs)-1].Action)
+
+	_, err = s.db.Exec(`UPDATE bank_reports SET data = 'x' WHERE id = 1`)
+	assert.ErrorContains(t, err, "bank reports are append-only")
+	_, err = s.db.Exec(`DELETE FROM bank_reports`)
+	assert.ErrorContains(t, err, "bank reports are append-only")
+}
+
+// A changed stored report is found: its digest and the chain no longer
+// match.
+func TestBankReportsTampered(t *testing.T) {
+	s, _ := openTest(t)
+	_, err := s.ImportBank(BankImport{Files: []BankFile{bankFile("a.xml", "<a/>")}, By: kari, At: at(1),
+		Check: func(_ []BankReport, f []BankFile) ([][]payout.Period, error) { return make([][]payout.Period, len(f)), nil }})
+	require.NoError(t, err)
+	_, err = s.db.Exec(`DROP TRIGGER bank_reports_no_update`)
+	require.NoError(t, err)
+	_, err = s.db.Exec(`UPDATE bank_reports SET data = '<b/>'`)
+	require.NoError(t, err)
+	_, err = s.BankReports()
+	assert.ErrorContains(t, err, "stored bank report 1 (a.xml) does not match its digest or chain")
+}
