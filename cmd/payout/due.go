@@ -72,6 +72,11 @@ func (c *dueCommand) Run(_ context.Context, args []string) error {
 	for _, t := range todo {
 		fmt.Fprintf(env.Stdout, "  - %s\n", t)
 	}
+	bankLate, err := bankDue(env, s, d)
+	if err != nil {
+		return err
+	}
+	late = append(late, bankLate...)
 	if len(late) > 0 {
 		return errorf("%s", strings.Join(late, "\n"))
 	}

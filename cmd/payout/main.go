@@ -59,6 +59,7 @@ var commands = []struct {
 }{
 	{"approve", "approve a period's attested run (second person, not the one who attested)", newApproveCommand},
 	{"attest", "record that you checked a period's computed run (first person)", newAttestCommand},
+	{"bank", "import the bank's answers (pain.002, camt.054) to released payment files and reconcile", newBankCommand},
 	{"check", "validate input files without computing: every problem at once", newCheckCommand},
 	{"due", "what must still happen before the next payment date; exit 1 when it would be late", newDueCommand},
 	{"explain", "day-by-day trace of one agreement, rule by rule", newExplainCommand},
@@ -75,6 +76,7 @@ var commands = []struct {
 
 var _ = messages(
 	msg{"approve a period's attested run (second person, not the one who attested)", "godkjenn en periodes attesterte kjøring (andre person, ikke den som attesterte)"},
+	msg{"import the bank's answers (pain.002, camt.054) to released payment files and reconcile", "les inn bankens svar (pain.002, camt.054) på utbetalingsfiler og avstem"},
 	msg{"record that you checked a period's computed run (first person)", "registrer at du har kontrollert en periodes beregnede kjøring (første person)"},
 	msg{"validate input files without computing: every problem at once", "kontroller inndatafiler uten å beregne: alle problemer på én gang"},
 	msg{"what must still happen before the next payment date; exit 1 when it would be late", "hva som gjenstår før neste utbetalingsdato; status 1 når utbetalingen blir forsinket"},

@@ -167,6 +167,13 @@ func periodStatus(env *Env, s *store.Store, p payout.Period) error {
 	for _, x := range runWarnings(env, r, st) {
 		env.outf("warning: %s\n", x)
 	}
+	if r.Release != nil {
+		l, err := ledgerOf(s)
+		if err != nil {
+			return err
+		}
+		printBankState(env, l, p)
+	}
 	events, err := s.Events(p.String())
 	if err != nil {
 		return err

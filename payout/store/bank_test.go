@@ -70,7 +70,9 @@ func TestImportBank(t *testing.T) {
 func TestBankReportsTampered(t *testing.T) {
 	s, _ := openTest(t)
 	_, err := s.ImportBank(BankImport{Files: []BankFile{bankFile("a.xml", "<a/>")}, By: kari, At: at(1),
-		Check: func(_ []BankReport, f []BankFile) ([][]payout.Period, error) { return make([][]payout.Period, len(f)), nil }})
+		Check: func(_ []BankReport, f []BankFile) ([][]payout.Period, error) {
+			return make([][]payout.Period, len(f)), nil
+		}})
 	require.NoError(t, err)
 	_, err = s.db.Exec(`DROP TRIGGER bank_reports_no_update`)
 	require.NoError(t, err)
@@ -78,4 +80,24 @@ func TestBankReportsTampered(t *testing.T) {
 	require.NoError(t, err)
 	_, err = s.BankReports()
 	assert.ErrorContains(t, err, "stored bank report 1 (a.xml) does not match its digest or chain")
+}
+
+// status --check finds a changed bank report.
+func TestCheckFindsChangedBankReport(t *testing.T) {
+	s, _ := openTest(t)
+	_, err := s.ImportBank(BankImport{Files: []BankFile{bankFile("a.xml", "<a/>")}, By: kari, At: at(1),
+		Check: func(_ []BankReport, f []BankFile) ([][]payout.Period, error) {
+			return make([][]payout.Period, len(f)), nil
+		}})
+	require.NoError(t, err)
+	rep, err := s.Check(nil)
+	require.NoError(t, err)
+	assert.Empty(t, rep.Problems)
+	_, err = s.db.Exec(`DROP TRIGGER bank_reports_no_update`)
+	require.NoError(t, err)
+	_, err = s.db.Exec(`UPDATE bank_reports SET sha256 = 'x'`)
+	require.NoError(t, err)
+	rep, err = s.Check(nil)
+	require.NoError(t, err)
+	assert.Contains(t, rep.Problems, "stored bank report 1 (a.xml) does not match its digest or chain: the store was changed outside payout")
 }

@@ -28,7 +28,7 @@ type CheckReport struct {
 // stored inputs, its digest compared with the released one (which also
 // decides whether its policy allowed it unsigned); each released run's
 // stored result against the digest its release recorded; and every stored
-// input file against its SHA-256.
+// input file against its SHA-256; and the bank reports' digests and chain.
 func (s *Store) Check(ring releasekey.Ring) (*CheckReport, error) {
 	rep := &CheckReport{}
 	engine, err := s.engineCheck(true)
@@ -65,6 +65,9 @@ func (s *Store) Check(ring releasekey.Ring) (*CheckReport, error) {
 		return nil, err
 	}
 	rep.Problems = append(rep.Problems, files...)
+	if _, err := bankReports(s.db); err != nil {
+		rep.Problems = append(rep.Problems, err.Error()) // a bank report changed, or its chain broken (issue 13)
+	}
 	return rep, nil
 }
 
