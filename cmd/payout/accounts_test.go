@@ -98,11 +98,7 @@ func TestTwoPersonRuleWithRealAccounts(t *testing.T) {
 	audit := filepath.Join(root, "audit")
 	require.NoError(t, os.MkdirAll(filepath.Join(audit, "out", "2022-07"), 0o755))
 	copyFile(t, db, filepath.Join(audit, "payout.db"), 0o644)
-	entries, err := os.ReadDir(filepath.Join(out, "2022-07"))
-	require.NoError(t, err)
-	for _, e := range entries {
-		copyFile(t, filepath.Join(out, "2022-07", e.Name()), filepath.Join(audit, "out", "2022-07", e.Name()), 0o644)
-	}
+	copyTree(t, filepath.Join(out, "2022-07"), filepath.Join(audit, "out", "2022-07"))
 	require.NoError(t, os.Chmod(audit, 0o555))
 	assert.Contains(t, checker.ok(eva, "status", "--db", filepath.Join(audit, "payout.db"), "--check", "--out", filepath.Join(audit, "out")), "ok:")
 	checker.ok(eva, "due", "--db", filepath.Join(audit, "payout.db"))
@@ -223,6 +219,21 @@ func copyFile(t *testing.T, from, to string, mode fs.FileMode) {
 	require.NoError(t, os.Chmod(to, mode))
 }
 
+// copyTree copies a period's folder (and its statements/) readable by all.
+func copyTree(t *testing.T, from, to string) {
+	t.Helper()
+	entries, err := os.ReadDir(from)
+	require.NoError(t, err)
+	for _, e := range entries {
+		if e.IsDir() {
+			require.NoError(t, os.MkdirAll(filepath.Join(to, e.Name()), 0o755))
+			copyTree(t, filepath.Join(from, e.Name()), filepath.Join(to, e.Name()))
+			continue
+		}
+		copyFile(t, filepath.Join(from, e.Name()), filepath.Join(to, e.Name()), 0o644)
+	}
+}
+
 // assertShared: the released folder is the group's, 2770, its files 0660.
 func assertShared(t *testing.T, dir string, gid uint32) {
 	t.Helper()
@@ -232,6 +243,10 @@ func assertShared(t *testing.T, dir string, gid uint32) {
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	for _, e := range entries {
+		if e.IsDir() { // statements/
+			assertShared(t, filepath.Join(dir, e.Name()), gid)
+			continue
+		}
 		info, err := e.Info()
 		require.NoError(t, err)
 		assert.Equal(t, fs.FileMode(0o660), info.Mode().Perm(), e.Name())

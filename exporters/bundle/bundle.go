@@ -1,7 +1,9 @@
 // Package bundle renders and writes one period's output folder
 // (FORMATS.md "Outputs"): DIR/YYYY-MM/ with lines.csv, adjustments.csv,
-// payments.csv, report.xlsx, one bydel-NN.xlsx per district present,
-// payments.xml once released, and manifest.json.
+// payments.csv, report.xlsx (with the run's voucher, Bilag), one
+// bydel-NN.xlsx per district present, statements/ with one PDF per payee
+// (statements/P00002-2022-12.pdf), and once released payments.xml and the
+// general-ledger journal journal.csv; manifest.json last.
 //
 // The contract:
 //   - Render is pure: the same Result, Inputs and release record give the
@@ -14,6 +16,10 @@
 //     leaves the old state or no manifest, never a half-written file.
 //   - A folder holding payments.xml belongs to a released run, which is never
 //     changed: Write without a release record refuses it (ErrReleased).
+//   - The journal is built on every run (so a district without an ansvar or
+//     a missing account fails the run, long before a release) and shown in
+//     report.xlsx; journal.csv, the file an ERP imports, is written only for
+//     a release, so that no unreleased voucher can be booked by mistake.
 package bundle
 
 import (
@@ -27,7 +33,9 @@ import (
 
 	"github.com/oslokommune/payout/exporters/csvout"
 	"github.com/oslokommune/payout/exporters/excel"
+	"github.com/oslokommune/payout/exporters/journal"
 	"github.com/oslokommune/payout/exporters/manifest"
+	"github.com/oslokommune/payout/exporters/statement"
 	"github.com/oslokommune/payout/payout"
 )
 
@@ -38,7 +46,11 @@ const (
 	ClaimsCSV      = "claims.csv"
 	PaymentsCSV    = "payments.csv"
 	PaymentsXML    = "payments.xml"
+	JournalCSV     = "journal.csv"
 	ManifestJSON   = "manifest.json"
+	// StatementsDir is the folder of the payees' statements; their names in
+	// the bundle (and the manifest) are "statements/P00002-2022-12.pdf".
+	StatementsDir = "statements"
 )
 
 // ErrReleased: the folder holds a released run's payment file and may not be
@@ -92,7 +104,11 @@ func Render(res *payout.Result, in *payout.Inputs, rel *ReleaseFile) (*Bundle, e
 	if rel != nil && len(rel.PaymentsXML) == 0 {
 		return nil, fmt.Errorf("%s: the release carries no payment file", PaymentsXML)
 	}
-	wb := excel.NewSet(res, in)
+	j, err := journal.Build(res)
+	if err != nil {
+		return nil, err
+	}
+	wb := excel.NewSet(res, in).WithJournal(j)
 	steps := []step{{excel.ReportName, wb.Report}}
 	for _, b := range excel.Districts(res) {
 		steps = append(steps, step{excel.DistrictFileName(b), func() ([]byte, error) { return wb.District(b) }})
@@ -103,21 +119,35 @@ func Render(res *payout.Result, in *payout.Inputs, rel *ReleaseFile) (*Bundle, e
 		step{AdjustmentsCSV, func() ([]byte, error) { return csvout.Adjustments(res) }},
 		step{ClaimsCSV, func() ([]byte, error) { return csvout.Claims(res) }},
 	)
+	steps = append(steps, statementSteps(res, in)...)
 	if rel != nil {
-		steps = append(steps, step{PaymentsXML, func() ([]byte, error) { return rel.PaymentsXML, nil }})
+		steps = append(steps,
+			step{PaymentsXML, func() ([]byte, error) { return rel.PaymentsXML, nil }},
+			step{JournalCSV, func() ([]byte, error) { return j.CSV(res.Policy.Ledger.Layout) }})
 	}
 	files, err := run(steps, runtime.GOMAXPROCS(0))
 	if err != nil {
 		return nil, err
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
-	m := newManifest(res, in, files, rel)
+	m := newManifest(res, in, files, rel, j)
 	data, err := m.Marshal()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", ManifestJSON, err)
 	}
 	files = append(files, Output{Name: ManifestJSON, Data: data})
 	return &Bundle{Files: files, Manifest: m}, nil
+}
+
+// statementSteps renders one statement per payee with a line, each its
+// own step so that they render in parallel like the workbooks.
+func statementSteps(res *payout.Result, in *payout.Inputs) []step {
+	sm := statement.NewMonth(res, statement.NewDirectory(res, in))
+	steps := make([]step, 0, len(sm.Payees()))
+	for _, id := range sm.Payees() {
+		steps = append(steps, step{StatementsDir + "/" + statement.FileName(id, res.Period), func() ([]byte, error) { return sm.PDF(id) }})
+	}
+	return steps
 }
 
 // run renders the steps on up to workers goroutines, each taking the next

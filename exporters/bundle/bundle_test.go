@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/oslokommune/payout/exporters/bundle/fixture"
+	"github.com/oslokommune/payout/exporters/journal"
 	"github.com/oslokommune/payout/exporters/manifest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -36,11 +38,32 @@ func TestRenderNamesAndOrder(t *testing.T) {
 	b, err := Render(fixture.Result(), fixture.Inputs(), nil)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"adjustments.csv", "bydel-01.xlsx", "bydel-05.xlsx", "bydel-12.xlsx",
-		"claims.csv", "lines.csv", "payments.csv", "report.xlsx", "manifest.json"}, names(b))
+		"claims.csv", "lines.csv", "payments.csv", "report.xlsx",
+		"statements/P1-2015-03.pdf", "statements/P2-2015-03.pdf", "statements/P3-2015-03.pdf",
+		"statements/P4-2015-03.pdf", "statements/P5-2015-03.pdf", "statements/V1-2015-03.pdf",
+		"manifest.json"}, names(b), "an unreleased run: no payment file and no journal.csv")
 	r, err := Render(fixture.Result(), fixture.Inputs(), release)
 	require.NoError(t, err)
 	assert.Contains(t, names(r), "payments.xml")
+	assert.Contains(t, names(r), JournalCSV)
 	assert.Equal(t, "manifest.json", names(r)[len(r.Files)-1])
+	// The released journal.csv is the voucher of report.xlsx's Bilag sheet
+	// and the manifest counts its postings.
+	j, err := journal.Build(fixture.Result())
+	require.NoError(t, err)
+	want, err := j.CSV(fixture.Result().Policy.Ledger.Layout)
+	require.NoError(t, err)
+	assert.Equal(t, string(want), string(r.File(JournalCSV).Data))
+	assert.Equal(t, len(j.Postings), r.Manifest.Output(JournalCSV).Rows)
+}
+
+// A ledger that cannot book the run (here: a district without an ansvar)
+// fails the render of every run, long before a release.
+func TestRenderRefusesAnUnbookableRun(t *testing.T) {
+	res := fixture.Result()
+	delete(res.Policy.Ledger.Ansvar, "05")
+	_, err := Render(res, fixture.Inputs(), nil)
+	require.ErrorContains(t, err, "no responsibility code for bydel 05")
 }
 
 // TestTwoRendersAreByteIdentical is the determinism promise of DESIGN.md:
@@ -83,14 +106,16 @@ func TestWriteWritesEveryFileAndTheManifestMatches(t *testing.T) {
 	m, err := Write(out, fixture.Result(), fixture.Inputs(), nil)
 	require.NoError(t, err)
 	dir := filepath.Join(out, "2015-03")
-	entries, err := os.ReadDir(dir)
-	require.NoError(t, err)
-	require.Len(t, entries, len(m.Outputs)+1, "the outputs and the manifest, no temporary file")
-	for _, e := range entries {
-		info, err := e.Info()
-		require.NoError(t, err)
-		assert.Equal(t, os.FileMode(0o600), info.Mode().Perm(), e.Name())
-	}
+	require.Len(t, snapshot(t, dir), len(m.Outputs)+1, "the outputs and the manifest, no temporary file")
+	require.NoError(t, filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
+		if err == nil && !e.IsDir() {
+			info, err := e.Info()
+			require.NoError(t, err)
+			assert.Equal(t, os.FileMode(0o600), info.Mode().Perm(), path)
+		}
+		return err
+	}))
+	require.NotNil(t, m.Output(StatementsDir+"/P1-2015-03.pdf"), "the statements are in the manifest")
 	for _, f := range m.Outputs {
 		data, err := os.ReadFile(filepath.Join(dir, f.Name))
 		require.NoError(t, err)
@@ -128,35 +153,52 @@ func TestWriteFailingHalfwayLeavesTheOldFolder(t *testing.T) {
 	}
 	defer func() { createTemp = os.CreateTemp }()
 	res := fixture.Result()
-	res.Lines[0].Net = res.Lines[0].Net.Add(res.Lines[0].Net)
+	res.Lines[0].Name += " Olsen"
 	_, err = Write(out, res, fixture.Inputs(), nil)
 	require.ErrorContains(t, err, "disk full")
 	assert.Equal(t, before, snapshot(t, dir))
 }
 
+// A district whose last agreement ended loses its workbook, and a payee no
+// longer paid its statement, so the folder matches its manifest.
 func TestWriteRemovesStaleDistrictWorkbooks(t *testing.T) {
 	out := t.TempDir()
 	_, err := Write(out, fixture.Result(), fixture.Inputs(), nil)
 	require.NoError(t, err)
+	_, err = os.Stat(filepath.Join(out, "2015-03", StatementsDir, "P5-2015-03.pdf"))
+	require.NoError(t, err)
 	res := fixture.Result()
-	res.Lines = res.Lines[:4] // district 12 has no line, adjustment or claim any more
+	require.Equal(t, "12", res.Lines[5].Bydel)
+	require.Equal(t, "P5", res.Payments[4].PayeeID)
+	res.Total = res.Total.Sub(res.Lines[5].Net).Sub(res.Lines[6].Net)
+	res.Lines = res.Lines[:5] // district 12 (payee P5) has no line, adjustment or claim any more
 	res.Adjustments, res.Claims = res.Adjustments[:1], nil
+	res.Payments = append(res.Payments[:4], res.Payments[5:]...)
 	_, err = Write(out, res, fixture.Inputs(), nil)
 	require.NoError(t, err)
-	_, err = os.Stat(filepath.Join(out, "2015-03", "bydel-12.xlsx"))
-	assert.True(t, errors.Is(err, os.ErrNotExist))
+	for _, gone := range []string{"bydel-12.xlsx", filepath.Join(StatementsDir, "P5-2015-03.pdf")} {
+		_, err = os.Stat(filepath.Join(out, "2015-03", gone))
+		assert.True(t, errors.Is(err, os.ErrNotExist), gone)
+	}
+	_, err = os.Stat(filepath.Join(out, "2015-03", StatementsDir, "P1-2015-03.pdf"))
+	require.NoError(t, err)
 }
 
+// snapshot is the digest of every file under dir, by its slash-separated
+// name relative to dir (statements/… included).
 func snapshot(t *testing.T, dir string) map[string]string {
 	t.Helper()
 	m := map[string]string{}
-	entries, err := os.ReadDir(dir)
-	require.NoError(t, err)
-	for _, e := range entries {
-		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+	require.NoError(t, filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		data, err := os.ReadFile(path)
 		require.NoError(t, err)
-		m[e.Name()] = manifest.Digest(e.Name(), data).SHA256
-	}
+		m[filepath.ToSlash(rel)] = manifest.Digest(rel, data).SHA256
+		return nil
+	}))
 	return m
 }
 

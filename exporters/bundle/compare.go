@@ -50,7 +50,7 @@ func Compare(dir string, fresh *Bundle, recorded *manifest.Manifest) []Differenc
 	}
 	for _, f := range fresh.Files {
 		named[f.Name] = true
-		got, err := os.ReadFile(filepath.Join(dir, f.Name))
+		got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f.Name)))
 		if errors.Is(err, os.ErrNotExist) {
 			diffs = append(diffs, Difference{Name: f.Name, Problem: "missing from the folder"})
 			continue
@@ -115,17 +115,26 @@ func compareInputs(recorded, fresh *manifest.Manifest) []Difference {
 	return diffs
 }
 
-// strayFiles reports files in the folder that neither the manifest nor the
-// re-run names (a hidden temporary file left by a crash included).
+// strayFiles reports files in the folder and its statements folder that
+// neither the manifest nor the re-run names (a hidden temporary file left
+// by a crash included).
 func strayFiles(dir string, named map[string]bool) []Difference {
+	diffs := strayIn(dir, "", named)
+	if fi, err := os.Stat(filepath.Join(dir, StatementsDir)); err == nil && fi.IsDir() {
+		diffs = append(diffs, strayIn(filepath.Join(dir, StatementsDir), StatementsDir+"/", named)...)
+	}
+	return diffs
+}
+
+func strayIn(dir, prefix string, named map[string]bool) []Difference {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return []Difference{{Name: dir, Problem: err.Error()}}
 	}
 	var diffs []Difference
 	for _, e := range entries {
-		if !e.IsDir() && !named[e.Name()] {
-			diffs = append(diffs, Difference{Name: e.Name(), Problem: "in the folder, but neither the manifest nor the re-run has it"})
+		if name := prefix + e.Name(); !e.IsDir() && !named[name] {
+			diffs = append(diffs, Difference{Name: name, Problem: "in the folder, but neither the manifest nor the re-run has it"})
 		}
 	}
 	return diffs

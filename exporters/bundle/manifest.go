@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"sort"
 
+	"github.com/oslokommune/payout/exporters/journal"
 	"github.com/oslokommune/payout/exporters/manifest"
 	"github.com/oslokommune/payout/payout"
 	"github.com/shopspring/decimal"
@@ -11,8 +12,8 @@ import (
 
 // newManifest records the run: dates, engine, policy, the input digests
 // (as the importers computed them), the digest of every output, the totals
-// and the controls.
-func newManifest(res *payout.Result, in *payout.Inputs, outs []Output, rel *ReleaseFile) *manifest.Manifest {
+// and the controls, the voucher's after the run's.
+func newManifest(res *payout.Result, in *payout.Inputs, outs []Output, rel *ReleaseFile, j *journal.Journal) *manifest.Manifest {
 	m := &manifest.Manifest{
 		Period:        res.Period.String(),
 		AsOf:          res.AsOf.String(),
@@ -40,12 +41,18 @@ func newManifest(res *payout.Result, in *payout.Inputs, outs []Output, rel *Rele
 	}
 	for _, o := range outs {
 		f := manifest.Digest(o.Name, o.Data)
-		if isCSV(o.Name) {
+		switch {
+		case o.Name == JournalCSV:
+			f.Rows = len(j.Postings) // its header row is optional
+		case isCSV(o.Name):
 			f.Rows = bytes.Count(o.Data, []byte("\n")) - 1 // data rows, without the header
 		}
 		m.Outputs = append(m.Outputs, f)
 	}
 	for _, c := range res.Controls {
+		m.Controls = append(m.Controls, manifest.Control{ID: c.ID, OK: c.OK, Detail: c.Detail})
+	}
+	for _, c := range j.Controls {
 		m.Controls = append(m.Controls, manifest.Control{ID: c.ID, OK: c.OK, Detail: c.Detail})
 	}
 	if rel != nil {

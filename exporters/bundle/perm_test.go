@@ -27,18 +27,24 @@ func TestWriteRenderedShared(t *testing.T) {
 	require.NoError(t, err)
 	_, err = WriteRenderedAs(out, payout.MustPeriod("2015-03"), b, Shared(gid))
 	require.NoError(t, err)
-	for _, d := range []string{out, filepath.Join(out, "2015-03")} {
+	for _, d := range []string{out, filepath.Join(out, "2015-03"), filepath.Join(out, "2015-03", StatementsDir)} {
 		fi, err := os.Stat(d)
 		require.NoError(t, err)
 		assert.Equal(t, fs.ModeSetgid|fs.ModeDir|0o770, fi.Mode(), d)
 		assert.Equal(t, uint32(gid), fi.Sys().(*syscall.Stat_t).Gid)
 	}
-	entries, err := os.ReadDir(filepath.Join(out, "2015-03"))
-	require.NoError(t, err)
-	for _, e := range entries {
-		fi, err := e.Info()
+	for _, d := range []string{filepath.Join(out, "2015-03"), filepath.Join(out, "2015-03", StatementsDir)} {
+		entries, err := os.ReadDir(d)
 		require.NoError(t, err)
-		assert.Equal(t, os.FileMode(0o660), fi.Mode().Perm(), e.Name())
+		for _, e := range entries {
+			if e.IsDir() {
+				continue
+			}
+			fi, err := e.Info()
+			require.NoError(t, err)
+			assert.Equal(t, os.FileMode(0o660), fi.Mode().Perm(), e.Name())
+			assert.Equal(t, uint32(gid), fi.Sys().(*syscall.Stat_t).Gid)
+		}
 	}
 }
 
@@ -47,15 +53,13 @@ func TestWriteRenderedShared(t *testing.T) {
 func TestWriteRemovesTheTemporaryFilesOfAKilledWriter(t *testing.T) {
 	out := t.TempDir()
 	dir := filepath.Join(out, "2015-03")
-	require.NoError(t, os.MkdirAll(dir, 0o750))
-	for _, name := range []string{".lines.csv.tmp-123", ".report.xlsx.tmp-9"} {
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, StatementsDir), 0o750))
+	for _, name := range []string{".lines.csv.tmp-123", ".report.xlsx.tmp-9", StatementsDir + "/.P1-2015-03.pdf.tmp-4"} {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte("half"), 0o600))
 	}
 	m, err := Write(out, fixture.Result(), fixture.Inputs(), nil)
 	require.NoError(t, err)
-	entries, err := os.ReadDir(dir)
-	require.NoError(t, err)
-	assert.Len(t, entries, len(m.Outputs)+1, "no temporary file remains")
+	assert.Len(t, snapshot(t, dir), len(m.Outputs)+1, "no temporary file remains")
 }
 
 // A released folder is written again only with the same release: never

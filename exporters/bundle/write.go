@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -95,12 +96,17 @@ func checkWritable(dir string, b *Bundle) error {
 	return nil
 }
 
-// removeTemps deletes the temporary files of writers that died in dir (the
-// caller holds the folder's lock, so no live writer has any).
+// removeTemps deletes the temporary files of writers that died in dir and
+// its statements folder (the caller holds the folder's lock, so no live
+// writer has any).
 func removeTemps(dir string) error {
-	stale, err := filepath.Glob(filepath.Join(dir, ".*.tmp-*"))
-	if err != nil {
-		return err
+	var stale []string
+	for _, d := range []string{dir, filepath.Join(dir, StatementsDir)} {
+		found, err := filepath.Glob(filepath.Join(d, ".*.tmp-*"))
+		if err != nil {
+			return err
+		}
+		stale = append(stale, found...)
 	}
 	for _, path := range stale {
 		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -125,8 +131,16 @@ func writeTemps(dir string, files []Output, perm Perm) ([]string, error) {
 	return temps, nil
 }
 
+// writeTemp writes one file beside its final name: a name with a folder
+// (statements/…) gets that folder, made with the Perm's mode.
 func writeTemp(dir string, f Output, perm Perm) (string, error) {
-	t, err := createTemp(dir, "."+f.Name+".tmp-*")
+	sub := filepath.Join(dir, filepath.Dir(filepath.FromSlash(f.Name)))
+	if sub != dir {
+		if err := perm.mkdirAll(sub); err != nil {
+			return "", err
+		}
+	}
+	t, err := createTemp(sub, "."+path.Base(f.Name)+".tmp-*")
 	if err != nil {
 		return "", err
 	}
@@ -165,28 +179,42 @@ func commit(dir string, files []Output, temps []string) error {
 				return err
 			}
 		}
-		if err := os.Rename(temps[i], filepath.Join(dir, f.Name)); err != nil {
+		if err := os.Rename(temps[i], filepath.Join(dir, filepath.FromSlash(f.Name))); err != nil {
 			removeAll(temps[i:])
 			return fmt.Errorf("%s: %w", f.Name, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, StatementsDir)); err == nil {
+		if err := syncDir(filepath.Join(dir, StatementsDir)); err != nil {
+			return err
 		}
 	}
 	return syncDir(dir)
 }
 
-// removeStale deletes district workbooks that the new run does not write (a
-// district whose last agreement ended), so the folder matches its manifest.
+// removeStale deletes district workbooks and statements that the new run
+// does not write (a district whose last agreement ended, a payee no longer
+// paid), so the folder matches its manifest.
 func removeStale(dir string, files []Output) error {
 	keep := map[string]bool{}
 	for _, f := range files {
 		keep[f.Name] = true
 	}
-	old, err := filepath.Glob(filepath.Join(dir, "bydel-*.xlsx"))
-	if err != nil {
-		return err
+	var old []string
+	for _, pattern := range []string{"bydel-*.xlsx", StatementsDir + "/*.pdf"} {
+		found, err := filepath.Glob(filepath.Join(dir, filepath.FromSlash(pattern)))
+		if err != nil {
+			return err
+		}
+		old = append(old, found...)
 	}
-	for _, path := range old {
-		if !keep[filepath.Base(path)] {
-			if err := os.Remove(path); err != nil {
+	for _, p := range old {
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		if !keep[filepath.ToSlash(rel)] {
+			if err := os.Remove(p); err != nil {
 				return err
 			}
 		}

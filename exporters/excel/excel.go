@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/oslokommune/payout/exporters/journal"
 	"github.com/oslokommune/payout/payout"
 	"github.com/oslokommune/payout/payout/nb"
 	"github.com/xuri/excelize/v2"
@@ -39,9 +40,14 @@ const (
 	SheetBasis       = "Grunnlag"
 )
 
-// Sheets lists the sheets in workbook order.
+// Sheets lists the sheets of a district workbook in workbook order.
 var Sheets = []string{SheetSummary, SheetLines, SheetPayments, SheetDeductions,
 	SheetWithholding, SheetAdjustments, SheetClaims, SheetControls, SheetBasis}
+
+// ReportSheets lists the sheets of report.xlsx: those of a district and
+// the run's voucher (Bilag) before the controls.
+var ReportSheets = []string{SheetSummary, SheetLines, SheetPayments, SheetDeductions,
+	SheetWithholding, SheetAdjustments, SheetClaims, SheetVoucher, SheetControls, SheetBasis}
 
 // ReportName is the finance workbook's file name.
 const ReportName = "report.xlsx"
@@ -90,10 +96,19 @@ func Districts(res *payout.Result) []string {
 // district code when it is a district workbook, and the agreements' names
 // (Set.agreementNames).
 type view struct {
-	res   *payout.Result
-	in    *payout.Inputs
-	bydel string
-	names map[string]string
+	res     *payout.Result
+	in      *payout.Inputs
+	bydel   string
+	names   map[string]string
+	journal *journal.Journal // report.xlsx only
+}
+
+// sheets are the view's sheets in workbook order.
+func (v view) sheets() []string {
+	if v.journal != nil {
+		return ReportSheets
+	}
+	return Sheets
 }
 
 // workbook is an excelize file with the package's styles.
@@ -110,7 +125,7 @@ func render(v view) ([]byte, error) {
 	}
 	builders := []func(*workbook, view) error{
 		summarySheet, linesSheet, paymentsSheet, deductionsSheet,
-		withholdingSheet, adjustmentsSheet, claimsSheet, controlsSheet, basisSheet,
+		withholdingSheet, adjustmentsSheet, claimsSheet, voucherSheet, controlsSheet, basisSheet,
 	}
 	for _, b := range builders {
 		if err := b(w, v); err != nil {
@@ -136,10 +151,11 @@ func (w *workbook) sortContentTypes() {
 
 // setup creates the sheets, the styles and the document properties.
 func (w *workbook) setup(v view) error {
-	if err := w.f.SetSheetName("Sheet1", Sheets[0]); err != nil {
+	sheets := v.sheets()
+	if err := w.f.SetSheetName("Sheet1", sheets[0]); err != nil {
 		return err
 	}
-	for _, s := range Sheets[1:] {
+	for _, s := range sheets[1:] {
 		if _, err := w.f.NewSheet(s); err != nil {
 			return err
 		}

@@ -1,6 +1,9 @@
 package excel
 
-import "github.com/oslokommune/payout/payout"
+import (
+	"github.com/oslokommune/payout/exporters/journal"
+	"github.com/oslokommune/payout/payout"
+)
 
 // Set renders the workbooks of one Result: report.xlsx and each district's
 // bydel-NN.xlsx. It splits the Result by district and indexes the
@@ -16,6 +19,16 @@ type Set struct {
 	// best holds, per district code ("" for the whole run), the name of
 	// each agreement's version in force at the run's as-of date.
 	best map[string]map[string]version
+	// journal is the run's voucher for report.xlsx's Bilag sheet; nil
+	// until WithJournal, and then Report books the Result itself.
+	journal *journal.Journal
+}
+
+// WithJournal gives the Set the run's voucher, so that report.xlsx shows
+// the very voucher journal.csv holds and the Result is booked once.
+func (s *Set) WithJournal(j *journal.Journal) *Set {
+	s.journal = j
+	return s
 }
 
 type version struct {
@@ -51,8 +64,21 @@ func NewSet(res *payout.Result, in *payout.Inputs) *Set {
 	return s
 }
 
-// Report renders report.xlsx: every district.
-func (s *Set) Report() ([]byte, error) { return render(s.view("")) }
+// Report renders report.xlsx: every district, and the voucher. A Result
+// the ledger block cannot book (a district without an ansvar, a missing
+// account) is an error.
+func (s *Set) Report() ([]byte, error) {
+	v := s.view("")
+	v.journal = s.journal
+	if v.journal == nil {
+		j, err := journal.Build(s.res)
+		if err != nil {
+			return nil, err
+		}
+		v.journal = j
+	}
+	return render(v)
+}
 
 // District renders bydel-NN.xlsx: the Result restricted to one district.
 func (s *Set) District(bydel string) ([]byte, error) { return render(s.view(bydel)) }
