@@ -30,6 +30,7 @@ var placeholders = map[string]string{
 	"db": "FILE", "period": "P", "out": "DIR", "fixtures": "DIR", "as-of": "DATE",
 	"user": "NAME", "agreement": "ID", "seed": "N", "preset": "NAME", "margin": "N",
 	"kind": "KIND", "key": "FILE", "pub": "FILE", "group": "NAME", "digest": "D",
+	"year": "YYYY", "payee": "ID",
 }
 
 func printCommandHelp(env *Env, fs *flag.FlagSet, h helpText) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/xml"
 	"os"
 	"path/filepath"
@@ -69,6 +70,38 @@ func TestLifecycleThreeMonths(t *testing.T) {
 	assert.Contains(t, w.ok("status", "--check", "--out", w.out), "ok: 3 release(s), chain intact: 3 signed and verified")
 	status := w.ok("status")
 	assert.Equal(t, 3, strings.Count(status, "released "), status)
+	lcBooksAndStatements(t, w)
+}
+
+// lcBooksAndStatements: every released month holds its journal.csv, whose
+// bank credit is the payment file's control sum, and its statements; the
+// statement command writes the year's statement of each payee.
+func lcBooksAndStatements(t *testing.T, w *lcWorld) {
+	t.Helper()
+	for p, ctrlSum := range map[string]string{"2022-07": "-76333,33", "2022-09": "-84083,35"} {
+		journal := w.read(p + "/journal.csv")
+		assert.Contains(t, journal, ";"+ctrlSum+";Utbetaling", p)
+		assert.NotEmpty(t, w.read(p+"/statements/P1-"+p+".pdf"))
+	}
+	dir := filepath.Join(w.dir, "year")
+	out := w.ok("statement", "--year", "2022", "--out", dir)
+	assert.Contains(t, out, "wrote 1 statements of 2022")
+	data, err := os.ReadFile(filepath.Join(dir, "P1-2022.pdf"))
+	require.NoError(t, err)
+	assert.True(t, bytes.HasPrefix(data, []byte("%PDF-")))
+	for _, tc := range []struct {
+		code int
+		want string
+		args []string
+	}{
+		{1, "no released run in 2021", []string{"--year", "2021", "--out", dir}},
+		{1, "payee P9 has no line", []string{"--year", "2022", "--out", dir, "--payee", "P9"}},
+		{2, "--year YYYY is required", []string{"--out", dir}},
+	} {
+		code, _, errs := w.cmd(append([]string{"statement"}, tc.args...)...)
+		assert.Equal(t, tc.code, code, errs)
+		assert.Contains(t, errs, tc.want)
+	}
 }
 
 func lcAmounts(t *testing.T, doc string) []string {

@@ -69,6 +69,7 @@ var commands = []struct {
 	{"keygen", "make a release signing key (release.key for the releaser, release.pub for the checkers)", newKeygenCommand},
 	{"release", "write payments.xml for an approved run and mark it released (once per period)", newReleaseCommand},
 	{"run", "compute a period and write its review files (with --db: store the run)", newRunCommand},
+	{"statement", "write each payee's statement of a year (every released month, the year's total)", newStatementCommand},
 	{"status", "where each period stands; --check verifies the release hash chain", newStatusCommand},
 	{"template", "write empty .xlsx input templates for bydel staff", newTemplateCommand},
 	{"verify", "auditor's re-run: recompute a month and compare every output byte for byte", newVerifyCommand},
