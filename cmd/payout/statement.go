@@ -73,7 +73,8 @@ func (c *statementCommand) Run(_ context.Context, args []string) error {
 			return err
 		}
 		path := filepath.Join(c.out, statement.YearFileName(id, c.year))
-		if err := writePrivateFile(path, data); err != nil {
+		// The owner's alone: it names the payee and the account's last digits.
+		if err := writeFileAtomic(path, data, 0o600); err != nil {
 			return err
 		}
 	}
@@ -117,21 +118,6 @@ func yearStatements(s statementStore, year int) (*statement.Year, error) {
 		return nil, err
 	}
 	return statement.NewYear(year, results, statement.NewDirectory(results[len(results)-1], in))
-}
-
-// writePrivateFile writes to a temporary name beside path and renames, so
-// a crash never leaves half a statement; the file is the owner's alone (it
-// names the payee and the last digits of the account).
-func writePrivateFile(path string, data []byte) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o600); err != nil {
-		return errorf("cannot write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return errorf("cannot write %s: %w", path, err)
-	}
-	return nil
 }
 
 var _ = messages(

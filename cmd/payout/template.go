@@ -48,24 +48,10 @@ func (c *templateCommand) Run(_ context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		if err := writeTemplateFile(path, data); err != nil {
+		if err := writeFileAtomic(path, data, 0o644); err != nil {
 			return err
 		}
 		env.outf("wrote %s\n", path)
-	}
-	return nil
-}
-
-// writeTemplateFile writes to a temporary name and renames, so a crash never
-// leaves half a workbook under the real name.
-func writeTemplateFile(path string, data []byte) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return errorf("cannot write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return errorf("cannot write %s: %w", path, err)
 	}
 	return nil
 }
