@@ -155,6 +155,25 @@ func (c *runCommand) fromStore(p payout.Period, asOf payout.Date) error {
 		note += env.tr(", replacing the %s run", statusText(env, replaced))
 	}
 	printRunSummary(env, res, bundle.Dir(c.out, p), note)
+	return reportOpenRejections(env, s, p)
+}
+
+// reportOpenRejections warns of every payment of an earlier period that the
+// bank rejected and nobody has paid again (issue 13): the run of P+1 never
+// carries it silently, nor drops it.
+func reportOpenRejections(env *Env, s *store.Store, p payout.Period) error {
+	l, _, err := ledgerAndDays(s)
+	if err != nil || l == nil {
+		return err
+	}
+	for _, t := range l.OpenRejections(p - 1) {
+		reason := "-"
+		if t.Reason != nil {
+			reason = t.Reason.Text()
+		}
+		env.errf("warning: %s\n", env.tr("%s: %s (%s, %s) was rejected by the bank (%s) and is not paid again: correct the payee and run a supplement",
+			t.File.Period, t.EndToEndID, t.PayeeID, formatKroner(t.Amount), reason))
+	}
 	return nil
 }
 
