@@ -167,7 +167,16 @@ func unionParties(a, b *monthCalc) []partyKey {
 // changeReason names the kinds of input recorded in (prev, now] that can
 // change period e of this agreement.
 func (c *chain) changeReason(e Period, prev, now Date) AdjustmentReason {
-	in := func(d Date) bool { return d > prev && d <= now }
+	var late []Period
+	in := func(v *Version) bool {
+		if v.RecordedOn <= prev || v.RecordedOn > now {
+			return false
+		}
+		if e, ok := c.ix.late[v]; ok {
+			late = append(late, e)
+		}
+		return true
+	}
 	var kinds []string
 	add := func(k FileKind) {
 		for _, x := range kinds {
@@ -178,49 +187,49 @@ func (c *chain) changeReason(e Period, prev, now Date) AdjustmentReason {
 		kinds = append(kinds, string(k))
 	}
 	for _, v := range c.a.versions {
-		if in(v.RecordedOn) {
+		if in(&v.Version) {
 			add(FileAgreements)
 		}
 	}
 	ag := c.displayAgreement(now)
 	if ri := c.ix.rates[ag.Scheme]; ri != nil {
 		for _, r := range ri.all {
-			if in(r.RecordedOn) && r.ValidFrom <= e.First() {
+			if in(&r.Version) && r.ValidFrom <= e.First() {
 				add(FileRates)
 				break
 			}
 		}
 	}
 	for _, v := range countVersions(c.ix.byList[ag.ListID], e.First()) {
-		if in(v.RecordedOn) {
+		if in(&v.Version) {
 			add(FileListCounts)
 		}
 	}
 	yearFirst := NewDate(e.Year(), 1, 1)
 	for _, g := range c.a.absences {
 		for _, v := range g {
-			if in(v.RecordedOn) && v.From <= e.Last() && v.To >= yearFirst-366 {
+			if in(&v.Version) && v.From <= e.Last() && v.To >= yearFirst-366 {
 				add(FileAbsences)
 			}
 		}
 	}
 	for _, v := range c.a.caregivers[e.Year()] {
-		if in(v.RecordedOn) {
+		if in(&v.Version) {
 			add(FileCaregivers)
 		}
 	}
 	for _, g := range c.a.takeovers {
 		for _, v := range g {
-			if in(v.RecordedOn) {
+			if in(&v.Version) {
 				add(FileTakeovers)
 			}
 		}
 	}
 	sort.Strings(kinds)
 	if len(kinds) == 0 {
-		return ReasonInputs
+		return ReasonInputs + AdjustmentReason(lateReason(late))
 	}
-	return AdjustmentReason(strings.Join(kinds, ";"))
+	return AdjustmentReason(strings.Join(kinds, ";") + lateReason(late))
 }
 
 func (c *chain) unknownTakeoverPayee(id string, a Date) error {

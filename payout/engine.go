@@ -26,10 +26,13 @@ func Compute(in *Inputs, p Period, opt Options) (*Result, error) {
 	if err := in.Policy.Validate(); err != nil {
 		return nil, err
 	}
+	in, moved := knownInputs(in, p, opt)
 	ix := buildIndex(in)
+	ix.late = moved
 	r := &Result{Period: p, PayDate: PayDate(p), Policy: in.Policy.InForce()}
 	r.AsOf = asOfFunc(p, opt)(p)
 	r.HistoryStart = historyStart(in, p, r.AsOf)
+	r.KnowledgeByPeriod = knowledgeInHistory(opt.KnowledgeByPeriod, r.HistoryStart, p)
 	for e, d := range opt.AsOfByPeriod {
 		if e >= r.HistoryStart && e < p {
 			if r.AsOfByPeriod == nil {

@@ -14,7 +14,9 @@ func Explain(in *Inputs, p Period, opt Options, id string) (*Trace, error) {
 	if err := in.Policy.Validate(); err != nil {
 		return nil, err
 	}
+	in, moved := knownInputs(in, p, opt)
 	ix := buildIndex(in)
+	ix.late = moved
 	a := ix.perAgr[id]
 	if a == nil || len(a.versions) == 0 {
 		return nil, fmt.Errorf("%w: agreement %s is not in agreements", ErrInvalidInput, id)

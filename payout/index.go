@@ -19,6 +19,9 @@ type index struct {
 	// listHolders: list_id → agreement ids that hold it in any version.
 	listHolders map[string][]string
 	perAgr      map[string]*agrInputs
+	// late: versions imported after a release that did not know them
+	// (knownInputs), named in the reason of the adjustment they cause.
+	late late
 }
 
 // rateIndex is one scheme's rate tables: valid_from → tier_from → versions.

@@ -38,6 +38,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -91,7 +92,7 @@ type refModel struct {
 	pol     payout.Policy
 	opt     payout.Options
 	target  payout.Period
-	views   map[payout.Date]*refView
+	views   map[refAt]*refView
 	periods map[refPeriodKey]map[refKey]*refLine
 	// what the target period does not pay: claims (RULEBOOK §6) and
 	// corrections older than the retro window (W-OUTSIDE-WINDOW)
@@ -112,13 +113,23 @@ type refOutsideKey struct {
 }
 
 type refPeriodKey struct {
-	E    payout.Period
-	asOf payout.Date
+	E  payout.Period
+	at refAt
 }
+
+// refAt is what one view knows (RULEBOOK §6, DESIGN.md "When"): versions
+// recorded on or before asOf and imported no later than known.
+type refAt struct {
+	asOf  payout.Date
+	known int64
+}
+
+// everything is the knowledge of a view no stored run limits.
+const everything = int64(math.MaxInt64)
 
 func newRefModel(in *payout.Inputs, opt payout.Options) *refModel {
 	return &refModel{in: in, pol: in.Policy, opt: opt,
-		views: map[payout.Date]*refView{}, periods: map[refPeriodKey]map[refKey]*refLine{}}
+		views: map[refAt]*refView{}, periods: map[refPeriodKey]map[refKey]*refLine{}}
 }
 
 // ---------------------------------------------------------------------------
@@ -180,6 +191,7 @@ type refRateKey struct {
 // (breaches keep their cancelled version: cancellation releases, §4).
 type refView struct {
 	asOf       payout.Date
+	known      int64
 	agreements map[string]payout.Agreement
 	payees     map[string]payout.Payee
 	rates      []payout.Rate
@@ -193,7 +205,7 @@ type refView struct {
 }
 
 // inForce returns, per key, the version with the latest recorded_on ≤ asOf.
-func inForce[T any, K comparable](recs []T, key func(T) K, ver func(T) payout.Version, asOf payout.Date) map[K]T {
+func inForce[T any, K comparable](recs []T, key func(T) K, ver func(T) payout.Version, view refAt) map[K]T {
 	out := map[K]T{}
 	at := map[K]payout.Date{}
 	for _, r := range recs {
@@ -201,7 +213,7 @@ func inForce[T any, K comparable](recs []T, key func(T) K, ver func(T) payout.Ve
 		if rec == payout.NoDate {
 			rec = payout.Beginning
 		}
-		if rec > asOf {
+		if rec > view.asOf || ver(r).Import > view.known {
 			continue
 		}
 		k := key(r)
@@ -231,12 +243,12 @@ func sortedValues[K comparable, T any](m map[K]T, less func(a, b T) bool) []T {
 	return out
 }
 
-func (m *refModel) view(asOf payout.Date) *refView {
+func (m *refModel) view(asOf refAt) *refView {
 	if v, ok := m.views[asOf]; ok {
 		return v
 	}
 	in := m.in
-	v := &refView{asOf: asOf, years: map[refCareKey]map[payout.Date]refDay{}, mains: map[refMainKey]string{}}
+	v := &refView{asOf: asOf.asOf, known: asOf.known, years: map[refCareKey]map[payout.Date]refDay{}, mains: map[refMainKey]string{}}
 	v.agreements = liveOnly(inForce(in.Agreements, func(r payout.Agreement) string { return r.ID },
 		func(r payout.Agreement) payout.Version { return r.Version }, asOf), func(r payout.Agreement) payout.Version { return r.Version })
 	v.payees = liveOnly(inForce(in.Payees, func(r payout.Payee) string { return r.ID },
@@ -554,7 +566,7 @@ func classify(r *payout.AbsenceRules, a payout.Absence, c refCounters, childQuot
 
 // periodAt returns the lines of period E computed with the inputs visible at
 // asOf; only Base, AbsenceDeduction, VikarAmount and Entitlement are set.
-func (m *refModel) periodAt(E payout.Period, asOf payout.Date) (map[refKey]*refLine, error) {
+func (m *refModel) periodAt(E payout.Period, asOf refAt) (map[refKey]*refLine, error) {
 	pk := refPeriodKey{E, asOf}
 	if lines, ok := m.periods[pk]; ok {
 		return lines, nil
@@ -797,6 +809,18 @@ func (m *refModel) validate(v *refView) error {
 // ---------------------------------------------------------------------------
 // §4 and §6: the history chain, withholding, adjustments and carry
 
+// at is the view of E: A_E, and what the stored runs that relied on E knew
+// (the least knowledge of the released runs of E … P; everything when none).
+func (m *refModel) at(E payout.Period) refAt {
+	known := everything
+	for r, k := range m.opt.KnowledgeByPeriod {
+		if r >= E && r <= m.target && k < known {
+			known = k
+		}
+	}
+	return refAt{m.asOf(E), known}
+}
+
 // asOf is A_E.
 func (m *refModel) asOf(E payout.Period) payout.Date {
 	if E == m.target && m.opt.AsOf != payout.NoDate {
@@ -817,7 +841,7 @@ func (m *refModel) historyStart(P payout.Period) payout.Period {
 	// Only counts the run of P can see (recorded_on ≤ A_P, RULEBOOK §0).
 	H := P
 	for _, c := range m.in.ListCounts {
-		if c.AsOf.Period() < H && c.RecordedOn <= m.asOf(P) {
+		if c.AsOf.Period() < H && c.RecordedOn <= m.asOf(P) && c.Import <= m.at(P).known {
 			H = c.AsOf.Period()
 		}
 	}
@@ -849,7 +873,7 @@ func (m *refModel) run(P payout.Period) (map[refKey]*refLine, error) {
 }
 
 func (m *refModel) runPeriod(E, H payout.Period, st *refState) (map[refKey]*refLine, error) {
-	A := m.asOf(E)
+	A := m.at(E)
 	own, err := m.periodAt(E, A)
 	if err != nil {
 		return nil, err
@@ -901,8 +925,9 @@ func (m *refModel) runPeriod(E, H payout.Period, st *refState) (map[refKey]*refL
 }
 
 // withhold applies R-15.1-WITHHOLD and R-15.1-RELEASE in breach_id order.
-func (m *refModel) withhold(E payout.Period, A payout.Date, st *refState, line func(refKey) *refLine) {
-	v := m.view(A)
+func (m *refModel) withhold(E payout.Period, at refAt, st *refState, line func(refKey) *refLine) {
+	v := m.view(at)
+	A := at.asOf
 	left := map[string]decimal.Decimal{} // agreement → percent left of the ceiling
 	for _, id := range sortedKeys(v.breaches) {
 		b := v.breaches[id]
@@ -938,12 +963,12 @@ func (m *refModel) withhold(E payout.Period, A payout.Date, st *refState, line f
 
 // adjust applies R-ADJ: amount(E' at A_E) − amount(E' at A_{E−1}) for every
 // earlier period E' of the window and every line.
-func (m *refModel) adjust(E, H payout.Period, A payout.Date, line func(refKey) *refLine) error {
+func (m *refModel) adjust(E, H payout.Period, A refAt, line func(refKey) *refLine) error {
 	lo := E - payout.Period(m.pol.RetroWindowMonths)
 	if lo < H {
 		lo = H
 	}
-	prevA := m.asOf(E - 1)
+	prevA := m.at(E - 1)
 	first := lo
 	if E == m.target {
 		first = H // corrections older than the window are listed, not paid

@@ -19,6 +19,14 @@ type Options struct {
 	// AsOfByPeriod overrides A_E for earlier periods E: the as-of dates of
 	// released runs, as the store recorded them (RULEBOOK §6).
 	AsOfByPeriod map[Period]Date
+	// KnowledgeByPeriod limits what the view of a period E may know: the
+	// highest import sequence the stored run of E read (Version.Import), for
+	// the released runs of earlier periods and, to re-derive a stored run,
+	// for P itself. A released run also limits the months before it that
+	// no release of their own limits: it saw them with what it knew
+	// (RULEBOOK §6; see knowledge.go). Fixture versions (Import 0) pass
+	// every limit.
+	KnowledgeByPeriod map[Period]int64
 	// Progress, when set, is told how many agreements' chains are done, of
 	// how many. It may be called from several goroutines at once and must
 	// not influence anything: it exists for a terminal's progress line.
@@ -35,9 +43,12 @@ type Result struct {
 	// run used (Options.AsOfByPeriod within the history); the manifest
 	// records them so verify can reproduce the run.
 	AsOfByPeriod map[Period]Date
-	Policy       Policy
-	Lines        []Line       // sorted by bydel, agreement_id, role, payee_id
-	Adjustments  []Adjustment // sorted by agreement_id, role, payee_id, ref_period
+	// KnowledgeByPeriod are the knowledge limits the run used
+	// (Options.KnowledgeByPeriod within the history, P's own included).
+	KnowledgeByPeriod map[Period]int64
+	Policy            Policy
+	Lines             []Line       // sorted by bydel, agreement_id, role, payee_id
+	Adjustments       []Adjustment // sorted by agreement_id, role, payee_id, ref_period
 	// OutsideWindow are corrections of months older than the retro window:
 	// not paid, listed for a manual decision (W-OUTSIDE-WINDOW, RULEBOOK
 	// §6); sorted like Adjustments.
@@ -221,6 +232,9 @@ const (
 // AdjustmentReason names the kinds of input (FileKind) recorded since the
 // previous run that can change the corrected month, sorted and joined by
 // ";" (e.g. "list_counts;rates"); ReasonInputs when none can be named.
+// When some of those versions were imported after a release that did not
+// know them, it ends with " (registrert etter frigivelsen av YYYY-MM)"
+// (RULEBOOK §6, issue 11).
 type AdjustmentReason string
 
 // ReasonInputs is the reason of an adjustment no single kind explains.

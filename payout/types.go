@@ -28,6 +28,11 @@ type Version struct {
 	RecordedOn Date
 	Cancelled  bool
 	Src        Source
+	// Import is the store's import sequence of the file the version came
+	// from: the transaction time at which payout learnt it (DESIGN.md
+	// "When"). 0 for a fixture folder's own records, which are known by
+	// recorded_on alone; an exported folder carries it in column import.
+	Import int64
 }
 
 // Rate is one tier of a rate table (key: scheme, valid_from, tier_from).

@@ -1,0 +1,137 @@
+package payout
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Knowledge time, RULEBOOK §6 and DESIGN.md "When". An input version has
+// two times: recorded_on, the date its source gives it, and, when it came
+// through the store, the store's import sequence (Version.Import), the
+// transaction time at which payout learnt it. A stored run knows exactly the
+// versions imported up to its knowledge (the highest import sequence it
+// read). When a later run reconstructs how an earlier month was paid, the
+// month's view is (A_E, K_E): versions with recorded_on ≤ A_E and imported
+// no later than K_E. K_E is the knowledge of the released run of E, or of
+// the first released run after E that relied on E (that run saw E with what
+// it knew); a month after the last release knows everything. A version
+// imported after a release is therefore new knowledge, paid by R-ADJ in the
+// next run, whatever its recorded_on. Fixture versions (Import 0) are known
+// by recorded_on alone, as before.
+//
+// Within one chain the views are ordered: A_E grows (the store refuses an
+// as-of outside [1st of E, pay(E)] for a run that can be released) and K_E
+// never shrinks. A version's visibility is then one date, the as-of of the
+// first view that sees it, and knownInputs rewrites recorded_on to that
+// date, so that every resolution, snapshot and R-ADJ comparison of the
+// engine reads the two times through the one it already has.
+
+// late records, for the versions whose recorded_on knownInputs moved, the
+// released period that did not know them (for the adjustment's reason).
+type late map[*Version]Period
+
+// invisible is a recorded_on no view reaches: the version was imported after
+// the run being reconstructed.
+const invisible = Forever + 1
+
+// hiddenUntil returns the last period of the run of p whose view cannot see
+// a version imported at seq (the latest released period ≤ p whose knowledge
+// is below seq), and false when every view can.
+func hiddenUntil(known map[Period]int64, seq int64, p Period) (Period, bool) {
+	var last Period
+	found := false
+	for r, k := range known {
+		if r <= p && k < seq && (!found || r > last) {
+			last, found = r, true
+		}
+	}
+	return last, found
+}
+
+// knownInputs returns in with each version's recorded_on moved to the first
+// as-of of the run of p at which it is known (see above), and the versions
+// it moved. It copies only the slices it changes; without knowledge limits
+// it returns in itself.
+func knownInputs(in *Inputs, p Period, opt Options) (*Inputs, late) {
+	if len(opt.KnowledgeByPeriod) == 0 {
+		return in, nil
+	}
+	asOf := asOfFunc(p, opt)
+	moved := late{}
+	shift := func(v *Version) {
+		if v.Import == 0 {
+			return
+		}
+		e, hidden := hiddenUntil(opt.KnowledgeByPeriod, v.Import, p)
+		if !hidden {
+			return
+		}
+		if e >= p {
+			v.RecordedOn = invisible
+		} else {
+			v.RecordedOn = max(v.RecordedOn, asOf(e+1))
+		}
+		moved[v] = e
+	}
+	out := *in
+	out.Rates = shiftAll(in.Rates, opt, p, shift)
+	out.Payees = shiftAll(in.Payees, opt, p, shift)
+	out.Agreements = shiftAll(in.Agreements, opt, p, shift)
+	out.ListCounts = shiftAll(in.ListCounts, opt, p, shift)
+	out.Absences = shiftAll(in.Absences, opt, p, shift)
+	out.Caregivers = shiftAll(in.Caregivers, opt, p, shift)
+	out.Breaches = shiftAll(in.Breaches, opt, p, shift)
+	out.Takeovers = shiftAll(in.Takeovers, opt, p, shift)
+	return &out, moved
+}
+
+// shiftAll applies shift to a copy of recs when any of them is limited by
+// knowledge, else returns recs unchanged.
+func shiftAll[T any, PT interface {
+	*T
+	versioned
+}](recs []T, opt Options, p Period, shift func(*Version)) []T {
+	if !slices.ContainsFunc(recs, func(r T) bool {
+		_, hidden := hiddenUntil(opt.KnowledgeByPeriod, PT(&r).version().Import, p)
+		return PT(&r).version().Import > 0 && hidden
+	}) {
+		return recs
+	}
+	out := slices.Clone(recs)
+	for i := range out {
+		shift(PT(&out[i]).version())
+	}
+	return out
+}
+
+// knowledgeInHistory keeps the knowledge limits of the periods the run of p
+// reconstructs (history start … p), for the Result and its manifest.
+func knowledgeInHistory(known map[Period]int64, h, p Period) map[Period]int64 {
+	var out map[Period]int64
+	for e, k := range known {
+		if e >= h && e <= p {
+			if out == nil {
+				out = map[Period]int64{}
+			}
+			out[e] = k
+		}
+	}
+	return out
+}
+
+// lateReason is the note an adjustment's reason gets when some of the
+// versions behind it were imported after a release that was computed
+// without them (bokmål, as the reason is shown to clerks and payees).
+func lateReason(periods []Period) string {
+	if len(periods) == 0 {
+		return ""
+	}
+	slices.Sort(periods)
+	periods = slices.Compact(periods)
+	names := make([]string, len(periods))
+	for i, e := range periods {
+		names[i] = e.String()
+	}
+	return fmt.Sprintf(" (registrert etter frigivelsen av %s)", strings.Join(names, ", "))
+}
