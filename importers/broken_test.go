@@ -95,7 +95,7 @@ DIR: list_counts.csv (or list_counts.xlsx) is missing; every fixture folder need
 	"not-a-date": `absences.csv:2 (from): "2015-02-30" is not a date (expected YYYY-MM-DD)
 absences.csv:3 (to): "02/04/2015" is not a date (expected YYYY-MM-DD)`,
 	"not-utf8":        `absences.csv:4: not valid UTF-8 text (perhaps Windows-1252 or Latin-1); save the file as "CSV UTF-8" in Excel and try again`,
-	"unknown-column":  `absences.csv:1 (merknad): unknown column "merknad" in absences; the columns are absence_id, agreement_id, kind, from, to, cover, vikar_payee_id, recorded_on, cancelled (remove it or fix its name)`,
+	"unknown-column":  `absences.csv:1 (merknad): unknown column "merknad" in absences; the columns are absence_id, agreement_id, kind, from, to, cover, vikar_payee_id, recorded_on, cancelled, import (remove it or fix its name)`,
 	"unknown-payee":   `agreements.csv:2 (payee_id): unknown payee "P9": no row of the payees file has this ID; fix the ID or add the payee there`,
 	"replaced-policy": `policy.json: policy: payee_changes was replaced: payee changes now take effect on a date: set payee_from in agreements.csv (RULEBOOK §6, FORMATS.md); remove payee_changes from policy.json; see the policy names in RULEBOOK.md`,
 }

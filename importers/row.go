@@ -233,7 +233,18 @@ func (r *row) version() payout.Version {
 		RecordedOn: r.dateOr("recorded_on", payout.Beginning),
 		Cancelled:  r.cancelled,
 		Src:        payout.Source{File: r.t.file, Sheet: r.t.sheet, Line: r.line},
+		Import:     r.importSeq(),
 	}
+}
+
+// importSeq reads column import: the store's import sequence of a version
+// in an exported folder (payout export); 0 when empty.
+func (r *row) importSeq() int64 {
+	if r.s.column("import") == nil {
+		return 0
+	}
+	n, _ := r.whole("import")
+	return int64(n)
 }
 
 // inRange reports a decimal outside (lo, hi] (or [lo, hi] when loIncl).

@@ -23,6 +23,9 @@ type column struct {
 	typ      colType
 	enum     []string
 	help     string // Norwegian: what staff should write, for the template
+	// exported marks a column that only payout export writes; templates
+	// for staff leave it out.
+	exported bool
 }
 
 // kindSpec describes one input file kind.
@@ -43,10 +46,12 @@ var (
 	bydeler = []string{"01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14", "15", "HEL"}
 )
 
-// versionCols are the two columns every file has.
+// versionCols are the columns every file has: recorded_on and cancelled,
+// and import, the knowledge time of a version in an exported folder.
 var versionCols = []column{
 	{name: "recorded_on", typ: tDate, help: "Datoen denne versjonen ble kjent (ÅÅÅÅ-MM-DD). Tom: kjent fra begynnelsen. En ny rad med samme nøkkel og senere dato erstatter den gamle."},
 	{name: "cancelled", typ: tBool, help: "ja/nei (true/false). ja: posten slettes fra recorded_on. Tom: nei."},
+	{name: "import", typ: tInt, exported: true, help: "Lagerets importnummer for versjonen (skrives av payout export)."},
 }
 
 var specs = []*kindSpec{
@@ -156,6 +161,17 @@ func specFor(kind string) *kindSpec {
 		}
 	}
 	return nil
+}
+
+// templateCols are the columns staff fill in (not the exported ones).
+func (s *kindSpec) templateCols() []column {
+	var out []column
+	for _, c := range s.cols {
+		if !c.exported {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func (s *kindSpec) column(name string) *column {

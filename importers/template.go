@@ -78,7 +78,7 @@ func dataSheet(f *excelize.File, s *kindSpec) error {
 	if err != nil {
 		return err
 	}
-	for i, c := range s.cols {
+	for i, c := range s.templateCols() {
 		col, _ := excelize.ColumnNumberToName(i + 1)
 		ref := col + "1"
 		if err := f.SetCellStr(s.sheet, ref, c.name); err != nil {
@@ -145,7 +145,7 @@ func explainSheetFor(f *excelize.File, s *kindSpec) error {
 		{},
 		{"Kolonne", "Påkrevd", "Format", "Forklaring"},
 	}
-	for _, c := range s.cols {
+	for _, c := range s.templateCols() {
 		req := "nei"
 		if c.required {
 			req = "ja"

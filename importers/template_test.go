@@ -31,15 +31,15 @@ func TestTemplates(t *testing.T) {
 			assert.Equal(t, []string{s.sheet, explainSheet}, f.GetSheetList())
 			explained, err := f.GetRows(explainSheet)
 			require.NoError(t, err)
-			assert.Len(t, explained, 4+len(s.cols))
-			for i, c := range s.cols {
+			assert.Len(t, explained, 4+len(s.templateCols()))
+			for i, c := range s.templateCols() {
 				assert.Equal(t, c.name, explained[4+i][0])
 				assert.NotEmpty(t, explained[4+i][3], c.name)
 			}
 			dvs, err := f.GetDataValidations(s.sheet)
 			require.NoError(t, err)
 			want := 0
-			for _, c := range s.cols {
+			for _, c := range s.templateCols() {
 				if c.typ == tEnum || c.typ == tBool || c.typ == tDate || c.typ == tInt {
 					want++
 				}

@@ -157,7 +157,11 @@ func sameValues[T comparable, P interface {
 	*T
 	versioned
 }](a, b T, decimals func(*T) []*decimal.Decimal) bool {
+	// Where a version was read, and which import brought it (its knowledge
+	// time), are not its values: the same version imported again is the
+	// same knowledge.
 	P(&a).version().Src, P(&b).version().Src = Source{}, Source{}
+	P(&a).version().Import, P(&b).version().Import = 0, 0
 	if decimals != nil {
 		da, db := decimals(&a), decimals(&b)
 		for i := range da {

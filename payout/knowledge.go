@@ -135,3 +135,72 @@ func lateReason(periods []Period) string {
 	}
 	return fmt.Sprintf(" (registrert etter frigivelsen av %s)", strings.Join(names, ", "))
 }
+
+// EachVersion calls f with every version of in, kind by kind.
+func (in *Inputs) EachVersion(f func(*Version)) {
+	for i := range in.Rates {
+		f(&in.Rates[i].Version)
+	}
+	for i := range in.Payees {
+		f(&in.Payees[i].Version)
+	}
+	for i := range in.Agreements {
+		f(&in.Agreements[i].Version)
+	}
+	for i := range in.ListCounts {
+		f(&in.ListCounts[i].Version)
+	}
+	for i := range in.Absences {
+		f(&in.Absences[i].Version)
+	}
+	for i := range in.Caregivers {
+		f(&in.Caregivers[i].Version)
+	}
+	for i := range in.Breaches {
+		f(&in.Breaches[i].Version)
+	}
+	for i := range in.Takeovers {
+		f(&in.Takeovers[i].Version)
+	}
+}
+
+// KnowledgeOf is the knowledge of a run that read in: the highest import
+// sequence among its versions (0 for a fixture folder's records).
+func KnowledgeOf(in *Inputs) int64 {
+	var k int64
+	in.EachVersion(func(v *Version) { k = max(k, v.Import) })
+	return k
+}
+
+// WhatIf describes an as-of date that no run to be released may have: after
+// pay(p) (it would see what was not known when the money left) or before
+// the 1st of p. "" for an as-of in [1st of p, pay(p)] or NoDate (pay(p)).
+// A fixture run may use one as a what-if; the summary and the manifest say
+// so.
+func WhatIf(p Period, asOf Date) string {
+	switch {
+	case asOf == NoDate:
+		return ""
+	case asOf > PayDate(p):
+		return fmt.Sprintf("as-of %s is after the payment date %s of %s", asOf, PayDate(p), p)
+	case asOf < p.First():
+		return fmt.Sprintf("as-of %s is before the first day of %s", asOf, p)
+	}
+	return ""
+}
+
+// CheckRecordedBy refuses versions recorded after today (the clock of the
+// import): recorded_on is the date the source knew the version, and no
+// source knows tomorrow. Each is named by file, line and value.
+func CheckRecordedBy(in *Inputs, today Date) error {
+	var errs ErrorList
+	in.EachVersion(func(v *Version) {
+		if v.RecordedOn > today && v.RecordedOn != invisible {
+			errs.Add(&InputError{File: v.Src.File, Sheet: v.Src.Sheet, Line: v.Src.Line, Column: "recorded_on", Value: v.RecordedOn.String(),
+				Msg: fmt.Sprintf("recorded_on %s is after today (%s): a version cannot be known before it is recorded; give the date it became known", v.RecordedOn, today),
+				Err: ErrOutOfRange})
+		}
+	})
+	errs.Sort()
+	return errs.Err()
+}

@@ -61,7 +61,7 @@ func importHistory(seed uint64, in *payout.Inputs, P payout.Period) (payout.Opti
 		H = min(H, c.AsOf.Period())
 	}
 	var recorded []payout.Date
-	eachVersion(in, func(v *payout.Version) { recorded = append(recorded, max(v.RecordedOn, payout.Beginning)) })
+	in.EachVersion(func(v *payout.Version) { recorded = append(recorded, max(v.RecordedOn, payout.Beginning)) })
 	slices.Sort(recorded)
 	recorded = slices.Compact(recorded)
 	// imported[i]: the import date of the versions recorded on recorded[i].
@@ -84,7 +84,7 @@ func importHistory(seed uint64, in *payout.Inputs, P payout.Period) (payout.Opti
 	}
 	runDate := payout.PayDate(P)
 	dropNotImported(in, func(v payout.Version) bool { _, at := seqOf(v.RecordedOn); return at <= runDate })
-	eachVersion(in, func(v *payout.Version) { v.Import, _ = seqOf(v.RecordedOn) })
+	in.EachVersion(func(v *payout.Version) { v.Import, _ = seqOf(v.RecordedOn) })
 
 	opt := payout.Options{AsOfByPeriod: map[payout.Period]payout.Date{}, KnowledgeByPeriod: map[payout.Period]int64{}}
 	first := H + payout.Period(g.intn(0, int(P-H)))
@@ -100,7 +100,7 @@ func importHistory(seed uint64, in *payout.Inputs, P payout.Period) (payout.Opti
 		opt.AsOfByPeriod[E], opt.KnowledgeByPeriod[E] = asOf, knownSeq(imported, releasedOn)
 	}
 	late := 0
-	eachVersion(in, func(v *payout.Version) {
+	in.EachVersion(func(v *payout.Version) {
 		for E, k := range opt.KnowledgeByPeriod {
 			if v.Import > k && v.RecordedOn <= opt.AsOfByPeriod[E] {
 				late++
@@ -123,33 +123,6 @@ func knownSeq(imported []payout.Date, day payout.Date) int64 {
 		}
 	}
 	return k
-}
-
-func eachVersion(in *payout.Inputs, f func(*payout.Version)) {
-	for i := range in.Rates {
-		f(&in.Rates[i].Version)
-	}
-	for i := range in.Payees {
-		f(&in.Payees[i].Version)
-	}
-	for i := range in.Agreements {
-		f(&in.Agreements[i].Version)
-	}
-	for i := range in.ListCounts {
-		f(&in.ListCounts[i].Version)
-	}
-	for i := range in.Absences {
-		f(&in.Absences[i].Version)
-	}
-	for i := range in.Caregivers {
-		f(&in.Caregivers[i].Version)
-	}
-	for i := range in.Breaches {
-		f(&in.Breaches[i].Version)
-	}
-	for i := range in.Takeovers {
-		f(&in.Takeovers[i].Version)
-	}
 }
 
 // dropNotImported keeps the versions keep accepts.

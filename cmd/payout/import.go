@@ -70,6 +70,9 @@ func (c *importCommand) Run(_ context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
+		if err := payout.CheckRecordedBy(in, today(env)); err != nil {
+			return err
+		}
 		printLoadWarnings(env, warns)
 		attachParsed(files, in)
 	}
@@ -233,8 +236,8 @@ func printImport(env *Env, rep *store.ImportReport) {
 	if !rep.Stored() {
 		env.outf("nothing changed\n")
 	}
-	for _, w := range rep.Warnings {
-		env.errf("warning: %s\n", w)
+	for _, c := range rep.Corrections {
+		env.outf("corrects   %s\n", c)
 	}
 }
 
@@ -250,4 +253,5 @@ var _ = messages(
 	msg{"unchanged  %s (every record version is already in the store; not stored)\n",
 		"uendret    %s (alle postversjonene finnes allerede i lageret; ikke lagret)\n"},
 	msg{"nothing changed\n", "ingenting endret\n"},
+	msg{"corrects   %s\n", "korrigerer %s\n"},
 )

@@ -61,6 +61,9 @@ func (c *runCommand) Run(_ context.Context, args []string) error {
 	case c.db == "" && c.fixtures == "":
 		return usagef("--fixtures DIR or --db FILE is required")
 	case c.db != "":
+		if w := payout.WhatIf(p, asOf); w != "" {
+			return usagef("%s: a run from the store can be released, so it sees what was known by the payment date at the latest (run a what-if from a fixture folder)", w)
+		}
 		return c.fromStore(p, asOf)
 	}
 	return c.fromFolder(p, asOf)
@@ -117,12 +120,14 @@ func (c *runCommand) fromStore(p payout.Period, asOf payout.Date) error {
 	if err != nil {
 		return err
 	}
-	released, err := s.ReleasedAsOf()
+	released, err := s.Released()
 	if err != nil {
 		return err
 	}
 	prog.Stage(env.tr("computing %s", p))
-	res, err := computeChecked(in, p, payout.Options{AsOf: asOf, AsOfByPeriod: released, Progress: prog.Count})
+	opt := released.Options(p, asOf, in)
+	opt.Progress = prog.Count
+	res, err := computeChecked(in, p, opt)
 	if err != nil {
 		return err
 	}
@@ -229,6 +234,9 @@ func printRunSummary(env *Env, res *payout.Result, dir, note string) {
 		{"warnings", formatCount(len(res.Warnings))},
 		{"files", dir},
 	}
+	if wi := payout.WhatIf(res.Period, res.AsOf); wi != "" {
+		fields = append(fields[:2], append([]field{{"what-if", env.tr("%s: not a run that can be released", wi)}}, fields[2:]...)...)
+	}
 	if note != "" {
 		fields = append(fields, field{"store", note})
 	}
@@ -243,6 +251,12 @@ var _ = messages(
 	msg{"with --db: replace an approved, unreleased run (voids its attestation and approval)",
 		"med --db: erstatt en godkjent, ikke frigitt kjøring (attestasjon og godkjenning faller bort)"},
 	msg{"--period, and --fixtures or --db", "--period, og --fixtures eller --db"},
+	msg{"what-if", "hva-om"},
+	msg{"%s: not a run that can be released", "%s: ikke en kjøring som kan frigis"},
+	msg{"%s: a run from the store can be released, so it sees what was known by the payment date at the latest (run a what-if from a fixture folder)",
+		"%s: en kjøring fra lageret kan frigis, og ser derfor det som var kjent senest på utbetalingsdatoen (kjør en hva-om fra en fixturmappe)"},
+	msg{"warning: %s\n", "advarsel: %s\n"},
+	msg{"warning: … and %s more, listed in report.xlsx\n", "advarsel: … og %s til, i report.xlsx\n"},
 )
 
 var _ = messages(

@@ -171,6 +171,16 @@ func rerun(fixtures string, p payout.Period, m *manifest.Manifest) (*bundle.Bund
 		}
 		opt.AsOfByPeriod[ep] = dd
 	}
+	for e, k := range m.KnowledgeByPeriod {
+		ep, err := payout.ParsePeriod(e)
+		if err != nil {
+			return nil, errorf("manifest knowledge_by_period: %q is not a period", e)
+		}
+		if opt.KnowledgeByPeriod == nil {
+			opt.KnowledgeByPeriod = map[payout.Period]int64{}
+		}
+		opt.KnowledgeByPeriod[ep] = k
+	}
 	res, err := payout.Compute(in, p, opt)
 	if err != nil {
 		return nil, err
@@ -195,6 +205,7 @@ var _ = messages(
 	msg{"%s: the manifest is for period %q, not %s", "%s: manifestet gjelder periode %q, ikke %s"},
 	msg{"manifest as_of: %w", "manifestets as_of: %w"},
 	msg{"manifest as_of_by_period: %q: %q is not a period and a date", "manifestets as_of_by_period: %q: %q er ikke en periode og en dato"},
+	msg{"manifest knowledge_by_period: %q is not a period", "manifestets knowledge_by_period: %q er ikke en periode"},
 )
 
 var _ = messages(

@@ -33,6 +33,13 @@ func newManifest(res *payout.Result, in *payout.Inputs, outs []Output, rel *Rele
 		}
 		m.AsOfByPeriod[e.String()] = d.String()
 	}
+	for e, k := range res.KnowledgeByPeriod {
+		if m.KnowledgeByPeriod == nil {
+			m.KnowledgeByPeriod = map[string]int64{}
+		}
+		m.KnowledgeByPeriod[e.String()] = k
+	}
+	m.WhatIf = payout.WhatIf(res.Period, res.AsOf)
 	if in != nil {
 		for _, f := range in.Files {
 			m.Inputs = append(m.Inputs, manifest.File{Name: f.Name, SHA256: f.SHA256, Rows: f.Rows})

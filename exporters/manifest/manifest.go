@@ -72,9 +72,17 @@ type Manifest struct {
 	// AsOfByPeriod are the as-of dates of earlier released runs the run
 	// used instead of pay(E) (RULEBOOK §6), "YYYY-MM" → "YYYY-MM-DD";
 	// encoding/json writes map keys sorted.
-	AsOfByPeriod  map[string]string `json:"as_of_by_period,omitempty"`
-	PaymentDate   string            `json:"payment_date"`
-	EngineVersion string            `json:"engine_version"`
+	AsOfByPeriod map[string]string `json:"as_of_by_period,omitempty"`
+	// KnowledgeByPeriod are the knowledge limits of the views the run
+	// reconstructed from the store (the highest import sequence the run of
+	// each period read: the released runs before it, and its own),
+	// "YYYY-MM" → sequence; absent for a fixture folder's run.
+	KnowledgeByPeriod map[string]int64 `json:"knowledge_by_period,omitempty"`
+	// WhatIf says why the run could not be released: its as-of date lies
+	// outside [1st of P, pay(P)] (a what-if from a fixture folder).
+	WhatIf        string `json:"what_if,omitempty"`
+	PaymentDate   string `json:"payment_date"`
+	EngineVersion string `json:"engine_version"`
 	// RunSHA256 is payout.RunDigest of the run the folder shows: what
 	// attest and approve name, so the reviewer can see it is the run they
 	// sign for.

@@ -53,10 +53,10 @@ const (
 // ImportReport is the outcome of one import.
 type ImportReport struct {
 	Files []FileOutcome
-	// Warnings are new versions that fall inside a released period and were
-	// recorded on or before its as-of date: later runs take them as known
-	// then, so they will not be paid as adjustments (RULEBOOK §6).
-	Warnings []string
+	// Corrections name, per file, the released periods its new versions
+	// concern: the next run pays the corrections (R-ADJ), whatever their
+	// recorded_on, because the releases did not know them (RULEBOOK §6).
+	Corrections []string
 }
 
 // Stored reports whether anything was stored.
@@ -192,7 +192,7 @@ func rowsOf(in *payout.Inputs) int {
 // each other), marks files that add nothing, and warns about new versions
 // dated inside a released period.
 func (s *Store) checkVersions(tx *sqlx.Tx, existing *payout.Inputs, fresh []parsedFile, rep *ImportReport) error {
-	released, err := releasedAsOfTx(tx)
+	released, err := releasedTx(tx)
 	if err != nil {
 		return err
 	}
@@ -215,7 +215,11 @@ func (s *Store) checkVersions(tx *sqlx.Tx, existing *payout.Inputs, fresh []pars
 		if n == 0 && !hasPolicy(pf.in) {
 			pf.out.Status = FileNoNewRecords
 		}
-		rep.Warnings = append(rep.Warnings, backdated(pf.out.Name, pf.in, released)...)
+		if n > 0 {
+			if c := corrections(pf.out.Name, pf.in, released); c != "" {
+				rep.Corrections = append(rep.Corrections, c)
+			}
+		}
 	}
 	if len(errs) > 0 {
 		errs.Sort()
@@ -231,33 +235,6 @@ func hasPolicy(in *payout.Inputs) bool {
 		}
 	}
 	return false
-}
-
-// backdated warns about new versions that concern a released period and
-// were recorded on or before that run's as-of date.
-func backdated(name string, in *payout.Inputs, released map[payout.Period]payout.Date) []string {
-	var out []string
-	var versions []dated
-	if len(released) > 0 {
-		versions = datedVersions(in)
-	}
-	for p, asOf := range released {
-		n, first := 0, payout.Source{}
-		for _, d := range versions {
-			if d.v.RecordedOn <= asOf && d.concerns <= p.Last() {
-				if n == 0 {
-					first = d.v.Src
-				}
-				n++
-			}
-		}
-		if n > 0 {
-			out = append(out, fmt.Sprintf("%s: %d new record version(s) (first at line %d) concern released period %s and are recorded on or before its as-of date %s: later runs treat them as known then, so they will not be paid as adjustments; give them the date they became known as recorded_on",
-				name, n, first.Line, p, asOf))
-		}
-	}
-	sortStrings(out)
-	return out
 }
 
 // storeFiles inserts the files that add something, and the import.
@@ -441,7 +418,7 @@ func (s *Store) inputsTx(tx sqlx.Queryer, want map[int64]bool) (*payout.Inputs, 
 		return nil, errors.New("store: opened without a reader for input files")
 	}
 	var files []storedFile
-	if err := sqlx.Select(tx, &files, `SELECT id, name FROM files ORDER BY id`); err != nil {
+	if err := sqlx.Select(tx, &files, `SELECT id, import_id, name FROM files ORDER BY id`); err != nil {
 		return nil, err
 	}
 	files = slices.DeleteFunc(files, func(f storedFile) bool { return want != nil && !want[f.ID] })
@@ -476,6 +453,7 @@ func (s *Store) inputsTx(tx sqlx.Queryer, want map[int64]bool) (*payout.Inputs, 
 		if errs[i] != nil {
 			return nil, errs[i]
 		}
+		stampImport(parts[i], files[i].ImportID)
 		in.Append(parts[i])
 	}
 	return in, nil
@@ -483,7 +461,8 @@ func (s *Store) inputsTx(tx sqlx.Queryer, want map[int64]bool) (*payout.Inputs, 
 
 // storedFile is one stored file's bytes.
 type storedFile struct {
-	ID   int64  `db:"id"`
-	Name string `db:"name"`
-	Data []byte `db:"data"`
+	ID       int64  `db:"id"`
+	ImportID int64  `db:"import_id"`
+	Name     string `db:"name"`
+	Data     []byte `db:"data"`
 }

@@ -27,17 +27,13 @@ func (s *Store) recomputeTx(q sqlx.Queryer, run *Run) (*payout.Result, *payout.I
 	if err != nil {
 		return nil, nil, err
 	}
-	released, err := releasedAsOfTx(q)
+	// The periods released before it, with their as-of dates and knowledge,
+	// and the run's own knowledge (RULEBOOK §6, issue 11).
+	released, err := releasedTx(q)
 	if err != nil {
 		return nil, nil, err
 	}
-	earlier := map[payout.Period]payout.Date{}
-	for p, d := range released {
-		if p < run.Period {
-			earlier[p] = d
-		}
-	}
-	res, err := payout.Compute(in, run.Period, payout.Options{AsOf: run.AsOf, AsOfByPeriod: earlier})
+	res, err := payout.Compute(in, run.Period, released.Options(run.Period, run.AsOf, in))
 	if err != nil {
 		return nil, nil, fmt.Errorf("the run of %s cannot be computed again from its stored inputs: %w", run.Period, err)
 	}

@@ -197,7 +197,10 @@ func TestInputsRefuseAChangedFile(t *testing.T) {
 	assert.Contains(t, err.Error(), "stored file list_counts.csv (id 1) is not the file imported")
 }
 
-func TestImportWarnsAboutBackdatedVersions(t *testing.T) {
+// The import that brings versions concerning a released period says which
+// periods the next run corrects, and the store gives every version its
+// import sequence and every released run its knowledge (DESIGN.md "When").
+func TestImportNamesTheReleasedPeriodsItCorrects(t *testing.T) {
 	s, _, key := world(t)
 	importText(t, s, "list_counts.csv", "L1,2022-09-01,1500\n")
 	approved(t, s, "2022-09")
@@ -205,11 +208,26 @@ func TestImportWarnsAboutBackdatedVersions(t *testing.T) {
 	require.NoError(t, err)
 
 	late := importText(t, s, "list_counts.csv", "L1,2022-09-01,1500\nL1,2022-09-01,1400,2022-09-10\n")
-	require.Len(t, late.Warnings, 1)
-	assert.Contains(t, late.Warnings[0], "concern released period 2022-09 and are recorded on or before its as-of date 2022-09-28")
+	require.Len(t, late.Corrections, 1)
+	assert.Equal(t, "list_counts.csv: 1 new record version(s) (the earliest at line 2) concern released period(s) 2022-09: the next run pays the corrections (R-ADJ, registrert etter frigivelsen)",
+		late.Corrections[0])
 
-	ok := importText(t, s, "list_counts_2.csv", "L1,2022-09-01,1450,2022-10-05\nL1,2022-10-01,1500\n")
-	assert.Empty(t, ok.Warnings, "a correction recorded after the as-of date and next month's count are fine")
+	next := importText(t, s, "list_counts_2.csv", "L1,2022-10-01,1500\n")
+	assert.Empty(t, next.Corrections, "next month's count corrects nothing")
+
+	rel, err := s.Released()
+	require.NoError(t, err)
+	// Import 1 is the world's base file.
+	assert.Equal(t, map[payout.Period]int64{payout.MustPeriod("2022-09"): 2}, rel.Knowledge)
+	in, _, err := s.Inputs()
+	require.NoError(t, err)
+	var imports []int64
+	for _, c := range in.ListCounts {
+		imports = append(imports, c.Import)
+	}
+	assert.Equal(t, []int64{2, 3, 4}, imports, "each version keeps the import that first brought it")
+	opt := rel.Options(payout.MustPeriod("2022-10"), payout.NoDate, in)
+	assert.Equal(t, map[payout.Period]int64{payout.MustPeriod("2022-09"): 2, payout.MustPeriod("2022-10"): 4}, opt.KnowledgeByPeriod)
 }
 
 // A store made before issue 10 (migration 0001 only, events without hashes,
