@@ -58,7 +58,7 @@ func TestLateKnowledgePaidInTheNextRun(t *testing.T) {
 			}
 			w.ok("import", fix)
 			w.at("2022-07-25T09:00:00Z").approve("2022-07")
-			w.ok("release", "--period", "2022-07", "--user", "per")
+			w.release("2022-07")
 
 			out := w.at("2022-08-05T09:00:00Z").ok("import", w.file("late/"+tt.lateAs, tt.late))
 			assert.Contains(t, out, "concern released period(s) 2022-07: the next run pays the corrections")
@@ -74,9 +74,9 @@ func TestLateKnowledgePaidInTheNextRun(t *testing.T) {
 					assert.Contains(t, w.read("2022-08/lines.csv"), ","+tt.released+",")
 				}
 			}
-			w.ok("attest", "--period", "2022-08", "--user", "kari")
-			w.ok("approve", "--period", "2022-08", "--user", "ola")
-			w.ok("release", "--period", "2022-08", "--user", "per")
+			w.as("kari").ok("attest", "--period", "2022-08")
+			w.as("ola").ok("approve", "--period", "2022-08")
+			w.release("2022-08")
 			w.at("2022-09-20T09:00:00Z").ok("run", "--period", "2022-09")
 			adj := w.read("2022-09/adjustments.csv")
 			assert.Equal(t, 0, strings.Count(adj, "\n")-1, "September pays nothing more:\n%s", adj)

@@ -8,7 +8,6 @@ import (
 
 	"github.com/oslokommune/payout/exporters/bundle"
 	"github.com/oslokommune/payout/exporters/manifest"
-	"github.com/oslokommune/payout/importers"
 	"github.com/oslokommune/payout/payout"
 	"github.com/oslokommune/payout/payout/store"
 )
@@ -75,13 +74,14 @@ func (c *runCommand) fromFolder(p payout.Period, asOf payout.Date) error {
 	defer prog.Done()
 	prog.Stage(env.tr("reading %s", c.fixtures))
 	reportSkipped(env, c.fixtures)
-	in, warns, err := importers.LoadFolder(c.fixtures)
+	in, opt, warns, err := fixtureInputs(c.fixtures, p, asOf)
 	if err != nil {
 		return err
 	}
 	printLoadWarnings(env, warns)
 	prog.Stage(env.tr("computing %s", p))
-	res, err := computeChecked(in, p, payout.Options{AsOf: asOf, Progress: prog.Count})
+	opt.Progress = prog.Count
+	res, err := computeChecked(in, p, opt)
 	if err != nil {
 		return err
 	}
@@ -255,7 +255,6 @@ var _ = messages(
 	msg{"%s: not a run that can be released", "%s: ikke en kjøring som kan frigis"},
 	msg{"%s: a run from the store can be released, so it sees what was known by the payment date at the latest (run a what-if from a fixture folder)",
 		"%s: en kjøring fra lageret kan frigis, og ser derfor det som var kjent senest på utbetalingsdatoen (kjør en hva-om fra en fixturmappe)"},
-	msg{"warning: %s\n", "advarsel: %s\n"},
 	msg{"warning: … and %s more, listed in report.xlsx\n", "advarsel: … og %s til, i report.xlsx\n"},
 )
 

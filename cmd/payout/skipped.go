@@ -8,15 +8,18 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/oslokommune/payout/exporters/auditfolder"
 	"github.com/oslokommune/payout/importers"
 )
 
 // isInputName reports whether a folder's file is read by its name: a
-// kind's .csv or .xlsx, or policy.json (case-insensitively, as the
-// importers match them).
+// kind's .csv or .xlsx, policy.json or knowledge.json (case-insensitively,
+// as the importers match them).
 func isInputName(name string) bool {
 	lower := strings.ToLower(name)
-	if lower == "policy.json" {
+	// knowledge.json is an exported folder's record of what the store knew
+	// (payout export): run, verify and explain read it.
+	if lower == "policy.json" || lower == auditfolder.Name {
 		return true
 	}
 	ext := filepath.Ext(lower)

@@ -8,7 +8,6 @@ import (
 
 	"github.com/oslokommune/payout/exporters/bundle"
 	"github.com/oslokommune/payout/exporters/manifest"
-	"github.com/oslokommune/payout/importers"
 	"github.com/oslokommune/payout/payout"
 	"github.com/oslokommune/payout/payout/store"
 )
@@ -30,15 +29,18 @@ type verifyCommand struct {
 	pubs     listFlag
 }
 
+// The re-run's inputs: a fixture folder, or the stored run's own files.
+
 func newVerifyCommand(env *Env) command {
 	c := &verifyCommand{base: newBase("verify", env)}
 	c.periodFlag(c.fs, "the month to verify, YYYY-MM")
-	c.fs.StringVar(&c.fixtures, "fixtures", "", "fixture folder the month was computed from")
+	c.fs.StringVar(&c.fixtures, "fixtures", "", "fixture folder the month was computed from (or payout export's folder)")
+	c.dbFlag(c.fs, "store to re-run the month's stored run from, instead of --fixtures")
 	c.outFlag(c.fs, "", "output folder holding YYYY-MM/manifest.json")
 	pubFlag(c.fs, &c.pubs)
 	c.help = helpText{
-		synopsis: []string{"payout verify --period P --fixtures DIR --out DIR [--pub FILE]"},
-		required: "--period, --fixtures and --out",
+		synopsis: []string{"payout verify --period P --fixtures DIR --out DIR [--pub FILE]", "payout verify --period P --db FILE --out DIR [--pub FILE]"},
+		required: "--period, --out, and --fixtures or --db",
 		example:  "payout verify --period 2022-12 --fixtures fixtures/oslo --out out",
 	}
 	return c
@@ -54,8 +56,10 @@ func (c *verifyCommand) Run(_ context.Context, args []string) error {
 		return err
 	}
 	switch {
-	case c.fixtures == "":
-		return usagef("--fixtures is required")
+	case c.fixtures == "" && c.db == "":
+		return usagef("--fixtures DIR or --db FILE is required")
+	case c.fixtures != "" && c.db != "":
+		return usagef("give either --fixtures DIR or --db FILE, not both")
 	case c.out == "":
 		return usagef("--out is required")
 	}
@@ -64,11 +68,16 @@ func (c *verifyCommand) Run(_ context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fresh, err := rerun(c.fixtures, p, m)
+	in, opt, paths, err := c.inputs(p, m)
+	if err != nil {
+		return err
+	}
+	fresh, err := rerun(in, p, opt, m)
 	if err != nil {
 		return err
 	}
 	diffs := bundle.Compare(dir, fresh, m)
+	namePaths(diffs, paths)
 	if len(diffs) > 0 {
 		lines := make([]string, 0, len(diffs))
 		for _, d := range diffs {
@@ -151,36 +160,89 @@ func readManifest(dir string, p payout.Period) (*manifest.Manifest, error) {
 	return m, nil
 }
 
-// rerun recomputes the month as the manifest recorded it and renders the
-// folder afresh.
-func rerun(fixtures string, p payout.Period, m *manifest.Manifest) (*bundle.Bundle, error) {
+// inputs are the re-run's inputs and options, and the path of each input
+// file by name: from a fixture folder, the manifest's as-of dates and
+// knowledge; from the store, the stored run's own record of them.
+func (c *verifyCommand) inputs(p payout.Period, m *manifest.Manifest) (*payout.Inputs, payout.Options, map[string]string, error) {
+	paths := map[string]string{}
+	if c.db != "" {
+		s, err := c.openStoreReadOnly()
+		if err != nil {
+			return nil, payout.Options{}, nil, err
+		}
+		defer s.Close()
+		sr, err := loadStoredRun(s, p)
+		if err != nil {
+			return nil, payout.Options{}, nil, err
+		}
+		files, err := s.RunFiles(sr.run.ID)
+		if err != nil {
+			return nil, payout.Options{}, nil, err
+		}
+		for _, f := range files {
+			paths[f.Name] = appendPath(paths[f.Name], f.Path)
+		}
+		return sr.in, sr.opt, paths, nil
+	}
+	in, _, _, err := fixtureInputs(c.fixtures, p, payout.NoDate)
+	if err != nil {
+		return nil, payout.Options{}, nil, err
+	}
+	for _, f := range in.Files {
+		paths[f.Name] = filepath.Join(c.fixtures, f.Name)
+	}
+	opt, err := manifestOptions(m)
+	return in, opt, paths, err
+}
+
+func appendPath(have, path string) string {
+	if have == "" {
+		return path
+	}
+	return have + ", " + path
+}
+
+// namePaths names each input difference's file by its path.
+func namePaths(diffs []bundle.Difference, paths map[string]string) {
+	for i, d := range diffs {
+		if name, ok := strings.CutPrefix(d.Name, "input "); ok && paths[name] != "" {
+			diffs[i].Name = "input " + paths[name]
+		}
+	}
+}
+
+// manifestOptions are the options the manifest recorded: the as-of date,
+// and the released runs' as-of dates and knowledge.
+func manifestOptions(m *manifest.Manifest) (payout.Options, error) {
 	asOf, err := payout.ParseDate(m.AsOf)
 	if err != nil {
-		return nil, errorf("manifest as_of: %w", err)
-	}
-	in, _, err := importers.LoadFolder(fixtures)
-	if err != nil {
-		return nil, err
+		return payout.Options{}, errorf("manifest as_of: %w", err)
 	}
 	opt := payout.Options{AsOf: asOf, AsOfByPeriod: map[payout.Period]payout.Date{}}
 	for e, d := range m.AsOfByPeriod {
 		ep, perr := payout.ParsePeriod(e)
 		dd, derr := payout.ParseDate(d)
 		if perr != nil || derr != nil {
-			return nil, errorf("manifest as_of_by_period: %q: %q is not a period and a date", e, d)
+			return opt, errorf("manifest as_of_by_period: %q: %q is not a period and a date", e, d)
 		}
 		opt.AsOfByPeriod[ep] = dd
 	}
 	for e, k := range m.KnowledgeByPeriod {
 		ep, err := payout.ParsePeriod(e)
 		if err != nil {
-			return nil, errorf("manifest knowledge_by_period: %q is not a period", e)
+			return opt, errorf("manifest knowledge_by_period: %q is not a period", e)
 		}
 		if opt.KnowledgeByPeriod == nil {
 			opt.KnowledgeByPeriod = map[payout.Period]int64{}
 		}
 		opt.KnowledgeByPeriod[ep] = k
 	}
+	return opt, nil
+}
+
+// rerun recomputes the month with opt and renders the folder afresh (with
+// payments.xml from the manifest's release record).
+func rerun(in *payout.Inputs, p payout.Period, opt payout.Options, m *manifest.Manifest) (*bundle.Bundle, error) {
 	res, err := payout.Compute(in, p, opt)
 	if err != nil {
 		return nil, err
@@ -205,6 +267,9 @@ var _ = messages(
 	msg{"%s: the manifest is for period %q, not %s", "%s: manifestet gjelder periode %q, ikke %s"},
 	msg{"manifest as_of: %w", "manifestets as_of: %w"},
 	msg{"manifest as_of_by_period: %q: %q is not a period and a date", "manifestets as_of_by_period: %q: %q er ikke en periode og en dato"},
+	msg{"fixture folder the month was computed from (or payout export's folder)", "fixturmappen måneden ble beregnet fra (eller mappen fra payout export)"},
+	msg{"store to re-run the month's stored run from, instead of --fixtures", "lageret som periodens lagrede kjøring beregnes på nytt fra, i stedet for --fixtures"},
+	msg{"--period, --out, and --fixtures or --db", "--period, --out, og --fixtures eller --db"},
 	msg{"manifest knowledge_by_period: %q is not a period", "manifestets knowledge_by_period: %q er ikke en periode"},
 )
 

@@ -92,27 +92,63 @@ func compareFile(f Output, got []byte, recorded *manifest.Manifest) []Difference
 }
 
 // compareInputs reports input files whose digest changed since the run, or
-// that appeared or disappeared.
+// that appeared or disappeared. A store's run may read several files of
+// one name (a folder, then later list_counts.csv files): inputs are
+// compared as name and digest pairs, and a name held once on each side
+// with another digest is reported as changed.
 func compareInputs(recorded, fresh *manifest.Manifest) []Difference {
-	now := map[string]string{}
+	count := func(files []manifest.File) map[manifest.File]int {
+		m := map[manifest.File]int{}
+		for _, f := range files {
+			m[manifest.File{Name: f.Name, SHA256: f.SHA256}]++
+		}
+		return m
+	}
+	now := count(fresh.Inputs)
+	var gone, added []manifest.File
+	for _, f := range recorded.Inputs {
+		k := manifest.File{Name: f.Name, SHA256: f.SHA256}
+		if now[k] > 0 {
+			now[k]--
+			continue
+		}
+		gone = append(gone, k)
+	}
 	for _, f := range fresh.Inputs {
-		now[f.Name] = f.SHA256
+		k := manifest.File{Name: f.Name, SHA256: f.SHA256}
+		if now[k] > 0 {
+			now[k]--
+			added = append(added, k)
+		}
 	}
 	var diffs []Difference
-	for _, f := range recorded.Inputs {
-		name := "input " + f.Name
-		switch sum, ok := now[f.Name]; {
-		case !ok:
-			diffs = append(diffs, Difference{Name: name, Problem: "no longer among the fixtures"})
-		case sum != f.SHA256:
-			diffs = append(diffs, Difference{Name: name, Problem: fmt.Sprintf("SHA-256 %s, the manifest recorded %s", sum, f.SHA256)})
+	for _, g := range gone {
+		if i := onlyOne(added, g.Name); i >= 0 && onlyOne(gone, g.Name) >= 0 {
+			diffs = append(diffs, Difference{Name: "input " + g.Name, Problem: fmt.Sprintf("SHA-256 %s, the manifest recorded %s", added[i].SHA256, g.SHA256)})
+			added = append(added[:i], added[i+1:]...)
+			continue
 		}
-		delete(now, f.Name)
+		diffs = append(diffs, Difference{Name: "input " + g.Name, Problem: fmt.Sprintf("no longer among the fixtures (SHA-256 %s)", g.SHA256)})
 	}
-	for name := range now {
-		diffs = append(diffs, Difference{Name: "input " + name, Problem: "not among the inputs the manifest recorded"})
+	for _, a := range added {
+		diffs = append(diffs, Difference{Name: "input " + a.Name, Problem: fmt.Sprintf("not among the inputs the manifest recorded (SHA-256 %s)", a.SHA256)})
 	}
 	return diffs
+}
+
+// onlyOne returns the index of the one file called name in files, or −1
+// when there is none or more than one.
+func onlyOne(files []manifest.File, name string) int {
+	at := -1
+	for i, f := range files {
+		if f.Name == name {
+			if at >= 0 {
+				return -1
+			}
+			at = i
+		}
+	}
+	return at
 }
 
 // strayFiles reports files in the folder and its statements folder that

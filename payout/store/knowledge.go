@@ -121,3 +121,21 @@ func sortedPeriods[T any](m map[payout.Period]T) []payout.Period {
 	slices.Sort(out)
 	return out
 }
+
+// StoredFile is one stored file as an export names it.
+type StoredFile struct {
+	Import int64  `db:"import_id"`
+	Name   string `db:"name"`
+	Kind   string `db:"kind"`
+	Path   string `db:"path"`
+	SHA256 string `db:"sha256"`
+	Rows   int    `db:"rows"`
+}
+
+// RunFiles lists the files a stored run read, in import order.
+func (s *Store) RunFiles(runID int64) ([]StoredFile, error) {
+	var out []StoredFile
+	err := s.db.Select(&out, `SELECT f.import_id, f.name, f.kind, f.path, f.sha256, f.rows
+		FROM run_files r JOIN files f ON f.id = r.file_id WHERE r.run_id = ? ORDER BY f.id`, runID)
+	return out, err
+}
