@@ -44,7 +44,7 @@ func TestLateKnowledgePaidInTheNextRun(t *testing.T) {
 			lateAs: "absences.csv", late: "absence_id,agreement_id,kind,from,to,cover,recorded_on\nS1,A1,sickness,2022-07-01,2022-07-20,none,2022-07-22\n",
 			want: "2022-08,A1,P1,2022-07,39397.85,66483.87,27086.02,absences (registrert etter frigivelsen av 2022-07)"},
 		{name: "a breach rectified after the release",
-			extra: map[string]string{"breaches.csv": "breach_id,agreement_id,decision_ref,notice_on,withhold_from,percent,recorded_on\nB1,A1,VEDTAK-1,2022-06-20,2022-07,10,2022-06-20\n"},
+			extra:  map[string]string{"breaches.csv": "breach_id,agreement_id,decision_ref,notice_on,withhold_from,percent,recorded_on\nB1,A1,VEDTAK-1,2022-06-20,2022-07,10,2022-06-20\n"},
 			lateAs: "breaches.csv", late: "breach_id,agreement_id,decision_ref,notice_on,withhold_from,percent,rectified_on,recorded_on\nB1,A1,VEDTAK-1,2022-06-20,2022-07,10,2022-07-20,2022-07-20\n",
 			// July withheld 10 % of 76 333,33 = 7 633,33; August releases it
 			released: "7633.33"},
