@@ -159,6 +159,7 @@ func assemble(ix *index, r *Result, outs []*periodOut) error {
 		}
 		unrecovered(r, ag, out)
 	}
+	r.Warnings = append(r.Warnings, ix.orphanLists()...)
 	sortResult(r)
 	r.Rates = ix.ratesInForce(r.Period, r.AsOf)
 	payments, err := buildPayments(ix, r)

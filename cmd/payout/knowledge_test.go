@@ -112,3 +112,23 @@ func TestAsOfOutsideThePeriod(t *testing.T) {
 	assert.Contains(t, out, "what-if       as-of 2022-08-15 is after the payment date 2022-07-28 of 2022-07: not a run that can be released")
 	assert.Contains(t, w.read("2022-07/manifest.json"), `"what_if": "as-of 2022-08-15 is after the payment date 2022-07-28 of 2022-07"`)
 }
+
+// A run prints every warning its summary counts, and a run from the store
+// reports the warnings a run from the folder reports (an orphan list).
+func TestWarningsAgreeOnBothPaths(t *testing.T) {
+	w := newLCWorld(t).at("2022-07-10T09:00:00Z")
+	fix := w.fixtures()
+	counts := mustRead(t, fix+"/list_counts.csv")
+	w.file("fixtures/list_counts.csv", counts+"L9,2022-07-01,100\n")
+	w.ok("import", fix)
+	w.at("2022-07-25T09:00:00Z")
+	code, fout, ferr := lcMain(w, "run", "--fixtures", fix, "--period", "2022-07", "--out", w.dir+"/folder")
+	require.Equal(t, 0, code, ferr)
+	code, sout, serr := w.cmd("run", "--period", "2022-07")
+	require.Equal(t, 0, code, serr)
+	for _, run := range []struct{ out, errs string }{{fout, ferr}, {sout, serr}} {
+		assert.Contains(t, run.errs, "warning: W-LIST-ORPHAN list_counts.csv:11: list L9 is held by no agreement")
+		assert.Equal(t, 1, strings.Count(run.errs, "warning: "), run.errs)
+		assert.Contains(t, run.out, "warnings      1\n")
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/oslokommune/payout/exporters/bundle"
 	"github.com/oslokommune/payout/exporters/manifest"
@@ -74,11 +76,12 @@ func (c *runCommand) fromFolder(p payout.Period, asOf payout.Date) error {
 	defer prog.Done()
 	prog.Stage(env.tr("reading %s", c.fixtures))
 	reportSkipped(env, c.fixtures)
-	in, opt, warns, err := fixtureInputs(c.fixtures, p, asOf)
+	// The importers' warnings (an orphan list) are the engine's too, so
+	// they are printed once, with the run's, from either source.
+	in, opt, _, err := fixtureInputs(c.fixtures, p, asOf)
 	if err != nil {
 		return err
 	}
-	printLoadWarnings(env, warns)
 	prog.Stage(env.tr("computing %s", p))
 	opt.Progress = prog.Count
 	res, err := computeChecked(in, p, opt)
@@ -90,6 +93,7 @@ func (c *runCommand) fromFolder(p payout.Period, asOf payout.Date) error {
 		return err
 	}
 	prog.Done()
+	printRunWarnings(env, res)
 	printRunSummary(env, res, bundle.Dir(c.out, p), "")
 	return nil
 }
@@ -159,6 +163,7 @@ func (c *runCommand) fromStore(p payout.Period, asOf payout.Date) error {
 	if replaced != "" {
 		note += env.tr(", replacing the %s run", statusText(env, replaced))
 	}
+	printRunWarnings(env, res)
 	printRunSummary(env, res, bundle.Dir(c.out, p), note)
 	return reportOpenRejections(env, s, p)
 }
@@ -216,6 +221,23 @@ func computeChecked(in *payout.Inputs, p payout.Period, opt payout.Options) (*pa
 func printLoadWarnings(env *Env, warns []payout.Warning) {
 	for _, x := range warns {
 		env.errf("warning: %s\n", fmt.Sprintf("%s %s %s", x.Code, x.AgreementID, x.Msg))
+	}
+}
+
+// maxPrinted caps the warnings printed one by one; the rest are in
+// report.xlsx, and the summary counts them all.
+const maxPrinted = 20
+
+// printRunWarnings prints the run's warnings, as many as the summary's
+// "warnings N" counts (RULEBOOK §8: they never block payment).
+func printRunWarnings(env *Env, res *payout.Result) {
+	for i, x := range res.Warnings {
+		if i == maxPrinted {
+			env.errf("warning: … and %s more, listed in report.xlsx\n", formatCount(len(res.Warnings)-maxPrinted))
+			return
+		}
+		parts := []string{x.Code, x.AgreementID, x.Msg}
+		env.errf("warning: %s\n", strings.Join(slices.DeleteFunc(parts, func(s string) bool { return s == "" }), " "))
 	}
 }
 
