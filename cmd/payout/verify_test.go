@@ -186,7 +186,7 @@ func TestVerifyCatchesChangedFixtures(t *testing.T) {
 	})
 	code, _, stderr := runCmd(t, "verify", "--period", "2015-04", "--fixtures", fixtures, "--out", out)
 	assert.Equal(t, 1, code)
-	assert.Contains(t, stderr, "input breaches.csv: SHA-256")
+	assert.Contains(t, stderr, "input "+filepath.Join(fixtures, "breaches.csv")+": SHA-256", "the input file by its path")
 	assert.Contains(t, stderr, "lines.csv: differs from the re-run")
 }
 
