@@ -152,9 +152,9 @@ func (s *Store) ReleaseByManifest(sum string) (*Release, error) {
 	return &r, nil
 }
 
-// ReleasedAsOf returns the as-of date of every released run, for
-// payout.Options.AsOfByPeriod (RULEBOOK §6: a released run's as-of date is
-// the one later runs use for its period).
+// ReleasedAsOf returns the as-of date of every released run. A run needs
+// their knowledge too (RULEBOOK §6, issue 11): compute with
+// Released().Options, never with these dates alone.
 func (s *Store) ReleasedAsOf() (map[payout.Period]payout.Date, error) {
 	return releasedAsOfTx(s.db)
 }
