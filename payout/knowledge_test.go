@@ -80,7 +80,7 @@ func TestKnowledge_R_ADJ(t *testing.T) {
 			require.Equal(t, MustPeriod(tt.month), a.RefPeriod)
 			requireAmount(t, tt.want, a.Amount, "adjustment")
 			requireAmount(t, tt.want, l.Adjustments, "line's adjustments")
-			require.Equal(t, tt.wantWhy, a.Reason)
+			require.Equal(t, AdjustmentReason(tt.wantWhy), a.Reason)
 			require.Equal(t, 1300, a.Now.Count)
 			require.Equal(t, 1200, a.Was.Count)
 		})
@@ -104,7 +104,7 @@ func TestKnowledgeExplain(t *testing.T) {
 	tr, err := Explain(in, MustPeriod("2015-12"), opt, "A1")
 	require.NoError(t, err)
 	require.Len(t, tr.Adjust, 1)
-	require.Equal(t, "list_counts (registrert etter frigivelsen av 2015-11)", tr.Adjust[0].Reason)
+	require.Equal(t, AdjustmentReason("list_counts (registrert etter frigivelsen av 2015-11)"), tr.Adjust[0].Reason)
 }
 
 // A version imported after the run being re-derived is never seen by it.
