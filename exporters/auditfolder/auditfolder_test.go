@@ -24,6 +24,12 @@ func TestWriteReadsBackTheSameVersions(t *testing.T) {
 	require.NoError(t, err)
 	n := int64(0)
 	in.EachVersion(func(v *payout.Version) { n++; v.Import = 1 + n%7 })
+	// Every optional column set somewhere, so a column the writer forgets
+	// fails the round trip.
+	in.Agreements[0].PayeeFrom = payout.MustDate("2022-03-01")
+	in.Agreements[0].ExtensionTo = payout.MustDate("2030-01-31")
+	in.Agreements[0].PracticeID = "GP1"
+	in.Agreements[0].Cancelled = true
 	k := &Knowledge{Period: "2022-12", Runs: []Run{
 		{Period: "2022-11", AsOf: "2022-11-20", Knowledge: 5, Released: true},
 		{Period: "2022-12", AsOf: "2022-12-21", Knowledge: 7},

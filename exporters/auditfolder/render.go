@@ -74,7 +74,7 @@ func render(in *payout.Inputs) (map[string][]byte, error) {
 	tables := map[string]*table{
 		"rates":       {header: []string{"scheme", "valid_from", "tier_from", "annual_amount", "source"}},
 		"payees":      {header: []string{"payee_id", "name", "account", "orgnr"}},
-		"agreements":  {header: []string{"agreement_id", "scheme", "name", "hpr", "bydel", "valid_from", "valid_to", "payee_id", "list_id", "share_percent", "hjemmel_percent", "list_ceiling", "birth_date", "extension_to", "practice_id"}},
+		"agreements":  {header: []string{"agreement_id", "scheme", "name", "hpr", "bydel", "valid_from", "valid_to", "payee_id", "list_id", "share_percent", "hjemmel_percent", "list_ceiling", "birth_date", "extension_to", "practice_id", "payee_from"}},
 		"list_counts": {header: []string{"list_id", "as_of", "count", "weighted_count"}},
 	}
 	for _, r := range in.Rates {
@@ -89,7 +89,7 @@ func render(in *payout.Inputs) (map[string][]byte, error) {
 			hj = decCell(r.HjemmelPercent)
 		}
 		tables["agreements"].add(r.Version, r.ID, string(r.Scheme), r.Name, r.HPR, r.Bydel, date(r.ValidFrom), date(r.ValidTo),
-			r.PayeeID, r.ListID, decCell(r.SharePercent), hj, intCell(r.ListCeiling), date(r.BirthDate), date(r.ExtensionTo), r.PracticeID)
+			r.PayeeID, r.ListID, decCell(r.SharePercent), hj, intCell(r.ListCeiling), date(r.BirthDate), date(r.ExtensionTo), r.PracticeID, date(r.PayeeFrom))
 	}
 	for _, r := range in.ListCounts {
 		w := ""
