@@ -172,8 +172,8 @@ func (c *chain) changeReason(e Period, prev, now Date) AdjustmentReason {
 		if v.RecordedOn <= prev || v.RecordedOn > now {
 			return false
 		}
-		if e, ok := c.ix.late[v]; ok {
-			late = append(late, e)
+		if lv, ok := c.ix.late[v]; ok {
+			late = append(late, lv.hiddenUntil)
 		}
 		return true
 	}

@@ -28,7 +28,7 @@ func Compute(in *Inputs, p Period, opt Options) (*Result, error) {
 	}
 	in, moved := knownInputs(in, p, opt)
 	ix := buildIndex(in)
-	ix.late = moved
+	ix.setLate(moved)
 	r := &Result{Period: p, PayDate: PayDate(p), Policy: in.Policy.InForce()}
 	r.AsOf = asOfFunc(p, opt)(p)
 	r.HistoryStart = historyStart(in, p, r.AsOf)

@@ -16,7 +16,7 @@ func Explain(in *Inputs, p Period, opt Options, id string) (*Trace, error) {
 	}
 	in, moved := knownInputs(in, p, opt)
 	ix := buildIndex(in)
-	ix.late = moved
+	ix.setLate(moved)
 	a := ix.perAgr[id]
 	if a == nil || len(a.versions) == 0 {
 		return nil, fmt.Errorf("%w: agreement %s is not in agreements", ErrInvalidInput, id)

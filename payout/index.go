@@ -24,6 +24,15 @@ type index struct {
 	late late
 }
 
+// setLate records the versions knownInputs moved, for the reasons and for
+// the payee timelines of the agreements.
+func (ix *index) setLate(moved late) {
+	ix.late = moved
+	for _, a := range ix.perAgr {
+		a.late = moved
+	}
+}
+
 // rateIndex is one scheme's rate tables: valid_from → tier_from → versions.
 type rateIndex struct {
 	from     []Date // sorted ascending
@@ -39,6 +48,7 @@ type rateIndex struct {
 // agrInputs are the records that concern one agreement.
 type agrInputs struct {
 	id         string
+	late       late // see index.late
 	versions   []*Agreement
 	absences   [][]*Absence // per absence_id, ids sorted
 	caregivers map[int][]*Caregiver

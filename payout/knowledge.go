@@ -28,8 +28,23 @@ import (
 // engine reads the two times through the one it already has.
 
 // late records, for the versions whose recorded_on knownInputs moved, the
-// released period that did not know them (for the adjustment's reason).
-type late map[*Version]Period
+// released period that did not know them (for the adjustment's reason) and
+// the recorded_on their source gave them (a payee change without payee_from
+// takes effect on that day, FORMATS.md).
+type late map[*Version]lateVersion
+
+type lateVersion struct {
+	hiddenUntil Period
+	recorded    Date
+}
+
+// sourceRecorded is the recorded_on the source gave v.
+func (l late) sourceRecorded(v *Version) Date {
+	if lv, ok := l[v]; ok {
+		return lv.recorded
+	}
+	return v.RecordedOn
+}
 
 // invisible is a recorded_on no view reaches: the version was imported after
 // the run being reconstructed.
@@ -67,12 +82,12 @@ func knownInputs(in *Inputs, p Period, opt Options) (*Inputs, late) {
 		if !hidden {
 			return
 		}
+		moved[v] = lateVersion{e, v.RecordedOn}
 		if e >= p {
 			v.RecordedOn = invisible
 		} else {
 			v.RecordedOn = max(v.RecordedOn, asOf(e+1))
 		}
-		moved[v] = e
 	}
 	out := *in
 	out.Rates = shiftAll(in.Rates, opt, p, shift)

@@ -42,7 +42,7 @@ func (a *agrInputs) payeeSpans(asOf Date) []payeeSpan {
 		default:
 			from := v.PayeeFrom
 			if from == NoDate {
-				from = v.RecordedOn
+				from = a.late.sourceRecorded(&v.Version) // not when payout learnt it
 			}
 			spans = append(spans, payeeSpan{from, v.PayeeID})
 		}
