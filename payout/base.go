@@ -38,6 +38,7 @@ type annualBasis struct {
 	annual   decimal.Decimal
 	rules    []string
 	grunnApp bool
+	ruleBuf  [4]string // rules' room: a basis cites at most four rules
 }
 
 // annualAmount computes `annual` for agreement ag in period p as seen at
@@ -54,7 +55,7 @@ func (c *chain) annualAmount(ag *Agreement, p Period, asOf Date) (*annualBasis, 
 		// R-FYSIO: rate × hjemmel_percent ÷ 100 per agreement.
 		b.members = decimal.Zero
 		b.annual = tiers[0].AnnualNOK.Mul(ag.HjemmelPercent).Shift(-2) // ÷ 100, exactly
-		b.rules = []string{RFysio}
+		b.rules = append(b.ruleBuf[:0], RFysio)
 		return b, checkAnnual(ag, b)
 	}
 	lc := ix.listCount(ag.ListID, first, asOf)
@@ -62,7 +63,7 @@ func (c *chain) annualAmount(ag *Agreement, p Period, asOf Date) (*annualBasis, 
 		return nil, missingCount(ag, p, asOf)
 	}
 	b.count = lc
-	b.rules = []string{RBase} // R-8.4: 1/12 of the annual amount by the count of the 1st
+	b.rules = append(b.ruleBuf[:0], RBase) // R-8.4: 1/12 of the annual amount by the count of the 1st
 	b.members = decInt(lc.Count)
 	if lc.HasWeighted {
 		b.members = lc.Weighted
@@ -87,6 +88,9 @@ func (c *chain) annualAmount(ag *Agreement, p Period, asOf Date) (*annualBasis, 
 var maxAnnualNOK = decimal.New(1, 12)
 
 func checkAnnual(ag *Agreement, b *annualBasis) error {
+	if b.annual.Exponent() <= 0 && b.annual.NumDigits() <= 12 {
+		return nil // below 10^12 without computing |annual| (which allocates)
+	}
 	if b.annual.Abs().GreaterThan(maxAnnualNOK) {
 		return SourceError(ag.Src, "", ag.ID, fmt.Sprintf(
 			"the annual amount of agreement %s would be %s kr, above %s: check its rate and list count", ag.ID, b.annual, maxAnnualNOK))

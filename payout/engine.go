@@ -41,7 +41,7 @@ func Compute(in *Inputs, p Period, opt Options) (*Result, error) {
 			r.AsOfByPeriod[e] = d
 		}
 	}
-	outs, err := runChains(ix, r.HistoryStart, p, asOfFunc(p, opt), opt.Progress)
+	outs, err := runChains(ix, r.HistoryStart, p, asOfTable(asOfFunc(p, opt), r.HistoryStart, p), opt.Progress)
 	if err != nil {
 		return nil, err
 	}
@@ -66,6 +66,21 @@ func asOfFunc(p Period, opt Options) func(Period) Date {
 			return d
 		}
 		return PayDate(e)
+	}
+}
+
+// asOfTable is asOf with A_h … A_p worked out once: every chain asks for
+// each of them, and pay(E) walks the banking calendar.
+func asOfTable(asOf func(Period) Date, h, p Period) func(Period) Date {
+	tab := make([]Date, max(0, int(p-h)+1))
+	for i := range tab {
+		tab[i] = asOf(h + Period(i))
+	}
+	return func(e Period) Date {
+		if e >= h && e <= p {
+			return tab[e-h]
+		}
+		return asOf(e)
 	}
 }
 

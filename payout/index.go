@@ -2,6 +2,7 @@ package payout
 
 import (
 	"cmp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -43,6 +44,18 @@ type rateIndex struct {
 	// valid_from is one of the first k dates of from: the versions that can
 	// be in force on a day with k valid_from dates on or before it.
 	upTo [][]Date
+	// views[i] is the table of valid_from from[i] at every state of
+	// knowledge, made once: a run looks tables up millions of times.
+	views []tableViews
+}
+
+// tableViews is one valid_from's table as each as-of date sees it: which
+// versions are visible changes only on their recorded_on dates, so the
+// tiers visible at asOf are tiers[k] with k = the number of those dates on
+// or before asOf.
+type tableViews struct {
+	recorded []Date    // the distinct recorded_on dates of the table's versions, sorted
+	tiers    [][]*Rate // len(recorded)+1 entries, each sorted by tier_from
 }
 
 // agrInputs are the records that concern one agreement.
@@ -141,7 +154,29 @@ func (ix *index) indexRates(rates []Rate) {
 				sortVersions(vs)
 			}
 		}
+		ri.views = make([]tableViews, len(ri.from))
+		for i, from := range ri.from {
+			ri.views[i] = ri.viewsOf(from)
+		}
 	}
+}
+
+// viewsOf resolves the table of one valid_from at each of its versions'
+// recorded_on dates (and before the first: nothing visible).
+func (ri *rateIndex) viewsOf(from Date) tableViews {
+	var v tableViews
+	for _, vs := range ri.tables[from] {
+		for _, r := range vs {
+			v.recorded = append(v.recorded, r.RecordedOn)
+		}
+	}
+	sortDates(v.recorded)
+	v.recorded = slices.Compact(v.recorded)
+	v.tiers = make([][]*Rate, len(v.recorded)+1)
+	for k, asOf := range v.recorded {
+		v.tiers[k+1] = ri.resolveTable(from, asOf)
+	}
+	return v
 }
 
 // indexAgreementRecords files absences, caregivers, breaches and takeovers
@@ -423,16 +458,17 @@ func (ix *index) rateTable(s Scheme, first, asOf Date) []*Rate {
 		return nil
 	}
 	for i := sort.Search(len(ri.from), func(i int) bool { return ri.from[i] > first }) - 1; i >= 0; i-- {
-		if tiers := ri.tableAt(ri.from[i], asOf); len(tiers) > 0 {
+		v := &ri.views[i]
+		if tiers := v.tiers[countAtOrBefore(v.recorded, asOf)]; len(tiers) > 0 {
 			return tiers
 		}
 	}
 	return nil
 }
 
-// tableAt returns the tiers of one valid_from visible at asOf, sorted by
-// tier_from (the chain caches the result, see chain.rateTable).
-func (ri *rateIndex) tableAt(from, asOf Date) []*Rate {
+// resolveTable returns the tiers of one valid_from visible at asOf, sorted
+// by tier_from (made once per state of knowledge, see viewsOf).
+func (ri *rateIndex) resolveTable(from, asOf Date) []*Rate {
 	var tiers []*Rate
 	for _, vs := range ri.tables[from] {
 		if r := inForce(vs, asOf); r != nil {
