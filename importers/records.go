@@ -16,12 +16,12 @@ var hundred = decimal.NewFromInt(100)
 
 func buildAgreement(r *row, in *payout.Inputs) {
 	a := payout.Agreement{
-		ID: r.text("agreement_id"), Scheme: payout.Scheme(r.enum("scheme")), Name: r.text("name"),
+		ID: r.str("agreement_id"), Scheme: payout.Scheme(r.enum("scheme")), Name: r.str("name"),
 		HPR: r.hpr("hpr"), Bydel: r.bydel("bydel"),
 		ValidFrom: r.date("valid_from"), ValidTo: r.dateOr("valid_to", payout.Forever),
-		PayeeID: r.text("payee_id"), ListID: r.text("list_id"),
+		PayeeID: r.str("payee_id"), ListID: r.str("list_id"),
 		SharePercent: hundred, BirthDate: r.date("birth_date"), ExtensionTo: r.date("extension_to"),
-		PracticeID: r.text("practice_id"), PayeeFrom: r.date("payee_from"), Version: r.version(),
+		PracticeID: r.str("practice_id"), PayeeFrom: r.date("payee_from"), Version: r.version(),
 	}
 	r.ordered("valid_from", a.ValidFrom, "valid_to", a.ValidTo)
 	if d, ok := r.decimal("share_percent"); ok {
@@ -54,8 +54,8 @@ func buildAgreement(r *row, in *payout.Inputs) {
 }
 
 func buildPayee(r *row, in *payout.Inputs) {
-	p := payout.Payee{ID: r.text("payee_id"), Name: r.text("name"),
-		Account: normalizeAccount(r.text("account")), OrgNr: normalizeAccount(r.text("orgnr")),
+	p := payout.Payee{ID: r.str("payee_id"), Name: r.str("name"),
+		Account: r.t.intern(normalizeAccount(r.text("account"))), OrgNr: r.t.intern(normalizeAccount(r.text("orgnr"))),
 		Version: r.version()}
 	if p.Account != "" && !payout.ValidAccount(p.Account) {
 		r.failf(payout.ErrCheckDigit, "account", "%s is not a valid Norwegian account number (11 digits with a correct MOD11 check digit); check it against the payee's bank details", quote(r.text("account")))
@@ -71,8 +71,8 @@ func buildPayee(r *row, in *payout.Inputs) {
 // structured-address rules need at least the town and the country, so one
 // without the other is refused, and a street or postcode needs both.
 func payeeAddress(r *row) payout.Address {
-	a := payout.Address{Street: r.text("street"), PostCode: r.text("postcode"), Town: r.text("town"),
-		Country: strings.ToUpper(r.text("country"))}
+	a := payout.Address{Street: r.str("street"), PostCode: r.str("postcode"), Town: r.str("town"),
+		Country: r.t.intern(strings.ToUpper(r.text("country")))}
 	if a == (payout.Address{}) || r.cancelled {
 		return a
 	}
@@ -117,7 +117,7 @@ func isDigits(s string, n int) bool {
 
 func buildRate(r *row, in *payout.Inputs) {
 	rt := payout.Rate{Scheme: payout.Scheme(r.enum("scheme")), ValidFrom: r.date("valid_from"),
-		TierFrom: 1, Source: r.text("source"), Version: r.version()}
+		TierFrom: 1, Source: r.str("source"), Version: r.version()}
 	if n, ok := r.whole("tier_from"); ok {
 		rt.TierFrom = n
 		if n < 1 {
@@ -134,7 +134,7 @@ func buildRate(r *row, in *payout.Inputs) {
 }
 
 func buildListCount(r *row, in *payout.Inputs) {
-	lc := payout.ListCount{ListID: r.text("list_id"), AsOf: r.date("as_of"), Version: r.version()}
+	lc := payout.ListCount{ListID: r.str("list_id"), AsOf: r.date("as_of"), Version: r.version()}
 	if _, _, day := lc.AsOf.YMD(); lc.AsOf != payout.NoDate && day != 1 {
 		r.failf(payout.ErrInconsistent, "as_of", "%s is not the 1st of a month; a list count is as of the 1st (e.g. %s)", lc.AsOf, lc.AsOf.Period().First())
 	}
@@ -149,9 +149,9 @@ func buildListCount(r *row, in *payout.Inputs) {
 }
 
 func buildAbsence(r *row, in *payout.Inputs) {
-	a := payout.Absence{ID: r.text("absence_id"), AgreementID: r.text("agreement_id"),
+	a := payout.Absence{ID: r.str("absence_id"), AgreementID: r.str("agreement_id"),
 		Kind: payout.AbsenceKind(r.enum("kind")), From: r.date("from"), To: r.date("to"),
-		Cover: payout.Cover(r.enum("cover")), VikarPayeeID: r.text("vikar_payee_id"), Version: r.version()}
+		Cover: payout.Cover(r.enum("cover")), VikarPayeeID: r.str("vikar_payee_id"), Version: r.version()}
 	r.ordered("from", a.From, "to", a.To)
 	switch {
 	case a.Cover == payout.CoverMunicipalVikar:
@@ -167,7 +167,7 @@ func buildAbsence(r *row, in *payout.Inputs) {
 }
 
 func buildCaregiver(r *row, in *payout.Inputs) {
-	c := payout.Caregiver{AgreementID: r.text("agreement_id"),
+	c := payout.Caregiver{AgreementID: r.str("agreement_id"),
 		ChronicOrDisabled: r.boolean("chronic_or_disabled"), SoleCaregiver: r.boolean("sole_caregiver"),
 		Version: r.version()}
 	if y, ok := r.whole("year"); ok {
@@ -181,8 +181,8 @@ func buildCaregiver(r *row, in *payout.Inputs) {
 }
 
 func buildBreach(r *row, in *payout.Inputs) {
-	b := payout.Breach{ID: r.text("breach_id"), AgreementID: r.text("agreement_id"),
-		DecisionRef: r.text("decision_ref"), NoticeOn: r.date("notice_on"),
+	b := payout.Breach{ID: r.str("breach_id"), AgreementID: r.str("agreement_id"),
+		DecisionRef: r.str("decision_ref"), NoticeOn: r.date("notice_on"),
 		RectifiedOn: r.date("rectified_on"), Version: r.version()}
 	p, hasPeriod := r.period("withhold_from")
 	b.WithholdFrom = p
@@ -198,8 +198,8 @@ func buildBreach(r *row, in *payout.Inputs) {
 }
 
 func buildTakeover(r *row, in *payout.Inputs) {
-	t := payout.Takeover{ID: r.text("takeover_id"), AgreementID: r.text("agreement_id"),
-		From: r.date("from"), To: r.date("to"), PayeeAgreementID: r.text("payee_agreement_id"),
+	t := payout.Takeover{ID: r.str("takeover_id"), AgreementID: r.str("agreement_id"),
+		From: r.date("from"), To: r.date("to"), PayeeAgreementID: r.str("payee_agreement_id"),
 		Version: r.version()}
 	r.ordered("from", t.From, "to", t.To)
 	if d, ok := r.decimal("share_percent"); ok {
@@ -231,7 +231,7 @@ func firstPeriodFrom(d payout.Date) payout.Period {
 
 // hpr reads an HPR number: digits only.
 func (r *row) hpr(col string) string {
-	s := r.text(col)
+	s := r.str(col)
 	if s != "" && !reDigits.MatchString(s) {
 		r.failf(payout.ErrFormat, col, "%s is not an HPR number (expected digits only)", quote(s))
 	}
@@ -248,5 +248,5 @@ func (r *row) bydel(col string) string {
 		return v
 	}
 	r.fail(payout.ErrNotAllowed, col, fmt.Sprintf("%s is not a bydel code (expected 01 to 15, or HEL for Helseetaten)", quote(r.text(col))))
-	return s
+	return r.t.intern(s)
 }

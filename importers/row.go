@@ -97,6 +97,10 @@ func (r *row) text(col string) string {
 	return c.text
 }
 
+// str is text for a value a record keeps: a copy shared by every record of
+// the file that holds the same text (see table.intern).
+func (r *row) str(col string) string { return r.t.intern(r.text(col)) }
+
 // need reports an empty cell that a rule makes required; rule says who
 // needs it ("a fysio agreement needs hjemmel_percent"). Cancelling rows need
 // only their key (a cancellation says which record it removes).

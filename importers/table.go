@@ -34,6 +34,27 @@ type table struct {
 	nrows        int        // non-blank data rows, kept or not
 	lost         int        // data rows that could not be read at all
 	refused      bool       // the file is past a limit (limits.go): nothing more is read
+	strs         map[string]string
+}
+
+// intern returns s as a string of its own, one per distinct text in the
+// file. A cell's text is a piece of the whole file's text, and a record that
+// kept it would keep all 40 MB of a national list_counts.csv alive for the
+// run; copied once per distinct text, a list_id repeated over 120 months is
+// also stored once.
+func (t *table) intern(s string) string {
+	if s == "" {
+		return ""
+	}
+	if v, ok := t.strs[s]; ok {
+		return v
+	}
+	if t.strs == nil {
+		t.strs = map[string]string{}
+	}
+	v := strings.Clone(s)
+	t.strs[v] = v
+	return v
 }
 
 // rowSink takes a table's rows as a reader produces them. start is called
