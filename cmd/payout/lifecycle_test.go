@@ -158,7 +158,7 @@ func TestLifecycleRefusals(t *testing.T) {
 		{"release twice", func(w *lcWorld) {
 			w.approve("2022-07")
 			w.release("2022-07")
-		}, []string{"release", "--period", "2022-07"}, 1, "2022-07 was already released at 2022-07-20T09:00:00Z by per (uid 1003)"},
+		}, []string{"release", "--period", "2022-07"}, 1, "2022-07 was already released at 2022-07-20 11:00 CEST by per (uid 1003)"},
 		{"release again to another folder", func(w *lcWorld) {
 			w.approve("2022-07")
 			w.release("2022-07")

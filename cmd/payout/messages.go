@@ -32,6 +32,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/message/catalog"
@@ -122,8 +123,11 @@ func sprintf(tag language.Tag, key string, args ...any) string {
 	shown := make([]any, len(args))
 	for i, a := range args {
 		shown[i] = a
-		if err, ok := a.(error); ok {
-			shown[i] = localize(tag, err)
+		switch v := a.(type) {
+		case error:
+			shown[i] = localize(tag, v)
+		case time.Time:
+			shown[i] = when(v) // a recorded time, in Oslo's time
 		}
 	}
 	return fmt.Sprintf(format, shown...)
@@ -137,9 +141,16 @@ func localize(tag language.Tag, err error) string {
 		return sprintf(tag, e.key, e.args...)
 	case *usageError:
 		return sprintf(tag, e.key, e.args...)
+	case storeMessage:
+		key, args := e.Message()
+		return sprintf(tag, key, args...)
 	}
 	return err.Error()
 }
+
+// storeMessage is an error that keeps its English format and arguments
+// (the store's refusals): its format is a catalogue key.
+type storeMessage interface{ Message() (string, []any) }
 
 // msgError is an error whose text is a catalogue message. Error() is the
 // English text (logs, tests); Main prints it in the user's language.

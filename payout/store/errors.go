@@ -1,6 +1,10 @@
 package store
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+	"time"
+)
 
 // Sentinel errors of the lifecycle, matched with errors.Is. The errors
 // returned carry a sentence for the user (when, by whom, what to do).
@@ -26,13 +30,35 @@ var (
 )
 
 // lifecycleError is a refused transition: a sentence for the user that
-// matches its sentinel with errors.Is.
+// matches its sentinel with errors.Is. It keeps its format and arguments so
+// that the command line can show it in the user's language (Message).
 type lifecycleError struct {
-	msg string
-	err error
+	format string
+	args   []any
+	err    error
 }
 
-func (e *lifecycleError) Error() string { return e.msg }
+// Error is the English text; a time among the arguments is written as the
+// store records it (RFC 3339, UTC), the command line writes it in Oslo time.
+func (e *lifecycleError) Error() string {
+	shown := make([]any, len(e.args))
+	for i, a := range e.args {
+		shown[i] = a
+		if t, ok := a.(time.Time); ok {
+			shown[i] = stamp(t)
+		}
+	}
+	return fmt.Sprintf(e.format, shown...)
+}
 func (e *lifecycleError) Unwrap() error { return e.err }
 
-func refuse(sentinel error, msg string) error { return &lifecycleError{msg: msg, err: sentinel} }
+// Message is the refusal's English format and its arguments: the key of its
+// row in the command line's message catalogue.
+func (e *lifecycleError) Message() (string, []any) { return e.format, e.args }
+
+// refusef is a refusal for sentinel, its text formatted as by fmt.Sprintf.
+// The format is a catalogue key: keep it a literal so that the catalogue's
+// test finds it.
+func refusef(sentinel error, format string, args ...any) error {
+	return &lifecycleError{format: format, args: args, err: sentinel}
+}

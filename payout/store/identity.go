@@ -39,7 +39,7 @@ func (a Actor) Same(b Actor) bool {
 
 func (a Actor) valid() error {
 	if strings.TrimSpace(a.Name) == "" {
-		return refuse(ErrNoUser, "no user: the account running payout has no name")
+		return refusef(ErrNoUser, "no user: the account running payout has no name")
 	}
 	return nil
 }

@@ -349,8 +349,8 @@ func (s *Store) runInputs(q sqlx.Queryer, run *Run) (*payout.Inputs, error) {
 		return nil, err
 	}
 	if st := stateFrom(rows); st.Digest != run.InputDigest {
-		return nil, refuse(ErrInconsistent, fmt.Sprintf("the run of %s names %d input file(s) with digest %s, but it was computed from inputs %s: the store was changed outside payout",
-			run.Period, len(rows), short(st.Digest), short(run.InputDigest)))
+		return nil, refusef(ErrInconsistent, "the run of %s names %d input file(s) with digest %s, but it was computed from inputs %s: the store was changed outside payout",
+			run.Period, len(rows), short(st.Digest), short(run.InputDigest))
 	}
 	want := map[int64]bool{}
 	for _, r := range rows {
@@ -402,8 +402,8 @@ func readFile(q sqlx.Queryer, id int64) (string, []byte, error) {
 		return "", nil, err
 	}
 	if got := sha(data); got != sum {
-		return "", nil, refuse(ErrInconsistent, fmt.Sprintf("stored file %s (id %d) is not the file imported: its content has SHA-256 %s, the import recorded %s; the store was changed outside payout (payout status --check lists every problem)",
-			name, id, short(got), short(sum)))
+		return "", nil, refusef(ErrInconsistent, "stored file %s (id %d) is not the file imported: its content has SHA-256 %s, the import recorded %s; the store was changed outside payout (payout status --check lists every problem)",
+			name, id, short(got), short(sum))
 	}
 	return name, data, nil
 }

@@ -41,8 +41,8 @@ func (s *Store) recomputeTx(q sqlx.Queryer, run *Run) (*payout.Result, *payout.I
 		return nil, nil, fmt.Errorf("the run of %s computed again from its stored inputs fails a control: %w", run.Period, err)
 	}
 	if got := payout.RunDigest(res); run.Digest != "" && got != run.Digest {
-		return nil, nil, refuse(ErrDigestMismatch, fmt.Sprintf("the run of %s computed again from the stored inputs has digest %s and total %s, but the run attested and approved has digest %s and total %s: the stored run was changed outside payout, or the engine changed; compute it again (payout run --db) and have it attested and approved anew",
-			run.Period, got[:12], res.Total.StringFixed(2), short(run.Digest), run.Total.StringFixed(2)))
+		return nil, nil, refusef(ErrDigestMismatch, "the run of %s computed again from the stored inputs has digest %s and total %s, but the run attested and approved has digest %s and total %s: the stored run was changed outside payout, or the engine changed; compute it again (payout run --db) and have it attested and approved anew",
+			run.Period, got[:12], res.Total.StringFixed(2), short(run.Digest), run.Total.StringFixed(2))
 	}
 	return res, in, nil
 }

@@ -244,7 +244,7 @@ func (s *Store) Release(req ReleaseRequest) (*Release, error) {
 		return nil, err
 	}
 	if req.Key == nil && !res.Policy.UnsignedReleases {
-		return nil, refuse(ErrUnsigned, "no release key: give --key FILE or set PAYOUT_RELEASE_KEY (make one with payout keygen --out DIR); only policy unsigned_releases: true releases without one")
+		return nil, refusef(ErrUnsigned, "no release key: give --key FILE or set PAYOUT_RELEASE_KEY (make one with payout keygen --out DIR); only policy unsigned_releases: true releases without one")
 	}
 	rec, err := newRelease(tx, run, res, req)
 	if err != nil {
@@ -269,7 +269,7 @@ func releasable(tx *sqlx.Tx, run *Run) error {
 	case StatusReleased:
 		return releasedError(run)
 	case StatusComputed, StatusAttested:
-		return refuse(ErrNotApproved, fmt.Sprintf("the run of %s is %s, not approved: it needs attest and approve by two people before release", run.Period, run.Status))
+		return refusef(ErrNotApproved, "the run of %s is %s, not approved: it needs attest and approve by two people before release", run.Period, run.Status)
 	}
 	if err := stepAllowed(tx, run, ""); err != nil {
 		return err
@@ -280,7 +280,7 @@ func releasable(tx *sqlx.Tx, run *Run) error {
 		return err
 	}
 	if later != "" {
-		return refuse(ErrLaterReleased, fmt.Sprintf("%s is released already, so %s can no longer be released: its amounts are paid as adjustments in later periods", later, run.Period))
+		return refusef(ErrLaterReleased, "%s is released already, so %s can no longer be released: its amounts are paid as adjustments in later periods", later, run.Period)
 	}
 	return nil
 }
@@ -297,8 +297,8 @@ func storedResultIsRun(q sqlx.Queryer, run *Run) error {
 	var res payout.Result
 	err := json.Unmarshal(blob, &res)
 	if got := payout.RunDigest(&res); err != nil || got != run.Digest {
-		return refuse(ErrInconsistent, fmt.Sprintf("the stored result of %s is not the run attested and approved (digest %s): the store was changed outside payout, so nothing is released; payout status --check lists every problem",
-			run.Period, short(run.Digest)))
+		return refusef(ErrInconsistent, "the stored result of %s is not the run attested and approved (digest %s): the store was changed outside payout, so nothing is released; payout status --check lists every problem",
+			run.Period, short(run.Digest))
 	}
 	return nil
 }
@@ -307,10 +307,10 @@ func storedResultIsRun(q sqlx.Queryer, run *Run) error {
 // the policy allows it; never the attester.
 func releaserAllowed(run *Run, by Actor, pol payout.Policy) error {
 	if run.AttestedBy.Same(by) {
-		return refuse(ErrSameReleaser, fmt.Sprintf("%s attested the run of %s and cannot also release it: a third person releases (the approver only when policy release_by_approver is true)", run.AttestedBy, run.Period))
+		return refusef(ErrSameReleaser, "%s attested the run of %s and cannot also release it: a third person releases (the approver only when policy release_by_approver is true)", run.AttestedBy, run.Period)
 	}
 	if run.ApprovedBy.Same(by) && !pol.ReleaseByApprover {
-		return refuse(ErrSameReleaser, fmt.Sprintf("%s approved the run of %s and cannot also release it: a third person releases (or set policy release_by_approver: true)", run.ApprovedBy, run.Period))
+		return refusef(ErrSameReleaser, "%s approved the run of %s and cannot also release it: a third person releases (or set policy release_by_approver: true)", run.ApprovedBy, run.Period)
 	}
 	return nil
 }

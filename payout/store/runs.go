@@ -116,7 +116,7 @@ func runTx(q sqlx.Queryer, p payout.Period) (*Run, error) {
 	var row runRow
 	err := sqlx.Get(q, &row, `SELECT `+runColumns+` FROM runs WHERE period = ?`, p.String())
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, refuse(ErrNoRun, fmt.Sprintf("no run of %s is stored: run 'payout run --db FILE --period %s' first", p, p))
+		return nil, refusef(ErrNoRun, "no run of %s is stored: run 'payout run --db FILE --period %s' first", p, p)
 	}
 	if err != nil {
 		return nil, err
@@ -238,7 +238,7 @@ func (s *Store) SaveRun(res *payout.Result, state InputState, opt SaveOptions) (
 		if err != nil {
 			return nil, "", err
 		}
-		return nil, "", refuse(ErrInputsChanged, fmt.Sprintf("inputs changed while %s was computed (another import): run it again", res.Period))
+		return nil, "", refusef(ErrInputsChanged, "inputs changed while %s was computed (another import): run it again", res.Period)
 	}
 	saved := savedRun{res: res, state: state, blob: blob, digest: payout.RunDigest(res), computations: computations, opt: opt}
 	id, err := saved.upsert(tx, prev)
@@ -305,8 +305,8 @@ func replaceable(prev *Run, reopen bool) error {
 		return releasedError(prev)
 	case StatusApproved:
 		if !reopen {
-			return refuse(ErrAlreadyApproved, fmt.Sprintf("the run of %s was approved by %s at %s; recomputing it voids the attestation and approval: give --reopen to do so",
-				prev.Period, prev.ApprovedBy, stamp(prev.ApprovedAt)))
+			return refusef(ErrAlreadyApproved, "the run of %s was approved by %s at %s; recomputing it voids the attestation and approval: give --reopen to do so",
+				prev.Period, prev.ApprovedBy, prev.ApprovedAt)
 		}
 	}
 	return nil
@@ -316,12 +316,11 @@ func replaceable(prev *Run, reopen bool) error {
 func AlreadyReleased(run *Run) error { return releasedError(run) }
 
 func releasedError(run *Run) error {
-	msg := fmt.Sprintf("%s is already released", run.Period)
-	if run.Release != nil {
-		msg = fmt.Sprintf("%s was already released at %s by %s (manifest %s); a released run is never changed — corrections are paid as adjustments in a later period",
-			run.Period, stamp(run.Release.ReleasedAt), run.Release.ReleasedBy, run.Release.ManifestSHA256[:12])
+	if run.Release == nil {
+		return refusef(ErrAlreadyReleased, "%s is already released", run.Period)
 	}
-	return refuse(ErrAlreadyReleased, msg)
+	return refusef(ErrAlreadyReleased, "%s was already released at %s by %s (manifest %s); a released run is never changed — corrections are paid as adjustments in a later period",
+		run.Period, run.Release.ReleasedAt, run.Release.ReleasedBy, run.Release.ManifestSHA256[:12])
 }
 
 func (sr *savedRun) upsert(tx *sqlx.Tx, prev *Run) (int64, error) {

@@ -163,7 +163,7 @@ func mustExist(path string) error {
 }
 
 func noStore(path string) error {
-	return refuse(ErrNoStore, fmt.Sprintf("no store at %s (create it with payout init)", path))
+	return refusef(ErrNoStore, "no store at %s (create it with payout init)", path)
 }
 
 // openMode is how openDB opens a file.

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -29,9 +28,9 @@ func (s *Store) Attest(st Step) (*Run, error) {
 	return s.transition(st, ActionAttest, func(tx *sqlx.Tx, run *Run) error {
 		switch run.Status {
 		case StatusAttested:
-			return refuse(ErrAlreadyAttested, fmt.Sprintf("the run of %s is already attested by %s at %s", run.Period, run.AttestedBy, stamp(run.AttestedAt)))
+			return refusef(ErrAlreadyAttested, "the run of %s is already attested by %s at %s", run.Period, run.AttestedBy, run.AttestedAt)
 		case StatusApproved:
-			return refuse(ErrAlreadyApproved, fmt.Sprintf("the run of %s is already approved by %s at %s", run.Period, run.ApprovedBy, stamp(run.ApprovedAt)))
+			return refusef(ErrAlreadyApproved, "the run of %s is already approved by %s at %s", run.Period, run.ApprovedBy, run.ApprovedAt)
 		}
 		_, err := tx.Exec(`UPDATE runs SET status = ?, attested_by = ?, attested_uid = ?, attested_at = ? WHERE id = ?`,
 			string(StatusAttested), strings.TrimSpace(st.By.Name), st.By.UID, stamp(st.At.Real), run.ID)
@@ -45,12 +44,12 @@ func (s *Store) Approve(st Step) (*Run, error) {
 	return s.transition(st, ActionApprove, func(tx *sqlx.Tx, run *Run) error {
 		switch run.Status {
 		case StatusComputed:
-			return refuse(ErrNotAttested, fmt.Sprintf("the run of %s is not attested: 'payout attest' by another person comes first", run.Period))
+			return refusef(ErrNotAttested, "the run of %s is not attested: 'payout attest' by another person comes first", run.Period)
 		case StatusApproved:
-			return refuse(ErrAlreadyApproved, fmt.Sprintf("the run of %s is already approved by %s at %s", run.Period, run.ApprovedBy, stamp(run.ApprovedAt)))
+			return refusef(ErrAlreadyApproved, "the run of %s is already approved by %s at %s", run.Period, run.ApprovedBy, run.ApprovedAt)
 		}
 		if run.AttestedBy.Same(st.By) {
-			return refuse(ErrSameApprover, fmt.Sprintf("%s attested the run of %s and cannot also approve it: a second person must approve, from their own account", run.AttestedBy, run.Period))
+			return refusef(ErrSameApprover, "%s attested the run of %s and cannot also approve it: a second person must approve, from their own account", run.AttestedBy, run.Period)
 		}
 		_, err := tx.Exec(`UPDATE runs SET status = ?, approved_by = ?, approved_uid = ?, approved_at = ? WHERE id = ?`,
 			string(StatusApproved), strings.TrimSpace(st.By.Name), st.By.UID, stamp(st.At.Real), run.ID)
@@ -104,15 +103,15 @@ func stepAllowed(q sqlx.Queryer, run *Run, reviewed string) error {
 		return legacyRun(run)
 	}
 	if reviewed != "" && (len(reviewed) < 12 || !strings.HasPrefix(run.Digest, strings.ToLower(reviewed))) {
-		return refuse(ErrDigestMismatch, fmt.Sprintf("the stored run of %s has digest %s, not the %s you reviewed: review the files of the stored run (payout run --db wrote them to %s)",
-			run.Period, run.Digest[:12], reviewed, run.OutDir))
+		return refusef(ErrDigestMismatch, "the stored run of %s has digest %s, not the %s you reviewed: review the files of the stored run (payout run --db wrote them to %s)",
+			run.Period, run.Digest[:12], reviewed, run.OutDir)
 	}
 	return inputsUnchanged(q, run)
 }
 
 func legacyRun(run *Run) error {
-	return refuse(ErrLegacyRun, fmt.Sprintf("the run of %s was computed before runs carried a digest, so no approval can be bound to it: run it again (payout run --db FILE --period %s), then attest and approve the new run",
-		run.Period, run.Period))
+	return refusef(ErrLegacyRun, "the run of %s was computed before runs carried a digest, so no approval can be bound to it: run it again (payout run --db FILE --period %s), then attest and approve the new run",
+		run.Period, run.Period)
 }
 
 // inputsUnchanged refuses a run whose inputs are no longer the stored ones.
@@ -122,8 +121,8 @@ func inputsUnchanged(q sqlx.Queryer, run *Run) error {
 		return err
 	}
 	if st.Digest != run.InputDigest {
-		return refuse(ErrInputsChanged, fmt.Sprintf("inputs changed since the run of %s was computed at %s (input digest %s, now %s): run it again, then attest and approve the new run",
-			run.Period, stamp(run.ComputedAt), run.InputDigest[:12], st.Digest[:12]))
+		return refusef(ErrInputsChanged, "inputs changed since the run of %s was computed at %s (input digest %s, now %s): run it again, then attest and approve the new run",
+			run.Period, run.ComputedAt, run.InputDigest[:12], st.Digest[:12])
 	}
 	return nil
 }
@@ -143,19 +142,17 @@ func (s *Store) preflight(q sqlx.Queryer, action string) error {
 	if len(problems) == 0 {
 		return nil
 	}
-	msg := fmt.Sprintf("the store %s fails its checks, so nothing is %s: %s", s.path, pastTense(action), problems[0])
-	if len(problems) > 1 {
-		msg += fmt.Sprintf(" (and %d more: see payout status --check)", len(problems)-1)
-	}
-	return refuse(ErrInconsistent, msg)
+	return inconsistentBefore(action, s.path, problems[0], len(problems))
 }
 
-func pastTense(action string) string {
+// inconsistentBefore is the refusal of action on a store that fails its
+// checks: the first finding and how many there are in all.
+func inconsistentBefore(action, path, first string, n int) error {
 	switch action {
 	case ActionAttest:
-		return "attested"
+		return refusef(ErrInconsistent, "the store %s fails its checks, so nothing is attested: %s (%d finding(s) in all: see payout status --check)", path, first, n)
 	case ActionApprove:
-		return "approved"
+		return refusef(ErrInconsistent, "the store %s fails its checks, so nothing is approved: %s (%d finding(s) in all: see payout status --check)", path, first, n)
 	}
-	return "released"
+	return refusef(ErrInconsistent, "the store %s fails its checks, so nothing is released: %s (%d finding(s) in all: see payout status --check)", path, first, n)
 }
