@@ -21,7 +21,7 @@ const BankName = "bankavstemming.xlsx"
 // period with its bank state, then the control (booked = CtrlSum less open
 // rejections) and every difference.
 func Bank(r *bank.Reconciliation) ([]byte, error) {
-	w := &workbook{f: excelize.NewFile()}
+	w := newWorkbook("Bankavstemming " + r.Period.String())
 	defer w.f.Close()
 	if err := w.f.SetSheetName("Sheet1", SheetBank); err != nil {
 		return nil, err
@@ -40,18 +40,14 @@ func Bank(r *bank.Reconciliation) ([]byte, error) {
 	if err := bankSheet(w, r); err != nil {
 		return nil, err
 	}
-	buf, err := w.f.WriteToBuffer()
-	if err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return w.finish()
 }
 
 func bankSheet(w *workbook, r *bank.Reconciliation) error {
-	cols := []column{{"Fil (MsgId)", 26, false}, {"Tillegg", 8, false}, {"Mottaker", 10, false}, {"Navn", 28, false},
-		{"EndToEndId", 22, false}, {"Opprinnelig", 18, false}, {"Beløp", 14, true}, {"Status", 11, false},
-		{"Kode", 7, false}, {"Årsak", 36, false}, {"Bokført", 14, true}, {"Bokføringsdato", 12, false},
-		{"Bokført i", 36, false}, {"Betalt på nytt som", 20, false}, {"Avvik", 28, false}}
+	cols := []column{{"Fil (MsgId)", false}, {"Tillegg", false}, {"Mottaker", false}, {"Navn", false},
+		{"EndToEndId", false}, {"Opprinnelig", false}, {"Beløp", true}, {"Status", false},
+		{"Kode", false}, {"Årsak", false}, {"Bokført", true}, {"Bokføringsdato", false},
+		{"Bokført i", false}, {"Betalt på nytt som", false}, {"Avvik", false}}
 	b := block{cols: cols, totals: true}
 	for _, row := range r.Rows {
 		reason, bdate, in := "", blank(), ""
@@ -81,7 +77,7 @@ func bankSheet(w *workbook, r *bank.Reconciliation) error {
 	if !r.Balanced() {
 		balanced = "NEI"
 	}
-	sum := block{cols: []column{{"Kontroll", 0, false}, {"", 0, false}}, rows: [][]cell{
+	sum := block{cols: []column{{"Kontroll", false}, {"", false}}, rows: [][]cell{
 		{txt("Sum i betalingsfilen (CtrlSum)"), money(r.CtrlSum)},
 		{txt("Bokført"), money(r.Booked)},
 		{txt("Åpne avvisninger (ikke betalt på nytt)"), money(r.OpenRejected)},
@@ -97,7 +93,7 @@ func bankSheet(w *workbook, r *bank.Reconciliation) error {
 	if err := w.heading(SheetBank, row, "Avvik"); err != nil {
 		return err
 	}
-	db := block{cols: []column{{"Avvik", 0, false}, {"EndToEndId", 0, false}, {"Mottaker", 0, false}, {"Beløp", 0, false}, {"Detaljer", 0, false}}}
+	db := block{cols: []column{{"Avvik", false}, {"EndToEndId", false}, {"Mottaker", false}, {"Beløp", false}, {"Detaljer", false}}}
 	for _, d := range r.Differences {
 		db.rows = append(db.rows, []cell{txt(string(d.Kind)), txt(d.EndToEndID), txt(d.PayeeID), money(d.Amount), txt(d.Detail)})
 	}

@@ -13,7 +13,7 @@ import (
 // force with their legal source, the input files' digests and the policy.
 func basisSheet(w *workbook, v view) error {
 	res := v.res
-	facts := block{cols: []column{{"Opplysning", 28, false}, {"Verdi", 20, false}}}
+	facts := block{cols: []column{{"Opplysning", false}, {"Verdi", false}}}
 	add := func(k string, c cell) { facts.rows = append(facts.rows, []cell{txt(k), c}) }
 	add("Periode", period(res.Period))
 	if v.bydel != "" {
@@ -38,17 +38,14 @@ func basisSheet(w *workbook, v view) error {
 	if err != nil {
 		return err
 	}
-	if err := w.policyBlock(res.Policy, row); err != nil {
-		return err
-	}
-	return w.widths(SheetBasis, []column{{"", 28, false}, {"", 20, false}, {"", 14, false}, {"", 16, false}, {"", 66, false}})
+	return w.policyBlock(res.Policy, row)
 }
 
 func (w *workbook) ratesBlock(rates []payout.Rate, row int) (int, error) {
 	if err := w.heading(SheetBasis, row, "Satser i kraft"); err != nil {
 		return 0, err
 	}
-	b := block{cols: []column{{"Ordning", 0, false}, {"Gjelder fra", 0, false}, {"Fra listeplass", 0, false}, {"Årsbeløp", 0, false}, {"Hjemmel", 0, false}}}
+	b := block{cols: []column{{"Ordning", false}, {"Gjelder fra", false}, {"Fra listeplass", false}, {"Årsbeløp", false}, {"Hjemmel", false}}}
 	for _, r := range rates {
 		b.rows = append(b.rows, []cell{txt(nb.SchemeName(r.Scheme)), date(r.ValidFrom), integer(r.TierFrom), money(r.AnnualNOK), txt(r.Source)})
 	}
@@ -60,7 +57,7 @@ func (w *workbook) filesBlock(in *payout.Inputs, row int) (int, error) {
 	if err := w.heading(SheetBasis, row, "Inndatafiler (SHA-256)"); err != nil {
 		return 0, err
 	}
-	b := block{cols: []column{{"Fil", 0, false}, {"Type", 0, false}, {"Rader", 0, false}, {"", 0, false}, {"SHA-256", 0, false}}}
+	b := block{cols: []column{{"Fil", false}, {"Type", false}, {"Rader", false}, {"", false}, {"SHA-256", false}}}
 	if in != nil {
 		files := append([]payout.InputFile(nil), in.Files...)
 		sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
@@ -93,7 +90,7 @@ func (w *workbook) policyBlock(p payout.Policy, row int) error {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	b := block{cols: []column{{"Parameter", 0, false}, {"Verdi", 0, false}}}
+	b := block{cols: []column{{"Parameter", false}, {"Verdi", false}}}
 	for _, k := range keys {
 		b.rows = append(b.rows, []cell{txt(k), txt(flat[k])})
 	}

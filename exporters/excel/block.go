@@ -1,6 +1,7 @@
 package excel
 
 import (
+	"fmt"
 	"strconv"
 
 	"github.com/oslokommune/payout/payout"
@@ -21,6 +22,9 @@ const (
 )
 
 // cell is one value of a block; empty cells are written as nothing.
+// scale is the number of decimals a kNum cell shows: writeBlock gives
+// every kNum cell of a column the column's largest, so a column has one
+// format (1 036 beside 1 036, 12,5 beside 100,0).
 type cell struct {
 	k     kind
 	s     string
@@ -28,6 +32,7 @@ type cell struct {
 	n     int
 	date  payout.Date
 	empty bool
+	scale int
 }
 
 func txt(s string) cell            { return cell{k: kText, s: s, empty: s == ""} }
@@ -45,17 +50,19 @@ func period(p payout.Period) cell {
 }
 func blank() cell { return cell{empty: true} }
 
-// column is one column of a block: its Norwegian header, width, and whether
-// the totals row sums it.
+// column is one column of a block: its Norwegian header and whether the
+// totals row sums it. Widths are not set per column: the sheet's layout
+// measures every header and value written (layout.go).
 type column struct {
-	head  string
-	width float64
-	sum   bool
+	head string
+	sum  bool
 }
 
 // block is a table: header row, data rows and, when totals is set, a bold
-// "Sum" row whose figures are computed here (exact decimals), never Excel
-// formulas, so the file shows the audited totals even unrecalculated.
+// "Sum" row. Each summed figure is a SUBTOTAL(109,…) formula over the
+// column's data rows, so filtering the table sums the rows shown, with
+// its cached value computed here with exact decimals, so the file shows
+// the audited totals even unrecalculated and the bytes are deterministic.
 type block struct {
 	cols   []column
 	rows   [][]cell
@@ -71,6 +78,7 @@ type placed struct {
 // writeBlock writes b with its header at row top (1-based).
 func (w *workbook) writeBlock(sheet string, top int, b block) (placed, error) {
 	pl := placed{header: top, firstRow: top + 1, lastRow: top + len(b.rows)}
+	alignScales(b.rows)
 	rows := b.rows
 	if b.totals {
 		rows = append(append([][]cell(nil), rows...), totalsRow(b))
@@ -93,8 +101,58 @@ func (w *workbook) writeBlock(sheet string, top int, b block) (placed, error) {
 	if err := w.styleCells(sheet, top+1, rows, b.totals); err != nil {
 		return pl, err
 	}
+	if b.totals {
+		if err := w.subtotals(sheet, b, pl); err != nil {
+			return pl, err
+		}
+	}
 	pl.next = top + 1 + len(rows)
 	return pl, nil
+}
+
+// subtotals makes the summed cells of the totals row SUBTOTAL(109, …)
+// formulas over the data rows above them (109: a sum that leaves out the
+// rows a filter hides). The cell keeps the value put wrote as its cached
+// value; an empty table keeps its plain 0.
+func (w *workbook) subtotals(sheet string, b block, pl placed) error {
+	if len(b.rows) == 0 {
+		return nil
+	}
+	sumRow := pl.lastRow + 1
+	for c, col := range b.cols {
+		if !col.sum || c == 0 {
+			continue
+		}
+		name, _ := excelize.ColumnNumberToName(c + 1)
+		ref, _ := cellName(c+1, sumRow)
+		formula := fmt.Sprintf("SUBTOTAL(109,%s%d:%s%d)", name, pl.firstRow, name, pl.lastRow)
+		if err := w.f.SetCellFormula(sheet, ref, formula); err != nil {
+			return err
+		}
+	}
+	w.layout(sheet).sumRows = append(w.layout(sheet).sumRows, sumRange{pl.header, sumRow})
+	return nil
+}
+
+// alignScales gives every kNum cell of a column the column's largest
+// number of decimals (at most 4).
+func alignScales(rows [][]cell) {
+	if len(rows) == 0 {
+		return
+	}
+	for c := range rows[0] {
+		scale := 0
+		for _, row := range rows {
+			if v := row[c]; v.k == kNum && !v.empty {
+				scale = max(scale, min(int(-v.d.Exponent()), maxScale))
+			}
+		}
+		for r := range rows {
+			if rows[r][c].k == kNum {
+				rows[r][c].scale = scale
+			}
+		}
+	}
 }
 
 // totalsRow sums the columns marked sum.
@@ -107,20 +165,20 @@ func totalsRow(b block) []cell {
 			continue
 		}
 		var d decimal.Decimal
-		var n int
+		var n, scale int
 		k := kMoney
 		for _, row := range b.rows {
 			v := row[c]
 			if v.empty {
 				continue
 			}
-			k = v.k
+			k, scale = v.k, v.scale
 			d, n = d.Add(v.d), n+v.n
 		}
 		if k == kInt {
 			out[c] = integer(n)
 		} else {
-			out[c] = cell{k: k, d: d}
+			out[c] = cell{k: k, d: d, scale: scale}
 		}
 	}
 	return out
@@ -136,6 +194,7 @@ func (w *workbook) put(sheet string, col, row int, v cell) error {
 	if err != nil {
 		return err
 	}
+	w.layout(sheet).measure(col, row, v)
 	switch v.k {
 	case kMoney, kNum:
 		// xlsx stores numbers as IEEE doubles: this is the one place an exact
@@ -201,11 +260,19 @@ func (w *workbook) styleCells(sheet string, top int, rows [][]cell, totals bool)
 }
 
 func (w *workbook) styleOf(rows [][]cell, r, c int, totals bool) int {
-	k := rows[r][c].k
-	if totals && r == len(rows)-1 {
-		return w.st.bold[k]
+	v := rows[r][c]
+	bold := totals && r == len(rows)-1
+	switch {
+	case v.k == kNum && bold:
+		return w.st.num[1][v.scale]
+	case v.k == kNum:
+		return w.st.num[0][v.scale]
+	case v.k == kText && !bold && displayWidth(v) > maxChars:
+		return w.st.wrap // a long text wraps in its capped column
+	case bold:
+		return w.st.bold[v.k]
 	}
-	return w.st.plain[k]
+	return w.st.plain[v.k]
 }
 
 func (w *workbook) styleRange(sheet string, col, from, to, id int) error {

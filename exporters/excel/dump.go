@@ -9,8 +9,9 @@ import (
 )
 
 // SheetDump is one sheet as text: a CSV of every non-empty cell with its
-// stored value, number format and weight, and a first line with the frozen
-// pane and the autofilter. Golden tests compare it, and verify uses it to
+// stored value (a formula's cached value), number format and weight, and
+// for a formula cell a fifth field FORMULA:…, and a first line with the
+// frozen pane and the autofilter. Golden tests compare it, and verify uses it to
 // name the first differing cell of a workbook.
 type SheetDump struct {
 	Name string
@@ -70,10 +71,11 @@ func dumpSheet(f *excelize.File, sheet string) ([]byte, error) {
 			if err != nil {
 				return nil, err
 			}
+			rec := []string{ref, v, format, weight}
 			if fm, _ := f.GetCellFormula(sheet, ref); fm != "" {
-				v = "FORMULA:" + fm
+				rec = append(rec, "FORMULA:"+fm)
 			}
-			_ = w.Write([]string{ref, v, format, weight})
+			_ = w.Write(rec)
 		}
 	}
 	w.Flush()

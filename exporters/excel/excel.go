@@ -20,6 +20,7 @@ package excel
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/oslokommune/payout/exporters/journal"
 	"github.com/oslokommune/payout/payout"
@@ -111,14 +112,26 @@ func (v view) sheets() []string {
 	return Sheets
 }
 
-// workbook is an excelize file with the package's styles.
+// workbook is an excelize file with the package's styles and, per sheet,
+// what its layout needs (layout.go); footer is the print footer's left
+// part (the period and district).
 type workbook struct {
-	f  *excelize.File
-	st styles
+	f      *excelize.File
+	st     styles
+	sheets map[string]*sheetLayout
+	footer string
+}
+
+// newWorkbook is an empty workbook whose summed cells keep numeric
+// cached values (numericSubtotals).
+func newWorkbook(footer string) *workbook {
+	f := excelize.NewFile()
+	f.SetZipWriter(numericSubtotals)
+	return &workbook{f: f, sheets: map[string]*sheetLayout{}, footer: footer}
 }
 
 func render(v view) ([]byte, error) {
-	w := &workbook{f: excelize.NewFile()}
+	w := newWorkbook(footerText(v))
 	defer w.f.Close()
 	if err := w.setup(v); err != nil {
 		return nil, err
@@ -131,6 +144,14 @@ func render(v view) ([]byte, error) {
 		if err := b(w, v); err != nil {
 			return nil, err
 		}
+	}
+	return w.finish()
+}
+
+// finish lays every sheet out for screen and print and writes the file.
+func (w *workbook) finish() ([]byte, error) {
+	if err := w.layoutSheets(); err != nil {
+		return nil, err
 	}
 	w.sortContentTypes()
 	buf, err := w.f.WriteToBuffer()
@@ -194,32 +215,40 @@ func docProps(v view) *excelize.DocProperties {
 	}
 }
 
-// styles are the cell styles by kind, plain and bold (totals), and the
-// header style.
+// styles are the cell styles by kind, plain and bold (totals), the
+// exact quantities' styles by their number of decimals, the header style
+// and the style of a text that wraps in its capped column.
 type styles struct {
 	plain, bold map[kind]int
+	num         [2][maxScale + 1]int // [bold][decimals]
 	header      int
 	title       int
+	wrap        int
+}
+
+// maxScale is the most decimals an exact quantity (kNum) shows.
+const maxScale = 4
+
+// numFormat is the format of an exact quantity with scale decimals:
+// grouped like the counts (1 036), so a weighted count of 1 036,5 and a
+// count of 1 036 read alike.
+func numFormat(scale int) string {
+	if scale == 0 {
+		return "#,##0"
+	}
+	return "#,##0." + strings.Repeat("0", scale)
 }
 
 func newStyles(f *excelize.File) (styles, error) {
 	st := styles{plain: map[kind]int{}, bold: map[kind]int{}}
-	fmts := map[kind]string{kMoney: "#,##0.00", kInt: "#,##0", kDate: "dd.mm.yyyy"}
+	fmts := map[kind]string{kMoney: "#,##0.00", kInt: "#,##0", kNum: numFormat(0), kDate: "dd.mm.yyyy"}
 	// Fixed order: style IDs are assigned in creation order.
 	for _, k := range []kind{kText, kMoney, kInt, kNum, kDate} {
 		for _, bold := range []bool{false, true} {
 			if !bold && k == kText {
 				continue // plain text keeps the default style
 			}
-			s := &excelize.Style{}
-			if nf, ok := fmts[k]; ok {
-				s.CustomNumFmt = &nf
-			}
-			if bold {
-				s.Font = &excelize.Font{Bold: true}
-				s.Border = []excelize.Border{{Type: "top", Color: "000000", Style: 1}}
-			}
-			id, err := f.NewStyle(s)
+			id, err := f.NewStyle(cellStyle(fmts[k], bold))
 			if err != nil {
 				return st, err
 			}
@@ -228,6 +257,15 @@ func newStyles(f *excelize.File) (styles, error) {
 			} else {
 				st.plain[k] = id
 			}
+		}
+	}
+	for b, bold := range []bool{false, true} {
+		for scale := 0; scale <= maxScale; scale++ {
+			id, err := f.NewStyle(cellStyle(numFormat(scale), bold))
+			if err != nil {
+				return st, err
+			}
+			st.num[b][scale] = id
 		}
 	}
 	var err error
@@ -240,8 +278,25 @@ func newStyles(f *excelize.File) (styles, error) {
 	if err != nil {
 		return st, err
 	}
+	if st.wrap, err = f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}); err != nil {
+		return st, err
+	}
 	st.title, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 12}})
 	return st, err
+}
+
+// cellStyle is a data cell's style: its number format ("" for text), bold
+// with a rule above for a totals row.
+func cellStyle(numFmt string, bold bool) *excelize.Style {
+	s := &excelize.Style{}
+	if numFmt != "" {
+		s.CustomNumFmt = &numFmt
+	}
+	if bold {
+		s.Font = &excelize.Font{Bold: true}
+		s.Border = []excelize.Border{{Type: "top", Color: "000000", Style: 1}}
+	}
+	return s
 }
 
 // table writes a sheet's main block at row 1 with frozen header,
@@ -251,9 +306,7 @@ func (w *workbook) table(sheet string, b block) (placed, error) {
 	if err != nil {
 		return pl, err
 	}
-	if err := w.widths(sheet, b.cols); err != nil {
-		return pl, err
-	}
+	w.layout(sheet).titles = true
 	if err := w.f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return pl, err
 	}
@@ -263,16 +316,6 @@ func (w *workbook) table(sheet string, b block) (placed, error) {
 	}
 	end, _ := excelize.CoordinatesToCellName(len(b.cols), last)
 	return pl, w.f.AutoFilter(sheet, "A1:"+end, nil)
-}
-
-func (w *workbook) widths(sheet string, cols []column) error {
-	for i, c := range cols {
-		name, _ := excelize.ColumnNumberToName(i + 1)
-		if err := w.f.SetColWidth(sheet, name, name, c.width); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // heading writes a bold caption above a secondary block.

@@ -11,15 +11,15 @@ import (
 // linesSheet: one row per line of lines.csv, same order and figures.
 func linesSheet(w *workbook, v view) error {
 	cols := []column{
-		{"Periode", 9, false}, {"Avtale", 10, false}, {"HPR", 10, false}, {"Navn", 26, false},
-		{"Bydel", 7, false}, {"Ordning", 11, false}, {"Rolle", 15, false}, {"Mottaker", 10, false},
-		{"Liste", 9, false}, {"Listelengde", 11, false}, {"Grunnlag (innbyggere)", 12, false},
-		{"Årsbeløp", 14, false}, {"Andel %", 8, false}, {"Aktive dager", 8, false},
-		{"Betalte dager", 8, false}, {"Ubetalte dager", 8, false}, {"Vikardager", 8, false},
-		{"Basis", 13, true}, {"Fraværstrekk", 13, true}, {"Til vikar", 13, true},
-		{"Tilskudd", 13, true}, {"Tilbakeholdt", 13, true}, {"Frigitt", 13, true},
-		{"Korreksjoner", 13, true}, {"Overført inn", 13, true}, {"Netto utbetalt", 14, true},
-		{"Overført ut", 13, true}, {"Regler", 36, false},
+		{"Periode", false}, {"Avtale", false}, {"HPR", false}, {"Navn", false},
+		{"Bydel", false}, {"Ordning", false}, {"Rolle", false}, {"Mottaker", false},
+		{"Liste", false}, {"Listelengde", false}, {"Grunnlag (innbyggere)", false},
+		{"Årsbeløp", false}, {"Andel %", false}, {"Aktive dager", false},
+		{"Betalte dager", false}, {"Ubetalte dager", false}, {"Vikardager", false},
+		{"Basis", true}, {"Fraværstrekk", true}, {"Til vikar", true},
+		{"Tilskudd", true}, {"Tilbakeholdt", true}, {"Frigitt", true},
+		{"Korreksjoner", true}, {"Overført inn", true}, {"Netto utbetalt", true},
+		{"Overført ut", true}, {"Regler", false},
 	}
 	b := block{cols: cols, totals: true}
 	for _, l := range v.res.Lines {
@@ -41,9 +41,9 @@ func linesSheet(w *workbook, v view) error {
 // district's part of the transfer.
 func paymentsSheet(w *workbook, v view) error {
 	cols := []column{
-		{"Mottaker", 10, false}, {"Navn", 30, false}, {"Kontonummer", 14, false},
-		{"Org.nr.", 11, false}, {"Beløp", 14, true}, {"Ende-til-ende-ID", 22, false},
-		{"Melding", 32, false}, {"Bydeler", 10, false},
+		{"Mottaker", false}, {"Navn", false}, {"Kontonummer", false},
+		{"Org.nr.", false}, {"Beløp", true}, {"Ende-til-ende-ID", false},
+		{"Melding", false}, {"Bydeler", false},
 	}
 	b := block{cols: cols, totals: true}
 	for _, p := range v.res.Payments {
@@ -69,9 +69,9 @@ func accountText(a string) string {
 func deductionsSheet(w *workbook, v view) error {
 	names := v.names
 	cols := []column{
-		{"Avtale", 10, false}, {"Navn", 26, false}, {"Bydel", 7, false}, {"Fraværstype", 22, false},
-		{"Regel", 16, false}, {"Hjemmel", 20, false}, {"Beskrivelse", 44, false},
-		{"Status", 16, false}, {"Dager", 8, true}, {"Beløp", 14, true},
+		{"Avtale", false}, {"Navn", false}, {"Bydel", false}, {"Fraværstype", false},
+		{"Regel", false}, {"Hjemmel", false}, {"Beskrivelse", false},
+		{"Status", false}, {"Dager", true}, {"Beløp", true},
 	}
 	b := block{cols: cols, totals: true}
 	for _, d := range v.res.Deductions {
@@ -91,10 +91,10 @@ func deductionsSheet(w *workbook, v view) error {
 func withholdingSheet(w *workbook, v view) error {
 	names := v.names
 	cols := []column{
-		{"Brudd", 9, false}, {"Avtale", 10, false}, {"Navn", 26, false}, {"Bydel", 7, false},
-		{"Vedtak", 20, false}, {"Status", 10, false}, {"Trekk fra", 10, false}, {"Prosent", 8, false},
-		{"Saldo inn", 13, true}, {"Tilbakeholdt", 13, true}, {"Frigitt", 13, true},
-		{"Saldo ut", 13, true}, {"Rettet dato", 12, false},
+		{"Brudd", false}, {"Avtale", false}, {"Navn", false}, {"Bydel", false},
+		{"Vedtak", false}, {"Status", false}, {"Trekk fra", false}, {"Prosent", false},
+		{"Saldo inn", true}, {"Tilbakeholdt", true}, {"Frigitt", true},
+		{"Saldo ut", true}, {"Rettet dato", false},
 	}
 	b := block{cols: cols, totals: true}
 	for _, br := range v.res.Breaches {
@@ -114,9 +114,9 @@ func withholdingSheet(w *workbook, v view) error {
 func adjustmentsSheet(w *workbook, v view) error {
 	names := v.names
 	cols := []column{
-		{"Avtale", 10, false}, {"Navn", 26, false}, {"Bydel", 7, false}, {"Rolle", 15, false},
-		{"Mottaker", 10, false}, {"Gjelder måned", 10, false}, {"Før", 13, true},
-		{"Etter", 13, true}, {"Differanse", 13, true}, {"Årsak", 36, false},
+		{"Avtale", false}, {"Navn", false}, {"Bydel", false}, {"Rolle", false},
+		{"Mottaker", false}, {"Gjelder måned", false}, {"Før", true},
+		{"Etter", true}, {"Differanse", true}, {"Årsak", false},
 	}
 	b := block{cols: cols, totals: true}
 	for _, a := range v.res.Adjustments {
@@ -136,8 +136,8 @@ func adjustmentsSheet(w *workbook, v view) error {
 func claimsSheet(w *workbook, v view) error {
 	names := v.names
 	cols := []column{
-		{"Avtale", 10, false}, {"Navn", 26, false}, {"Bydel", 7, false}, {"Rolle", 15, false},
-		{"Mottaker", 10, false}, {"Overbetalt fra", 12, false}, {"Krav", 13, true}, {"Årsak", 44, false},
+		{"Avtale", false}, {"Navn", false}, {"Bydel", false}, {"Rolle", false},
+		{"Mottaker", false}, {"Overbetalt fra", false}, {"Krav", true}, {"Årsak", false},
 	}
 	b := block{cols: cols, totals: true}
 	for _, c := range v.res.Claims {
@@ -152,7 +152,7 @@ func claimsSheet(w *workbook, v view) error {
 
 // controlsSheet: every control of RULEBOOK §8, then the warnings.
 func controlsSheet(w *workbook, v view) error {
-	cols := []column{{"Kontroll", 12, false}, {"Beskrivelse", 48, false}, {"Resultat", 10, false}, {"Tall og detaljer", 60, false}}
+	cols := []column{{"Kontroll", false}, {"Beskrivelse", false}, {"Resultat", false}, {"Tall og detaljer", false}}
 	b := block{cols: cols}
 	for _, c := range v.res.Controls {
 		result := "OK"
@@ -174,7 +174,7 @@ func controlsSheet(w *workbook, v view) error {
 		return err
 	}
 	// Under the controls' columns: the message in the wide one.
-	wb := block{cols: []column{{"Kode", 0, false}, {"Melding", 0, false}, {"Avtale", 0, false}}}
+	wb := block{cols: []column{{"Kode", false}, {"Melding", false}, {"Avtale", false}}}
 	for _, wn := range v.res.Warnings {
 		wb.rows = append(wb.rows, []cell{txt(wn.Code), txt(wn.Msg), txt(wn.AgreementID)})
 	}

@@ -63,11 +63,11 @@ func (g *group) inhabitants() int {
 // gross paid to vikars), then the amount paid per bydel and its chart.
 func summarySheet(w *workbook, v view) error {
 	cols := []column{
-		{"Bydel", 7, false}, {"Bydelsnavn", 20, false}, {"Ordning", 12, false},
-		{"Avtaler", 9, true}, {"Listeinnbyggere", 13, true}, {"Brutto", 15, true},
-		{"Fraværstrekk", 14, true}, {"Til vikar", 14, true}, {"Tilbakeholdt", 14, true},
-		{"Frigitt", 14, true}, {"Korreksjoner", 14, true}, {"Overført inn", 14, true},
-		{"Overført ut", 14, true}, {"Utbetalt", 15, true},
+		{"Bydel", false}, {"Bydelsnavn", false}, {"Ordning", false},
+		{"Avtaler", true}, {"Listeinnbyggere", true}, {"Brutto", true},
+		{"Fraværstrekk", true}, {"Til vikar", true}, {"Tilbakeholdt", true},
+		{"Frigitt", true}, {"Korreksjoner", true}, {"Overført inn", true},
+		{"Overført ut", true}, {"Utbetalt", true},
 	}
 	b := block{cols: cols, totals: true}
 	gs := groups(v.res.Lines)
@@ -92,7 +92,7 @@ func (w *workbook) paidPerBydel(v view, gs []*group, top int) error {
 	if err := w.heading(SheetSummary, top, fmt.Sprintf("Utbetalt per bydel %s", v.res.Period)); err != nil {
 		return err
 	}
-	cols := []column{{"Bydel", 0, false}, {"Bydelsnavn", 0, false}, {"Fastlege", 0, true}, {"Fysioterapi", 0, true}, {"Sum", 0, true}}
+	cols := []column{{"Bydel", false}, {"Bydelsnavn", false}, {"Fastlege", true}, {"Fysioterapi", true}, {"Sum", true}}
 	b := block{cols: cols, totals: true}
 	row := map[string]int{}
 	for _, g := range gs {

@@ -20,9 +20,9 @@ func voucherSheet(w *workbook, v view) error {
 		return nil // a district workbook
 	}
 	cols := []column{
-		{"Bilagsart", 9, false}, {"Bilagsnr", 11, false}, {"Bilagsdato", 11, false}, {"Periode", 8, false},
-		{"Konto", 9, false}, {"Ansvar", 8, false}, {"Kapittel", 8, false}, {"Funksjon", 8, false},
-		{"Prosjekt", 9, false}, {"Debet", 14, true}, {"Kredit", 14, true}, {"Tekst", 64, false},
+		{"Bilagsart", false}, {"Bilagsnr", false}, {"Bilagsdato", false}, {"Periode", false},
+		{"Konto", false}, {"Ansvar", false}, {"Kapittel", false}, {"Funksjon", false},
+		{"Prosjekt", false}, {"Debet", true}, {"Kredit", true}, {"Tekst", false},
 	}
 	b := block{cols: cols, totals: true}
 	for _, p := range j.Postings {
@@ -46,7 +46,7 @@ func voucherSheet(w *workbook, v view) error {
 	if err := w.heading(SheetVoucher, row, "Kontroller av bilaget"); err != nil {
 		return err
 	}
-	cb := block{cols: []column{{"Kontroll", 0, false}, {"Beskrivelse", 0, false}, {"Resultat", 0, false}, {"Tall", 0, false}}}
+	cb := block{cols: []column{{"Kontroll", false}, {"Beskrivelse", false}, {"Resultat", false}, {"Tall", false}}}
 	for _, c := range j.Controls {
 		result := "OK"
 		if !c.OK {
