@@ -78,6 +78,10 @@ func (c *verifyCommand) Run(_ context.Context, args []string) error {
 	}
 	diffs := bundle.Compare(dir, fresh, m)
 	namePaths(diffs, paths)
+	older := bundle.OlderFormat(m, fresh.Manifest)
+	if older && len(diffs) > 0 {
+		env.errf(olderFormatNote, m.Format(), fresh.Manifest.Format())
+	}
 	if len(diffs) > 0 {
 		lines := make([]string, 0, len(diffs))
 		for _, d := range diffs {
@@ -91,6 +95,9 @@ func (c *verifyCommand) Run(_ context.Context, args []string) error {
 	}
 	env.outf("identical\n")
 	env.outf("  %d files in %s match the re-run as of %s and the manifest's SHA-256 digests\n", len(fresh.Files), dir, m.AsOf)
+	if older {
+		env.outf(olderFormatNote, m.Format(), fresh.Manifest.Format())
+	}
 	if signed != "" {
 		env.outf("  %s\n", signed)
 	}
@@ -253,7 +260,12 @@ func rerun(in *payout.Inputs, p payout.Period, opt payout.Options, m *manifest.M
 	return bundle.Render(res, in, nil)
 }
 
+// olderFormatNote says how a folder of an older format version was
+// compared (issue 16, bundle.Compare).
+const olderFormatNote = "  written by format version %d (this is %d): CSV, XML, PDF and the manifest's amounts compared byte for byte, the workbooks by their numbers cell by cell\n"
+
 var _ = messages(
+	msg{olderFormatNote, "  skrevet med formatversjon %d (denne er %d): CSV, XML, PDF og manifestets beløp sammenlignet byte for byte, arbeidsbøkene etter tallene celle for celle\n"},
 	msg{"the month to verify, YYYY-MM", "måneden som skal etterprøves, ÅÅÅÅ-MM"},
 	msg{"fixture folder the month was computed from", "fixturmappen måneden ble beregnet fra"},
 	msg{"output folder holding YYYY-MM/manifest.json", "utdatamappen med ÅÅÅÅ-MM/manifest.json"},

@@ -58,6 +58,10 @@ func Compare(dir string, fresh *Bundle, recorded *manifest.Manifest) []Differenc
 			diffs = append(diffs, Difference{Name: f.Name, Problem: err.Error()})
 			continue
 		}
+		if OlderFormat(recorded, fresh.Manifest) {
+			diffs = append(diffs, compareOlder(f, got, recorded, fresh.Manifest)...)
+			continue
+		}
 		diffs = append(diffs, compareFile(f, got, recorded)...)
 	}
 	for _, f := range recorded.Outputs {
@@ -68,6 +72,100 @@ func Compare(dir string, fresh *Bundle, recorded *manifest.Manifest) []Differenc
 	diffs = append(diffs, strayFiles(dir, named)...)
 	sort.SliceStable(diffs, func(i, j int) bool { return diffs[i].Name < diffs[j].Name })
 	return diffs
+}
+
+// OlderFormat reports whether the folder's manifest was written by an
+// older format version (excel.FormatVersion) than the re-run's.
+func OlderFormat(recorded, fresh *manifest.Manifest) bool {
+	return recorded.Format() < fresh.Format()
+}
+
+// compareOlder compares one file of a folder written by an older format
+// version (issue 16): workbooks by the numbers of every cell (amounts,
+// counts, days, dates), the manifest as the re-run's with the folder's
+// format version and workbook digests, every other file byte for byte.
+// The folder's own files must still match its manifest's digests.
+func compareOlder(f Output, got []byte, recorded, fresh *manifest.Manifest) []Difference {
+	if !strings.HasSuffix(f.Name, ".xlsx") && f.Name != ManifestJSON {
+		return compareFile(f, got, recorded)
+	}
+	var diffs []Difference
+	if f.Name == ManifestJSON {
+		want, err := asOlderFormat(fresh, recorded).Marshal()
+		if err != nil {
+			return []Difference{{Name: f.Name, Problem: err.Error()}}
+		}
+		if !bytes.Equal(got, want) {
+			diffs = append(diffs, Difference{Name: f.Name, Problem: "differs from the re-run (workbook digests aside)", Detail: lineDiff(got, want)})
+		}
+		return diffs
+	}
+	if detail := numberDiffs(got, f.Data); len(detail) > 0 {
+		diffs = append(diffs, Difference{Name: f.Name, Problem: "its numbers differ from the re-run's", Detail: detail})
+	}
+	rec, disk := recorded.Output(f.Name), manifest.Digest(f.Name, got)
+	switch {
+	case rec == nil:
+		diffs = append(diffs, Difference{Name: f.Name, Problem: "not listed in the manifest"})
+	case rec.SHA256 != disk.SHA256:
+		diffs = append(diffs, Difference{Name: f.Name, Problem: fmt.Sprintf("SHA-256 %s does not match the manifest's %s", disk.SHA256, rec.SHA256)})
+	}
+	return diffs
+}
+
+// asOlderFormat is the re-run's manifest as the older format wrote it:
+// its format version and the workbooks' digests the folder's manifest
+// records; everything else (amounts, controls, inputs, the other files'
+// digests) is the re-run's.
+func asOlderFormat(fresh, recorded *manifest.Manifest) *manifest.Manifest {
+	m := *fresh
+	m.FormatVersion = recorded.FormatVersion
+	m.Outputs = append([]manifest.File(nil), fresh.Outputs...)
+	for i, o := range m.Outputs {
+		if rec := recorded.Output(o.Name); rec != nil && strings.HasSuffix(o.Name, ".xlsx") {
+			m.Outputs[i] = *rec
+		}
+	}
+	return &m
+}
+
+// numberDiffs names the numeric cells of the folder's workbook that the
+// re-run's lacks or holds another value in: "Linjer!Z2: folder 36767.74,
+// re-run 36667.74".
+func numberDiffs(got, want []byte) []string {
+	g, err := excel.Numbers(got)
+	if err != nil {
+		return []string{"the folder's workbook cannot be read: " + err.Error()}
+	}
+	w, err := excel.Numbers(want)
+	if err != nil {
+		return []string{"the re-run's workbook cannot be read: " + err.Error()}
+	}
+	var out []string
+	for _, sheet := range sortedKeys(g) {
+		ws, ok := w[sheet]
+		if !ok {
+			return append(out, "sheet "+sheet+" is not in the re-run's workbook")
+		}
+		for _, ref := range sortedKeys(g[sheet]) {
+			if v := g[sheet][ref]; ws[ref] != v {
+				out = append(out, fmt.Sprintf("%s!%s: folder %s, re-run %s", sheet, ref, v, show(ws[ref])))
+				if len(out) == maxDetail {
+					return out
+				}
+			}
+		}
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // compareFile compares one file's bytes on disk with the fresh rendering

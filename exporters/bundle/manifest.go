@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"sort"
 
+	"github.com/oslokommune/payout/exporters/excel"
 	"github.com/oslokommune/payout/exporters/journal"
 	"github.com/oslokommune/payout/exporters/manifest"
 	"github.com/oslokommune/payout/payout"
@@ -19,6 +20,7 @@ func newManifest(res *payout.Result, in *payout.Inputs, outs []Output, rel *Rele
 		AsOf:          res.AsOf.String(),
 		PaymentDate:   res.PayDate.String(),
 		EngineVersion: payout.EngineVersion,
+		FormatVersion: excel.FormatVersion,
 		RunSHA256:     payout.RunDigest(res),
 		Policy:        res.Policy,
 		Inputs:        []manifest.File{},

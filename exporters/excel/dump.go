@@ -104,3 +104,37 @@ func cellFormat(f *excelize.File, sheet, ref string) (string, string, error) {
 	}
 	return format, weight, nil
 }
+
+// Numbers reads a workbook's numeric cells: sheet → cell → stored value
+// (a formula's cached value), amounts, counts, days and date serials. The
+// cell values verify compares for a folder written by an older format
+// version (FormatVersion): numbers sit where they sat, while the wording
+// and layout of text belong to the format.
+func Numbers(data []byte) (map[string]map[string]string, error) {
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	out := map[string]map[string]string{}
+	for _, sheet := range f.GetSheetList() {
+		rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", sheet, err)
+		}
+		cells := map[string]string{}
+		for r, row := range rows {
+			for c, v := range row {
+				if v == "" {
+					continue
+				}
+				ref, _ := excelize.CoordinatesToCellName(c+1, r+1)
+				if t, err := f.GetCellType(sheet, ref); err == nil && (t == excelize.CellTypeUnset || t == excelize.CellTypeNumber || t == excelize.CellTypeDate) {
+					cells[ref] = v
+				}
+			}
+		}
+		out[sheet] = cells
+	}
+	return out, nil
+}

@@ -101,6 +101,7 @@ type view struct {
 	in      *payout.Inputs
 	bydel   string
 	names   map[string]string
+	schemes map[string]payout.Scheme
 	journal *journal.Journal // report.xlsx only
 }
 

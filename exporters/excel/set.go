@@ -19,6 +19,9 @@ type Set struct {
 	// best holds, per district code ("" for the whole run), the name of
 	// each agreement's version in force at the run's as-of date.
 	best map[string]map[string]version
+	// schemes is each agreement's scheme, for the clause a rule cites
+	// (payout.ClauseFor: a fysio agreement cites its own regulations).
+	schemes map[string]payout.Scheme
 	// journal is the run's voucher for report.xlsx's Bilag sheet; nil
 	// until WithJournal, and then Report books the Result itself.
 	journal *journal.Journal
@@ -38,11 +41,17 @@ type version struct {
 
 // NewSet prepares the workbooks of res; in may be nil.
 func NewSet(res *payout.Result, in *payout.Inputs) *Set {
-	s := &Set{res: res, in: in, districts: split(res), best: map[string]map[string]version{"": {}}}
+	s := &Set{res: res, in: in, districts: split(res), best: map[string]map[string]version{"": {}}, schemes: map[string]payout.Scheme{}}
+	for _, l := range res.Lines {
+		s.schemes[l.AgreementID] = l.Scheme
+	}
 	if in == nil {
 		return s
 	}
 	for _, a := range in.Agreements {
+		if _, ok := s.schemes[a.ID]; !ok {
+			s.schemes[a.ID] = a.Scheme
+		}
 		if a.RecordedOn > res.AsOf {
 			continue
 		}
@@ -91,6 +100,7 @@ func (s *Set) view(bydel string) view {
 		}
 	}
 	v.names = s.agreementNames(v)
+	v.schemes = s.schemes
 	return v
 }
 

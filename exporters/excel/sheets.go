@@ -78,7 +78,7 @@ func deductionsSheet(w *workbook, v view) error {
 		info := payout.Rules[d.Rule]
 		b.rows = append(b.rows, []cell{
 			txt(d.AgreementID), txt(names[d.AgreementID]), txt(d.Bydel), txt(nb.KindName(d.Kind)),
-			txt(d.Rule), txt(info.Clause), txt(info.Title), txt(nb.StatusName(d.Status)),
+			txt(d.Rule), txt(payout.ClauseFor(d.Rule, v.schemes[d.AgreementID])), txt(info.Title), txt(nb.StatusName(d.Status)),
 			integer(d.Days), money(d.Amount),
 		})
 	}

@@ -83,6 +83,10 @@ type Manifest struct {
 	WhatIf        string `json:"what_if,omitempty"`
 	PaymentDate   string `json:"payment_date"`
 	EngineVersion string `json:"engine_version"`
+	// FormatVersion is the version of the outputs' layout (the workbooks'
+	// bytes, excel.FormatVersion) that wrote the folder; absent (0) is
+	// version 1, before the field existed.
+	FormatVersion int `json:"format_version,omitempty"`
 	// RunSHA256 is payout.RunDigest of the run the folder shows: what
 	// attest and approve name, so the reviewer can see it is the run they
 	// sign for.
@@ -123,6 +127,9 @@ func Digest(name string, data []byte) File {
 	sum := sha256.Sum256(data)
 	return File{Name: name, SHA256: hex.EncodeToString(sum[:]), Bytes: int64(len(data))}
 }
+
+// Format is the manifest's format version: FormatVersion, 1 when absent.
+func (m *Manifest) Format() int { return max(m.FormatVersion, 1) }
 
 // Output returns the named output entry, or nil.
 func (m *Manifest) Output(name string) *File {

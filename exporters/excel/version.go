@@ -1,0 +1,13 @@
+package excel
+
+// FormatVersion is the version of the workbooks' bytes, recorded in the
+// manifest (format_version). Any change of what a workbook's bytes are for
+// the same Result is a new version, so that verify knows a folder written
+// before it: such a folder is compared by its workbooks' numbers
+// (Numbers), its other files byte for byte (issue 16).
+//
+//	1  (no format_version in the manifest) up to issue 15.
+//	2  issue 15: widths from the contents, print set-up, SUBTOTAL totals,
+//	   one number format per column, the Regler sheet, Korreksjoner's
+//	   changed inputs, district_detail.
+const FormatVersion = 2
