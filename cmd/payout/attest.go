@@ -45,7 +45,7 @@ func (c *transitionCommand) Run(_ context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	by, err := c.env.actor(c.user)
+	by, err := c.env.actorFor(c.db, c.user)
 	if err != nil {
 		return err
 	}
@@ -54,6 +54,9 @@ func (c *transitionCommand) Run(_ context.Context, args []string) error {
 		return err
 	}
 	defer s.Close()
+	if by, err = storeActor(s, by, c.user); err != nil {
+		return err
+	}
 	at := c.env.when()
 	run, err := c.step(s, store.Step{Period: p, By: by, At: at, Digest: c.digest})
 	if err != nil {

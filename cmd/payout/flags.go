@@ -61,6 +61,12 @@ func (b *base) parse(args []string) error {
 		}
 		return flagUsageError(err)
 	}
+	// PAYOUT_DB is --db when --db is not given: a file or a PostgreSQL URL.
+	if f := b.fs.Lookup("db"); f != nil && f.Value.String() == "" {
+		if v := b.env.getenv("PAYOUT_DB"); v != "" {
+			_ = f.Value.Set(v)
+		}
+	}
 	return nil
 }
 
@@ -78,7 +84,7 @@ func (b *base) parseOnly(args []string) error {
 
 // Usage texts of the shared flags, where the commands agree.
 const (
-	dbUsage     = "store file"
+	dbUsage     = "store file, or a PostgreSQL URL (postgres://…); default PAYOUT_DB"
 	periodUsage = "period: YYYY-MM, current or next"
 	outUsage    = "folder for the period's output folder"
 )
@@ -154,7 +160,7 @@ func dateFlag(name, s string) (payout.Date, error) {
 }
 
 var _ = messages(
-	msg{"store file", "lagerfilen"},
+	msg{"store file, or a PostgreSQL URL (postgres://…); default PAYOUT_DB", "lagerfilen, eller en PostgreSQL-URL (postgres://…); standard PAYOUT_DB"},
 	msg{"period: YYYY-MM, current or next", "periode: ÅÅÅÅ-MM, current (inneværende) eller next (neste)"},
 	msg{"folder for the period's output folder", "mappen der periodens utdatamappe legges"},
 	msg{"--db", "--db"},

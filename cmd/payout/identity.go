@@ -40,6 +40,33 @@ func (e *Env) actor(typed string) (store.Actor, error) {
 	return a, nil
 }
 
+// actorFor is actor for a command on the store db: on PostgreSQL the
+// server says who acts (storeActor, once the store is open), so the
+// operating-system account is not asked.
+func (e *Env) actorFor(db, typed string) (store.Actor, error) {
+	if store.IsPostgres(db) {
+		return store.Actor{UID: store.NoUID}, nil
+	}
+	return e.actor(typed)
+}
+
+// storeActor is who acts on the open store s: on PostgreSQL the session
+// user the server authenticated (session_user), which --user, when given,
+// must be; on SQLite by, the account actorFor found.
+func storeActor(s *store.Store, by store.Actor, typed string) (store.Actor, error) {
+	a, ok := s.SessionActor()
+	if !ok {
+		return by, nil
+	}
+	if a.Name == "" {
+		return store.Actor{}, errorf("the database did not say who you are (session_user)")
+	}
+	if typed != "" && typed != a.Name {
+		return store.Actor{}, usagef("--user %s is not you: the database authenticated you as %s, and payout records who the database authenticated (connect as %s, or leave --user out)", typed, a.Name, typed)
+	}
+	return a, nil
+}
+
 // userUsage is the --user flag's text.
 const userUsage = "optional: your account name, checked against the account running payout (a guard against the wrong terminal)"
 
@@ -49,5 +76,8 @@ var _ = messages(
 	msg{"no account: this command must know who runs it", "ingen konto: denne kommandoen må vite hvem som kjører den"},
 	msg{"--user %s is not you: this terminal runs as %s, and payout records the account that runs it (log in as %s, or leave --user out)",
 		"--user %s er ikke deg: denne terminalen kjører som %s, og payout registrerer kontoen som kjører den (logg inn som %s, eller utelat --user)"},
+	msg{"the database did not say who you are (session_user)", "databasen sa ikke hvem du er (session_user)"},
+	msg{"--user %s is not you: the database authenticated you as %s, and payout records who the database authenticated (connect as %s, or leave --user out)",
+		"--user %s er ikke deg: databasen autentiserte deg som %s, og payout registrerer den databasen autentiserte (koble til som %s, eller utelat --user)"},
 	msg{userUsage, "valgfritt: kontonavnet ditt, kontrollert mot kontoen som kjører payout (et vern mot feil terminal)"},
 )

@@ -49,7 +49,7 @@ func (c *importCommand) Run(_ context.Context, args []string) error {
 	if c.db == "" {
 		return usagef("--db FILE is required")
 	}
-	by, err := env.actor("")
+	by, err := env.actorFor(c.db, "")
 	if err != nil {
 		return err
 	}
@@ -58,6 +58,9 @@ func (c *importCommand) Run(_ context.Context, args []string) error {
 		return err
 	}
 	defer s.Close()
+	if by, err = storeActor(s, by, ""); err != nil {
+		return err
+	}
 	if c.kind != "" {
 		return c.importAs(s, by, fs.Args())
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os/user"
 	"strconv"
+	"strings"
 
 	"github.com/oslokommune/payout/importers"
 	"github.com/oslokommune/payout/payout/store"
@@ -40,6 +41,9 @@ func (c *initCommand) Run(_ context.Context, args []string) error {
 	if c.db == "" {
 		return usagef("--db FILE is required")
 	}
+	if store.IsPostgres(c.db) {
+		return c.initPostgres()
+	}
 	gid, err := lookupGroup(c.group)
 	if err != nil {
 		return err
@@ -56,6 +60,23 @@ func (c *initCommand) Run(_ context.Context, args []string) error {
 		env.outf("created store %s (mode 0600, for you alone)\n", c.db)
 	}
 	env.outf("next: %s\n", fmt.Sprintf("payout import --db %s FOLDER", c.db))
+	return nil
+}
+
+// initPostgres creates the store's schema in the database (its current
+// schema) and the payout roles, which the administrator then grants.
+func (c *initCommand) initPostgres() error {
+	if c.group != "" {
+		return usagef("--group is for a store file: on PostgreSQL the roles payout init creates say who may do what")
+	}
+	s, err := store.Create(c.db, importers.ReadFile, store.CreateOptions{GID: store.NoGroup})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	env := c.env
+	env.outf("created store %s (PostgreSQL) and the roles %s\n", s.Path(), strings.Join(store.Roles(), ", "))
+	env.outf("next: %s\n", "GRANT payout_importer TO a clerk (see README: the department's store on PostgreSQL)")
 	return nil
 }
 
@@ -82,6 +103,11 @@ var _ = messages(
 	msg{"created store %s (mode 0660, shared with group %s)\n", "opprettet lageret %s (modus 0660, delt med gruppen %s)\n"},
 	msg{"created store %s (mode 0600, for you alone)\n", "opprettet lageret %s (modus 0600, bare for deg)\n"},
 	msg{"next: %s\n", "neste: %s\n"},
+	msg{"--group is for a store file: on PostgreSQL the roles payout init creates say who may do what",
+		"--group gjelder en lagerfil: på PostgreSQL sier rollene payout init oppretter hvem som kan gjøre hva"},
+	msg{"created store %s (PostgreSQL) and the roles %s\n", "opprettet lageret %s (PostgreSQL) og rollene %s\n"},
+	msg{"GRANT payout_importer TO a clerk (see README: the department's store on PostgreSQL)",
+		"GRANT payout_importer TO en saksbehandler (se README: avdelingens lager på PostgreSQL)"},
 	msg{"--group %s: %w", "--group %s: %w"},
 	msg{"--group %s: gid %q", "--group %s: gid %q"},
 )

@@ -62,7 +62,7 @@ func (c *releaseCommand) Run(_ context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	by, err := c.env.actor(c.user)
+	by, err := c.env.actorFor(c.db, c.user)
 	if err != nil {
 		return err
 	}
@@ -75,6 +75,9 @@ func (c *releaseCommand) Run(_ context.Context, args []string) error {
 		return err
 	}
 	defer s.Close()
+	if by, err = storeActor(s, by, c.user); err != nil {
+		return err
+	}
 	// The lock keeps a second release (or a repair) from writing the
 	// period's files while the first is still writing them.
 	unlock, err := s.LockReleases()

@@ -134,11 +134,19 @@ func joinPeriods(ps []payout.Period) string {
 
 // ImportBank stores new bank reports, all or nothing, in one transaction
 // that holds the store's write lock while req.Check decides.
-func (s *Store) ImportBank(req BankImport) ([]BankOutcome, error) {
+func (s *Store) ImportBank(req BankImport) (out []BankOutcome, err error) {
+	if err := s.requireRole(RoleImporter); err != nil {
+		return nil, err
+	}
+	err = s.retrying(func() error { out, err = s.importBankOnce(req); return err })
+	return out, err
+}
+
+func (s *Store) importBankOnce(req BankImport) ([]BankOutcome, error) {
 	if err := req.By.valid(); err != nil {
 		return nil, err
 	}
-	tx, err := s.db.Beginx() // immediate: holds the write lock (sqlite.go)
+	tx, err := s.begin() // SQLite: immediate, holds the write lock; PostgreSQL: serializable
 	if err != nil {
 		return nil, err
 	}
@@ -191,8 +199,9 @@ func insertBank(tx *sqlx.Tx, stored []BankReport, fresh []BankFile, periods [][]
 		}
 		sum := sha(f.Data)
 		chain := bankChain(prev, rel, sum)
-		if _, err := tx.Exec(`INSERT INTO bank_reports (name, path, kind, version, msg_id, created, periods, sha256, bytes, data,
-			imported_at, imported_by, imported_uid, release_chain, previous_chain, chain_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		if _, err := tx.Exec(`INSERT INTO bank_reports (id, name, path, kind, version, msg_id, created, periods, sha256, bytes, data,
+			imported_at, imported_by, imported_uid, release_chain, previous_chain, chain_sha256)
+			VALUES ((SELECT coalesce(max(id), 0) + 1 FROM bank_reports), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			filepath.Base(f.Path), f.Path, f.Kind, f.Version, f.MsgID, f.Created, joinPeriods(periods[i]), sum, len(f.Data), f.Data,
 			stamp(req.At.Real), req.By.Name, req.By.UID, rel, prev, chain); err != nil {
 			return fmt.Errorf("store: bank report %s: %w", f.Path, err)

@@ -122,7 +122,7 @@ func releasesAgainstRuns(q sqlx.Queryer) ([]string, error) {
 			WHERE status = 'released' AND id NOT IN (SELECT run_id FROM releases)
 		UNION ALL
 		SELECT r.period, 'has a release record, but its run is ' || coalesce(u.status || ' ' || u.period, 'missing') FROM releases r
-			LEFT JOIN runs u ON u.id = r.run_id WHERE u.status IS NOT 'released' OR u.period IS NOT r.period
+			LEFT JOIN runs u ON u.id = r.run_id WHERE u.status IS DISTINCT FROM 'released' OR u.period IS DISTINCT FROM r.period
 		ORDER BY 1`)
 	if err != nil {
 		return nil, err

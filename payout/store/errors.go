@@ -27,6 +27,7 @@ var (
 	ErrUnsigned         = errors.New("no release key")
 	ErrOtherFolder      = errors.New("released to another folder")
 	ErrLegacyRun        = errors.New("run computed before run digests")
+	ErrNoRole           = errors.New("the PostgreSQL session lacks the payout role")
 )
 
 // lifecycleError is a refused transition: a sentence for the user that

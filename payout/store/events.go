@@ -57,7 +57,7 @@ type eventRow struct {
 	Hash      string `db:"hash"`
 }
 
-const eventColumns = `id, at, pinned_at, period, action, user, uid, run_id, run_sha256, total, detail, hash`
+const eventColumns = `id, at, pinned_at, period, action, "user", uid, run_id, run_sha256, total, detail, hash`
 
 func (r eventRow) event() Event {
 	return Event{ID: r.ID, At: parseStamp(r.At), Pinned: parseStamp(r.Pinned), Period: r.Period, Action: r.Action,

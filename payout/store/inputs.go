@@ -79,7 +79,16 @@ type InputState struct {
 // problem in any of them (including a version that conflicts with a stored
 // one) refuses the whole import with a payout.ErrorList. The import event
 // names every stored file's SHA-256 and the account that imported it.
-func (s *Store) Import(files []File, by Actor, at When) (*ImportReport, error) {
+func (s *Store) Import(files []File, by Actor, at When) (rep *ImportReport, err error) {
+	if err := s.requireRole(RoleImporter); err != nil {
+		return nil, err
+	}
+	// A retry starts afresh: another import may have stored some files.
+	err = s.retrying(func() error { rep, err = s.importOnce(files, by, at); return err })
+	return rep, err
+}
+
+func (s *Store) importOnce(files []File, by Actor, at When) (*ImportReport, error) {
 	if err := by.valid(); err != nil {
 		return nil, err
 	}
@@ -91,7 +100,7 @@ func (s *Store) Import(files []File, by Actor, at When) (*ImportReport, error) {
 	if err != nil || len(fresh) == 0 {
 		return rep, err
 	}
-	tx, err := s.db.Beginx()
+	tx, err := s.begin()
 	if err != nil {
 		return nil, err
 	}
@@ -239,23 +248,26 @@ func hasPolicy(in *payout.Inputs) bool {
 
 // storeFiles inserts the files that add something, and the import.
 func storeFiles(tx *sqlx.Tx, fresh []parsedFile, by Actor, at When) error {
-	res, err := tx.Exec(`INSERT INTO imports (imported_at) VALUES (?)`, stamp(at.Real))
-	if err != nil {
+	// Ids are max(id) + 1 on both back ends, as SQLite's rowid: the
+	// import sequence has no gaps (postgres.go).
+	var importID int64
+	if err := tx.Get(&importID, `INSERT INTO imports (id, imported_at) VALUES ((SELECT coalesce(max(id), 0) + 1 FROM imports), ?) RETURNING id`,
+		stamp(at.Real)); err != nil {
 		return err
 	}
-	importID, _ := res.LastInsertId()
 	var names []string
 	for _, pf := range fresh {
 		if pf.out.Status != "" {
 			continue
 		}
-		if _, err := tx.Exec(`INSERT INTO files (import_id, name, path, kind, sha256, rows, bytes, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		if _, err := tx.Exec(`INSERT INTO files (id, import_id, name, path, kind, sha256, rows, bytes, data)
+			VALUES ((SELECT coalesce(max(id), 0) + 1 FROM files), ?, ?, ?, ?, ?, ?, ?, ?)`,
 			importID, pf.out.Name, pf.out.Path, kindOf(pf.in, pf.out.Name), pf.out.SHA256, pf.out.Rows, len(pf.file.Data), pf.file.Data); err != nil {
 			return err
 		}
 		names = append(names, pf.out.Name+" "+pf.out.SHA256)
 	}
-	_, err = logEvent(tx, at, Event{Action: ActionImport, Actor: by,
+	_, err := logEvent(tx, at, Event{Action: ActionImport, Actor: by,
 		Detail: fmt.Sprintf("import %d: %s", importID, strings.Join(names, ", "))})
 	return err
 }
@@ -311,7 +323,7 @@ func stateFrom(rows []fileDigest) InputState {
 // Inputs reads every stored file back into records, in import order, each
 // version once. It also returns the state the records are of.
 func (s *Store) Inputs() (*payout.Inputs, InputState, error) {
-	tx, err := s.db.Beginx()
+	tx, err := s.beginRead()
 	if err != nil {
 		return nil, InputState{}, err
 	}
@@ -334,7 +346,7 @@ func (s *Store) Inputs() (*payout.Inputs, InputState, error) {
 // (each checked against its digest), and checks they are the files its
 // input digest names.
 func (s *Store) RunInputs(run *Run) (*payout.Inputs, error) {
-	tx, err := s.db.Beginx()
+	tx, err := s.beginRead()
 	if err != nil {
 		return nil, err
 	}

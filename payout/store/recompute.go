@@ -14,7 +14,7 @@ import (
 // every control of RULEBOOK §8. It is how release and Check know what a run
 // pays without trusting the stored result.
 func (s *Store) Recompute(run *Run) (*payout.Result, *payout.Inputs, error) {
-	tx, err := s.db.Beginx()
+	tx, err := s.beginRead()
 	if err != nil {
 		return nil, nil, err
 	}

@@ -214,11 +214,19 @@ type ReleaseRequest struct {
 // and records the release. When it returns nil the release is committed
 // (and checkpointed into the main file) and the caller moves the staged
 // files into place; on any error nothing is recorded.
-func (s *Store) Release(req ReleaseRequest) (*Release, error) {
+func (s *Store) Release(req ReleaseRequest) (rec *Release, err error) {
+	if err := s.requireRole(RoleReleaser); err != nil {
+		return nil, err
+	}
+	err = s.retrying(func() error { rec, err = s.releaseOnce(req); return err })
+	return rec, err
+}
+
+func (s *Store) releaseOnce(req ReleaseRequest) (*Release, error) {
 	if err := req.By.valid(); err != nil {
 		return nil, err
 	}
-	tx, err := s.db.Beginx()
+	tx, err := s.begin()
 	if err != nil {
 		return nil, err
 	}
@@ -359,11 +367,14 @@ func insertRelease(tx *sqlx.Tx, run *Run, res *payout.Result, r *Release, at Whe
 	}
 	r.ResultSHA256 = sha(blob)
 	row := r.row()
-	out, err := tx.NamedExec(`INSERT INTO releases (`+releaseColumnsNoID+`) VALUES (`+releaseValues+`)`, row)
+	q, args, err := sqlx.Named(`INSERT INTO releases (id, `+releaseColumnsNoID+`)
+		VALUES ((SELECT coalesce(max(id), 0) + 1 FROM releases), `+releaseValues+`) RETURNING id`, row)
 	if err != nil {
 		return err
 	}
-	r.ID, _ = out.LastInsertId()
+	if err := tx.Get(&r.ID, q, args...); err != nil {
+		return err
+	}
 	if _, err := tx.Exec(`UPDATE runs SET status = ?, result = ?, result_sha256 = ? WHERE id = ?`,
 		string(StatusReleased), blob, r.ResultSHA256, run.ID); err != nil {
 		return err
@@ -390,10 +401,17 @@ const releaseValues = `:run_id, :version, :period, :released_at, :pinned_at, :re
 // interrupted release completed, or a damaged folder restored): every
 // re-write of a released file is an audit event.
 func (s *Store) RecordRewrite(rel *Release, by Actor, at When, files []string) error {
+	if err := s.requireRole(RoleReleaser); err != nil {
+		return err
+	}
+	return s.retrying(func() error { return s.recordRewriteOnce(rel, by, at, files) })
+}
+
+func (s *Store) recordRewriteOnce(rel *Release, by Actor, at When, files []string) error {
 	if err := by.valid(); err != nil {
 		return err
 	}
-	tx, err := s.db.Beginx()
+	tx, err := s.begin()
 	if err != nil {
 		return err
 	}

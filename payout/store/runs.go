@@ -209,7 +209,15 @@ type SaveOptions struct {
 // Reopen). A released period is refused, and so are inputs that changed
 // since state was read. It returns the stored run and the status of the
 // run it replaced ("" when none).
-func (s *Store) SaveRun(res *payout.Result, state InputState, opt SaveOptions) (*Run, Status, error) {
+func (s *Store) SaveRun(res *payout.Result, state InputState, opt SaveOptions) (run *Run, replaced Status, err error) {
+	if err := s.requireRole(RolePreparer); err != nil {
+		return nil, "", err
+	}
+	err = s.retrying(func() error { run, replaced, err = s.saveRunOnce(res, state, opt); return err })
+	return run, replaced, err
+}
+
+func (s *Store) saveRunOnce(res *payout.Result, state InputState, opt SaveOptions) (*Run, Status, error) {
 	if err := opt.By.valid(); err != nil {
 		return nil, "", err
 	}
@@ -217,7 +225,7 @@ func (s *Store) SaveRun(res *payout.Result, state InputState, opt SaveOptions) (
 	if err != nil {
 		return nil, "", fmt.Errorf("store: result: %w", err)
 	}
-	tx, err := s.db.Beginx()
+	tx, err := s.begin()
 	if err != nil {
 		return nil, "", err
 	}
@@ -329,13 +337,12 @@ func (sr *savedRun) upsert(tx *sqlx.Tx, prev *Run) (int64, error) {
 		sr.computations, res.Total.StringFixed(2), countAgreements(res), len(res.Payments), len(res.Lines), len(res.Warnings),
 		sr.blob, sha(sr.blob), sr.digest, sr.opt.OutDir, strings.TrimSpace(by.Name), by.UID}
 	if prev == nil {
-		r, err := tx.Exec(`INSERT INTO runs (status, as_of, pay_date, input_digest, computed_at, computations,
+		var id int64
+		err := tx.Get(&id, `INSERT INTO runs (id, status, as_of, pay_date, input_digest, computed_at, computations,
 			total, agreements, payees, lines, warnings, result, result_sha256, digest, out_dir, computed_by, computed_uid, period)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(args, res.Period.String())...)
-		if err != nil {
-			return 0, err
-		}
-		return r.LastInsertId()
+			VALUES ((SELECT coalesce(max(id), 0) + 1 FROM runs), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			append(args, res.Period.String())...)
+		return id, err
 	}
 	_, err := tx.Exec(`UPDATE runs SET status = ?, as_of = ?, pay_date = ?, input_digest = ?, computed_at = ?, computations = ?,
 		total = ?, agreements = ?, payees = ?, lines = ?, warnings = ?, result = ?, result_sha256 = ?,

@@ -57,6 +57,11 @@ func uriEscape(path string) string {
 func (s *Store) engineCheck(full bool) ([]string, error) { return s.engineCheckQ(s.db, full) }
 
 func (s *Store) engineCheckQ(q sqlx.Queryer, full bool) ([]string, error) {
+	if s.pg {
+		// PostgreSQL checks its pages itself (WAL, checksums when the
+		// cluster has them); the store's own checks follow as on SQLite.
+		return nil, nil
+	}
 	pragma := "PRAGMA quick_check"
 	if full {
 		pragma = "PRAGMA integrity_check"
@@ -80,6 +85,9 @@ func (s *Store) engineCheckQ(q sqlx.Queryer, full bool) ([]string, error) {
 // deleted -wal would otherwise take the release with it). A checkpoint that
 // readers keep from completing is no error: the next one completes it.
 func (s *Store) checkpoint() {
+	if s.pg {
+		return // a PostgreSQL commit is durable when it returns
+	}
 	_, _ = s.db.Exec(`PRAGMA wal_checkpoint(FULL)`)
 }
 
@@ -88,6 +96,9 @@ func (s *Store) checkpoint() {
 // the kernel drops it if the process dies. The lock file sits beside the
 // store and is shared like the store.
 func (s *Store) LockReleases() (unlock func(), err error) {
+	if s.pg {
+		return s.pgLockReleases()
+	}
 	path := s.path + ".release-lock"
 	gid, shared := s.Shared()
 	mode := os.FileMode(0o600)

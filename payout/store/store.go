@@ -65,7 +65,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"syscall"
 	"time"
 
@@ -75,7 +74,7 @@ import (
 	"github.com/oslokommune/payout/payout"
 )
 
-//go:embed migrations/*.sql
+//go:embed migrations/*.sql migrations/postgres/*.sql
 var migrations embed.FS
 
 // ParseFunc reads one input file into records (importers.ReadFile).
@@ -86,8 +85,9 @@ type ParseFunc func(name string, data []byte) (*payout.Inputs, error)
 type Store struct {
 	db       *sqlx.DB
 	parse    ParseFunc
-	path     string
+	path     string // the file, or the PostgreSQL URL without its password
 	readOnly bool
+	pg       bool // PostgreSQL (postgres.go), else SQLite (sqlite.go)
 }
 
 // CreateOptions say how Create shares the new store.
@@ -108,6 +108,9 @@ func Create(path string, parse ParseFunc, opt CreateOptions) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("store: no database file given")
 	}
+	if IsPostgres(path) {
+		return openPostgresStore(path, parse, modeCreate)
+	}
 	if fi, err := os.Stat(path); err == nil && fi.Size() > 0 {
 		return nil, fmt.Errorf("%s exists already: payout init never overwrites a store (give another --db)", path)
 	}
@@ -126,6 +129,9 @@ func Create(path string, parse ParseFunc, opt CreateOptions) (*Store, error) {
 // migrations it lacks. A missing file, an empty one or one without the
 // store's schema is refused (ErrNoStore): a typo never makes a new store.
 func Open(path string, parse ParseFunc) (*Store, error) {
+	if IsPostgres(path) {
+		return openPostgresStore(path, parse, modeReadWrite)
+	}
 	if err := mustExist(path); err != nil {
 		return nil, err
 	}
@@ -136,6 +142,9 @@ func Open(path string, parse ParseFunc) (*Store, error) {
 // that change nothing (status, due, verify, explain, export): an auditor
 // with read access can run them, and a bug in them cannot write.
 func OpenReadOnly(path string, parse ParseFunc) (*Store, error) {
+	if IsPostgres(path) {
+		return openPostgresStore(path, parse, modeReadOnly)
+	}
 	if err := mustExist(path); err != nil {
 		return nil, err
 	}
@@ -191,12 +200,15 @@ func openDB(path string, parse ParseFunc, mode openMode) (*Store, error) {
 // prepare checks the file is a store and brings its schema up to date (a
 // read-only store must be up to date already).
 func (s *Store) prepare(fresh bool) error {
-	var n int
-	if err := s.db.Get(&n, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`); err != nil {
+	n, err := s.hasMigrations()
+	if err != nil {
 		return fmt.Errorf("store %s: %w (is it a payout store?)", s.path, err)
 	}
 	if n == 0 && !fresh {
 		return noStore(s.path)
+	}
+	if n > 0 && fresh && s.pg {
+		return fmt.Errorf("%s holds a store already: payout init never overwrites a store (give another database or schema)", s.path)
 	}
 	pending, err := s.pendingMigrations()
 	if err != nil {
@@ -278,14 +290,13 @@ func (s *Store) Path() string { return s.path }
 // pendingMigrations lists the embedded migrations not yet applied, in
 // file name order.
 func (s *Store) pendingMigrations() ([]string, error) {
-	names, err := fs.Glob(migrations, "migrations/*.sql")
+	names, err := s.migrationNames()
 	if err != nil {
 		return nil, err
 	}
-	sort.Strings(names)
 	var applied []string
-	var n int
-	if err := s.db.Get(&n, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`); err != nil {
+	n, err := s.hasMigrations()
+	if err != nil {
 		return nil, err
 	}
 	if n > 0 {
@@ -326,6 +337,9 @@ func (s *Store) applyMigration(name string) error {
 		return err
 	}
 	defer tx.Rollback()
+	if err := s.lockMigrations(tx); err != nil {
+		return err
+	}
 	var n int
 	if err := tx.Get(&n, `SELECT count(*) FROM schema_migrations WHERE name = ?`, name); err != nil {
 		return err
@@ -333,11 +347,11 @@ func (s *Store) applyMigration(name string) error {
 	if n > 0 {
 		return nil
 	}
-	sqlText, err := migrations.ReadFile(name)
+	sqlText, err := s.migrationText(name)
 	if err != nil {
 		return err
 	}
-	if _, err := tx.Exec(string(sqlText)); err != nil {
+	if _, err := tx.Exec(sqlText); err != nil {
 		return err
 	}
 	if _, err := tx.Exec(`INSERT INTO schema_migrations (name) VALUES (?)`, name); err != nil {

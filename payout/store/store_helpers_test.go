@@ -13,6 +13,7 @@ import (
 
 	"github.com/oslokommune/payout/payout"
 	"github.com/oslokommune/payout/payout/releasekey"
+	"github.com/oslokommune/payout/payout/store/pgtest"
 )
 
 // fakeParse reads the store tests' tiny formats, so the store is tested
@@ -86,10 +87,14 @@ var (
 // at is t0 plus h hours, real time.
 func at(h int) When { return At(t0.Add(time.Duration(h) * time.Hour)) }
 
-// openTest creates an empty store.
+// openTest creates an empty store: a SQLite file, or a schema of its own
+// on the test server for the tests TestPostgres runs (store_postgres_test.go).
 func openTest(t *testing.T) (*Store, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "payout.db")
+	if onPostgres(t) {
+		path, _ = pgtest.Schema(t)
+	}
 	s, err := Create(path, fakeParse, CreateOptions{GID: NoGroup})
 	require.NoError(t, err)
 	t.Cleanup(func() { s.Close() })

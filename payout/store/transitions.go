@@ -61,11 +61,23 @@ func (s *Store) Approve(st Step) (*Run, error) {
 // store, loads the run, refuses a released run, a run without a digest,
 // another digest than the one reviewed and changed inputs, applies step and
 // logs it.
-func (s *Store) transition(st Step, action string, step func(*sqlx.Tx, *Run) error) (*Run, error) {
+func (s *Store) transition(st Step, action string, step func(*sqlx.Tx, *Run) error) (run *Run, err error) {
+	role := RoleAttester
+	if action == ActionApprove {
+		role = RoleApprover
+	}
+	if err := s.requireRole(role); err != nil {
+		return nil, err
+	}
+	err = s.retrying(func() error { run, err = s.transitionOnce(st, action, step); return err })
+	return run, err
+}
+
+func (s *Store) transitionOnce(st Step, action string, step func(*sqlx.Tx, *Run) error) (*Run, error) {
 	if err := st.By.valid(); err != nil {
 		return nil, err
 	}
-	tx, err := s.db.Beginx()
+	tx, err := s.begin()
 	if err != nil {
 		return nil, err
 	}

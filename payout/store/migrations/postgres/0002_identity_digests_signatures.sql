@@ -1,0 +1,30 @@
+-- PostgreSQL's twin of ../0002_identity_digests_signatures.sql.
+ALTER TABLE runs ADD COLUMN digest text COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN manifest_sha256 text COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN out_dir text COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN computed_by text COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN computed_uid bigint NOT NULL DEFAULT -1;
+ALTER TABLE runs ADD COLUMN attested_uid bigint NOT NULL DEFAULT -1;
+ALTER TABLE runs ADD COLUMN approved_uid bigint NOT NULL DEFAULT -1;
+
+ALTER TABLE events ADD COLUMN uid bigint NOT NULL DEFAULT -1;
+ALTER TABLE events ADD COLUMN pinned_at text COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN run_id bigint NOT NULL DEFAULT 0;
+ALTER TABLE events ADD COLUMN run_sha256 text COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN total text COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN hash text COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE events ADD CONSTRAINT events_hashed CHECK (hash <> '');
+
+ALTER TABLE releases ADD COLUMN version bigint NOT NULL DEFAULT 1;
+ALTER TABLE releases ADD COLUMN released_uid bigint NOT NULL DEFAULT -1;
+ALTER TABLE releases ADD COLUMN attested_uid bigint NOT NULL DEFAULT -1;
+ALTER TABLE releases ADD COLUMN approved_uid bigint NOT NULL DEFAULT -1;
+ALTER TABLE releases ADD COLUMN pinned_at text COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE releases ADD COLUMN run_sha256 text COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE releases ADD COLUMN total text COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE releases ADD COLUMN payments bigint NOT NULL DEFAULT 0;
+ALTER TABLE releases ADD COLUMN out_dir text COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE releases ADD COLUMN events_sha256 text COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE releases ADD COLUMN previous_chain text COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE releases ADD COLUMN key_id text COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE releases ADD COLUMN signature text COLLATE "C" NOT NULL DEFAULT '';

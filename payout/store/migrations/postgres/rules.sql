@@ -1,0 +1,206 @@
+-- The server's rules of a PostgreSQL store (issue 12), re-stated after
+-- every migration (it is idempotent; payout records which version of this
+-- file a store has). @schema@ is the store's schema. What a hand-written
+-- SQL session cannot skip:
+--   * the six roles payout init creates (NOLOGIN; the administrator grants
+--     them to the clerks' login roles) and their grants: SELECT for all,
+--     each role only the writes its command makes; no role is granted
+--     UPDATE or DELETE on the append-only tables;
+--   * triggers refusing UPDATE, DELETE and TRUNCATE of imports, files,
+--     events, releases and bank reports, and any change of a released run;
+--   * the lifecycle: attest only a computed run, approve only an attested
+--     one and never by its attester, release only an approved run with the
+--     approve's digest and people, never by its attester, never two of a
+--     period (UNIQUE) nor one before a released later period;
+--   * identity: every name a session records (events, the run's and
+--     release's people, bank reports) is its session_user. A superuser is
+--     above these rules as in any PostgreSQL database (it could drop the
+--     triggers), so payout's clerks are never superusers.
+-- The functions run with search_path = the store's schema, then pg_temp,
+-- so that no session's temporary table can stand in for a store table.
+
+DO $$
+DECLARE r text;
+BEGIN
+    FOREACH r IN ARRAY ARRAY['payout_importer', 'payout_preparer', 'payout_attester',
+                             'payout_approver', 'payout_releaser', 'payout_auditor'] LOOP
+        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r) THEN
+            BEGIN
+                EXECUTE format('CREATE ROLE %I NOLOGIN', r);
+            EXCEPTION WHEN duplicate_object OR unique_violation THEN
+                NULL; -- another payout init created it meanwhile
+            END;
+        END IF;
+    END LOOP;
+END $$;
+
+-- payout_is_session: name is the session's user (or the session is a
+-- superuser's, which is above every rule anyway).
+CREATE OR REPLACE FUNCTION payout_is_session(name text) RETURNS boolean
+LANGUAGE sql STABLE SET search_path = @schema@, pg_temp AS $$
+    SELECT name = session_user::text
+        OR coalesce((SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = session_user), false)
+$$;
+
+CREATE OR REPLACE FUNCTION payout_append_only() RETURNS trigger
+LANGUAGE plpgsql SET search_path = @schema@, pg_temp AS $$
+BEGIN
+    RAISE EXCEPTION '%', TG_ARGV[0] USING ERRCODE = 'integrity_constraint_violation';
+END $$;
+
+-- payout_identity: the column TG_ARGV[0] of a new row names the session's
+-- user.
+CREATE OR REPLACE FUNCTION payout_identity() RETURNS trigger
+LANGUAGE plpgsql SET search_path = @schema@, pg_temp AS $$
+DECLARE who text := to_jsonb(NEW) ->> TG_ARGV[0];
+BEGIN
+    IF NOT payout_is_session(who) THEN
+        RAISE EXCEPTION '% % names % as its %, but the session is %''s: the server records who is logged in',
+            TG_TABLE_NAME, TG_OP, who, TG_ARGV[0], session_user USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END $$;
+
+-- payout_run_change: the lifecycle of a run, as the server sees it.
+CREATE OR REPLACE FUNCTION payout_run_change() RETURNS trigger
+LANGUAGE plpgsql SET search_path = @schema@, pg_temp AS $$
+DECLARE same_run boolean;
+BEGIN
+    IF OLD.status = 'released' THEN
+        RAISE EXCEPTION 'a released run is immutable' USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        RETURN OLD;
+    END IF;
+    same_run := NEW.period = OLD.period AND NEW.digest = OLD.digest AND NEW.input_digest = OLD.input_digest
+        AND NEW.total = OLD.total AND NEW.computed_at = OLD.computed_at AND NEW.computed_by = OLD.computed_by;
+    IF NEW.status = 'computed' THEN
+        IF NOT payout_is_session(NEW.computed_by) THEN
+            RAISE EXCEPTION 'the run of % is computed by %, not by the session''s user %', NEW.period, NEW.computed_by, session_user
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+    ELSIF NEW.status = 'attested' THEN
+        IF OLD.status <> 'computed' OR NOT same_run OR NEW.attested_by = '' THEN
+            RAISE EXCEPTION 'the run of % is %: only a computed run is attested, and attesting changes nothing else', NEW.period, OLD.status
+                USING ERRCODE = 'check_violation';
+        END IF;
+        IF NOT payout_is_session(NEW.attested_by) THEN
+            RAISE EXCEPTION 'the run of % would be attested by %, but the session is %''s', NEW.period, NEW.attested_by, session_user
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+    ELSIF NEW.status = 'approved' THEN
+        IF OLD.status <> 'attested' OR NOT same_run OR NEW.attested_by <> OLD.attested_by OR NEW.approved_by = '' THEN
+            RAISE EXCEPTION 'the run of % is %: only an attested run is approved, and approving changes nothing else', NEW.period, OLD.status
+                USING ERRCODE = 'check_violation';
+        END IF;
+        IF lower(btrim(NEW.approved_by)) = lower(btrim(OLD.attested_by)) THEN
+            RAISE EXCEPTION '% attested the run of % and cannot also approve it (two-person rule)', OLD.attested_by, NEW.period
+                USING ERRCODE = 'check_violation';
+        END IF;
+        IF NOT payout_is_session(NEW.approved_by) THEN
+            RAISE EXCEPTION 'the run of % would be approved by %, but the session is %''s', NEW.period, NEW.approved_by, session_user
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+    ELSIF NEW.status = 'released' THEN
+        IF OLD.status <> 'approved' OR NOT same_run OR NEW.attested_by <> OLD.attested_by OR NEW.approved_by <> OLD.approved_by
+            OR NOT EXISTS (SELECT FROM releases r WHERE r.run_id = NEW.id AND r.run_sha256 = NEW.digest) THEN
+            RAISE EXCEPTION 'the run of % is %: only an approved run is released, with its release record', NEW.period, OLD.status
+                USING ERRCODE = 'check_violation';
+        END IF;
+    END IF;
+    RETURN NEW;
+END $$;
+
+-- payout_release_insert: a release names an approved run, its digest and
+-- its people, by another person than the attester.
+CREATE OR REPLACE FUNCTION payout_release_insert() RETURNS trigger
+LANGUAGE plpgsql SET search_path = @schema@, pg_temp AS $$
+DECLARE run runs%ROWTYPE;
+BEGIN
+    SELECT * INTO run FROM runs WHERE id = NEW.run_id;
+    IF NOT FOUND OR run.status <> 'approved' THEN
+        RAISE EXCEPTION 'the run of % is not approved: nothing is released', NEW.period USING ERRCODE = 'check_violation';
+    END IF;
+    IF run.period <> NEW.period OR run.digest <> NEW.run_sha256 OR run.attested_by <> NEW.attested_by
+        OR run.approved_by <> NEW.approved_by THEN
+        RAISE EXCEPTION 'the release of % does not name the approved run (its period, digest, attester and approver)', NEW.period
+            USING ERRCODE = 'check_violation';
+    END IF;
+    IF lower(btrim(NEW.released_by)) = lower(btrim(run.attested_by)) THEN
+        RAISE EXCEPTION '% attested the run of % and cannot also release it', run.attested_by, NEW.period
+            USING ERRCODE = 'check_violation';
+    END IF;
+    IF EXISTS (SELECT FROM releases WHERE period > NEW.period) THEN
+        RAISE EXCEPTION 'a later period than % is released', NEW.period USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END $$;
+
+-- payout_released_detail: the lines, payments and files of a released run
+-- are part of what was released.
+CREATE OR REPLACE FUNCTION payout_released_detail() RETURNS trigger
+LANGUAGE plpgsql SET search_path = @schema@, pg_temp AS $$
+DECLARE rid bigint;
+BEGIN
+    IF TG_OP = 'DELETE' THEN rid := OLD.run_id; ELSE rid := NEW.run_id; END IF;
+    IF (SELECT status FROM runs WHERE runs.id = rid) = 'released'
+        OR (TG_OP = 'UPDATE' AND (SELECT status FROM runs WHERE runs.id = OLD.run_id) = 'released') THEN
+        RAISE EXCEPTION 'a released run is immutable' USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+    RETURN NEW;
+END $$;
+
+DO $$
+DECLARE t text; msg text;
+BEGIN
+    -- The same sentences as SQLite's triggers (../0001_init.sql …).
+    FOR t, msg IN VALUES ('imports', 'imports are append-only: their ids are the knowledge time of the inputs'),
+                         ('files', 'imported files are append-only'),
+                         ('events', 'the audit log is append-only'),
+                         ('releases', 'a release is immutable'),
+                         ('bank_reports', 'bank reports are append-only') LOOP
+        EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_append_only', t);
+        EXECUTE format('CREATE TRIGGER %I BEFORE UPDATE OR DELETE ON %I FOR EACH ROW EXECUTE FUNCTION payout_append_only(%L)',
+            t || '_append_only', t, msg);
+        EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_no_truncate', t);
+        EXECUTE format('CREATE TRIGGER %I BEFORE TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION payout_append_only(%L)',
+            t || '_no_truncate', t, msg);
+    END LOOP;
+    FOREACH t IN ARRAY ARRAY['run_files', 'run_lines', 'run_payments'] LOOP
+        EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_released', t);
+        EXECUTE format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE OR DELETE ON %I FOR EACH ROW EXECUTE FUNCTION payout_released_detail()',
+            t || '_released', t);
+    END LOOP;
+END $$;
+
+DROP TRIGGER IF EXISTS runs_lifecycle ON runs;
+CREATE TRIGGER runs_lifecycle BEFORE UPDATE OR DELETE ON runs FOR EACH ROW EXECUTE FUNCTION payout_run_change();
+DROP TRIGGER IF EXISTS runs_no_truncate ON runs;
+CREATE TRIGGER runs_no_truncate BEFORE TRUNCATE ON runs FOR EACH STATEMENT EXECUTE FUNCTION payout_append_only('runs are never truncated');
+DROP TRIGGER IF EXISTS runs_computed_by ON runs;
+CREATE TRIGGER runs_computed_by BEFORE INSERT ON runs FOR EACH ROW EXECUTE FUNCTION payout_identity('computed_by');
+DROP TRIGGER IF EXISTS releases_lifecycle ON releases;
+CREATE TRIGGER releases_lifecycle BEFORE INSERT ON releases FOR EACH ROW EXECUTE FUNCTION payout_release_insert();
+DROP TRIGGER IF EXISTS releases_released_by ON releases;
+CREATE TRIGGER releases_released_by BEFORE INSERT ON releases FOR EACH ROW EXECUTE FUNCTION payout_identity('released_by');
+DROP TRIGGER IF EXISTS events_user ON events;
+CREATE TRIGGER events_user BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION payout_identity('user');
+DROP TRIGGER IF EXISTS bank_reports_imported_by ON bank_reports;
+CREATE TRIGGER bank_reports_imported_by BEFORE INSERT ON bank_reports FOR EACH ROW EXECUTE FUNCTION payout_identity('imported_by');
+
+-- Grants: reading for every payout role, each write to the role whose
+-- command makes it, and nothing to anyone else.
+REVOKE ALL ON ALL TABLES IN SCHEMA @schema@ FROM PUBLIC;
+GRANT USAGE ON SCHEMA @schema@ TO payout_importer, payout_preparer, payout_attester, payout_approver, payout_releaser, payout_auditor;
+GRANT SELECT ON ALL TABLES IN SCHEMA @schema@ TO payout_importer, payout_preparer, payout_attester, payout_approver, payout_releaser, payout_auditor;
+GRANT INSERT ON imports, files, events, bank_reports TO payout_importer;
+GRANT INSERT, UPDATE ON runs TO payout_preparer;
+GRANT INSERT, DELETE ON run_files, run_lines, run_payments TO payout_preparer;
+GRANT INSERT ON events TO payout_preparer;
+GRANT UPDATE (status, attested_by, attested_uid, attested_at) ON runs TO payout_attester;
+GRANT INSERT ON events TO payout_attester;
+GRANT UPDATE (status, approved_by, approved_uid, approved_at) ON runs TO payout_approver;
+GRANT INSERT ON events TO payout_approver;
+GRANT UPDATE (status, result, result_sha256) ON runs TO payout_releaser;
+GRANT INSERT ON releases, events TO payout_releaser;

@@ -1,0 +1,60 @@
+package store
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/oslokommune/payout/payout/store/pgtest"
+)
+
+// onPostgres reports a test that TestPostgres runs: its store is on the
+// PostgreSQL test server.
+func onPostgres(t *testing.T) bool { return strings.HasPrefix(t.Name(), "TestPostgres/") }
+
+// bothBackEnds are the store's tests that hold for either back end; each
+// runs on SQLite as itself and on PostgreSQL under TestPostgres, in a schema
+// of its own. (The tests left out are of SQLite's file: its mode, group,
+// journal, and opening what is no SQLite file.)
+var bothBackEnds = []struct {
+	name string
+	test func(*testing.T)
+}{
+	{"OpenReadOnly", TestOpenReadOnly},
+	{"Import", TestImport},
+	{"ImportAllOrNothing", TestImportAllOrNothing},
+	{"InputsReadOnceWithSource", TestInputsReadOnceWithSource},
+	{"InputsRefuseAChangedFile", TestInputsRefuseAChangedFile},
+	{"ImportNamesTheReleasedPeriodsItCorrects", TestImportNamesTheReleasedPeriodsItCorrects},
+	{"RefusedTransitions", TestRefusedTransitions},
+	{"ReleasePolicy", TestReleasePolicy},
+	{"AttestAndApproveRefuseChangedInputs", TestAttestAndApproveRefuseChangedInputs},
+	{"RecomputeReplacesAndVoidsAttestation", TestRecomputeReplacesAndVoidsAttestation},
+	{"EventsRecordRealAndPinnedTime", TestEventsRecordRealAndPinnedTime},
+	{"ReleaseChainAndAsOf", TestReleaseChainAndAsOf},
+	{"ReleaseSignatureFileRoundTrip", TestReleaseSignatureFileRoundTrip},
+	{"ReleaseStageFailureRecordsNothing", TestReleaseStageFailureRecordsNothing},
+	{"ConcurrentReleasesOneWins", TestConcurrentReleasesOneWins},
+	{"ReleaseRefusesATamperedStore", TestReleaseRefusesATamperedStore},
+	{"CheckFindsTamperingAfterRelease", TestCheckFindsTamperingAfterRelease},
+	{"CheckFindsARewrittenChain", TestCheckFindsARewrittenChain},
+	{"ImportBank", TestImportBank},
+	{"BankReportsTampered", TestBankReportsTampered},
+	{"CheckFindsChangedBankReport", TestCheckFindsChangedBankReport},
+}
+
+// pgAttack says the attacks' SQLite in PostgreSQL's words.
+var pgAttack = strings.NewReplacer(
+	"CAST(replace(CAST(data AS TEXT), '1500', '9500') AS BLOB)", "convert_to(replace(convert_from(data, 'UTF8'), '1500', '9500'), 'UTF8')",
+	"replace(result, '1', '9')", "convert_to(replace(convert_from(result, 'UTF8'), '1', '9'), 'UTF8')",
+	"AS BLOB)", "AS bytea)")
+
+// TestPostgres runs the store's tests on PostgreSQL (PAYOUT_TEST_POSTGRES).
+func TestPostgres(t *testing.T) {
+	pgtest.Server(t)
+	for _, tc := range bothBackEnds {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel() // the server, not the CPU, is what they wait for
+			tc.test(t)
+		})
+	}
+}
