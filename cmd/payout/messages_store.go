@@ -13,6 +13,8 @@ var _ = messages(
 	msg{"%s attested the run of %s and cannot also release it: a third person releases (the approver only when policy release_by_approver is true)",
 		"%s attesterte kjøringen for %s og kan ikke også frigi den: en tredje person frigir (godkjenneren bare når policy release_by_approver er true)"},
 	msg{"%s is already released", "%s er allerede frigitt"},
+	msg{"%s does not hold the PostgreSQL role %s, which this needs: ask the database administrator to GRANT %s TO %s",
+		"%s har ikke PostgreSQL-rollen %s, som dette krever: be databaseadministratoren om GRANT %s TO %s"},
 	msg{"%s is released already, so %s can no longer be released: its amounts are paid as adjustments in later periods",
 		"%s er allerede frigitt, så %s kan ikke lenger frigis: beløpene betales som korreksjoner i senere perioder"},
 	msg{"%s was already released at %s by %s (manifest %s); a released run is never changed — corrections are paid as adjustments in a later period",

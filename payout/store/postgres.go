@@ -200,8 +200,8 @@ func (s *Store) requireRole(role string) error {
 		return nil
 	}
 	who, _ := s.SessionActor()
-	return refuse(ErrNoRole, fmt.Sprintf("%s does not hold the PostgreSQL role %s, which this needs: ask the database administrator to GRANT %s TO %s",
-		who.Name, role, role, who.Name))
+	return refusef(ErrNoRole, "%s does not hold the PostgreSQL role %s, which this needs: ask the database administrator to GRANT %s TO %s",
+		who.Name, role, role, who.Name)
 }
 
 // requireAnyRole refuses a session that holds none of the payout roles (a
