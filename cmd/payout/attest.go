@@ -20,17 +20,20 @@ type transitionCommand struct {
 	base
 	shared
 	user, digest string
+	name         string
+	supplement   bool
 	step         func(s *store.Store, st store.Step) (*store.Run, error)
 }
 
 func newTransitionCommand(name string, env *Env, step func(*store.Store, store.Step) (*store.Run, error)) command {
-	c := &transitionCommand{base: newBase(name, env), step: step}
+	c := &transitionCommand{base: newBase(name, env), step: step, name: name}
 	c.dbFlag(c.fs, dbUsage)
 	c.periodFlag(c.fs, periodUsage)
 	c.fs.StringVar(&c.user, "user", "", userUsage)
 	c.fs.StringVar(&c.digest, "digest", "", "optional: the run digest you reviewed (manifest.json run_sha256, 12 digits or more); another run is refused")
+	c.fs.BoolVar(&c.supplement, "supplement", false, "the period's supplement (payout run --supplement), not its run")
 	c.help = helpText{
-		synopsis: []string{"payout " + name + " --db FILE --period P [--digest D] [--user NAME]"},
+		synopsis: []string{"payout " + name + " --db FILE --period P [--supplement] [--digest D] [--user NAME]"},
 		required: "--db and --period",
 		example:  "payout " + name + " --db payout.db --period 2022-12",
 	}
@@ -58,6 +61,9 @@ func (c *transitionCommand) Run(_ context.Context, args []string) error {
 		return err
 	}
 	at := c.env.when()
+	if c.supplement {
+		return c.supplementStep(s, store.Step{Period: p, By: by, At: at, Digest: c.digest})
+	}
 	run, err := c.step(s, store.Step{Period: p, By: by, At: at, Digest: c.digest})
 	if err != nil {
 		return err
@@ -76,6 +82,7 @@ func (c *transitionCommand) Run(_ context.Context, args []string) error {
 }
 
 var _ = messages(
+	msg{"the period's supplement (payout run --supplement), not its run", "periodens tilleggsutbetaling (payout run --supplement), ikke kjøringen"},
 	msg{"optional: the run digest you reviewed (manifest.json run_sha256, 12 digits or more); another run is refused",
 		"valgfritt: kjøringens sammendrag (digest) du kontrollerte (manifest.json run_sha256, minst 12 tegn); en annen kjøring avvises"},
 	msg{"%s %s by %s at %s: total %s to %s payees, payment date %s\n", "%s %s av %s %s: totalt %s til %s mottakere, utbetalingsdato %s\n"},

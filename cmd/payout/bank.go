@@ -218,7 +218,8 @@ func ledgerAndDays(s *store.Store) (*bank.Ledger, int, error) {
 }
 
 // storedLedger builds the ledger from the releases (each run's payments,
-// as payments.xml paid them) and applies the stored reports in order.
+// as payments.xml paid them) and the released supplements, and applies the
+// stored reports in order.
 func storedLedger(s *store.Store, stored []store.BankReport) (*bank.Ledger, error) {
 	rels, err := s.Releases()
 	if err != nil {
@@ -232,6 +233,11 @@ func storedLedger(s *store.Store, stored []store.BankReport) (*bank.Ledger, erro
 		}
 		files = append(files, releasedFile(r.MsgID, res))
 	}
+	sups, err := releasedSupplementFiles(s)
+	if err != nil {
+		return nil, err
+	}
+	files = append(files, sups...)
 	l, err := bank.NewLedger(files)
 	if err != nil {
 		return nil, err

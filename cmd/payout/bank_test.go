@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -112,4 +113,94 @@ func TestBankUsage(t *testing.T) {
 	code, _, errs = w.cmd("bank", "import", w.file("x.xml", "<Document/>"))
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errs, `x.xml:1 (Document): the root element is Document in namespace ""`)
+}
+
+// The whole bank loop with the supplement, on the command line: release →
+// pain.002 with two rejections → status and due report them → the payees'
+// accounts corrected → the supplement computed, attested, approved and
+// released by three accounts → camt.054 books everything → the period
+// reconciles; and the refusals: a supplement released twice, a supplement
+// of what is booked or paid again already.
+func TestSupplementLoop(t *testing.T) {
+	w, f := bankWorld(t)
+	rejected := map[int]banksim.Rejection{1: {Code: "AC04", Info: "Konto avsluttet"}, 4: {Code: "AC01", Info: "Ugyldig kontonummer"}}
+	w.at("2022-12-21T07:00:00Z")
+	w.ok("bank", "import", w.file("bank/pain002.xml", string(f.Pain002("pain.002.001.03", "DNB-STS-1", "2022-12-21T06:30:00", "PART", "", "PART", rejected, true))))
+	status := w.ok("status", "--period", "2022-12")
+	assert.Contains(t, status, "rejected  P02 Lege Eide AS 64 410,00 kr")
+	assert.Contains(t, status, "AC04 kontoen er avsluttet")
+	code, _, _ := w.cmd("due")
+	assert.Equal(t, 1, code)
+
+	// Not before the accounts are corrected.
+	code, _, errs := w.as("kari").cmd("run", "--period", "2022-12", "--supplement")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errs, "payee P02's account is still 15031200013, which the bank rejected")
+	w.ok("import", w.file("corrected/payees.csv", "payee_id,name,account,orgnr,recorded_on\n"+
+		"P02,Lege Eide AS,15031200099,920370004,2022-12-21\nP05,Legesenter Sagene AS,15031200102,920370012,2022-12-21\n"))
+
+	out := w.as("kari").ok("run", "--period", "2022-12", "--supplement")
+	e2e1, e2e4 := f.Blocks[0].Txs[1].E2E, f.Blocks[0].Txs[4].E2E
+	assert.Contains(t, out, "supplement 1 of 2022-12 (PAYOUT-OSLO-2022-12-S1): 2 payment(s)")
+	assert.Contains(t, out, "P02 Lege Eide AS 64410.00 kr to 15031200099 (rejected: 15031200013, AC04 kontoen er avsluttet: Konto avsluttet); pays "+e2e1+" again as "+e2e1+"-S1")
+	code, _, errs = w.as("kari").cmd("approve", "--period", "2022-12", "--supplement")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errs, "is not attested")
+	w.as("kari").ok("attest", "--period", "2022-12", "--supplement")
+	code, _, errs = w.as("kari").cmd("approve", "--period", "2022-12", "--supplement")
+	assert.Equal(t, 1, code, "the attester cannot approve")
+	assert.Contains(t, errs, "cannot also approve it")
+	w.as("ola").ok("approve", "--period", "2022-12", "--supplement")
+	code, _, errs = w.as("ola").cmd("release", "--period", "2022-12", "--supplement")
+	assert.Equal(t, 1, code, "the approver cannot release")
+	assert.Contains(t, errs, "cannot also release it")
+	out = w.as("per").ok("release", "--period", "2022-12", "--supplement")
+	assert.Contains(t, out, "supplement 1 of 2022-12 released at")
+	sup := w.read("2022-12/supplement-1/payments-supplement-1.xml")
+	sf, err := banksim.Read([]byte(sup))
+	require.NoError(t, err)
+	assert.Equal(t, "PAYOUT-OSLO-2022-12-S1", sf.MsgID)
+	require.Len(t, sf.Blocks[0].Txs, 2)
+	assert.Equal(t, []string{e2e1 + "-S1", "15031200099", f.Blocks[0].Txs[1].Amount}, []string{sf.Blocks[0].Txs[0].E2E, sf.Blocks[0].Txs[0].Acct, sf.Blocks[0].Txs[0].Amount})
+	assert.Equal(t, e2e4+"-S1", sf.Blocks[0].Txs[1].E2E)
+	assert.Contains(t, w.read("2022-12/supplement-1/supplement-1.sig"), "signature ed25519 ")
+
+	// Refused: the same supplement released again; another supplement of
+	// what is paid again already.
+	code, _, errs = w.as("per").cmd("release", "--period", "2022-12", "--supplement")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errs, "supplement 1 of 2022-12 was already released at")
+	code, _, errs = w.as("kari").cmd("run", "--period", "2022-12", "--supplement")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errs, "2022-12 has no rejected payment to pay again")
+	code, _, _ = w.cmd("due")
+	assert.Equal(t, 0, code, "nothing rejected is open")
+
+	// The bank accepts the supplement (its pain.002 is matched to it), then
+	// books the period's file (without the two) and the supplement: the
+	// period reconciles, everything paid once.
+	w.at("2022-12-23T18:00:00Z")
+	out = w.ok("bank", "import", w.file("bank/pain002-s1.xml", string(sf.Pain002("pain.002.001.10", "NDEA-STS-2", "2022-12-22T06:30:00+01:00", "ACCP", "", "", nil, false))))
+	assert.Contains(t, out, "accepted        8")
+	w.ok("bank", "import", w.file("bank/camt-1.xml", string(f.Camt054(false, "DNB-NTF-1", "2022-12-22T18:00:00", map[int]bool{1: true, 4: true}))))
+	out = w.ok("bank", "import", "--out", w.out, w.file("bank/camt-2.xml", string(sf.Camt054(false, "DNB-NTF-2", "2022-12-23T18:00:00", nil))))
+	assert.Contains(t, out, "booked          8")
+	assert.Contains(t, out, "reconciled: booked "+formatKroner(decimal.RequireFromString(f.CtrlSum))+" = CtrlSum")
+	csv := w.read("2022-12/bank/reconciliation.csv")
+	assert.Equal(t, 11, strings.Count(csv, "\n"), "header, eight payments and the two paid again:\n%s", csv)
+
+	// Refused: a booking of a payment booked already; a supplement of a
+	// booked payment.
+	code, _, errs = w.cmd("bank", "import", w.file("bank/camt-3.xml", string(sf.Camt054(false, "DNB-NTF-3", "2022-12-23T19:00:00", nil))))
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errs, "is already booked by camt-2.xml")
+	code, _, errs = w.as("kari").cmd("run", "--period", "2022-12", "--supplement")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errs, "has no rejected payment to pay again")
+
+	check := w.ok("status", "--check")
+	assert.NotContains(t, check, "supplement release")
+	status = w.ok("status", "--period", "2022-12")
+	assert.Contains(t, status, "supplement 1 of 2022-12: released, 2 payment(s)")
+	assert.Contains(t, status, "supplement-release")
 }

@@ -36,7 +36,8 @@ import (
 type releaseCommand struct {
 	base
 	shared
-	user, key string
+	user, key  string
+	supplement bool
 }
 
 func newReleaseCommand(env *Env) command {
@@ -46,8 +47,9 @@ func newReleaseCommand(env *Env) command {
 	c.outFlag(c.fs, "", "folder for the period's output folder (default: out; completing a release: the folder recorded with it)")
 	c.fs.StringVar(&c.user, "user", "", userUsage)
 	c.fs.StringVar(&c.key, "key", "", "the release signing key (release.key; default: PAYOUT_RELEASE_KEY)")
+	c.fs.BoolVar(&c.supplement, "supplement", false, "release the period's approved supplement (payments-supplement-N.xml in the released folder's supplement-N/)")
 	c.help = helpText{
-		synopsis: []string{"payout release --db FILE --period P [--out DIR] [--key FILE]"},
+		synopsis: []string{"payout release --db FILE --period P [--out DIR] [--key FILE]", "payout release --db FILE --period P --supplement [--key FILE]"},
 		required: "--db and --period",
 		example:  "payout release --db payout.db --period 2022-12 --out out",
 	}
@@ -88,6 +90,9 @@ func (c *releaseCommand) Run(_ context.Context, args []string) error {
 	run, err := s.Run(p)
 	if err != nil {
 		return err
+	}
+	if c.supplement {
+		return c.releaseSupplement(s, run, by, key)
 	}
 	r := &releaser{env: c.env, s: s, run: run, by: by}
 	if run.Release != nil {
@@ -310,6 +315,8 @@ func orNone(env *Env, s string) string {
 }
 
 var _ = messages(
+	msg{"release the period's approved supplement (payments-supplement-N.xml in the released folder's supplement-N/)",
+		"frigi periodens godkjente tilleggsutbetaling (payments-supplement-N.xml i den frigitte mappens supplement-N/)"},
 	msg{"folder for the period's output folder (default: out; completing a release: the folder recorded with it)",
 		"mappe for periodens utdatamappe (standard: out; når en frigivelse fullføres: mappen som er registrert med den)"},
 	msg{"the release signing key (release.key; default: PAYOUT_RELEASE_KEY)", "nøkkelen som signerer frigivelser (release.key; standard: PAYOUT_RELEASE_KEY)"},

@@ -21,7 +21,7 @@ type runCommand struct {
 	base
 	shared
 	fixtures, asOf, user string
-	reopen               bool
+	reopen, supplement   bool
 }
 
 func newRunCommand(env *Env) command {
@@ -33,10 +33,12 @@ func newRunCommand(env *Env) command {
 	c.fs.StringVar(&c.asOf, "as-of", "", "knowledge cut-off YYYY-MM-DD (default: the payment date)")
 	c.fs.StringVar(&c.user, "user", "", userUsage)
 	c.fs.BoolVar(&c.reopen, "reopen", false, "with --db: replace an approved, unreleased run (voids its attestation and approval)")
+	c.fs.BoolVar(&c.supplement, "supplement", false, "with --db: a supplement of the released period, paying again exactly its payments the bank rejected (to the payees' corrected accounts)")
 	c.help = helpText{
 		synopsis: []string{
 			"payout run --period P --fixtures DIR [--out DIR] [--as-of DATE]",
 			"payout run --period P --db FILE [--out DIR] [--as-of DATE] [--reopen]",
+			"payout run --period P --db FILE --supplement [--reopen]",
 		},
 		required: "--period, and --fixtures or --db",
 		example:  "payout run --period 2022-12 --fixtures fixtures/oslo --out out",
@@ -57,6 +59,10 @@ func (c *runCommand) Run(_ context.Context, args []string) error {
 		return err
 	}
 	switch {
+	case c.supplement && (c.db == "" || c.fixtures != "" || c.asOf != ""):
+		return usagef("--supplement takes --db FILE (and neither --fixtures nor --as-of): a supplement pays again what a released period's bank rejected")
+	case c.supplement:
+		return c.runSupplement(p)
 	case c.db != "" && c.fixtures != "":
 		return usagef("give either --fixtures DIR or --db FILE, not both (import the folder with 'payout import')")
 	case c.db == "" && c.fixtures == "":
@@ -269,6 +275,10 @@ func printRunSummary(env *Env, res *payout.Result, dir, note string) {
 }
 
 var _ = messages(
+	msg{"with --db: a supplement of the released period, paying again exactly its payments the bank rejected (to the payees' corrected accounts)",
+		"med --db: en tilleggsutbetaling for den frigitte perioden, som betaler på nytt nøyaktig de betalingene banken avviste (til mottakernes rettede kontoer)"},
+	msg{"--supplement takes --db FILE (and neither --fixtures nor --as-of): a supplement pays again what a released period's bank rejected",
+		"--supplement krever --db FILE (og verken --fixtures eller --as-of): en tilleggsutbetaling betaler på nytt det banken avviste i en frigitt periode"},
 	msg{"period to compute: YYYY-MM, current or next", "perioden som skal beregnes: ÅÅÅÅ-MM, current (inneværende) eller next (neste)"},
 	msg{"fixture folder to compute from (without --db)", "fixturmappen det beregnes fra (uten --db)"},
 	msg{"store to compute from; the run is stored", "lageret det beregnes fra; kjøringen lagres"},

@@ -173,6 +173,9 @@ func periodStatus(env *Env, s *store.Store, p payout.Period) error {
 			return err
 		}
 		printBankState(env, l, p)
+		if err := printSupplements(env, s, p); err != nil {
+			return err
+		}
 	}
 	events, err := s.Events(p.String())
 	if err != nil {
@@ -186,6 +189,24 @@ func periodStatus(env *Env, s *store.Store, p payout.Period) error {
 		}
 		// The action and detail are the store's record, shown as stored.
 		fmt.Fprintf(env.Stdout, "  %s%s  %-8s %-22s %s %s %s\n", when(e.At), pinned, e.Action, e.Actor, short12(e.RunSHA256), e.Total, e.Detail)
+	}
+	return nil
+}
+
+// printSupplements lists the period's supplements: number, status, what
+// they pay, their digest, and who released them where.
+func printSupplements(env *Env, s *store.Store, p payout.Period) error {
+	sups, err := s.Supplements(p)
+	if err != nil {
+		return err
+	}
+	for i := range sups {
+		sup := &sups[i]
+		env.outf("  %s: %s, %s payment(s), %s, execution date %s, %s, digest %s\n", supWhere(env, sup), statusText(env, sup.Status),
+			formatCount(sup.Payments), formatKroner(sup.Total), sup.PayDate, sup.MsgID, short12(sup.Digest))
+		if r := sup.Release; r != nil {
+			env.outf("    released at %s by %s (attested by %s, approved by %s) to %s\n", when(r.ReleasedAt), r.ReleasedBy, r.AttestedBy, r.ApprovedBy, r.OutDir)
+		}
 	}
 	return nil
 }
@@ -298,6 +319,8 @@ func sortedKeys(m map[string]bool) []string {
 }
 
 var _ = messages(
+	msg{"  %s: %s, %s payment(s), %s, execution date %s, %s, digest %s\n", "  %s: %s, %s betaling(er), %s, betalingsdato %s, %s, sammendrag %s\n"},
+	msg{"    released at %s by %s (attested by %s, approved by %s) to %s\n", "    frigitt %s av %s (attestert av %s, godkjent av %s) til %s\n"},
 	msg{"show one period in detail, with its audit log", "vis én periode i detalj, med revisjonsloggen"},
 	msg{"verify the store end to end (integrity, audit log, runs against events, signed release chain, released runs recomputed, input digests, released folders); exit 1 on any problem",
 		"kontroller lageret fra ende til annen (integritet, revisjonslogg, kjøringer mot hendelser, signert frigivelseskjede, frigitte kjøringer beregnet på nytt, inndatasummer, frigitte mapper); status 1 ved ethvert problem"},

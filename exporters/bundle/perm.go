@@ -75,3 +75,32 @@ func lockDir(dir string) (func(), error) {
 	}
 	return func() { d.Close() }, nil
 }
+
+// WriteFilesAs writes files into dir (made, with its parents, as perm
+// says), each through a synced temporary file renamed into place in the
+// order given, under the folder's lock; then the folder is synced. A
+// supplement's folder (issue 13) is written so, beside the released folder.
+func WriteFilesAs(dir string, files []Output, perm Perm) error {
+	if err := perm.mkdirAll(dir); err != nil {
+		return err
+	}
+	unlock, err := lockDir(dir)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if err := removeTemps(dir); err != nil {
+		return err
+	}
+	temps, err := writeTemps(dir, files, perm)
+	if err != nil {
+		return err
+	}
+	for i, f := range files {
+		if err := os.Rename(temps[i], filepath.Join(dir, f.Name)); err != nil {
+			removeAll(temps[i:])
+			return fmt.Errorf("%s: %w", f.Name, err)
+		}
+	}
+	return syncDir(dir)
+}

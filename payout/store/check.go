@@ -68,6 +68,7 @@ func (s *Store) Check(ring releasekey.Ring) (*CheckReport, error) {
 	if _, err := bankReports(s.db); err != nil {
 		rep.Problems = append(rep.Problems, err.Error()) // a bank report changed, or its chain broken (issue 13)
 	}
+	rep.Problems = append(rep.Problems, s.checkSupplements(ring)...)
 	return rep, nil
 }
 

@@ -28,6 +28,9 @@ var (
 	ErrOtherFolder      = errors.New("released to another folder")
 	ErrLegacyRun        = errors.New("run computed before run digests")
 	ErrNoRole           = errors.New("the PostgreSQL session lacks the payout role")
+	ErrNotReleased      = errors.New("the period is not released")
+	ErrPaidAgain        = errors.New("the payment is paid again already")
+	ErrNoSupplement     = errors.New("no supplement")
 )
 
 // lifecycleError is a refused transition: a sentence for the user that
