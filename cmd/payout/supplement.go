@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"fmt"
 
 	"github.com/shopspring/decimal"
 
@@ -147,7 +146,7 @@ func (sp *supplementPlan) draft(p payout.Period, inputDigest string) (store.Supp
 func readSupplementBody(sup *store.Supplement) (*supplementBody, error) {
 	var b supplementBody
 	if err := json.Unmarshal(sup.Body, &b); err != nil || b.Format != supplementFormat {
-		return nil, fmt.Errorf("stored %s: its body is not a %s body: %v", sup.Where(), supplementFormat, err)
+		return nil, errorf("stored %s: its body is not a %s body: %v", sup.Where(), supplementFormat, err)
 	}
 	return &b, nil
 }
@@ -226,6 +225,7 @@ func supplementPayDate(today, periodPay payout.Date) payout.Date {
 }
 
 var _ = messages(
+	msg{"stored %s: its body is not a %s body: %v", "lagret %s: innholdet er ikke et %s-innhold: %v"},
 	msg{"%s is not released: a supplement pays again what the bank rejected of a released period",
 		"%s er ikke frigitt: en tilleggsutbetaling betaler på nytt det banken avviste i en frigitt periode"},
 	msg{"%s has no rejected payment to pay again: nothing the bank rejected is open (booked, or in a supplement already)",

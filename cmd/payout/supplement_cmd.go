@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"github.com/oslokommune/payout/exporters/bundle"
 	"github.com/oslokommune/payout/exporters/pain001"
@@ -21,11 +22,11 @@ import (
 // period under the period's folder).
 
 // supplementPaymentsName is the payment file of supplement n.
-func supplementPaymentsName(n int) string { return fmt.Sprintf("payments-supplement-%d.xml", n) }
+func supplementPaymentsName(n int) string { return "payments-supplement-" + strconv.Itoa(n) + ".xml" }
 
 // supplementDir is supplement n's folder inside the period's released one.
 func supplementDir(periodDir string, n int) string {
-	return filepath.Join(periodDir, fmt.Sprintf("supplement-%d", n))
+	return filepath.Join(periodDir, "supplement-"+strconv.Itoa(n))
 }
 
 // runSupplement computes p's supplement and stores it as computed.
@@ -181,7 +182,7 @@ func supWhere(env *Env, sup *store.Supplement) string {
 	return env.tr("supplement %d of %s", sup.N, sup.Period)
 }
 
-func supplementSigName(n int) string { return fmt.Sprintf("supplement-%d.sig", n) }
+func supplementSigName(n int) string { return "supplement-" + strconv.Itoa(n) + ".sig" }
 
 // renderSupplement is the supplement's payment file, created at its
 // release time; the release records its SHA-256.
