@@ -193,11 +193,19 @@ func (s *Store) NextSupplement(p payout.Period) (int, error) {
 // is not the next one, and any payment that another supplement re-pays
 // already (the database's unique key). It returns the stored supplement
 // and the status of the one it replaced ("" when none).
-func (s *Store) SaveSupplement(d SupplementDraft, by Actor, at When, reopen bool) (*Supplement, Status, error) {
+func (s *Store) SaveSupplement(d SupplementDraft, by Actor, at When, reopen bool) (sup *Supplement, replaced Status, err error) {
+	if err := s.requireRole(RolePreparer); err != nil {
+		return nil, "", err
+	}
+	err = s.retrying(func() error { sup, replaced, err = s.saveSupplementOnce(d, by, at, reopen); return err })
+	return sup, replaced, err
+}
+
+func (s *Store) saveSupplementOnce(d SupplementDraft, by Actor, at When, reopen bool) (*Supplement, Status, error) {
 	if err := by.valid(); err != nil {
 		return nil, "", err
 	}
-	tx, err := s.db.Beginx()
+	tx, err := s.begin()
 	if err != nil {
 		return nil, "", err
 	}
@@ -207,13 +215,13 @@ func (s *Store) SaveSupplement(d SupplementDraft, by Actor, at When, reopen bool
 		return nil, "", err
 	}
 	if run.Status != StatusReleased {
-		return nil, "", refuse(ErrNotReleased, fmt.Sprintf("%s is %s, not released: a supplement pays again what the bank rejected of a released period", d.Period, run.Status))
+		return nil, "", refusef(ErrNotReleased, "%s is %s, not released: a supplement pays again what the bank rejected of a released period", d.Period, run.Status)
 	}
 	if now, err := stateOf(tx); err != nil || now.Digest != d.InputDigest {
 		if err != nil {
 			return nil, "", err
 		}
-		return nil, "", refuse(ErrInputsChanged, fmt.Sprintf("inputs changed while the supplement of %s was computed (another import): run it again", d.Period))
+		return nil, "", refusef(ErrInputsChanged, "inputs changed while the supplement of %s was computed (another import): run it again", d.Period)
 	}
 	prev, err := openSupplement(tx, d.Period)
 	if err != nil {
@@ -259,8 +267,8 @@ func (s *Store) clearSupplement(tx *sqlx.Tx, prev *Supplement, d SupplementDraft
 		return "", nil
 	}
 	if prev.Status == StatusApproved && !reopen {
-		return "", refuse(ErrAlreadyApproved, fmt.Sprintf("%s was approved by %s at %s; computing it again voids the attestation and approval: give --reopen to do so",
-			prev.Where(), prev.ApprovedBy, stamp(prev.ApprovedAt)))
+		return "", refusef(ErrAlreadyApproved, "supplement %d of %s was approved by %s at %s; computing it again voids the attestation and approval: give --reopen to do so",
+			prev.N, prev.Period, prev.ApprovedBy, prev.ApprovedAt)
 	}
 	for _, q := range []string{`DELETE FROM supplement_payments WHERE supplement_id = ?`, `DELETE FROM supplements WHERE id = ?`} {
 		if _, err := tx.Exec(q, prev.ID); err != nil {
@@ -271,14 +279,16 @@ func (s *Store) clearSupplement(tx *sqlx.Tx, prev *Supplement, d SupplementDraft
 }
 
 func insertSupplement(tx *sqlx.Tx, d SupplementDraft, by Actor, at When) (int64, error) {
-	r, err := tx.Exec(`INSERT INTO supplements (period, n, status, as_of, pay_date, msg_id, input_digest, total, payments, body, digest,
-		computed_at, computed_by, computed_uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	var id int64
+	err := tx.Get(&id, `INSERT INTO supplements (id, period, n, status, as_of, pay_date, msg_id, input_digest, total, payments, body, digest,
+		computed_at, computed_by, computed_uid) VALUES ((SELECT coalesce(max(id), 0) + 1 FROM supplements),
+		?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		d.Period.String(), d.N, string(StatusComputed), d.AsOf.String(), d.PayDate.String(), d.MsgID, d.InputDigest,
 		draftTotal(d).StringFixed(2), len(d.Repays), d.Body, sha(d.Body), stamp(at.Real), strings.TrimSpace(by.Name), by.UID)
 	if err != nil {
 		return 0, fmt.Errorf("store: supplement %d of %s: %w", d.N, d.Period, err)
 	}
-	return r.LastInsertId()
+	return id, nil
 }
 
 // insertRepays records what the supplement pays again; a payment that
@@ -292,8 +302,8 @@ func insertRepays(tx *sqlx.Tx, id int64, d SupplementDraft) error {
 		err := tx.Get(&other, `SELECT s.period, s.n FROM supplement_payments p JOIN supplements s ON s.id = p.supplement_id
 			WHERE p.repays = ?`, r.Repays)
 		if err == nil {
-			return refuse(ErrPaidAgain, fmt.Sprintf("%s (payee %s) is paid again by supplement %d of %s already: a payment is never paid twice",
-				r.Repays, r.PayeeID, other.N, other.Period))
+			return refusef(ErrPaidAgain, "%s (payee %s) is paid again by supplement %d of %s already: a payment is never paid twice",
+				r.Repays, r.PayeeID, other.N, other.Period)
 		}
 		if !isNoRows(err) {
 			return err

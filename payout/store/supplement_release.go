@@ -153,7 +153,7 @@ func (r *SupplementRelease) SignatureFile() []byte {
 func (s *Store) AttestSupplement(st Step) (*Supplement, error) {
 	return s.supplementStep(st, ActionSupplementAttest, func(tx *sqlx.Tx, sup *Supplement) error {
 		if sup.Status != StatusComputed {
-			return refuse(ErrAlreadyAttested, fmt.Sprintf("%s is already %s", sup.Where(), sup.Status))
+			return refusef(ErrAlreadyAttested, "supplement %d of %s is already %s", sup.N, sup.Period, sup.Status)
 		}
 		_, err := tx.Exec(`UPDATE supplements SET status = ?, attested_by = ?, attested_uid = ?, attested_at = ? WHERE id = ?`,
 			string(StatusAttested), strings.TrimSpace(st.By.Name), st.By.UID, stamp(st.At.Real), sup.ID)
@@ -167,12 +167,12 @@ func (s *Store) ApproveSupplement(st Step) (*Supplement, error) {
 	return s.supplementStep(st, ActionSupplementApprove, func(tx *sqlx.Tx, sup *Supplement) error {
 		switch sup.Status {
 		case StatusComputed:
-			return refuse(ErrNotAttested, fmt.Sprintf("%s is not attested: 'payout attest --supplement' by another person comes first", sup.Where()))
+			return refusef(ErrNotAttested, "supplement %d of %s is not attested: 'payout attest --supplement' by another person comes first", sup.N, sup.Period)
 		case StatusApproved:
-			return refuse(ErrAlreadyApproved, fmt.Sprintf("%s is already approved by %s at %s", sup.Where(), sup.ApprovedBy, stamp(sup.ApprovedAt)))
+			return refusef(ErrAlreadyApproved, "supplement %d of %s is already approved by %s at %s", sup.N, sup.Period, sup.ApprovedBy, sup.ApprovedAt)
 		}
 		if sup.AttestedBy.Same(st.By) {
-			return refuse(ErrSameApprover, fmt.Sprintf("%s attested %s and cannot also approve it: a second person must approve, from their own account", sup.AttestedBy, sup.Where()))
+			return refusef(ErrSameApprover, "%s attested supplement %d of %s and cannot also approve it: a second person must approve, from their own account", sup.AttestedBy, sup.N, sup.Period)
 		}
 		_, err := tx.Exec(`UPDATE supplements SET status = ?, approved_by = ?, approved_uid = ?, approved_at = ? WHERE id = ?`,
 			string(StatusApproved), strings.TrimSpace(st.By.Name), st.By.UID, stamp(st.At.Real), sup.ID)
@@ -180,11 +180,23 @@ func (s *Store) ApproveSupplement(st Step) (*Supplement, error) {
 	})
 }
 
-func (s *Store) supplementStep(st Step, action string, step func(*sqlx.Tx, *Supplement) error) (*Supplement, error) {
+func (s *Store) supplementStep(st Step, action string, step func(*sqlx.Tx, *Supplement) error) (sup *Supplement, err error) {
+	role := RoleAttester
+	if action == ActionSupplementApprove {
+		role = RoleApprover
+	}
+	if err := s.requireRole(role); err != nil {
+		return nil, err
+	}
+	err = s.retrying(func() error { sup, err = s.supplementStepOnce(st, action, step); return err })
+	return sup, err
+}
+
+func (s *Store) supplementStepOnce(st Step, action string, step func(*sqlx.Tx, *Supplement) error) (*Supplement, error) {
 	if err := st.By.valid(); err != nil {
 		return nil, err
 	}
-	tx, err := s.db.Beginx()
+	tx, err := s.begin()
 	if err != nil {
 		return nil, err
 	}
@@ -220,15 +232,15 @@ func supplementAllowed(q sqlx.Queryer, p payout.Period, reviewed string) (*Suppl
 		return nil, noOpenSupplement(q, p)
 	}
 	if reviewed != "" && (len(reviewed) < 12 || !strings.HasPrefix(sup.Digest, strings.ToLower(reviewed))) {
-		return nil, refuse(ErrDigestMismatch, fmt.Sprintf("%s has digest %s, not the %s you reviewed", sup.Where(), sup.Digest[:12], reviewed))
+		return nil, refusef(ErrDigestMismatch, "supplement %d of %s has digest %s, not the %s you reviewed", sup.N, sup.Period, sup.Digest[:12], reviewed)
 	}
 	st, err := stateOf(q)
 	if err != nil {
 		return nil, err
 	}
 	if st.Digest != sup.InputDigest {
-		return nil, refuse(ErrInputsChanged, fmt.Sprintf("inputs changed since %s was computed at %s: compute it again (payout run --supplement), then attest and approve it anew",
-			sup.Where(), stamp(sup.ComputedAt)))
+		return nil, refusef(ErrInputsChanged, "inputs changed since supplement %d of %s was computed at %s: compute it again (payout run --supplement), then attest and approve it anew",
+			sup.N, sup.Period, sup.ComputedAt)
 	}
 	return sup, nil
 }
@@ -242,10 +254,10 @@ func noOpenSupplement(q sqlx.Queryer, p payout.Period) error {
 	}
 	if n := len(all); n > 0 && all[n-1].Release != nil {
 		r := all[n-1].Release
-		return refuse(ErrAlreadyReleased, fmt.Sprintf("supplement %d of %s was already released at %s by %s (%s, file sha256 %s); a supplement is released once: compute a new one for what is still rejected",
-			r.N, p, stamp(r.ReleasedAt), r.ReleasedBy, r.MsgID, short(r.FileSHA256)))
+		return refusef(ErrAlreadyReleased, "supplement %d of %s was already released at %s by %s (%s, file sha256 %s); a supplement is released once: compute a new one for what is still rejected",
+			r.N, p, r.ReleasedAt, r.ReleasedBy, r.MsgID, short(r.FileSHA256))
 	}
-	return refuse(ErrNoSupplement, fmt.Sprintf("no supplement of %s is stored: compute one with 'payout run --db FILE --period %s --supplement'", p, p))
+	return refusef(ErrNoSupplement, "no supplement of %s is stored: compute one with 'payout run --db FILE --period %s --supplement'", p, p)
 }
 
 // SupplementReleaseRequest is what the releasing command gives.
@@ -272,11 +284,19 @@ type SupplementReleaseRequest struct {
 // the two accounts it names, the releaser neither, or the approver when
 // policy release_by_approver allows), its body derived again and compared
 // with the approved one; then Stage, the signed statement, the record.
-func (s *Store) ReleaseSupplement(req SupplementReleaseRequest) (*Supplement, error) {
+func (s *Store) ReleaseSupplement(req SupplementReleaseRequest) (sup *Supplement, err error) {
+	if err := s.requireRole(RoleReleaser); err != nil {
+		return nil, err
+	}
+	err = s.retrying(func() error { sup, err = s.releaseSupplementOnce(req); return err })
+	return sup, err
+}
+
+func (s *Store) releaseSupplementOnce(req SupplementReleaseRequest) (*Supplement, error) {
 	if err := req.By.valid(); err != nil {
 		return nil, err
 	}
-	tx, err := s.db.Beginx()
+	tx, err := s.begin()
 	if err != nil {
 		return nil, err
 	}
@@ -303,14 +323,14 @@ func (s *Store) ReleaseSupplement(req SupplementReleaseRequest) (*Supplement, er
 		return nil, err
 	}
 	if got := sha(body); got != sup.Digest {
-		return nil, refuse(ErrDigestMismatch, fmt.Sprintf("%s made again from the stored inputs and the bank's answers has digest %s, but the one attested and approved has %s: compute it again (payout run --supplement) and have it attested and approved anew",
-			sup.Where(), got[:12], short(sup.Digest)))
+		return nil, refusef(ErrDigestMismatch, "supplement %d of %s made again from the stored inputs and the bank's answers has digest %s, but the one attested and approved has %s: compute it again (payout run --supplement) and have it attested and approved anew",
+			sup.N, sup.Period, got[:12], short(sup.Digest))
 	}
 	if err := supplementReleaser(sup, req.By, pol); err != nil {
 		return nil, err
 	}
 	if req.Key == nil && !pol.UnsignedReleases {
-		return nil, refuse(ErrUnsigned, "no release key: give --key FILE or set PAYOUT_RELEASE_KEY; only policy unsigned_releases: true releases without one")
+		return nil, refusef(ErrUnsigned, "no release key: give --key FILE or set PAYOUT_RELEASE_KEY; only policy unsigned_releases: true releases without one")
 	}
 	rec, err := newSupplementRelease(tx, sup, req)
 	if err != nil {
@@ -335,7 +355,7 @@ func supplementReleasable(q sqlx.Queryer, sup *Supplement, req SupplementRelease
 		return fmt.Errorf("store: the open supplement of %s is number %d, not %d: run the release again", sup.Period, sup.N, req.N)
 	}
 	if sup.Status != StatusApproved {
-		return refuse(ErrNotApproved, fmt.Sprintf("%s is %s, not approved: it needs attest and approve by two people before release", sup.Where(), sup.Status))
+		return refusef(ErrNotApproved, "supplement %d of %s is %s, not approved: it needs attest and approve by two people before release", sup.N, sup.Period, sup.Status)
 	}
 	return supplementEvents(q, sup)
 }
@@ -362,17 +382,17 @@ func supplementEvents(q sqlx.Queryer, sup *Supplement) error {
 		count[ActionSupplementAttest] == 1 && count[ActionSupplementApprove] == 1 &&
 		who[ActionSupplementAttest] == sup.AttestedBy && who[ActionSupplementApprove] == sup.ApprovedBy
 	if !ok {
-		return refuse(ErrInconsistent, fmt.Sprintf("%s: the audit log does not hold its compute, attest and approve events naming its digest by the accounts it names: the store was changed outside payout, so nothing is released", sup.Where()))
+		return refusef(ErrInconsistent, "supplement %d of %s: the audit log does not hold its compute, attest and approve events naming its digest by the accounts it names: the store was changed outside payout, so nothing is released", sup.N, sup.Period)
 	}
 	return nil
 }
 
 func supplementReleaser(sup *Supplement, by Actor, pol payout.Policy) error {
 	if sup.AttestedBy.Same(by) {
-		return refuse(ErrSameReleaser, fmt.Sprintf("%s attested %s and cannot also release it: a third person releases", sup.AttestedBy, sup.Where()))
+		return refusef(ErrSameReleaser, "%s attested supplement %d of %s and cannot also release it: a third person releases", sup.AttestedBy, sup.N, sup.Period)
 	}
 	if sup.ApprovedBy.Same(by) && !pol.ReleaseByApprover {
-		return refuse(ErrSameReleaser, fmt.Sprintf("%s approved %s and cannot also release it: a third person releases (or set policy release_by_approver: true)", sup.ApprovedBy, sup.Where()))
+		return refusef(ErrSameReleaser, "%s approved supplement %d of %s and cannot also release it: a third person releases (or set policy release_by_approver: true)", sup.ApprovedBy, sup.N, sup.Period)
 	}
 	return nil
 }
@@ -409,12 +429,15 @@ func insertSupplementRelease(tx *sqlx.Tx, sup *Supplement, rec *SupplementReleas
 		rec.Signature = req.Key.Sign(st)
 	}
 	rec.ChainSHA256 = statementHash(st)
-	out, err := tx.NamedExec(`INSERT INTO supplement_releases (`+supplementReleaseColumns+`) VALUES (`+
-		":"+strings.Join(strings.Fields(strings.ReplaceAll(supplementReleaseColumns, ",", " ")), ", :")+`)`, rec.row())
+	q, args, err := sqlx.Named(`INSERT INTO supplement_releases (id, `+supplementReleaseColumns+`)
+		VALUES ((SELECT coalesce(max(id), 0) + 1 FROM supplement_releases), `+
+		":"+strings.Join(strings.Fields(strings.ReplaceAll(supplementReleaseColumns, ",", " ")), ", :")+`) RETURNING id`, rec.row())
 	if err != nil {
+		return err
+	}
+	if err := tx.Get(&rec.ID, q, args...); err != nil {
 		return fmt.Errorf("store: the release of %s: %w", sup.Where(), err)
 	}
-	rec.ID, _ = out.LastInsertId()
 	if _, err := tx.Exec(`UPDATE supplements SET status = ? WHERE id = ?`, string(StatusReleased), sup.ID); err != nil {
 		return err
 	}
@@ -431,10 +454,17 @@ func insertSupplementRelease(tx *sqlx.Tx, sup *Supplement, rec *SupplementReleas
 // RecordSupplementRewrite logs that a released supplement's files were
 // written again (an interrupted release completed).
 func (s *Store) RecordSupplementRewrite(rec *SupplementRelease, by Actor, at When) error {
+	if err := s.requireRole(RoleReleaser); err != nil {
+		return err
+	}
+	return s.retrying(func() error { return s.recordSupplementRewriteOnce(rec, by, at) })
+}
+
+func (s *Store) recordSupplementRewriteOnce(rec *SupplementRelease, by Actor, at When) error {
 	if err := by.valid(); err != nil {
 		return err
 	}
-	tx, err := s.db.Beginx()
+	tx, err := s.begin()
 	if err != nil {
 		return err
 	}
