@@ -135,7 +135,7 @@ func (c *releaseCommand) releaseSupplement(s *store.Store, run *store.Run, by st
 		return err
 	}
 	if len(sups) == 0 {
-		return errorf("no supplement of %s is stored: compute one with %s", run.Period, fmt.Sprintf("'payout run --db %s --period %s --supplement'", c.db, run.Period))
+		return errorf("no supplement of %s is stored: compute one with 'payout run --db FILE --period %s --supplement'", run.Period, run.Period)
 	}
 	last := &sups[len(sups)-1]
 	if last.Release != nil && !supplementFilesComplete(last) {
@@ -259,7 +259,6 @@ var _ = messages(
 	msg{"  %s %s %s kr to %s (rejected: %s, %s); pays %s again as %s\n", "  %s %s %s kr til %s (avvist: %s, %s); betaler %s på nytt som %s\n"},
 	msg{"supplement digest %s, status %s\n", "tilleggsutbetalingens sammendrag %s, status %s\n"},
 	msg{"next: a third person releases with %s before the execution date %s\n", "neste: en tredje person frigir med %s før betalingsdatoen %s\n"},
-	msg{"no supplement of %s is stored: compute one with %s", "ingen tilleggsutbetaling for %s er lagret: beregn en med %s"},
 	msg{"%s is to be paid on %s, which has passed: compute it again (payout run --supplement) for a new execution date",
 		"%s skulle betales %s, som er passert: beregn den på nytt (payout run --supplement) for en ny betalingsdato"},
 	msg{"payment file %s (%s payments, %s, execution date %s, sha256 %s)\n", "betalingsfil %s (%s betalinger, %s, betalingsdato %s, sha256 %s)\n"},
@@ -268,4 +267,39 @@ var _ = messages(
 		"%w: betalingsfilen som skal skrives (%s) er ikke den registrerte (%s): kontroller lageret med 'payout status --check'"},
 	msg{"the release of %s (at %s by %s) was not complete in %s: its files are written again, as recorded, and the audit log records that %s wrote them\n",
 		"frigivelsen av %s (%s av %s) var ikke komplett i %s: filene er skrevet på nytt, som registrert, og revisjonsloggen viser at %s skrev dem\n"},
+)
+
+// The store's refusals of supplements (payout/store supplement*.go).
+var _ = messages(
+	msg{"%s is %s, not released: a supplement pays again what the bank rejected of a released period",
+		"%s er %s, ikke frigitt: en tilleggsutbetaling betaler på nytt det banken avviste i en frigitt periode"},
+	msg{"inputs changed while the supplement of %s was computed (another import): run it again",
+		"inndataene endret seg mens tilleggsutbetalingen for %s ble beregnet (en annen innlesing): kjør den på nytt"},
+	msg{"supplement %d of %s was approved by %s at %s; computing it again voids the attestation and approval: give --reopen to do so",
+		"tilleggsutbetaling %d for %s ble godkjent av %s %s; en ny beregning opphever attestasjon og godkjenning: oppgi --reopen for å gjøre det"},
+	msg{"%s (payee %s) is paid again by supplement %d of %s already: a payment is never paid twice",
+		"%s (mottaker %s) betales allerede på nytt av tilleggsutbetaling %d for %s: en betaling betales aldri to ganger"},
+	msg{"supplement %d of %s is already %s", "tilleggsutbetaling %d for %s er allerede %s"},
+	msg{"supplement %d of %s is not attested: 'payout attest --supplement' by another person comes first",
+		"tilleggsutbetaling %d for %s er ikke attestert: 'payout attest --supplement' av en annen person kommer først"},
+	msg{"supplement %d of %s is already approved by %s at %s", "tilleggsutbetaling %d for %s er allerede godkjent av %s %s"},
+	msg{"%s attested supplement %d of %s and cannot also approve it: a second person must approve, from their own account",
+		"%s attesterte tilleggsutbetaling %d for %s og kan ikke også godkjenne den: en annen person må godkjenne, fra sin egen konto"},
+	msg{"supplement %d of %s has digest %s, not the %s you reviewed", "tilleggsutbetaling %d for %s har sammendrag %s, ikke %s som du kontrollerte"},
+	msg{"inputs changed since supplement %d of %s was computed at %s: compute it again (payout run --supplement), then attest and approve it anew",
+		"inndataene er endret siden tilleggsutbetaling %d for %s ble beregnet %s: beregn den på nytt (payout run --supplement), og få den attestert og godkjent på nytt"},
+	msg{"supplement %d of %s was already released at %s by %s (%s, file sha256 %s); a supplement is released once: compute a new one for what is still rejected",
+		"tilleggsutbetaling %d for %s ble allerede frigitt %s av %s (%s, fil-sha256 %s); en tilleggsutbetaling frigis én gang: beregn en ny for det som fortsatt er avvist"},
+	msg{"no supplement of %s is stored: compute one with 'payout run --db FILE --period %s --supplement'",
+		"ingen tilleggsutbetaling for %s er lagret: beregn en med 'payout run --db FILE --period %s --supplement'"},
+	msg{"supplement %d of %s made again from the stored inputs and the bank's answers has digest %s, but the one attested and approved has %s: compute it again (payout run --supplement) and have it attested and approved anew",
+		"tilleggsutbetaling %d for %s laget på nytt fra de lagrede inndataene og bankens svar har sammendrag %s, men den attesterte og godkjente har %s: beregn den på nytt (payout run --supplement) og få den attestert og godkjent på nytt"},
+	msg{"supplement %d of %s is %s, not approved: it needs attest and approve by two people before release",
+		"tilleggsutbetaling %d for %s er %s, ikke godkjent: den må attesteres og godkjennes av to personer før frigivelse"},
+	msg{"supplement %d of %s: the audit log does not hold its compute, attest and approve events naming its digest by the accounts it names: the store was changed outside payout, so nothing is released",
+		"tilleggsutbetaling %d for %s: revisjonsloggen har ikke dens beregnings-, attesterings- og godkjenningshendelser med dens sammendrag av kontoene den nevner: lageret er endret utenfor payout, så ingenting frigis"},
+	msg{"%s attested supplement %d of %s and cannot also release it: a third person releases",
+		"%s attesterte tilleggsutbetaling %d for %s og kan ikke også frigi den: en tredje person frigir"},
+	msg{"%s approved supplement %d of %s and cannot also release it: a third person releases (or set policy release_by_approver: true)",
+		"%s godkjente tilleggsutbetaling %d for %s og kan ikke også frigi den: en tredje person frigir (eller sett policy release_by_approver: true)"},
 )

@@ -40,6 +40,8 @@ var bothBackEnds = []struct {
 	{"ImportBank", TestImportBank},
 	{"BankReportsTampered", TestBankReportsTampered},
 	{"CheckFindsChangedBankReport", TestCheckFindsChangedBankReport},
+	{"SupplementLifecycle", TestSupplementLifecycle},
+	{"SupplementRecomputed", TestSupplementRecomputed},
 }
 
 // pgAttack says the attacks' SQLite in PostgreSQL's words.

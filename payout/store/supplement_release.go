@@ -330,7 +330,7 @@ func (s *Store) releaseSupplementOnce(req SupplementReleaseRequest) (*Supplement
 		return nil, err
 	}
 	if req.Key == nil && !pol.UnsignedReleases {
-		return nil, refusef(ErrUnsigned, "no release key: give --key FILE or set PAYOUT_RELEASE_KEY; only policy unsigned_releases: true releases without one")
+		return nil, refusef(ErrUnsigned, "no release key: give --key FILE or set PAYOUT_RELEASE_KEY (make one with payout keygen --out DIR); only policy unsigned_releases: true releases without one")
 	}
 	rec, err := newSupplementRelease(tx, sup, req)
 	if err != nil {

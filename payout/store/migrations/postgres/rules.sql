@@ -151,6 +151,64 @@ BEGIN
     RETURN NEW;
 END $$;
 
+-- payout_supplement_change: the lifecycle of a supplement (issue 13), as
+-- that of a run: never changed once released; attested by the session's
+-- user, approved by another, released only with its release record.
+CREATE OR REPLACE FUNCTION payout_supplement_change() RETURNS trigger
+LANGUAGE plpgsql SET search_path = @schema@, pg_temp AS $$
+DECLARE same boolean;
+BEGIN
+    IF OLD.status = 'released' THEN
+        RAISE EXCEPTION 'a released supplement is immutable' USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        RETURN OLD;
+    END IF;
+    same := NEW.period = OLD.period AND NEW.n = OLD.n AND NEW.digest = OLD.digest AND NEW.body = OLD.body
+        AND NEW.input_digest = OLD.input_digest AND NEW.total = OLD.total AND NEW.computed_by = OLD.computed_by;
+    IF NOT same OR NEW.status = 'computed' THEN
+        RAISE EXCEPTION 'supplement % of % is computed again as a new row, never changed', NEW.n, NEW.period USING ERRCODE = 'check_violation';
+    ELSIF NEW.status = 'attested' AND (OLD.status <> 'computed' OR NOT payout_is_session(NEW.attested_by)) THEN
+        RAISE EXCEPTION 'supplement % of %: only a computed supplement is attested, by the session''s user', NEW.n, NEW.period USING ERRCODE = 'check_violation';
+    ELSIF NEW.status = 'approved' AND (OLD.status <> 'attested' OR NEW.attested_by <> OLD.attested_by
+        OR lower(btrim(NEW.approved_by)) = lower(btrim(OLD.attested_by)) OR NOT payout_is_session(NEW.approved_by)) THEN
+        RAISE EXCEPTION 'supplement % of %: only an attested supplement is approved, by another person than its attester (the session''s user)', NEW.n, NEW.period
+            USING ERRCODE = 'check_violation';
+    ELSIF NEW.status = 'released' AND (OLD.status <> 'approved' OR NEW.attested_by <> OLD.attested_by OR NEW.approved_by <> OLD.approved_by
+        OR NOT EXISTS (SELECT FROM supplement_releases r WHERE r.supplement_id = NEW.id AND r.digest = NEW.digest)) THEN
+        RAISE EXCEPTION 'supplement % of %: only an approved supplement is released, with its release record', NEW.n, NEW.period USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END $$;
+
+-- payout_supplement_release_insert: a supplement release names an approved
+-- supplement, its digest and people, by another person than the attester.
+CREATE OR REPLACE FUNCTION payout_supplement_release_insert() RETURNS trigger
+LANGUAGE plpgsql SET search_path = @schema@, pg_temp AS $$
+DECLARE sup supplements%ROWTYPE;
+BEGIN
+    SELECT * INTO sup FROM supplements WHERE id = NEW.supplement_id;
+    IF NOT FOUND OR sup.status <> 'approved' OR sup.digest <> NEW.digest OR sup.period <> NEW.period OR sup.n <> NEW.n
+        OR sup.attested_by <> NEW.attested_by OR sup.approved_by <> NEW.approved_by THEN
+        RAISE EXCEPTION 'the release of supplement % of % does not name the approved supplement', NEW.n, NEW.period USING ERRCODE = 'check_violation';
+    END IF;
+    IF lower(btrim(NEW.released_by)) = lower(btrim(sup.attested_by)) THEN
+        RAISE EXCEPTION '% attested supplement % of % and cannot also release it', sup.attested_by, NEW.n, NEW.period USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END $$;
+
+-- payout_supplement_detail: what a supplement pays again is replaced with
+-- the supplement, never changed, and never once it is released.
+CREATE OR REPLACE FUNCTION payout_supplement_detail() RETURNS trigger
+LANGUAGE plpgsql SET search_path = @schema@, pg_temp AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' OR (SELECT status FROM supplements WHERE id = OLD.supplement_id) = 'released' THEN
+        RAISE EXCEPTION 'a released supplement is immutable' USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    RETURN OLD;
+END $$;
+
 DO $$
 DECLARE t text; msg text;
 BEGIN
@@ -159,7 +217,8 @@ BEGIN
                          ('files', 'imported files are append-only'),
                          ('events', 'the audit log is append-only'),
                          ('releases', 'a release is immutable'),
-                         ('bank_reports', 'bank reports are append-only') LOOP
+                         ('bank_reports', 'bank reports are append-only'),
+                         ('supplement_releases', 'a supplement release is immutable') LOOP
         EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_append_only', t);
         EXECUTE format('CREATE TRIGGER %I BEFORE UPDATE OR DELETE ON %I FOR EACH ROW EXECUTE FUNCTION payout_append_only(%L)',
             t || '_append_only', t, msg);
@@ -189,6 +248,21 @@ CREATE TRIGGER events_user BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION
 DROP TRIGGER IF EXISTS bank_reports_imported_by ON bank_reports;
 CREATE TRIGGER bank_reports_imported_by BEFORE INSERT ON bank_reports FOR EACH ROW EXECUTE FUNCTION payout_identity('imported_by');
 
+DROP TRIGGER IF EXISTS supplements_lifecycle ON supplements;
+CREATE TRIGGER supplements_lifecycle BEFORE UPDATE OR DELETE ON supplements FOR EACH ROW EXECUTE FUNCTION payout_supplement_change();
+DROP TRIGGER IF EXISTS supplements_computed_by ON supplements;
+CREATE TRIGGER supplements_computed_by BEFORE INSERT ON supplements FOR EACH ROW EXECUTE FUNCTION payout_identity('computed_by');
+DROP TRIGGER IF EXISTS supplements_no_truncate ON supplements;
+CREATE TRIGGER supplements_no_truncate BEFORE TRUNCATE ON supplements FOR EACH STATEMENT EXECUTE FUNCTION payout_append_only('supplements are never truncated');
+DROP TRIGGER IF EXISTS supplement_payments_released ON supplement_payments;
+CREATE TRIGGER supplement_payments_released BEFORE UPDATE OR DELETE ON supplement_payments FOR EACH ROW EXECUTE FUNCTION payout_supplement_detail();
+DROP TRIGGER IF EXISTS supplement_payments_no_truncate ON supplement_payments;
+CREATE TRIGGER supplement_payments_no_truncate BEFORE TRUNCATE ON supplement_payments FOR EACH STATEMENT EXECUTE FUNCTION payout_append_only('supplement payments are never truncated');
+DROP TRIGGER IF EXISTS supplement_releases_lifecycle ON supplement_releases;
+CREATE TRIGGER supplement_releases_lifecycle BEFORE INSERT ON supplement_releases FOR EACH ROW EXECUTE FUNCTION payout_supplement_release_insert();
+DROP TRIGGER IF EXISTS supplement_releases_released_by ON supplement_releases;
+CREATE TRIGGER supplement_releases_released_by BEFORE INSERT ON supplement_releases FOR EACH ROW EXECUTE FUNCTION payout_identity('released_by');
+
 -- Grants: reading for every payout role, each write to the role whose
 -- command makes it, and nothing to anyone else.
 REVOKE ALL ON ALL TABLES IN SCHEMA @schema@ FROM PUBLIC;
@@ -204,3 +278,8 @@ GRANT UPDATE (status, approved_by, approved_uid, approved_at) ON runs TO payout_
 GRANT INSERT ON events TO payout_approver;
 GRANT UPDATE (status, result, result_sha256) ON runs TO payout_releaser;
 GRANT INSERT ON releases, events TO payout_releaser;
+GRANT INSERT, DELETE ON supplements, supplement_payments TO payout_preparer;
+GRANT UPDATE (status, attested_by, attested_uid, attested_at) ON supplements TO payout_attester;
+GRANT UPDATE (status, approved_by, approved_uid, approved_at) ON supplements TO payout_approver;
+GRANT UPDATE (status) ON supplements TO payout_releaser;
+GRANT INSERT ON supplement_releases TO payout_releaser;
