@@ -225,10 +225,10 @@ func (d dupIndex) add(in *payout.Inputs, fv *fileVersions, errs *payout.ErrorLis
 // dupError reports a version that repeats the one at first.
 func dupError(s *kindSpec, kv keyedVersion, first payout.Source, otherFiles bool, errs *payout.ErrorList) {
 	key := keyText(s, kv.key)
-	errs.Add(&payout.InputError{File: kv.src.File, Sheet: kv.src.Sheet, Line: kv.src.Line,
-		Value: key, Err: payout.ErrDuplicateVersion, Msg: fmt.Sprintf(
-			"duplicate version: %s with recorded_on %s is already at %s; give the newer version a later recorded_on, or delete one",
-			key, recordedText(kv.key.recorded), where(first, otherFiles))})
+	errs.Add(payout.Problemf(payout.ErrDuplicateVersion,
+		"duplicate version: %s with recorded_on %s is already at %s; give the newer version a later recorded_on, or delete one",
+		key, recordedText(kv.key.recorded), where(first, otherFiles)).At(payout.InputError{File: kv.src.File, Sheet: kv.src.Sheet, Line: kv.src.Line,
+		Value: key}))
 }
 
 func recordedText(d payout.Date) string {
@@ -239,15 +239,16 @@ func recordedText(d payout.Date) string {
 }
 
 // where names a source: "line 3" in the same file, or with the file name.
-func where(s payout.Source, otherFile bool) string {
-	loc := fmt.Sprintf("line %d", s.Line)
-	if s.Sheet != "" {
-		loc = fmt.Sprintf("row %d", s.Line)
+func where(s payout.Source, otherFile bool) payout.Text {
+	switch {
+	case otherFile && s.Sheet != "":
+		return payout.Textf("%s row %d", s.File, s.Line)
+	case otherFile:
+		return payout.Textf("%s line %d", s.File, s.Line)
+	case s.Sheet != "":
+		return payout.Textf("row %d", s.Line)
 	}
-	if otherFile {
-		return s.File + " " + loc
-	}
-	return loc
+	return payout.Textf("line %d", s.Line)
 }
 
 // ref is one reference from a record to another file's key.
@@ -304,9 +305,9 @@ func checkReferences(in *payout.Inputs, loaded map[string]bool, cellOf func(payo
 		if !loaded[r.target] || ids[r.target][r.id] {
 			return
 		}
-		errs.Add(&payout.InputError{File: r.src.File, Sheet: r.src.Sheet, Line: r.src.Line, Column: r.column,
-			Cell: cellOf(r.src, r.column), Value: r.id, Err: payout.ErrUnknownRef, Msg: fmt.Sprintf(
-				"unknown %s %s: no row of the %s file has this ID; fix the ID or add the %s there", r.noun, quote(r.id), r.target, r.noun)})
+		errs.Add(payout.Problemf(payout.ErrUnknownRef,
+			"unknown %s %s: no row of the %s file has this ID; fix the ID or add the %s there", r.noun, quote(r.id), r.target, r.noun).At(payout.InputError{File: r.src.File, Sheet: r.src.Sheet, Line: r.src.Line, Column: r.column,
+			Cell: cellOf(r.src, r.column), Value: r.id}))
 	})
 }
 

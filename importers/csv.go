@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
 	"strings"
 	"unicode/utf8"
@@ -44,7 +43,7 @@ func scanCSV(file string, data []byte, errs *payout.ErrorList, sink rowSink) *ta
 		return nil
 	}
 	if t.header == nil {
-		errs.Add(fileErr(payout.ErrEmptyFile, file, "the file is empty; the first line must be the header with the column names"))
+		errs.Add(fileErrf(payout.ErrEmptyFile, file, "the file is empty; the first line must be the header with the column names"))
 		return nil
 	}
 	return t
@@ -89,11 +88,11 @@ func readQuotedCSV(t *table, data []byte, comma rune, errs *payout.ErrorList, si
 		if err != nil {
 			var pe *csv.ParseError
 			if !errors.As(err, &pe) {
-				errs.Add(fileErr(payout.ErrUnreadable, t.file, "cannot read the file: "+err.Error()))
+				errs.Add(fileErrf(payout.ErrUnreadable, t.file, "cannot read the file: %v", err))
 				break
 			}
 			line, kind, msg := csvProblem(pe)
-			errs.Add(&payout.InputError{File: t.file, Line: line, Msg: msg, Err: kind})
+			errs.Add(payout.Problem(kind, msg).At(payout.InputError{File: t.file, Line: line}))
 			t.lost++
 			continue
 		}
@@ -156,8 +155,8 @@ func checkUTF8(file string, data []byte, errs *payout.ErrorList) bool {
 	ok := true
 	for i, line := range bytes.Split(data, []byte{'\n'}) {
 		if !utf8.Valid(line) {
-			errs.Add(&payout.InputError{File: file, Line: i + 1, Err: payout.ErrEncoding,
-				Msg: `not valid UTF-8 text (perhaps Windows-1252 or Latin-1); save the file as "CSV UTF-8" in Excel and try again`})
+			errs.Add(payout.Problemf(payout.ErrEncoding,
+				`not valid UTF-8 text (perhaps Windows-1252 or Latin-1); save the file as "CSV UTF-8" in Excel and try again`).At(payout.InputError{File: file, Line: i + 1}))
 			ok = false
 		}
 	}
@@ -193,15 +192,15 @@ func pick(semi, comma int) rune {
 
 // csvProblem explains a CSV syntax error in plain words, at the line where
 // the fix belongs.
-func csvProblem(pe *csv.ParseError) (int, error, string) {
+func csvProblem(pe *csv.ParseError) (int, error, payout.Text) {
 	switch {
 	case errors.Is(pe.Err, csv.ErrBareQuote):
-		return pe.Line, payout.ErrQuote, `a quote (") inside a value that does not start with a quote; put the whole value in quotes and double the inner quote ("")`
+		return pe.Line, payout.ErrQuote, payout.Textf(`a quote (") inside a value that does not start with a quote; put the whole value in quotes and double the inner quote ("")`)
 	case errors.Is(pe.Err, csv.ErrQuote):
-		return pe.StartLine, payout.ErrQuote, `a quoted value starts here but its closing quote (") is missing; add it`
+		return pe.StartLine, payout.ErrQuote, payout.Textf(`a quoted value starts here but its closing quote (") is missing; add it`)
 	}
 	if errors.Is(pe.Err, csv.ErrFieldCount) {
-		return pe.Line, payout.ErrFieldCount, fmt.Sprintf("cannot read the line: %v", pe.Err)
+		return pe.Line, payout.ErrFieldCount, payout.Textf("cannot read the line: %v", pe.Err)
 	}
-	return pe.Line, payout.ErrUnreadable, fmt.Sprintf("cannot read the line: %v", pe.Err)
+	return pe.Line, payout.ErrUnreadable, payout.Textf("cannot read the line: %v", pe.Err)
 }

@@ -57,8 +57,10 @@ func prefix(s string, n int) string {
 
 // tooLarge is the one problem of a line, row or file past a limit; Value
 // is cut like a quoted value.
-func (t *table) tooLarge(line int, ref, msg string) *payout.InputError {
-	return &payout.InputError{File: t.file, Sheet: t.sheet, Line: line, Cell: ref, Msg: msg, Err: payout.ErrTooLarge}
+func (t *table) tooLargef(line int, ref, format string, a ...any) *payout.InputError {
+	e := payout.Problemf(payout.ErrTooLarge, format, a...)
+	e.File, e.Sheet, e.Line, e.Cell = t.file, t.sheet, line, ref
+	return e
 }
 
 // recordFits checks a record's width and its cells' lengths. A header past
@@ -66,11 +68,11 @@ func (t *table) tooLarge(line int, ref, msg string) *payout.InputError {
 // alone and not read further, so none of its values reach a message.
 func (t *table) recordFits(line int, cells []cell, errs *payout.ErrorList) bool {
 	if len(cells) > maxColumns {
-		what := "row"
+		what := payout.Textf("row")
 		if t.header == nil {
-			what, t.refused = "header", true
+			what, t.refused = payout.Textf("header"), true
 		}
-		errs.Add(t.tooLarge(line, "", fmt.Sprintf("the %s has %d columns, more than the %d a file may have; is this the right file?", what, len(cells), maxColumns)))
+		errs.Add(t.tooLargef(line, "", "the %s has %d columns, more than the %d a file may have; is this the right file?", what, len(cells), maxColumns))
 		return false
 	}
 	for i := range cells {
@@ -84,8 +86,8 @@ func (t *table) recordFits(line int, cells []cell, errs *payout.ErrorList) bool 
 		} else {
 			t.refused = true
 		}
-		e := t.tooLarge(line, c.ref, fmt.Sprintf("a value of %d characters, more than the %d a cell may hold; shorten it",
-			utf8.RuneCountInString(c.text), maxCellChars))
+		e := t.tooLargef(line, c.ref, "a value of %d characters, more than the %d a cell may hold; shorten it",
+			utf8.RuneCountInString(c.text), maxCellChars)
 		e.Column, e.Value = column, prefix(c.text, maxQuoted)
 		errs.Add(e)
 		return false
@@ -104,8 +106,7 @@ func linesFit(file string, data []byte, errs *payout.ErrorList) bool {
 			n = len(data)
 		}
 		if size := len(bytes.TrimSuffix(data[:n], []byte{'\r'})); size > maxLineBytes {
-			errs.Add(&payout.InputError{File: file, Line: line, Err: payout.ErrTooLarge,
-				Msg: fmt.Sprintf("the line is %d bytes long, more than the %d KiB a line may have; is this the right file?", size, maxLineBytes>>10)})
+			errs.Add(payout.Problemf(payout.ErrTooLarge, "the line is %d bytes long, more than the %d KiB a line may have; is this the right file?", size, maxLineBytes>>10).At(payout.InputError{File: file, Line: line}))
 			ok = false
 		}
 		data = data[min(n+1, len(data)):]
@@ -122,6 +123,6 @@ func (t *table) lineFits(line, size int, errs *payout.ErrorList) bool {
 	if t.header == nil {
 		t.refused = true
 	}
-	errs.Add(t.tooLarge(line, "", fmt.Sprintf("the line is %d bytes long, more than the %d KiB a line may have; is this the right file?", size, maxLineBytes>>10)))
+	errs.Add(t.tooLargef(line, "", "the line is %d bytes long, more than the %d KiB a line may have; is this the right file?", size, maxLineBytes>>10))
 	return false
 }

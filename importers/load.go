@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -41,7 +40,7 @@ func LoadPaths(paths []string) (*payout.Inputs, []payout.Warning, error) {
 		fi, err := os.Stat(p)
 		switch {
 		case err != nil:
-			l.errs.Add(fileErr(payout.ErrUnreadable, p, "cannot be read: "+plainOSError(err)))
+			l.errs.Add(fileErrf(payout.ErrUnreadable, p, "cannot be read: %s", plainOSError(err)))
 		case fi.IsDir():
 			l.addFolder(p)
 		default:
@@ -80,8 +79,8 @@ type parsed struct {
 // CSV from XLSX, and the problems name the file as it is called.
 func ReadFileAs(kind, name string, data []byte) (*payout.Inputs, error) {
 	if specFor(kind) == nil {
-		return nil, payout.ErrorList{fileErr(payout.ErrUnknownFile, filepath.Base(name),
-			fmt.Sprintf("unknown kind %s: the kinds are %s", quote(kind), strings.Join(Kinds(), ", ")))}
+		return nil, payout.ErrorList{fileErrf(payout.ErrUnknownFile, filepath.Base(name),
+			"unknown kind %s: the kinds are %s", quote(kind), strings.Join(Kinds(), ", "))}
 	}
 	ext := strings.ToLower(filepath.Ext(name))
 	if ext != ".xlsx" {
@@ -111,12 +110,12 @@ func readAs(kind, ext, name string, data []byte) *parsed {
 	case kind == "policy":
 		pol, err := payout.ParsePolicy(data)
 		if err != nil {
-			p.errs.Add(fileErr(payout.ErrPolicy, base, err.Error()+"; see the policy names in RULEBOOK.md"))
+			p.errs.Add(fileErrf(payout.ErrPolicy, base, "%v; see the policy names in RULEBOOK.md", err))
 		}
 		p.in.Policy = pol
 	case kind == "":
-		p.errs.Add(fileErr(payout.ErrUnknownFile, base, fmt.Sprintf("unknown file: the name must be one of %s, with .csv or .xlsx, or policy.json",
-			strings.Join(Kinds(), ", "))))
+		p.errs.Add(fileErrf(payout.ErrUnknownFile, base, "unknown file: the name must be one of %s, with .csv or .xlsx, or policy.json",
+			strings.Join(Kinds(), ", ")))
 		return p
 	default:
 		var (
@@ -184,7 +183,7 @@ func newLoader() *loader {
 func (l *loader) addFolder(dir string) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		l.errs.Add(fileErr(payout.ErrUnreadable, dir, "cannot read the folder: "+plainOSError(err)))
+		l.errs.Add(fileErrf(payout.ErrUnreadable, dir, "cannot read the folder: %s", plainOSError(err)))
 		return
 	}
 	found := map[string][]string{}
@@ -205,12 +204,12 @@ func (l *loader) addFolder(dir string) {
 		names := found[kind]
 		switch {
 		case len(names) > 1:
-			l.errs.Add(fileErr(payout.ErrUnknownFile, dir, fmt.Sprintf("both %s are present; keep only one of them", strings.Join(names, " and "))))
+			l.errs.Add(fileErrf(payout.ErrUnknownFile, dir, "both %s are present; keep only one of them", strings.Join(names, " and ")))
 		case len(names) == 1:
 			path := filepath.Join(dir, names[0])
 			l.merge(path, read[path])
 		case isRequired(kind):
-			l.errs.Add(fileErr(payout.ErrMissingFile, dir, fmt.Sprintf("%s.csv (or %s.xlsx) is missing; every fixture folder needs one", kind, kind)))
+			l.errs.Add(fileErrf(payout.ErrMissingFile, dir, "%s.csv (or %s.xlsx) is missing; every fixture folder needs one", kind, kind))
 		}
 	}
 }
@@ -281,7 +280,7 @@ func (l *loader) addFile(path string) {
 // merge adds a file read to the loaded inputs.
 func (l *loader) merge(path string, fr fileRead) {
 	if fr.err != nil {
-		l.errs.Add(fileErr(payout.ErrUnreadable, filepath.Base(path), "cannot be read: "+plainOSError(fr.err)))
+		l.errs.Add(fileErrf(payout.ErrUnreadable, filepath.Base(path), "cannot be read: %s", plainOSError(fr.err)))
 		return
 	}
 	p := fr.p

@@ -1,7 +1,6 @@
 package importers
 
 import (
-	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -84,24 +83,24 @@ func shapeOK(t *table, tr tableRow, errs *payout.ErrorList) bool {
 	cells := tr.cells
 	if t.sheet == "" && len(cells) != len(t.header) {
 		if len(cells) < len(t.header) || !blank(cells[len(t.header):]) {
-			errs.Add(&payout.InputError{File: t.file, Line: tr.line, Err: payout.ErrFieldCount, Msg: fmt.Sprintf(
+			errs.Add(payout.Problemf(payout.ErrFieldCount,
 				"has %d values but the header has %d columns; check for a missing or extra delimiter, and put values that contain one in quotes",
-				len(cells), len(t.header))})
+				len(cells), len(t.header)).At(payout.InputError{File: t.file, Line: tr.line}))
 			return false
 		}
 	}
 	ok := true
 	for i, c := range cells {
 		if c.text != "" && (i >= len(t.header) || t.header[i].text == "") {
-			errs.Add(t.errAt(payout.ErrFieldCount, tr.line, c, "", fmt.Sprintf("the value %s stands in a column without a name in the header; name the column or delete the value", quote(c.text))))
+			errs.Add(t.errAtf(payout.ErrFieldCount, tr.line, c, "", "the value %s stands in a column without a name in the header; name the column or delete the value", quote(c.text)))
 			ok = false
 			continue
 		}
 		if at := controlAt(c.text); at >= 0 {
 			r, _ := utf8.DecodeRuneInString(c.text[at:])
-			errs.Add(t.errAt(payout.ErrControlChar, tr.line, c, strings.ToLower(t.header[i].text), fmt.Sprintf(
+			errs.Add(t.errAtf(payout.ErrControlChar, tr.line, c, strings.ToLower(t.header[i].text),
 				"holds the control character U+%04X at character %d (a line break, tab or NUL pasted in); names and texts go to the bank, which takes none: remove it",
-				r, utf8.RuneCountInString(c.text[:at])+1)))
+				r, utf8.RuneCountInString(c.text[:at])+1))
 			ok = false
 		}
 	}

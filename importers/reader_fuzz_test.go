@@ -128,7 +128,7 @@ func typedValue(c *column, text string) any {
 		return payout.MustDate(text).Time()
 	case tInt, tDecimal:
 		d, msg := parseDecimal(text, false)
-		if msg == "" {
+		if msg.Format == "" {
 			f, _ := d.Float64()
 			return f
 		}

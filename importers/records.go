@@ -1,7 +1,6 @@
 package importers
 
 import (
-	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -207,7 +206,7 @@ func buildTakeover(r *row, in *payout.Inputs) {
 		r.inRange("share_percent", d, 0, 100, false, "more than 0 and at most 100")
 	}
 	if t.PayeeAgreementID != "" && t.PayeeAgreementID == t.AgreementID {
-		r.fail(payout.ErrInconsistent, "payee_agreement_id", "is the agreement taken over itself; name the agreement of the colleague who takes over")
+		r.failf(payout.ErrInconsistent, "payee_agreement_id", "is the agreement taken over itself; name the agreement of the colleague who takes over")
 	}
 	in.Takeovers = append(in.Takeovers, t)
 }
@@ -247,6 +246,6 @@ func (r *row) bydel(col string) string {
 	if v, ok := parseEnum(s, bydeler); ok {
 		return v
 	}
-	r.fail(payout.ErrNotAllowed, col, fmt.Sprintf("%s is not a bydel code (expected 01 to 15, or HEL for Helseetaten)", quote(r.text(col))))
+	r.failf(payout.ErrNotAllowed, col, "%s is not a bydel code (expected 01 to 15, or HEL for Helseetaten)", quote(r.text(col)))
 	return r.t.intern(s)
 }

@@ -1,7 +1,6 @@
 package importers
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/oslokommune/payout/payout"
@@ -80,12 +79,13 @@ func (r *row) cellAt(i int) *cell {
 }
 
 // fail reports a problem of one kind (a payout.Err… sentinel) with one cell.
-func (r *row) fail(kind error, col, msg string) {
-	r.errs.Add(r.t.errAt(kind, r.line, r.get(col), col, msg))
+func (r *row) fail(kind error, col string, msg payout.Text) {
+	r.errs.Add(r.t.problemAt(kind, r.line, r.get(col), col, msg))
 }
 
+// failf is fail with the message's format (a catalogue key) and arguments.
 func (r *row) failf(kind error, col, format string, a ...any) {
-	r.fail(kind, col, fmt.Sprintf(format, a...))
+	r.fail(kind, col, payout.Textf(format, a...))
 }
 
 // text returns a cell as text; a number cell reads as the number Excel shows.
@@ -117,7 +117,7 @@ func (r *row) date(col string) payout.Date {
 	c := r.at(col)
 	var (
 		d   payout.Date
-		msg string
+		msg payout.Text
 	)
 	switch {
 	case c.text == "":
@@ -125,14 +125,14 @@ func (r *row) date(col string) payout.Date {
 	case c.num:
 		var ok bool
 		if d, ok = excelSerialDate(c.text, r.t.date1904); !ok {
-			msg = fmt.Sprintf("the number %s is not a date (expected YYYY-MM-DD)", excelNumber(c.text))
+			msg = payout.Textf("the number %s is not a date (expected YYYY-MM-DD)", excelNumber(c.text))
 		}
 	case c.date && len(c.text) >= 10:
 		d, msg = parseDate(c.text[:10])
 	default:
 		d, msg = parseDate(c.text)
 	}
-	if msg != "" {
+	if msg.Format != "" {
 		r.fail(payout.ErrNotADate, col, msg)
 	}
 	return d
@@ -165,7 +165,7 @@ func (r *row) period(col string) (payout.Period, bool) {
 		return 0, false
 	}
 	p, msg := parsePeriod(c.text)
-	if msg != "" {
+	if msg.Format != "" {
 		r.fail(payout.ErrNotAPeriod, col, msg)
 		return 0, false
 	}
@@ -183,7 +183,7 @@ func (r *row) decimal(col string) (decimal.Decimal, bool) {
 		s = trimCell(strings.TrimSuffix(s, "%"))
 	}
 	d, msg := parseDecimal(s, r.t.decimalComma || r.t.sheet != "")
-	if msg != "" {
+	if msg.Format != "" {
 		r.fail(payout.ErrNotANumber, col, msg)
 		return decimal.Zero, false
 	}
@@ -197,7 +197,7 @@ func (r *row) whole(col string) (int, bool) {
 		return 0, false
 	}
 	n, msg := parseWhole(s, r.t.decimalComma || r.t.sheet != "")
-	if msg != "" {
+	if msg.Format != "" {
 		r.fail(payout.ErrNotANumber, col, msg)
 		return 0, false
 	}
@@ -211,7 +211,7 @@ func (r *row) boolean(col string) bool {
 		return false
 	}
 	b, msg := parseBool(s)
-	if msg != "" {
+	if msg.Format != "" {
 		r.fail(payout.ErrNotABool, col, msg)
 	}
 	return b

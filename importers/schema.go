@@ -193,20 +193,20 @@ func (s *kindSpec) isKey(name string) bool {
 }
 
 // expect says in plain words what a column wants, for error messages.
-func (c *column) expect() string {
+func (c *column) expect() payout.Text {
 	switch c.typ {
 	case tDate:
-		return "a date (YYYY-MM-DD)"
+		return payout.Textf("a date (YYYY-MM-DD)")
 	case tPeriod:
-		return "a month (YYYY-MM)"
+		return payout.Textf("a month (YYYY-MM)")
 	case tDecimal:
-		return "a number"
+		return payout.Textf("a number")
 	case tInt:
-		return "a whole number"
+		return payout.Textf("a whole number")
 	case tBool:
-		return "ja or nei (true or false)"
+		return payout.Textf("ja or nei (true or false)")
 	case tEnum:
-		return "one of " + joinEnum(c.enum)
+		return payout.Textf("one of %s", joinEnum(c.enum))
 	}
-	return "the " + c.name
+	return payout.Textf("the %s", c.name)
 }

@@ -1,7 +1,6 @@
 package importers
 
 import (
-	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -75,16 +74,23 @@ func (collectRows) row(t *table, tr tableRow) {
 	t.rows = append(t.rows, tr)
 }
 
-// errAt makes an InputError of one kind (a payout.Err… sentinel) at one
-// cell of the table.
-func (t *table) errAt(kind error, line int, c cell, column, msg string) *payout.InputError {
+// problemAt makes an InputError of one kind (a payout.Err… sentinel) at one
+// cell of the table; its message is a catalogue Text.
+func (t *table) problemAt(kind error, line int, c cell, column string, msg payout.Text) *payout.InputError {
 	return &payout.InputError{File: t.file, Sheet: t.sheet, Line: line, Column: column,
-		Cell: c.ref, Value: c.text, Msg: msg, Err: kind}
+		Cell: c.ref, Value: c.text, Msg: msg.String(), Text: msg, Err: kind}
 }
 
-// fileErr is an InputError of one kind about the whole file.
-func fileErr(kind error, file, msg string) *payout.InputError {
-	return &payout.InputError{File: file, Msg: msg, Err: kind}
+// errAtf is problemAt with the message's format and arguments.
+func (t *table) errAtf(kind error, line int, c cell, column, format string, a ...any) *payout.InputError {
+	return t.problemAt(kind, line, c, column, payout.Textf(format, a...))
+}
+
+// fileErrf is an InputError of one kind about the whole file.
+func fileErrf(kind error, file, format string, a ...any) *payout.InputError {
+	e := payout.Problemf(kind, format, a...)
+	e.File = file
+	return e
 }
 
 // headerIndex maps the header to the spec's columns: column name → index.
@@ -97,18 +103,17 @@ func (t *table) headerIndex(s *kindSpec, errs *payout.ErrorList) map[string]int 
 		case name == "":
 			continue // an unnamed column may only hold empty cells (see rowCells)
 		case s.column(name) == nil:
-			errs.Add(t.errAt(payout.ErrHeader, t.headerLine, h, h.text, fmt.Sprintf("unknown column %s in %s; the columns are %s (remove it or fix its name)",
-				quote(h.text), s.name, columnList(s))))
+			errs.Add(t.errAtf(payout.ErrHeader, t.headerLine, h, h.text, "unknown column %s in %s; the columns are %s (remove it or fix its name)",
+				quote(h.text), s.name, columnList(s)))
 		case hasKey(idx, name):
-			errs.Add(t.errAt(payout.ErrHeader, t.headerLine, h, h.text, fmt.Sprintf("column %s appears twice in the header; keep one", name)))
+			errs.Add(t.errAtf(payout.ErrHeader, t.headerLine, h, h.text, "column %s appears twice in the header; keep one", name))
 		default:
 			idx[name] = i
 		}
 	}
 	for _, c := range s.cols {
 		if _, ok := idx[c.name]; !ok && c.required {
-			errs.Add(&payout.InputError{File: t.file, Sheet: t.sheet, Line: t.headerLine, Column: c.name, Err: payout.ErrHeader,
-				Msg: fmt.Sprintf("required column %s is missing from the header; add it", c.name)})
+			errs.Add(payout.Problemf(payout.ErrHeader, "required column %s is missing from the header; add it", c.name).At(payout.InputError{File: t.file, Sheet: t.sheet, Line: t.headerLine, Column: c.name}))
 		}
 	}
 	return idx

@@ -23,40 +23,40 @@ var (
 
 // parseDate reads YYYY-MM-DD. DD.MM.YYYY is read too: it is what Norwegian
 // Excel writes for a date cell when saving CSV, and it is unambiguous.
-func parseDate(s string) (payout.Date, string) {
+func parseDate(s string) (payout.Date, payout.Text) {
 	if d, ok := plainDate(s); ok {
-		return d, ""
+		return d, payout.Text{}
 	}
 	return parseAnyDate(s)
 }
 
 // parseAnyDate is parseDate without the fast path.
-func parseAnyDate(s string) (payout.Date, string) {
+func parseAnyDate(s string) (payout.Date, payout.Text) {
 	if m := reNorDate.FindStringSubmatch(s); m != nil {
 		s = m[3] + "-" + m[2] + "-" + m[1]
 	}
 	d, err := payout.ParseDate(s)
 	if err != nil {
-		return payout.NoDate, fmt.Sprintf("%s is not a date (expected YYYY-MM-DD)", quote(s))
+		return payout.NoDate, payout.Textf("%s is not a date (expected YYYY-MM-DD)", quote(s))
 	}
-	return d, ""
+	return d, payout.Text{}
 }
 
 // parsePeriod reads YYYY-MM, and hints at the month when given a date.
-func parsePeriod(s string) (payout.Period, string) {
+func parsePeriod(s string) (payout.Period, payout.Text) {
 	p, err := payout.ParsePeriod(s)
 	if err == nil {
-		return p, ""
+		return p, payout.Text{}
 	}
-	if d, msg := parseDate(s); msg == "" {
-		return 0, fmt.Sprintf("%s is not a month (expected YYYY-MM, e.g. %s)", quote(s), d.Period())
+	if d, msg := parseDate(s); msg.Format == "" {
+		return 0, payout.Textf("%s is not a month (expected YYYY-MM, e.g. %s)", quote(s), d.Period())
 	}
-	return 0, fmt.Sprintf("%s is not a period (expected YYYY-MM)", quote(s))
+	return 0, payout.Textf("%s is not a period (expected YYYY-MM)", quote(s))
 }
 
 // parseDecimal reads an exact decimal: digits with an optional '.' (or ','
 // where a decimal comma is allowed) and optional thousands spaces.
-func parseDecimal(s string, comma bool) (decimal.Decimal, string) {
+func parseDecimal(s string, comma bool) (decimal.Decimal, payout.Text) {
 	if t, ok := plainDecimal(s, comma); ok {
 		return toDecimal(s, t, comma)
 	}
@@ -64,7 +64,7 @@ func parseDecimal(s string, comma bool) (decimal.Decimal, string) {
 }
 
 // parseAnyDecimal is parseDecimal without the fast path.
-func parseAnyDecimal(s string, comma bool) (decimal.Decimal, string) {
+func parseAnyDecimal(s string, comma bool) (decimal.Decimal, payout.Text) {
 	t := s
 	if reGrouped.MatchString(t) {
 		t = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "").Replace(t)
@@ -79,55 +79,55 @@ func parseAnyDecimal(s string, comma bool) (decimal.Decimal, string) {
 }
 
 // toDecimal reads t, the digits of s with a point as decimal separator.
-func toDecimal(s, t string, comma bool) (decimal.Decimal, string) {
+func toDecimal(s, t string, comma bool) (decimal.Decimal, payout.Text) {
 	d, err := decimal.NewFromString(t)
 	if err != nil {
 		return decimal.Zero, notDecimal(s, comma)
 	}
-	return d, ""
+	return d, payout.Text{}
 }
 
-func notDecimal(s string, comma bool) string {
+func notDecimal(s string, comma bool) payout.Text {
 	if comma {
-		return fmt.Sprintf("%s is not a number (expected digits with one decimal comma or point and no thousands dots, e.g. 1234,50)", quote(s))
+		return payout.Textf("%s is not a number (expected digits with one decimal comma or point and no thousands dots, e.g. 1234,50)", quote(s))
 	}
-	return fmt.Sprintf("%s is not a number (expected digits with a point as decimal separator, e.g. 1234.50)", quote(s))
+	return payout.Textf("%s is not a number (expected digits with a point as decimal separator, e.g. 1234.50)", quote(s))
 }
 
 // parseWhole reads a whole number ≥ 0 ("1200", "1 200", "1200.0").
-func parseWhole(s string, comma bool) (int, string) {
+func parseWhole(s string, comma bool) (int, payout.Text) {
 	if n, ok := plainWhole(s); ok {
-		return n, ""
+		return n, payout.Text{}
 	}
 	return parseAnyWhole(s, comma)
 }
 
 // parseAnyWhole is parseWhole without the fast path.
-func parseAnyWhole(s string, comma bool) (int, string) {
+func parseAnyWhole(s string, comma bool) (int, payout.Text) {
 	d, msg := parseDecimal(s, comma)
 	switch {
-	case msg != "":
-		return 0, fmt.Sprintf("%s is not a whole number (expected digits, e.g. 1200)", quote(s))
+	case msg.Format != "":
+		return 0, payout.Textf("%s is not a whole number (expected digits, e.g. 1200)", quote(s))
 	case !d.IsInteger():
-		return 0, fmt.Sprintf("%s is not a whole number (expected digits, e.g. 1200)", quote(s))
+		return 0, payout.Textf("%s is not a whole number (expected digits, e.g. 1200)", quote(s))
 	case d.Sign() < 0:
-		return 0, fmt.Sprintf("%s is negative (expected a whole number 0 or more)", quote(s))
+		return 0, payout.Textf("%s is negative (expected a whole number 0 or more)", quote(s))
 	case d.GreaterThan(maxWholeNr):
-		return 0, fmt.Sprintf("%s is too large", quote(s))
+		return 0, payout.Textf("%s is too large", quote(s))
 	}
-	return int(d.IntPart()), ""
+	return int(d.IntPart()), payout.Text{}
 }
 
 // parseBool reads true/false and ja/nei, and SANN/USANN which Norwegian
 // Excel writes for a logical cell.
-func parseBool(s string) (bool, string) {
+func parseBool(s string) (bool, payout.Text) {
 	switch strings.ToLower(s) {
 	case "true", "ja", "sann":
-		return true, ""
+		return true, payout.Text{}
 	case "false", "nei", "usann":
-		return false, ""
+		return false, payout.Text{}
 	}
-	return false, fmt.Sprintf("%s is not a yes/no value (expected ja or nei, or true or false)", quote(s))
+	return false, payout.Textf("%s is not a yes/no value (expected ja or nei, or true or false)", quote(s))
 }
 
 // parseEnum matches case-insensitively and returns the canonical spelling.

@@ -18,7 +18,7 @@ func TestParseDate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		d, msg := parseDate(tt.in)
-		assert.Equal(t, tt.msg, msg, tt.in)
+		assert.Equal(t, tt.msg, msg.String(), tt.in)
 		assert.Equal(t, tt.want, d.String(), tt.in)
 	}
 }
@@ -44,7 +44,7 @@ func TestParseDecimal(t *testing.T) {
 	}
 	for _, tt := range tests {
 		d, msg := parseDecimal(tt.in, tt.comma)
-		assert.Equal(t, tt.ok, msg == "", "%q: %s", tt.in, msg)
+		assert.Equal(t, tt.ok, msg.Format == "", "%q: %s", tt.in, msg)
 		assert.Equal(t, tt.want, d.String(), tt.in)
 	}
 }
@@ -54,7 +54,7 @@ func TestParseWholeAndBool(t *testing.T) {
 	assert.Equal(t, 1200, n)
 	assert.Empty(t, msg)
 	_, msg = parseWhole("99999999999", false)
-	assert.Equal(t, `"99999999999" is too large`, msg)
+	assert.Equal(t, `"99999999999" is too large`, msg.String())
 	for in, want := range map[string]bool{"ja": true, "JA": true, "true": true, "SANN": true, "nei": false, "False": false, "usann": false} {
 		b, msg := parseBool(in)
 		assert.Empty(t, msg, in)

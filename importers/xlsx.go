@@ -2,7 +2,6 @@ package importers
 
 import (
 	"bytes"
-	"fmt"
 	"strconv"
 
 	"github.com/oslokommune/payout/payout"
@@ -24,20 +23,20 @@ func readXLSX(file string, data []byte, errs *payout.ErrorList) (t *table) {
 		// excelize is not written for hostile input; a panic inside it is
 		// a broken file, not a broken program.
 		if recover() != nil {
-			errs.Add(fileErr(payout.ErrUnreadable, file, notWorkbook))
+			errs.Add(fileErrf(payout.ErrUnreadable, file, notWorkbook))
 			t = nil
 		}
 	}()
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
 		UnzipSizeLimit: maxUnzipBytes, UnzipXMLSizeLimit: maxUnzipXMLBytes})
 	if err != nil {
-		errs.Add(fileErr(payout.ErrUnreadable, file, notWorkbook))
+		errs.Add(fileErrf(payout.ErrUnreadable, file, notWorkbook))
 		return nil
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
-		errs.Add(fileErr(payout.ErrUnreadable, file, notWorkbook))
+		errs.Add(fileErrf(payout.ErrUnreadable, file, notWorkbook))
 		return nil
 	}
 	t = &table{file: file, sheet: sheets[0]}
@@ -45,15 +44,14 @@ func readXLSX(file string, data []byte, errs *payout.ErrorList) (t *table) {
 		t.date1904 = *props.Date1904
 	}
 	if err := readSheet(f, t, errs); err != nil {
-		errs.Add(fileErr(payout.ErrUnreadable, file, fmt.Sprintf("cannot read sheet %s: %v", t.sheet, err)))
+		errs.Add(fileErrf(payout.ErrUnreadable, file, "cannot read sheet %s: %v", t.sheet, err))
 		return nil
 	}
 	if t.refused {
 		return nil
 	}
 	if t.header == nil {
-		errs.Add(&payout.InputError{File: file, Sheet: t.sheet, Err: payout.ErrEmptyFile,
-			Msg: fmt.Sprintf("the first sheet (%s) is empty; its first row must be the header with the column names", t.sheet)})
+		errs.Add(payout.Problemf(payout.ErrEmptyFile, "the first sheet (%s) is empty; its first row must be the header with the column names", t.sheet).At(payout.InputError{File: file, Sheet: t.sheet}))
 		return nil
 	}
 	return t
@@ -103,16 +101,16 @@ func sheetFits(f *excelize.File, t *table, errs *payout.ErrorList) error {
 		if err != nil {
 			return err
 		}
-		what := "row"
+		what := payout.Textf("row")
 		if header {
-			what = "header"
+			what = payout.Textf("header")
 		}
 		header = header && len(raw) == 0
 		switch expanded += len(raw); {
 		case len(raw) > maxColumns:
-			errs.Add(t.tooLarge(line, "", fmt.Sprintf("the %s has %d columns, more than the %d a file may have; is this the right file?", what, len(raw), maxColumns)))
+			errs.Add(t.tooLargef(line, "", "the %s has %d columns, more than the %d a file may have; is this the right file?", what, len(raw), maxColumns))
 		case expanded > maxSheetCells:
-			errs.Add(t.tooLarge(line, "", fmt.Sprintf("the sheet expands to more than %d cells (rows times columns) by this row; is this the right file?", maxSheetCells)))
+			errs.Add(t.tooLargef(line, "", "the sheet expands to more than %d cells (rows times columns) by this row; is this the right file?", maxSheetCells))
 		default:
 			continue
 		}

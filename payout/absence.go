@@ -211,18 +211,18 @@ func (ix *index) absencesAt(a *agrInputs, ag *Agreement, asOf Date) ([]*Absence,
 	rules := ix.pol.AbsenceRulesFor(ag.Scheme)
 	for i, r := range recs {
 		if r.From < ag.ValidFrom || r.To > ag.ValidTo {
-			return nil, SourceError(r.Src, "from", r.From.String(), fmt.Sprintf(
-				"absence %s (%s–%s) lies outside agreement %s (%s–%s): correct the dates", r.ID, r.From, r.To, ag.ID, ag.ValidFrom, validToText(ag.ValidTo)))
+			return nil, SourceErrorf(r.Src, "from", r.From.String(),
+				"absence %s (%s–%s) lies outside agreement %s (%s–%s): correct the dates", r.ID, r.From, r.To, ag.ID, ag.ValidFrom, validToText(ag.ValidTo))
 		}
 		if r.Kind == KindParental && int(r.To-r.From)+1 > rules.ParentalMaxRecordDays {
-			return nil, SourceError(r.Src, "to", r.To.String(), fmt.Sprintf(
-				"parental absence %s lasts %d days, more than %d (52 weeks): split or correct it", r.ID, int(r.To-r.From)+1, rules.ParentalMaxRecordDays))
+			return nil, SourceErrorf(r.Src, "to", r.To.String(),
+				"parental absence %s lasts %d days, more than %d (52 weeks): split or correct it", r.ID, int(r.To-r.From)+1, rules.ParentalMaxRecordDays)
 		}
 		if i > 0 && r.From <= recs[i-1].To {
 			p := recs[i-1]
-			return nil, SourceError(r.Src, "from", r.From.String(), fmt.Sprintf(
+			return nil, SourceErrorf(r.Src, "from", r.From.String(),
 				"absence %s (%s–%s) overlaps absence %s (%s–%s, %s line %d) of agreement %s: one day can have only one absence",
-				r.ID, r.From, r.To, p.ID, p.From, p.To, p.Src.File, p.Src.Line, ag.ID))
+				r.ID, r.From, r.To, p.ID, p.From, p.To, p.Src.File, p.Src.Line, ag.ID)
 		}
 	}
 	return recs, nil
@@ -313,9 +313,9 @@ func classifyDay(info *dayInfo, rec *Absence, d Date, c *counters, r *AbsenceRul
 		// municipal_vikar_after_days absence days of the year, which
 		// follows colleague_cover_days when not set (RULEBOOK §3).
 		if after := r.VikarAfterDays(); c.absence <= after {
-			return SourceError(rec.Src, "cover", string(rec.Cover), fmt.Sprintf(
+			return SourceErrorf(rec.Src, "cover", string(rec.Cover),
 				"%s is absence day %d of %d for agreement %s; the municipality provides a vikar only beyond the first %d absence days of the year (§14): use own_vikar, colleagues or none",
-				d, c.absence, d.Year(), rec.AgreementID, after))
+				d, c.absence, d.Year(), rec.AgreementID, after)
 		}
 		info.status, info.rule = StatusToVikar, RVikar
 		return nil
@@ -464,8 +464,8 @@ func (ix *index) takeoverDays(a *agrInputs, year int, asOf Date) (map[Date][]tak
 		}
 		if !sum.Equal(dec100) {
 			t := sh[0].rec
-			return nil, SourceError(t.Src, "share_percent", t.SharePercent.String(), fmt.Sprintf(
-				"takeover shares of agreement %s on %s sum to %s %%, not 100 (§7.7): correct the shares", a.id, d, sum))
+			return nil, SourceErrorf(t.Src, "share_percent", t.SharePercent.String(),
+				"takeover shares of agreement %s on %s sum to %s %%, not 100 (§7.7): correct the shares", a.id, d, sum)
 		}
 	}
 	return days, nil

@@ -1,7 +1,6 @@
 package payout
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 )
@@ -235,9 +234,9 @@ func (c *chain) changeReason(e Period, prev, now Date) AdjustmentReason {
 func (c *chain) unknownTakeoverPayee(id string, a Date) error {
 	for _, g := range c.a.takeovers {
 		if t := inForce(g, a); t != nil && t.PayeeAgreementID == id {
-			return SourceError(t.Src, "payee_agreement_id", id, fmt.Sprintf(
-				"takeover %s names payee agreement %s, which is not known as of %s: add it to agreements", t.ID, id, a))
+			return SourceErrorf(t.Src, "payee_agreement_id", id,
+				"takeover %s names payee agreement %s, which is not known as of %s: add it to agreements", t.ID, id, a)
 		}
 	}
-	return SourceError(Source{File: "takeovers"}, "payee_agreement_id", id, "unknown payee agreement "+id)
+	return SourceErrorf(Source{File: "takeovers"}, "payee_agreement_id", id, "unknown payee agreement %s", id)
 }

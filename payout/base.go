@@ -92,23 +92,23 @@ func checkAnnual(ag *Agreement, b *annualBasis) error {
 		return nil // below 10^12 without computing |annual| (which allocates)
 	}
 	if b.annual.Abs().GreaterThan(maxAnnualNOK) {
-		return SourceError(ag.Src, "", ag.ID, fmt.Sprintf(
-			"the annual amount of agreement %s would be %s kr, above %s: check its rate and list count", ag.ID, b.annual, maxAnnualNOK))
+		return SourceErrorf(ag.Src, "", ag.ID,
+			"the annual amount of agreement %s would be %s kr, above %s: check its rate and list count", ag.ID, b.annual, maxAnnualNOK)
 	}
 	return nil
 }
 
 func missingRate(ag *Agreement, first, asOf Date) error {
-	return SourceError(ag.Src, "scheme", string(ag.Scheme),
-		fmt.Sprintf("no %s rate in force on %s (as of %s): add the rate table to rates", ag.Scheme, first, asOf)).wrap(ErrMissingRate)
+	return SourceErrorf(ag.Src, "scheme", string(ag.Scheme),
+		"no %s rate in force on %s (as of %s): add the rate table to rates", ag.Scheme, first, asOf).wrap(ErrMissingRate)
 }
 
 // missingCount: an active fastlege agreement with no count for P stops the
 // run; it is never silently zero.
 func missingCount(ag *Agreement, p Period, asOf Date) error {
-	return SourceError(ag.Src, "list_id", ag.ListID,
-		fmt.Sprintf("agreement %s is active in %s but list %s has no count as of %s (as known on %s): add it to list_counts",
-			ag.ID, p, ag.ListID, p.First(), asOf)).wrap(ErrMissingListCount)
+	return SourceErrorf(ag.Src, "list_id", ag.ListID,
+		"agreement %s is active in %s but list %s has no count as of %s (as known on %s): add it to list_counts",
+		ag.ID, p, ag.ListID, p.First(), asOf).wrap(ErrMissingListCount)
 }
 
 // applyGrunn is R-GRUNN: a list under the floor whose ceiling is at least
@@ -268,9 +268,9 @@ func checkFysioShare(ag *Agreement) error {
 	if ag.Scheme != SchemeFysio || ag.SharePercent.Equal(dec100) {
 		return nil
 	}
-	return SourceError(ag.Src, "share_percent", ag.SharePercent.String(), fmt.Sprintf(
+	return SourceErrorf(ag.Src, "share_percent", ag.SharePercent.String(),
 		"share_percent %s on fysio agreement %s: a driftsavtale has no shared list (RULEBOOK §7); leave it empty or 100 and give the size in hjemmel_percent",
-		ag.SharePercent, ag.ID))
+		ag.SharePercent, ag.ID)
 }
 
 // checkExtension is R-16-AGE70's limit: an extension_to on or after the
@@ -279,9 +279,9 @@ func checkExtension(ag *Agreement) error {
 	if ag.ExtensionTo == NoDate || ag.BirthDate == NoDate || ag.ExtensionTo < ag.BirthDate.AddYears(75) {
 		return nil
 	}
-	return SourceError(ag.Src, "extension_to", ag.ExtensionTo.String(), fmt.Sprintf(
+	return SourceErrorf(ag.Src, "extension_to", ag.ExtensionTo.String(),
 		"extension_to %s of agreement %s is on or after the 75th birthday (%s): an extension past 75 is not possible (§16)",
-		ag.ExtensionTo, ag.ID, ag.BirthDate.AddYears(75)))
+		ag.ExtensionTo, ag.ID, ag.BirthDate.AddYears(75))
 }
 
 func (ix *index) age70Applies(ag *Agreement) bool {

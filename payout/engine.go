@@ -375,8 +375,8 @@ func buildPayments(ix *index, r *Result) ([]Payment, error) {
 		}
 		pe := ix.payee(id, r.AsOf)
 		if pe == nil {
-			problems.Add(&InputError{File: "payees", Column: "payee_id", Value: id, Msg: fmt.Sprintf(
-				"payee %s (agreement %s) is not known as of %s: add it to payees", id, a.agrID, r.AsOf)})
+			problems.Add(Problemf(ErrInvalidInput, "payee %s (agreement %s) is not known as of %s: add it to payees",
+				id, a.agrID, r.AsOf).At(InputError{File: "payees", Column: "payee_id", Value: id}))
 			continue
 		}
 		pay := Payment{PayeeID: id, Name: pe.Name, Account: pe.Account, OrgNr: pe.OrgNr, Address: pe.Address,

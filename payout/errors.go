@@ -59,18 +59,72 @@ type InputError struct {
 	Column string // column name as in the header, "" when the whole row
 	Cell   string // XLSX cell reference such as "E14", "" for CSV
 	Value  string
-	Msg    string // what is wrong and what was expected, in plain words
+	Msg    string // what is wrong and what was expected, in plain words (English)
+	Text   Text   // Msg as a catalogue message, when it was made as one
 	Err    error  // a sentinel, ErrInvalidInput when nil
 }
 
-func (e *InputError) Error() string {
+// Text is a sentence for people kept as its English format and arguments,
+// so that the command line can show it in the user's language: Format is the
+// key of its row in the message catalogue. An argument may be a Text itself.
+type Text struct {
+	Format string
+	Args   []any
+}
+
+// Textf is the Text of format and args, as fmt.Sprintf would write them.
+func Textf(format string, args ...any) Text { return Text{format, args} }
+
+// String is the English sentence.
+func (t Text) String() string { return t.In(nil) }
+
+// Translator writes a Text in some language; nil is English.
+type Translator func(Text) string
+
+// In writes t with tr (English when tr is nil).
+func (t Text) In(tr Translator) string {
+	if tr != nil {
+		return tr(t)
+	}
+	args := make([]any, len(t.Args))
+	for i, a := range t.Args {
+		args[i] = a
+		if inner, ok := a.(Text); ok {
+			args[i] = inner.String()
+		}
+	}
+	return fmt.Sprintf(t.Format, args...)
+}
+
+// Problemf is an InputError whose message is a catalogue Text; the caller
+// sets where it is.
+func Problemf(kind error, format string, args ...any) *InputError {
+	return Problem(kind, Textf(format, args...))
+}
+
+// Problem is an InputError of kind whose message is t.
+func Problem(kind error, t Text) *InputError { return &InputError{Msg: t.String(), Text: t, Err: kind} }
+
+// At places e where the problem is: the position fields of where (file,
+// sheet, line, column, cell, value), keeping e's message and kind.
+func (e *InputError) At(where InputError) *InputError {
+	where.Msg, where.Text, where.Err = e.Msg, e.Text, e.Err
+	*e = where
+	return e
+}
+
+func (e *InputError) Error() string { return e.In(nil) }
+
+// In is the problem written with tr: where it is and what is wrong. The
+// message is Text in tr's language when it has one, else Msg.
+func (e *InputError) In(tr Translator) string {
 	var b strings.Builder
 	b.WriteString(e.File)
 	switch {
 	case e.Sheet != "" && e.Cell != "":
 		fmt.Fprintf(&b, ": %s!%s", e.Sheet, e.Cell)
 	case e.Sheet != "" && e.Line > 0:
-		fmt.Fprintf(&b, ": %s!row %d", e.Sheet, e.Line)
+		b.WriteString(": " + Textf("%s!row %d", e.Sheet, e.Line).In(tr))
 	case e.Line > 0:
 		fmt.Fprintf(&b, ":%d", e.Line)
 	}
@@ -78,7 +132,11 @@ func (e *InputError) Error() string {
 		fmt.Fprintf(&b, " (%s)", e.Column)
 	}
 	b.WriteString(": ")
-	b.WriteString(e.Msg)
+	if e.Text.Format != "" && tr != nil {
+		b.WriteString(e.Text.In(tr))
+	} else {
+		b.WriteString(e.Msg)
+	}
 	return b.String()
 }
 
@@ -96,6 +154,15 @@ func (e *InputError) Is(target error) bool { return target == ErrInvalidInput }
 // SourceError makes an InputError for a record found wrong by the engine.
 func SourceError(src Source, column, value, msg string) *InputError {
 	return &InputError{File: src.File, Sheet: src.Sheet, Line: src.Line, Column: column, Value: value, Msg: msg}
+}
+
+// SourceErrorf is SourceError with the message's format (a catalogue key)
+// and arguments.
+func SourceErrorf(src Source, column, value, format string, args ...any) *InputError {
+	e := SourceError(src, column, value, "")
+	e.Text = Textf(format, args...)
+	e.Msg = e.Text.String()
+	return e
 }
 
 // ErrorList collects every problem of an input set before refusing it.
@@ -138,7 +205,10 @@ const ProblemsPerKind = 20
 // Error is one line per problem, in the list's order, with at most
 // ProblemsPerKind of one kind (sentinel) in one file, sheet and column:
 // where the next one would be, one line says how many more there are.
-func (l ErrorList) Error() string {
+func (l ErrorList) Error() string { return l.In(nil) }
+
+// In is the list's text written with tr (English when nil).
+func (l ErrorList) In(tr Translator) string {
 	type group struct {
 		file, sheet, column string
 		kind                error
@@ -155,16 +225,16 @@ func (l ErrorList) Error() string {
 		shown[k]++
 		switch n := shown[k]; {
 		case n <= ProblemsPerKind:
-			lines = append(lines, e.Error())
+			lines = append(lines, e.In(tr))
 		case n == ProblemsPerKind+1:
-			lines = append(lines, moreLine(e, total[k]-ProblemsPerKind))
+			lines = append(lines, moreLine(e, total[k]-ProblemsPerKind).In(tr))
 		}
 	}
 	return strings.Join(lines, "\n")
 }
 
 // moreLine says how many more problems like e there are.
-func moreLine(e *InputError, more int) string {
+func moreLine(e *InputError, more int) Text {
 	where := e.File
 	if e.Sheet != "" {
 		where += ": " + e.Sheet
@@ -172,11 +242,10 @@ func moreLine(e *InputError, more int) string {
 	if e.Column != "" {
 		where += " (" + e.Column + ")"
 	}
-	kind := "problems"
 	if e.Err != nil {
-		kind = fmt.Sprintf("problems of this kind (%v)", e.Err)
+		return Textf("%s: … and %d more problems of this kind (%v), not shown; fix the ones above and check again", where, more, e.Err)
 	}
-	return fmt.Sprintf("%s: … and %d more %s, not shown; fix the ones above and check again", where, more, kind)
+	return Textf("%s: … and %d more problems, not shown; fix the ones above and check again", where, more)
 }
 
 // Unwrap exposes each problem to errors.Is and errors.As.

@@ -211,9 +211,8 @@ func CheckRecordedBy(in *Inputs, today Date) error {
 	var errs ErrorList
 	in.EachVersion(func(v *Version) {
 		if v.RecordedOn > today && v.RecordedOn != invisible {
-			errs.Add(&InputError{File: v.Src.File, Sheet: v.Src.Sheet, Line: v.Src.Line, Column: "recorded_on", Value: v.RecordedOn.String(),
-				Msg: fmt.Sprintf("recorded_on %s is after today (%s): a version cannot be known before it is recorded; give the date it became known", v.RecordedOn, today),
-				Err: ErrOutOfRange})
+			errs.Add(SourceErrorf(v.Src, "recorded_on", v.RecordedOn.String(),
+				"recorded_on %s is after today (%s): a version cannot be known before it is recorded; give the date it became known", v.RecordedOn, today).wrap(ErrOutOfRange))
 		}
 	})
 	errs.Sort()

@@ -34,6 +34,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/oslokommune/payout/payout"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message/catalog"
 )
@@ -128,6 +129,8 @@ func sprintf(tag language.Tag, key string, args ...any) string {
 			shown[i] = localize(tag, v)
 		case time.Time:
 			shown[i] = when(v) // a recorded time, in Oslo's time
+		case payout.Text:
+			shown[i] = sprintf(tag, v.Format, v.Args...)
 		}
 	}
 	return fmt.Sprintf(format, shown...)
@@ -144,8 +147,21 @@ func localize(tag language.Tag, err error) string {
 	case storeMessage:
 		key, args := e.Message()
 		return sprintf(tag, key, args...)
+	case payout.ErrorList:
+		return e.In(translator(tag))
+	case *payout.InputError:
+		return e.In(translator(tag))
 	}
-	return err.Error()
+	return translate(tag, err.Error()) // a sentinel's text has a row; another error is its own text
+}
+
+// translator writes the importers' and the engine's problem texts in tag's
+// language (nil, their own English, for English).
+func translator(tag language.Tag) payout.Translator {
+	if tag != bokmal {
+		return nil
+	}
+	return func(t payout.Text) string { return sprintf(tag, t.Format, t.Args...) }
 }
 
 // storeMessage is an error that keeps its English format and arguments
