@@ -14,8 +14,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/oslokommune/payout/payout"
 )
 
 // problemFuncs make an input problem (or a part of one) from a format: the
@@ -23,15 +21,24 @@ import (
 var problemFuncs = map[string]int{"failf": 2, "errAtf": 4, "fileErrf": 2, "tooLargef": 2, "Problemf": 1, "Textf": 0, "SourceErrorf": 3}
 
 // Every input problem the importers and the engine make has a catalogue
-// row: its format is a literal or a package constant, and a key here. A
-// format passed on from a parameter (a constructor's own) is not a site.
+// row (see formatSites).
 func TestInputProblemsInCatalogue(t *testing.T) {
+	n := formatSites(t, problemFuncs, "messages_input.go", "../../importers", "../../payout")
+	assert.Greater(t, n, 80, "the input problems were not found")
+}
+
+// formatSites checks every call of funcs (name → index of the format) in
+// the packages of dirs: its format is a literal or a package constant and
+// a key of the catalogue (a row in file). A format passed on from a
+// parameter (a constructor's own, named format or msg) is not a site. It
+// returns how many sites it found.
+func formatSites(t *testing.T, funcs map[string]int, file string, dirs ...string) int {
 	keys := map[string]bool{}
 	for _, r := range catRows {
 		keys[r.en] = true
 	}
 	found := 0
-	for _, dir := range []string{"../../importers", "../../payout"} {
+	for _, dir := range dirs {
 		fset := token.NewFileSet()
 		pkgs, err := parser.ParseDir(fset, dir, func(fi fs.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, 0)
 		require.NoError(t, err)
@@ -43,7 +50,7 @@ func TestInputProblemsInCatalogue(t *testing.T) {
 					if !ok {
 						return true
 					}
-					i, ok := problemFuncs[callName(call)]
+					i, ok := funcs[callName(call)]
 					if !ok || len(call.Args) <= i {
 						return true
 					}
@@ -52,14 +59,14 @@ func TestInputProblemsInCatalogue(t *testing.T) {
 					if id, isIdent := call.Args[i].(*ast.Ident); isIdent {
 						format, ok = consts[id.Name]
 						if !ok && (id.Name == "format" || id.Name == "msg") {
-							return true // a constructor passing its own parameter on
+							return true
 						}
 					}
 					switch {
 					case !ok:
 						t.Errorf("%s: %s's format is not a literal or constant, so the catalogue cannot hold it", pos, callName(call))
 					case !keys[format]:
-						t.Errorf("%s: input problem %q has no row in messages_input.go", pos, format)
+						t.Errorf("%s: %q has no row in %s", pos, format, file)
 					default:
 						found++
 					}
@@ -68,7 +75,7 @@ func TestInputProblemsInCatalogue(t *testing.T) {
 			}
 		}
 	}
-	assert.Greater(t, found, 80, "the input problems were not found")
+	return found
 }
 
 // packageStrings are a package's string constants by name.
@@ -132,5 +139,4 @@ func TestInputProblemsInBokmal(t *testing.T) {
 	env = testEnv(&out, &en)
 	require.Equal(t, 1, Main(context.Background(), env, []string{"check", "--fixtures", dir}))
 	assert.Contains(t, en.String(), `list_counts.csv:2 (as_of): "2022-13-01" is not a date (expected YYYY-MM-DD)`)
-	_ = payout.ProblemsPerKind
 }

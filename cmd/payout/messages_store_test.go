@@ -1,16 +1,11 @@
 package main
 
 import (
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"io/fs"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/oslokommune/payout/payout"
 	"github.com/oslokommune/payout/payout/store"
@@ -19,38 +14,8 @@ import (
 // Every refusal of payout/store has a catalogue row: the format given to
 // refusef is a literal (so it can be found) and is a key here.
 func TestStoreRefusalsInCatalogue(t *testing.T) {
-	keys := map[string]bool{}
-	for _, r := range catRows {
-		keys[r.en] = true
-	}
-	fset := token.NewFileSet()
-	pkgs, err := parser.ParseDir(fset, "../../payout/store", func(fi fs.FileInfo) bool {
-		return !strings.HasSuffix(fi.Name(), "_test.go")
-	}, 0)
-	require.NoError(t, err)
-	found := 0
-	for _, pkg := range pkgs {
-		for _, f := range pkg.Files {
-			ast.Inspect(f, func(n ast.Node) bool {
-				call, ok := n.(*ast.CallExpr)
-				if !ok || callName(call) != "refusef" || len(call.Args) < 2 {
-					return true
-				}
-				pos := fset.Position(call.Pos())
-				s, ok := stringLit(call.Args[1])
-				switch {
-				case !ok:
-					t.Errorf("%s: refusef's format is not a literal, so the catalogue cannot hold it", pos)
-				case !keys[s]:
-					t.Errorf("%s: refusal %q has no row in messages_store.go", pos, s)
-				default:
-					found++
-				}
-				return true
-			})
-		}
-	}
-	assert.Greater(t, found, 20, "the store's refusals were not found")
+	n := formatSites(t, map[string]int{"refusef": 1}, "messages_store.go", "../../payout/store")
+	assert.Greater(t, n, 20, "the store's refusals were not found")
 }
 
 // A store refusal reads in bokmål where Main prints it, its times in Oslo's
