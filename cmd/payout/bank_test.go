@@ -199,7 +199,18 @@ func TestSupplementLoop(t *testing.T) {
 	assert.Contains(t, errs, "has no rejected payment to pay again")
 
 	check := w.ok("status", "--check")
-	assert.NotContains(t, check, "supplement release")
+	assert.Contains(t, check, "ok: 1 released supplement(s)")
+
+	// An interrupted release: the supplement's file lost after the commit
+	// is written again, the same bytes; status --check finds it missing.
+	supPath := filepath.Join(w.out, "2022-12", "supplement-1", "payments-supplement-1.xml")
+	require.NoError(t, os.Remove(supPath))
+	code, _, errs = w.cmd("status", "--check")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errs, "the files of supplement 1 of 2022-12 are missing")
+	out = w.as("per").ok("release", "--period", "2022-12", "--supplement")
+	assert.Contains(t, out, "was not complete")
+	assert.Equal(t, sup, w.read("2022-12/supplement-1/payments-supplement-1.xml"), "the same bytes again")
 	status = w.ok("status", "--period", "2022-12")
 	assert.Contains(t, status, "supplement 1 of 2022-12: released, 2 payment(s)")
 	assert.Contains(t, status, "supplement-release")

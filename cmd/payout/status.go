@@ -260,12 +260,42 @@ func checkStore(env *Env, s *store.Store, ring releasekey.Ring, extra string) er
 		return err
 	}
 	problems = append(problems, unknown...)
+	sups, more, err := checkSupplementFolders(env, s)
+	if err != nil {
+		return err
+	}
+	problems = append(problems, more...)
 	if len(problems) > 0 {
 		return errorf("%d problem(s) found:\n%s", len(problems), strings.Join(problems, "\n"))
 	}
 	env.outf("ok: %d release(s), chain intact: %d signed and verified with %s, %d unsigned by policy; %d released run(s) recomputed from the stored inputs equal the released digests; audit log of %d event(s) intact and consistent with the runs; %d input file(s) match their digests; %d released folder(s) verified, none unknown\n",
 		rep.Releases, rep.Signed, describeRing(env, ring), rep.Unsigned, rep.Recomputed, rep.Events, rep.Files, len(rels))
+	if sups > 0 {
+		env.outf("ok: %d released supplement(s): digests, chain and signatures verified, their folders hold the recorded files\n", sups)
+	}
 	return nil
+}
+
+// checkSupplementFolders checks each released supplement's folder: its
+// payment file and statement are the recorded ones.
+func checkSupplementFolders(env *Env, s *store.Store) (int, []string, error) {
+	sups, err := s.Supplements(0)
+	if err != nil {
+		return 0, nil, err
+	}
+	n := 0
+	var problems []string
+	for i := range sups {
+		if sups[i].Release == nil {
+			continue
+		}
+		n++
+		if !supplementFilesComplete(&sups[i]) {
+			problems = append(problems, env.tr("%s: the files of %s are missing or not the recorded ones (run 'payout release --supplement' again to write them)",
+				sups[i].Release.OutDir, supWhere(env, &sups[i])))
+		}
+	}
+	return n, problems, nil
 }
 
 // checkReleasedFolder checks a release's folder where it was released, or,
@@ -319,6 +349,10 @@ func sortedKeys(m map[string]bool) []string {
 }
 
 var _ = messages(
+	msg{"ok: %d released supplement(s): digests, chain and signatures verified, their folders hold the recorded files\n",
+		"ok: %d frigitte tilleggsutbetaling(er): sammendrag, kjede og signaturer kontrollert, mappene har de registrerte filene\n"},
+	msg{"%s: the files of %s are missing or not the recorded ones (run 'payout release --supplement' again to write them)",
+		"%s: filene for %s mangler eller er ikke de registrerte (kjør 'payout release --supplement' på nytt for å skrive dem)"},
 	msg{"  %s: %s, %s payment(s), %s, execution date %s, %s, digest %s\n", "  %s: %s, %s betaling(er), %s, betalingsdato %s, %s, sammendrag %s\n"},
 	msg{"    released at %s by %s (attested by %s, approved by %s) to %s\n", "    frigitt %s av %s (attestert av %s, godkjent av %s) til %s\n"},
 	msg{"show one period in detail, with its audit log", "vis én periode i detalj, med revisjonsloggen"},
