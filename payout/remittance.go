@@ -132,6 +132,10 @@ func monthRanges(set map[Period]bool, span bool) string {
 	return strings.Join(out, ", ")
 }
 
+// BankTextWarnings is bankTextWarnings for a payment made outside a run
+// (a supplement's, to the payee's corrected name and account).
+func BankTextWarnings(p *Payment) []Warning { return bankTextWarnings(p, "") }
+
 // bankTextWarnings lists what the payment file will change in a payment's
 // texts (W-BANK-TEXT, issue 13): characters outside the banks' set are
 // transliterated and a name longer than the field is cut, never silently.

@@ -137,9 +137,11 @@ func TestSupplementLoop(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errs, "payee P02's account is still 15031200013, which the bank rejected")
 	w.ok("import", w.file("corrected/payees.csv", "payee_id,name,account,orgnr,recorded_on\n"+
-		"P02,Lege Eide AS,15031200099,920370004,2022-12-21\nP05,Legesenter Sagene AS,15031200102,920370012,2022-12-21\n"))
+		"P02,Lege Eide AS,15031200099,920370004,2022-12-21\nP05,Legesenter Sagene AS – Torshov,15031200102,920370012,2022-12-21\n"))
 
-	out := w.as("kari").ok("run", "--period", "2022-12", "--supplement")
+	code, out, errs := w.as("kari").cmd("run", "--period", "2022-12", "--supplement")
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, errs, "W-BANK-TEXT  mottaker P05: navnet «Legesenter Sagene AS – Torshov» skrives «Legesenter Sagene AS - Torshov»", "the new name's texts fitted, never silently")
 	e2e1, e2e4 := f.Blocks[0].Txs[1].E2E, f.Blocks[0].Txs[4].E2E
 	assert.Contains(t, out, "supplement 1 of 2022-12 (PAYOUT-OSLO-2022-12-S1): 2 payment(s)")
 	assert.Contains(t, out, "P02 Lege Eide AS 64410.00 kr to 15031200099 (rejected: 15031200013, AC04 kontoen er avsluttet: Konto avsluttet); pays "+e2e1+" again as "+e2e1+"-S1")

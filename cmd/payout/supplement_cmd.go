@@ -71,6 +71,13 @@ func (c *runCommand) runSupplement(p payout.Period) error {
 		return err
 	}
 	printSupplement(env, sup, &plan.body)
+	res, err := plan.body.result(plan.policy)
+	if err != nil {
+		return err
+	}
+	for i := range res.Payments {
+		printLoadWarnings(env, payout.BankTextWarnings(&res.Payments[i]))
+	}
 	if replaced != "" {
 		env.outf("it replaces the %s supplement, whose attestation and approval are void\n", statusText(env, replaced))
 	}
