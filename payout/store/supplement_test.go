@@ -28,8 +28,10 @@ func draftOf(t *testing.T, s *Store, n int, body string, repays ...string) Suppl
 func releaseSupplement(s *Store, by Actor, key *releasekey.Private, body string) (*Supplement, error) {
 	return s.ReleaseSupplement(SupplementReleaseRequest{Period: payout.MustPeriod("2022-09"), N: 1, By: by, At: at(8),
 		OutDir: "/srv/payout/out/2022-09/supplement-1", Key: key,
-		Derive: func(*payout.Inputs, *Supplement) ([]byte, payout.Policy, error) { return []byte(body), payout.Policy{}, nil },
-		Stage:  func(sup *Supplement, _ *SupplementRelease) (string, error) { return sha(sup.Body), nil }})
+		Derive: func(*payout.Inputs, *Supplement) ([]byte, payout.Policy, error) {
+			return []byte(body), payout.Policy{}, nil
+		},
+		Stage: func(sup *Supplement, _ *SupplementRelease) (string, error) { return sha(sup.Body), nil }})
 }
 
 // A supplement's lifecycle: stored only for a released period, attested,
