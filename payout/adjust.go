@@ -126,7 +126,7 @@ func basisOf(m *monthCalc) AdjustmentBasis {
 	if !m.hasLine() || m.basis == nil {
 		return AdjustmentBasis{}
 	}
-	b := AdjustmentBasis{Members: m.basis.members, AnnualAmount: m.basis.annual, PaidDays: m.paidDays}
+	b := AdjustmentBasis{Members: m.basis.members, AnnualAmount: m.basis.annual(), PaidDays: m.paidDays}
 	if m.basis.count != nil {
 		b.Count = m.basis.count.Count
 	}

@@ -32,35 +32,78 @@ func vOre(annual, sharePercent decimal.Decimal, days, daysInPeriod int) Ore {
 // annualBasis is what the annual amount of one agreement in one period
 // rests on.
 type annualBasis struct {
-	tiers    []*Rate
-	count    *ListCount // fastlege only
-	members  decimal.Decimal
-	annual   decimal.Decimal
-	rules    []string
-	grunnApp bool
-	ruleBuf  [4]string // rules' room: a basis cites at most four rules
+	tiers   []*Rate
+	count   *ListCount // fastlege only
+	members decimal.Decimal
+	// The annual amount, exact: as a fixed (annualFx, when exactFx) on the
+	// hot path, which allocates nothing; otherwise, or once a Result or
+	// explain needs it, as a decimal (annualDec, see annual).
+	annualFx  fixed
+	exactFx   bool
+	annualDec decimal.Decimal
+	decSet    bool
+	rules     []string
+	grunnApp  bool
+	ruleBuf   [4]string // rules' room: a basis cites at most four rules
+}
+
+// annual returns the annual amount as a decimal, made once per basis.
+func (b *annualBasis) annual() decimal.Decimal {
+	if !b.decSet {
+		b.annualDec, b.decSet = b.annualFx.dec(), true
+	}
+	return b.annualDec
+}
+
+// setAnnual records an annual amount computed as a fixed (ok) or, when a
+// product did not fit, computes it with decimals by slow().
+func (b *annualBasis) setAnnual(f fixed, ok bool, slow func() decimal.Decimal) {
+	b.annualFx, b.exactFx, b.decSet = f, ok, false
+	if !ok {
+		b.annualDec, b.decSet = slow(), true
+	}
+}
+
+// vOre is V() of this basis's annual amount, share sharePercent (as a
+// fixed, fine when shareOK) and days of a period of daysInPeriod days.
+func (b *annualBasis) vOre(share decimal.Decimal, shareFx fixed, shareOK bool, days, daysInPeriod int) Ore {
+	if days == 0 {
+		return 0
+	}
+	if b.exactFx && shareOK {
+		if r, ok := mulDivFixed(b.annualFx, shareFx, fixed{int64(days), 0}, 1200*int64(daysInPeriod)); ok {
+			return Ore(r)
+		}
+	}
+	return vOre(b.annual(), share, days, daysInPeriod)
 }
 
 // annualAmount computes `annual` for agreement ag in period p as seen at
-// asOf (RULEBOOK §1 and §7).
-func (c *chain) annualAmount(ag *Agreement, p Period, asOf Date) (*annualBasis, error) {
+// asOf (RULEBOOK §1 and §7) into b. Each annual amount is an exact product
+// (no rounding); it is computed in 64-bit integers and with decimals only
+// when a product would overflow.
+func (c *chain) annualAmount(b *annualBasis, ag *Agreement, p Period, asOf Date) error {
 	ix := c.ix
 	first := p.First()
 	tiers := c.rateTable(ag.Scheme, first, asOf)
 	if len(tiers) == 0 {
-		return nil, missingRate(ag, first, asOf)
+		return missingRate(ag, first, asOf)
 	}
-	b := &annualBasis{tiers: tiers}
+	*b = annualBasis{tiers: tiers}
+	rate := tiers[0].AnnualNOK
 	if ag.Scheme == SchemeFysio {
 		// R-FYSIO: rate × hjemmel_percent ÷ 100 per agreement.
 		b.members = decimal.Zero
-		b.annual = tiers[0].AnnualNOK.Mul(ag.HjemmelPercent).Shift(-2) // ÷ 100, exactly
+		f, ok := mulDecimals(rate, ag.HjemmelPercent, -2)
+		b.setAnnual(f, ok, func() decimal.Decimal {
+			return rate.Mul(ag.HjemmelPercent).Shift(-2) // ÷ 100, exactly
+		})
 		b.rules = append(b.ruleBuf[:0], RFysio)
-		return b, checkAnnual(ag, b)
+		return checkAnnual(ag, b)
 	}
 	lc := ix.listCount(ag.ListID, first, asOf)
 	if lc == nil {
-		return nil, missingCount(ag, p, asOf)
+		return missingCount(ag, p, asOf)
 	}
 	b.count = lc
 	b.rules = append(b.ruleBuf[:0], RBase) // R-8.4: 1/12 of the annual amount by the count of the 1st
@@ -72,14 +115,28 @@ func (c *chain) annualAmount(ag *Agreement, p Period, asOf Date) (*annualBasis, 
 	ix.applyGrunn(ag, p, b)
 	if lc.HasWeighted {
 		// R-8.4-WEIGHTED: weighted count × the first tier's rate, no tiers.
-		b.annual = b.members.Mul(tiers[0].AnnualNOK)
-		return b, checkAnnual(ag, b)
+		members := b.members
+		f, ok := mulDecimals(members, rate, 0)
+		b.setAnnual(f, ok, func() decimal.Decimal { return members.Mul(rate) })
+		return checkAnnual(ag, b)
 	}
-	b.annual = tieredAnnual(b.members.IntPart(), tiers)
+	members := b.members.IntPart()
+	total, exp, ok := tieredAnnualInt(members, tiers)
+	b.setAnnual(fixed{total, exp}, ok, func() decimal.Decimal { return tieredAnnual(members, tiers) })
 	if len(tiers) > 1 {
 		b.rules = append(b.rules, RTiers) // R-8.4-TIERS: more than one tier in force
 	}
-	return b, checkAnnual(ag, b)
+	return checkAnnual(ag, b)
+}
+
+// mulDecimals is x × y × 10^shift as a fixed, false when it does not fit.
+func mulDecimals(x, y decimal.Decimal, shift int32) (fixed, bool) {
+	fx, okX := fixedOf(x)
+	fy, okY := fixedOf(y)
+	if !okX || !okY {
+		return fixed{}, false
+	}
+	return mulFixed(fx, fy, shift)
 }
 
 // maxAnnualNOK bounds an annual amount (a thousand times Norway's whole
@@ -88,12 +145,16 @@ func (c *chain) annualAmount(ag *Agreement, p Period, asOf Date) (*annualBasis, 
 var maxAnnualNOK = decimal.New(1, 12)
 
 func checkAnnual(ag *Agreement, b *annualBasis) error {
-	if b.annual.Exponent() <= 0 && b.annual.NumDigits() <= 12 {
-		return nil // below 10^12 without computing |annual| (which allocates)
+	if b.exactFx && b.annualFx.e <= 0 && absU64(b.annualFx.c) < 1e12 {
+		return nil // below 10^12 without a decimal
 	}
-	if b.annual.Abs().GreaterThan(maxAnnualNOK) {
+	annual := b.annual()
+	if annual.Exponent() <= 0 && annual.NumDigits() <= 12 {
+		return nil
+	}
+	if annual.Abs().GreaterThan(maxAnnualNOK) {
 		return SourceErrorf(ag.Src, "", ag.ID,
-			"the annual amount of agreement %s would be %s kr, above %s: check its rate and list count", ag.ID, b.annual, maxAnnualNOK)
+			"the annual amount of agreement %s would be %s kr, above %s: check its rate and list count", ag.ID, annual, maxAnnualNOK)
 	}
 	return nil
 }
@@ -115,7 +176,7 @@ func missingCount(ag *Agreement, p Period, asOf Date) error {
 // the floor is paid as the floor while P starts before valid_from + months.
 func (ix *index) applyGrunn(ag *Agreement, p Period, b *annualBasis) {
 	floor := decInt(ix.pol.GrunntilskuddMembers)
-	if ag.ListCeiling < ix.pol.GrunntilskuddMembers || !b.members.LessThan(floor) {
+	if ag.ListCeiling < ix.pol.GrunntilskuddMembers || !lessThanInt(b.members, ix.pol.GrunntilskuddMembers) {
 		return
 	}
 	if p.First() >= ag.ValidFrom.AddMonths(ix.pol.GrunntilskuddMonths) {
@@ -129,21 +190,25 @@ func (ix *index) applyGrunn(ag *Agreement, p Period, b *annualBasis) {
 // tierMembers splits members over the tiers (R-8.4-TIERS): tier i covers
 // list positions tier_from(i) … tier_from(i+1)−1.
 func tierMembers(members int64, tiers []*Rate) []int64 {
-	out := make([]int64, len(tiers))
+	return tierMembersInto(make([]int64, 0, len(tiers)), members, tiers)
+}
+
+// tierMembersInto is tierMembers appending to out (a caller's buffer).
+func tierMembersInto(out []int64, members int64, tiers []*Rate) []int64 {
 	for i, t := range tiers {
 		hi := members
 		if i+1 < len(tiers) && int64(tiers[i+1].TierFrom)-1 < hi {
 			hi = int64(tiers[i+1].TierFrom) - 1
 		}
-		out[i] = max(0, hi-int64(t.TierFrom)+1)
+		out = append(out, max(0, hi-int64(t.TierFrom)+1))
 	}
 	return out
 }
 
 // tieredAnnual sums members in each tier × the tier's rate.
 func tieredAnnual(members int64, tiers []*Rate) decimal.Decimal {
-	if v, ok := tieredAnnualInt(members, tiers); ok {
-		return v
+	if v, exp, ok := tieredAnnualInt(members, tiers); ok {
+		return decimal.New(v, exp)
 	}
 	total := decimal.Zero
 	for i, n := range tierMembers(members, tiers) {
@@ -155,24 +220,26 @@ func tieredAnnual(members int64, tiers []*Rate) decimal.Decimal {
 }
 
 // tieredAnnualInt is tieredAnnual in 64-bit integers at the finest
-// exponent of the tiers' rates; false when a step would overflow.
-func tieredAnnualInt(members int64, tiers []*Rate) (decimal.Decimal, bool) {
+// exponent of the tiers' rates (the sum's coefficient and exponent); false
+// when a step would overflow.
+func tieredAnnualInt(members int64, tiers []*Rate) (int64, int32, bool) {
 	exp := int32(0)
 	for _, t := range tiers {
 		if t.AnnualNOK.NumDigits() > 12 || t.AnnualNOK.Exponent() < -6 {
-			return decimal.Zero, false
+			return 0, 0, false
 		}
 		exp = min(exp, t.AnnualNOK.Exponent())
 	}
 	var total int64
-	for i, n := range tierMembers(members, tiers) {
+	var buf [8]int64
+	for i, n := range tierMembersInto(buf[:0], members, tiers) {
 		c := tiers[i].AnnualNOK.CoefficientInt64()
 		for e := tiers[i].AnnualNOK.Exponent(); e > exp; e-- {
 			c *= 10 // ≤ 12 digits and ≤ 6 steps: no overflow
 		}
 		hi, lo := bits.Mul64(uint64(n), uint64(max(c, -c)))
 		if hi != 0 || lo >= 1<<62 || n < 0 {
-			return decimal.Zero, false
+			return 0, 0, false
 		}
 		if c < 0 {
 			total -= int64(lo)
@@ -180,19 +247,19 @@ func tieredAnnualInt(members int64, tiers []*Rate) (decimal.Decimal, bool) {
 			total += int64(lo)
 		}
 		if total > 1<<62 || total < -(1<<62) {
-			return decimal.Zero, false
+			return 0, 0, false
 		}
 	}
-	return decimal.New(total, exp), true
+	return total, exp, true
 }
 
 // formula writes the annual amount's arithmetic for explain.
 func (b *annualBasis) formula(ag *Agreement) string {
 	switch {
 	case ag.Scheme == SchemeFysio:
-		return fmt.Sprintf("%s × %s %% = %s", b.tiers[0].AnnualNOK, ag.HjemmelPercent, b.annual)
+		return fmt.Sprintf("%s × %s %% = %s", b.tiers[0].AnnualNOK, ag.HjemmelPercent, b.annual())
 	case b.count != nil && b.count.HasWeighted:
-		return fmt.Sprintf("%s × %s = %s", b.members, b.tiers[0].AnnualNOK, b.annual)
+		return fmt.Sprintf("%s × %s = %s", b.members, b.tiers[0].AnnualNOK, b.annual())
 	}
 	text := ""
 	for i, n := range tierMembers(b.members.IntPart(), b.tiers) {
@@ -206,7 +273,7 @@ func (b *annualBasis) formula(ag *Agreement) string {
 	if text == "" {
 		text = "0"
 	}
-	return fmt.Sprintf("%s = %s", text, b.annual)
+	return fmt.Sprintf("%s = %s", text, b.annual())
 }
 
 // lastActiveDay is the last day ag is active (R-ACTIVE, R-16-AGE70): its

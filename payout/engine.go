@@ -224,7 +224,7 @@ func buildLines(p Period, ag *Agreement, out *periodOut) []Line {
 			Claimed: acc.claimed.Dec()}
 		rules := map[string]bool{}
 		if m.hasLine() && acc.ofMonth {
-			l.Members, l.AnnualAmount = m.basis.members, m.basis.annual
+			l.Members, l.AnnualAmount = m.basis.members, m.basis.annual()
 			if m.basis.count != nil {
 				l.Count = m.basis.count.Count
 			}
@@ -293,7 +293,7 @@ func deductions(ag *Agreement, m *monthCalc) []Deduction {
 	if !m.hasLine() {
 		return nil
 	}
-	annual, share, dp := m.basis.annual, ag.SharePercent, m.period.Days()
+	annual, share, dp := m.basis.annual(), ag.SharePercent, m.period.Days()
 	var out []Deduction
 	for _, rule := range sortedKeys(m.unpaidRules) {
 		n := m.unpaidRules[rule]

@@ -56,7 +56,7 @@ func traceBasis(tr *Trace, m *monthCalc) {
 	if c := m.basis.count; c != nil {
 		tr.HasCount, tr.Count, tr.Weighted = true, c.Count, c.Weighted
 	}
-	tr.Members, tr.Annual = m.basis.members, m.basis.annual
+	tr.Members, tr.Annual = m.basis.members, m.basis.annual()
 }
 
 func traceDays(p Period, m *monthCalc) []DayTrace {
@@ -113,10 +113,10 @@ func monthSteps(m *monthCalc) []Step {
 	// with the share as a percentage: × 100 % × 31 ÷ (12 × 31), which
 	// reads as it computes (not × 100 % ÷ 1200, which looks off by 100).
 	v := func(n int) string {
-		return fmt.Sprintf("%s × %s %% × %d ÷ (12 × %d)", b.annual, ag.SharePercent, n, dp)
+		return fmt.Sprintf("%s × %s %% × %d ÷ (12 × %d)", b.annual(), ag.SharePercent, n, dp)
 	}
 	steps := []Step{
-		{Name: "annual", Rule: annualRule, Formula: b.formula(ag), Value: b.annual},
+		{Name: "annual", Rule: annualRule, Formula: b.formula(ag), Value: b.annual()},
 		{Name: "base", Rule: annualRule, Formula: "V(aktive dager) = " + v(m.activeDays), Value: m.base.Dec()},
 		{Name: "absence_deduction", Rule: strings.Join(sortedKeys(m.unpaidRules), ";"), Formula: "V(ubetalte dager) = " + v(m.unpaidDays), Value: m.deduction.Dec()},
 	}
@@ -127,7 +127,7 @@ func monthSteps(m *monthCalc) []Step {
 			steps = append(steps, Step{Name: "vikar_amount " + k.party, Rule: RVikar, Formula: "V(vikardager) = " + v(pa.days), Value: pa.amount.Dec()})
 		case RoleTakeover:
 			steps = append(steps, Step{Name: "takeover " + k.party, Rule: RTakeover,
-				Formula: fmt.Sprintf("%s × %s %% × Σ(dager × andel %%) ÷ (12 × %d)", b.annual, ag.SharePercent, dp), Value: pa.amount.Dec()})
+				Formula: fmt.Sprintf("%s × %s %% × Σ(dager × andel %%) ÷ (12 × %d)", b.annual(), ag.SharePercent, dp), Value: pa.amount.Dec()})
 		}
 	}
 	steps = append(steps, Step{Name: "entitlement", Rule: annualRule,

@@ -44,47 +44,13 @@ func (o Ore) Dec() decimal.Decimal { return decimal.New(int64(o), -2) }
 func (o Ore) String() string { return o.Dec().StringFixed(2) }
 
 func mulDivRoundInt(a, b, c decimal.Decimal, den int64) (int64, bool) {
-	if den <= 0 || a.NumDigits() > 18 || b.NumDigits() > 18 || c.NumDigits() > 18 {
+	fa, okA := fixedOf(a)
+	fb, okB := fixedOf(b)
+	fc, okC := fixedOf(c)
+	if !okA || !okB || !okC {
 		return 0, false
 	}
-	neg := false
-	num := uint64(1)
-	for _, x := range []decimal.Decimal{a, b, c} {
-		cx := x.CoefficientInt64()
-		if cx < 0 {
-			neg, cx = !neg, -cx
-		}
-		var ok bool
-		if num, ok = mulU64(num, uint64(cx)); !ok {
-			return 0, false
-		}
-	}
-	// value = num × 10^e ÷ den; in øre that is num × 10^(e+2) ÷ den.
-	e := int(a.Exponent()) + int(b.Exponent()) + int(c.Exponent()) + 2
-	d := uint64(den)
-	var ok bool
-	for ; e > 0; e-- {
-		if num, ok = mulU64(num, 10); !ok {
-			return 0, false
-		}
-	}
-	for ; e < 0; e++ {
-		if d, ok = mulU64(d, 10); !ok {
-			return 0, false
-		}
-	}
-	q, r := num/d, num%d
-	if r >= d-r { // 2r ≥ d without overflow: round half away from zero
-		q++
-	}
-	if q > 1<<62 {
-		return 0, false
-	}
-	v := int64(q)
-	if neg {
-		v = -v
-	}
-	return v, true
+	return mulDivFixed(fa, fb, fc, den)
 }
 
 // mulU64 multiplies with an overflow check (results must stay below 2^63

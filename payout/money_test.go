@@ -51,8 +51,9 @@ func TestTieredAnnualIntMatchesDecimal(t *testing.T) {
 		for i, n := range tierMembers(members, tiers) {
 			want = want.Add(decimal.NewFromInt(n).Mul(tiers[i].AnnualNOK))
 		}
-		got, ok := tieredAnnualInt(members, tiers)
+		c, e, ok := tieredAnnualInt(members, tiers)
 		require.True(t, ok)
+		got := decimal.New(c, e)
 		require.Truef(t, want.Equal(got), "want %s, got %s", want, got)
 	}
 }

@@ -36,6 +36,8 @@ type monthCalc struct {
 	// asOf; it has no line and counts as 0 (see buildMonth).
 	unknown bool
 	basis   *annualBasis
+	// basisBuf is basis's room: one allocation per month, not two.
+	basisBuf annualBasis
 	days    []dayInfo // the period's days (status inactive when not active)
 
 	activeDays, paidDays, unpaidDays, vikarDays, takeoverDays int
@@ -135,7 +137,7 @@ func (c *chain) buildMonth(p Period, asOf Date) (*monthCalc, error) {
 	if m.activeDays == 0 {
 		return m, nil
 	}
-	basis, err := c.annualAmount(m.ag, p, asOf)
+	err := c.annualAmount(&m.basisBuf, m.ag, p, asOf)
 	if err != nil && p < c.period && (errors.Is(err, ErrMissingListCount) || errors.Is(err, ErrMissingRate)) {
 		// An earlier month whose count or rate was not yet known at this
 		// as-of date was not paid then: it counts as 0 here and is paid by
@@ -147,7 +149,8 @@ func (c *chain) buildMonth(p Period, asOf Date) (*monthCalc, error) {
 	if err != nil {
 		return nil, err
 	}
-	m.basis = basis
+	m.basis = &m.basisBuf
+	basis := m.basis
 	yc, err := c.classifiedYear(m.ag, p.Year(), asOf)
 	if err != nil {
 		return nil, err
@@ -264,13 +267,15 @@ func (c *chain) tallyDay(m *monthCalc, info *dayInfo, weight map[*Takeover]decim
 // the takeover amounts, each rounded once; the holder's entitlement
 // is what remains, so the roles add up to base − deduction to the øre.
 func (m *monthCalc) amounts(takeoverWeight map[*Takeover]decimal.Decimal) {
-	annual, share, dp := m.basis.annual, m.ag.SharePercent, m.period.Days()
-	m.base = vOre(annual, share, m.activeDays, dp)
-	m.deduction = vOre(annual, share, m.unpaidDays, dp)
+	b, share, dp := m.basis, m.ag.SharePercent, m.period.Days()
+	shareFx, shareOK := fixedOf(share)
+	v := func(days int) Ore { return b.vOre(share, shareFx, shareOK, days, dp) }
+	m.base = v(m.activeDays)
+	m.deduction = v(m.unpaidDays)
 	m.vikarTotal, m.takeoverTotal = 0, 0
 	for i := range m.parties {
 		if pa := &m.parties[i].partyAmount; m.parties[i].key.role == RoleVikar {
-			pa.amount = vOre(annual, share, pa.days, dp)
+			pa.amount = v(pa.days)
 			m.vikarTotal += pa.amount
 		}
 	}
@@ -282,13 +287,13 @@ func (m *monthCalc) amounts(takeoverWeight map[*Takeover]decimal.Decimal) {
 	}
 	sort.Slice(recs, func(i, j int) bool { return recs[i].ID < recs[j].ID })
 	for _, t := range recs {
-		amt := mulDivOre(annual, share, takeoverWeight[t], 120000*int64(dp))
+		amt := mulDivOre(b.annual(), share, takeoverWeight[t], 120000*int64(dp))
 		pa := m.party(partyKey{RoleTakeover, t.PayeeAgreementID})
 		pa.amount += amt
 		m.takeoverTotal += amt
 	}
 	m.entitlement = m.base - m.deduction - m.vikarTotal - m.takeoverTotal
-	m.splitHolder(annual, share, dp)
+	m.splitHolder(v)
 }
 
 // splitHolder gives the holder's entitlement to the payees of its days
@@ -297,7 +302,7 @@ func (m *monthCalc) amounts(takeoverWeight map[*Takeover]decimal.Decimal) {
 // rounded once, and the last payee with a paid day (else the last) gets the
 // rest, so the holder lines add up to the entitlement to the øre; that
 // line carries the month's base and deduction.
-func (m *monthCalc) splitHolder(annual, share decimal.Decimal, dp int) {
+func (m *monthCalc) splitHolder(v func(days int) Ore) {
 	if len(m.segs) == 0 {
 		m.holder = m.ag.PayeeID
 	} else {
@@ -322,7 +327,7 @@ func (m *monthCalc) splitHolder(annual, share decimal.Decimal, dp int) {
 	for i := range m.parties {
 		if k := m.parties[i].key; k.role == RoleHolder && k.party != m.holder {
 			pa := &m.parties[i].partyAmount
-			pa.amount = vOre(annual, share, pa.days, dp)
+			pa.amount = v(pa.days)
 			rest -= pa.amount
 		}
 	}
