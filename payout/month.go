@@ -38,7 +38,7 @@ type monthCalc struct {
 	basis   *annualBasis
 	// basisBuf is basis's room: one allocation per month, not two.
 	basisBuf annualBasis
-	days    []dayInfo // the period's days (status inactive when not active)
+	days     []dayInfo // the period's days (status inactive when not active)
 
 	activeDays, paidDays, unpaidDays, vikarDays, takeoverDays int
 
