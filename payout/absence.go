@@ -101,15 +101,13 @@ type counters struct {
 	episode                                             int // consecutive sickness days, across year ends
 }
 
-// classifyYear classifies every day of year for agreement version ag.
-func (ix *index) classifyYear(a *agrInputs, ag *Agreement, year int, asOf Date, notes bool) (*yearClass, error) {
-	recs, err := ix.absencesAt(a, ag, asOf)
-	if err != nil {
-		return nil, err
-	}
+// classifyYear classifies every day of year for agreement version ag;
+// recs are the absences in force at asOf (absencesAt) and buf is the
+// caller's scratch for the year's event days, returned for reuse.
+func (ix *index) classifyYear(a *agrInputs, ag *Agreement, recs []*Absence, year int, asOf Date, notes bool, buf []Date) (*yearClass, []Date, error) {
 	tk, err := ix.takeoverDays(a, year, asOf)
 	if err != nil {
-		return nil, err
+		return nil, buf, err
 	}
 	rules := ix.pol.AbsenceRulesFor(ag.Scheme)
 	quota := childQuota(inForce(a.caregivers[year], asOf), rules)
@@ -128,7 +126,11 @@ func (ix *index) classifyYear(a *agrInputs, ag *Agreement, year int, asOf Date, 
 	cur := 0 // recs are sorted by From and do not overlap
 	// Only days with an absence or a takeover can be anything but an
 	// ordinary paid day, and only they move a counter: walk them in order.
-	for _, d := range eventDays(recs, tk, first, last) {
+	days := eventDays(buf[:0], recs, tk, first, last)
+	if len(days) > 0 {
+		yc.special = make([]dayEntry, 0, len(days))
+	}
+	for _, d := range days {
 		for cur < len(recs) && recs[cur].To < d {
 			cur++
 		}
@@ -155,13 +157,13 @@ func (ix *index) classifyYear(a *agrInputs, ag *Agreement, year int, asOf Date, 
 			}
 		case len(tk[d]) > 0:
 			if err := takeoverDay(&info, rec, d, &c, rules, quota, notes); err != nil {
-				return nil, err
+				return nil, days, err
 			}
 		case rec == nil:
 			info.status = StatusPaid
 		default:
 			if err := classifyDay(&info, rec, d, &c, rules, quota); err != nil {
-				return nil, err
+				return nil, days, err
 			}
 			if notes {
 				info.note = dayNote(&info, rec, &c, rules, quota)
@@ -169,7 +171,7 @@ func (ix *index) classifyYear(a *agrInputs, ag *Agreement, year int, asOf Date, 
 		}
 		yc.set(d, &info)
 	}
-	return yc, nil
+	return yc, days, nil
 }
 
 // takeoverDay is R-7.7 (§7.7, RULEBOOK §5): the day goes to the takeover
@@ -236,9 +238,8 @@ func validToText(d Date) string {
 }
 
 // eventDays lists, in order, the days in [first, last] covered by an
-// absence record or a takeover.
-func eventDays(recs []*Absence, tk map[Date][]takeoverShare, first, last Date) []Date {
-	var days []Date
+// absence record or a takeover, appending to days (a scratch buffer).
+func eventDays(days []Date, recs []*Absence, tk map[Date][]takeoverShare, first, last Date) []Date {
 	for _, r := range recs {
 		for d := max(r.From, first); d <= min(r.To, last); d++ {
 			days = append(days, d)

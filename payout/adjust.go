@@ -17,8 +17,8 @@ func (c *chain) adjustments(out *periodOut, h Period, prev Date) error {
 		return nil // nothing this agreement depends on was recorded since
 	}
 	from := max(h, out.period-Period(c.ix.pol.RetroWindowMonths))
-	book := func(k partyKey, payee string, e Period, amounts [2]Ore, bases [2]AdjustmentBasis) {
-		c.addAdjustment(out, k, payee, e, amounts, bases, prev)
+	book := func(k partyKey, payee string, e Period, amounts [2]Ore, views [2]*monthCalc) {
+		c.addAdjustment(out, k, payee, e, amounts, views, prev)
 	}
 	if err := c.compareMonths(out, from, out.period, prev, book); err != nil {
 		return err
@@ -30,11 +30,11 @@ func (c *chain) adjustments(out *periodOut, h Period, prev Date) error {
 	// than the retro window is not paid (R-ADJ stops at the window), but
 	// the run lists it with its amount for a manual decision
 	// (W-OUTSIDE-WINDOW). It changes no balance, so history steps skip it.
-	list := func(k partyKey, payee string, e Period, amounts [2]Ore, bases [2]AdjustmentBasis) {
+	list := func(k partyKey, payee string, e Period, amounts [2]Ore, views [2]*monthCalc) {
 		if amounts[0] == amounts[1] {
 			return
 		}
-		out.outside = append(out.outside, c.adjustmentRow(out, k, payee, e, amounts, bases, prev))
+		out.outside = append(out.outside, c.adjustmentRow(out, k, payee, e, amounts, views, prev))
 	}
 	return c.compareMonths(out, h, from, prev, list)
 }
@@ -43,7 +43,7 @@ func (c *chain) adjustments(out *periodOut, h Period, prev Date) error {
 // out's as-of date, and hands each party's two amounts to book.
 func (c *chain) compareMonths(out *periodOut, from, to Period, prev Date, book bookFunc) error {
 	for e := from; e < to; e++ {
-		if c.monthSnapshot(e, prev) == c.monthSnapshot(e, out.asOf) {
+		if c.snapshotAt(e, prev) == c.snapshotAt(e, out.asOf) {
 			continue // nothing period e depends on was recorded since
 		}
 		after, err := c.computeMonth(e, out.asOf)
@@ -78,24 +78,24 @@ func (c *chain) adjustPeriod(out *periodOut, e Period, before, after *monthCalc,
 		if err != nil {
 			return err
 		}
-		was, now := basisOf(before), basisOf(after)
 		if oldPayee != newPayee {
-			book(k, oldPayee, e, [2]Ore{b, 0}, [2]AdjustmentBasis{was, {}})
-			book(k, newPayee, e, [2]Ore{0, a}, [2]AdjustmentBasis{{}, now})
+			book(k, oldPayee, e, [2]Ore{b, 0}, [2]*monthCalc{before, nil})
+			book(k, newPayee, e, [2]Ore{0, a}, [2]*monthCalc{nil, after})
 			continue
 		}
-		book(k, newPayee, e, [2]Ore{b, a}, [2]AdjustmentBasis{was, now})
+		book(k, newPayee, e, [2]Ore{b, a}, [2]*monthCalc{before, after})
 	}
 	return nil
 }
 
 // bookFunc receives one party's two amounts of one period (before and
-// after) and the two views' bases.
-type bookFunc func(k partyKey, payee string, e Period, amounts [2]Ore, bases [2]AdjustmentBasis)
+// after) and the two views, whose bases a row names (nil: the zero basis;
+// worked out only for a row that is written, see basisOf).
+type bookFunc func(k partyKey, payee string, e Period, amounts [2]Ore, views [2]*monthCalc)
 
 // addAdjustment books after − before (amounts[1] − amounts[0]) for one
-// party, payee and period; bases are the two views' bases.
-func (c *chain) addAdjustment(out *periodOut, k partyKey, payee string, e Period, amounts [2]Ore, bases [2]AdjustmentBasis, prev Date) {
+// party, payee and period; views are the two views (see bookFunc).
+func (c *chain) addAdjustment(out *periodOut, k partyKey, payee string, e Period, amounts [2]Ore, views [2]*monthCalc, prev Date) {
 	diff := amounts[1] - amounts[0]
 	if diff == 0 {
 		return
@@ -107,23 +107,23 @@ func (c *chain) addAdjustment(out *periodOut, k partyKey, payee string, e Period
 		out.lines[lk] = acc
 	}
 	acc.adjustments += diff
-	out.adjust = append(out.adjust, c.adjustmentRow(out, k, payee, e, amounts, bases, prev))
+	out.adjust = append(out.adjust, c.adjustmentRow(out, k, payee, e, amounts, views, prev))
 }
 
 // adjustmentRow is one corrected period of one line (adjustments.csv).
-func (c *chain) adjustmentRow(out *periodOut, k partyKey, payee string, e Period, amounts [2]Ore, bases [2]AdjustmentBasis, prev Date) Adjustment {
+func (c *chain) adjustmentRow(out *periodOut, k partyKey, payee string, e Period, amounts [2]Ore, views [2]*monthCalc, prev Date) Adjustment {
 	before, after := amounts[0], amounts[1]
 	return Adjustment{
 		Period: out.period, AgreementID: c.a.id, Role: k.role, PayeeID: payee, RefPeriod: e,
 		Before: before.Dec(), After: after.Dec(), Amount: (after - before).Dec(), Reason: c.changeReason(e, prev, out.asOf),
-		Was: bases[0], Now: bases[1],
+		Was: basisOf(views[0]), Now: basisOf(views[1]),
 	}
 }
 
 // basisOf is what a month's view was based on; a month without a line has
 // the zero basis.
 func basisOf(m *monthCalc) AdjustmentBasis {
-	if !m.hasLine() || m.basis == nil {
+	if m == nil || !m.hasLine() || m.basis == nil {
 		return AdjustmentBasis{}
 	}
 	b := AdjustmentBasis{Members: m.basis.members, AnnualAmount: m.basis.annual(), PaidDays: m.paidDays}
@@ -176,7 +176,8 @@ func (c *chain) changeReason(e Period, prev, now Date) AdjustmentReason {
 		}
 		return true
 	}
-	var kinds []string
+	var kindBuf [8]string // a reason names at most the six input kinds
+	kinds := kindBuf[:0]
 	add := func(k FileKind) {
 		for _, x := range kinds {
 			if x == string(k) {

@@ -358,13 +358,15 @@ func (ix *index) age70Applies(ag *Agreement) bool {
 	return ag.Scheme == SchemeFastlege || ix.pol.FysioAge70
 }
 
-// activeDays returns, per day of p (index 0 = the 1st), whether it is active,
+// activeDaysInto returns, per day of p (index 0 = the 1st), whether it is active,
 // and the rules that cut days. With prorate_partial_months false, an
 // agreement active on the 1st is active all month and one that becomes
 // active later gets no day (the "holder on the 1st" reading).
-func (ix *index) activeDays(ag *Agreement, p Period) ([]bool, []string) {
+// buf is the caller's scratch, reused from month to month (nothing keeps
+// the days).
+func (ix *index) activeDaysInto(buf []bool, ag *Agreement, p Period) ([]bool, []string) {
 	n := p.Days()
-	act := make([]bool, n)
+	act := append(buf[:0], make([]bool, n)...)
 	first := p.First()
 	last, endRule := ix.lastActiveDay(ag)
 	cut := ruleSet{}

@@ -51,6 +51,9 @@ type chain struct {
 	}
 	trace  bool   // keep each month's days for explain
 	period Period // the run's period P
+	// memos and scratch (chainmemo.go)
+	*chainScratch
+	absences map[absKey]absEntry
 }
 
 // periodOut is one agreement's outcome in one period.
@@ -68,7 +71,14 @@ type periodOut struct {
 
 func newChain(ix *index, a *agrInputs) *chain {
 	return &chain{ix: ix, a: a, months: map[monthKey]*monthCalc{}, years: map[yearKey]*yearClass{},
-		carried: map[lineKey]Ore{}, balances: map[string]Ore{}, yearDates: map[int][]Date{}}
+		carried: map[lineKey]Ore{}, balances: map[string]Ore{}, yearDates: map[int][]Date{}, chainScratch: &chainScratch{}}
+}
+
+// withScratch makes c use s for its memos and buffers (see chainScratch).
+func (c *chain) withScratch(s *chainScratch) *chain {
+	s.reset()
+	c.chainScratch = s
+	return c
 }
 
 // classifiedYear caches classifyYear per year and snapshot.
@@ -77,7 +87,12 @@ func (c *chain) classifiedYear(ag *Agreement, year int, asOf Date) (*yearClass, 
 	if y, ok := c.years[k]; ok {
 		return y, nil
 	}
-	y, err := c.ix.classifyYear(c.a, ag, year, asOf, c.trace)
+	recs, err := c.absencesAt(ag, asOf)
+	if err != nil {
+		return nil, err
+	}
+	y, days, err := c.ix.classifyYear(c.a, ag, recs, year, asOf, c.trace, c.dayBuf)
+	c.dayBuf = days
 	if err != nil {
 		return nil, err
 	}
@@ -88,6 +103,7 @@ func (c *chain) classifiedYear(ag *Agreement, year int, asOf Date) (*yearClass, 
 // run computes the periods h … p and returns p's outcome.
 func (c *chain) run(h, p Period, asOfFor func(Period) Date) (*periodOut, error) {
 	c.period = p
+	c.snaps.on, c.snaps.base = true, h
 	var out *periodOut
 	prev := NoDate
 	for e := h; e <= p; e++ {

@@ -36,8 +36,11 @@ type monthCalc struct {
 	// asOf; it has no line and counts as 0 (see buildMonth).
 	unknown bool
 	basis   *annualBasis
-	// basisBuf is basis's room: one allocation per month, not two.
+	// Rooms for basis, parties and rules: one allocation per month for
+	// what almost every month needs.
 	basisBuf annualBasis
+	partyBuf [2]partyEntry
+	ruleBuf  [6]string
 	days     []dayInfo // the period's days (status inactive when not active)
 
 	activeDays, paidDays, unpaidDays, vikarDays, takeoverDays int
@@ -91,6 +94,9 @@ func (m *monthCalc) addParty(k partyKey) *partyAmount {
 	for i < len(m.parties) && partyLess(m.parties[i].key, k) {
 		i++
 	}
+	if m.parties == nil {
+		m.parties = m.partyBuf[:0]
+	}
 	m.parties = append(m.parties, partyEntry{})
 	copy(m.parties[i+1:], m.parties[i:])
 	m.parties[i] = partyEntry{key: k}
@@ -106,7 +112,7 @@ func partyLess(a, b partyKey) bool {
 
 // computeMonth computes agreement a in period p as seen at asOf.
 func (c *chain) computeMonth(p Period, asOf Date) (*monthCalc, error) {
-	key := monthKey{p, c.monthSnapshot(p, asOf)}
+	key := monthKey{p, c.snapshotAt(p, asOf)}
 	if m, ok := c.months[key]; ok {
 		return m, nil
 	}
@@ -128,7 +134,8 @@ func (c *chain) buildMonth(p Period, asOf Date) (*monthCalc, error) {
 	if err := checkAgreement(m.ag); err != nil {
 		return nil, err
 	}
-	active, cutRules := ix.activeDays(m.ag, p)
+	active, cutRules := ix.activeDaysInto(c.activeBuf[:0], m.ag, p)
+	c.activeBuf = active
 	for _, ok := range active {
 		if ok {
 			m.activeDays++
@@ -155,7 +162,7 @@ func (c *chain) buildMonth(p Period, asOf Date) (*monthCalc, error) {
 	if err != nil {
 		return nil, err
 	}
-	rules := ruleSet(append(append([]string(nil), basis.rules...), cutRules...))
+	rules := ruleSet(append(append(m.ruleBuf[:0], basis.rules...), cutRules...))
 	if !m.ag.SharePercent.Equal(dec100) {
 		rules.add(RShared) // R-10.7-SHARED: the agreement's share of a shared list
 	}
@@ -281,11 +288,13 @@ func (m *monthCalc) amounts(takeoverWeight map[*Takeover]decimal.Decimal) {
 	}
 	// for each takeover record, round(annual × share × days ×
 	// takeover_share ÷ (120000 × D(P))); a payee's line sums its records.
-	recs := make([]*Takeover, 0, len(takeoverWeight))
+	var recs []*Takeover
 	for t := range takeoverWeight {
 		recs = append(recs, t)
 	}
-	sort.Slice(recs, func(i, j int) bool { return recs[i].ID < recs[j].ID })
+	if len(recs) > 1 {
+		sort.Slice(recs, func(i, j int) bool { return recs[i].ID < recs[j].ID })
+	}
 	for _, t := range recs {
 		amt := mulDivOre(b.annual(), share, takeoverWeight[t], 120000*int64(dp))
 		pa := m.party(partyKey{RoleTakeover, t.PayeeAgreementID})

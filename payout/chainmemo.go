@@ -1,0 +1,109 @@
+package payout
+
+// Per-chain memos of work a chain repeats (issue 16): they change which
+// work is done, never a result. A snapshot (monthSnapshot) is a pure
+// function of (period, as-of date); the absences in force (absencesAt) are
+// a pure function of the agreement version and of which of the agreement's
+// records are visible, i.e. of the number of its change dates on or before
+// the as-of date; and the days buffer of classifyYear is scratch.
+
+// snapRows keeps the snapshots of the chain's periods at the three as-of
+// dates used last: step P compares every window month at A_{P−1} and A_P,
+// and step P+1 at A_P and A_{P+1}, so each snapshot is worked out once
+// instead of four times (twice to compare, twice to find the months).
+type snapRows struct {
+	on   bool   // set by chain.run; other chains (CheckInputs) do not memoise
+	base Period // the history start: row index = period − base
+	rows [3]snapRow
+	tick int
+}
+
+type snapRow struct {
+	live bool // holds the snapshots of asOf in this chain
+	asOf Date
+	used int // tick of the last lookup (least recently used is replaced)
+	s    []snapshot
+	ok   []bool
+}
+
+// snapshotAt is monthSnapshot(p, asOf), memoised.
+func (c *chain) snapshotAt(p Period, asOf Date) snapshot {
+	m := &c.snaps
+	i := int(p - m.base)
+	if !m.on || i < 0 || i > int(c.period-m.base) {
+		return c.monthSnapshot(p, asOf)
+	}
+	m.tick++
+	row := m.row(asOf, int(c.period-m.base)+1)
+	row.used = m.tick
+	if !row.ok[i] {
+		row.s[i], row.ok[i] = c.monthSnapshot(p, asOf), true
+	}
+	return row.s[i]
+}
+
+// row returns the row of asOf, reusing the least recently used one.
+func (m *snapRows) row(asOf Date, n int) *snapRow {
+	lru := 0
+	for k := range m.rows {
+		r := &m.rows[k]
+		if r.live && r.asOf == asOf {
+			return r
+		}
+		if r.used < m.rows[lru].used {
+			lru = k
+		}
+	}
+	r := &m.rows[lru]
+	if len(r.s) != n {
+		r.s, r.ok = make([]snapshot, n), make([]bool, n)
+	} else {
+		clear(r.ok)
+	}
+	r.asOf, r.live = asOf, true
+	return r
+}
+
+// chainScratch is what a chain memoises and its scratch buffers; a worker
+// of runChains hands one to each chain in turn, so the rows and buffers are
+// made once per worker, not once per agreement.
+type chainScratch struct {
+	snaps     snapRows
+	dayBuf    []Date
+	activeBuf []bool
+}
+
+// reset forgets the memos of the previous chain (keeping the buffers).
+func (s *chainScratch) reset() {
+	s.snaps.on, s.snaps.tick = false, 0
+	for k := range s.snaps.rows {
+		s.snaps.rows[k].live, s.snaps.rows[k].used = false, 0
+	}
+}
+
+// absKey identifies the absences in force for one agreement version.
+type absKey struct {
+	ag      *Agreement
+	visible int // the agreement's change dates on or before the as-of date
+}
+
+type absEntry struct {
+	recs []*Absence
+	err  error
+}
+
+// absencesAt is index.absencesAt, memoised per chain: years are classified
+// at many as-of dates that see the same records. (Visibility is decided by
+// the change dates the snapshots count, as for classifiedYear's key.)
+func (c *chain) absencesAt(ag *Agreement, asOf Date) ([]*Absence, error) {
+	k := absKey{ag, countAtOrBefore(c.a.changes, asOf)}
+	if e, ok := c.absences[k]; ok {
+		return e.recs, e.err
+	}
+	recs, err := c.ix.absencesAt(c.a, ag, asOf)
+	if c.absences == nil {
+		c.absences = map[absKey]absEntry{}
+	}
+	c.absences[k] = absEntry{recs, err}
+	return recs, err
+}
