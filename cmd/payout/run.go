@@ -94,6 +94,7 @@ func (c *runCommand) fromFolder(p payout.Period, asOf payout.Date) error {
 	if err != nil {
 		return err
 	}
+	in = bundle.OutputInputs(in) // the records only the engine reads are freed
 	prog.Stage(env.tr("writing the outputs"))
 	if _, err := bundle.Write(c.out, res, in, nil); err != nil {
 		return err
@@ -146,8 +147,9 @@ func (c *runCommand) fromStore(p payout.Period, asOf payout.Date) error {
 	}
 	// Render before storing, so a result the outputs cannot show is never
 	// stored; write inside the store's transaction, before its commit, so
-	// the store never points at a run whose files were not written.
-	rendered, err := bundle.Render(res, in, nil)
+	// the store never points at a run whose files were not written. The
+	// records only the engine reads are freed first.
+	rendered, err := bundle.Render(res, bundle.OutputInputs(in), nil)
 	if err != nil {
 		return err
 	}
