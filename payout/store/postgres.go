@@ -81,15 +81,17 @@ func openPostgresStore(rawURL string, parse ParseFunc, mode openMode) (*Store, e
 		return nil, err
 	}
 	s := &Store{db: db, parse: parse, path: displayURL(rawURL), readOnly: mode == modeReadOnly, pg: true}
-	if err := s.prepare(mode == modeCreate); err != nil {
-		db.Close()
-		return nil, err
-	}
-	if mode == modeReadOnly {
+	if mode != modeCreate {
+		// A session without a payout role cannot see the schema: say
+		// which role it needs rather than "no store".
 		if err := s.requireAnyRole(); err != nil {
 			db.Close()
 			return nil, err
 		}
+	}
+	if err := s.prepare(mode == modeCreate); err != nil {
+		db.Close()
+		return nil, err
 	}
 	return s, nil
 }
