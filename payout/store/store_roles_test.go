@@ -302,4 +302,3 @@ func TestPostgresConcurrentImportsAndReleases(t *testing.T) {
 		assert.Equal(t, int64(i+1), id, "the import sequence has no gaps")
 	}
 }
-
