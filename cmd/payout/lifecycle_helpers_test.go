@@ -16,6 +16,7 @@ import (
 	"github.com/oslokommune/payout/fixtures/sharedtest"
 	"github.com/oslokommune/payout/payout/releasekey"
 	"github.com/oslokommune/payout/payout/store"
+	"github.com/oslokommune/payout/payout/store/pgtest"
 )
 
 // The lifecycle tests run on the shared example E07 (one GP, a list of 1500,
@@ -44,6 +45,9 @@ type lcWorld struct {
 	who string
 	key string
 	env map[string]string // more environment
+	pg  string            // the administrator's URL of a PostgreSQL store ("": SQLite, db)
+	// noUID gives the accounts no uid, as PostgreSQL's login roles have none.
+	noUID bool
 }
 
 // lcUIDs are the test accounts' user ids; any other name gets one too.
@@ -60,14 +64,37 @@ func lcActor(name string) store.Actor {
 // newLCWorld makes a store (payout init) and a release key.
 func newLCWorld(t *testing.T) *lcWorld {
 	t.Helper()
+	return newLCWorldOn(t, onPostgres(t))
+}
+
+// newLCWorldOn is newLCWorld on PostgreSQL (pg) or SQLite.
+func newLCWorldOn(t *testing.T, pg bool) *lcWorld {
+	t.Helper()
 	e07 := sharedtest.Dir(t, "examples", "E07-retro-rate")
 	dir := t.TempDir()
 	w := &lcWorld{t: t, e07: e07, dir: dir, db: filepath.Join(dir, "payout.db"), out: filepath.Join(dir, "out"),
 		now: time.Date(2022, 7, 20, 9, 0, 0, 0, time.UTC), who: "kari", key: filepath.Join(dir, "keys", "release.key")}
 	_, err := releasekey.Generate(filepath.Dir(w.key), nil)
 	require.NoError(t, err)
+	if pg {
+		w.pg, _ = pgtest.Schema(t)
+		lcPostgresClerks(t)
+		code, out, errs := lcMain(w, "init", "--db", w.pg)
+		require.Equal(t, 0, code, "payout init\n%s%s", out, errs)
+		return w
+	}
 	w.ok("init")
 	return w
+}
+
+// dbArg is the --db of the world's account: the store file, or on
+// PostgreSQL the URL of the account's own login role (the server, not
+// the operating system, says who acts there).
+func (w *lcWorld) dbArg() string {
+	if w.pg == "" {
+		return w.db
+	}
+	return lcLogin(w.pg, w.who)
 }
 
 // as is the world with the commands run by another account.
@@ -85,7 +112,13 @@ func (w *lcWorld) envOf(out, errb *bytes.Buffer) *Env {
 		vars[k] = v
 	}
 	return &Env{Stdout: out, Stderr: errb, Now: func() time.Time { return now }, Real: func() time.Time { return now },
-		Actor: func() (store.Actor, error) { return lcActor(who), nil }, Getenv: func(k string) string { return vars[k] }}
+		Actor: func() (store.Actor, error) {
+			a := lcActor(who)
+			if w.noUID {
+				a.UID = store.NoUID
+			}
+			return a, nil
+		}, Getenv: func(k string) string { return vars[k] }}
 }
 
 // fixtures writes E07 with the old rates (and the policy) to a folder.
@@ -124,7 +157,7 @@ func (w *lcWorld) at(rfc3339 string) *lcWorld {
 // the command takes it, added) and returns exit status, stdout and stderr.
 func (w *lcWorld) cmd(args ...string) (int, string, string) {
 	w.t.Helper()
-	full := append([]string{args[0], "--db", w.db}, args[1:]...)
+	full := append([]string{args[0], "--db", w.dbArg()}, args[1:]...)
 	switch args[0] {
 	case "run", "release":
 		if !slices.Contains(args, "--out") {

@@ -208,7 +208,7 @@ func (s *Store) prepare(fresh bool) error {
 		return noStore(s.path)
 	}
 	if n > 0 && fresh && s.pg {
-		return fmt.Errorf("%s holds a store already: payout init never overwrites a store (give another database or schema)", s.path)
+		return fmt.Errorf("%s exists already: payout init never overwrites a store (give another database or schema)", s.path)
 	}
 	pending, err := s.pendingMigrations()
 	if err != nil {
