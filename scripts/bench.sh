@@ -24,7 +24,7 @@
 # Environment: SEED (default 1), BENCH (go test -bench regexp, default .),
 # BENCHTIME (default 1s), SKIP_GO=1 (whole-process figures only), REPEAT
 # (runs per whole-process figure, default 3), SKIP_X4=1 (no 4x set),
-# SKIP_PEERS=1 (no Node peers).
+# SKIP_PEERS=1 (no Node peers), SKIP_PG=1 (no PostgreSQL import; it needs Debian's postgresql).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -129,6 +129,17 @@ PREP="rm -f $DATA/store.db $DATA/store.db-*" measure import-norway "CPU ≤ 1.5�
 measure reimport-norway "instant" "$BIN" import --db "$DATA/store.db" "$NORWAY"
 measure status-norway "instant" "$BIN" status --db "$DATA/store.db"
 measure run-db-norway "≤ 1.1× run-norway" "$BIN" run --period 2025-12 --db "$DATA/store.db" --out "$DATA/out/norway-db"
+# PostgreSQL (issue 12): the same import into a store on a throw-away local server (durable:
+# fsync on, as SQLite's synchronous=FULL), each run into a fresh schema. SKIP_PG=1 leaves it out.
+if [ "${SKIP_PG:-}" != 1 ]; then
+	PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/payout-pg-bench.XXXXXX")
+	trap 'scripts/pg-local.sh stop "$PG_DIR"' EXIT
+	PG_URL=$(scripts/pg-local.sh start "$PG_DIR")
+	PG_STORE="$PG_URL&search_path=bench"
+	PREP="psql -q '$PG_URL' -c 'DROP SCHEMA IF EXISTS bench CASCADE' -c 'CREATE SCHEMA bench' 2>/dev/null && $BIN init --db '$PG_STORE' >/dev/null" \
+		measure import-norway-pg "≤ 2× import-norway" "$BIN" import --db "$PG_STORE" "$NORWAY"
+	measure run-db-norway-pg "—" "$BIN" run --period 2025-12 --db "$PG_STORE" --out "$DATA/out/norway-db-pg"
+fi
 if [ "${SKIP_X4:-}" != 1 ]; then
 	NORWAY4=$(workload 4)
 	measure check-norway-x4 "—" "$BIN" check --fixtures "$NORWAY4"
@@ -183,6 +194,8 @@ ratios=(
 	"$(ratio run-norway duckdb-base CPU)"
 	"$(ratio run-db-norway run-norway WALL)"
 	"$(ratio import-norway check-norway CPU)"
+	"$(ratio import-norway-pg import-norway WALL)"
+	"$(ratio run-db-norway-pg run-db-norway WALL)"
 	"$(ratio run-norway check-norway RSS)"
 	"$(ratio run-norway-x4 run-norway CPU)"
 	"$(ratio run-norway-x4 check-norway-x4 RSS)"
