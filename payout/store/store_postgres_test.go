@@ -1,8 +1,12 @@
 package store
 
 import (
+	"sort"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/oslokommune/payout/payout/store/pgtest"
 )
@@ -59,4 +63,35 @@ func TestPostgres(t *testing.T) {
 			tc.test(t)
 		})
 	}
+}
+
+// Both back ends have the same tables with the same columns: a migration
+// of ../migrations has its twin in ../migrations/postgres.
+func TestPostgresSchemaIsSQLites(t *testing.T) {
+	pgtest.Server(t)
+	columns := func(s *Store, q string) map[string][]string {
+		var rows []struct {
+			Table  string `db:"tbl"`
+			Column string `db:"col"`
+		}
+		require.NoError(t, s.db.Select(&rows, q))
+		out := map[string][]string{}
+		for _, r := range rows {
+			out[r.Table] = append(out[r.Table], r.Column)
+		}
+		for _, cols := range out {
+			sort.Strings(cols)
+		}
+		return out
+	}
+	lite, _ := openTest(t)
+	url, _ := pgtest.Schema(t)
+	pg, err := Create(url, fakeParse, CreateOptions{GID: NoGroup})
+	require.NoError(t, err)
+	defer pg.Close()
+	want := columns(lite, `SELECT m.name AS tbl, p.name AS col FROM sqlite_master m JOIN pragma_table_info(m.name) p
+		WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'`)
+	got := columns(pg, `SELECT table_name AS tbl, column_name AS col FROM information_schema.columns
+		WHERE table_schema = current_schema()`)
+	assert.Equal(t, want, got)
 }
