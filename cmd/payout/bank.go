@@ -186,11 +186,20 @@ func bankDue(env *Env, s *store.Store, today payout.Date) ([]string, error) {
 	if err != nil || l == nil {
 		return nil, err
 	}
+	pending, err := pendingSupplements(s)
+	if err != nil {
+		return nil, err
+	}
 	var out []string
 	for _, t := range l.OpenRejections(today.Period()) {
 		reason := "-"
 		if t.Reason != nil {
 			reason = t.Reason.Text()
+		}
+		if sup := pending[t.EndToEndID]; sup != nil {
+			out = append(out, env.tr("%s: %s (%s, %s) was rejected by the bank (%s); %s pays it again but is %s, not released",
+				t.File.Period, t.EndToEndID, t.PayeeID, formatKroner(t.Amount), reason, supWhere(env, sup), statusText(env, sup.Status)))
+			continue
 		}
 		out = append(out, env.tr("%s: %s (%s, %s) was rejected by the bank (%s) and is not paid again: correct the payee and run a supplement",
 			t.File.Period, t.EndToEndID, t.PayeeID, formatKroner(t.Amount), reason))
@@ -198,6 +207,24 @@ func bankDue(env *Env, s *store.Store, today payout.Date) ([]string, error) {
 	for _, t := range l.Overdue(today, days) {
 		out = append(out, env.tr("%s: %s (%s, %s) is %s and not booked %d banking day(s) after its execution on %s: ask the bank",
 			t.File.Period, t.EndToEndID, t.PayeeID, formatKroner(t.Amount), stateName(env, t.State), days, t.File.ExecutionDate))
+	}
+	return out, nil
+}
+
+// pendingSupplements maps each payment that an unreleased supplement pays
+// again to that supplement.
+func pendingSupplements(s *store.Store) (map[string]*store.Supplement, error) {
+	sups, err := s.Supplements(0)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*store.Supplement{}
+	for i := range sups {
+		if sups[i].Release == nil {
+			for _, r := range sups[i].Repays {
+				out[r.Repays] = &sups[i]
+			}
+		}
 	}
 	return out, nil
 }
@@ -397,6 +424,8 @@ var _ = messages(
 	msg{"    %s %s %s %s\n", "    %s %s %s %s\n"},
 	msg{"%s: %s (%s, %s) was rejected by the bank (%s) and is not paid again: correct the payee and run a supplement",
 		"%s: %s (%s, %s) ble avvist av banken (%s) og er ikke betalt på nytt: rett mottakeren og kjør en tilleggsutbetaling"},
+	msg{"%s: %s (%s, %s) was rejected by the bank (%s); %s pays it again but is %s, not released",
+		"%s: %s (%s, %s) ble avvist av banken (%s); %s betaler den på nytt, men er %s, ikke frigitt"},
 	msg{"%s: %s (%s, %s) is %s and not booked %d banking day(s) after its execution on %s: ask the bank",
 		"%s: %s (%s, %s) er %s og ikke bokført %d bankdag(er) etter utførelsen %s: spør banken"},
 	msg{"sent", "sendt"}, msg{"pending", "venter"}, msg{"accepted", "akseptert"}, msg{"rejected", "avvist"}, msg{"booked", "bokført"},
