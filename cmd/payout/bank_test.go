@@ -219,4 +219,5 @@ func TestSupplementLoop(t *testing.T) {
 	status = w.ok("status", "--period", "2022-12")
 	assert.Contains(t, status, "supplement 1 of 2022-12: released, 2 payment(s)")
 	assert.Contains(t, status, "supplement-release")
+	assert.Regexp(t, `2022-12-S1 +released +125 193,33 kr +2 +2022-12-28 +kari`, w.ok("status"), "the overview lists the supplement beside the runs")
 }

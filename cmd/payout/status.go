@@ -90,6 +90,19 @@ func allStatus(env *Env, s *store.Store) error {
 		fmt.Fprintf(env.Stdout, row, r.Period, statusText(env, r.Status), formatKroner(r.Total),
 			formatCount(r.Payees), r.PayDate, person(r.AttestedBy.Name, r.AttestedAt), person(r.ApprovedBy.Name, r.ApprovedAt), released(r))
 	}
+	sups, err := s.Supplements(0)
+	if err != nil {
+		return err
+	}
+	for i := range sups {
+		sp := &sups[i]
+		rel := "-"
+		if sp.Release != nil {
+			rel = person(sp.Release.ReleasedBy.Name, sp.Release.ReleasedAt)
+		}
+		fmt.Fprintf(env.Stdout, row, fmt.Sprintf("%s-S%d", sp.Period, sp.N), statusText(env, sp.Status), formatKroner(sp.Total),
+			formatCount(sp.Payments), sp.PayDate, person(sp.AttestedBy.Name, sp.AttestedAt), person(sp.ApprovedBy.Name, sp.ApprovedAt), rel)
+	}
 	for i := range runs {
 		for _, w := range runWarnings(env, &runs[i], st) {
 			env.outf("warning: %s\n", w)
