@@ -92,6 +92,7 @@ func TestPostgres(t *testing.T) {
 		{"LifecycleConcurrentReleases", TestLifecycleConcurrentReleases},
 		{"LifecycleImportAgain", TestLifecycleImportAgain},
 		{"ExportVerifiesEveryReleasedMonth", TestExportVerifiesEveryReleasedMonth},
+		{"SupplementLoop", TestSupplementLoop},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
