@@ -168,11 +168,11 @@ func unionParties(a, b *monthCalc) []partyKey {
 func (c *chain) changeReason(e Period, prev, now Date) AdjustmentReason {
 	var late []Period
 	in := func(v *Version) bool {
-		if v.RecordedOn <= prev || v.RecordedOn > now {
+		if k := v.knownOn(); k <= prev || k > now {
 			return false
 		}
-		if lv, ok := c.ix.late[v]; ok {
-			late = append(late, lv.hiddenUntil)
+		if e, ok := c.ix.late[v]; ok {
+			late = append(late, e)
 		}
 		return true
 	}

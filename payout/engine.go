@@ -97,7 +97,7 @@ func historyStart(in *Inputs, p Period, asOf Date) Period {
 	} else {
 		for i := range in.ListCounts {
 			c := &in.ListCounts[i]
-			if e := c.AsOf.Period(); e < h && c.RecordedOn <= asOf {
+			if e := c.AsOf.Period(); e < h && c.knownOn() <= asOf {
 				h = e
 			}
 		}

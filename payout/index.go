@@ -25,14 +25,8 @@ type index struct {
 	late late
 }
 
-// setLate records the versions knownInputs moved, for the reasons and for
-// the payee timelines of the agreements.
-func (ix *index) setLate(moved late) {
-	ix.late = moved
-	for _, a := range ix.perAgr {
-		a.late = moved
-	}
-}
+// setLate records the versions knownInputs moved, for the reasons.
+func (ix *index) setLate(moved late) { ix.late = moved }
 
 // rateIndex is one scheme's rate tables: valid_from → tier_from → versions.
 type rateIndex struct {
@@ -61,7 +55,6 @@ type tableViews struct {
 // agrInputs are the records that concern one agreement.
 type agrInputs struct {
 	id         string
-	late       late // see index.late
 	versions   []*Agreement
 	absences   [][]*Absence // per absence_id, ids sorted
 	caregivers map[int][]*Caregiver
@@ -133,7 +126,7 @@ func (ix *index) indexRates(rates []Rate) {
 		}
 		t[r.TierFrom] = append(t[r.TierFrom], r)
 		ri.all = append(ri.all, r)
-		ri.recorded = append(ri.recorded, r.RecordedOn)
+		ri.recorded = append(ri.recorded, r.knownOn())
 	}
 	for _, ri := range ix.rates {
 		sortDates(ri.from)
@@ -143,7 +136,7 @@ func (ix *index) indexRates(rates []Rate) {
 			var ds []Date
 			for _, r := range ri.all {
 				if r.ValidFrom <= ri.from[k-1] {
-					ds = append(ds, r.RecordedOn)
+					ds = append(ds, r.knownOn())
 				}
 			}
 			sortDates(ds)
@@ -167,7 +160,7 @@ func (ri *rateIndex) viewsOf(from Date) tableViews {
 	var v tableViews
 	for _, vs := range ri.tables[from] {
 		for _, r := range vs {
-			v.recorded = append(v.recorded, r.RecordedOn)
+			v.recorded = append(v.recorded, r.knownOn())
 		}
 	}
 	sortDates(v.recorded)
@@ -227,7 +220,7 @@ func (ix *index) indexChanges() {
 	for _, id := range ix.agrIDs {
 		a := ix.perAgr[id]
 		for _, v := range a.versions {
-			a.changes = append(a.changes, v.RecordedOn)
+			a.changes = append(a.changes, v.knownOn())
 			if v.PayeeID != a.versions[0].PayeeID || v.PayeeFrom != NoDate {
 				a.payeeChanges = true
 				// A month in which a payee may change pays two holders:
@@ -247,7 +240,7 @@ func (ix *index) indexChanges() {
 		}
 		for _, g := range a.absences {
 			for _, v := range g {
-				a.changes = append(a.changes, v.RecordedOn)
+				a.changes = append(a.changes, v.knownOn())
 				if v.Cover == CoverMunicipalVikar {
 					a.markMultiParty(v.From, v.To)
 				}
@@ -255,16 +248,16 @@ func (ix *index) indexChanges() {
 		}
 		for _, g := range a.takeovers {
 			for _, v := range g {
-				a.changes = append(a.changes, v.RecordedOn)
+				a.changes = append(a.changes, v.knownOn())
 				a.markMultiParty(v.From, v.To)
 				for _, pv := range ix.agreements[v.PayeeAgreementID] {
-					a.changes = append(a.changes, pv.RecordedOn)
+					a.changes = append(a.changes, pv.knownOn())
 				}
 			}
 		}
 		for _, g := range a.caregivers {
 			for _, v := range g {
-				a.changes = append(a.changes, v.RecordedOn)
+				a.changes = append(a.changes, v.knownOn())
 			}
 		}
 		sortDates(a.changes)
@@ -272,14 +265,14 @@ func (ix *index) indexChanges() {
 		for _, l := range a.lists {
 			for _, g := range ix.byList[l] {
 				for _, v := range g {
-					a.all = append(a.all, v.RecordedOn)
+					a.all = append(a.all, v.knownOn())
 				}
 			}
 		}
 		for _, sc := range a.schemes {
 			if ri := ix.rates[sc]; ri != nil {
 				for _, r := range ri.all {
-					a.all = append(a.all, r.RecordedOn)
+					a.all = append(a.all, r.knownOn())
 				}
 			}
 		}
@@ -297,7 +290,7 @@ func (a *agrInputs) display(asOf Date) *Agreement {
 		if v.RecordedOn > asOf {
 			break
 		}
-		if !v.Cancelled {
+		if !v.Cancelled && v.knownOn() <= asOf {
 			last = v
 		}
 	}
@@ -364,7 +357,7 @@ func (c *chain) monthSnapshot(p Period, asOf Date) snapshot {
 	}
 	for _, groups := range c.lists {
 		vs := countVersions(groups, first)
-		s.counts += sort.Search(len(vs), func(i int) bool { return vs[i].RecordedOn > asOf })
+		s.counts += knownCount(vs, asOf)
 	}
 	for _, sc := range c.a.schemes {
 		if ri := c.ix.rates[sc]; ri != nil {
@@ -386,27 +379,27 @@ func (c *chain) yearChanges(y int) []Date {
 	lo, hi := NewDate(y-2, 1, 1), NewDate(y, 12, 31)
 	var ds []Date
 	for _, v := range c.a.versions {
-		ds = append(ds, v.RecordedOn)
+		ds = append(ds, v.knownOn())
 	}
 	for _, v := range c.a.caregivers[y] {
-		ds = append(ds, v.RecordedOn)
+		ds = append(ds, v.knownOn())
 	}
 	// A record counts with all its versions when any version touches the
 	// years: a correction can move a record out of a year as well as in.
 	for _, g := range c.a.absences {
 		if anyTouches(g, lo, hi, func(v *Absence) (Date, Date) { return v.From, v.To }) {
 			for _, v := range g {
-				ds = append(ds, v.RecordedOn)
+				ds = append(ds, v.knownOn())
 			}
 		}
 	}
 	for _, g := range c.a.takeovers {
 		if anyTouches(g, lo, hi, func(v *Takeover) (Date, Date) { return v.From, v.To }) {
 			for _, v := range g {
-				ds = append(ds, v.RecordedOn)
+				ds = append(ds, v.knownOn())
 				// Whom a takeover line pays is the payee agreement's payee.
 				for _, pv := range c.ix.agreements[v.PayeeAgreementID] {
-					ds = append(ds, pv.RecordedOn)
+					ds = append(ds, pv.knownOn())
 				}
 			}
 		}

@@ -159,9 +159,10 @@ func sameValues[T comparable, P interface {
 }](a, b T, decimals func(*T) []*decimal.Decimal) bool {
 	// Where a version was read, and which import brought it (its knowledge
 	// time), are not its values: the same version imported again is the
-	// same knowledge.
+	// same knowledge; nor is when a run sees it (set inside Compute only).
 	P(&a).version().Src, P(&b).version().Src = Source{}, Source{}
 	P(&a).version().Import, P(&b).version().Import = 0, 0
+	P(&a).version().seenOn, P(&b).version().seenOn = NoDate, NoDate
 	if decimals != nil {
 		da, db := decimals(&a), decimals(&b)
 		for i := range da {

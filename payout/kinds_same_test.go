@@ -19,7 +19,9 @@ func fill(v reflect.Value) {
 		v.Set(reflect.ValueOf(decimal.RequireFromString("12.50")))
 	case v.Kind() == reflect.Struct:
 		for i := range v.NumField() {
-			fill(v.Field(i))
+			if v.Type().Field(i).IsExported() { // unexported: the engine's own
+				fill(v.Field(i))
+			}
 		}
 	case v.Kind() == reflect.String:
 		v.SetString("x")
@@ -50,6 +52,9 @@ func change(v reflect.Value) {
 func leaves(t reflect.Type, prefix []int, name string, out *[]leaf) {
 	for i := range t.NumField() {
 		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
 		path := append(append([]int{}, prefix...), i)
 		if f.Type.Kind() == reflect.Struct && f.Type != decimalType {
 			leaves(f.Type, path, name+f.Name+".", out)

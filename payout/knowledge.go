@@ -23,30 +23,18 @@ import (
 // Within one chain the views are ordered: A_E grows (the store refuses an
 // as-of outside [1st of E, pay(E)] for a run that can be released) and K_E
 // never shrinks. A version's visibility is then one date, the as-of of the
-// first view that sees it, and knownInputs rewrites recorded_on to that
-// date, so that every resolution, snapshot and R-ADJ comparison of the
-// engine reads the two times through the one it already has.
+// first view that sees it, and knownInputs records that date on the version
+// (knownOn), so that every resolution, snapshot and R-ADJ comparison of the
+// engine reads the two times through one date. The order of a key's
+// versions stays that of recorded_on: a version imported late is new
+// knowledge, but not newer than a version its source dated later (imports
+// out of order of recorded_on resolve as the source dated them).
 
-// late records, for the versions whose recorded_on knownInputs moved, the
-// released period that did not know them (for the adjustment's reason) and
-// the recorded_on their source gave them (a payee change without payee_from
-// takes effect on that day, FORMATS.md).
-type late map[*Version]lateVersion
+// late records, for the versions knownInputs made visible later, the last
+// released period that did not know them (for the adjustment's reason).
+type late map[*Version]Period
 
-type lateVersion struct {
-	hiddenUntil Period
-	recorded    Date
-}
-
-// sourceRecorded is the recorded_on the source gave v.
-func (l late) sourceRecorded(v *Version) Date {
-	if lv, ok := l[v]; ok {
-		return lv.recorded
-	}
-	return v.RecordedOn
-}
-
-// invisible is a recorded_on no view reaches: the version was imported after
+// invisible is a knownOn no view reaches: the version was imported after
 // the run being reconstructed.
 const invisible = Forever + 1
 
@@ -64,10 +52,10 @@ func hiddenUntil(known map[Period]int64, seq int64, p Period) (Period, bool) {
 	return last, found
 }
 
-// knownInputs returns in with each version's recorded_on moved to the first
-// as-of of the run of p at which it is known (see above), and the versions
-// it moved. It copies only the slices it changes; without knowledge limits
-// it returns in itself.
+// knownInputs returns in with each version's knownOn set to the first as-of
+// of the run of p at which it is known (see above), and the versions it
+// made visible later than their recorded_on. It copies only the slices it
+// changes; without knowledge limits it returns in itself.
 func knownInputs(in *Inputs, p Period, opt Options) (*Inputs, late) {
 	if len(opt.KnowledgeByPeriod) == 0 {
 		return in, nil
@@ -82,11 +70,11 @@ func knownInputs(in *Inputs, p Period, opt Options) (*Inputs, late) {
 		if !hidden {
 			return
 		}
-		moved[v] = lateVersion{e, v.RecordedOn}
+		moved[v] = e
 		if e >= p {
-			v.RecordedOn = invisible
+			v.seenOn = invisible
 		} else {
-			v.RecordedOn = max(v.RecordedOn, asOf(e+1))
+			v.seenOn = max(v.RecordedOn, asOf(e+1))
 		}
 	}
 	out := *in
@@ -210,7 +198,7 @@ func WhatIf(p Period, asOf Date) string {
 func CheckRecordedBy(in *Inputs, today Date) error {
 	var errs ErrorList
 	in.EachVersion(func(v *Version) {
-		if v.RecordedOn > today && v.RecordedOn != invisible {
+		if v.RecordedOn > today {
 			errs.Add(SourceErrorf(v.Src, "recorded_on", v.RecordedOn.String(),
 				"recorded_on %s is after today (%s): a version cannot be known before it is recorded; give the date it became known", v.RecordedOn, today).wrap(ErrOutOfRange))
 		}

@@ -114,3 +114,115 @@ func TestKnowledgeHidesLaterImports(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 1200, line(t, r, "A1", RoleHolder, "P1").Count)
 }
+
+// Imports out of order of recorded_on (RULEBOOK §1 "the one with the latest
+// recorded_on ≤ A wins", §6): which version is in force is decided by the
+// source's dates; which versions a released month saw, by import sequence.
+// A late import of an older statement never overrides a newer one its
+// release already knew, and late versions resolve among themselves by
+// recorded_on whatever order they came in.
+func TestKnowledgeOutOfOrderImports(t *testing.T) {
+	nov, dec := MustPeriod("2015-11"), MustPeriod("2015-12")
+	count := func(n int, rec string, imp int64, cancelled bool) ListCount {
+		return ListCount{ListID: "L1", AsOf: nov.First(), Count: n, Version: Version{RecordedOn: d(rec), Import: imp, Cancelled: cancelled}}
+	}
+	// November's count is 1200 from the beginning (import 1); 427 kr a year
+	// per member from 2015-07 (R-8.4), 1300 members are 46 258,33 a month, 1250 are 44 479,17.
+	tests := []struct {
+		name     string
+		versions []ListCount
+		knownNov int64  // November's release knew imports ≤ this
+		period   Period // the run
+		want     string // December's adjustment of November ("" none)
+		wantNov  int    // with period November: the count it re-derives
+	}{
+		{name: "older statement imported late: the newer one November paid stays in force",
+			versions: []ListCount{count(1300, "2015-11-25", 2, false), count(1250, "2015-11-20", 3, false)},
+			knownNov: 2, period: dec},
+		{name: "newer statement imported late: paid in December",
+			versions: []ListCount{count(1250, "2015-11-20", 2, false), count(1300, "2015-11-25", 3, false)},
+			knownNov: 2, period: dec, want: "1779.16"},
+		{name: "both late, newer first: the latest recorded_on wins",
+			versions: []ListCount{count(1300, "2015-11-25", 3, false), count(1250, "2015-11-20", 4, false)},
+			knownNov: 2, period: dec, want: "3558.33"},
+		{name: "both late, older first: the same",
+			versions: []ListCount{count(1250, "2015-11-20", 3, false), count(1300, "2015-11-25", 4, false)},
+			knownNov: 2, period: dec, want: "3558.33"},
+		{name: "a late cancellation dated before the statement November paid changes nothing",
+			versions: []ListCount{count(1300, "2015-11-25", 2, false), count(1300, "2015-11-10", 3, true)},
+			knownNov: 2, period: dec},
+		{name: "November re-derived sees only what it knew, by recorded_on",
+			versions: []ListCount{count(1300, "2015-11-25", 2, false), count(1250, "2015-11-20", 3, false)},
+			knownNov: 2, period: nov, wantNov: 1300},
+		{name: "November re-derived when it knew both: the latest recorded_on",
+			versions: []ListCount{count(1300, "2015-11-25", 3, false), count(1250, "2015-11-20", 2, false)},
+			knownNov: 3, period: nov, wantNov: 1300},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := baseInputs()
+			in.ListCounts = counts("L1", 1200, "2015-01", "2016-01")
+			for i := range in.ListCounts {
+				in.ListCounts[i].Import = 1
+			}
+			in.ListCounts = append(in.ListCounts, tt.versions...)
+			opt := Options{KnowledgeByPeriod: map[Period]int64{nov: tt.knownNov}, AsOfByPeriod: map[Period]Date{nov: PayDate(nov)}}
+			r, err := Compute(in, tt.period, opt)
+			require.NoError(t, err)
+			require.NoError(t, CheckInvariants(r))
+			l := line(t, r, "A1", RoleHolder, "P1")
+			if tt.period == nov {
+				require.Equal(t, tt.wantNov, l.Count)
+				return
+			}
+			if tt.want == "" {
+				require.Empty(t, r.Adjustments)
+				return
+			}
+			require.Len(t, r.Adjustments, 1)
+			requireAmount(t, tt.want, r.Adjustments[0].Amount, "adjustment of November")
+			require.Equal(t, 1300, r.Adjustments[0].Now.Count)
+		})
+	}
+}
+
+// The same for a rate table (R-8.4 resolves rates through their own index):
+// an older rate decision imported after November's release does not
+// override the newer one November paid; a newer one does, from December on.
+func TestKnowledgeOutOfOrderRates(t *testing.T) {
+	nov, december := MustPeriod("2015-11"), MustPeriod("2015-12")
+	rate := func(nok, rec string, imp int64) Rate {
+		return Rate{Scheme: SchemeFastlege, ValidFrom: d("2015-07-01"), TierFrom: 1, AnnualNOK: dec(nok), Source: "Statsavtalen 2015",
+			Version: Version{RecordedOn: d(rec), Import: imp}}
+	}
+	tests := []struct {
+		name string
+		late []Rate
+		want string // December's adjustment of November ("" none)
+	}{
+		{"older decision imported late", []Rate{rate("430", "2015-11-20", 2), rate("433", "2015-11-05", 3)}, ""},
+		// 1200 × (433 − 430) ÷ 12 = 300 kr.
+		{"newer decision imported late", []Rate{rate("430", "2015-11-05", 2), rate("433", "2015-11-20", 3)}, "300.00"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := baseInputs()
+			in.Rates = append(in.Rates, tt.late...)
+			opt := Options{KnowledgeByPeriod: map[Period]int64{nov: 2}, AsOfByPeriod: map[Period]Date{nov: PayDate(nov)}}
+			r, err := Compute(in, december, opt)
+			require.NoError(t, err)
+			var got []Adjustment
+			for _, a := range r.Adjustments {
+				if a.RefPeriod == nov {
+					got = append(got, a)
+				}
+			}
+			if tt.want == "" {
+				require.Empty(t, got)
+				return
+			}
+			require.Len(t, got, 1)
+			requireAmount(t, tt.want, got[0].Amount, "adjustment of November")
+		})
+	}
+}

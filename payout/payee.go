@@ -17,7 +17,7 @@ type payeeSpan struct {
 }
 
 // payeeSpans is the agreement's payee timeline as seen at asOf: its
-// visible, uncancelled versions in recorded order. A version that names a
+// visible, uncancelled versions in recorded_on order. A version that names a
 // new payee starts a span from its payee_from, or its recorded_on when
 // payee_from is empty (FORMATS.md); consecutive versions of one payee are
 // one span, and a payee_from on a later one corrects the day of the change.
@@ -28,7 +28,7 @@ func (a *agrInputs) payeeSpans(asOf Date) []payeeSpan {
 		if v.RecordedOn > asOf {
 			break
 		}
-		if v.Cancelled {
+		if v.Cancelled || v.knownOn() > asOf {
 			continue
 		}
 		n := len(spans)
@@ -42,7 +42,7 @@ func (a *agrInputs) payeeSpans(asOf Date) []payeeSpan {
 		default:
 			from := v.PayeeFrom
 			if from == NoDate {
-				from = a.late.sourceRecorded(&v.Version) // not when payout learnt it
+				from = v.RecordedOn // the source's date, not when payout learnt it
 			}
 			spans = append(spans, payeeSpan{from, v.PayeeID})
 		}

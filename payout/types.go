@@ -33,6 +33,11 @@ type Version struct {
 	// "When"). 0 for a fixture folder's own records, which are known by
 	// recorded_on alone; an exported folder carries it in column import.
 	Import int64
+	// seenOn is set only inside Compute and Explain, for a version the store
+	// imported after a release that did not know it: the first as-of date at
+	// which the run sees it (knownInputs). Versions stay ordered by
+	// RecordedOn, the source's own date; seenOn only gates visibility.
+	seenOn Date
 }
 
 // Rate is one tier of a rate table (key: scheme, valid_from, tier_from).

@@ -9,9 +9,23 @@ import (
 
 // Bitemporal resolution (FORMATS.md "Records are versions"): for each key,
 // the version with the latest recorded_on on or before the as-of date is in
-// force; a cancelled version removes the record from that date on.
+// force; a cancelled version removes the record from that date on. Versions
+// are ordered by recorded_on, the date their source gave them, whatever the
+// order they were imported in; a version the store imported after a release
+// that did not know it is visible only from a later as-of (knownOn), so a
+// late but older statement never overrides a newer one already known.
 
 func (v *Version) version() *Version { return v }
+
+// knownOn is the first as-of date at which the run being computed sees v:
+// its recorded_on, or later when the store imported it after a release that
+// did not know it (knownInputs). Never before recorded_on.
+func (v *Version) knownOn() Date {
+	if v.seenOn != NoDate {
+		return v.seenOn
+	}
+	return v.RecordedOn
+}
 
 // versioned is implemented by every record through its embedded Version.
 type versioned interface{ version() *Version }
@@ -47,17 +61,37 @@ func inForce[T any, PT interface {
 	return v
 }
 
-// latestVersion returns the version of one key recorded on or before asOf,
-// cancelled or not (nil when none is known yet).
+// latestVersion returns the version of one key with the latest recorded_on
+// among those known at asOf, cancelled or not (nil when none is known yet).
+// knownOn ≥ recorded_on, so the versions recorded after asOf are cut off by
+// one search and only late imports before it are skipped one by one.
 func latestVersion[T any, PT interface {
 	*T
 	versioned
 }](vs []*T, asOf Date) *T {
 	i := sort.Search(len(vs), func(i int) bool { return PT(vs[i]).version().RecordedOn > asOf })
-	if i == 0 {
-		return nil
+	for i--; i >= 0; i-- {
+		if PT(vs[i]).version().knownOn() <= asOf {
+			return vs[i]
+		}
 	}
-	return vs[i-1]
+	return nil
+}
+
+// knownCount is how many of vs are known at asOf: the visible set only
+// grows with asOf, so equal counts mean equal visible versions.
+func knownCount[T any, PT interface {
+	*T
+	versioned
+}](vs []*T, asOf Date) int {
+	i := sort.Search(len(vs), func(i int) bool { return PT(vs[i]).version().RecordedOn > asOf })
+	n := i
+	for _, v := range vs[:i] {
+		if PT(v).version().seenOn > asOf {
+			n--
+		}
+	}
+	return n
 }
 
 // sortedGroups sorts pointers to the records by key (cmpKey), then in
