@@ -48,6 +48,18 @@ func TestPayeeFrom_R6(t *testing.T) {
 			{"P1", "0", "-42100.00", "0", "42100.00", "0"},
 			{"P2", "42100.00", "0", "42100.00", "0", "42100.00"},
 		}, ClaimPayeeNotPaid},
+		// P1 holds 1–9 March but is paid for none of them (an episode
+		// unpaid after its 16th day, R-13.4-SICK), and from the 10th on P2
+		// holds the agreement: P1 is no longer paid, so its overpayment of
+		// February (V(16 of 28 days) = 24 057,14) is claimed in March, not
+		// carried into April where it could meet P1's later corrections.
+		{"an old payee paid for no day of the month: claimed in that month", "2015-03-10", "", func(in *Inputs) {
+			in.Absences = append(in.Absences, absence("S1", "sickness", "2015-02-01", "2015-03-09", "none"))
+			in.ListCounts = append(in.ListCounts, ListCount{ListID: "L1", AsOf: d("2015-02-01"), Count: 0, Version: recorded("2015-03-05")})
+		}, "2015-03", []want{
+			{"P1", "0", "-24057.14", "0", "24057.14", "0"},
+			{"P2", "29877.42", "0", "29877.42", "0", "42100.00"},
+		}, ClaimPayeeNotPaid},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

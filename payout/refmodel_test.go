@@ -618,7 +618,7 @@ func (m *refModel) agreementPeriod(v *refView, g payout.Agreement, E payout.Peri
 			return refInvalid("takeover %s: unknown payee agreement %s", id, rec.PayeeAgreementID)
 		}
 		// The payee agreement's payee on the last day of E (RULEBOOK §5, §6).
-		payee := m.holderPayee(rec.PayeeAgreementID, E.Last(), v.asOf)
+		payee := m.holderPayee(rec.PayeeAgreementID, E.Last(), refAt{v.asOf, v.known})
 		// round(annual × share × days × takeover_share ÷ (120000 × D(P)))
 		num := ratMul(annual, ratDec(share), ratInt(int64(t.takeover[id])), ratDec(rec.SharePercent))
 		amt := roundOre(ratQuo(num, ratInt(int64(120000*E.Days()))))
@@ -630,9 +630,9 @@ func (m *refModel) agreementPeriod(v *refView, g payout.Agreement, E payout.Peri
 	// the last paid day (else of the last active day) holds the line with
 	// the base; every other payee gets V(its paid days) and the main one the
 	// rest, so the holder lines add up to the entitlement.
-	main := m.holderPayee(g.ID, t.lastActive, v.asOf)
+	main := m.holderPayee(g.ID, t.lastActive, refAt{v.asOf, v.known})
 	if t.lastPaid != payout.NoDate {
-		main = m.holderPayee(g.ID, t.lastPaid, v.asOf)
+		main = m.holderPayee(g.ID, t.lastPaid, refAt{v.asOf, v.known})
 	}
 	v.mains[refMainKey{g.ID, E}] = main
 	for _, p := range sortedKeys(t.paidBy) {
@@ -653,15 +653,15 @@ type refMainKey struct {
 	E         payout.Period
 }
 
-// holderPayee is the payee of agreement id on day d as seen at asOf
+// holderPayee is the payee of agreement id on day d as seen in view
 // (RULEBOOK §6): the first version's payee, changed by every later version
 // that names another payee, from its payee_from (else its recorded_on) on;
 // a later version of the same payee with a payee_from moves that change.
 // On a day, the latest change (in recorded order) already in effect wins.
-func (m *refModel) holderPayee(id string, d, asOf payout.Date) string {
+func (m *refModel) holderPayee(id string, d payout.Date, view refAt) string {
 	var vs []payout.Agreement
 	for _, a := range m.in.Agreements {
-		if a.ID == id && refRecorded(a.Version) <= asOf && !a.Cancelled {
+		if a.ID == id && refRecorded(a.Version) <= view.asOf && a.Import <= view.known && !a.Cancelled {
 			vs = append(vs, a)
 		}
 	}
@@ -736,7 +736,7 @@ func (m *refModel) tally(v *refView, g payout.Agreement, E payout.Period) (*refT
 		day, ok := days[d]
 		switch {
 		case !ok || day.status == payout.StatusPaid:
-			t.paidBy[m.holderPayee(g.ID, d, v.asOf)]++
+			t.paidBy[m.holderPayee(g.ID, d, refAt{v.asOf, v.known})]++
 			t.lastPaid = d
 		case day.status == payout.StatusUnpaid:
 			t.unpaid++
@@ -937,7 +937,7 @@ func (m *refModel) withhold(E payout.Period, at refAt, st *refState, line func(r
 		}
 		main, ok := v.mains[refMainKey{g.ID, E}]
 		if !ok { // no active day in E: the payee on its last day
-			main = m.holderPayee(g.ID, E.Last(), A)
+			main = m.holderPayee(g.ID, E.Last(), at)
 		}
 		k := refKey{g.ID, payout.RoleHolder, main}
 		if b.Cancelled || (b.RectifiedOn != payout.NoDate && b.RectifiedOn <= A) {
