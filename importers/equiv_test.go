@@ -84,6 +84,9 @@ func columns(t reflect.Type, prefix string) []string {
 	var out []string
 	for i := range t.NumField() {
 		f := t.Field(i)
+		if !f.IsExported() {
+			continue // the engine's own state, never read from a file
+		}
 		if flat(f.Type) {
 			out = append(out, columns(f.Type, prefix+f.Name+".")...)
 		} else {
@@ -97,6 +100,7 @@ func appendCells(cells []string, v reflect.Value) []string {
 	for i := range v.NumField() {
 		f := v.Field(i)
 		switch {
+		case !v.Type().Field(i).IsExported():
 		case flat(f.Type()):
 			cells = appendCells(cells, f)
 		case f.IsZero():
@@ -165,6 +169,9 @@ func dumpValue(h io.Writer, v reflect.Value) {
 		case reflect.Struct:
 			fmt.Fprint(h, "{")
 			for i := range v.NumField() {
+				if !v.Type().Field(i).IsExported() {
+					continue
+				}
 				fmt.Fprintf(h, "%s:", v.Type().Field(i).Name)
 				dumpValue(h, v.Field(i))
 				fmt.Fprint(h, " ")
