@@ -240,7 +240,12 @@ func printImport(env *Env, rep *store.ImportReport) {
 		env.outf("nothing changed\n")
 	}
 	for _, c := range rep.Corrections {
-		env.outf("corrects   %s\n", c)
+		names := make([]string, len(c.Periods))
+		for i, p := range c.Periods {
+			names[i] = p.String()
+		}
+		env.outf("corrects   %s: %s new record version(s) (the earliest at line %d) concern released period(s) %s: the next run pays the corrections (R-ADJ, registered after the release)\n",
+			c.File, formatCount(c.Versions), c.Line, strings.Join(names, ", "))
 	}
 }
 
@@ -256,5 +261,6 @@ var _ = messages(
 	msg{"unchanged  %s (every record version is already in the store; not stored)\n",
 		"uendret    %s (alle postversjonene finnes allerede i lageret; ikke lagret)\n"},
 	msg{"nothing changed\n", "ingenting endret\n"},
-	msg{"corrects   %s\n", "korrigerer %s\n"},
+	msg{"corrects   %s: %s new record version(s) (the earliest at line %d) concern released period(s) %s: the next run pays the corrections (R-ADJ, registered after the release)\n",
+		"korrigerer %s: %s nye postversjon(er) (den tidligste på linje %d) gjelder frigitt(e) periode(r) %s: neste kjøring betaler korreksjonene (R-ADJ, registrert etter frigivelsen)\n"},
 )

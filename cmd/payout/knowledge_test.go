@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -21,10 +23,11 @@ func TestLateKnowledgePaidInTheNextRun(t *testing.T) {
 	tests := []struct {
 		name   string
 		extra  map[string]string // files imported with the fixtures
+		early  string            // a list_counts.csv imported after them, before July's release
 		late   string            // the file imported after July's release
 		lateAs string            // its name
 		// want is the adjustments.csv row of August for July, or a line
-		// column of August's holder line (released).
+		// column of August's holder line (released); neither: no adjustment.
 		want     string
 		released string
 	}{
@@ -43,6 +46,9 @@ func TestLateKnowledgePaidInTheNextRun(t *testing.T) {
 			// days 1–20 only days 17–20 are unpaid, V(27) = 66 483,87: +V(11)
 			lateAs: "absences.csv", late: "absence_id,agreement_id,kind,from,to,cover,recorded_on\nS1,A1,sickness,2022-07-01,2022-07-20,none,2022-07-22\n",
 			want: "2022-08,A1,P1,2022-07,39397.85,66483.87,27086.02,absences (registrert etter frigivelsen av 2022-07)"},
+		{name: "Helfo's older statement of July imported after the newer one July paid: nothing to correct",
+			early:  "list_id,as_of,count,recorded_on\nL1,2022-07-01,1500,2022-07-08\n",
+			lateAs: "list_counts.csv", late: "list_id,as_of,count,recorded_on\nL1,2022-07-01,1600,2022-07-05\n"},
 		{name: "a breach rectified after the release",
 			extra:  map[string]string{"breaches.csv": "breach_id,agreement_id,decision_ref,notice_on,withhold_from,percent,recorded_on\nB1,A1,VEDTAK-1,2022-06-20,2022-07,10,2022-06-20\n"},
 			lateAs: "breaches.csv", late: "breach_id,agreement_id,decision_ref,notice_on,withhold_from,percent,rectified_on,recorded_on\nB1,A1,VEDTAK-1,2022-06-20,2022-07,10,2022-07-20,2022-07-20\n",
@@ -57,6 +63,9 @@ func TestLateKnowledgePaidInTheNextRun(t *testing.T) {
 				w.file("fixtures/"+name, content)
 			}
 			w.ok("import", fix)
+			if tt.early != "" {
+				w.ok("import", w.file("early/list_counts.csv", tt.early))
+			}
 			w.at("2022-07-25T09:00:00Z").approve("2022-07")
 			w.release("2022-07")
 
@@ -67,11 +76,14 @@ func TestLateKnowledgePaidInTheNextRun(t *testing.T) {
 			for i := 0; i < 2; i++ { // a second August run pays it once, not twice
 				w.ok("run", "--period", "2022-08")
 				adj := w.read("2022-08/adjustments.csv")
-				if tt.want != "" {
+				switch {
+				case tt.want != "":
 					assert.Equal(t, 1, strings.Count(adj, "\n")-1, adj)
 					assert.Contains(t, adj, tt.want)
-				} else {
+				case tt.released != "":
 					assert.Contains(t, w.read("2022-08/lines.csv"), ","+tt.released+",")
+				default:
+					assert.Equal(t, 0, strings.Count(adj, "\n")-1, "nothing to correct:\n%s", adj)
 				}
 			}
 			w.as("kari").ok("attest", "--period", "2022-08")
@@ -131,4 +143,34 @@ func TestWarningsAgreeOnBothPaths(t *testing.T) {
 		assert.Equal(t, 1, strings.Count(run.errs, "warning: "), run.errs)
 		assert.Contains(t, run.out, "warnings      1\n")
 	}
+}
+
+// status --check fails when a released folder is missing, and when a
+// folder beside the released ones holds a release the store does not know
+// (a copy of another store's release, or a lost store's).
+func TestStatusCheckMissingOrUnknownReleasedFolder(t *testing.T) {
+	w := newLCWorld(t).at("2022-07-10T09:00:00Z")
+	w.ok("import", w.fixtures())
+	w.at("2022-07-25T09:00:00Z").approve("2022-07")
+	w.release("2022-07")
+	assert.Contains(t, w.ok("status", "--check"), "ok: 1 release(s)")
+
+	released := filepath.Join(w.out, "2022-07")
+	moved := filepath.Join(w.dir, "moved-2022-07")
+	require.NoError(t, os.Rename(released, moved))
+	code, _, errs := w.cmd("status", "--check")
+	require.Equal(t, 1, code)
+	assert.Contains(t, errs, released+": the released folder of 2022-07 is missing")
+
+	require.NoError(t, os.Rename(moved, released))
+	other := newLCWorld(t).at("2022-07-10T09:00:00Z") // another store's release of August
+	other.ok("import", other.fixtures())
+	other.at("2022-07-25T09:00:00Z").approve("2022-07")
+	other.release("2022-07")
+	other.at("2022-08-20T09:00:00Z").approve("2022-08")
+	other.release("2022-08")
+	require.NoError(t, os.CopyFS(filepath.Join(w.out, "2022-08"), os.DirFS(filepath.Join(other.out, "2022-08"))))
+	code, _, errs = w.cmd("status", "--check")
+	require.Equal(t, 1, code)
+	assert.Contains(t, errs, filepath.Join(w.out, "2022-08")+": holds a release the store does not know")
 }

@@ -56,7 +56,15 @@ type ImportReport struct {
 	// Corrections name, per file, the released periods its new versions
 	// concern: the next run pays the corrections (R-ADJ), whatever their
 	// recorded_on, because the releases did not know them (RULEBOOK §6).
-	Corrections []string
+	Corrections []Correction
+}
+
+// Correction is one file's new versions that concern released periods.
+type Correction struct {
+	File     string          // the file's stored name
+	Versions int             // how many of its new versions concern a released period
+	Line     int             // the line of the earliest concerned version
+	Periods  []payout.Period // the released periods the next run corrects, sorted
 }
 
 // Stored reports whether anything was stored.
@@ -218,6 +226,7 @@ func (s *Store) checkVersions(tx *sqlx.Tx, existing *payout.Inputs, fresh []pars
 			errs = append(errs, c.error())
 		}
 	}
+	errs = append(errs, policyAfterRelease(existing.Policy, fresh, released)...)
 	for i, pf := range fresh {
 		n := counts[i+1]
 		pf.out.Versions = n
@@ -225,7 +234,7 @@ func (s *Store) checkVersions(tx *sqlx.Tx, existing *payout.Inputs, fresh []pars
 			pf.out.Status = FileNoNewRecords
 		}
 		if n > 0 {
-			if c := corrections(pf.out.Name, pf.in, released); c != "" {
+			if c, ok := corrections(pf.out.Name, pf.in, released); ok {
 				rep.Corrections = append(rep.Corrections, c)
 			}
 		}
@@ -235,6 +244,31 @@ func (s *Store) checkVersions(tx *sqlx.Tx, existing *payout.Inputs, fresh []pars
 		return errs
 	}
 	return nil
+}
+
+// policyAfterRelease refuses a policy.json that, once a period is
+// released, changes a parameter by which amounts are computed: a policy is
+// not versioned, so the next run would re-read the released months with
+// rules they were not paid by, and pay no difference (payout.PolicyRuleChanges).
+func policyAfterRelease(stored payout.Policy, fresh []parsedFile, released Released) payout.ErrorList {
+	periods := sortedPeriods(released.AsOf)
+	if len(periods) == 0 {
+		return nil
+	}
+	var errs payout.ErrorList
+	for _, pf := range fresh {
+		if !hasPolicy(pf.in) {
+			continue
+		}
+		if changed := payout.PolicyRuleChanges(stored, pf.in.Policy); len(changed) > 0 {
+			errs.Add(&payout.InputError{File: pf.out.Name, Column: changed[0], Value: strings.Join(changed, ", "), Err: payout.ErrOutOfRange,
+				Msg: fmt.Sprintf("changes %s after the release of %s: the policy has no dates, so later runs would see the released months by rules they were not paid by and pay no difference; a rule parameter is set before the first release (debtor, ledger, category_purpose, bank_booking_days and who may release may change at any time)",
+					strings.Join(changed, ", "), periods[len(periods)-1])})
+			continue
+		}
+		stored = pf.in.Policy
+	}
+	return errs
 }
 
 func hasPolicy(in *payout.Inputs) bool {

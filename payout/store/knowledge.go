@@ -3,7 +3,6 @@ package store
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/jmoiron/sqlx"
 
@@ -82,35 +81,34 @@ func stampImport(part *payout.Inputs, importID int64) {
 // before the release's as-of date: it was not imported then. A version
 // concerns a period when the first day it can change a payout (a count's
 // as_of, a rate's valid_from, an absence's from …) lies on or before the
-// period's last day. "" when the file concerns no released period.
-func corrections(name string, in *payout.Inputs, released Released) string {
+// period's last day. False when the file concerns no released period. The
+// command line says it in the clerk's language.
+func corrections(name string, in *payout.Inputs, released Released) (Correction, bool) {
 	periods := sortedPeriods(released.AsOf)
 	if len(periods) == 0 {
-		return ""
+		return Correction{}, false
 	}
 	last := periods[len(periods)-1].Last()
-	n, first := 0, payout.Forever
-	var src payout.Source
+	c := Correction{File: name}
+	first := payout.Forever
 	for _, d := range datedVersions(in) {
 		if d.concerns > last {
 			continue
 		}
-		n++
+		c.Versions++
 		if d.concerns < first {
-			first, src = d.concerns, d.v.Src
+			first, c.Line = d.concerns, d.v.Src.Line
 		}
 	}
-	var names []string
+	if c.Versions == 0 {
+		return Correction{}, false
+	}
 	for _, p := range periods {
 		if p.Last() >= first {
-			names = append(names, p.String())
+			c.Periods = append(c.Periods, p)
 		}
 	}
-	if n == 0 {
-		return ""
-	}
-	return fmt.Sprintf("%s: %d new record version(s) (the earliest at line %d) concern released period(s) %s: the next run pays the corrections (R-ADJ, registrert etter frigivelsen)",
-		name, n, src.Line, strings.Join(names, ", "))
+	return c, true
 }
 
 func sortedPeriods[T any](m map[payout.Period]T) []payout.Period {

@@ -209,7 +209,7 @@ func TestImportNamesTheReleasedPeriodsItCorrects(t *testing.T) {
 
 	late := importText(t, s, "list_counts.csv", "L1,2022-09-01,1500\nL1,2022-09-01,1400,2022-09-10\n")
 	require.Len(t, late.Corrections, 1)
-	assert.Equal(t, "list_counts.csv: 1 new record version(s) (the earliest at line 2) concern released period(s) 2022-09: the next run pays the corrections (R-ADJ, registrert etter frigivelsen)",
+	assert.Equal(t, Correction{File: "list_counts.csv", Versions: 1, Line: 2, Periods: []payout.Period{payout.MustPeriod("2022-09")}},
 		late.Corrections[0])
 
 	next := importText(t, s, "list_counts_2.csv", "L1,2022-10-01,1500\n")

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/oslokommune/payout/payout"
 )
@@ -36,4 +37,29 @@ func TestDedupeBatchesOrder(t *testing.T) {
 	}
 	assert.Equal(t, []string{"L3", "L0"}, lists)
 	assert.Len(t, fresh.Payees, 1)
+}
+
+// A policy has no dates: after a release, a policy.json that changes a rule
+// parameter is refused (the released months would be re-read by rules they
+// were not paid by, with no difference paid); one that changes only how
+// money is sent or booked is stored. Before any release both are stored.
+func TestPolicyAfterRelease(t *testing.T) {
+	s, _, key := world(t)
+	importText(t, s, "policy.json", `{"cap_13_4_days": 80}`)
+	approved(t, s, "2022-09")
+	_, err := release(s, "2022-09", per, key)
+	require.NoError(t, err)
+
+	_, err = s.Import([]File{{Path: "in/policy.json", Data: []byte(`{"cap_13_4_days": 60, "retro_window_months": 12}`)}}, kari, at(4))
+	require.ErrorIs(t, err, payout.ErrOutOfRange)
+	require.ErrorContains(t, err, "policy.json")
+	require.ErrorContains(t, err, "changes cap_13_4_days, retro_window_months after the release of 2022-09")
+	in, _, err := s.Inputs()
+	require.NoError(t, err)
+	require.Equal(t, 80, in.Policy.Cap134Days, "nothing stored")
+
+	importText(t, s, "policy.json", `{"cap_13_4_days": 80, "bank_booking_days": 5}`)
+	in, _, err = s.Inputs()
+	require.NoError(t, err)
+	require.Equal(t, 5, in.Policy.BankBookingDays)
 }
