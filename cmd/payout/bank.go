@@ -186,12 +186,26 @@ func bankDue(env *Env, s *store.Store, today payout.Date) ([]string, error) {
 	if err != nil || l == nil {
 		return nil, err
 	}
+	out, err := openRejectionLines(env, s, l, today.Period())
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range l.Overdue(today, days) {
+		out = append(out, env.tr("%s: %s (%s, %s) is %s and not booked %d banking day(s) after its execution on %s: ask the bank",
+			t.File.Period, t.EndToEndID, t.PayeeID, formatKroner(t.Amount), stateName(env, t.State), days, t.File.ExecutionDate))
+	}
+	return out, nil
+}
+
+// openRejectionLines says of every rejection up to period p that nobody
+// has paid again what is to be done: a supplement, or its release.
+func openRejectionLines(env *Env, s *store.Store, l *bank.Ledger, p payout.Period) ([]string, error) {
 	pending, err := pendingSupplements(s)
 	if err != nil {
 		return nil, err
 	}
 	var out []string
-	for _, t := range l.OpenRejections(today.Period()) {
+	for _, t := range l.OpenRejections(p) {
 		reason := "-"
 		if t.Reason != nil {
 			reason = t.Reason.Text()
@@ -203,10 +217,6 @@ func bankDue(env *Env, s *store.Store, today payout.Date) ([]string, error) {
 		}
 		out = append(out, env.tr("%s: %s (%s, %s) was rejected by the bank (%s) and is not paid again: correct the payee and run a supplement",
 			t.File.Period, t.EndToEndID, t.PayeeID, formatKroner(t.Amount), reason))
-	}
-	for _, t := range l.Overdue(today, days) {
-		out = append(out, env.tr("%s: %s (%s, %s) is %s and not booked %d banking day(s) after its execution on %s: ask the bank",
-			t.File.Period, t.EndToEndID, t.PayeeID, formatKroner(t.Amount), stateName(env, t.State), days, t.File.ExecutionDate))
 	}
 	return out, nil
 }

@@ -187,15 +187,11 @@ func reportOpenRejections(env *Env, s *store.Store, p payout.Period) error {
 	if err != nil || l == nil {
 		return err
 	}
-	for _, t := range l.OpenRejections(p - 1) {
-		reason := "-"
-		if t.Reason != nil {
-			reason = t.Reason.Text()
-		}
-		env.errf("warning: %s\n", env.tr("%s: %s (%s, %s) was rejected by the bank (%s) and is not paid again: correct the payee and run a supplement",
-			t.File.Period, t.EndToEndID, t.PayeeID, formatKroner(t.Amount), reason))
+	lines, err := openRejectionLines(env, s, l, p-1)
+	for _, line := range lines {
+		env.errf("warning: %s\n", line)
 	}
-	return nil
+	return err
 }
 
 // storePerm shares the files written for a store as the store is shared.
