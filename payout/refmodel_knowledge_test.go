@@ -28,7 +28,8 @@ func TestReferenceModelKnowledgeMatchesEngine(t *testing.T) {
 	var st historyStats
 	for seed := uint64(1); seed <= refKnowledgeSeeds; seed++ {
 		in, P := genRefInputs(seed)
-		opt, n := importHistory(seed, in, P)
+		h := importHistory(seed, in, P)
+		opt, n := h.opt, h.stats
 		st.late, st.outOfOrder, st.superseded = st.late+n.late, st.outOfOrder+n.outOfOrder, st.superseded+n.superseded
 		_, err := newRefModel(in, opt).run(P)
 		switch {
@@ -80,8 +81,8 @@ type historyStats struct{ late, outOfOrder, superseded int }
 // arrives after one dated later (imports out of order of recorded_on), and
 // some versions that have a later-dated version of their key arrive after
 // it on purpose (a straggler: Helfo's older file sent again). It also
-// returns what the history exercises (historyStats).
-func importHistory(seed uint64, in *payout.Inputs, P payout.Period) (payout.Options, historyStats) {
+// returns the import dates and the releases, for a store to replay them.
+func importHistory(seed uint64, in *payout.Inputs, P payout.Period) refHistory {
 	g := &refGen{r: rand.New(rand.NewPCG(seed, 0x1a7e))}
 	H := P
 	for _, c := range in.ListCounts {
@@ -129,6 +130,7 @@ func importHistory(seed uint64, in *payout.Inputs, P payout.Period) (payout.Opti
 	})
 
 	opt := payout.Options{AsOfByPeriod: map[payout.Period]payout.Date{}, KnowledgeByPeriod: map[payout.Period]int64{}}
+	var releases []refRelease
 	first := H + payout.Period(g.intn(0, int(P-H)))
 	for E := first; E < P; E++ {
 		if g.chance(0.1) {
@@ -142,6 +144,7 @@ func importHistory(seed uint64, in *payout.Inputs, P payout.Period) (payout.Opti
 		// The knowledge of a run computed on releasedOn: the imports up to it.
 		opt.AsOfByPeriod[E] = asOf
 		opt.KnowledgeByPeriod[E] = int64(sort.Search(len(imports), func(i int) bool { return imports[i] > releasedOn }))
+		releases = append(releases, refRelease{period: E, on: releasedOn, asOf: asOf})
 	}
 	in.EachVersion(func(v *payout.Version) {
 		for E, k := range opt.KnowledgeByPeriod {
@@ -152,7 +155,23 @@ func importHistory(seed uint64, in *payout.Inputs, P payout.Period) (payout.Opti
 		}
 	})
 	st.superseded = supersededLate(in, opt)
-	return opt, st
+	return refHistory{opt: opt, stats: st, imports: imports, releases: releases}
+}
+
+// refHistory is an import history: the options of P's run, what it
+// exercises, the day of each import sequence (imports[seq-1]) and the
+// planned releases in period order.
+type refHistory struct {
+	opt      payout.Options
+	stats    historyStats
+	imports  []payout.Date
+	releases []refRelease
+}
+
+// refRelease is a month released on a day with an as-of date.
+type refRelease struct {
+	period   payout.Period
+	on, asOf payout.Date
 }
 
 // stragglers delays, for a quarter of the versions that have a version of
