@@ -148,3 +148,18 @@ func TestAbsenceAfter70IsIgnoredWithWarning_R16(t *testing.T) {
 	require.NotEmpty(t, r.Warnings)
 	require.Equal(t, "W-ABSENCE-INACTIVE", r.Warnings[0].Code)
 }
+
+// R-ADJ: an absence recorded late changes the corrected month's unpaid
+// days, and the adjustment carries both (the workbook shows 0 → n).
+func TestLateAbsenceBasisCarriesUnpaidDays_RADJ(t *testing.T) {
+	in := baseInputs()
+	a := absence("S1", "sickness", "2015-02-02", "2015-02-27", "none")
+	a.RecordedOn = d("2015-03-05")
+	in.Absences = append(in.Absences, a)
+	r := mustCompute(t, in, "2015-03")
+	require.Len(t, r.Adjustments, 1)
+	was, now := r.Adjustments[0].Was, r.Adjustments[0].Now
+	require.Equal(t, 0, was.UnpaidDays)
+	require.Equal(t, 26-16, now.UnpaidDays, "R-13.4-SICK pays the first 16 days")
+	require.Equal(t, was.PaidDays-10, now.PaidDays)
+}

@@ -116,19 +116,30 @@ func (c *chain) adjustmentRow(out *periodOut, k partyKey, payee string, e Period
 	return Adjustment{
 		Period: out.period, AgreementID: c.a.id, Role: k.role, PayeeID: payee, RefPeriod: e,
 		Before: before.Dec(), After: after.Dec(), Amount: (after - before).Dec(), Reason: c.changeReason(e, prev, out.asOf),
-		Was: basisOf(views[0]), Now: basisOf(views[1]),
+		Was: basisOf(views[0], k, payee), Now: basisOf(views[1], k, payee),
 	}
 }
 
-// basisOf is what a month's view was based on; a month without a line has
-// the zero basis.
-func basisOf(m *monthCalc) AdjustmentBasis {
+// basisOf is what a month's view was based on (R-ADJ, RULEBOOK §6: the
+// inputs whose change a correction pays, so the workbook and the
+// statement can show them beside the amounts); a month without a line has
+// the zero basis (m nil: the row has no such view). The payee is party k's in the view: the holder payee
+// of the month for a holder party (a payee_from moves the holder's days,
+// RULEBOOK §6), else payee.
+func basisOf(m *monthCalc, k partyKey, payee string) AdjustmentBasis {
 	if m == nil || !m.hasLine() || m.basis == nil {
 		return AdjustmentBasis{}
 	}
-	b := AdjustmentBasis{Members: m.basis.members, AnnualAmount: m.basis.annual(), PaidDays: m.paidDays}
-	if m.basis.count != nil {
-		b.Count = m.basis.count.Count
+	if k.role == RoleHolder {
+		payee = m.holder
+	}
+	b := AdjustmentBasis{Members: m.basis.members, AnnualAmount: m.basis.annual(), PaidDays: m.paidDays,
+		UnpaidDays: m.unpaidDays, Payee: payee}
+	if c := m.basis.count; c != nil {
+		b.Count = c.Count
+		if c.HasWeighted {
+			b.Weighted, b.HasWeighted = c.Weighted, true // R-8.4-WEIGHTED
+		}
 	}
 	return b
 }

@@ -93,3 +93,19 @@ func TestPayeeFrom_R6(t *testing.T) {
 		})
 	}
 }
+
+// R-ADJ (RULEBOOK §6): a retroactive payee change's two rows name the
+// payee of each view, the other payee on the empty side, so the
+// workbook shows who February moved from and to.
+func TestPayeeChangeBasisNamesBothPayees_RADJ(t *testing.T) {
+	in := baseInputs()
+	v := in.Agreements[0]
+	v.PayeeID, v.RecordedOn, v.PayeeFrom = "P2", d("2015-03-10"), d("2015-02-01")
+	in.Agreements = append(in.Agreements, v)
+	r := mustCompute(t, in, "2015-03")
+	require.Len(t, r.Adjustments, 2)
+	for _, a := range r.Adjustments {
+		require.Equal(t, "P1", a.Was.Payee, a.PayeeID)
+		require.Equal(t, "P2", a.Now.Payee, a.PayeeID)
+	}
+}

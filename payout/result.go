@@ -120,11 +120,17 @@ type Adjustment struct {
 }
 
 // AdjustmentBasis is what one view of a corrected month was based on.
+// The zero basis is a view without a line, except that a payee change
+// (RULEBOOK §6) names the other view's payee on it.
 type AdjustmentBasis struct {
 	Count        int             // the list count (fastlege)
+	Weighted     decimal.Decimal // Helfo's weighted count, when HasWeighted (R-8.4-WEIGHTED)
+	HasWeighted  bool
 	Members      decimal.Decimal // the count the amount is based on
 	AnnualAmount decimal.Decimal // the annual amount after tiers
 	PaidDays     int             // the agreement's paid days
+	UnpaidDays   int             // its days unpaid for absence (§3)
+	Payee        string          // the payee of the party in this view
 }
 
 // Claim is a carried overpayment that can no longer be recovered from later

@@ -110,24 +110,70 @@ func withholdingSheet(w *workbook, v view) error {
 	return err
 }
 
-// adjustmentsSheet: each corrected earlier month (R-ADJ).
+// adjustmentsSheet: each corrected earlier month (R-ADJ, RULEBOOK §6),
+// with beside its amounts the inputs that changed between the month's two
+// views, old and new (changedCells); an input that did not change is
+// blank.
 func adjustmentsSheet(w *workbook, v view) error {
 	names := v.names
 	cols := []column{
 		{"Avtale", false}, {"Navn", false}, {"Bydel", false}, {"Rolle", false},
 		{"Mottaker", false}, {"Gjelder måned", false}, {"Før", true},
-		{"Etter", true}, {"Differanse", true}, {"Årsak", false},
+		{"Etter", true}, {"Differanse", true},
+		{"Listelengde før", false}, {"Listelengde etter", false},
+		{"Vektet før", false}, {"Vektet etter", false},
+		{"Årsbeløp før", false}, {"Årsbeløp etter", false},
+		{"Ubetalte dager før", false}, {"Ubetalte dager etter", false},
+		{"Mottaker før", false}, {"Mottaker etter", false}, {"Årsak", false},
 	}
 	b := block{cols: cols, totals: true}
-	for _, a := range v.res.Adjustments {
-		b.rows = append(b.rows, []cell{
+	for i := range v.res.Adjustments {
+		a := &v.res.Adjustments[i]
+		row := []cell{
 			txt(a.AgreementID), txt(names[a.AgreementID]), txt(a.Bydel), txt(nb.RoleName(a.Role)),
 			txt(a.PayeeID), period(a.RefPeriod), money(a.Before), money(a.After), money(a.Amount),
-			txt(nb.ReasonText(a.Reason)),
-		})
+		}
+		row = append(row, changedCells(a.Was, a.Now)...)
+		b.rows = append(b.rows, append(row, txt(nb.ReasonText(a.Reason))))
 	}
 	_, err := w.table(SheetAdjustments, b)
 	return err
+}
+
+// changedCells are the pairs (before, after) of list count, weighted
+// count, annual amount, unpaid days and payee; a pair is blank when the
+// value is the same in both views, and a side is blank when that view had
+// no line (the zero basis).
+func changedCells(was, now payout.AdjustmentBasis) []cell {
+	wasLine, nowLine := was.PaidDays+was.UnpaidDays > 0, now.PaidDays+now.UnpaidDays > 0
+	pair := func(same bool, before, after cell) []cell {
+		if same {
+			return []cell{blank(), blank()}
+		}
+		if !wasLine {
+			before = blank()
+		}
+		if !nowLine {
+			after = blank()
+		}
+		return []cell{before, after}
+	}
+	var out []cell
+	out = append(out, pair(was.Count == now.Count, integer(was.Count), integer(now.Count))...)
+	weighted := func(b payout.AdjustmentBasis) cell {
+		if !b.HasWeighted {
+			return blank()
+		}
+		return num(b.Weighted)
+	}
+	out = append(out, pair(was.HasWeighted == now.HasWeighted && was.Weighted.Equal(now.Weighted), weighted(was), weighted(now))...)
+	out = append(out, pair(was.AnnualAmount.Equal(now.AnnualAmount), money(was.AnnualAmount), money(now.AnnualAmount))...)
+	out = append(out, pair(was.UnpaidDays == now.UnpaidDays, integer(was.UnpaidDays), integer(now.UnpaidDays))...)
+	payees := pair(was.Payee == now.Payee, txt(was.Payee), txt(now.Payee))
+	if was.Payee != now.Payee {
+		payees = []cell{txt(was.Payee), txt(now.Payee)} // named on the empty side too
+	}
+	return append(out, payees...)
 }
 
 // claimsSheet: the overpayments claimed back from their payee
