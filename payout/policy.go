@@ -51,7 +51,24 @@ type Policy struct {
 	// false and are left out of the manifest then.
 	ReleaseByApprover bool `json:"release_by_approver,omitempty"`
 	UnsignedReleases  bool `json:"unsigned_releases,omitempty"`
+	// DistrictDetail is what a district workbook (bydel-NN.xlsx) shows of
+	// personal data (issue 15, data minimisation): "minimal" (the default,
+	// also when empty) shows absence by clause and days, never its kind
+	// (a doctor's sickness is health data, GDPR art. 9), and bank accounts
+	// masked but the last four digits; "full" shows them as report.xlsx
+	// does. report.xlsx, the finance workbook, always shows them.
+	DistrictDetail string `json:"district_detail,omitempty"`
 }
+
+// The values of district_detail.
+const (
+	DistrictDetailMinimal = "minimal"
+	DistrictDetailFull    = "full"
+)
+
+// DistrictMinimal reports whether district workbooks leave out absence
+// kinds and full accounts (district_detail minimal, the default).
+func (p *Policy) DistrictMinimal() bool { return p.DistrictDetail != DistrictDetailFull }
 
 // AbsenceRules are the parameters of the absence rules R-13.x and R-14.
 type AbsenceRules struct {
@@ -208,6 +225,7 @@ func (p *Policy) Validate() error {
 		{"shared_list_warn_count", p.SharedListWarnCount >= 0},
 		{"category_purpose", validCategoryPurpose(p.CategoryPurpose)},
 		{"bank_booking_days", p.BankBookingDays >= 0 && p.BankBookingDays <= 30},
+		{"district_detail (minimal or full)", p.DistrictDetail == "" || p.DistrictDetail == DistrictDetailMinimal || p.DistrictDetail == DistrictDetailFull},
 	}
 	rules := []*AbsenceRules{&p.AbsenceRules}
 	if p.Fysio != nil {

@@ -85,6 +85,7 @@ func TestPolicyBankParameters(t *testing.T) {
 		{`{"category_purpose": "SUPPL"}`, "category_purpose is out of range"},
 		{`{"bank_booking_days": 0}`, ""},
 		{`{"bank_booking_days": -1}`, "bank_booking_days is out of range"},
+		{`{"district_detail": "all"}`, "district_detail (minimal or full) is out of range"},
 		{`{"bank_booking_days": 31}`, "bank_booking_days is out of range"},
 	} {
 		_, err := ParsePolicy([]byte(tt.json))

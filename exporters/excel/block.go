@@ -207,6 +207,7 @@ func (w *workbook) put(sheet string, col, row int, v cell) error {
 	case kDate:
 		return w.f.SetCellInt(sheet, ref, int64(excelSerial(v.date)))
 	default:
+		w.noteRules(v.s)
 		return w.f.SetCellStr(sheet, ref, nb.Neutralise(v.s))
 	}
 }

@@ -43,12 +43,12 @@ const (
 
 // Sheets lists the sheets of a district workbook in workbook order.
 var Sheets = []string{SheetSummary, SheetLines, SheetPayments, SheetDeductions,
-	SheetWithholding, SheetAdjustments, SheetClaims, SheetControls, SheetBasis}
+	SheetWithholding, SheetAdjustments, SheetClaims, SheetControls, SheetBasis, SheetRules}
 
 // ReportSheets lists the sheets of report.xlsx: those of a district and
 // the run's voucher (Bilag) before the controls.
 var ReportSheets = []string{SheetSummary, SheetLines, SheetPayments, SheetDeductions,
-	SheetWithholding, SheetAdjustments, SheetClaims, SheetVoucher, SheetControls, SheetBasis}
+	SheetWithholding, SheetAdjustments, SheetClaims, SheetVoucher, SheetControls, SheetBasis, SheetRules}
 
 // ReportName is the finance workbook's file name.
 const ReportName = "report.xlsx"
@@ -121,6 +121,7 @@ type workbook struct {
 	st     styles
 	sheets map[string]*sheetLayout
 	footer string
+	cited  map[string]bool // the rule IDs the text cells cite (regler.go)
 }
 
 // newWorkbook is an empty workbook whose summed cells keep numeric
@@ -128,7 +129,7 @@ type workbook struct {
 func newWorkbook(footer string) *workbook {
 	f := excelize.NewFile()
 	f.SetZipWriter(numericSubtotals)
-	return &workbook{f: f, sheets: map[string]*sheetLayout{}, footer: footer}
+	return &workbook{f: f, sheets: map[string]*sheetLayout{}, footer: footer, cited: map[string]bool{}}
 }
 
 func render(v view) ([]byte, error) {
@@ -140,6 +141,7 @@ func render(v view) ([]byte, error) {
 	builders := []func(*workbook, view) error{
 		summarySheet, linesSheet, paymentsSheet, deductionsSheet,
 		withholdingSheet, adjustmentsSheet, claimsSheet, voucherSheet, controlsSheet, basisSheet,
+		rulesSheet, // last: it lists the IDs the others cite
 	}
 	for _, b := range builders {
 		if err := b(w, v); err != nil {

@@ -30,7 +30,7 @@ func linesSheet(w *workbook, v view) error {
 			integer(l.ActiveDays), integer(l.PaidDays), integer(l.UnpaidDays), integer(l.VikarDays),
 			money(l.Base), money(l.AbsenceDeduction), money(l.VikarAmount), money(l.Entitlement),
 			money(l.Withheld), money(l.Released), money(l.Adjustments), money(l.CarriedIn),
-			money(l.Net), money(l.CarriedOut), txt(strings.Join(sorted(l.Rules), ";")),
+			money(l.Net), money(l.CarriedOut), txt(strings.Join(v.rules(l.Rules), ";")),
 		})
 	}
 	_, err := w.table(SheetLines, b)
@@ -48,7 +48,7 @@ func paymentsSheet(w *workbook, v view) error {
 	b := block{cols: cols, totals: true}
 	for _, p := range v.res.Payments {
 		b.rows = append(b.rows, []cell{
-			txt(p.PayeeID), txt(p.Name), txt(accountText(p.Account)), txt(p.OrgNr), money(p.Amount),
+			txt(p.PayeeID), txt(p.Name), txt(v.account(p.Account)), txt(p.OrgNr), money(p.Amount),
 			txt(p.EndToEndID), txt(p.Remittance), txt(strings.Join(p.Bydeler, ";")),
 		})
 	}
@@ -75,10 +75,10 @@ func deductionsSheet(w *workbook, v view) error {
 	}
 	b := block{cols: cols, totals: true}
 	for _, d := range v.res.Deductions {
-		info := payout.Rules[d.Rule]
+		rule := v.rule(d.Rule)
 		b.rows = append(b.rows, []cell{
-			txt(d.AgreementID), txt(names[d.AgreementID]), txt(d.Bydel), txt(nb.KindName(d.Kind)),
-			txt(d.Rule), txt(payout.ClauseFor(d.Rule, v.schemes[d.AgreementID])), txt(info.Title), txt(nb.StatusName(d.Status)),
+			txt(d.AgreementID), txt(names[d.AgreementID]), txt(d.Bydel), txt(v.absenceKind(d)),
+			txt(rule), txt(payout.ClauseFor(d.Rule, v.schemes[d.AgreementID])), txt(v.ruleTitle(rule)), txt(nb.StatusName(d.Status)),
 			integer(d.Days), money(d.Amount),
 		})
 	}

@@ -1,0 +1,86 @@
+package excel
+
+import (
+	"strings"
+
+	"github.com/oslokommune/payout/payout"
+	"github.com/oslokommune/payout/payout/nb"
+)
+
+// Data minimisation in district workbooks (issue 15, policy
+// district_detail, payout.Policy.DistrictMinimal): a bydel needs the
+// clause, the days and the amount of an absence, not its kind, so a
+// minimal district workbook names absence by its clause ("§13.4 fravær"),
+// cites for the two §13.4 rules that would tell own sickness from a
+// child's (R-13.4-SICK, R-13.4-CHILD), and shows bank accounts masked but
+// the last four digits. report.xlsx keeps everything.
+
+// RuleSickness134 is the one ID a minimal district workbook cites for
+// R-13.4-SICK and R-13.4-CHILD: RULEBOOK §3's clause §13.4 without the
+// branch that names the kind.
+const RuleSickness134 = "R-13.4"
+
+// minimal reports whether the view leaves out absence kinds and full
+// accounts: a district workbook unless the policy says full.
+func (v view) minimal() bool { return v.bydel != "" && v.res.Policy.DistrictMinimal() }
+
+// rule is the ID the view cites for id.
+func (v view) rule(id string) string {
+	if v.minimal() && (id == payout.RSick || id == payout.RChild) {
+		return RuleSickness134
+	}
+	return id
+}
+
+// rules are the IDs the view cites for ids, distinct and sorted.
+func (v view) rules(ids []string) []string {
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, v.rule(id))
+	}
+	out = sorted(out)
+	dedup := out[:0]
+	for i, id := range out {
+		if i == 0 || id != out[i-1] {
+			dedup = append(dedup, id)
+		}
+	}
+	return dedup
+}
+
+// absenceKind is the Fravær sheet's "Fraværstype": the kind, or in a
+// minimal district workbook the clause of the rule ("§13.4 fravær").
+func (v view) absenceKind(d payout.Deduction) string {
+	if !v.minimal() {
+		return nb.KindName(d.Kind)
+	}
+	clause := payout.Rules[d.Rule].Clause
+	if i := strings.Index(clause, "§"); i >= 0 {
+		clause = clause[i:]
+	}
+	return clause + " fravær"
+}
+
+// ruleTitle is the short description of a cited ID; a minimal district
+// workbook describes the absence rules of §13 by their clause, since their
+// titles name the kind ("Egen sykdom: …").
+func (v view) ruleTitle(id string) string {
+	clause := payout.Rules[clauseID(id)].Clause
+	if v.minimal() && strings.HasPrefix(clause, "Rammeavtalen §13") {
+		return "Fravær etter " + strings.TrimPrefix(clause, "Rammeavtalen ") + ": dager og beløp"
+	}
+	return payout.Rules[id].Title
+}
+
+// account is the account as the view shows it: 1234.56.78903, or in a
+// minimal district workbook ****.**.*8903.
+func (v view) account(a string) string {
+	if !v.minimal() {
+		return accountText(a)
+	}
+	if len(a) <= 4 {
+		return strings.Repeat("*", len(a))
+	}
+	masked := strings.Repeat("*", len(a)-4) + a[len(a)-4:]
+	return accountText(masked)
+}
