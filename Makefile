@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/payout
 DEMO_PERIOD ?= 2022-12
 
-.PHONY: all build test demo bench fuzz-short vet clean
+.PHONY: all build test demo bench fuzz-short vet clean check-render
 
 all: build
 
@@ -32,6 +32,11 @@ demo: build
 ## wall and peak RSS) written into BENCHMARKS.md; slow, not part of test. SEED=N BENCH=regexp SKIP_GO=1
 bench:
 	./scripts/bench.sh
+
+## check-render: the Oslo workbooks printed by LibreOffice (installed from Debian when missing) and
+## their pages checked: one page wide, every Sum row with its table, a district within 12 pages; not part of test
+check-render:
+	./scripts/check-render.sh
 
 clean:
 	rm -rf bin out

@@ -3,6 +3,7 @@ package excel
 import (
 	"strings"
 
+	"github.com/oslokommune/payout/exporters/statement"
 	"github.com/oslokommune/payout/payout"
 	"github.com/oslokommune/payout/payout/nb"
 )
@@ -73,14 +74,11 @@ func (v view) ruleTitle(id string) string {
 }
 
 // account is the account as the view shows it: 1234.56.78903, or in a
-// minimal district workbook ****.**.*8903.
+// minimal district workbook ****.**.*8903, as the payee's statement shows
+// it (statement.MaskAccount).
 func (v view) account(a string) string {
 	if !v.minimal() {
 		return accountText(a)
 	}
-	if len(a) <= 4 {
-		return strings.Repeat("*", len(a))
-	}
-	masked := strings.Repeat("*", len(a)-4) + a[len(a)-4:]
-	return accountText(masked)
+	return statement.MaskAccount(a)
 }
