@@ -66,6 +66,30 @@ func (w *lcWorld) said(msg string) string {
 
 var lcUID = regexp.MustCompile(` \(uid [0-9]+\)`)
 
+// newKillWorld is newLCWorld for the kill tests: on PostgreSQL the store
+// is in a database of its own, which each killed child gets a copy of.
+func newKillWorld(t *testing.T) *lcWorld {
+	t.Helper()
+	if !onPostgres(t) {
+		return newLCWorld(t)
+	}
+	w := newLCWorldOn(t, false)
+	lcPostgresClerks(t)
+	w.pg = pgtest.Database(t)
+	code, out, errs := lcMain(w, "init", "--db", w.pg)
+	require.Equal(t, 0, code, "payout init\n%s%s", out, errs)
+	return w
+}
+
+// kills is how many times a kill test kills its child: fewer on
+// PostgreSQL, where each child needs a copy of the database.
+func kills(t *testing.T, n int) int {
+	if onPostgres(t) {
+		return n / 4
+	}
+	return n
+}
+
 // lcLogin is storeURL as the login role name (password = name).
 func lcLogin(storeURL, name string) string {
 	u, err := url.Parse(storeURL)
@@ -93,6 +117,8 @@ func TestPostgres(t *testing.T) {
 		{"LifecycleImportAgain", TestLifecycleImportAgain},
 		{"ExportVerifiesEveryReleasedMonth", TestExportVerifiesEveryReleasedMonth},
 		{"SupplementLoop", TestSupplementLoop},
+		{"ReleaseSurvivesKill", TestReleaseSurvivesKill},
+		{"RunSurvivesKill", TestRunSurvivesKill},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

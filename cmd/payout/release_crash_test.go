@@ -20,6 +20,7 @@ import (
 	"github.com/oslokommune/payout/exporters/bundle"
 	"github.com/oslokommune/payout/payout"
 	"github.com/oslokommune/payout/payout/store"
+	"github.com/oslokommune/payout/payout/store/pgtest"
 )
 
 // TestReleaseChildProcess is not a test: the kill tests re-execute the test
@@ -46,7 +47,8 @@ func TestReleaseChildProcess(t *testing.T) {
 // the state after a kill is classified and checked.
 type killTest struct {
 	w        *lcWorld
-	template []byte // the store the child starts from
+	template []byte // the store the child starts from (SQLite)
+	pgDB     string // on PostgreSQL, the database the child's copy is made from
 	args     func(db, out string) []string
 	who      string
 }
@@ -64,13 +66,13 @@ func TestReleaseSurvivesKill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("kills child processes; skipped with -short")
 	}
-	w := newLCWorld(t)
+	w := newKillWorld(t)
 	w.ok("import", w.fixtures())
 	w.approve("2022-07")
-	kt := &killTest{w: w, template: lcTemplate(t, w), who: "per", args: func(db, out string) []string {
+	kt := &killTest{w: w, template: lcTemplate(t, w), pgDB: w.pg, who: "per", args: func(db, out string) []string {
 		return []string{"release", "--db", db, "--period", "2022-07", "--out", out}
 	}}
-	kt.run(t, 30, kt.checkRelease)
+	kt.run(t, kills(t, 30), kt.checkRelease)
 }
 
 // TestRunSurvivesKill kills `run --db` at random moments: the store never
@@ -81,16 +83,19 @@ func TestRunSurvivesKill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("kills child processes; skipped with -short")
 	}
-	w := newLCWorld(t)
+	w := newKillWorld(t)
 	w.ok("import", w.fixtures())
-	kt := &killTest{w: w, template: lcTemplate(t, w), who: "kari", args: func(db, out string) []string {
+	kt := &killTest{w: w, template: lcTemplate(t, w), pgDB: w.pg, who: "kari", args: func(db, out string) []string {
 		return []string{"run", "--db", db, "--period", "2022-07", "--out", out}
 	}}
-	kt.run(t, 25, kt.checkRun)
+	kt.run(t, kills(t, 25), kt.checkRun)
 }
 
 // lcTemplate is the world's store file, to start each child from.
 func lcTemplate(t *testing.T, w *lcWorld) []byte {
+	if w.pg != "" {
+		return nil
+	}
 	data, err := os.ReadFile(w.db)
 	require.NoError(t, err)
 	return data
@@ -127,7 +132,13 @@ func (kt *killTest) run(t *testing.T, n int, check func(t *testing.T, dir string
 func (kt *killTest) child(t *testing.T, dir string) *exec.Cmd {
 	require.NoError(t, os.MkdirAll(dir, 0o700))
 	db := filepath.Join(dir, "payout.db")
-	require.NoError(t, os.WriteFile(db, kt.template, 0o600))
+	if kt.pgDB != "" {
+		db = pgtest.CopyDatabase(t, kt.pgDB)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "db-url"), []byte(db), 0o600))
+		db = lcLogin(db, kt.who)
+	} else {
+		require.NoError(t, os.WriteFile(db, kt.template, 0o600))
+	}
 	args := kt.args(db, filepath.Join(dir, "out"))
 	cmd := exec.Command(os.Args[0], "-test.run=^TestReleaseChildProcess$")
 	cmd.Env = append(os.Environ(), "LC_RELEASE_CHILD=1", "LC_RELEASE_ARGS="+string(bytes.Join(lcBytes(args), []byte{0x1f})),
@@ -157,6 +168,11 @@ func lcBytes(ss []string) [][]byte {
 func (kt *killTest) world(t *testing.T, dir string) *lcWorld {
 	w := *kt.w
 	w.t, w.dir, w.db, w.out = t, dir, filepath.Join(dir, "payout.db"), filepath.Join(dir, "out")
+	if kt.pgDB != "" {
+		u, err := os.ReadFile(filepath.Join(dir, "db-url"))
+		require.NoError(t, err)
+		w.pg, w.db = string(u), string(u)
+	}
 	return &w
 }
 

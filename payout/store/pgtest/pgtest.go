@@ -99,3 +99,39 @@ func Login(t testing.TB, storeURL, name string, roles ...string) string {
 	p.User = url.UserPassword(name, name)
 	return p.String()
 }
+
+// Database makes an empty database for t (the store then lives in its
+// public schema) and returns the administrator's URL of it; a database,
+// unlike a schema, can be copied (CopyDatabase). Dropped when t ends.
+func Database(t testing.TB) string {
+	t.Helper()
+	name := Unique("d_")
+	return createDatabase(t, name, `CREATE DATABASE `+name)
+}
+
+// CopyDatabase makes a copy of the database of u (nobody may be connected
+// to it) and returns the administrator's URL of the copy.
+func CopyDatabase(t testing.TB, u string) string {
+	t.Helper()
+	p, err := url.Parse(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := Unique("d_")
+	return createDatabase(t, name, `CREATE DATABASE `+name+` TEMPLATE `+strings.TrimPrefix(p.Path, "/"))
+}
+
+func createDatabase(t testing.TB, name, stmt string) string {
+	t.Helper()
+	db := Admin(t)
+	if _, err := db.Exec(stmt); err != nil {
+		t.Fatalf("%s: %v", stmt, err)
+	}
+	t.Cleanup(func() { _, _ = db.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`) })
+	p, err := url.Parse(Server(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Path = "/" + name
+	return p.String()
+}
