@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -97,9 +98,11 @@ func TestBankImportLoop(t *testing.T) {
 	w.file("fixtures2/list_counts.csv", "list_id,as_of,count\nL01,2023-01-01,1450\nL02,2023-01-01,1180\nL03,2023-01-01,990\nL04,2023-01-01,1390\nL05,2023-01-01,1100\nL06,2023-01-01,1020\nL07,2023-01-01,1250\n")
 	w.ok("import", filepath.Join(w.dir, "fixtures2", "list_counts.csv"))
 	w.at("2023-01-20T09:00:00Z")
-	code, _, errs = w.cmd("run", "--period", "2023-01")
+	code, runOut, errs := w.cmd("run", "--period", "2023-01")
 	assert.Equal(t, 0, code, errs)
 	assert.Contains(t, errs, "warning: 2022-12: "+f.Blocks[0].Txs[1].E2E+" (P02, 64 410,00 kr) was rejected by the bank (AC04")
+	// The summary counts every warning the run printed (issue 11).
+	assert.Contains(t, runOut, "warnings      "+strconv.Itoa(strings.Count(errs, "warning: "))+"\n")
 }
 
 func TestBankUsage(t *testing.T) {

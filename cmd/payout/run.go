@@ -101,7 +101,7 @@ func (c *runCommand) fromFolder(p payout.Period, asOf payout.Date) error {
 	}
 	prog.Done()
 	printRunWarnings(env, res)
-	printRunSummary(env, res, bundle.Dir(c.out, p), "")
+	printRunSummary(env, res, bundle.Dir(c.out, p), "", 0)
 	return nil
 }
 
@@ -174,24 +174,28 @@ func (c *runCommand) fromStore(p payout.Period, asOf payout.Date) error {
 	if replaced != "" {
 		note += env.tr(", replacing the %s run", statusText(env, replaced))
 	}
-	printRunWarnings(env, res)
-	printRunSummary(env, res, bundle.Dir(c.out, p), note)
-	return reportOpenRejections(env, s, p)
-}
-
-// reportOpenRejections warns of every payment of an earlier period that the
-// bank rejected and nobody has paid again (issue 13): the run of P+1 never
-// carries it silently, nor drops it.
-func reportOpenRejections(env *Env, s *store.Store, p payout.Period) error {
-	l, _, err := ledgerAndDays(s)
-	if err != nil || l == nil {
+	rejected, err := openRejections(env, s, p)
+	if err != nil {
 		return err
 	}
-	lines, err := openRejectionLines(env, s, l, p-1)
-	for _, line := range lines {
+	printRunWarnings(env, res)
+	for _, line := range rejected {
 		env.errf("warning: %s\n", line)
 	}
-	return err
+	// The summary counts every warning printed (issue 11).
+	printRunSummary(env, res, bundle.Dir(c.out, p), note, len(rejected))
+	return nil
+}
+
+// openRejections are the warnings of every payment of an earlier period
+// that the bank rejected and nobody has paid again (issue 13): the run of
+// P+1 never carries it silently, nor drops it.
+func openRejections(env *Env, s *store.Store, p payout.Period) ([]string, error) {
+	l, _, err := ledgerAndDays(s)
+	if err != nil || l == nil {
+		return nil, err
+	}
+	return openRejectionLines(env, s, l, p-1)
 }
 
 // storePerm shares the files written for a store as the store is shared.
@@ -248,7 +252,10 @@ func printRunWarnings(env *Env, res *payout.Result) {
 	}
 }
 
-func printRunSummary(env *Env, res *payout.Result, dir, note string) {
+// printRunSummary prints the run's summary; its warnings count the run's
+// and the extra ones the command printed beside them (the store's open bank
+// rejections), so the count always agrees with the warnings shown.
+func printRunSummary(env *Env, res *payout.Result, dir, note string, extra int) {
 	agreements := map[string]bool{}
 	for _, l := range res.Lines {
 		agreements[l.AgreementID] = true
@@ -260,7 +267,7 @@ func printRunSummary(env *Env, res *payout.Result, dir, note string) {
 		{"agreements", formatCount(len(agreements))},
 		{"payees", formatCount(len(res.Payments))},
 		{"total", formatKroner(res.Total)},
-		{"warnings", formatCount(len(res.Warnings))},
+		{"warnings", formatCount(len(res.Warnings) + extra)},
 		{"files", dir},
 	}
 	if wi := payout.WhatIf(res.Period, res.AsOf); wi != "" {
