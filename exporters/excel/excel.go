@@ -1,20 +1,32 @@
-// Package excel writes the period's workbooks (FORMATS.md, issue 4):
-// report.xlsx for finance staff with every district, and bydel-NN.xlsx for
-// each district's staff with only that district's agreements, payees,
-// deductions, breaches and adjustments.
+// Package excel writes the period's workbooks (FORMATS.md, issues 4 and
+// 15): report.xlsx for finance staff with every district, and
+// bydel-NN.xlsx for each district's staff with only that district's
+// agreements, payees, deductions, breaches and adjustments.
 //
 // The contract:
 //   - sheets, in Norwegian bokmål: Sammendrag (per bydel and scheme, with a
 //     column chart of the amount paid per bydel), Linjer, Utbetalinger,
-//     Fravær, Trekk, Korreksjoner, Kontroller and Grunnlag;
-//   - amounts are numbers formatted #,##0.00, counts and days integers
-//     formatted #,##0, dates are date serials formatted dd.mm.yyyy; text is
-//     stored as strings (never formulas) and neutralised like the CSV files;
-//   - each table has a bold frozen header, an autofilter, set column widths
-//     and a bold totals row computed here with exact decimals;
+//     Fravær, Trekk, Korreksjoner (with the inputs that changed, old and
+//     new), Krav, Bilag (report.xlsx), Kontroller, Grunnlag and Regler
+//     (every rule ID the workbook cites, its clause and a plain sentence);
+//   - amounts are numbers formatted #,##0.00, counts and days #,##0, exact
+//     quantities #,##0 with the column's decimals, dates are date serials
+//     formatted dd.mm.yyyy; text is stored as strings (never formulas) and
+//     neutralised like the CSV files; identifiers are text without the
+//     "number stored as text" mark;
+//   - each table has a bold frozen header, an autofilter and a bold totals
+//     row of SUBTOTAL(109,…) formulas whose cached values are computed here
+//     with exact decimals; widths and print set-up follow the contents
+//     (layout.go);
+//   - a district workbook shows personal data as the policy's
+//     district_detail says (minimal.go);
 //   - the bytes are deterministic: rows in the Result's order, document
 //     properties derived from the period (never the clock), and no
-//     StreamWriter (excelize writes streamed sheets in map order).
+//     StreamWriter (excelize writes streamed sheets in map order); a change
+//     of the bytes is a new FormatVersion. Each sheet is written by its own
+//     function (summarySheet, linesSheet, …), so one can be replaced by
+//     another writer that puts its cells through the same measuring
+//     (sheetLayout.measure) and rule noting (noteRules).
 package excel
 
 import (
