@@ -103,14 +103,7 @@ func compareOlder(f Output, got []byte, recorded, fresh *manifest.Manifest) []Di
 	if detail := numberDiffs(got, f.Data); len(detail) > 0 {
 		diffs = append(diffs, Difference{Name: f.Name, Problem: "its numbers differ from the re-run's", Detail: detail})
 	}
-	rec, disk := recorded.Output(f.Name), manifest.Digest(f.Name, got)
-	switch {
-	case rec == nil:
-		diffs = append(diffs, Difference{Name: f.Name, Problem: "not listed in the manifest"})
-	case rec.SHA256 != disk.SHA256:
-		diffs = append(diffs, Difference{Name: f.Name, Problem: fmt.Sprintf("SHA-256 %s does not match the manifest's %s", disk.SHA256, rec.SHA256)})
-	}
-	return diffs
+	return append(diffs, digestDiffs(f.Name, got, recorded)...)
 }
 
 // asOlderFormat is the re-run's manifest as the older format wrote it:
@@ -178,15 +171,20 @@ func compareFile(f Output, got []byte, recorded *manifest.Manifest) []Difference
 	if f.Name == ManifestJSON {
 		return diffs
 	}
-	rec := recorded.Output(f.Name)
-	disk := manifest.Digest(f.Name, got)
+	return append(diffs, digestDiffs(f.Name, got, recorded)...)
+}
+
+// digestDiffs checks a file of the folder against the digest its
+// manifest records.
+func digestDiffs(name string, got []byte, recorded *manifest.Manifest) []Difference {
+	rec, disk := recorded.Output(name), manifest.Digest(name, got)
 	switch {
 	case rec == nil:
-		diffs = append(diffs, Difference{Name: f.Name, Problem: "not listed in the manifest"})
+		return []Difference{{Name: name, Problem: "not listed in the manifest"}}
 	case rec.SHA256 != disk.SHA256:
-		diffs = append(diffs, Difference{Name: f.Name, Problem: fmt.Sprintf("SHA-256 %s does not match the manifest's %s", disk.SHA256, rec.SHA256)})
+		return []Difference{{Name: name, Problem: fmt.Sprintf("SHA-256 %s does not match the manifest's %s", disk.SHA256, rec.SHA256)}}
 	}
-	return diffs
+	return nil
 }
 
 // compareInputs reports input files whose digest changed since the run, or
