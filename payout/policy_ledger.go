@@ -67,6 +67,23 @@ type LedgerBank struct {
 	Ansvar   string `json:"ansvar"`
 	Function string `json:"function"`
 	Project  string `json:"project"`
+	// Rejected is the clearing account (short-term liability) of payments
+	// the bank rejected, owed to their payees until a supplement pays them
+	// again (issue 13); DefaultRejectedAccount when empty. Optional, so
+	// that every policy written before supplements reads as it did.
+	Rejected string `json:"rejected,omitempty"`
+}
+
+// DefaultRejectedAccount is the example chart's clearing account of
+// rejected payments ("avviste utbetalinger", beside the bank's 21001).
+const DefaultRejectedAccount = "21002"
+
+// RejectedAccount is the clearing account of rejected payments.
+func (b LedgerBank) RejectedAccount() string {
+	if b.Rejected != "" {
+		return b.Rejected
+	}
+	return DefaultRejectedAccount
 }
 
 // LedgerLayout is the file layout of journal.csv.
@@ -191,6 +208,7 @@ func (l *Ledger) Validate() error {
 	need("bank.ansvar", l.Bank.Ansvar)
 	need("bank.function", l.Bank.Function)
 	optional(&errs, "bank.project", l.Bank.Project)
+	optional(&errs, "bank.rejected", l.Bank.Rejected)
 	codes := make([]string, 0, len(l.Ansvar))
 	for code := range l.Ansvar {
 		codes = append(codes, code)

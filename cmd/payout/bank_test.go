@@ -172,6 +172,13 @@ func TestSupplementLoop(t *testing.T) {
 	assert.Equal(t, []string{e2e1 + "-S1", "15031200099", f.Blocks[0].Txs[1].Amount}, []string{sf.Blocks[0].Txs[0].E2E, sf.Blocks[0].Txs[0].Acct, sf.Blocks[0].Txs[0].Amount})
 	assert.Equal(t, e2e4+"-S1", sf.Blocks[0].Txs[1].E2E)
 	assert.Contains(t, w.read("2022-12/supplement-1/supplement-1.sig"), "signature ed25519 ")
+	// Its voucher (issue 14): number 02 of the period, the returned money
+	// and the new payment on the bank, the clearing account netting to zero.
+	voucher := w.read("2022-12/supplement-1/journal-supplement-1.csv")
+	assert.Equal(t, 5, strings.Count(voucher, "\n"), voucher)
+	assert.Contains(t, voucher, ";20221202;")
+	assert.Contains(t, voucher, ";21002;HEL;317;241;;-125193,33;Avviste betalinger desember 2022, skyldes mottakerne")
+	assert.Contains(t, voucher, ";21001;HEL;317;241;;-125193,33;Tilleggsutbetaling 1 for desember 2022, 2 betalinger")
 
 	// Refused: the same supplement released again; another supplement of
 	// what is paid again already.
@@ -219,6 +226,12 @@ func TestSupplementLoop(t *testing.T) {
 	out = w.as("per").ok("release", "--period", "2022-12", "--supplement")
 	assert.Contains(t, out, "was not complete")
 	assert.Equal(t, sup, w.read("2022-12/supplement-1/payments-supplement-1.xml"), "the same bytes again")
+	require.NoError(t, os.WriteFile(filepath.Join(w.out, "2022-12", "supplement-1", "journal-supplement-1.csv"), []byte("edited"), 0o660))
+	code, _, errs = w.cmd("status", "--check")
+	assert.Equal(t, 1, code, "an edited voucher is found")
+	assert.Contains(t, errs, "the files of supplement 1 of 2022-12 are missing or not the recorded ones")
+	w.as("per").ok("release", "--period", "2022-12", "--supplement")
+	assert.Equal(t, voucher, w.read("2022-12/supplement-1/journal-supplement-1.csv"), "the voucher derived again")
 	status = w.ok("status", "--period", "2022-12")
 	assert.Contains(t, status, "supplement 1 of 2022-12: released, 2 payment(s)")
 	assert.Contains(t, status, "supplement-release")

@@ -290,7 +290,8 @@ func checkStore(env *Env, s *store.Store, ring releasekey.Ring, extra string) er
 }
 
 // checkSupplementFolders checks each released supplement's folder: its
-// payment file and statement are the recorded ones.
+// payment file and statement are the recorded ones, its voucher the one
+// derived again.
 func checkSupplementFolders(env *Env, s *store.Store) (int, []string, error) {
 	sups, err := s.Supplements(0)
 	if err != nil {
@@ -303,7 +304,7 @@ func checkSupplementFolders(env *Env, s *store.Store) (int, []string, error) {
 			continue
 		}
 		n++
-		if !supplementFilesComplete(&sups[i]) {
+		if !supplementFilesComplete(s, &sups[i]) {
 			problems = append(problems, env.tr("%s: the files of %s are missing or not the recorded ones (run 'payout release --supplement' again to write them)",
 				sups[i].Release.OutDir, supWhere(env, &sups[i])))
 		}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/oslokommune/payout/exporters/bundle"
+	"github.com/oslokommune/payout/exporters/journal"
 	"github.com/oslokommune/payout/exporters/pain001"
 	"github.com/oslokommune/payout/payout"
 	"github.com/oslokommune/payout/payout/releasekey"
@@ -16,13 +17,17 @@ import (
 // The supplement's steps on the command line: run --supplement computes
 // and stores it (and prints it for review), attest and approve
 // --supplement record the two people, release --supplement writes
-// payments-supplement-N.xml and supplement-N.sig into the period's released
+// payments-supplement-N.xml, its voucher journal-supplement-N.csv and
+// supplement-N.sig into the period's released
 // folder, in its own subfolder supplement-N/ (the released folder's files
 // and manifest stay as released; an auditor finds every payment of the
 // period under the period's folder).
 
 // supplementPaymentsName is the payment file of supplement n.
 func supplementPaymentsName(n int) string { return "payments-supplement-" + strconv.Itoa(n) + ".xml" }
+
+// supplementJournalName is the voucher of supplement n.
+func supplementJournalName(n int) string { return "journal-supplement-" + strconv.Itoa(n) + ".csv" }
 
 // supplementDir is supplement n's folder inside the period's released one.
 func supplementDir(periodDir string, n int) string {
@@ -145,10 +150,10 @@ func (c *releaseCommand) releaseSupplement(s *store.Store, run *store.Run, by st
 		return errorf("no supplement of %s is stored: compute one with 'payout run --db FILE --period %s --supplement'", run.Period, run.Period)
 	}
 	last := &sups[len(sups)-1]
-	if last.Release != nil && !supplementFilesComplete(last) {
+	if last.Release != nil && !supplementFilesComplete(s, last) {
 		return c.finishSupplement(s, last, by)
 	}
-	var data []byte
+	var files *supplementOutputs
 	sup, err := s.ReleaseSupplement(store.SupplementReleaseRequest{Period: run.Period, N: last.N, By: by, At: env.when(),
 		OutDir: supplementDir(run.Release.OutDir, last.N), Key: key,
 		Derive: func(in *payout.Inputs, sup *store.Supplement) ([]byte, payout.Policy, error) {
@@ -166,13 +171,15 @@ func (c *releaseCommand) releaseSupplement(s *store.Store, run *store.Run, by st
 			if today(env) > sup.PayDate {
 				return "", errorf("%s is to be paid on %s, which has passed: compute it again (payout run --supplement) for a new execution date", supWhere(env, sup), sup.PayDate)
 			}
-			data, err = renderSupplement(s, sup, rec)
-			return sha256Hex(data), err
+			if files, err = renderSupplement(s, sup, rec); err != nil {
+				return "", err
+			}
+			return sha256Hex(files.payments), nil
 		}})
 	if err != nil {
 		return err
 	}
-	if err := writeSupplement(s, sup.Release, data); err != nil {
+	if err := writeSupplement(s, sup.Release, files); err != nil {
 		return errorf("the release of %s is recorded, but its files are not complete: run %s again to write them: %w",
 			supWhere(env, sup), fmt.Sprintf("'payout release --db %s --period %s --supplement'", c.db, run.Period), err)
 	}
@@ -180,6 +187,7 @@ func (c *releaseCommand) releaseSupplement(s *store.Store, run *store.Run, by st
 	env.outf("%s released at %s by %s (attested by %s, approved by %s)\n", supWhere(env, sup), when(rec.ReleasedAt), rec.ReleasedBy, rec.AttestedBy, rec.ApprovedBy)
 	env.outf("payment file %s (%s payments, %s, execution date %s, sha256 %s)\n",
 		filepath.Join(rec.OutDir, supplementPaymentsName(rec.N)), formatCount(rec.Payments), formatKroner(sup.Total), sup.PayDate, rec.FileSHA256)
+	env.outf("voucher %s (%s)\n", filepath.Join(rec.OutDir, supplementJournalName(rec.N)), journal.SupplementVoucherNumber(sup.Period, sup.N))
 	env.outf("statement %s, chain %s\n", filepath.Join(rec.OutDir, supplementSigName(rec.N)), rec.ChainSHA256)
 	return nil
 }
@@ -191,9 +199,15 @@ func supWhere(env *Env, sup *store.Supplement) string {
 
 func supplementSigName(n int) string { return "supplement-" + strconv.Itoa(n) + ".sig" }
 
-// renderSupplement is the supplement's payment file, created at its
-// release time; the release records its SHA-256.
-func renderSupplement(s *store.Store, sup *store.Supplement, rec *store.SupplementRelease) ([]byte, error) {
+// supplementOutputs are a released supplement's files: the payment file,
+// whose SHA-256 the release records and signs, and the voucher, derived
+// from the approved body and the period's policy (so it is the same bytes
+// whenever it is derived again).
+type supplementOutputs struct{ payments, journal []byte }
+
+// renderSupplement makes the supplement's files, the payment file created
+// at its release time.
+func renderSupplement(s *store.Store, sup *store.Supplement, rec *store.SupplementRelease) (*supplementOutputs, error) {
 	b, err := readSupplementBody(sup)
 	if err != nil {
 		return nil, err
@@ -210,44 +224,66 @@ func renderSupplement(s *store.Store, sup *store.Supplement, rec *store.Suppleme
 	if err != nil {
 		return nil, err
 	}
-	return pain001.Build(res, orig.Policy.Debtor, b.MsgID, rec.ReleasedAt)
+	payments, err := pain001.Build(res, orig.Policy.Debtor, b.MsgID, rec.ReleasedAt)
+	if err != nil {
+		return nil, err
+	}
+	j, err := journal.BuildSupplement(res, sup.N)
+	if err != nil {
+		return nil, err
+	}
+	voucher, err := j.CSV(orig.Policy.Ledger.Layout)
+	if err != nil {
+		return nil, err
+	}
+	return &supplementOutputs{payments: payments, journal: voucher}, nil
 }
 
-// writeSupplement writes the payment file and the signed statement into
-// the supplement's folder (temporary names, then renamed; the statement
-// last), shared as the store is.
-func writeSupplement(s *store.Store, rec *store.SupplementRelease, data []byte) error {
-	if sha256Hex(data) != rec.FileSHA256 {
+// writeSupplement writes the payment file, the voucher and the signed
+// statement into the supplement's folder (temporary names, then renamed;
+// the statement last), shared as the store is.
+func writeSupplement(s *store.Store, rec *store.SupplementRelease, files *supplementOutputs) error {
+	if sha256Hex(files.payments) != rec.FileSHA256 {
 		return errorf("%w: the payment file to write (%s) is not the recorded one (%s): check the store with 'payout status --check'",
-			bundle.ErrNotRecorded, short12(sha256Hex(data)), short12(rec.FileSHA256))
+			bundle.ErrNotRecorded, short12(sha256Hex(files.payments)), short12(rec.FileSHA256))
 	}
 	return bundle.WriteFilesAs(rec.OutDir, []bundle.Output{
-		{Name: supplementPaymentsName(rec.N), Data: data},
+		{Name: supplementPaymentsName(rec.N), Data: files.payments},
+		{Name: supplementJournalName(rec.N), Data: files.journal},
 		{Name: supplementSigName(rec.N), Data: rec.SignatureFile()},
 	}, storePerm(s))
 }
 
 // supplementFilesComplete: the released supplement's files are there, as
-// recorded.
-func supplementFilesComplete(sup *store.Supplement) bool {
+// recorded (the payment file by its SHA-256, the voucher as derived again,
+// the statement as signed).
+func supplementFilesComplete(s *store.Store, sup *store.Supplement) bool {
 	rec := sup.Release
 	got, err := bundle.FileSHA256(filepath.Join(rec.OutDir, supplementPaymentsName(rec.N)))
 	if err != nil || got != rec.FileSHA256 {
 		return false
 	}
 	sig, err := os.ReadFile(filepath.Join(rec.OutDir, supplementSigName(rec.N)))
-	return err == nil && string(sig) == string(rec.SignatureFile())
+	if err != nil || string(sig) != string(rec.SignatureFile()) {
+		return false
+	}
+	files, err := renderSupplement(s, sup, rec)
+	if err != nil {
+		return false
+	}
+	voucher, err := os.ReadFile(filepath.Join(rec.OutDir, supplementJournalName(rec.N)))
+	return err == nil && string(voucher) == string(files.journal)
 }
 
 // finishSupplement writes the files of a supplement whose release was
 // interrupted (the same bytes again, in its recorded folder) and logs it.
 func (c *releaseCommand) finishSupplement(s *store.Store, sup *store.Supplement, by store.Actor) error {
 	rec := sup.Release
-	data, err := renderSupplement(s, sup, rec)
+	files, err := renderSupplement(s, sup, rec)
 	if err != nil {
 		return err
 	}
-	if err := writeSupplement(s, rec, data); err != nil {
+	if err := writeSupplement(s, rec, files); err != nil {
 		return err
 	}
 	if err := s.RecordSupplementRewrite(rec, by, c.env.when()); err != nil {
@@ -270,6 +306,7 @@ var _ = messages(
 		"%s skulle betales %s, som er passert: beregn den på nytt (payout run --supplement) for en ny betalingsdato"},
 	msg{"payment file %s (%s payments, %s, execution date %s, sha256 %s)\n", "betalingsfil %s (%s betalinger, %s, betalingsdato %s, sha256 %s)\n"},
 	msg{"statement %s, chain %s\n", "erklæring %s, kjede %s\n"},
+	msg{"voucher %s (%s)\n", "bilag %s (%s)\n"},
 	msg{"%w: the payment file to write (%s) is not the recorded one (%s): check the store with 'payout status --check'",
 		"%w: betalingsfilen som skal skrives (%s) er ikke den registrerte (%s): kontroller lageret med 'payout status --check'"},
 	msg{"the release of %s (at %s by %s) was not complete in %s: its files are written again, as recorded, and the audit log records that %s wrote them\n",
