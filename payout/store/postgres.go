@@ -141,6 +141,12 @@ func retryable(err error) bool {
 	return false
 }
 
+// permissionDenied reports the server refusing a privilege (SQLSTATE 42501).
+func permissionDenied(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "42501"
+}
+
 // maxAttempts bounds the retries of one state change.
 const maxAttempts = 12
 

@@ -220,7 +220,13 @@ func (s *Store) prepare(fresh bool) error {
 	if s.readOnly {
 		return fmt.Errorf("store %s has an older schema (missing %s): any command that writes (import, run, attest …) upgrades it first", s.path, pending[0])
 	}
-	return s.migrate(pending)
+	if err := s.migrate(pending); err != nil {
+		if s.pg && permissionDenied(err) {
+			return fmt.Errorf("store %s has an older schema (missing %s), and only its owner may change the schema: the database administrator upgrades it by running, as the owner, a payout command that writes (payout import --db URL of a folder already imported changes nothing else)", s.path, pending[0])
+		}
+		return err
+	}
+	return nil
 }
 
 // createFile creates an empty file with mode 0600 (0660 and the group gid

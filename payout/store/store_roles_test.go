@@ -139,6 +139,19 @@ func TestPostgresRoles(t *testing.T) {
 	assert.Empty(t, rep.Problems)
 	_, err = ro.Import([]File{{Path: "in/x.csv", Data: []byte("L1,2022-10-01,1\n")}}, who(t, ro), at(0))
 	assert.ErrorContains(t, err, "payout_importer")
+	// A store whose schema is older than payout's: a clerk cannot upgrade
+	// it (only the owner changes the schema), the owner's session does.
+	admin := pgtest.Admin(t)
+	_, err = admin.Exec(`DELETE FROM ` + pgtest.SchemaOf(c.url) + `.schema_migrations WHERE name LIKE '%rules.sql%'`)
+	require.NoError(t, err)
+	_, err = Open(c.urls[name], fakeParse)
+	assert.ErrorContains(t, err, "only its owner may change the schema")
+	up, err := Open(c.url, fakeParse)
+	require.NoError(t, err)
+	up.Close()
+	again, err := Open(c.urls[name], fakeParse)
+	require.NoError(t, err)
+	again.Close()
 	// Without any payout role there is nothing to read.
 	none := pgtest.Unique("mallory_")
 	_, err = OpenReadOnly(pgtest.Login(t, c.url, none), fakeParse)

@@ -135,3 +135,12 @@ func createDatabase(t testing.TB, name, stmt string) string {
 	p.Path = "/" + name
 	return p.String()
 }
+
+// SchemaOf is the search_path of a URL Schema made.
+func SchemaOf(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return ""
+	}
+	return p.Query().Get("search_path")
+}
