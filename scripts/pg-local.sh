@@ -84,6 +84,9 @@ start() {
 stop() {
   local dir=${1:?stop needs the cluster folder}
   [ -d "$dir/data" ] || die "$dir holds no cluster"
+  # Nothing to say from here on: the caller's output may be gone (… | head).
+  exec >/dev/null 2>&1
+  set +e # stop what can be stopped, whatever fails on the way
   BIN=$(pg_bin)
   PG_USER=$(stat -c %U "$dir/data")
   as_owner "$BIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
@@ -98,7 +101,10 @@ case "${1:-}" in
     [ $# -gt 0 ] || die "run needs a command"
     dir=$(mktemp -d "${TMPDIR:-/tmp}/payout-pg.XXXXXX")
     trap 'stop "$dir"' EXIT
-    trap 'exit 130' INT TERM
+    trap 'exit 130' INT TERM HUP
+    # A reader that goes away (… | head) must not kill this script before its
+    # EXIT trap stops the server: a write to it fails instead.
+    trap '' PIPE
     PAYOUT_TEST_POSTGRES=$(start "$dir")
     export PAYOUT_TEST_POSTGRES
     "$@"
