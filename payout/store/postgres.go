@@ -213,13 +213,15 @@ func (s *Store) requireRole(role string) error {
 }
 
 // requireAnyRole refuses a session that holds none of the payout roles (a
-// reader: the auditor's role is the one to ask for).
+// reader: the auditor's role is the one to ask for) and does not own the
+// store's schema (the administrator, who upgrades it).
 func (s *Store) requireAnyRole() error {
 	if !s.pg {
 		return nil
 	}
 	var n int
-	if err := s.db.Get(&n, `SELECT count(*) FROM unnest(CAST(? AS text[])) r WHERE pg_has_role(session_user, r, 'USAGE')`,
+	if err := s.db.Get(&n, `SELECT count(*) FROM unnest(CAST(? AS text[])) r WHERE pg_has_role(session_user, r, 'USAGE')
+		OR EXISTS (SELECT FROM pg_namespace WHERE nspname = current_schema() AND pg_has_role(session_user, nspowner, 'USAGE'))`,
 		"{"+strings.Join(allRoles, ",")+"}"); err != nil {
 		return err
 	}

@@ -152,6 +152,22 @@ func TestPostgresRoles(t *testing.T) {
 	again, err := Open(c.urls[name], fakeParse)
 	require.NoError(t, err)
 	again.Close()
+	// An administrator who is no superuser, owning the store's schema,
+	// makes the store and opens it to upgrade it.
+	dba := pgtest.Unique("dba_")
+	dbaURL := pgtest.Login(t, c.url, dba)
+	_, err = admin.Exec(`ALTER ROLE ` + dba + ` CREATEROLE`)
+	require.NoError(t, err)
+	own := pgtest.Unique("t_")
+	_, err = admin.Exec(`CREATE SCHEMA ` + own + ` AUTHORIZATION ` + dba)
+	require.NoError(t, err)
+	t.Cleanup(func() { _, _ = admin.Exec(`DROP SCHEMA ` + own + ` CASCADE`) })
+	made, err := Create(pgtest.WithSchema(dbaURL, own), fakeParse, CreateOptions{GID: NoGroup})
+	require.NoError(t, err)
+	made.Close()
+	reopened, err := Open(pgtest.WithSchema(dbaURL, own), fakeParse)
+	require.NoError(t, err)
+	reopened.Close()
 	// Without any payout role there is nothing to read.
 	none := pgtest.Unique("mallory_")
 	_, err = OpenReadOnly(pgtest.Login(t, c.url, none), fakeParse)
