@@ -74,9 +74,9 @@ func (c *transitionCommand) Run(_ context.Context, args []string) error {
 	env.outf("run digest %s (the files of %s show it in manifest.json)\n", run.Digest, run.OutDir)
 	switch run.Status {
 	case store.StatusAttested:
-		env.outf("next: another person approves with %s from their own account\n", fmt.Sprintf("'payout approve --db %s --period %s'", c.db, p))
+		env.outf("next: another person approves with %s from their own account\n", fmt.Sprintf("'payout approve --db %s --period %s'", c.dbShown(), p))
 	case store.StatusApproved:
-		env.outf("next: a third person runs %s by %s (two banking days before the payment date)\n", fmt.Sprintf("'payout release --db %s --period %s'", c.db, p), payout.ReleaseDeadline(p))
+		env.outf("next: a third person runs %s by %s (two banking days before the payment date)\n", fmt.Sprintf("'payout release --db %s --period %s'", c.dbShown(), p), payout.ReleaseDeadline(p))
 	}
 	return nil
 }

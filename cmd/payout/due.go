@@ -53,7 +53,7 @@ func (c *dueCommand) Run(_ context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	todo, run, err := dueSteps(env, s, p, c.db)
+	todo, run, err := dueSteps(env, s, p, c.dbShown())
 	if err != nil {
 		return err
 	}

@@ -97,6 +97,10 @@ type shared struct {
 
 func (f *shared) dbFlag(fs *flag.FlagSet, usage string) { fs.StringVar(&f.db, "db", "", usage) }
 
+// dbShown is --db as hints and summaries show it: a PostgreSQL URL without
+// its password.
+func (f *shared) dbShown() string { return store.DisplayDB(f.db) }
+
 func (f *shared) periodFlag(fs *flag.FlagSet, usage string) {
 	fs.StringVar(&f.period, "period", "", usage)
 }

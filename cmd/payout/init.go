@@ -55,11 +55,11 @@ func (c *initCommand) Run(_ context.Context, args []string) error {
 	defer s.Close()
 	env := c.env
 	if gid != store.NoGroup {
-		env.outf("created store %s (mode 0660, shared with group %s)\n", c.db, c.group)
+		env.outf("created store %s (mode 0660, shared with group %s)\n", c.dbShown(), c.group)
 	} else {
-		env.outf("created store %s (mode 0600, for you alone)\n", c.db)
+		env.outf("created store %s (mode 0600, for you alone)\n", c.dbShown())
 	}
-	env.outf("next: %s\n", fmt.Sprintf("payout import --db %s FOLDER", c.db))
+	env.outf("next: %s\n", fmt.Sprintf("payout import --db %s FOLDER", c.dbShown()))
 	return nil
 }
 

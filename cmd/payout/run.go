@@ -170,7 +170,7 @@ func (c *runCommand) fromStore(p payout.Period, asOf payout.Date) error {
 		return err
 	}
 	prog.Done()
-	note := env.tr("%s: run of %s stored as computed (computation %d)", c.db, p, run.Computations)
+	note := env.tr("%s: run of %s stored as computed (computation %d)", c.dbShown(), p, run.Computations)
 	if replaced != "" {
 		note += env.tr(", replacing the %s run", statusText(env, replaced))
 	}

@@ -86,7 +86,7 @@ func (c *runCommand) runSupplement(p payout.Period) error {
 	if replaced != "" {
 		env.outf("it replaces the %s supplement, whose attestation and approval are void\n", statusText(env, replaced))
 	}
-	env.outf("next: another person attests with %s from their own account\n", fmt.Sprintf("'payout attest --db %s --period %s --supplement --digest %s'", c.db, p, sup.Digest[:12]))
+	env.outf("next: another person attests with %s from their own account\n", fmt.Sprintf("'payout attest --db %s --period %s --supplement --digest %s'", c.dbShown(), p, sup.Digest[:12]))
 	return nil
 }
 
@@ -119,9 +119,9 @@ func (c *transitionCommand) supplementStep(s *store.Store, st store.Step) error 
 	printSupplement(env, sup, b)
 	switch sup.Status {
 	case store.StatusAttested:
-		env.outf("next: another person approves with %s from their own account\n", fmt.Sprintf("'payout approve --db %s --period %s --supplement'", c.db, st.Period))
+		env.outf("next: another person approves with %s from their own account\n", fmt.Sprintf("'payout approve --db %s --period %s --supplement'", c.dbShown(), st.Period))
 	case store.StatusApproved:
-		env.outf("next: a third person releases with %s before the execution date %s\n", fmt.Sprintf("'payout release --db %s --period %s --supplement'", c.db, st.Period), sup.PayDate)
+		env.outf("next: a third person releases with %s before the execution date %s\n", fmt.Sprintf("'payout release --db %s --period %s --supplement'", c.dbShown(), st.Period), sup.PayDate)
 	}
 	return nil
 }
@@ -181,7 +181,7 @@ func (c *releaseCommand) releaseSupplement(s *store.Store, run *store.Run, by st
 	}
 	if err := writeSupplement(s, sup.Release, files); err != nil {
 		return errorf("the release of %s is recorded, but its files are not complete: run %s again to write them: %w",
-			supWhere(env, sup), fmt.Sprintf("'payout release --db %s --period %s --supplement'", c.db, run.Period), err)
+			supWhere(env, sup), fmt.Sprintf("'payout release --db %s --period %s --supplement'", c.dbShown(), run.Period), err)
 	}
 	rec := sup.Release
 	env.outf("%s released at %s by %s (attested by %s, approved by %s)\n", supWhere(env, sup), when(rec.ReleasedAt), rec.ReleasedBy, rec.AttestedBy, rec.ApprovedBy)

@@ -48,7 +48,21 @@ func displayURL(raw string) string {
 	if u.User != nil {
 		u.User = url.User(u.User.Username())
 	}
+	if q := u.Query(); q.Has("password") {
+		q.Del("password")
+		u.RawQuery = q.Encode()
+	}
 	return u.String()
+}
+
+// DisplayDB is a --db value as it may be shown or logged: a file as it is,
+// a PostgreSQL URL without its password (in the user part or a query
+// parameter), so that no hint or summary prints a secret.
+func DisplayDB(db string) string {
+	if IsPostgres(db) {
+		return displayURL(db)
+	}
+	return db
 }
 
 // openPostgres connects to the database of rawURL. A read-only store's
