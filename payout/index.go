@@ -85,13 +85,19 @@ func buildIndex(in *Inputs) *index {
 	ix.indexRates(in.Rates)
 	ix.payees, _ = groupBy(in.Payees, func(p *Payee) string { return p.ID })
 	ix.agreements, ix.agrIDs = groupBy(in.Agreements, func(a *Agreement) string { return a.ID })
-	for _, g := range sortedGroups(in.ListCounts, func(a, b *ListCount) int {
+	counts := sortedGroups(in.ListCounts, func(a, b *ListCount) int {
 		if c := strings.Compare(a.ListID, b.ListID); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.AsOf, b.AsOf)
-	}) {
-		ix.byList[g[0].ListID] = append(ix.byList[g[0].ListID], g)
+	})
+	for i := 0; i < len(counts); { // each list's groups are a run of counts: kept as a subslice, not copied
+		j := i + 1
+		for j < len(counts) && counts[j][0].ListID == counts[i][0].ListID {
+			j++
+		}
+		ix.byList[counts[i][0].ListID] = counts[i:j:j]
+		i = j
 	}
 	for _, id := range ix.agrIDs {
 		ix.perAgr[id] = &agrInputs{id: id, versions: ix.agreements[id], caregivers: map[int][]*Caregiver{}}

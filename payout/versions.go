@@ -118,7 +118,13 @@ func sortedGroups[T any, PT interface {
 		}
 		return cmp.Compare(va.Src.Line, vb.Src.Line)
 	})
-	var groups [][]*T
+	n := 0 // the groups, counted first so that the array is made once, to size
+	for i := range ptrs {
+		if i == 0 || cmpKey(ptrs[i-1], ptrs[i]) != 0 {
+			n++
+		}
+	}
+	groups := make([][]*T, 0, n)
 	for i := 0; i < len(ptrs); {
 		j := i + 1
 		for j < len(ptrs) && cmpKey(ptrs[i], ptrs[j]) == 0 {
