@@ -24,43 +24,59 @@ const StatementVersion = "payout-release-statement/2"
 // before it) means signing every later statement again, which needs the
 // key. An auditor checks one statement with openssl alone (README).
 func (r *Release) Statement() []byte {
-	var b strings.Builder
-	b.WriteString(StatementVersion + "\n")
-	field := func(name string, values ...string) {
-		b.WriteString(name)
-		for _, v := range values {
-			b.WriteString(" " + strconv.Quote(v))
-		}
-		b.WriteByte('\n')
-	}
-	actor := func(name string, a Actor) { field(name, a.Name, strconv.FormatInt(a.UID, 10)) }
-	field("period", r.Period.String())
-	field("run_sha256", r.RunSHA256)
-	field("total", r.Total)
-	field("payments", strconv.Itoa(r.Payments))
-	field("msg_id", r.MsgID)
-	field("released_at", stamp(r.ReleasedAt))
-	field("pinned_at", stampOrEmpty(r.PinnedAt))
-	actor("released_by", r.ReleasedBy)
-	actor("attested_by", r.AttestedBy)
-	actor("approved_by", r.ApprovedBy)
-	field("out_dir", r.OutDir)
-	field("manifest_sha256", r.ManifestSHA256)
-	field("previous_manifest_sha256", r.PreviousSHA256)
-	field("previous_chain_sha256", r.PreviousChain)
-	field("events_sha256", r.EventsSHA256)
-	field("key_id", r.KeyID)
-	return []byte(b.String())
+	b := newStatement(StatementVersion)
+	b.field("period", r.Period.String())
+	b.field("run_sha256", r.RunSHA256)
+	b.field("total", r.Total)
+	b.field("payments", strconv.Itoa(r.Payments))
+	b.field("msg_id", r.MsgID)
+	b.field("released_at", stamp(r.ReleasedAt))
+	b.field("pinned_at", stampOrEmpty(r.PinnedAt))
+	b.actor("released_by", r.ReleasedBy)
+	b.actor("attested_by", r.AttestedBy)
+	b.actor("approved_by", r.ApprovedBy)
+	b.field("out_dir", r.OutDir)
+	b.field("manifest_sha256", r.ManifestSHA256)
+	b.field("previous_manifest_sha256", r.PreviousSHA256)
+	b.field("previous_chain_sha256", r.PreviousChain)
+	b.field("events_sha256", r.EventsSHA256)
+	b.field("key_id", r.KeyID)
+	return b.bytes()
 }
+
+// statement writes a signed statement: its version line, then one line per
+// field, the name and its values quoted as Go quotes them.
+type statement struct{ b strings.Builder }
+
+func newStatement(version string) *statement {
+	s := &statement{}
+	s.b.WriteString(version + "\n")
+	return s
+}
+
+func (s *statement) field(name string, values ...string) {
+	s.b.WriteString(name)
+	for _, v := range values {
+		s.b.WriteString(" " + strconv.Quote(v))
+	}
+	s.b.WriteByte('\n')
+}
+
+func (s *statement) actor(name string, a Actor) { s.field(name, a.Name, strconv.FormatInt(a.UID, 10)) }
+
+func (s *statement) bytes() []byte { return []byte(s.b.String()) }
 
 // SignatureFile is the text of the folder's release.sig: the statement and
 // a last line "signature ed25519 BASE64" ("signature none" when unsigned).
-func (r *Release) SignatureFile() []byte {
+func (r *Release) SignatureFile() []byte { return signatureFile(r.Statement(), r.Signature) }
+
+// signatureFile is a statement and its signature line.
+func signatureFile(statement []byte, signature string) []byte {
 	sig := "signature none\n"
-	if r.Signature != "" {
-		sig = "signature ed25519 " + r.Signature + "\n"
+	if signature != "" {
+		sig = "signature ed25519 " + signature + "\n"
 	}
-	return append(r.Statement(), sig...)
+	return append(statement, sig...)
 }
 
 // ParseSignatureFile splits a release.sig into its statement and signature

@@ -108,45 +108,30 @@ const SupplementStatementVersion = "payout-supplement-statement/1"
 // Statement is the text a supplement release signs and its chain hash
 // covers, in the form of Release.Statement.
 func (r *SupplementRelease) Statement() []byte {
-	var b strings.Builder
-	b.WriteString(SupplementStatementVersion + "\n")
-	field := func(name string, values ...string) {
-		b.WriteString(name)
-		for _, v := range values {
-			b.WriteString(" " + strconv.Quote(v))
-		}
-		b.WriteByte('\n')
-	}
-	actor := func(name string, a Actor) { field(name, a.Name, strconv.FormatInt(a.UID, 10)) }
-	field("period", r.Period.String())
-	field("supplement", strconv.Itoa(r.N))
-	field("digest", r.Digest)
-	field("total", r.Total)
-	field("payments", strconv.Itoa(r.Payments))
-	field("msg_id", r.MsgID)
-	field("released_at", stamp(r.ReleasedAt))
-	field("pinned_at", stampOrEmpty(r.PinnedAt))
-	actor("released_by", r.ReleasedBy)
-	actor("attested_by", r.AttestedBy)
-	actor("approved_by", r.ApprovedBy)
-	field("out_dir", r.OutDir)
-	field("file_sha256", r.FileSHA256)
-	field("release_chain_sha256", r.ReleaseChain)
-	field("previous_chain_sha256", r.PreviousChain)
-	field("events_sha256", r.EventsSHA256)
-	field("key_id", r.KeyID)
-	return []byte(b.String())
+	b := newStatement(SupplementStatementVersion)
+	b.field("period", r.Period.String())
+	b.field("supplement", strconv.Itoa(r.N))
+	b.field("digest", r.Digest)
+	b.field("total", r.Total)
+	b.field("payments", strconv.Itoa(r.Payments))
+	b.field("msg_id", r.MsgID)
+	b.field("released_at", stamp(r.ReleasedAt))
+	b.field("pinned_at", stampOrEmpty(r.PinnedAt))
+	b.actor("released_by", r.ReleasedBy)
+	b.actor("attested_by", r.AttestedBy)
+	b.actor("approved_by", r.ApprovedBy)
+	b.field("out_dir", r.OutDir)
+	b.field("file_sha256", r.FileSHA256)
+	b.field("release_chain_sha256", r.ReleaseChain)
+	b.field("previous_chain_sha256", r.PreviousChain)
+	b.field("events_sha256", r.EventsSHA256)
+	b.field("key_id", r.KeyID)
+	return b.bytes()
 }
 
 // SignatureFile is the supplement folder's supplement.sig: the statement
 // and "signature ed25519 BASE64" ("signature none" when unsigned).
-func (r *SupplementRelease) SignatureFile() []byte {
-	sig := "signature none\n"
-	if r.Signature != "" {
-		sig = "signature ed25519 " + r.Signature + "\n"
-	}
-	return append(r.Statement(), sig...)
-}
+func (r *SupplementRelease) SignatureFile() []byte { return signatureFile(r.Statement(), r.Signature) }
 
 // AttestSupplement records the first person's check of p's computed
 // supplement (st.Digest, when given, must be its digest).
