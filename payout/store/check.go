@@ -72,9 +72,15 @@ func (s *Store) Check(ring releasekey.Ring) (*CheckReport, error) {
 	return rep, nil
 }
 
-// eventHeads maps each release event's id to the chain hash of the event
-// before it: the head its release statement must name.
+// eventHeads maps each released period to the chain hash of the event
+// before its release event: the head its release statement must name.
 func (s *Store) eventHeads() (map[string]string, error) {
+	return s.headsBefore(ActionRelease, func(r eventRow) string { return r.Period })
+}
+
+// headsBefore maps each event of action (by key) to the chain hash of the
+// event before it.
+func (s *Store) headsBefore(action string, key func(eventRow) string) (map[string]string, error) {
 	var rows []eventRow
 	if err := s.db.Select(&rows, `SELECT `+eventColumns+` FROM events ORDER BY id`); err != nil {
 		return nil, err
@@ -82,8 +88,8 @@ func (s *Store) eventHeads() (map[string]string, error) {
 	out := map[string]string{}
 	prev := ""
 	for _, r := range rows {
-		if r.Action == ActionRelease {
-			out[r.Period] = prev
+		if r.Action == action {
+			out[key(r)] = prev
 		}
 		if r.Hash != "" {
 			prev = r.Hash

@@ -476,6 +476,12 @@ func (s *Store) checkSupplements(ring releasekey.Ring) []string {
 	if err := s.db.Select(&rels, `SELECT id, `+supplementReleaseColumns+` FROM supplement_releases ORDER BY id`); err != nil {
 		return []string{err.Error()}
 	}
+	// The audit log's head before each supplement release event, by the
+	// supplement's digest (the event names it), as each statement signs it.
+	heads, err := s.headsBefore(ActionSupplementRelease, func(r eventRow) string { return r.Period + " " + r.RunSHA256 })
+	if err != nil {
+		return []string{err.Error()}
+	}
 	byID := map[int64]*Supplement{}
 	for i := range all {
 		byID[all[i].ID] = &all[i]
@@ -491,6 +497,8 @@ func (s *Store) checkSupplements(ring releasekey.Ring) []string {
 			out = append(out, where+": its statement, chain hash or links do not match: a supplement release was changed, removed or inserted outside payout")
 		case sup == nil || sup.Status != StatusReleased || sup.Digest != r.Digest:
 			out = append(out, where+": its supplement is missing, not released or not the one released")
+		case heads[r.Period.String()+" "+r.Digest] != r.EventsSHA256:
+			out = append(out, where+": the audit log before its release event is not the one it signed: the log was changed outside payout")
 		case r.Signed() && (ring.Find(r.KeyID) == nil || !ring.Find(r.KeyID).Verify(r.Statement(), r.Signature)):
 			out = append(out, where+": its signature does not verify with a trusted key "+r.KeyID)
 		}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -115,4 +116,35 @@ func TestSupplementRecomputed(t *testing.T) {
 	assert.Equal(t, StatusComputed, sup.Status)
 	_, _, err = s.SaveSupplement(draftOf(t, s, 2, "B2", "E1"), kari, at(8), false)
 	assert.True(t, err != nil && !errors.Is(err, ErrPaidAgain), "the next supplement is number 1 until one is released: %v", err)
+}
+
+// A supplement release signs the audit log's head before its event: an
+// attacker who edits an earlier event and re-derives every hash after it
+// leaves a chain that walks, but not the head the supplement signed.
+func TestSupplementSignsTheLogHead(t *testing.T) {
+	s, _, key := world(t)
+	approved(t, s, "2022-09")
+	_, err := release(s, "2022-09", per, key)
+	require.NoError(t, err)
+	sup, _, err := s.SaveSupplement(draftOf(t, s, 1, "B1", "E1"), kari, at(4), false)
+	require.NoError(t, err)
+	_, err = s.AttestSupplement(Step{Period: sup.Period, By: kari, At: at(5), Digest: sup.Digest[:12]})
+	require.NoError(t, err)
+	_, err = s.ApproveSupplement(Step{Period: sup.Period, By: ola, At: at(6)})
+	require.NoError(t, err)
+	_, err = releaseSupplement(s, per, key, "B1")
+	require.NoError(t, err)
+	rep, err := s.Check(releasekey.Ring{key.Public()})
+	require.NoError(t, err)
+	require.Empty(t, rep.Problems)
+
+	dropTriggers(t, s) // an attacker with the file bypasses the store
+	mustExec(t, s, `UPDATE events SET detail = 'nothing to see' WHERE action = ?`, ActionSupplementAttest)
+	rehashEvents(t, s)
+	_, walk, err := walkEvents(s.db)
+	require.NoError(t, err)
+	require.Empty(t, walk, "the re-derived chain walks")
+	rep, err = s.Check(releasekey.Ring{key.Public()})
+	require.NoError(t, err)
+	assert.Contains(t, strings.Join(rep.Problems, "\n"), "supplement release 1 of 2022-09: the audit log before its release event is not the one it signed")
 }
