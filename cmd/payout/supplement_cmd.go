@@ -149,10 +149,15 @@ func (c *releaseCommand) releaseSupplement(s *store.Store, run *store.Run, by st
 	if len(sups) == 0 {
 		return errorf("no supplement of %s is stored: compute one with 'payout run --db FILE --period %s --supplement'", run.Period, run.Period)
 	}
-	last := &sups[len(sups)-1]
-	if last.Release != nil && !supplementFilesComplete(s, last) {
-		return c.finishSupplement(s, last, by)
+	// A released supplement whose files are not complete (an interrupted
+	// release, or a file lost since) is written again first, whichever it
+	// is; then the latest, if it is not released, is released.
+	for i := range sups {
+		if sups[i].Release != nil && !supplementFilesComplete(s, &sups[i]) {
+			return c.finishSupplement(s, &sups[i], by)
+		}
 	}
+	last := &sups[len(sups)-1]
 	var files *supplementOutputs
 	sup, err := s.ReleaseSupplement(store.SupplementReleaseRequest{Period: run.Period, N: last.N, By: by, At: env.when(),
 		OutDir: supplementDir(run.Release.OutDir, last.N), Key: key,
