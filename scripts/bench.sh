@@ -103,7 +103,7 @@ declare -A WALL CPU RSS
 measure() {
 	local name=$1 target=$2; shift 2
 	local tf="$DATA/time-$name.txt" status=0 walls=() cpus=() rss=0 i
-	echo "bench: $name: $*" >&2
+	echo "bench: $name: $(printf '%s' "$*" | sed -E 's#(postgres(ql)?://[^:/@ ]+):[^@ ]*@#\1@#g')" >&2
 	for ((i = 0; i < REPEAT; i++)); do
 		[ -z "${PREP:-}" ] || eval "$PREP"
 		/usr/bin/time -v -o "$tf" "$@" >"$DATA/out-$name.txt" 2>"$DATA/err-$name.txt" || status=$?
@@ -116,7 +116,10 @@ measure() {
 	RSS[$name]=$rss
 	local note=""
 	[ "$status" = 0 ] || note=" (exit $status: $(grep -m1 . "$DATA/err-$name.txt" | cut -c1-80))"
-	rows+=("| $name | \`$*\` | ${WALL[$name]} s | ${CPU[$name]} s | ${rss} MiB | $target |$note")
+	local shown="$*"
+	# a PostgreSQL URL is shown without its (throw-away) password
+	shown=$(printf '%s' "$shown" | sed -E 's#(postgres(ql)?://[^:/@ ]+):[^@ ]*@#\1@#g')
+	rows+=("| $name | \`$shown\` | ${WALL[$name]} s | ${CPU[$name]} s | ${rss} MiB | $target |$note")
 }
 rm -rf "$DATA/out" "$DATA/store.db" "$DATA"/store.db-*
 measure cat-oslo "—" sh -c "cat $OSLO/*.csv >/dev/null"
