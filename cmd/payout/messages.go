@@ -28,7 +28,6 @@ package main
 // problem reads the same in every log and every test.
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -43,11 +42,10 @@ import (
 type msg struct{ en, nb string }
 
 var (
-	catMu     sync.Mutex
-	catRows   []msg // every row registered, duplicates included (the test finds them)
-	catBuilt  *catalog.Builder
-	bokmal    = language.MustParse("nb")
-	languages = []language.Tag{language.English, bokmal}
+	catMu    sync.Mutex
+	catRows  []msg // every row registered, duplicates included (the test finds them)
+	catBuilt *catalog.Builder
+	bokmal   = language.MustParse("nb")
 )
 
 // messages registers rows in the catalogue; call it as a package variable's
@@ -202,13 +200,6 @@ func (e *Env) errf(key string, args ...any) { fmt.Fprint(e.Stderr, e.tr(key, arg
 
 // errText is err in the user's language.
 func (e *Env) errText(err error) string { return localize(e.Lang, err) }
-
-// isCatalogueError reports whether err's text comes from the catalogue.
-func isCatalogueError(err error) bool {
-	var m *msgError
-	var u *usageError
-	return errors.As(err, &m) || errors.As(err, &u)
-}
 
 // msgCommon holds the sentences several commands share.
 var _ = messages(
