@@ -214,26 +214,16 @@ type ReleaseRequest struct {
 // and records the release. When it returns nil the release is committed
 // (and checkpointed into the main file) and the caller moves the staged
 // files into place; on any error nothing is recorded.
-func (s *Store) Release(req ReleaseRequest) (rec *Release, err error) {
-	if err := s.requireRole(RoleReleaser); err != nil {
-		return nil, err
-	}
-	err = s.retrying(func() error { rec, err = s.releaseOnce(req); return err })
-	return rec, err
-}
-
-func (s *Store) releaseOnce(req ReleaseRequest) (*Release, error) {
-	if err := req.By.valid(); err != nil {
-		return nil, err
-	}
-	tx, err := s.begin()
+func (s *Store) Release(req ReleaseRequest) (*Release, error) {
+	rec, err := lifecycleStep(s, RoleReleaser, ActionRelease, req.By, func(tx *sqlx.Tx) (*Release, error) { return s.releaseTx(tx, req) })
 	if err != nil {
 		return nil, err
 	}
-	defer tx.Rollback()
-	if err := s.preflight(tx, ActionRelease); err != nil {
-		return nil, err
-	}
+	s.checkpoint()
+	return rec, nil
+}
+
+func (s *Store) releaseTx(tx *sqlx.Tx, req ReleaseRequest) (*Release, error) {
 	run, err := runTx(tx, req.Period)
 	if err != nil {
 		return nil, err
@@ -251,8 +241,8 @@ func (s *Store) releaseOnce(req ReleaseRequest) (*Release, error) {
 	if err := releaserAllowed(run, req.By, res.Policy); err != nil {
 		return nil, err
 	}
-	if req.Key == nil && !res.Policy.UnsignedReleases {
-		return nil, refusef(ErrUnsigned, "no release key: give --key FILE or set PAYOUT_RELEASE_KEY (make one with payout keygen --out DIR); only policy unsigned_releases: true releases without one")
+	if err := keyNeeded(req.Key, res.Policy); err != nil {
+		return nil, err
 	}
 	rec, err := newRelease(tx, run, res, req)
 	if err != nil {
@@ -265,11 +255,16 @@ func (s *Store) releaseOnce(req ReleaseRequest) (*Release, error) {
 	if err := insertRelease(tx, run, res, rec, req.At); err != nil {
 		return nil, err
 	}
-	if err := tx.Commit(); err != nil {
-		return nil, err
-	}
-	s.checkpoint()
 	return rec, nil
+}
+
+// keyNeeded refuses a release without a key unless the policy allows
+// unsigned releases (unsigned_releases).
+func keyNeeded(key *releasekey.Private, pol payout.Policy) error {
+	if key == nil && !pol.UnsignedReleases {
+		return refusef(ErrUnsigned, "no release key: give --key FILE or set PAYOUT_RELEASE_KEY (make one with payout keygen --out DIR); only policy unsigned_releases: true releases without one")
+	}
+	return nil
 }
 
 func releasable(tx *sqlx.Tx, run *Run) error {

@@ -165,45 +165,21 @@ func (s *Store) ApproveSupplement(st Step) (*Supplement, error) {
 	})
 }
 
-func (s *Store) supplementStep(st Step, action string, step func(*sqlx.Tx, *Supplement) error) (sup *Supplement, err error) {
-	role := RoleAttester
-	if action == ActionSupplementApprove {
-		role = RoleApprover
-	}
-	if err := s.requireRole(role); err != nil {
-		return nil, err
-	}
-	err = s.retrying(func() error { sup, err = s.supplementStepOnce(st, action, step); return err })
-	return sup, err
-}
-
-func (s *Store) supplementStepOnce(st Step, action string, step func(*sqlx.Tx, *Supplement) error) (*Supplement, error) {
-	if err := st.By.valid(); err != nil {
-		return nil, err
-	}
-	tx, err := s.begin()
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	if err := s.preflight(tx, action); err != nil {
-		return nil, err
-	}
-	sup, err := supplementAllowed(tx, st.Period, st.Digest)
-	if err != nil {
-		return nil, err
-	}
-	if err := step(tx, sup); err != nil {
-		return nil, err
-	}
-	if _, err := logEvent(tx, st.At, Event{Period: sup.Period.String(), Action: action, Actor: st.By,
-		RunSHA256: sup.Digest, Total: sup.Total.StringFixed(2), Detail: fmt.Sprintf("supplement %d, %s", sup.N, sup.MsgID)}); err != nil {
-		return nil, err
-	}
-	if sup, err = openSupplement(tx, st.Period); err != nil {
-		return nil, err
-	}
-	return sup, tx.Commit()
+func (s *Store) supplementStep(st Step, action string, step func(*sqlx.Tx, *Supplement) error) (*Supplement, error) {
+	return lifecycleStep(s, roleFor(action), action, st.By, func(tx *sqlx.Tx) (*Supplement, error) {
+		sup, err := supplementAllowed(tx, st.Period, st.Digest)
+		if err != nil {
+			return nil, err
+		}
+		if err := step(tx, sup); err != nil {
+			return nil, err
+		}
+		if _, err := logEvent(tx, st.At, Event{Period: sup.Period.String(), Action: action, Actor: st.By,
+			RunSHA256: sup.Digest, Total: sup.Total.StringFixed(2), Detail: fmt.Sprintf("supplement %d, %s", sup.N, sup.MsgID)}); err != nil {
+			return nil, err
+		}
+		return openSupplement(tx, st.Period)
+	})
 }
 
 // supplementAllowed is p's unreleased supplement, if the reviewed digest
@@ -269,26 +245,18 @@ type SupplementReleaseRequest struct {
 // the two accounts it names, the releaser neither, or the approver when
 // policy release_by_approver allows), its body derived again and compared
 // with the approved one; then Stage, the signed statement, the record.
-func (s *Store) ReleaseSupplement(req SupplementReleaseRequest) (sup *Supplement, err error) {
-	if err := s.requireRole(RoleReleaser); err != nil {
-		return nil, err
-	}
-	err = s.retrying(func() error { sup, err = s.releaseSupplementOnce(req); return err })
-	return sup, err
-}
-
-func (s *Store) releaseSupplementOnce(req SupplementReleaseRequest) (*Supplement, error) {
-	if err := req.By.valid(); err != nil {
-		return nil, err
-	}
-	tx, err := s.begin()
+func (s *Store) ReleaseSupplement(req SupplementReleaseRequest) (*Supplement, error) {
+	sup, err := lifecycleStep(s, RoleReleaser, ActionRelease, req.By, func(tx *sqlx.Tx) (*Supplement, error) {
+		return s.releaseSupplementTx(tx, req)
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer tx.Rollback()
-	if err := s.preflight(tx, ActionRelease); err != nil {
-		return nil, err
-	}
+	s.checkpoint()
+	return sup, nil
+}
+
+func (s *Store) releaseSupplementTx(tx *sqlx.Tx, req SupplementReleaseRequest) (*Supplement, error) {
 	sup, err := supplementAllowed(tx, req.Period, "")
 	if err != nil {
 		return nil, err
@@ -314,8 +282,8 @@ func (s *Store) releaseSupplementOnce(req SupplementReleaseRequest) (*Supplement
 	if err := supplementReleaser(sup, req.By, pol); err != nil {
 		return nil, err
 	}
-	if req.Key == nil && !pol.UnsignedReleases {
-		return nil, refusef(ErrUnsigned, "no release key: give --key FILE or set PAYOUT_RELEASE_KEY (make one with payout keygen --out DIR); only policy unsigned_releases: true releases without one")
+	if err := keyNeeded(req.Key, pol); err != nil {
+		return nil, err
 	}
 	rec, err := newSupplementRelease(tx, sup, req)
 	if err != nil {
@@ -328,10 +296,6 @@ func (s *Store) releaseSupplementOnce(req SupplementReleaseRequest) (*Supplement
 		return nil, err
 	}
 	sup.Status, sup.Release = StatusReleased, rec
-	if err := tx.Commit(); err != nil {
-		return nil, err
-	}
-	s.checkpoint()
 	return sup, nil
 }
 

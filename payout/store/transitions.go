@@ -61,48 +61,24 @@ func (s *Store) Approve(st Step) (*Run, error) {
 // store, loads the run, refuses a released run, a run without a digest,
 // another digest than the one reviewed and changed inputs, applies step and
 // logs it.
-func (s *Store) transition(st Step, action string, step func(*sqlx.Tx, *Run) error) (run *Run, err error) {
-	role := RoleAttester
-	if action == ActionApprove {
-		role = RoleApprover
-	}
-	if err := s.requireRole(role); err != nil {
-		return nil, err
-	}
-	err = s.retrying(func() error { run, err = s.transitionOnce(st, action, step); return err })
-	return run, err
-}
-
-func (s *Store) transitionOnce(st Step, action string, step func(*sqlx.Tx, *Run) error) (*Run, error) {
-	if err := st.By.valid(); err != nil {
-		return nil, err
-	}
-	tx, err := s.begin()
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	if err := s.preflight(tx, action); err != nil {
-		return nil, err
-	}
-	run, err := runTx(tx, st.Period)
-	if err != nil {
-		return nil, err
-	}
-	if err := stepAllowed(tx, run, st.Digest); err != nil {
-		return nil, err
-	}
-	if err := step(tx, run); err != nil {
-		return nil, err
-	}
-	if _, err := logEvent(tx, st.At, Event{Period: run.Period.String(), Action: action, Actor: st.By, RunID: run.ID,
-		RunSHA256: run.Digest, Total: run.Total.StringFixed(2)}); err != nil {
-		return nil, err
-	}
-	if run, err = runTx(tx, st.Period); err != nil {
-		return nil, err
-	}
-	return run, tx.Commit()
+func (s *Store) transition(st Step, action string, step func(*sqlx.Tx, *Run) error) (*Run, error) {
+	return lifecycleStep(s, roleFor(action), action, st.By, func(tx *sqlx.Tx) (*Run, error) {
+		run, err := runTx(tx, st.Period)
+		if err != nil {
+			return nil, err
+		}
+		if err := stepAllowed(tx, run, st.Digest); err != nil {
+			return nil, err
+		}
+		if err := step(tx, run); err != nil {
+			return nil, err
+		}
+		if _, err := logEvent(tx, st.At, Event{Period: run.Period.String(), Action: action, Actor: st.By, RunID: run.ID,
+			RunSHA256: run.Digest, Total: run.Total.StringFixed(2)}); err != nil {
+			return nil, err
+		}
+		return runTx(tx, st.Period)
+	})
 }
 
 // stepAllowed refuses a step on a released run, on a run computed before
@@ -161,9 +137,9 @@ func (s *Store) preflight(q sqlx.Queryer, action string) error {
 // checks: the first finding and how many there are in all.
 func inconsistentBefore(action, path, first string, n int) error {
 	switch action {
-	case ActionAttest:
+	case ActionAttest, ActionSupplementAttest:
 		return refusef(ErrInconsistent, "the store %s fails its checks, so nothing is attested: %s (%d finding(s) in all: see payout status --check)", path, first, n)
-	case ActionApprove:
+	case ActionApprove, ActionSupplementApprove:
 		return refusef(ErrInconsistent, "the store %s fails its checks, so nothing is approved: %s (%d finding(s) in all: see payout status --check)", path, first, n)
 	}
 	return refusef(ErrInconsistent, "the store %s fails its checks, so nothing is released: %s (%d finding(s) in all: see payout status --check)", path, first, n)
