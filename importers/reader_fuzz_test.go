@@ -68,7 +68,7 @@ func checkRead(t *testing.T, name string, data []byte) {
 	require.NotEmpty(t, list)
 	for i, e := range list {
 		require.Equal(t, name, e.File)
-		require.NotEmpty(t, e.Msg)
+		require.NotEmpty(t, e.Message())
 		if i > 0 && list[i-1].Sheet == e.Sheet {
 			require.LessOrEqual(t, list[i-1].Line, e.Line)
 		}

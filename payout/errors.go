@@ -23,7 +23,7 @@ var (
 // The kinds of input problem: InputError.Err holds one of them (or another
 // sentinel above), so that a caller or a test matches a problem with
 // errors.Is, as encoding/csv's ParseError wraps csv.ErrFieldCount. Every
-// InputError also matches ErrInvalidInput. Msg stays the sentence for people.
+// InputError also matches ErrInvalidInput. Message is the sentence for people.
 var (
 	ErrMissingFile      = errors.New("missing file")         // a required file (or the folder) is absent
 	ErrUnreadable       = errors.New("unreadable file")      // cannot be read, or is not a workbook
@@ -59,8 +59,8 @@ type InputError struct {
 	Column string // column name as in the header, "" when the whole row
 	Cell   string // XLSX cell reference such as "E14", "" for CSV
 	Value  string
-	Msg    string // what is wrong and what was expected, in plain words (English)
-	Text   Text   // Msg as a catalogue message, when it was made as one
+	Text   Text   // what is wrong and what was expected, as a catalogue message
+	Msg    string // the same in plain English words, for a problem not made as a Text
 	Err    error  // a sentinel, ErrInvalidInput when nil
 }
 
@@ -103,7 +103,15 @@ func Problemf(kind error, format string, args ...any) *InputError {
 }
 
 // Problem is an InputError of kind whose message is t.
-func Problem(kind error, t Text) *InputError { return &InputError{Msg: t.String(), Text: t, Err: kind} }
+func Problem(kind error, t Text) *InputError { return &InputError{Text: t, Err: kind} }
+
+// Message is what is wrong, in English: the Text, or Msg.
+func (e *InputError) Message() string {
+	if e.Text.Format != "" {
+		return e.Text.String()
+	}
+	return e.Msg
+}
 
 // At places e where the problem is: the position fields of where (file,
 // sheet, line, column, cell, value), keeping e's message and kind.
@@ -132,7 +140,7 @@ func (e *InputError) In(tr Translator) string {
 		fmt.Fprintf(&b, " (%s)", e.Column)
 	}
 	b.WriteString(": ")
-	if e.Text.Format != "" && tr != nil {
+	if e.Text.Format != "" {
 		b.WriteString(e.Text.In(tr))
 	} else {
 		b.WriteString(e.Msg)
@@ -161,7 +169,6 @@ func SourceError(src Source, column, value, msg string) *InputError {
 func SourceErrorf(src Source, column, value, format string, args ...any) *InputError {
 	e := SourceError(src, column, value, "")
 	e.Text = Textf(format, args...)
-	e.Msg = e.Text.String()
 	return e
 }
 

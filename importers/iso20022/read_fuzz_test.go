@@ -37,7 +37,7 @@ func FuzzRead(f *testing.F) {
 		require.LessOrEqual(t, len(list), MaxProblems+1)
 		for _, e := range list {
 			require.Equal(t, "r.xml", e.File)
-			require.NotEmpty(t, e.Msg)
+			require.NotEmpty(t, e.Message())
 		}
 		_, again := Read("r.xml", data)
 		require.Equal(t, err.Error(), again.Error())
