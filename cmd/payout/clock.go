@@ -13,7 +13,9 @@ import (
 // if it were the 22nd"; it never pins the audit log, whose events always
 // carry the real time (and the pinned one beside it).
 
-// oslo is the time zone of a PAYOUT_NOW that is a date only.
+// oslo is where the clerks are: times are shown in Europe/Oslo, and a
+// PAYOUT_NOW that is a date only is 08:00 there (time/tzdata is linked in,
+// so it needs no zone files).
 var oslo = mustZone("Europe/Oslo")
 
 func mustZone(name string) *time.Location {

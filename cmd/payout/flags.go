@@ -134,7 +134,7 @@ func openStore(path string) (*store.Store, error) {
 
 // periodFlag parses --period: YYYY-MM, or "current"/"next" from the clock.
 func periodFlag(env *Env, s string) (payout.Period, error) {
-	now := env.Now().In(osloZone) // the month it is in Oslo
+	now := env.Now().In(oslo) // the month it is in Oslo
 	cur := payout.NewPeriod(now.Year(), int(now.Month()))
 	switch s {
 	case "":

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	_ "time/tzdata" // Europe/Oslo without the system's zone files
 
 	"github.com/shopspring/decimal"
 
@@ -27,26 +26,16 @@ func today(env *Env) payout.Date { return osloDate(env.Now()) }
 
 // osloDate is t's calendar date in Oslo.
 func osloDate(t time.Time) payout.Date {
-	y, m, d := t.In(osloZone).Date()
+	y, m, d := t.In(oslo).Date()
 	return payout.NewDate(y, int(m), d)
 }
-
-// osloZone is where the clerks are: times are shown in Europe/Oslo
-// (time/tzdata is linked in, so it needs no zone files).
-var osloZone = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Oslo")
-	if err != nil {
-		panic(err) // time/tzdata is linked in: this cannot fail
-	}
-	return loc
-}()
 
 // when formats a recorded time for people, in Oslo's time (CET or CEST).
 func when(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(osloZone).Format("2006-01-02 15:04 MST")
+	return t.In(oslo).Format("2006-01-02 15:04 MST")
 }
 
 // field is one labelled line of a summary; the label is a catalogue key.
