@@ -48,18 +48,11 @@ func (c *transitionCommand) Run(_ context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	by, err := c.env.actorFor(c.db, c.user)
-	if err != nil {
-		return err
-	}
-	s, err := c.openStore()
+	s, by, err := c.openAs(c.env, c.user)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if by, err = storeActor(s, by, c.user); err != nil {
-		return err
-	}
 	at := c.env.when()
 	if c.supplement {
 		return c.supplementStep(s, store.Step{Period: p, By: by, At: at, Digest: c.digest})

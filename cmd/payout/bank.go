@@ -69,18 +69,11 @@ func (c *bankCommand) Run(_ context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	by, err := c.env.actorFor(c.db, "")
-	if err != nil {
-		return err
-	}
-	s, err := c.openStore()
+	s, by, err := c.openAs(c.env, "")
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if by, err = storeActor(s, by, ""); err != nil {
-		return err
-	}
 	var l *bank.Ledger
 	outcomes, err := s.ImportBank(store.BankImport{Files: files, By: by, At: c.env.when(),
 		Check: func(stored []store.BankReport, fresh []store.BankFile) ([][]payout.Period, error) {

@@ -112,6 +112,26 @@ func (f *shared) outFlag(fs *flag.FlagSet, value, usage string) {
 // openStore opens the --db store for reading and writing.
 func (f *shared) openStore() (*store.Store, error) { return openStore(f.db) }
 
+// openAs opens the --db store for writing as the person running the
+// command: the OS account (checked against a typed --user) before the store
+// is opened, then, on PostgreSQL, the session user the server
+// authenticated. The caller closes the store.
+func (f *shared) openAs(env *Env, typed string) (*store.Store, store.Actor, error) {
+	by, err := env.actorFor(f.db, typed)
+	if err != nil {
+		return nil, store.Actor{}, err
+	}
+	s, err := f.openStore()
+	if err != nil {
+		return nil, store.Actor{}, err
+	}
+	if by, err = storeActor(s, by, typed); err != nil {
+		s.Close()
+		return nil, store.Actor{}, err
+	}
+	return s, by, nil
+}
+
 // openStoreReadOnly opens the --db store read-only, for the commands that
 // change nothing (an auditor with read access can run them).
 func (f *shared) openStoreReadOnly() (*store.Store, error) {

@@ -49,18 +49,11 @@ func (c *importCommand) Run(_ context.Context, args []string) error {
 	if c.db == "" {
 		return usagef("--db FILE is required")
 	}
-	by, err := env.actorFor(c.db, "")
-	if err != nil {
-		return err
-	}
-	s, err := c.openStore()
+	s, by, err := c.openAs(env, "")
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if by, err = storeActor(s, by, ""); err != nil {
-		return err
-	}
 	if c.kind != "" {
 		return c.importAs(s, by, fs.Args())
 	}

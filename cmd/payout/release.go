@@ -64,22 +64,15 @@ func (c *releaseCommand) Run(_ context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	by, err := c.env.actorFor(c.db, c.user)
-	if err != nil {
-		return err
-	}
 	key, err := c.env.releaseKey(c.key)
 	if err != nil {
 		return err
 	}
-	s, err := c.openStore()
+	s, by, err := c.openAs(c.env, c.user)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if by, err = storeActor(s, by, c.user); err != nil {
-		return err
-	}
 	// The lock keeps a second release (or a repair) from writing the
 	// period's files while the first is still writing them.
 	unlock, err := s.LockReleases()

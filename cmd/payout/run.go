@@ -107,18 +107,11 @@ func (c *runCommand) fromFolder(p payout.Period, asOf payout.Date) error {
 
 func (c *runCommand) fromStore(p payout.Period, asOf payout.Date) error {
 	env := c.env
-	by, err := env.actorFor(c.db, c.user)
-	if err != nil {
-		return err
-	}
-	s, err := openStore(c.db)
+	s, by, err := c.openAs(env, c.user)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if by, err = storeActor(s, by, c.user); err != nil {
-		return err
-	}
 	// Refuse a released or approved period before the work of computing it.
 	if prev, err := s.Run(p); err == nil {
 		if err := prev.Replaceable(c.reopen); err != nil {

@@ -37,11 +37,7 @@ func supplementDir(periodDir string, n int) string {
 // runSupplement computes p's supplement and stores it as computed.
 func (c *runCommand) runSupplement(p payout.Period) error {
 	env := c.env
-	by, err := env.actor(c.user)
-	if err != nil {
-		return err
-	}
-	s, err := openStore(c.db)
+	s, by, err := c.openAs(env, c.user)
 	if err != nil {
 		return err
 	}
