@@ -107,7 +107,13 @@ func (c *chain) addAdjustment(out *periodOut, k partyKey, payee string, e Period
 		out.lines[lk] = acc
 	}
 	acc.adjustments += diff
-	out.adjust = append(out.adjust, c.adjustmentRow(out, k, payee, e, amounts, views, prev))
+	if out.period == c.period {
+		// Only the run's own period reports its rows (adjustments.csv and
+		// explain); an earlier step of the chain needs only the amount,
+		// which crosses months through carry (R-CARRY), so it does not
+		// work out each row's reason and bases.
+		out.adjust = append(out.adjust, c.adjustmentRow(out, k, payee, e, amounts, views, prev))
+	}
 }
 
 // adjustmentRow is one corrected period of one line (adjustments.csv).
