@@ -42,8 +42,9 @@ func (c *chain) adjustments(out *periodOut, h Period, prev Date) error {
 // compareMonths compares every period in [from, to) as seen at prev and at
 // out's as-of date, and hands each party's two amounts to book.
 func (c *chain) compareMonths(out *periodOut, from, to Period, prev Date, book bookFunc) error {
+	since := c.recordedBetween(prev, out.asOf)
 	for e := from; e < to; e++ {
-		if c.snapshotAt(e, prev) == c.snapshotAt(e, out.asOf) {
+		if !since.touches(c, e) {
 			continue // nothing period e depends on was recorded since
 		}
 		after, err := c.computeMonth(e, out.asOf)

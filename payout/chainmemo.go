@@ -69,6 +69,7 @@ func (m *snapRows) row(asOf Date, n int) *snapRow {
 // made once per worker, not once per agreement.
 type chainScratch struct {
 	snaps     snapRows
+	since     recordedSince
 	dayBuf    []Date
 	activeBuf []bool
 }
@@ -106,4 +107,66 @@ func (c *chain) absencesAt(ag *Agreement, asOf Date) ([]*Absence, error) {
 	}
 	c.absences[k] = absEntry{recs, err}
 	return recs, err
+}
+
+// recordedSince tells, for one R-ADJ comparison of a chain's months at two
+// as-of dates, whether period e's snapshots at them differ, without
+// working out either. Each part of a snapshot (monthSnapshot) counts the
+// dates of some sorted sets on or before the as-of date, so the two
+// snapshots differ exactly when a date of one of those sets lies between
+// them: the year's own records (yearChanges), looked at once per year
+// instead of twice per month; the rate versions that can be in force on
+// the 1st (rateIndex.upTo), looked at only when a rate of the agreement's
+// schemes was recorded between; and the count versions of the 1st, for
+// which a count recorded between (rare) falls back to the snapshots.
+type recordedSince struct {
+	lo, hi      Date
+	counts      bool // a count of the agreement's lists was recorded in (lo, hi]
+	rates       bool // a rate of its schemes was
+	year        int  // the year asked last, and whether its records changed
+	yearChanged bool
+	yearKnown   bool
+}
+
+// recordedBetween is what was recorded between as-of dates a and b.
+func (c *chain) recordedBetween(a, b Date) *recordedSince {
+	r := &c.since
+	*r = recordedSince{lo: min(a, b), hi: max(a, b)}
+	for _, l := range c.a.lists {
+		r.counts = r.counts || anyIn(c.ix.listRecorded[l], r.lo, r.hi)
+	}
+	for _, sc := range c.a.schemes {
+		if ri := c.ix.rates[sc]; ri != nil {
+			r.rates = r.rates || anyIn(ri.recorded, r.lo, r.hi)
+		}
+	}
+	return r
+}
+
+// touches reports whether period e's snapshots at r's two dates differ.
+func (r *recordedSince) touches(c *chain, e Period) bool {
+	if r.counts {
+		return c.snapshotAt(e, r.lo) != c.snapshotAt(e, r.hi)
+	}
+	if y := e.Year(); !r.yearKnown || r.year != y {
+		r.year, r.yearKnown = y, true
+		r.yearChanged = anyIn(c.yearChanges(y), r.lo, r.hi)
+	}
+	return r.yearChanged || r.rates && r.rateTouches(c, e.First())
+}
+
+// rateTouches reports whether a rate version that can be in force on day
+// first (the part rates of monthSnapshot) was recorded in (lo, hi].
+func (r *recordedSince) rateTouches(c *chain, first Date) bool {
+	for _, sc := range c.a.schemes {
+		if ri := c.ix.rates[sc]; ri != nil && anyIn(ri.upTo[ri.fromCount(first)], r.lo, r.hi) {
+			return true
+		}
+	}
+	return false
+}
+
+// anyIn reports whether a date of the sorted ds lies in (lo, hi].
+func anyIn(ds []Date, lo, hi Date) bool {
+	return countAtOrBefore(ds, lo) != countAtOrBefore(ds, hi)
 }

@@ -17,6 +17,10 @@ type index struct {
 	agrIDs     []string
 	// byList: list_id → the count versions of each as_of, sorted by as_of.
 	byList map[string][][]*ListCount
+	// listRecorded: list_id → the knownOn dates of its count versions after
+	// Beginning, sorted (see recordedSince: an as-of date is never before
+	// Beginning, so a count known from the beginning changes no comparison).
+	listRecorded map[string][]Date
 	// listHolders: list_id → agreement ids that hold it in any version.
 	listHolders map[string][]string
 	perAgr      map[string]*agrInputs
@@ -81,7 +85,7 @@ type agrInputs struct {
 
 func buildIndex(in *Inputs) *index {
 	ix := &index{pol: in.Policy, rates: map[Scheme]*rateIndex{}, byList: map[string][][]*ListCount{},
-		listHolders: map[string][]string{}, perAgr: map[string]*agrInputs{}}
+		listRecorded: map[string][]Date{}, listHolders: map[string][]string{}, perAgr: map[string]*agrInputs{}}
 	ix.indexRates(in.Rates)
 	ix.payees, _ = groupBy(in.Payees, func(p *Payee) string { return p.ID })
 	ix.agreements, ix.agrIDs = groupBy(in.Agreements, func(a *Agreement) string { return a.ID })
@@ -97,6 +101,9 @@ func buildIndex(in *Inputs) *index {
 			j++
 		}
 		ix.byList[counts[i][0].ListID] = counts[i:j:j]
+		if ds := recordedAfterBeginning(counts[i:j]); len(ds) > 0 {
+			ix.listRecorded[counts[i][0].ListID] = ds
+		}
 		i = j
 	}
 	for _, id := range ix.agrIDs {
@@ -105,6 +112,21 @@ func buildIndex(in *Inputs) *index {
 	ix.indexAgreementRecords(in)
 	ix.indexChanges()
 	return ix
+}
+
+// recordedAfterBeginning lists the knownOn dates after Beginning of the
+// count versions of one list, sorted.
+func recordedAfterBeginning(groups [][]*ListCount) []Date {
+	var ds []Date
+	for _, g := range groups {
+		for _, v := range g {
+			if k := v.knownOn(); k > Beginning {
+				ds = append(ds, k)
+			}
+		}
+	}
+	sortDates(ds)
+	return ds
 }
 
 // countVersions returns the versions of list's count on day (nil if none).
@@ -158,6 +180,11 @@ func (ix *index) indexRates(rates []Rate) {
 			ri.views[i] = ri.viewsOf(from)
 		}
 	}
+}
+
+// fromCount is the number of valid_from dates on or before day.
+func (ri *rateIndex) fromCount(day Date) int {
+	return sort.Search(len(ri.from), func(i int) bool { return ri.from[i] > day })
 }
 
 // viewsOf resolves the table of one valid_from at each of its versions'
@@ -367,8 +394,7 @@ func (c *chain) monthSnapshot(p Period, asOf Date) snapshot {
 	}
 	for _, sc := range c.a.schemes {
 		if ri := c.ix.rates[sc]; ri != nil {
-			k := sort.Search(len(ri.from), func(i int) bool { return ri.from[i] > first })
-			s.rates += countAtOrBefore(ri.upTo[k], asOf)
+			s.rates += countAtOrBefore(ri.upTo[ri.fromCount(first)], asOf)
 		}
 	}
 	return s
