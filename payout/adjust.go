@@ -1,6 +1,7 @@
 package payout
 
 import (
+	"errors"
 	"sort"
 	"strings"
 )
@@ -44,7 +45,7 @@ func (c *chain) adjustments(out *periodOut, h Period, prev Date) error {
 func (c *chain) compareMonths(out *periodOut, from, to Period, prev Date, book bookFunc) error {
 	since := c.recordedBetween(prev, out.asOf)
 	for e := from; e < to; e++ {
-		if !since.touches(c, e) {
+		if !since.touches(c, e) || c.sameInputs(e, prev, out.asOf) {
 			continue // nothing period e depends on was recorded since
 		}
 		after, err := c.computeMonth(e, out.asOf)
@@ -60,6 +61,69 @@ func (c *chain) compareMonths(out *periodOut, from, to Period, prev Date, book b
 		}
 	}
 	return nil
+}
+
+// sameInputs reports whether period e reads the same inputs as seen at a
+// and at b: the same agreement version, rate table and list count, and the
+// same classification of the month's days (the day codes name the absence
+// versions). Its two views are then equal, so R-ADJ books nothing for it,
+// and neither is built. It answers false when it cannot tell cheaply (a
+// payee change, takeover days, explain's notes) and when working out a
+// piece fails, so that computeMonth meets and reports the error as before.
+func (c *chain) sameInputs(e Period, a, b Date) bool {
+	if c.trace || c.a.payeeChanges {
+		return false
+	}
+	ag := c.ix.agreement(c.a.id, a)
+	if ag != c.ix.agreement(c.a.id, b) {
+		return false
+	}
+	if ag == nil {
+		return true // no version in force in either view: no line
+	}
+	if checkAgreement(ag) != nil {
+		return false
+	}
+	if !c.ix.activeIn(ag, e) {
+		return true // no active day: no line (buildMonth stops there)
+	}
+	first := e.First()
+	if !sameTiers(c.rateTable(ag.Scheme, first, a), c.rateTable(ag.Scheme, first, b)) ||
+		ag.Scheme == SchemeFastlege && c.ix.listCount(ag.ListID, first, a) != c.ix.listCount(ag.ListID, first, b) {
+		return false
+	}
+	if err := c.annualAmount(&c.basisBuf, ag, e, b); err != nil {
+		// A count or rate still unknown in both: both views are unknown
+		// months (buildMonth); any other problem is computeMonth's to report.
+		return errors.Is(err, ErrMissingListCount) || errors.Is(err, ErrMissingRate)
+	}
+	ya, err := c.classifiedYear(ag, e.Year(), a)
+	if err != nil {
+		return false
+	}
+	yb, err := c.classifiedYear(ag, e.Year(), b)
+	if err != nil {
+		return false
+	}
+	return ya == yb || sameMonthDays(ya, yb, first, e.Last())
+}
+
+// sameTiers reports whether two rate tables are the same resolved table.
+func sameTiers(x, y []*Rate) bool {
+	return len(x) == len(y) && (len(x) == 0 || &x[0] == &y[0])
+}
+
+// sameMonthDays reports whether two classifications of a year give the days
+// first … last the same codes, none of them a takeover day (whose shares
+// the codes do not hold).
+func sameMonthDays(x, y *yearClass, first, last Date) bool {
+	i, j := x.find(first), y.find(first)
+	for ; i < len(x.special) && x.special[i].d <= last; i, j = i+1, j+1 {
+		if j >= len(y.special) || x.special[i] != y.special[j] || statusCodes[x.special[i].code.status] == StatusTakeover {
+			return false
+		}
+	}
+	return j >= len(y.special) || y.special[j].d > last
 }
 
 // adjustPeriod compares one earlier period's two views, party by party:

@@ -70,6 +70,7 @@ func (m *snapRows) row(asOf Date, n int) *snapRow {
 type chainScratch struct {
 	snaps     snapRows
 	since     recordedSince
+	basisBuf  annualBasis // scratch for sameInputs
 	dayBuf    []Date
 	activeBuf []bool
 }
