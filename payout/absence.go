@@ -1,8 +1,11 @@
 package payout
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/shopspring/decimal"
 )
@@ -204,11 +207,8 @@ func (ix *index) absencesAt(a *agrInputs, ag *Agreement, asOf Date) ([]*Absence,
 			recs = append(recs, r)
 		}
 	}
-	sort.Slice(recs, func(i, j int) bool {
-		if recs[i].From != recs[j].From {
-			return recs[i].From < recs[j].From
-		}
-		return recs[i].ID < recs[j].ID
+	slices.SortFunc(recs, func(x, y *Absence) int {
+		return cmp.Or(cmp.Compare(x.From, y.From), strings.Compare(x.ID, y.ID))
 	})
 	rules := ix.pol.AbsenceRulesFor(ag.Scheme)
 	for i, r := range recs {
@@ -257,7 +257,7 @@ func eventDays(days []Date, recs []*Absence, tk map[Date][]takeoverShare, first,
 			days = append(days, d)
 		}
 	}
-	sort.Slice(days, func(i, j int) bool { return days[i] < days[j] })
+	slices.Sort(days)
 	return days
 }
 

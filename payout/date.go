@@ -185,7 +185,26 @@ func (p Period) Year() int { return int(p) / 12 }
 func (p Period) Month() int { return int(p)%12 + 1 }
 
 // First returns the first day of the period.
-func (p Period) First() Date { return NewDate(p.Year(), p.Month(), 1) }
+func (p Period) First() Date {
+	if i := uint(p - firstsFrom); i < uint(len(monthFirsts)) {
+		return monthFirsts[i]
+	}
+	return NewDate(p.Year(), p.Month(), 1)
+}
+
+// monthFirsts holds First of the periods of the years 1900–2299, worked out
+// once: the engine asks for a month's first and last day millions of times
+// per run (snapshots, rates, counts, active days).
+var monthFirsts = func() []Date {
+	ds := make([]Date, 400*12)
+	for i := range ds {
+		p := firstsFrom + Period(i)
+		ds[i] = NewDate(p.Year(), p.Month(), 1)
+	}
+	return ds
+}()
+
+const firstsFrom = Period(1900 * 12)
 
 // Last returns the last day of the period.
 func (p Period) Last() Date { return (p + 1).First() - 1 }

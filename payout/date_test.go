@@ -67,3 +67,15 @@ func TestPeriod(t *testing.T) {
 	require.Equal(t, "2015-02-28", p.Last().String())
 	require.Equal(t, p, MustDate("2015-02-14").Period())
 }
+
+// First reads a table for 1900–2299 and computes other periods: both give
+// the day NewDate gives, also at the table's edges.
+func TestPeriodFirstTable(t *testing.T) {
+	for y := 1890; y <= 2310; y++ {
+		for m := 1; m <= 12; m++ {
+			if got, want := NewPeriod(y, m).First(), NewDate(y, m, 1); got != want {
+				t.Fatalf("%04d-%02d: First %s, want %s", y, m, got, want)
+			}
+		}
+	}
+}

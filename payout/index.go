@@ -364,7 +364,7 @@ func containsScheme(xs []Scheme, x Scheme) bool {
 	return false
 }
 
-func sortDates(ds []Date) { sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] }) }
+func sortDates(ds []Date) { slices.Sort(ds) }
 
 // countAtOrBefore returns how many of the sorted dates are ≤ d.
 func countAtOrBefore(ds []Date, d Date) int {
