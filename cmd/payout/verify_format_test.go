@@ -1,8 +1,10 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/oslokommune/payout/exporters/excel"
@@ -72,4 +74,21 @@ func TestVerifyOlderFormatComparesWorkbookNumbers(t *testing.T) {
 	assert.Equal(t, 1, code, "a folder of this format is compared byte for byte")
 	assert.Contains(t, stderr, "report.xlsx: differs from the re-run")
 	assert.NotContains(t, stderr, "format version")
+}
+
+// testdata/format2 is the E04 folder (2015-04) as format version 2 wrote
+// it, rendered before the workbooks of format 3: verify compares it with
+// a re-run of today's code, by its workbooks' numbers once the format is
+// newer, and says so.
+func TestVerifyFolderWrittenByFormat2(t *testing.T) {
+	fixtures := copyE04(t, same)
+	out := t.TempDir()
+	require.NoError(t, os.CopyFS(filepath.Join(out, "2015-04"), os.DirFS(filepath.Join("testdata", "format2", "2015-04"))))
+	code, stdout, stderr := runCmd(t, "verify", "--period", "2015-04", "--fixtures", fixtures, "--out", out)
+	assert.Equal(t, 0, code, stderr)
+	assert.True(t, strings.HasPrefix(stdout, "identical\n"), stdout)
+	if excel.FormatVersion > 2 {
+		assert.Contains(t, stdout, fmt.Sprintf("written by format version 2 (this is %d)", excel.FormatVersion))
+		assert.Contains(t, stdout, "the workbooks by their numbers cell by cell")
+	}
 }
