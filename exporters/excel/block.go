@@ -1,7 +1,6 @@
 package excel
 
 import (
-	"fmt"
 	"strconv"
 
 	"github.com/oslokommune/payout/payout"
@@ -21,10 +20,13 @@ const (
 	kDate              // a date serial with dd.mm.yyyy
 )
 
-// cell is one value of a block; empty cells are written as nothing.
-// scale is the number of decimals a kNum cell shows: writeBlock gives
-// every kNum cell of a column the column's largest, so a column has one
-// format (1 036 beside 1 036, 12,5 beside 100,0).
+// cell is one value of a block; empty cells are written as nothing (or,
+// with a style, as a styled empty cell). scale is the number of decimals a
+// kNum cell shows: writeBlock gives every kNum cell of a column the
+// column's largest, so a column has one format (1 036 beside 1 036, 12,5
+// beside 100,0). style is the cell's style, set when the block is added to
+// its sheet (prepare); sum marks a totals cell written as a SUBTOTAL
+// formula over its column's data rows.
 type cell struct {
 	k     kind
 	s     string
@@ -32,7 +34,9 @@ type cell struct {
 	n     int
 	date  payout.Date
 	empty bool
+	sum   bool
 	scale int
+	style int
 }
 
 func txt(s string) cell            { return cell{k: kText, s: s, empty: s == ""} }
@@ -75,63 +79,43 @@ type placed struct {
 	next                      int // first free row after the block
 }
 
-// writeBlock writes b with its header at row top (1-based).
+// writeBlock adds b to the sheet with its header at row top (1-based):
+// the header row in the header style, the data rows and, with totals, the
+// bold Sum row. Every cell is measured and styled here (prepare), so the
+// sheet can be written out as soon as it is complete (sheetxml.go).
 func (w *workbook) writeBlock(sheet string, top int, b block) (placed, error) {
 	pl := placed{header: top, firstRow: top + 1, lastRow: top + len(b.rows)}
+	l := w.layout(sheet)
 	alignScales(b.rows)
-	rows := b.rows
-	if b.totals {
-		rows = append(append([][]cell(nil), rows...), totalsRow(b))
-	}
+	header := make([]cell, len(b.cols))
 	for i, c := range b.cols {
-		if err := w.put(sheet, i+1, top, txt(c.head)); err != nil {
+		header[i] = txt(c.head)
+		w.prepare(l, i+1, top, &header[i], w.st.header, false)
+	}
+	if err := l.addRow(sheetRow{r: top, cells: header}); err != nil {
+		return pl, err
+	}
+	for r, row := range b.rows {
+		for c := range row {
+			w.prepare(l, c+1, top+1+r, &row[c], 0, false)
+		}
+		if err := l.addRow(sheetRow{r: top + 1 + r, cells: row}); err != nil {
 			return pl, err
 		}
 	}
-	if err := w.styleRun(sheet, 1, len(b.cols), top, w.st.header); err != nil {
-		return pl, err
+	pl.next = pl.lastRow + 1
+	if !b.totals {
+		return pl, nil
 	}
-	for r, row := range rows {
-		for c, v := range row {
-			if err := w.put(sheet, c+1, top+1+r, v); err != nil {
-				return pl, err
-			}
-		}
+	sum := totalsRow(b)
+	for c := range sum {
+		// An empty table keeps its plain 0: SUBTOTAL over no rows would
+		// name a range above the header.
+		sum[c].sum = c > 0 && b.cols[c].sum && len(b.rows) > 0
+		w.prepare(l, c+1, pl.lastRow+1, &sum[c], 0, true)
 	}
-	if err := w.styleCells(sheet, top+1, rows, b.totals); err != nil {
-		return pl, err
-	}
-	if b.totals {
-		if err := w.subtotals(sheet, b, pl); err != nil {
-			return pl, err
-		}
-	}
-	pl.next = top + 1 + len(rows)
-	return pl, nil
-}
-
-// subtotals makes the summed cells of the totals row SUBTOTAL(109, …)
-// formulas over the data rows above them (109: a sum that leaves out the
-// rows a filter hides). The cell keeps the value put wrote as its cached
-// value; an empty table keeps its plain 0.
-func (w *workbook) subtotals(sheet string, b block, pl placed) error {
-	if len(b.rows) == 0 {
-		return nil
-	}
-	sumRow := pl.lastRow + 1
-	for c, col := range b.cols {
-		if !col.sum || c == 0 {
-			continue
-		}
-		name, _ := excelize.ColumnNumberToName(c + 1)
-		ref, _ := cellName(c+1, sumRow)
-		formula := fmt.Sprintf("SUBTOTAL(109,%s%d:%s%d)", name, pl.firstRow, name, pl.lastRow)
-		if err := w.f.SetCellFormula(sheet, ref, formula); err != nil {
-			return err
-		}
-	}
-	w.layout(sheet).sumRows = append(w.layout(sheet).sumRows, sumRange{pl.header, sumRow})
-	return nil
+	pl.next++
+	return pl, l.addRow(sheetRow{r: pl.lastRow + 1, cells: sum, sumFrom: pl.firstRow, sumTo: pl.lastRow})
 }
 
 // alignScales gives every kNum cell of a column the column's largest
@@ -141,11 +125,17 @@ func alignScales(rows [][]cell) {
 		return
 	}
 	for c := range rows[0] {
-		scale := 0
+		scale, any := 0, false
 		for _, row := range rows {
-			if v := row[c]; v.k == kNum && !v.empty {
-				scale = max(scale, min(int(-v.d.Exponent()), maxScale))
+			if v := row[c]; v.k == kNum {
+				any = true
+				if !v.empty {
+					scale = max(scale, min(int(-v.d.Exponent()), maxScale))
+				}
 			}
+		}
+		if !any {
+			continue
 		}
 		for r := range rows {
 			if rows[r][c].k == kNum {
@@ -184,32 +174,25 @@ func totalsRow(b block) []cell {
 	return out
 }
 
-// put writes one value. Text goes through nb.Neutralise and SetCellStr, so
-// it is stored as a string and can never be a formula.
-func (w *workbook) put(sheet string, col, row int, v cell) error {
-	if v.empty {
-		return nil
+// prepare readies one cell of row for writing: a text is neutralised
+// (nb.Neutralise, so it is stored as a string and can never be a formula)
+// after its rule IDs are noted, the cell is measured for its column's
+// width, and it gets style, or when that is 0 the style of its kind
+// (styleOf); bold is the totals row's.
+func (w *workbook) prepare(l *sheetLayout, col, row int, v *cell, style int, bold bool) {
+	width := 0
+	if !v.empty {
+		if v.k == kText {
+			w.noteRules(v.s)
+			v.s = nb.Neutralise(v.s)
+		}
+		width = displayWidth(*v)
+		l.measure(col, row, width)
 	}
-	ref, err := cellName(col, row)
-	if err != nil {
-		return err
+	if style == 0 {
+		style = w.styleOf(*v, width, bold)
 	}
-	w.layout(sheet).measure(col, row, v)
-	switch v.k {
-	case kMoney, kNum:
-		// xlsx stores numbers as IEEE doubles: this is the one place an exact
-		// decimal becomes a float, and only for display; the CSV files and
-		// the manifest keep the exact value.
-		f, _ := v.d.Float64()
-		return w.f.SetCellFloat(sheet, ref, f, -1, 64)
-	case kInt:
-		return w.f.SetCellInt(sheet, ref, int64(v.n))
-	case kDate:
-		return w.f.SetCellInt(sheet, ref, int64(excelSerial(v.date)))
-	default:
-		w.noteRules(v.s)
-		return w.f.SetCellStr(sheet, ref, nb.Neutralise(v.s))
-	}
+	v.style = style
 }
 
 // colNames caches the letters of the first columns: cellName runs once per
@@ -221,6 +204,15 @@ var colNames = func() []string {
 	}
 	return names
 }()
+
+// colName is the letters of column col (1-based), e.g. "AB".
+func colName(col int) string {
+	if col >= 1 && col <= len(colNames) {
+		return colNames[col-1]
+	}
+	name, _ := excelize.ColumnNumberToName(col)
+	return name
+}
 
 // cellName is excelize.CoordinatesToCellName(col, row), e.g. "AB12".
 func cellName(col, row int) (string, error) {
@@ -236,54 +228,18 @@ func cellName(col, row int) (string, error) {
 // 1899-12-30, valid after 1900-02-28), computed from the civil date.
 func excelSerial(d payout.Date) int { return int(d - payout.NewDate(1899, 12, 30)) }
 
-// styleCells gives each data cell the style of its kind, in runs down each
-// column so a large sheet needs few calls; the totals row is bold.
-func (w *workbook) styleCells(sheet string, top int, rows [][]cell, totals bool) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	for c := range rows[0] {
-		start := 0
-		for r := 1; r <= len(rows); r++ {
-			if r < len(rows) && w.styleOf(rows, r, c, totals) == w.styleOf(rows, start, c, totals) {
-				continue
-			}
-			id := w.styleOf(rows, start, c, totals)
-			if id != 0 {
-				if err := w.styleRange(sheet, c+1, top+start, top+r-1, id); err != nil {
-					return err
-				}
-			}
-			start = r
-		}
-	}
-	return nil
-}
-
-func (w *workbook) styleOf(rows [][]cell, r, c int, totals bool) int {
-	v := rows[r][c]
-	bold := totals && r == len(rows)-1
+// styleOf is the style of a data cell of width characters: its kind's
+// format, bold in a totals row, and a long text wraps.
+func (w *workbook) styleOf(v cell, width int, bold bool) int {
 	switch {
 	case v.k == kNum && bold:
 		return w.st.num[1][v.scale]
 	case v.k == kNum:
 		return w.st.num[0][v.scale]
-	case v.k == kText && !bold && displayWidth(v) > maxChars:
+	case v.k == kText && !bold && width > maxChars:
 		return w.st.wrap // a long text wraps in its capped column
 	case bold:
 		return w.st.bold[v.k]
 	}
 	return w.st.plain[v.k]
-}
-
-func (w *workbook) styleRange(sheet string, col, from, to, id int) error {
-	a, _ := excelize.CoordinatesToCellName(col, from)
-	b, _ := excelize.CoordinatesToCellName(col, to)
-	return w.f.SetCellStyle(sheet, a, b, id)
-}
-
-func (w *workbook) styleRun(sheet string, fromCol, toCol, row, id int) error {
-	a, _ := excelize.CoordinatesToCellName(fromCol, row)
-	b, _ := excelize.CoordinatesToCellName(toCol, row)
-	return w.f.SetCellStyle(sheet, a, b, id)
 }

@@ -21,12 +21,14 @@
 //   - a district workbook shows personal data as the policy's
 //     district_detail says (minimal.go);
 //   - the bytes are deterministic: rows in the Result's order, document
-//     properties derived from the period (never the clock), and no
-//     StreamWriter (excelize writes streamed sheets in map order); a change
-//     of the bytes is a new FormatVersion. Each sheet is written by its own
-//     function (summarySheet, linesSheet, …), so one can be replaced by
-//     another writer that puts its cells through the same measuring
-//     (sheetLayout.measure) and rule noting (noteRules).
+//     properties derived from the period (never the clock), the worksheets
+//     written by this package in a fixed order (sheetxml.go; excelize
+//     builds the rest of the file, and its StreamWriter, which writes
+//     streamed sheets in map order, is not used); a change of the bytes is
+//     a new FormatVersion. Each sheet is built by its own function
+//     (summarySheet, linesSheet, …) from blocks whose every cell is
+//     measured (sheetLayout.measure), styled and its rule IDs noted
+//     (noteRules) as it is added (workbook.prepare).
 package excel
 
 import (
@@ -126,22 +128,26 @@ func (v view) sheets() []string {
 }
 
 // workbook is an excelize file with the package's styles and, per sheet,
-// what its layout needs (layout.go); footer is the print footer's left
-// part (the period and district).
+// its rows and what its layout needs (layout.go); footer is the print
+// footer's left part (the period and district). parts are the sheets
+// written so far (sheetxml.go), by their part's name.
 type workbook struct {
-	f      *excelize.File
-	st     styles
-	sheets map[string]*sheetLayout
-	footer string
-	cited  map[string]bool // the rule IDs the text cells cite (regler.go)
+	f         *excelize.File
+	st        styles
+	sheets    map[string]*sheetLayout
+	footer    string
+	cited     map[string]bool // the rule IDs the text cells cite (regler.go)
+	parts     map[string]*part
+	partNames map[string]string
 }
 
-// newWorkbook is an empty workbook whose summed cells keep numeric
-// cached values (numericSubtotals).
+// newWorkbook is an empty workbook whose worksheets are written by this
+// package (partZip).
 func newWorkbook(footer string) *workbook {
-	f := excelize.NewFile()
-	f.SetZipWriter(numericSubtotals)
-	return &workbook{f: f, sheets: map[string]*sheetLayout{}, footer: footer, cited: map[string]bool{}}
+	w := &workbook{f: excelize.NewFile(), sheets: map[string]*sheetLayout{}, footer: footer,
+		cited: map[string]bool{}, parts: map[string]*part{}}
+	w.f.SetZipWriter(w.zipWriter)
+	return w
 }
 
 func render(v view) ([]byte, error) {
@@ -159,13 +165,21 @@ func render(v view) ([]byte, error) {
 		if err := b(w, v); err != nil {
 			return nil, err
 		}
+		// Each builder completes its sheet: write it out now.
+		if err := w.writeSheets(false); err != nil {
+			return nil, err
+		}
 	}
 	return w.finish()
 }
 
-// finish lays every sheet out for screen and print and writes the file.
+// finish writes the sheets not written yet, the print titles, and the
+// file.
 func (w *workbook) finish() ([]byte, error) {
-	if err := w.layoutSheets(); err != nil {
+	if err := w.writeSheets(true); err != nil {
+		return nil, err
+	}
+	if err := w.printTitles(); err != nil {
 		return nil, err
 	}
 	w.sortContentTypes()
@@ -321,23 +335,25 @@ func (w *workbook) table(sheet string, b block) (placed, error) {
 	if err != nil {
 		return pl, err
 	}
-	w.layout(sheet).titles = true
-	if err := w.f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return pl, err
-	}
 	last := pl.lastRow
 	if last < pl.header+1 {
 		last = pl.header + 1 // an empty table still gets a filter row
 	}
-	end, _ := excelize.CoordinatesToCellName(len(b.cols), last)
-	return pl, w.f.AutoFilter(sheet, "A1:"+end, nil)
+	end, _ := cellName(len(b.cols), last)
+	l := w.layout(sheet)
+	l.titles, l.filter = true, "A1:"+end
+	// The filter's defined name (_xlnm._FilterDatabase) is the
+	// workbook's; excelize's worksheet it also sets is not written.
+	return pl, w.f.AutoFilter(sheet, l.filter, nil)
 }
 
-// heading writes a bold caption above a secondary block.
+// heading writes a bold caption above a secondary block. It runs on into
+// the empty cells to its right, so it does not widen its column, and it
+// cites no rule.
 func (w *workbook) heading(sheet string, row int, s string) error {
-	ref, _ := excelize.CoordinatesToCellName(1, row)
-	if err := w.f.SetCellStr(sheet, ref, s); err != nil {
-		return err
-	}
-	return w.f.SetCellStyle(sheet, ref, ref, w.st.title)
+	l := w.layout(sheet)
+	l.lastRow, l.lastCol = max(l.lastRow, row), max(l.lastCol, 1)
+	c := txt(s)
+	c.s, c.style = nb.Neutralise(c.s), w.st.title
+	return l.addRow(sheetRow{r: row, cells: []cell{c}})
 }

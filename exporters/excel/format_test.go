@@ -1,6 +1,7 @@
 package excel_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -8,6 +9,7 @@ import (
 	"github.com/oslokommune/payout/exporters/excel"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
 )
 
 // testdata/format2 holds three workbooks of the Oslo month 2022-12 as
@@ -39,6 +41,32 @@ func TestFormat2WorkbooksHoldTheSameCells(t *testing.T) {
 		for i := range wasDump {
 			assert.Equal(t, string(wasDump[i].CSV), string(nowDump[i].CSV), "%s %s", wb.name, wasDump[i].Name)
 		}
+		assert.Equal(t, layouts(t, old), layouts(t, wb.data), "%s: widths and print set-up of format 2", wb.name)
 	}
 	assert.Equal(t, 3, n)
+}
+
+// layouts are each sheet's column widths (of its first 40 columns), page
+// layout, sheet properties and footer, as excelize reads them back.
+func layouts(t *testing.T, data []byte) map[string]string {
+	f := open(t, data)
+	out := map[string]string{}
+	for _, sheet := range f.GetSheetList() {
+		var widths []float64
+		for c := 1; c <= 40; c++ {
+			name, _ := excelize.ColumnNumberToName(c)
+			w, err := f.GetColWidth(sheet, name)
+			require.NoError(t, err)
+			widths = append(widths, w)
+		}
+		pl, err := f.GetPageLayout(sheet)
+		require.NoError(t, err)
+		props, err := f.GetSheetProps(sheet)
+		require.NoError(t, err)
+		hf, err := f.GetHeaderFooter(sheet)
+		require.NoError(t, err)
+		out[sheet] = fmt.Sprintf("widths %v size %d %s wide %d tall %d fit %v footer %q",
+			widths, *pl.Size, *pl.Orientation, *pl.FitToWidth, *pl.FitToHeight, *props.FitToPage, hf.OddFooter)
+	}
+	return out
 }

@@ -1,10 +1,7 @@
 package excel
 
 import (
-	"archive/zip"
-	"bytes"
 	"fmt"
-	"io"
 	"math"
 	"strings"
 	"unicode/utf8"
@@ -30,16 +27,40 @@ import (
 // warning's message wraps.
 const maxChars = 70
 
-// sheetLayout is what one sheet's layout needs from the writing.
+// sheetLayout is one sheet as it is written: its rows, in ascending
+// order, each cell measured and styled (workbook.prepare), and what its
+// layout needs; when the sheet is complete it is written out as its
+// worksheet part (sheetxml.go) and its rows are let go.
 type sheetLayout struct {
 	chars            []int // widest value per column (0-based), in characters
 	lastRow, lastCol int
-	titles           bool       // the sheet starts with a table: repeat row 1
-	sumRows          []sumRange // each table's header and totals rows
+	titles           bool   // the sheet starts with a table: frozen header, print titles
+	filter           string // the table's autofilter range, "A1:H667"
+	drawing          string // the relationship ID of the sheet's drawing (the chart)
+	rows             []sheetRow
+	written          bool
 }
 
-// sumRange is where one table with totals starts (its header) and ends.
-type sumRange struct{ header, sum int }
+// sheetRow is one row of a sheet: its cells from column A, and for a
+// totals row the data rows its SUBTOTAL formulas sum.
+type sheetRow struct {
+	r              int
+	cells          []cell
+	sumFrom, sumTo int
+}
+
+// addRow appends a row below the sheet's last: rows are written in the
+// order they are added, and a worksheet's rows must ascend.
+func (l *sheetLayout) addRow(r sheetRow) error {
+	if l.written {
+		return fmt.Errorf("row %d added to a sheet already written", r.r)
+	}
+	if n := len(l.rows); n > 0 && r.r <= l.rows[n-1].r {
+		return fmt.Errorf("row %d added below row %d", r.r, l.rows[n-1].r)
+	}
+	l.rows = append(l.rows, r)
+	return nil
+}
 
 func (w *workbook) layout(sheet string) *sheetLayout {
 	l := w.sheets[sheet]
@@ -51,16 +72,17 @@ func (w *workbook) layout(sheet string) *sheetLayout {
 }
 
 // measure records a written cell's width and the used range.
-func (l *sheetLayout) measure(col, row int, v cell) {
+func (l *sheetLayout) measure(col, row, width int) {
 	for len(l.chars) < col {
 		l.chars = append(l.chars, 0)
 	}
-	l.chars[col-1] = max(l.chars[col-1], min(displayWidth(v), maxChars))
+	l.chars[col-1] = max(l.chars[col-1], min(width, maxChars))
 	l.lastRow, l.lastCol = max(l.lastRow, row), max(l.lastCol, col)
 }
 
 // displayWidth is how many characters a cell shows in its number format:
-// 1 234 567,89 for an amount, 10 for a date, the longest line of a text.
+// 1 234 567,89 for an amount, 10 for a date, the longest line of a
+// (neutralised) text.
 func displayWidth(v cell) int {
 	switch v.k {
 	case kMoney:
@@ -68,19 +90,37 @@ func displayWidth(v cell) int {
 	case kNum:
 		return numWidth(v.d, v.scale)
 	case kInt:
-		return numWidth(decimal.NewFromInt(int64(v.n)), 0)
+		return intWidth(v.n)
 	case kDate:
 		return len("02.12.2026")
 	}
-	n := 0
-	for _, line := range strings.Split(nb.Neutralise(v.s), "\n") {
-		n = max(n, utf8.RuneCountInString(line))
+	n, s := 0, v.s
+	for {
+		i := strings.IndexByte(s, '\n')
+		if i < 0 {
+			return max(n, utf8.RuneCountInString(s))
+		}
+		n, s = max(n, utf8.RuneCountInString(s[:i])), s[i+1:]
 	}
-	return n
 }
 
-// numWidth is the width of d in #,##0 with scale decimals.
+// numWidth is the width of d in #,##0 with scale decimals. A value with
+// no more decimals than shown and a coefficient of at most 18 digits (every
+// amount) is measured on its int64 coefficient; others by rounding.
 func numWidth(d decimal.Decimal, scale int) int {
+	if e := int(d.Exponent()); e <= 0 && -e <= scale && d.NumDigits() <= 18 {
+		c := d.CoefficientInt64()
+		n := groupedWidth(uint64(absInt64(c))/pow10[-e], scale)
+		if c < 0 {
+			n++
+		}
+		return n
+	}
+	return roundedWidth(d, scale)
+}
+
+// roundedWidth is numWidth by decimal arithmetic, for any value.
+func roundedWidth(d decimal.Decimal, scale int) int {
 	digits := len(d.Abs().Round(int32(scale)).Truncate(0).String())
 	n := digits + (digits-1)/3
 	if scale > 0 {
@@ -92,56 +132,64 @@ func numWidth(d decimal.Decimal, scale int) int {
 	return n
 }
 
+// intWidth is the width of n in #,##0.
+func intWidth(n int) int {
+	w := groupedWidth(uint64(absInt64(int64(n))), 0)
+	if n < 0 {
+		w++
+	}
+	return w
+}
+
+// groupedWidth is the width of an integer part u grouped by thousands,
+// with scale decimals after a comma.
+func groupedWidth(u uint64, scale int) int {
+	digits := 1
+	for ; u >= 10; u /= 10 {
+		digits++
+	}
+	n := digits + (digits-1)/3
+	if scale > 0 {
+		n += 1 + scale
+	}
+	return n
+}
+
+func absInt64(c int64) int64 {
+	if c < 0 {
+		return -c
+	}
+	return c
+}
+
+var pow10 = func() [19]uint64 {
+	var p [19]uint64
+	p[0] = 1
+	for i := 1; i < len(p); i++ {
+		p[i] = p[i-1] * 10
+	}
+	return p
+}()
+
 // columnWidth is the Excel width (in widths of the digit 0) that shows n
 // characters: bold headers and totals and letters wider than a digit need
 // a tenth more, and the cell's padding two.
 func columnWidth(n int) float64 { return math.Ceil(float64(max(n, 2))*1.1) + 2 }
 
-// layoutSheets sets every sheet's widths, print set-up and ignored errors.
-func (w *workbook) layoutSheets() error {
+// printTitles repeats row 1 of every sheet that starts with a table on
+// each printed page: a defined name of the workbook.
+func (w *workbook) printTitles() error {
 	for _, sheet := range w.f.GetSheetList() {
-		l := w.layout(sheet)
-		for i, n := range l.chars {
-			name, _ := excelize.ColumnNumberToName(i + 1)
-			if err := w.f.SetColWidth(sheet, name, name, columnWidth(n)); err != nil {
-				return err
-			}
+		if !w.layout(sheet).titles {
+			continue
 		}
-		if err := w.printSetup(sheet, l); err != nil {
+		if err := w.f.SetDefinedName(&excelize.DefinedName{
+			Name: "_xlnm.Print_Titles", RefersTo: fmt.Sprintf("'%s'!$1:$1", sheet), Scope: sheet,
+		}); err != nil {
 			return err
-		}
-		if l.lastRow > 0 {
-			end, _ := excelize.CoordinatesToCellName(l.lastCol, l.lastRow)
-			if err := w.f.AddIgnoredErrors(sheet, "A1:"+end, excelize.IgnoredErrorsNumberStoredAsText); err != nil {
-				return err
-			}
 		}
 	}
 	return nil
-}
-
-// printSetup: landscape A4, one page wide, row 1 repeated, the footer.
-func (w *workbook) printSetup(sheet string, l *sheetLayout) error {
-	a4, landscape, wide, tall := 9, "landscape", 1, 0
-	fit := true
-	if err := w.f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
-		return err
-	}
-	if err := w.f.SetPageLayout(sheet, &excelize.PageLayoutOptions{
-		Size: &a4, Orientation: &landscape, FitToWidth: &wide, FitToHeight: &tall,
-	}); err != nil {
-		return err
-	}
-	footer := "&L" + strings.ReplaceAll(w.footer, "&", "&&") + "&C&A&RSide &P av &N"
-	if err := w.f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{OddFooter: footer}); err != nil {
-		return err
-	}
-	if !l.titles {
-		return nil
-	}
-	return w.f.SetDefinedName(&excelize.DefinedName{
-		Name: "_xlnm.Print_Titles", RefersTo: fmt.Sprintf("'%s'!$1:$1", sheet), Scope: sheet,
-	})
 }
 
 // footerText is the footer's left part: the period, and the district of a
@@ -152,34 +200,4 @@ func footerText(v view) string {
 		s += fmt.Sprintf(" – bydel %s (%s)", nb.BydelName(v.bydel), v.bydel)
 	}
 	return s
-}
-
-// numericSubtotals is the workbooks' zip writer. excelize marks a formula
-// cell's cached value as a string (t="str"); the totals' SUBTOTAL cells
-// hold numbers, so a reader that does not recalculate (or a filter before
-// it does) sees a number in the number format. excelize writes each part
-// with one Write, so the mark never straddles two writes.
-func numericSubtotals(out io.Writer) excelize.ZipWriter {
-	return subtotalZip{zip.NewWriter(out)}
-}
-
-type subtotalZip struct{ *zip.Writer }
-
-func (z subtotalZip) Create(name string) (io.Writer, error) {
-	fw, err := z.Writer.Create(name)
-	if err != nil || !strings.HasPrefix(name, "xl/worksheets/sheet") {
-		return fw, err
-	}
-	return subtotalPart{fw}, nil
-}
-
-type subtotalPart struct{ io.Writer }
-
-var strSubtotal, numSubtotal = []byte(` t="str"><f>SUBTOTAL(`), []byte(`><f>SUBTOTAL(`)
-
-func (p subtotalPart) Write(b []byte) (int, error) {
-	if _, err := p.Writer.Write(bytes.ReplaceAll(b, strSubtotal, numSubtotal)); err != nil {
-		return 0, err
-	}
-	return len(b), nil
 }

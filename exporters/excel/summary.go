@@ -114,7 +114,13 @@ func (w *workbook) paidPerBydel(v view, gs []*group, top int) error {
 		return err
 	}
 	// Beside its table, so both show together below the summary.
-	return w.f.AddChart(SheetSummary, fmt.Sprintf("G%d", top), paidChart(pl))
+	if err := w.f.AddChart(SheetSummary, fmt.Sprintf("G%d", top), paidChart(pl)); err != nil {
+		return err
+	}
+	// The sheet's first relationship (excelize numbers them from rId1):
+	// TestChartDrawingIsTheSummarysRelationship reads it back.
+	w.layout(SheetSummary).drawing = "rId1"
+	return nil
 }
 
 func paidChart(pl placed) *excelize.Chart {

@@ -10,4 +10,9 @@ package excel
 //	2  issue 15: widths from the contents, print set-up, SUBTOTAL totals,
 //	   one number format per column, the Regler sheet, Korreksjoner's
 //	   changed inputs, district_detail.
-const FormatVersion = 2
+//	3  issue 16: the worksheets written directly (sheetxml.go), not by
+//	   excelize: text as inline strings instead of a shared string table,
+//	   the used range in <dimension>, no filterMode mark, plain autofilter
+//	   references, level-1 deflate for the sheet parts. The same cells,
+//	   number formats, widths and print set-up as format 2.
+const FormatVersion = 3

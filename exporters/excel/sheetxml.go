@@ -1,0 +1,398 @@
+package excel
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/flate"
+	"hash/crc32"
+	"io"
+	"strconv"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// The worksheets are written here, not through excelize (issue 16):
+// excelize keeps every cell as a struct and marshals each sheet by
+// reflection, most of a run's CPU. excelize still makes the workbook's
+// skeleton (workbook.xml with its defined names, styles, the chart,
+// document properties, content types and relationships) and writes its
+// own, empty, worksheet parts; the workbook's zip writer (partZip) puts
+// the parts written here in their place. A sheet is written as soon as it
+// is complete (workbook.writeSheets), straight into its deflated part,
+// so neither its cells nor its uncompressed XML stay in memory after.
+//
+// The XML follows the element order of CT_Worksheet (ECMA-376 part 1,
+// 18.3.1.99): sheetPr, dimension, sheetViews, sheetFormatPr, cols,
+// sheetData, autoFilter, pageSetup, headerFooter, ignoredErrors, drawing.
+// Text is stored as inline strings (t="inlineStr"), so a part needs no
+// shared string table; numbers as excelize writes them (strconv 'f', the
+// shortest form that reads back as the same double); a totals cell as its
+// SUBTOTAL(109,…) formula with its exact cached value, a number.
+
+// sheetLevel is the deflate level of the worksheet parts: level 1 (Go's
+// fast matcher) costs a fraction of level 5, archive/zip's default, for a
+// part about a quarter larger (the XML is very repetitive).
+const sheetLevel = flate.BestSpeed
+
+// part is one worksheet, deflated, as zip.Writer.CreateRaw takes it.
+type part struct {
+	data []byte
+	crc  uint32
+	size uint64
+}
+
+// partZip is the workbooks' zip writer: excelize's own parts through
+// archive/zip, each worksheet written here in place of excelize's (which
+// is discarded).
+type partZip struct {
+	*zip.Writer
+	parts map[string]*part
+}
+
+// zipWriter is the excelize.ZipWriter of w: the output buffer is grown to
+// hold the sheets at once, and each part is let go once it is copied.
+func (w *workbook) zipWriter(out io.Writer) excelize.ZipWriter {
+	if buf, ok := out.(*bytes.Buffer); ok {
+		n := 64 << 10 // the skeleton
+		for _, p := range w.parts {
+			n += len(p.data) + 128
+		}
+		buf.Grow(n)
+	}
+	return partZip{zip.NewWriter(out), w.parts}
+}
+
+func (z partZip) Create(name string) (io.Writer, error) {
+	p := z.parts[name]
+	if p == nil {
+		return z.Writer.Create(name)
+	}
+	fw, err := z.CreateRaw(&zip.FileHeader{Name: name, Method: zip.Deflate, CRC32: p.crc,
+		CompressedSize64: uint64(len(p.data)), UncompressedSize64: p.size})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := fw.Write(p.data); err != nil {
+		return nil, err
+	}
+	delete(z.parts, name)
+	return io.Discard, nil
+}
+
+// writeSheets writes every sheet that has rows and is not written yet:
+// render calls it after each sheet's builder, finish for the rest.
+func (w *workbook) writeSheets(all bool) error {
+	for _, sheet := range w.f.GetSheetList() {
+		l := w.layout(sheet)
+		if l.written || (!all && len(l.rows) == 0) {
+			continue
+		}
+		if err := w.writeSheet(sheet, l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// partName is the worksheet part of a sheet: excelize names the part of
+// the sheet with ID n xl/worksheets/sheetn.xml.
+func (w *workbook) partName(sheet string) string {
+	if w.partNames == nil {
+		w.partNames = map[string]string{}
+		for id, name := range w.f.GetSheetMap() {
+			w.partNames[name] = "xl/worksheets/sheet" + strconv.Itoa(id) + ".xml"
+		}
+	}
+	return w.partNames[sheet]
+}
+
+// writeSheet writes one sheet's part and lets its rows go.
+func (w *workbook) writeSheet(sheet string, l *sheetLayout) error {
+	o := newPartWriter()
+	defer o.release()
+	o.str(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n")
+	o.str(`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">`)
+	o.str(`<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr><dimension ref="A1`)
+	if l.lastRow > 0 && (l.lastRow > 1 || l.lastCol > 1) {
+		o.str(":")
+		o.ref(l.lastCol, l.lastRow)
+	}
+	o.str(`"/><sheetViews><sheetView `)
+	if idx, _ := w.f.GetSheetIndex(sheet); idx == w.f.GetActiveSheetIndex() {
+		o.str(`tabSelected="1" `)
+	}
+	o.str(`workbookViewId="0"`)
+	if l.titles {
+		o.str(`><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView>`)
+	} else {
+		o.str(`/>`)
+	}
+	o.str(`</sheetViews><sheetFormatPr defaultRowHeight="15"/>`)
+	o.cols(l.chars)
+	o.str(`<sheetData>`)
+	for _, r := range l.rows {
+		o.row(r)
+	}
+	o.str(`</sheetData>`)
+	if l.filter != "" {
+		o.str(`<autoFilter ref="` + l.filter + `"/>`)
+	}
+	o.str(`<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/><headerFooter><oddFooter>`)
+	o.text(footerCode(w.footer))
+	o.str(`</oddFooter></headerFooter>`)
+	if l.lastRow > 0 {
+		o.str(`<ignoredErrors><ignoredError sqref="A1:`)
+		o.ref(l.lastCol, l.lastRow)
+		o.str(`" numberStoredAsText="1"/></ignoredErrors>`)
+	}
+	if l.drawing != "" {
+		o.str(`<drawing r:id="` + l.drawing + `"/>`)
+	}
+	o.str(`</worksheet>`)
+	p, err := o.close()
+	if err != nil {
+		return err
+	}
+	w.parts[w.partName(sheet)] = p
+	l.rows, l.written = nil, true
+	return nil
+}
+
+// partWriter writes a part's XML through a buffer into its deflater,
+// keeping the CRC-32 and size of the XML.
+type partWriter struct {
+	buf  []byte
+	fw   *flate.Writer
+	out  *bytes.Buffer
+	crc  uint32
+	size uint64
+	err  error
+	num  [32]byte
+}
+
+// flushAt is the buffer's size at which it goes to the deflater.
+const flushAt = 32 << 10
+
+var partWriters = sync.Pool{New: func() any {
+	fw, _ := flate.NewWriter(nil, sheetLevel)
+	return &partWriter{buf: make([]byte, 0, flushAt+4<<10), fw: fw}
+}}
+
+func newPartWriter() *partWriter {
+	o := partWriters.Get().(*partWriter)
+	o.out = &bytes.Buffer{}
+	o.fw.Reset(o.out)
+	o.buf, o.crc, o.size, o.err = o.buf[:0], 0, 0, nil
+	return o
+}
+
+func (o *partWriter) release() {
+	o.out = nil
+	partWriters.Put(o)
+}
+
+func (o *partWriter) flush() {
+	if len(o.buf) == 0 || o.err != nil {
+		return
+	}
+	o.crc = crc32.Update(o.crc, crc32.IEEETable, o.buf)
+	o.size += uint64(len(o.buf))
+	_, o.err = o.fw.Write(o.buf)
+	o.buf = o.buf[:0]
+}
+
+func (o *partWriter) close() (*part, error) {
+	o.flush()
+	if o.err == nil {
+		o.err = o.fw.Close()
+	}
+	if o.err != nil {
+		return nil, o.err
+	}
+	return &part{data: o.out.Bytes(), crc: o.crc, size: o.size}, nil
+}
+
+func (o *partWriter) str(s string) { o.buf = append(o.buf, s...) }
+
+func (o *partWriter) int(n int) { o.buf = strconv.AppendInt(o.buf, int64(n), 10) }
+
+// ref writes a cell reference, "AB12".
+func (o *partWriter) ref(col, row int) {
+	o.str(colName(col))
+	o.int(row)
+}
+
+// cols writes each column's width, adjacent columns of one width as one
+// col element.
+func (o *partWriter) cols(chars []int) {
+	if len(chars) == 0 {
+		return
+	}
+	o.str(`<cols>`)
+	for i := 0; i < len(chars); {
+		j, width := i, columnWidth(chars[i])
+		for j+1 < len(chars) && columnWidth(chars[j+1]) == width {
+			j++
+		}
+		o.str(`<col min="`)
+		o.int(i + 1)
+		o.str(`" max="`)
+		o.int(j + 1)
+		o.str(`" width="`)
+		o.buf = strconv.AppendFloat(o.buf, width, 'f', -1, 64)
+		o.str(`" customWidth="1"/>`)
+		i = j + 1
+	}
+	o.str(`</cols>`)
+}
+
+// row writes one row: every non-empty cell and every styled empty one.
+func (o *partWriter) row(r sheetRow) {
+	rowNum := strconv.AppendInt(o.num[:0], int64(r.r), 10)
+	o.str(`<row r="`)
+	o.buf = append(o.buf, rowNum...)
+	o.str(`">`)
+	for c := range r.cells {
+		v := &r.cells[c]
+		if v.empty && v.style == 0 {
+			continue
+		}
+		col := colName(c + 1)
+		o.str(`<c r="`)
+		o.str(col)
+		o.buf = append(o.buf, rowNum...)
+		o.buf = append(o.buf, '"')
+		if v.style != 0 {
+			o.str(` s="`)
+			o.int(v.style)
+			o.buf = append(o.buf, '"')
+		}
+		switch {
+		case v.empty:
+			o.str(`/>`)
+		case v.k == kText:
+			o.inline(v.s)
+		default:
+			o.buf = append(o.buf, '>')
+			if v.sum {
+				o.str(`<f>SUBTOTAL(109,`)
+				o.str(col)
+				o.int(r.sumFrom)
+				o.buf = append(o.buf, ':')
+				o.str(col)
+				o.int(r.sumTo)
+				o.str(`)</f>`)
+			}
+			o.str(`<v>`)
+			o.number(v)
+			o.str(`</v></c>`)
+		}
+	}
+	o.str(`</row>`)
+	if len(o.buf) >= flushAt {
+		o.flush()
+	}
+}
+
+// number writes a numeric cell's value as excelize's SetCellFloat and
+// SetCellInt do: xlsx stores numbers as IEEE doubles, and this is the one
+// place an exact decimal becomes a float, only for display; the CSV files
+// and the manifest keep the exact value.
+func (o *partWriter) number(v *cell) {
+	switch v.k {
+	case kMoney, kNum:
+		f, _ := v.d.Float64()
+		o.buf = strconv.AppendFloat(o.buf, f, 'f', -1, 64)
+	case kInt:
+		o.int(v.n)
+	case kDate:
+		o.int(excelSerial(v.date))
+	}
+}
+
+// inline writes the rest of a text cell: t="inlineStr" and the string,
+// its spaces kept when it starts or ends with one (as excelize marks
+// them).
+func (o *partWriter) inline(s string) {
+	o.str(` t="inlineStr"><is><t`)
+	if s != "" {
+		switch s[0] {
+		case ' ', '\t', '\n', '\r':
+			o.str(` xml:space="preserve"`)
+		default:
+			switch s[len(s)-1] {
+			case ' ', '\t', '\n', '\r':
+				o.str(` xml:space="preserve"`)
+			}
+		}
+	}
+	o.buf = append(o.buf, '>')
+	o.text(s)
+	o.str(`</t></is></c>`)
+}
+
+// text writes s as XML character data: &, < and > escaped, a carriage
+// return as a reference (a parser would make a raw one a line feed), and a
+// byte that is not UTF-8 or a character XML does not allow as U+FFFD, as
+// encoding/xml (and so excelize) does.
+func (o *partWriter) text(s string) {
+	start := 0
+	for i := 0; i < len(s); {
+		b := s[i]
+		if b >= 0x20 && b < utf8.RuneSelf && b != '&' && b != '<' && b != '>' {
+			i++
+			continue
+		}
+		r, size := rune(b), 1
+		if b >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		var esc string
+		switch {
+		case r == '&':
+			esc = "&amp;"
+		case r == '<':
+			esc = "&lt;"
+		case r == '>':
+			esc = "&gt;"
+		case r == '\r':
+			esc = "&#xD;"
+		case r == '\t' || r == '\n':
+		case r == utf8.RuneError && size == 1, !xmlChar(r):
+			esc = "\uFFFD"
+		}
+		if esc == "" {
+			i += size
+			continue
+		}
+		o.buf = append(o.buf, s[start:i]...)
+		o.str(esc)
+		i += size
+		start = i
+	}
+	o.buf = append(o.buf, s[start:]...)
+}
+
+// xmlChar reports whether XML 1.0 allows r (its Char production).
+func xmlChar(r rune) bool {
+	return r == 0x09 || r == 0x0A || r == 0x0D ||
+		r >= 0x20 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
+}
+
+// footerCode is the print footer: the period (and district) left, the
+// sheet's name centred, "Side n av m" right; an & of the text doubled, as
+// the footer codes need.
+func footerCode(left string) string {
+	var b bytes.Buffer
+	b.WriteString("&L")
+	for i := 0; i < len(left); i++ {
+		if left[i] == '&' {
+			b.WriteByte('&')
+		}
+		b.WriteByte(left[i])
+	}
+	b.WriteString("&C&A&RSide &P av &N")
+	return b.String()
+}

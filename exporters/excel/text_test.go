@@ -1,0 +1,62 @@
+package excel
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/oslokommune/payout/payout/nb"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
+)
+
+// A text cell written here reads back as the same cell written by
+// excelize's SetCellStr does (both neutralised): escapes, a carriage return, characters XML
+// does not allow, bytes that are not UTF-8, and spaces at either end.
+func TestTextReadsBackAsExcelizesDoes(t *testing.T) {
+	texts := []string{"plain", "Ærlig & <godt> \"sagt\" 'ja'", "a\r\nb\rc\nd\te", " lead", "trail ", "\tTab",
+		"ctl\x01\x1f\x7f", "bad \xff\xfe utf8", "\uFFFE\uFFFF", "snø ❄ 𝄞", "]]> end", "_x0041_"}
+	w := newWorkbook("x")
+	require.NoError(t, w.f.SetSheetName("Sheet1", "T"))
+	ref := excelize.NewFile()
+	for i, s := range texts {
+		require.NoError(t, w.heading("T", i+1, s))
+		cell, _ := cellName(1, i+1)
+		require.NoError(t, ref.SetCellStr("Sheet1", cell, nb.Neutralise(s)))
+	}
+	mine, err := w.finish()
+	require.NoError(t, err)
+	theirs, err := ref.WriteToBuffer()
+	require.NoError(t, err)
+	a, err := excelize.OpenReader(bytes.NewReader(mine))
+	require.NoError(t, err)
+	b, err := excelize.OpenReader(bytes.NewReader(theirs.Bytes()))
+	require.NoError(t, err)
+	for i, s := range texts {
+		cell, _ := cellName(1, i+1)
+		got, err := a.GetCellValue("T", cell)
+		require.NoError(t, err)
+		want, err := b.GetCellValue("Sheet1", cell)
+		require.NoError(t, err)
+		assert.Equal(t, want, got, "%q", s)
+	}
+}
+
+// numWidth's int64 path measures as the decimal arithmetic does.
+func TestNumWidthFastPathIsExact(t *testing.T) {
+	r := rand.New(rand.NewPCG(16, 3))
+	for range 200000 {
+		c := r.Int64N(1 << uint(r.IntN(62)+1))
+		if r.IntN(2) == 0 {
+			c = -c
+		}
+		d := decimal.New(c, -int32(r.IntN(7)))
+		scale := r.IntN(maxScale + 1)
+		require.Equal(t, roundedWidth(d, scale), numWidth(d, scale), "%s at %d decimals", d, scale)
+	}
+	for _, n := range []int{0, 1, -1, 9, 10, 999, 1000, -1000, 1 << 40, -(1 << 62)} {
+		require.Equal(t, roundedWidth(decimal.NewFromInt(int64(n)), 0), intWidth(n), n)
+	}
+}
