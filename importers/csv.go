@@ -116,12 +116,20 @@ func readQuotedCSV(t *table, data []byte, comma rune, errs *payout.ErrorList, si
 // "\n", a "\r" ending the last line is dropped, empty lines are skipped
 // (but counted), and no error is possible (TestPlainCSVAgrees). The data
 // is copied into one string once and the cells are slices of it, which
-// saves a string per record; the records' IDs then keep that string (the
-// size of the file) alive.
+// saves a string per record.
 func splitPlainCSV(t *table, data []byte, comma byte, errs *payout.ErrorList, sink rowSink) {
-	text := string(data)
+	splitLines(t, string(data), 1, comma, errs, sink)
+}
+
+// splitLines is splitPlainCSV of text whose first line is number line; it
+// returns the number of the line after text. Lines past the limit are
+// refused by linesFit before a whole file is split; a stream (stream.go)
+// splits unchecked pieces, so fits is false, and the rest of the piece
+// not read, at a line past the limit. Once the table is refused, lines are
+// still measured but no longer read.
+func splitLines(t *table, text string, line int, comma byte, errs *payout.ErrorList, sink rowSink) (next int, fits bool) {
 	var cells []cell
-	for line := 1; len(text) > 0 && !t.refused; line++ {
+	for ; len(text) > 0; line++ {
 		var rec string
 		if i := strings.IndexByte(text, '\n'); i >= 0 {
 			rec, text = text[:i], text[i+1:]
@@ -129,7 +137,10 @@ func splitPlainCSV(t *table, data []byte, comma byte, errs *payout.ErrorList, si
 			rec, text = text, ""
 		}
 		rec = strings.TrimSuffix(rec, "\r")
-		if rec == "" {
+		if len(rec) > maxLineBytes {
+			return line, false
+		}
+		if rec == "" || t.refused {
 			continue
 		}
 		cells = cells[:0]
@@ -144,6 +155,7 @@ func splitPlainCSV(t *table, data []byte, comma byte, errs *payout.ErrorList, si
 		}
 		t.record(line, cells, errs, sink)
 	}
+	return line, true
 }
 
 // checkUTF8 refuses text that is not UTF-8 (a CSV saved as "CSV (semikolon-

@@ -1,7 +1,6 @@
 package importers
 
 import (
-	"bytes"
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
@@ -53,7 +52,7 @@ func LoadPaths(paths []string) (*payout.Inputs, []payout.Warning, error) {
 // ReadFile parses one file's bytes; the name decides the kind and whether
 // it is CSV, XLSX or policy.json. On error it returns a payout.ErrorList.
 func ReadFile(name string, data []byte) (*payout.Inputs, error) {
-	p := readOne(name, data)
+	p := readOne(name, heldSource(data))
 	if len(p.errs) > 0 {
 		p.errs.Sort()
 		return nil, p.errs
@@ -86,7 +85,7 @@ func ReadFileAs(kind, name string, data []byte) (*payout.Inputs, error) {
 	if ext != ".xlsx" {
 		ext = ".csv"
 	}
-	p := readAs(kind, ext, name, data)
+	p, _ := readAs(kind, ext, name, heldSource(data)) // held bytes cannot fail to be read
 	if len(p.errs) > 0 {
 		p.errs.Sort()
 		return nil, p.errs
@@ -94,58 +93,72 @@ func ReadFileAs(kind, name string, data []byte) (*payout.Inputs, error) {
 	return p.in, nil
 }
 
-// readOne reads one file into records, never failing outright.
-func readOne(name string, data []byte) *parsed {
+// readOne reads one held file into records, never failing outright.
+func readOne(name string, src source) *parsed {
 	kind, ext := kindOf(filepath.Base(name))
-	return readAs(kind, ext, name, data)
+	p, _ := readAs(kind, ext, name, src)
+	return p
 }
 
-// readAs reads one file of a kind ("" when unknown) into records.
-func readAs(kind, ext, name string, data []byte) *parsed {
+// readAs reads one file of a kind ("" when unknown) into records. Only a
+// file read from its path can fail to be read (err).
+func readAs(kind, ext, name string, src source) (*parsed, error) {
 	base := filepath.Base(name)
-	sum := sha256.Sum256(data)
 	p := &parsed{in: &payout.Inputs{Policy: payout.DefaultPolicy()}}
 	p.kind = kind
-	switch {
-	case kind == "policy":
-		pol, err := payout.ParsePolicy(data)
-		if err != nil {
-			p.errs.Add(fileErrf(payout.ErrPolicy, base, "%v; see the policy names in RULEBOOK.md", err))
-		}
-		p.in.Policy = pol
-	case kind == "":
+	if kind == "" {
 		p.errs.Add(fileErrf(payout.ErrUnknownFile, base, "unknown file: the name must be one of %s, with .csv or .xlsx, or policy.json",
 			strings.Join(Kinds(), ", ")))
-		return p
-	default:
-		var (
-			t    *table
-			recs *payout.Inputs
-		)
-		if ext == ".xlsx" {
-			if t = readXLSX(base, data, &p.errs); t != nil {
-				recs, p.cols = parseTable(t, specFor(kind), &p.errs)
-			}
-		} else {
-			// CSV is parsed while it is read. Lines bound the records, to
-			// size the record slice once.
-			tp := newTableParser(specFor(kind), &p.errs, bytes.Count(data, []byte{'\n'})+1)
-			if t = scanCSV(base, data, &p.errs, tp); t != nil {
-				recs, p.cols = tp.in, tp.idx
-			}
-		}
-		if t == nil {
-			break
-		}
-		recs.Policy = p.in.Policy
-		p.in = recs
-		p.complete = t.lost == 0
-		p.versions = checkFile(p.in, &p.errs)
-		p.in.Files = []payout.InputFile{{Name: base, Kind: payout.FileKind(kind), SHA256: hex.EncodeToString(sum[:]), Rows: t.nrows}}
-		return p
+		return p, nil
 	}
-	p.in.Files = []payout.InputFile{{Name: base, Kind: payout.FileKind(kind), SHA256: hex.EncodeToString(sum[:])}}
-	return p
+	var (
+		t    *table
+		recs *payout.Inputs
+		sum  string
+	)
+	switch {
+	case kind == "policy" || ext == ".xlsx":
+		data, err := src.all()
+		if err != nil {
+			return nil, err
+		}
+		h := sha256.Sum256(data)
+		sum = hex.EncodeToString(h[:])
+		if kind == "policy" {
+			pol, err := payout.ParsePolicy(data)
+			if err != nil {
+				p.errs.Add(fileErrf(payout.ErrPolicy, base, "%v; see the policy names in RULEBOOK.md", err))
+			}
+			p.in.Policy = pol
+		} else if t = readXLSX(base, data, &p.errs); t != nil {
+			recs, p.cols = parseTable(t, specFor(kind), &p.errs)
+		}
+	default:
+		// CSV is parsed while it is read (stream.go). Lines bound the
+		// records, to size the record slice once.
+		var tp *tableParser
+		var err error
+		t, sum, err = readCSVSource(base, src, &p.errs, func(lines int, errs *payout.ErrorList) rowSink {
+			tp = newTableParser(specFor(kind), errs, lines)
+			return tp
+		})
+		if err != nil {
+			return nil, err
+		}
+		if t != nil {
+			recs, p.cols = tp.in, tp.idx
+		}
+	}
+	if t == nil {
+		p.in.Files = []payout.InputFile{{Name: base, Kind: payout.FileKind(kind), SHA256: sum}}
+		return p, nil
+	}
+	recs.Policy = p.in.Policy
+	p.in = recs
+	p.complete = t.lost == 0
+	p.versions = checkFile(p.in, &p.errs)
+	p.in.Files = []payout.InputFile{{Name: base, Kind: payout.FileKind(kind), SHA256: sum, Rows: t.nrows}}
+	return p, nil
 }
 
 // kindOf maps a base name to its kind and extension ("" when unknown).
@@ -229,12 +242,23 @@ type fileRead struct {
 	err error
 }
 
+// readPath reads a file from its path. A file of no known kind is still
+// read, so that one that cannot be is named as such.
 func readPath(path string) fileRead {
-	data, err := os.ReadFile(path)
+	kind, ext := kindOf(filepath.Base(path))
+	src := source{path: path}
+	if kind == "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return fileRead{err: err}
+		}
+		src = heldSource(data)
+	}
+	p, err := readAs(kind, ext, path, src)
 	if err != nil {
 		return fileRead{err: err}
 	}
-	return fileRead{p: readOne(path, data)}
+	return fileRead{p: p}
 }
 
 // readFiles reads and parses files side by side, one per CPU, the largest
