@@ -58,54 +58,35 @@ type keyedVersion struct {
 // decides which of two duplicates is reported).
 func eachVersion(in *payout.Inputs, f func(s *kindSpec, kv keyedVersion)) {
 	for _, k := range payout.RecordKinds {
-		n := k.Len(in)
-		if n == 0 {
-			continue
-		}
-		s := specFor(string(k.Name))
-		for i := range n {
-			key, v := k.Key(in, i), k.Version(in, i)
-			f(s, keyedVersion{versionKey{id: key.ID, date: key.Date, recorded: v.RecordedOn, n: key.N}, v.Src})
-		}
+		eachVersionOf(in, k, f)
 	}
 }
 
-// versionEntry is one version in a versionSet: its key and where it is (a
-// file of the set by number, so that a million entries do not each hold the
-// file name, and a line or row).
+// eachVersionOf is eachVersion of one kind.
+func eachVersionOf(in *payout.Inputs, k payout.RecordKind, f func(s *kindSpec, kv keyedVersion)) {
+	n := k.Len(in)
+	if n == 0 {
+		return
+	}
+	s := specFor(string(k.Name))
+	for i := range n {
+		key, v := k.Key(in, i), k.Version(in, i)
+		f(s, keyedVersion{versionKey{id: key.ID, date: key.Date, recorded: v.RecordedOn, n: key.N}, v.Src})
+	}
+}
+
+// versionEntry is one version in a versionSet: its key and where it is.
 type versionEntry struct {
-	key  versionKey
-	file int32
-	line int
+	key versionKey
+	src payout.Source
 }
 
 // versionSet indexes the versions of one kind, one entry per key, sorted by
-// key. A sorted slice rather than a map: sorting a file that is already in
-// key order (as exports are) costs almost nothing, while a map of a million
-// keys costs a cache miss per version, and the index of a file is made once
-// and rarely searched (only when another file of its kind follows).
+// key. A sorted slice rather than a map: sorting versions that are already
+// in key order (as exports are) costs almost nothing, while a map of a
+// million keys costs a cache miss per version.
 type versionSet struct {
-	files   []payout.Source // file and sheet of each file number; Line unused
 	entries []versionEntry
-}
-
-// fileNo numbers a source's file and sheet, reusing the last number: the
-// versions of one file come together.
-func (vs *versionSet) fileNo(src payout.Source) int32 {
-	if n := len(vs.files); n > 0 && vs.files[n-1].File == src.File && vs.files[n-1].Sheet == src.Sheet {
-		return int32(n - 1)
-	}
-	vs.files = append(vs.files, payout.Source{File: src.File, Sheet: src.Sheet})
-	return int32(len(vs.files) - 1)
-}
-
-func (vs *versionSet) entry(k versionKey, src payout.Source) versionEntry {
-	return versionEntry{key: k, file: vs.fileNo(src), line: src.Line}
-}
-
-func (vs *versionSet) source(e versionEntry) payout.Source {
-	f := vs.files[e.file]
-	return payout.Source{File: f.File, Sheet: f.Sheet, Line: e.line}
 }
 
 // find returns the entry of a key.
@@ -130,96 +111,153 @@ func compareKeys(a, b versionKey) int {
 	return cmp.Compare(a.recorded, b.recorded)
 }
 
-// fileVersions is the duplicate check of one file's records, kept so that
-// the loader can take its index over instead of rebuilding it.
-type fileVersions struct {
-	kind *kindSpec
-	// set holds, for each key, the last version of the file: the loader
-	// indexes the last one (see dupIndex.add).
-	set *versionSet
-}
-
 // checkFile reports every version of in (one file's records) that repeats
-// an earlier one of the same file, naming the line of the first.
-func checkFile(in *payout.Inputs, errs *payout.ErrorList) *fileVersions {
+// an earlier one of the same file, naming the line of the first; it
+// returns the file's kind (nil when it has no records). A file in key
+// order (as the generator and exports write them) has its repeats side by
+// side and is checked in one pass without an index; another is sorted.
+func checkFile(in *payout.Inputs, errs *payout.ErrorList) *kindSpec {
 	var (
-		kind *kindSpec
-		vs   = &versionSet{entries: make([]versionEntry, 0, payout.RecordCount(in))}
+		kind   *kindSpec
+		sorted = true
+		prev   versionKey
+		first  keyedVersion // the first version of the run of prev's key
+		dups   []keyedVersion
+		firsts []payout.Source
 	)
 	eachVersion(in, func(s *kindSpec, kv keyedVersion) {
-		kind = s
-		vs.entries = append(vs.entries, vs.entry(kv.key, kv.src))
-	})
-	if kind == nil {
-		return nil // no records
-	}
-	// Sort by key, and the versions of a key in file order: lines grow
-	// through a file, and file numbers were given in record order.
-	slices.SortFunc(vs.entries, func(a, b versionEntry) int {
-		if c := compareKeys(a.key, b.key); c != 0 {
-			return c
+		switch c := compareKeys(prev, kv.key); {
+		case kind == nil || c < 0:
+			first = kv
+		case c == 0:
+			dups, firsts = append(dups, kv), append(firsts, first.src)
+		default:
+			sorted = false
 		}
-		if c := cmp.Compare(a.file, b.file); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.line, b.line)
+		kind, prev = s, kv.key
 	})
-	// Each run of equal keys: every version after the first is a duplicate
-	// of the first; the run shrinks to its last version.
-	type dup struct{ version, first versionEntry }
-	var dups []dup
-	kept := vs.entries[:0]
-	for i := 0; i < len(vs.entries); {
-		j := i + 1
-		for j < len(vs.entries) && vs.entries[j].key == vs.entries[i].key {
-			dups = append(dups, dup{vs.entries[j], vs.entries[i]})
-			j++
-		}
-		kept = append(kept, vs.entries[j-1])
-		i = j
+	if !sorted {
+		dups, firsts = sortedDups(in)
 	}
-	vs.entries = kept
-	// Reported in the order of the file, as a reader would find them.
-	slices.SortFunc(dups, func(a, b dup) int {
-		return cmp.Or(cmp.Compare(a.version.file, b.version.file), cmp.Compare(a.version.line, b.version.line))
-	})
-	for _, d := range dups {
-		dupError(kind, keyedVersion{d.version.key, vs.source(d.version)}, vs.source(d.first), false, errs)
+	for i, d := range dups {
+		dupError(kind, d, firsts[i], false, errs)
 	}
-	return &fileVersions{kind: kind, set: vs}
+	return kind
 }
 
-// dupIndex remembers, per kind, the versions of the files added so far, to
-// find a version that another file repeats.
-type dupIndex map[*kindSpec]*versionSet
+// sortedDups finds the repeats of a file not in key order: the versions
+// sorted by key, and those of a key in file order (lines grow through a
+// file), every version after the first of its key is a repeat of it. They
+// are returned in the order of the file, as a reader would find them.
+func sortedDups(in *payout.Inputs) (dups []keyedVersion, firsts []payout.Source) {
+	vs := make([]keyedVersion, 0, payout.RecordCount(in))
+	eachVersion(in, func(_ *kindSpec, kv keyedVersion) { vs = append(vs, kv) })
+	slices.SortFunc(vs, func(a, b keyedVersion) int {
+		return cmp.Or(compareKeys(a.key, b.key), cmp.Compare(a.src.Line(), b.src.Line()))
+	})
+	type dup struct {
+		version keyedVersion
+		first   payout.Source
+	}
+	var found []dup
+	for i := 0; i < len(vs); {
+		j := i + 1
+		for ; j < len(vs) && vs[j].key == vs[i].key; j++ {
+			found = append(found, dup{vs[j], vs[i].src})
+		}
+		i = j
+	}
+	slices.SortFunc(found, func(a, b dup) int { return cmp.Compare(a.version.src.Line(), b.version.src.Line()) })
+	for _, d := range found {
+		dups, firsts = append(dups, d.version), append(firsts, d.first)
+	}
+	return dups, firsts
+}
 
-// add reports every version of a file that repeats one of the files added
-// before (duplicates within the file were reported by checkFile), then
-// indexes the file's versions. For a key the index keeps the version of the
-// earliest file that has it, and within that file the last one.
-func (d dupIndex) add(in *payout.Inputs, fv *fileVersions, errs *payout.ErrorList) {
-	if fv == nil {
+// dupIndex finds a version that a file repeats from the files of its kind
+// added before it. Most kinds come in one file, which repeats nothing of
+// another, so a kind is indexed only when its second file comes (from the
+// records merged so far), and nothing is held for the others.
+type dupIndex struct {
+	// ends are, per kind, the number of its merged records after each of
+	// its files: where one file's records end and the next one's begin.
+	ends map[*kindSpec][]int
+	sets map[*kindSpec]*versionSet
+}
+
+func newDupIndex() dupIndex {
+	return dupIndex{ends: map[*kindSpec][]int{}, sets: map[*kindSpec]*versionSet{}}
+}
+
+// add reports every version of file (one file's records, of kind) that
+// repeats a version of the files added before (merged: their records);
+// duplicates within the file were reported by checkFile. For a key the
+// index keeps the version of the earliest file that has it, and within
+// that file the last one.
+func (d dupIndex) add(merged, file *payout.Inputs, kind *kindSpec, errs *payout.ErrorList) {
+	if kind == nil {
 		return // no records
 	}
-	seen := d[fv.kind]
+	ends := d.ends[kind]
+	d.ends[kind] = append(ends, lastOf(ends)+payout.RecordCount(file))
+	if len(ends) == 0 {
+		return // the first file of its kind repeats nothing of other files
+	}
+	seen := d.sets[kind]
 	if seen == nil {
-		// The first file of its kind repeats nothing of other files: its
-		// index becomes the kind's.
-		d[fv.kind] = fv.set
-		return
+		seen = indexFiles(merged, kind, ends)
+		d.sets[kind] = seen
 	}
 	local := map[versionKey]payout.Source{}
-	eachVersion(in, func(s *kindSpec, kv keyedVersion) {
+	eachVersion(file, func(s *kindSpec, kv keyedVersion) {
 		if first, dup := seen.find(kv.key); dup {
-			dupError(s, kv, seen.source(first), true, errs)
+			dupError(s, kv, first.src, true, errs)
 			return
 		}
 		local[kv.key] = kv.src
 	})
 	for k, src := range local {
-		seen.entries = append(seen.entries, seen.entry(k, src))
+		seen.entries = append(seen.entries, versionEntry{k, src})
 	}
 	slices.SortFunc(seen.entries, func(a, b versionEntry) int { return compareKeys(a.key, b.key) })
+}
+
+func lastOf(ends []int) int {
+	if len(ends) == 0 {
+		return 0
+	}
+	return ends[len(ends)-1]
+}
+
+// indexFiles indexes the merged records of one kind, read from files whose
+// records end at ends: per key, the last version of the earliest file that
+// has it.
+func indexFiles(merged *payout.Inputs, kind *kindSpec, ends []int) *versionSet {
+	type placed struct {
+		kv       keyedVersion
+		file, at int
+	}
+	var all []placed
+	k, _ := payout.RecordKindNamed(payout.FileKind(kind.name))
+	eachVersionOf(merged, k, func(_ *kindSpec, kv keyedVersion) {
+		at := len(all)
+		file, _ := slices.BinarySearch(ends, at+1)
+		all = append(all, placed{kv, file, at})
+	})
+	slices.SortFunc(all, func(a, b placed) int { return cmp.Or(compareKeys(a.kv.key, b.kv.key), cmp.Compare(a.at, b.at)) })
+	vs := &versionSet{}
+	for i := 0; i < len(all); {
+		j := i + 1
+		for j < len(all) && all[j].kv.key == all[i].kv.key && all[j].file == all[i].file {
+			j++
+		}
+		vs.entries = append(vs.entries, versionEntry{all[j-1].kv.key, all[j-1].kv.src})
+		for j < len(all) && all[j].kv.key == all[i].kv.key {
+			j++
+		}
+		i = j
+	}
+	return vs
 }
 
 // dupError reports a version that repeats the one at first.
@@ -227,7 +265,7 @@ func dupError(s *kindSpec, kv keyedVersion, first payout.Source, otherFiles bool
 	key := keyText(s, kv.key)
 	errs.Add(payout.Problemf(payout.ErrDuplicateVersion,
 		"duplicate version: %s with recorded_on %s is already at %s; give the newer version a later recorded_on, or delete one",
-		key, recordedText(kv.key.recorded), where(first, otherFiles)).At(payout.InputError{File: kv.src.File, Sheet: kv.src.Sheet, Line: kv.src.Line,
+		key, recordedText(kv.key.recorded), where(first, otherFiles)).At(payout.InputError{File: kv.src.File(), Sheet: kv.src.Sheet(), Line: kv.src.Line(),
 		Value: key}))
 }
 
@@ -241,14 +279,14 @@ func recordedText(d payout.Date) string {
 // where names a source: "line 3" in the same file, or with the file name.
 func where(s payout.Source, otherFile bool) payout.Text {
 	switch {
-	case otherFile && s.Sheet != "":
-		return payout.Textf("%s row %d", s.File, s.Line)
+	case otherFile && s.Sheet() != "":
+		return payout.Textf("%s row %d", s.File(), s.Line())
 	case otherFile:
-		return payout.Textf("%s line %d", s.File, s.Line)
-	case s.Sheet != "":
-		return payout.Textf("row %d", s.Line)
+		return payout.Textf("%s line %d", s.File(), s.Line())
+	case s.Sheet() != "":
+		return payout.Textf("row %d", s.Line())
 	}
-	return payout.Textf("line %d", s.Line)
+	return payout.Textf("line %d", s.Line())
 }
 
 // ref is one reference from a record to another file's key.
@@ -306,7 +344,7 @@ func checkReferences(in *payout.Inputs, loaded map[string]bool, cellOf func(payo
 			return
 		}
 		errs.Add(payout.Problemf(payout.ErrUnknownRef,
-			"unknown %s %s: no row of the %s file has this ID; fix the ID or add the %s there", r.noun, quote(r.id), r.target, r.noun).At(payout.InputError{File: r.src.File, Sheet: r.src.Sheet, Line: r.src.Line, Column: r.column,
+			"unknown %s %s: no row of the %s file has this ID; fix the ID or add the %s there", r.noun, quote(r.id), r.target, r.noun).At(payout.InputError{File: r.src.File(), Sheet: r.src.Sheet(), Line: r.src.Line(), Column: r.column,
 			Cell: cellOf(r.src, r.column), Value: r.id}))
 	})
 }
@@ -336,8 +374,8 @@ func orphanLists(in *payout.Inputs, loaded map[string]bool) []payout.Warning {
 
 // srcText renders a source the way InputError does.
 func srcText(s payout.Source) string {
-	if s.Sheet != "" {
-		return fmt.Sprintf("%s: %s!row %d", s.File, s.Sheet, s.Line)
+	if s.Sheet() != "" {
+		return fmt.Sprintf("%s: %s!row %d", s.File(), s.Sheet(), s.Line())
 	}
-	return fmt.Sprintf("%s:%d", s.File, s.Line)
+	return fmt.Sprintf("%s:%d", s.File(), s.Line())
 }

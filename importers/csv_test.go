@@ -59,7 +59,7 @@ func lc(list, asOf string, count int, weighted string, line int) payout.ListCoun
 		c.Weighted, _ = parseDecimal(weighted, false)
 		c.HasWeighted = true
 	}
-	c.Src = payout.Source{File: "list_counts.csv", Line: line}
+	c.Src = payout.NewSource("list_counts.csv", "", line)
 	return c
 }
 
@@ -75,7 +75,7 @@ func TestReadFileNames(t *testing.T) {
 	}
 	in, err := ReadFile("/some/where/Absences.CSV", []byte("absence_id,agreement_id,kind,from,to,cover\nS1,A1,sickness,2015-03-02,2015-03-05,none\n"))
 	require.NoError(t, err)
-	assert.Equal(t, "Absences.CSV", in.Absences[0].Src.File)
+	assert.Equal(t, "Absences.CSV", in.Absences[0].Src.File())
 	assert.Equal(t, payout.FileAbsences, in.Files[0].Kind)
 }
 

@@ -87,6 +87,10 @@ func columns(t reflect.Type, prefix string) []string {
 		if !f.IsExported() {
 			continue // the engine's own state, never read from a file
 		}
+		if f.Type == sourceType {
+			out = append(out, prefix+f.Name+".File", prefix+f.Name+".Sheet", prefix+f.Name+".Line")
+			continue
+		}
 		if flat(f.Type) {
 			out = append(out, columns(f.Type, prefix+f.Name+".")...)
 		} else {
@@ -101,6 +105,12 @@ func appendCells(cells []string, v reflect.Value) []string {
 		f := v.Field(i)
 		switch {
 		case !v.Type().Field(i).IsExported():
+		case f.Type() == sourceType:
+			src := f.Interface().(payout.Source)
+			cells = append(cells, src.File(), src.Sheet(), "")
+			if src.Line() != 0 {
+				cells[len(cells)-1] = strconv.Itoa(src.Line())
+			}
 		case flat(f.Type()):
 			cells = appendCells(cells, f)
 		case f.IsZero():
@@ -149,7 +159,12 @@ func recordsDigest(v ...any) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-var decimalType = reflect.TypeOf(decimal.Decimal{})
+var (
+	decimalType = reflect.TypeOf(decimal.Decimal{})
+	// sourceType is dumped by its file, sheet and line, as the fields it
+	// had before it became 8 bytes.
+	sourceType = reflect.TypeOf(payout.Source{})
+)
 
 func dumpValue(h io.Writer, v reflect.Value) {
 	switch {
@@ -158,6 +173,9 @@ func dumpValue(h io.Writer, v reflect.Value) {
 	case v.Type() == decimalType:
 		d := v.Interface().(decimal.Decimal)
 		fmt.Fprintf(h, "%se%d", d.Coefficient(), d.Exponent())
+	case v.Type() == sourceType:
+		src := v.Interface().(payout.Source)
+		fmt.Fprintf(h, "{File:%q Sheet:%q Line:%q }", src.File(), src.Sheet(), strconv.Itoa(src.Line()))
 	default:
 		switch v.Kind() {
 		case reflect.Pointer, reflect.Interface:

@@ -70,7 +70,7 @@ type parsed struct {
 	// complete: every data row became a record, so the file's IDs are all
 	// known and references to them can be checked.
 	complete bool
-	versions *fileVersions // the file's versions, for the loader's duplicate check
+	spec     *kindSpec // the kind of the file's records; nil when it has none
 }
 
 // ReadFileAs is ReadFile for a file of a given kind whatever its name
@@ -156,7 +156,7 @@ func readAs(kind, ext, name string, src source) (*parsed, error) {
 	recs.Policy = p.in.Policy
 	p.in = recs
 	p.complete = t.lost == 0
-	p.versions = checkFile(p.in, &p.errs)
+	p.spec = checkFile(p.in, &p.errs)
 	p.in.Files = []payout.InputFile{{Name: base, Kind: payout.FileKind(kind), SHA256: sum, Rows: t.nrows}}
 	return p, nil
 }
@@ -184,12 +184,12 @@ type loader struct {
 	errs   payout.ErrorList
 	loaded map[string]bool
 	cols   map[string]map[string]int // file base name → column → index
-	seen   dupIndex                  // versions of the files added so far
+	seen   dupIndex                  // the versions of the files added so far
 }
 
 func newLoader() *loader {
 	return &loader{in: &payout.Inputs{Policy: payout.DefaultPolicy()},
-		loaded: map[string]bool{}, cols: map[string]map[string]int{}, seen: dupIndex{}}
+		loaded: map[string]bool{}, cols: map[string]map[string]int{}, seen: newDupIndex()}
 }
 
 // addFolder adds the known files of a fixture folder.
@@ -314,7 +314,7 @@ func (l *loader) merge(path string, fr fileRead) {
 	}
 	l.loaded[p.kind] = p.complete || l.loaded[p.kind]
 	l.cols[filepath.Base(path)] = p.cols
-	l.seen.add(p.in, p.versions, &l.errs)
+	l.seen.add(l.in, p.in, p.spec, &l.errs)
 	adoptRecords(l.in, p.in)
 	l.in.Append(p.in)
 }
@@ -342,11 +342,11 @@ func (l *loader) finish() (*payout.Inputs, []payout.Warning, error) {
 
 // cellOf is the workbook cell of a column in a record's row ("" for CSV).
 func (l *loader) cellOf(src payout.Source, column string) string {
-	i, ok := l.cols[src.File][column]
-	if src.Sheet == "" || !ok {
+	i, ok := l.cols[src.File()][column]
+	if src.Sheet() == "" || !ok {
 		return ""
 	}
-	ref, _ := excelize.CoordinatesToCellName(i+1, src.Line)
+	ref, _ := excelize.CoordinatesToCellName(i+1, src.Line())
 	return ref
 }
 

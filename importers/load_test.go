@@ -26,7 +26,7 @@ func TestLoadFolderValid(t *testing.T) {
 	assert.Equal(t, payout.Forever, a1.ValidTo)
 	assert.Equal(t, payout.Beginning, a1.RecordedOn)
 	assert.True(t, a1.SharePercent.Equal(decimal.NewFromInt(100)), a1.SharePercent.String())
-	assert.Equal(t, payout.Source{File: "agreements.csv", Line: 2}, a1.Src)
+	assert.Equal(t, payout.NewSource("agreements.csv", "", 2), a1.Src)
 	assert.Equal(t, payout.MustDate("2025-12-31"), in.Agreements[1].ValidTo)
 	assert.Equal(t, payout.MustDate("2024-06-01"), in.Agreements[1].RecordedOn)
 	assert.Equal(t, "HEL", in.Agreements[3].Bydel)

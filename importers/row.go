@@ -236,7 +236,7 @@ func (r *row) version() payout.Version {
 	return payout.Version{
 		RecordedOn: r.dateOr("recorded_on", payout.Beginning),
 		Cancelled:  r.cancelled,
-		Src:        payout.Source{File: r.t.file, Sheet: r.t.sheet, Line: r.line},
+		Src:        r.t.source(r.line),
 		Import:     r.importSeq(),
 	}
 }

@@ -24,7 +24,7 @@ func wholeFile(kind, name string, data []byte) *parsed {
 	if t != nil {
 		tp.in.Policy = p.in.Policy
 		p.in, p.cols, p.complete = tp.in, tp.idx, t.lost == 0
-		p.versions = checkFile(p.in, &p.errs)
+		p.spec = checkFile(p.in, &p.errs)
 		file.Rows = t.nrows
 	}
 	p.in.Files = []payout.InputFile{file}

@@ -34,6 +34,16 @@ type table struct {
 	lost         int        // data rows that could not be read at all
 	refused      bool       // the file is past a limit (limits.go): nothing more is read
 	strs         map[string]string
+	origin       *payout.Source // the file and sheet, once looked up (source)
+}
+
+// source is where a line of the table is.
+func (t *table) source(line int) payout.Source {
+	if t.origin == nil {
+		o := payout.NewSource(t.file, t.sheet, 0)
+		t.origin = &o
+	}
+	return t.origin.At(line)
 }
 
 // intern returns s as a string of its own, one per distinct text in the

@@ -58,7 +58,7 @@ func TestXLSXDatesAndNumbers(t *testing.T) {
 	}
 	assert.Equal(t, "123", in.ListCounts[2].ListID)
 	assert.Equal(t, "0.3", in.ListCounts[2].Weighted.String())
-	assert.Equal(t, payout.Source{File: "list_counts.xlsx", Sheet: "Listetall", Line: 4}, in.ListCounts[2].Src)
+	assert.Equal(t, payout.NewSource("list_counts.xlsx", "Listetall", 4), in.ListCounts[2].Src)
 }
 
 func TestXLSXTypedCells(t *testing.T) {

@@ -224,7 +224,7 @@ func (ix *index) absencesAt(a *agrInputs, ag *Agreement, asOf Date) ([]*Absence,
 			p := recs[i-1]
 			return nil, SourceErrorf(r.Src, "from", r.From.String(),
 				"absence %s (%s–%s) overlaps absence %s (%s–%s, %s line %d) of agreement %s: one day can have only one absence",
-				r.ID, r.From, r.To, p.ID, p.From, p.To, p.Src.File, p.Src.Line, ag.ID)
+				r.ID, r.From, r.To, p.ID, p.From, p.To, p.Src.File(), p.Src.Line(), ag.ID)
 		}
 	}
 	return recs, nil

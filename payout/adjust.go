@@ -321,5 +321,5 @@ func (c *chain) unknownTakeoverPayee(id string, a Date) error {
 				"takeover %s names payee agreement %s, which is not known as of %s: add it to agreements", t.ID, id, a)
 		}
 	}
-	return SourceErrorf(Source{File: "takeovers"}, "payee_agreement_id", id, "unknown payee agreement %s", id)
+	return SourceErrorf(NewSource("takeovers", "", 0), "payee_agreement_id", id, "unknown payee agreement %s", id)
 }

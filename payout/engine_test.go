@@ -102,7 +102,7 @@ func TestFysioShareIsInvalid_R_FYSIO(t *testing.T) {
 			in := baseInputs()
 			in.Agreements = []Agreement{{ID: "F1", Scheme: SchemeFysio, Name: "Fysio", HPR: "2", Bydel: "05", ValidFrom: d("2010-01-01"),
 				ValidTo: Forever, PayeeID: "P1", SharePercent: dec(c.share), HjemmelPercent: dec("50"),
-				Version: Version{RecordedOn: Beginning, Src: Source{File: "agreements.csv", Line: 5}}}}
+				Version: Version{RecordedOn: Beginning, Src: NewSource("agreements.csv", "", 5)}}}
 			r, err := Compute(in, MustPeriod("2015-03"), Options{})
 			checked := CheckInputs(in)
 			if c.err == "" {

@@ -161,7 +161,7 @@ func (e *InputError) Is(target error) bool { return target == ErrInvalidInput }
 
 // SourceError makes an InputError for a record found wrong by the engine.
 func SourceError(src Source, column, value, msg string) *InputError {
-	return &InputError{File: src.File, Sheet: src.Sheet, Line: src.Line, Column: column, Value: value, Msg: msg}
+	return &InputError{File: src.File(), Sheet: src.Sheet(), Line: src.Line(), Column: column, Value: value, Msg: msg}
 }
 
 // SourceErrorf is SourceError with the message's format (a catalogue key)

@@ -26,18 +26,18 @@ func TestRecordKindsCoverInputs(t *testing.T) {
 		// Three records of this kind only, each with its own line.
 		f.Set(reflect.MakeSlice(f.Type(), 3, 3))
 		for j := range 3 {
-			f.Index(j).FieldByName("Version").FieldByName("Src").FieldByName("Line").SetInt(int64(j + 2))
+			f.Index(j).FieldByName("Version").FieldByName("Src").Set(reflect.ValueOf(NewSource("x.csv", "", j+2)))
 		}
 		if k.Len(&in) != 3 || RecordCount(&in) != 3 {
 			t.Errorf("%s (field %s): Len %d, RecordCount %d, want 3", k.Name, v.Type().Field(i).Name, k.Len(&in), RecordCount(&in))
 		}
-		if got := k.Version(&in, 2).Src.Line; got != 4 {
+		if got := k.Version(&in, 2).Src.Line(); got != 4 {
 			t.Errorf("%s: Version(2) is line %d, want 4", k.Name, got)
 		}
 		var dst Inputs
 		k.AppendOne(&dst, &in, 1)
 		k.AppendAll(&dst, &in)
-		if RecordCount(&dst) != 4 || k.Version(&dst, 0).Src.Line != 3 {
+		if RecordCount(&dst) != 4 || k.Version(&dst, 0).Src.Line() != 3 {
 			t.Errorf("%s: AppendOne/AppendAll gave %d records", k.Name, RecordCount(&dst))
 		}
 		var adopted Inputs

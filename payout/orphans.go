@@ -27,8 +27,8 @@ func (ix *index) orphanLists() []Warning {
 }
 
 func srcText(s Source) string {
-	if s.Sheet != "" {
-		return fmt.Sprintf("%s: %s!row %d", s.File, s.Sheet, s.Line)
+	if s.Sheet() != "" {
+		return fmt.Sprintf("%s: %s!row %d", s.File(), s.Sheet(), s.Line())
 	}
-	return fmt.Sprintf("%s:%d", s.File, s.Line)
+	return fmt.Sprintf("%s:%d", s.File(), s.Line())
 }

@@ -1128,7 +1128,7 @@ func loadRefExample(t *testing.T, dir string) (*payout.Inputs, payout.Period) {
 	read := func(name string, each func(r map[string]string, v payout.Version)) {
 		for i, r := range readRefCSV(t, filepath.Join(dir, name+".csv")) {
 			each(r, payout.Version{RecordedOn: p.date(r["recorded_on"], payout.Beginning),
-				Cancelled: p.bool(r["cancelled"]), Src: payout.Source{File: name + ".csv", Line: i + 2}})
+				Cancelled: p.bool(r["cancelled"]), Src: payout.NewSource(name+".csv", "", i+2)})
 		}
 	}
 	read("rates", func(r map[string]string, v payout.Version) {

@@ -11,16 +11,6 @@ const (
 	SchemeFysio    Scheme = "fysio"
 )
 
-// Source locates a record in its input file, so that errors found by the
-// engine (overlapping absences, a municipal vikar too early …) can name the
-// file and line like importer errors do. Line is 1-based; for XLSX the Sheet
-// is set and Line is the row.
-type Source struct {
-	File  string
-	Sheet string
-	Line  int
-}
-
 // Version is what every input record carries (FORMATS.md "Records are
 // versions"): when it became known, and whether it removes the record.
 type Version struct {

@@ -41,10 +41,10 @@ func sortVersions[T any, PT interface {
 		if a.RecordedOn != b.RecordedOn {
 			return a.RecordedOn < b.RecordedOn
 		}
-		if a.Src.File != b.Src.File {
-			return a.Src.File < b.Src.File
+		if a.Src.File() != b.Src.File() {
+			return a.Src.File() < b.Src.File()
 		}
-		return a.Src.Line < b.Src.Line
+		return a.Src.Line() < b.Src.Line()
 	})
 }
 
@@ -113,10 +113,10 @@ func sortedGroups[T any, PT interface {
 		if c := cmp.Compare(va.RecordedOn, vb.RecordedOn); c != 0 {
 			return c
 		}
-		if c := strings.Compare(va.Src.File, vb.Src.File); c != 0 {
+		if c := strings.Compare(va.Src.File(), vb.Src.File()); c != 0 {
 			return c
 		}
-		return cmp.Compare(va.Src.Line, vb.Src.Line)
+		return cmp.Compare(va.Src.Line(), vb.Src.Line())
 	})
 	n := 0 // the groups, counted first so that the array is made once, to size
 	for i := range ptrs {

@@ -208,7 +208,7 @@ func splitByFile(in *payout.Inputs) map[string]*payout.Inputs {
 	}
 	for _, k := range payout.RecordKinds {
 		for i := range k.Len(in) {
-			k.AppendOne(part(k.Version(in, i).Src.File), in, i)
+			k.AppendOne(part(k.Version(in, i).Src.File()), in, i)
 		}
 	}
 	return parts

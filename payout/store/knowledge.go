@@ -97,7 +97,7 @@ func corrections(name string, in *payout.Inputs, released Released) (Correction,
 		}
 		c.Versions++
 		if d.concerns < first {
-			first, c.Line = d.concerns, d.v.Src.Line
+			first, c.Line = d.concerns, d.v.Src.Line()
 		}
 	}
 	if c.Versions == 0 {

@@ -37,7 +37,7 @@ func fakeParse(name string, data []byte) (*payout.Inputs, error) {
 	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
 	for i, line := range lines {
 		f := strings.Split(line, ",")
-		src := payout.Source{File: name, Line: i + 1}
+		src := payout.NewSource(name, "", i+1)
 		if len(f) < 3 {
 			errs.Add(&payout.InputError{File: name, Line: i + 1, Msg: "expected list_id,as_of,count"})
 			continue
@@ -63,7 +63,7 @@ func fakeParse(name string, data []byte) (*payout.Inputs, error) {
 }
 
 func baseInputs(name string) *payout.Inputs {
-	v := payout.Version{RecordedOn: payout.Beginning, Src: payout.Source{File: name, Line: 1}}
+	v := payout.Version{RecordedOn: payout.Beginning, Src: payout.NewSource(name, "", 1)}
 	return &payout.Inputs{
 		Rates: []payout.Rate{{Scheme: payout.SchemeFastlege, ValidFrom: payout.MustDate("2020-01-01"), TierFrom: 1,
 			AnnualNOK: decimal.RequireFromString("600"), Source: "test", Version: v}},

@@ -179,8 +179,8 @@ func TestInputsReadOnceWithSource(t *testing.T) {
 	in, st, err := s.Inputs()
 	require.NoError(t, err)
 	require.Len(t, in.ListCounts, 2)
-	assert.Equal(t, 1, in.ListCounts[0].Src.Line)
-	assert.Equal(t, 2, in.ListCounts[1].Src.Line, "the appended row keeps its line in the newer file")
+	assert.Equal(t, 1, in.ListCounts[0].Src.Line())
+	assert.Equal(t, 2, in.ListCounts[1].Src.Line(), "the appended row keeps its line in the newer file")
 	assert.Len(t, st.FileIDs, 2)
 	assert.Len(t, in.Files, 2)
 }

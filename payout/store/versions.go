@@ -28,7 +28,7 @@ type conflict struct {
 
 func (c conflict) error() *payout.InputError {
 	return &payout.InputError{
-		File: c.src.File, Sheet: c.src.Sheet, Line: c.src.Line,
+		File: c.src.File(), Sheet: c.src.Sheet(), Line: c.src.Line(),
 		Msg: fmt.Sprintf("%s %s: this version (same key and recorded_on) is already stored from %s with other values; records are append-only — give the correction a later recorded_on",
 			c.kind, c.key, srcString(c.prev)),
 		Err: ErrConflictingInput,
@@ -36,10 +36,10 @@ func (c conflict) error() *payout.InputError {
 }
 
 func srcString(s payout.Source) string {
-	if s.Sheet != "" {
-		return fmt.Sprintf("%s: %s!row %d", s.File, s.Sheet, s.Line)
+	if s.Sheet() != "" {
+		return fmt.Sprintf("%s: %s!row %d", s.File(), s.Sheet(), s.Line())
 	}
-	return fmt.Sprintf("%s:%d", s.File, s.Line)
+	return fmt.Sprintf("%s:%d", s.File(), s.Line())
 }
 
 // The store sees every stored version of every record on each run (a

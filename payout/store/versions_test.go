@@ -14,12 +14,12 @@ import (
 func TestDedupeBatchesOrder(t *testing.T) {
 	lc := func(list string, count, line int) payout.ListCount {
 		return payout.ListCount{ListID: list, AsOf: payout.NewDate(2022, 1, 1), Count: count,
-			Version: payout.Version{Src: payout.Source{File: "list_counts.csv", Line: line}}}
+			Version: payout.Version{Src: payout.NewSource("list_counts.csv", "", line)}}
 	}
 	stored := &payout.Inputs{ListCounts: []payout.ListCount{lc("L2", 5, 1), lc("L1", 5, 2)}}
 	fresh := &payout.Inputs{ListCounts: []payout.ListCount{lc("L3", 1, 1), lc("L2", 6, 2), lc("L1", 7, 3), lc("L1", 5, 4), lc("L0", 1, 5)},
-		Payees: []payout.Payee{{ID: "P1", Version: payout.Version{Src: payout.Source{File: "payees.csv", Line: 2}}},
-			{ID: "P1", Name: "other", Version: payout.Version{Src: payout.Source{File: "payees.csv", Line: 3}}}}}
+		Payees: []payout.Payee{{ID: "P1", Version: payout.Version{Src: payout.NewSource("payees.csv", "", 2)}},
+			{ID: "P1", Name: "other", Version: payout.Version{Src: payout.NewSource("payees.csv", "", 3)}}}}
 	conflicts, n := dedupeBatches([]*payout.Inputs{stored, fresh})
 	assert.Equal(t, []int{2, 3}, n)
 	var got []string
