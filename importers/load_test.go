@@ -3,8 +3,10 @@ package importers
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/oslokommune/payout/payout"
@@ -82,6 +84,35 @@ func TestLoadPaths(t *testing.T) {
 	in, _, err = LoadPaths([]string{"testdata/valid/absences.csv", "testdata/nope.csv"})
 	assert.Nil(t, in)
 	assert.EqualError(t, err, "testdata/nope.csv: cannot be read: no such file or directory")
+}
+
+// TestDuplicatesAcrossFiles: a version repeated by a later file of its
+// kind names the earliest file that has it (there, its last version);
+// repeats within a file name their own file's line. Pinned from the
+// loader that indexed every file as it came.
+func TestDuplicatesAcrossFiles(t *testing.T) {
+	var paths []string
+	for _, body := range []string{
+		"K,2015-03-01,1\nK,2015-03-01,2\nM,2015-03-01,1\n",
+		"J,2015-03-01,1\nK,2015-03-01,1\nJ,2015-03-01,3\nN,2015-03-01,1\n",
+		"N,2015-03-01,1\nJ,2015-03-01,1\nK,2015-03-01,1\nM,2015-03-01,1\nM,2015-04-01,1\n",
+	} {
+		dir := t.TempDir()
+		path := filepath.Join(dir, "list_counts.csv")
+		require.NoError(t, os.WriteFile(path, []byte("list_id,as_of,count\n"+body), 0o644))
+		paths = append(paths, path)
+	}
+	_, _, err := LoadPaths(paths)
+	const dup = ": duplicate version: list_id %s, as_of 2015-03-01 with recorded_on (empty) is already at %s; give the newer version a later recorded_on, or delete one"
+	var want []string
+	for _, w := range [][3]string{
+		{"2", "N", "list_counts.csv line 5"}, {"3", "K", "line 2"}, {"3", "K", "list_counts.csv line 3"}, {"3", "J", "list_counts.csv line 4"},
+		{"4", "J", "line 2"}, {"4", "K", "list_counts.csv line 3"}, {"5", "M", "list_counts.csv line 4"},
+	} {
+		want = append(want, "list_counts.csv:"+w[0]+fmt.Sprintf(dup, w[1], w[2]))
+	}
+	require.Error(t, err)
+	assert.Equal(t, strings.Join(want, "\n"), err.Error())
 }
 
 func TestOrphanListWarning(t *testing.T) {
