@@ -58,25 +58,26 @@ func (s source) open() (io.ReadCloser, error) {
 // sizes the record slice once) and says whether it holds a quote, which
 // only the general path reads. A file is surveyed by reading it once more
 // than it is parsed: cheaper than growing a slice of a million records.
-func (s source) survey() (newlines int, quoted bool, err error) {
+func (s source) survey() (size, newlines int, quoted bool, err error) {
 	if s.held {
-		return bytes.Count(s.data, []byte{'\n'}), bytes.IndexByte(s.data, '"') >= 0, nil
+		return len(s.data), bytes.Count(s.data, []byte{'\n'}), bytes.IndexByte(s.data, '"') >= 0, nil
 	}
 	f, err := os.Open(s.path)
 	if err != nil {
-		return 0, false, err
+		return 0, 0, false, err
 	}
 	defer f.Close()
 	buf := make([]byte, 256<<10)
 	for {
 		n, err := f.Read(buf)
+		size += n
 		newlines += bytes.Count(buf[:n], []byte{'\n'})
 		quoted = quoted || bytes.IndexByte(buf[:n], '"') >= 0
 		switch {
 		case errors.Is(err, io.EOF):
-			return newlines, quoted, nil
+			return size, newlines, quoted, nil
 		case err != nil:
-			return 0, false, err
+			return 0, 0, false, err
 		}
 	}
 }
@@ -87,14 +88,16 @@ func (s source) survey() (newlines int, quoted bool, err error) {
 // errs: a stream that turns out not to be plain is dropped with what it
 // parsed and the problems it found.
 func readCSVSource(base string, src source, errs *payout.ErrorList, sink func(lines int, errs *payout.ErrorList) rowSink) (*table, string, error) {
-	newlines, quoted, err := src.survey()
+	size, newlines, quoted, err := src.survey()
 	if err != nil {
 		return nil, "", err
 	}
 	if !quoted {
 		var scratch payout.ErrorList
 		s := sink(newlines+1, &scratch)
-		t, sum, plain, err := streamCSV(base, src, &scratch, s)
+		// A small file needs no buffer of a whole piece (ReadFile is called
+		// for every file of a store, and by the fuzzer).
+		t, sum, plain, err := streamCSV(base, src, min(chunkSize, size+1), &scratch, s)
 		if err != nil {
 			return nil, "", err
 		}
@@ -111,11 +114,12 @@ func readCSVSource(base string, src source, errs *payout.ErrorList, sink func(li
 	return scanCSV(base, data, errs, sink(bytes.Count(data, []byte{'\n'})+1, errs)), hex.EncodeToString(sum[:]), nil
 }
 
-// streamCSV reads a plain CSV a piece at a time, exactly as scanCSV reads
-// it, and hashes it on the way. plain is false as soon as a piece is not
+// streamCSV reads a plain CSV a piece at a time (bufSize bytes at most,
+// unless a line needs more), exactly as scanCSV reads it, and hashes it on
+// the way. plain is false as soon as a piece is not
 // plain (a quote, text that is not UTF-8, a line past the limit): the
 // caller then reads the file whole, and drops errs and what sink built.
-func streamCSV(file string, src source, errs *payout.ErrorList, sink rowSink) (t *table, sum string, plain bool, err error) {
+func streamCSV(file string, src source, bufSize int, errs *payout.ErrorList, sink rowSink) (t *table, sum string, plain bool, err error) {
 	r, err := src.open()
 	if err != nil {
 		return nil, "", false, err
@@ -123,7 +127,7 @@ func streamCSV(file string, src source, errs *payout.ErrorList, sink rowSink) (t
 	defer r.Close()
 	h := sha256.New()
 	t = &table{file: file}
-	s := stream{t: t, errs: errs, sink: sink, line: 1, buf: make([]byte, chunkSize)}
+	s := stream{t: t, errs: errs, sink: sink, line: 1, buf: make([]byte, bufSize)}
 	if plain, err = s.run(io.TeeReader(r, h)); err != nil || !plain {
 		return nil, "", plain, err
 	}
