@@ -124,15 +124,18 @@ measure() {
 rm -rf "$DATA/out" "$DATA/store.db" "$DATA"/store.db-*
 measure cat-oslo "—" sh -c "cat $OSLO/*.csv >/dev/null"
 measure check-oslo "—" "$BIN" check --fixtures "$OSLO"
-measure run-oslo "≤ 0.15 s" "$BIN" run --period 2022-12 --fixtures "$OSLO" --out "$DATA/out/oslo"
+# Each run writes a new folder (PREP removes the last one, untimed): a run into
+# a folder that holds the same files rewrites nothing, which rerun-* measures.
+PREP="rm -rf $DATA/out/oslo" measure run-oslo "≤ 0.15 s" "$BIN" run --period 2022-12 --fixtures "$OSLO" --out "$DATA/out/oslo"
 measure cat-norway "—" sh -c "cat $NORWAY/*.csv >/dev/null"
 measure check-norway "—" "$BIN" check --fixtures "$NORWAY"
-measure run-norway "≤ 3× duckdb-base; RSS ≤ 1.3× check" "$BIN" run --period 2025-12 --fixtures "$NORWAY" --out "$DATA/out/norway"
+PREP="rm -rf $DATA/out/norway" measure run-norway "≤ 3× duckdb-base; RSS ≤ 1.3× check" "$BIN" run --period 2025-12 --fixtures "$NORWAY" --out "$DATA/out/norway"
+measure rerun-norway "—" "$BIN" run --period 2025-12 --fixtures "$NORWAY" --out "$DATA/out/norway"
 # Since issue 10 a store is created by payout init, never by import.
 PREP="rm -f $DATA/store.db $DATA/store.db-* && $BIN init --db $DATA/store.db >/dev/null" measure import-norway "CPU ≤ 1.5× check" "$BIN" import --db "$DATA/store.db" "$NORWAY"
 measure reimport-norway "instant" "$BIN" import --db "$DATA/store.db" "$NORWAY"
 measure status-norway "instant" "$BIN" status --db "$DATA/store.db"
-measure run-db-norway "≤ 1.1× run-norway" "$BIN" run --period 2025-12 --db "$DATA/store.db" --out "$DATA/out/norway-db"
+PREP="rm -rf $DATA/out/norway-db" measure run-db-norway "≤ 1.1× run-norway" "$BIN" run --period 2025-12 --db "$DATA/store.db" --out "$DATA/out/norway-db"
 # PostgreSQL (issue 12): the same import into a store on a throw-away local server (durable:
 # fsync on, as SQLite's synchronous=FULL), each run into a fresh schema. SKIP_PG=1 leaves it out.
 if [ "${SKIP_PG:-}" != 1 ]; then
@@ -142,12 +145,12 @@ if [ "${SKIP_PG:-}" != 1 ]; then
 	PG_STORE="$PG_URL&search_path=bench"
 	PREP="psql -q '$PG_URL' -c 'DROP SCHEMA IF EXISTS bench CASCADE' -c 'CREATE SCHEMA bench' 2>/dev/null && $BIN init --db '$PG_STORE' >/dev/null" \
 		measure import-norway-pg "≤ 2× import-norway" "$BIN" import --db "$PG_STORE" "$NORWAY"
-	measure run-db-norway-pg "—" "$BIN" run --period 2025-12 --db "$PG_STORE" --out "$DATA/out/norway-db-pg"
+	PREP="rm -rf $DATA/out/norway-db-pg" measure run-db-norway-pg "—" "$BIN" run --period 2025-12 --db "$PG_STORE" --out "$DATA/out/norway-db-pg"
 fi
 if [ "${SKIP_X4:-}" != 1 ]; then
 	NORWAY4=$(workload 4)
 	measure check-norway-x4 "—" "$BIN" check --fixtures "$NORWAY4"
-	measure run-norway-x4 "< 2 GiB, CPU ≤ 4.2× run-norway" "$BIN" run --period 2025-12 --fixtures "$NORWAY4" --out "$DATA/out/norway-x4"
+	PREP="rm -rf $DATA/out/norway-x4" measure run-norway-x4 "< 2 GiB, CPU ≤ 4.2× run-norway" "$BIN" run --period 2025-12 --fixtures "$NORWAY4" --out "$DATA/out/norway-x4"
 fi
 
 # Whole commands profiled as the binary runs them (cmd/payout's
