@@ -191,6 +191,20 @@ if [ "${SKIP_PEERS:-}" != 1 ]; then
 		peers+=("sheetjs-lines: $(cat "$DATA/out-sheetjs.txt")")
 	fi
 fi
+# The workbooks of issue 16, measured inside the process (CPU per op of
+# exporters/excel's benchmarks, 3 ops): the Norway run's 18 workbooks, and
+# report.xlsx's Linjer sheet alone against SheetJS writing the same rows.
+wb_cpu() { awk -v b="$1" '$1 ~ "^"b"(-[0-9]+)?$" { for (i = 2; i < NF; i++) if ($(i+1) == "cpu-ns/op") printf "%.3f", $i / 1e9 }' "$DATA/bench-workbooks.txt"; }
+if PAYOUT_BENCH_NORWAY="$PWD/$NORWAY" $GO test -run '^$' -bench '^Benchmark(Workbooks|Lines)Norway$' -benchtime 3x -benchmem ./exporters/excel \
+	>"$DATA/bench-workbooks.txt" 2>&1; then
+	CPU[workbooks-norway]=$(wb_cpu BenchmarkWorkbooksNorway)
+	CPU[linjer-norway]=$(wb_cpu BenchmarkLinesNorway)
+	[ ! -s "$DATA/out-sheetjs.txt" ] || CPU[sheetjs-linjer]=$(sed -E 's/.*"cpu_seconds":([0-9.]+).*/\1/' "$DATA/out-sheetjs.txt")
+	rows+=("| workbooks-norway | \`go test ./exporters/excel -bench WorkbooksNorway\` (18 workbooks, one after the other) | — | ${CPU[workbooks-norway]} s | — | ≤ 0.6 s CPU |")
+	rows+=("| linjer-norway | \`go test ./exporters/excel -bench LinesNorway\` (report.xlsx's Linjer sheet alone) | — | ${CPU[linjer-norway]} s | — | ≤ 0.5× sheetjs-linjer |")
+else
+	echo "bench: the workbook benchmarks failed (see $DATA/bench-workbooks.txt)" >&2
+fi
 # ratio A B WHAT: A's figure over B's, when both were measured.
 ratio() {
 	local -n fig=$3
@@ -207,6 +221,7 @@ ratios=(
 	"$(ratio run-norway check-norway RSS)"
 	"$(ratio run-norway-x4 run-norway CPU)"
 	"$(ratio run-norway-x4 check-norway-x4 RSS)"
+	"$(ratio linjer-norway sheetjs-linjer CPU)"
 )
 printf '%s\n' "${ratios[@]}" | grep . >&2 || true
 
