@@ -10,6 +10,7 @@ require (
 	github.com/shopspring/decimal v1.6.0
 	github.com/stretchr/testify v1.12.1
 	github.com/xuri/excelize/v2 v2.10.1
+	golang.org/x/sys v0.41.0
 	golang.org/x/text v0.41.0
 )
 

@@ -3,10 +3,10 @@ package main
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 
+	"github.com/oslokommune/payout/exporters/bundle"
 	"github.com/oslokommune/payout/exporters/statement"
 	"github.com/oslokommune/payout/payout"
 	"github.com/oslokommune/payout/payout/store"
@@ -67,16 +67,18 @@ func (c *statementCommand) Run(_ context.Context, args []string) error {
 	if err := os.MkdirAll(c.out, 0o750); err != nil {
 		return errorf("cannot create %s: %w", c.out, err)
 	}
-	for _, id := range payees {
-		data, err := y.PDF(id)
-		if err != nil {
-			return err
-		}
-		path := filepath.Join(c.out, statement.YearFileName(id, c.year))
-		// The owner's alone: it names the payee and the account's last digits.
-		if err := writeFileAtomic(path, data, 0o600); err != nil {
-			return err
-		}
+	rendered, err := y.Files(payees)
+	if err != nil {
+		return err
+	}
+	files := make([]bundle.Output, len(rendered))
+	for i, f := range rendered {
+		files[i] = bundle.Output{Name: f.Name, Data: f.Data}
+	}
+	// All or none, through temporary files made durable together, and the
+	// owner's alone: each names the payee and the account's last digits.
+	if err := bundle.WriteFilesAs(c.out, files, bundle.Private); err != nil {
+		return errorf("cannot write %s: %w", c.out, err)
 	}
 	env.outf("wrote %s statements of %d to %s\n", formatCount(len(payees)), c.year, c.out)
 	return nil

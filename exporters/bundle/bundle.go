@@ -10,10 +10,12 @@
 //     same bytes for every file, manifest included. Write and `payout verify`
 //     both call it, so verify compares exactly what a run wrote.
 //   - Write is all or nothing: every file goes to a temporary name in the
-//     same folder, is synced, and only when all are written are they renamed
-//     into place, mode 0600, with manifest.json renamed last (and the old
-//     manifest removed first). A folder with a manifest is complete; a crash
-//     leaves the old state or no manifest, never a half-written file.
+//     same folder (written in parallel), all are made durable (one syncfs
+//     of the file system on Linux 5.8 and later, else an fsync each), and
+//     only then are they renamed into place, mode 0600, with manifest.json
+//     renamed last (and the old manifest removed first), and the folders
+//     synced. A folder with a manifest is complete; a crash leaves the old
+//     state or no manifest, never a half-written file.
 //   - A folder holding payments.xml belongs to a released run, which is never
 //     changed: Write without a release record refuses it (ErrReleased).
 //   - The journal is built on every run (so a district without an ansvar or

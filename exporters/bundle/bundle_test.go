@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/oslokommune/payout/exporters/bundle/fixture"
@@ -134,29 +136,85 @@ func TestWriteRefusesToOverwriteAReleasedFolder(t *testing.T) {
 	assert.True(t, errors.Is(err, ErrReleased), "%v", err)
 }
 
-// TestWriteFailingHalfwayLeavesTheOldFolder: when the fourth file cannot be
-// written, no new file and no temporary file remains, and the old run is
-// untouched.
+// TestWriteFailingHalfwayLeavesTheOldFolder: when a file cannot be
+// written (the first, the fourth, the manifest, the last temporary file
+// made), or the flush that makes them durable fails, no new file and no
+// temporary file remains, and the old run is untouched; with one flush of
+// the file system and with an fsync per file.
 func TestWriteFailingHalfwayLeavesTheOldFolder(t *testing.T) {
-	out := t.TempDir()
-	_, err := Write(out, fixture.Result(), fixture.Inputs(), nil)
+	b, err := Render(fixture.Result(), fixture.Inputs(), nil)
 	require.NoError(t, err)
-	dir := filepath.Join(out, "2015-03")
-	before := snapshot(t, dir)
+	files := len(b.Files)
+	for _, flush := range []bool{true, false} {
+		for _, failAt := range []int{1, 4, files, 0} { // 0: the flush fails
+			if failAt == 0 && !flush {
+				continue
+			}
+			name := fmt.Sprintf("flush=%v/fail at %d", flush, failAt)
+			t.Run(name, func(t *testing.T) {
+				out := t.TempDir()
+				_, err := Write(out, fixture.Result(), fixture.Inputs(), nil)
+				require.NoError(t, err)
+				dir := filepath.Join(out, "2015-03")
+				before := snapshot(t, dir)
+				failWrites(t, failAt, flush)
+				res := fixture.Result()
+				res.Lines[0].Name += " Olsen"
+				_, err = Write(out, res, fixture.Inputs(), nil)
+				require.ErrorContains(t, err, "disk full")
+				assert.Equal(t, before, snapshot(t, dir))
+			})
+		}
+	}
+}
 
-	n := 0
+// failWrites makes the failAt-th temporary file fail to be created (or,
+// with 0, the flush fail), and writes with one flush or an fsync per file,
+// until the test ends. The count is shared by the parallel writers.
+func failWrites(t *testing.T, failAt int, flush bool) {
+	var n atomic.Int64
 	createTemp = func(dir, pattern string) (*os.File, error) {
-		if n++; n == 4 {
+		if n.Add(1) == int64(failAt) {
 			return nil, errors.New("disk full")
 		}
 		return os.CreateTemp(dir, pattern)
 	}
-	defer func() { createTemp = os.CreateTemp }()
-	res := fixture.Result()
-	res.Lines[0].Name += " Olsen"
-	_, err = Write(out, res, fixture.Inputs(), nil)
-	require.ErrorContains(t, err, "disk full")
-	assert.Equal(t, before, snapshot(t, dir))
+	canFlushFS = func(*os.File, []string) bool { return flush }
+	flushFS = func(*os.File) error {
+		if failAt == 0 {
+			return errors.New("syncfs: disk full")
+		}
+		return nil
+	}
+	t.Cleanup(func() { createTemp, canFlushFS, flushFS = os.CreateTemp, syncfsCovers, syncfs })
+}
+
+// Each way of making the files durable writes the same folder.
+func TestWriteWithAnFsyncPerFile(t *testing.T) {
+	viaFlush, viaFsync := t.TempDir(), t.TempDir()
+	_, err := Write(viaFlush, fixture.Result(), fixture.Inputs(), nil)
+	require.NoError(t, err)
+	failWrites(t, -1, false)
+	m, err := Write(viaFsync, fixture.Result(), fixture.Inputs(), nil)
+	require.NoError(t, err)
+	got := snapshot(t, filepath.Join(viaFsync, "2015-03"))
+	assert.Len(t, got, len(m.Outputs)+1)
+	assert.Equal(t, snapshot(t, filepath.Join(viaFlush, "2015-03")), got)
+}
+
+// WriteFilesAs (a supplement's folder, the yearly statements) is all or
+// nothing too: a file that cannot be written leaves the folder as it was.
+func TestWriteFilesAsFailingHalfwayLeavesTheFolder(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "supplement")
+	files := []Output{{Name: "a.xml", Data: []byte("a")}, {Name: "b.csv", Data: []byte("b")}, {Name: "c.sig", Data: []byte("c")}}
+	require.NoError(t, WriteFilesAs(dir, files, Private))
+	before := snapshot(t, dir)
+	for _, failAt := range []int{1, 3, 0} {
+		failWrites(t, failAt, failAt%2 == 0)
+		err := WriteFilesAs(dir, []Output{{Name: "a.xml", Data: []byte("A")}, {Name: "b.csv", Data: []byte("B")}, {Name: "c.sig", Data: []byte("C")}}, Private)
+		require.ErrorContains(t, err, "disk full")
+		assert.Equal(t, before, snapshot(t, dir))
+	}
 }
 
 // A district whose last agreement ended loses its workbook, and a payee no

@@ -63,8 +63,10 @@ func (p Perm) file(f *os.File) error {
 
 // lockDir takes an exclusive lock on the folder itself (flock on its
 // descriptor), waiting for another writer; the kernel drops it if the
-// process dies, so no lock file is left behind.
-func lockDir(dir string) (func(), error) {
+// process dies, so no lock file is left behind. Closing the descriptor
+// returned unlocks; until then it is the descriptor the written files are
+// flushed through (flushFS), opened before any of them is written.
+func lockDir(dir string) (*os.File, error) {
 	d, err := os.Open(dir)
 	if err != nil {
 		return nil, err
@@ -73,26 +75,28 @@ func lockDir(dir string) (func(), error) {
 		d.Close()
 		return nil, fmt.Errorf("lock %s: %w", dir, err)
 	}
-	return func() { d.Close() }, nil
+	return d, nil
 }
 
 // WriteFilesAs writes files into dir (made, with its parents, as perm
-// says), each through a synced temporary file renamed into place in the
-// order given, under the folder's lock; then the folder is synced. A
-// supplement's folder (issue 13) is written so, beside the released folder.
+// says), all through temporary files made durable (see writeTemps) and
+// only then renamed into place in the order given, under the folder's
+// lock; then the folder is synced. A supplement's folder (issue 13) is
+// written so, beside the released folder, and so are the yearly
+// statements of `payout statement`.
 func WriteFilesAs(dir string, files []Output, perm Perm) error {
 	if err := perm.mkdirAll(dir); err != nil {
 		return err
 	}
-	unlock, err := lockDir(dir)
+	lock, err := lockDir(dir)
 	if err != nil {
 		return err
 	}
-	defer unlock()
+	defer lock.Close()
 	if err := removeTemps(dir); err != nil {
 		return err
 	}
-	temps, err := writeTemps(dir, files, perm)
+	temps, err := writeTemps(lock, dir, files, perm)
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,11 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/oslokommune/payout/exporters/manifest"
 	"github.com/oslokommune/payout/payout"
@@ -47,18 +51,18 @@ func WriteRenderedAs(outDir string, p payout.Period, b *Bundle, perm Perm) (*man
 	if err := perm.mkdirAll(dir); err != nil {
 		return nil, err
 	}
-	unlock, err := lockDir(dir)
+	lock, err := lockDir(dir)
 	if err != nil {
 		return nil, err
 	}
-	defer unlock()
+	defer lock.Close()
 	if err := removeTemps(dir); err != nil {
 		return nil, err
 	}
 	if err := checkWritable(dir, b); err != nil {
 		return nil, err
 	}
-	temps, err := writeTemps(dir, b.Files, perm)
+	temps, err := writeTemps(lock, dir, b.Files, perm)
 	if err != nil {
 		return nil, err
 	}
@@ -116,30 +120,86 @@ func removeTemps(dir string) error {
 	return nil
 }
 
-// writeTemps writes every file to a synced temporary file in dir and
-// returns their names in the order of files; on error none remains.
-func writeTemps(dir string, files []Output, perm Perm) ([]string, error) {
-	var temps []string
-	for _, f := range files {
-		name, err := writeTemp(dir, f, perm)
-		if err != nil {
-			removeAll(temps)
-			return nil, fmt.Errorf("%s: %w", f.Name, err)
+// writeTemps writes every file to a temporary file beside its final name
+// and makes them all durable before it returns their names, in the order
+// of files; on error none remains. The files are written in parallel;
+// where one flush of the file system can make them durable (flushFS on
+// lock, the folder's locked descriptor: see durable_linux.go) that is done
+// once after the last, else each is fsynced before it is closed.
+func writeTemps(lock *os.File, dir string, files []Output, perm Perm) ([]string, error) {
+	folders, err := tempFolders(dir, files, perm)
+	if err != nil {
+		return nil, err
+	}
+	flush := canFlushFS(lock, folders)
+	temps := make([]string, len(files))
+	errs := make([]error, len(files))
+	var next atomic.Int64
+	var failed atomic.Bool
+	var wg sync.WaitGroup
+	for range writers(len(files), flush) {
+		wg.Go(func() {
+			for !failed.Load() {
+				i := int(next.Add(1)) - 1
+				if i >= len(files) {
+					return
+				}
+				temps[i], errs[i] = writeTemp(dir, files[i], perm, !flush)
+				if errs[i] != nil {
+					failed.Store(true)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if failed.Load() {
+		removeAll(temps)
+		for i, err := range errs {
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", files[i].Name, err)
+			}
 		}
-		temps = append(temps, name)
+	}
+	if flush {
+		if err := flushFS(lock); err != nil {
+			removeAll(temps)
+			return nil, err
+		}
 	}
 	return temps, nil
 }
 
-// writeTemp writes one file beside its final name: a name with a folder
-// (statements/…) gets that folder, made with the Perm's mode.
-func writeTemp(dir string, f Output, perm Perm) (string, error) {
-	sub := filepath.Join(dir, filepath.Dir(filepath.FromSlash(f.Name)))
-	if sub != dir {
-		if err := perm.mkdirAll(sub); err != nil {
-			return "", err
-		}
+// writers is how many goroutines write n files: one per processor when
+// writing only fills the page cache, more when each waits for its fsync.
+func writers(n int, flush bool) int {
+	w := runtime.GOMAXPROCS(0)
+	if !flush {
+		w = max(8, 2*w)
 	}
+	return max(1, min(w, n))
+}
+
+// tempFolders makes the folders the files go in (dir, and a name with a
+// folder, statements/…, gets that folder with the Perm's mode) and returns
+// them.
+func tempFolders(dir string, files []Output, perm Perm) ([]string, error) {
+	folders := []string{dir}
+	for _, f := range files {
+		sub := filepath.Join(dir, filepath.Dir(filepath.FromSlash(f.Name)))
+		if slices.Contains(folders, sub) {
+			continue
+		}
+		if err := perm.mkdirAll(sub); err != nil {
+			return nil, err
+		}
+		folders = append(folders, sub)
+	}
+	return folders, nil
+}
+
+// writeTemp writes one file beside its final name, fsynced when sync.
+func writeTemp(dir string, f Output, perm Perm, sync bool) (string, error) {
+	sub := filepath.Join(dir, filepath.Dir(filepath.FromSlash(f.Name)))
 	t, err := createTemp(sub, "."+path.Base(f.Name)+".tmp-*")
 	if err != nil {
 		return "", err
@@ -149,7 +209,7 @@ func writeTemp(dir string, f Output, perm Perm) (string, error) {
 	if err == nil {
 		err = perm.file(t)
 	}
-	if err == nil {
+	if err == nil && sync {
 		err = t.Sync()
 	}
 	if cerr := t.Close(); err == nil {
@@ -236,9 +296,18 @@ func syncDir(dir string) error {
 
 func removeAll(paths []string) {
 	for _, p := range paths {
-		_ = os.Remove(p)
+		if p != "" {
+			_ = os.Remove(p)
+		}
 	}
 }
 
-// createTemp is os.CreateTemp; tests replace it to fail part-way.
-var createTemp = os.CreateTemp
+// The steps tests replace to fail part-way or to take the other way:
+// createTemp is os.CreateTemp, canFlushFS says whether one flushFS of the
+// locked folder's descriptor makes the temporary files in the folders
+// durable, flushFS is that flush.
+var (
+	createTemp = os.CreateTemp
+	canFlushFS = syncfsCovers
+	flushFS    = syncfs
+)

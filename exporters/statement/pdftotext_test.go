@@ -158,7 +158,7 @@ func TestYearStatement(t *testing.T) {
 	last := results[len(results)-1]
 	y, err := statement.NewYear(2015, results, statement.NewDirectory(last, in))
 	require.NoError(t, err)
-	files, err := y.Files()
+	files, err := y.Files(nil)
 	require.NoError(t, err)
 	require.Len(t, files, len(y.Payees()))
 	for i, id := range y.Payees() {

@@ -2,8 +2,11 @@ package statement
 
 import (
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/oslokommune/payout/payout"
 	"github.com/oslokommune/payout/payout/nb"
@@ -17,9 +20,34 @@ import (
 type Year struct {
 	year    int
 	months  []*payout.Result // one per period, in order
+	byPayee []monthIndex     // of each month, what each payee's statement reads
 	dir     *Directory
 	payees  []string
 	missing []payout.Period // months of the year without a run
+}
+
+// monthIndex is one month's lines and payment per payee and breaches per
+// agreement, so that a payee's statement reads only its own (a year of a
+// national run has thousands of payees).
+type monthIndex struct {
+	lines    map[string][]*payout.Line // in the Result's order
+	paid     map[string]decimal.Decimal
+	breaches map[string][]int // agreement → indices into the Result's Breaches
+}
+
+func newMonthIndex(r *payout.Result) monthIndex {
+	x := monthIndex{lines: map[string][]*payout.Line{}, paid: map[string]decimal.Decimal{}, breaches: map[string][]int{}}
+	for i := range r.Lines {
+		l := &r.Lines[i]
+		x.lines[l.PayeeID] = append(x.lines[l.PayeeID], l)
+	}
+	for _, pm := range r.Payments {
+		x.paid[pm.PayeeID] = pm.Amount // of two, the last (as a statement has always shown)
+	}
+	for i, b := range r.Breaches {
+		x.breaches[b.AgreementID] = append(x.breaches[b.AgreementID], i)
+	}
+	return x
 }
 
 // NewYear takes the runs of one year (each period once, as paid) and the
@@ -45,6 +73,9 @@ func NewYear(year int, results []*payout.Result, dir *Directory) (*Year, error) 
 		return nil, fmt.Errorf("statement: no released run in %d", year)
 	}
 	sort.Slice(y.months, func(i, j int) bool { return y.months[i].Period < y.months[j].Period })
+	for _, r := range y.months {
+		y.byPayee = append(y.byPayee, newMonthIndex(r))
+	}
 	for p := payout.NewPeriod(year, 1); p <= payout.NewPeriod(year, 12); p++ {
 		if !seen[p] && p < y.months[len(y.months)-1].Period {
 			y.missing = append(y.missing, p)
@@ -69,15 +100,31 @@ func (y *Year) PDF(payeeID string) ([]byte, error) {
 	return render(d)
 }
 
-// Files renders every payee's yearly statement, in payee order.
-func (y *Year) Files() ([]File, error) {
-	files := make([]File, 0, len(y.payees))
-	for _, id := range y.payees {
-		data, err := y.PDF(id)
+// Files renders the yearly statements of the payees given (nil: every
+// payee), in that order, in parallel on up to GOMAXPROCS goroutines; the
+// bytes and the error returned (the first payee's in that order) do not
+// depend on the schedule.
+func (y *Year) Files(payees []string) ([]File, error) {
+	if payees == nil {
+		payees = y.payees
+	}
+	files := make([]File, len(payees))
+	errs := make([]error, len(payees))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range max(1, min(runtime.GOMAXPROCS(0), len(payees))) {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < len(payees); i = int(next.Add(1)) - 1 {
+				files[i].Name = YearFileName(payees[i], y.year)
+				files[i].Data, errs[i] = y.PDF(payees[i])
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
 			return nil, err
 		}
-		files = append(files, File{Name: YearFileName(id, y.year), Data: data})
 	}
 	return files, nil
 }
@@ -126,7 +173,7 @@ func (y *Year) document(payeeID string) (*document, error) {
 		{title: "Per avtale", table: y.agreementTable(payeeID)},
 	}
 	d.summary = []row{totalRow(fmt.Sprintf("Utbetalt i %d", y.year), total.net)}
-	held, owed := y.balances(payeeID, last)
+	held, owed := y.balances(payeeID)
 	if held.IsPositive() {
 		d.summary = append(d.summary, noteRow(fmt.Sprintf("Tilbakeholdt etter §15.1 ved utgangen av %s, utbetales når forholdet er rettet: %s.", monthYear(last.Period), kr(held))))
 	}
@@ -146,25 +193,17 @@ func (y *Year) monthTable(payeeID string) (*table, sums, error) {
 	t := &table{head: []string{"Måned", "Tilskudd", "Tilbakeholdt", "Frigitt", "Korreksjoner", "Motregnet", "Utbetalt"},
 		widths: []float64{30, 24, 24, 24, 24, 24, 24}, lastTotal: true}
 	var total sums
-	for _, r := range y.months {
-		var s sums
-		found := false
-		for i := range r.Lines {
-			if l := &r.Lines[i]; l.PayeeID == payeeID {
-				s.add(l)
-				total.add(l)
-				found = true
-			}
-		}
-		if !found {
+	for m, r := range y.months {
+		lines := y.byPayee[m].lines[payeeID]
+		if len(lines) == 0 {
 			continue
 		}
-		paid := decimal.Zero
-		for _, pm := range r.Payments {
-			if pm.PayeeID == payeeID {
-				paid = pm.Amount
-			}
+		var s sums
+		for _, l := range lines {
+			s.add(l)
+			total.add(l)
 		}
+		paid := y.byPayee[m].paid[payeeID] // zero when not paid
 		if !paid.Equal(s.net) {
 			return nil, total, fmt.Errorf("%s: the lines' net %s is not the payment %s", r.Period, s.net.StringFixed(2), paid.StringFixed(2))
 		}
@@ -183,12 +222,8 @@ func (y *Year) agreementTable(payeeID string) *table {
 	byKey := map[key]*sums{}
 	names := map[key]string{}
 	var keys []key
-	for _, r := range y.months {
-		for i := range r.Lines {
-			l := &r.Lines[i]
-			if l.PayeeID != payeeID {
-				continue
-			}
+	for m := range y.months {
+		for _, l := range y.byPayee[m].lines[payeeID] {
 			k := key{l.AgreementID, l.Role}
 			if byKey[k] == nil {
 				byKey[k] = &sums{}
@@ -219,28 +254,30 @@ func (y *Year) agreementTable(payeeID string) *table {
 // balances are what is still withheld from the payee's agreements (each
 // breach's balance in the last month it was reported for an agreement the
 // payee held) and what the payee still owes at the end of the last month.
-func (y *Year) balances(payeeID string, last *payout.Result) (held, owed decimal.Decimal) {
+func (y *Year) balances(payeeID string) (held, owed decimal.Decimal) {
 	balance := map[string]decimal.Decimal{}
-	for _, r := range y.months {
-		holder := map[string]bool{}
-		for _, l := range r.Lines {
-			if l.PayeeID == payeeID && l.Role == payout.RoleHolder {
-				holder[l.AgreementID] = true
+	for m, r := range y.months {
+		// The breaches of the agreements the payee held this month, in
+		// the Result's order, so a later report of a breach wins.
+		var mine []int
+		seen := map[string]bool{}
+		for _, l := range y.byPayee[m].lines[payeeID] {
+			if l.Role == payout.RoleHolder && !seen[l.AgreementID] {
+				seen[l.AgreementID] = true
+				mine = append(mine, y.byPayee[m].breaches[l.AgreementID]...)
 			}
 		}
-		for _, b := range r.Breaches {
-			if holder[b.AgreementID] {
-				balance[b.BreachID] = b.BalanceOut
-			}
+		sort.Ints(mine)
+		for _, i := range mine {
+			b := &r.Breaches[i]
+			balance[b.BreachID] = b.BalanceOut
 		}
 	}
 	for _, b := range balance {
 		held = held.Add(b)
 	}
-	for _, l := range last.Lines {
-		if l.PayeeID == payeeID {
-			owed = owed.Sub(l.CarriedOut)
-		}
+	for _, l := range y.byPayee[len(y.months)-1].lines[payeeID] {
+		owed = owed.Sub(l.CarriedOut)
 	}
 	return held, owed
 }
