@@ -10,11 +10,13 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 
 	"github.com/oslokommune/payout/exporters/bundle/fixture"
 	"github.com/oslokommune/payout/exporters/journal"
 	"github.com/oslokommune/payout/exporters/manifest"
+	"github.com/oslokommune/payout/payout"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
@@ -137,16 +139,17 @@ func TestWriteRefusesToOverwriteAReleasedFolder(t *testing.T) {
 }
 
 // TestWriteFailingHalfwayLeavesTheOldFolder: when a file cannot be
-// written (the first, the fourth, the manifest, the last temporary file
-// made), or the flush that makes them durable fails, no new file and no
-// temporary file remains, and the old run is untouched; with one flush of
-// the file system and with an fsync per file.
+// written (the first, the second, the last temporary file made), or the
+// flush that makes them durable fails, no new file and no temporary file
+// remains, and the old run is untouched; with one flush of the file system
+// and with an fsync per file.
 func TestWriteFailingHalfwayLeavesTheOldFolder(t *testing.T) {
-	b, err := Render(fixture.Result(), fixture.Inputs(), nil)
-	require.NoError(t, err)
-	files := len(b.Files)
+	res := fixture.Result()
+	res.Lines[0].Name += " Olsen" // lines.csv, report.xlsx, bydel-01.xlsx, P1's statement and the manifest change
+	made := tempsMade(t, res)
+	require.Equal(t, 5, made, "the files that did not change are not written again")
 	for _, flush := range []bool{true, false} {
-		for _, failAt := range []int{1, 4, files, 0} { // 0: the flush fails
+		for _, failAt := range []int{1, 2, made, 0} { // 0: the flush fails
 			if failAt == 0 && !flush {
 				continue
 			}
@@ -158,14 +161,29 @@ func TestWriteFailingHalfwayLeavesTheOldFolder(t *testing.T) {
 				dir := filepath.Join(out, "2015-03")
 				before := snapshot(t, dir)
 				failWrites(t, failAt, flush)
-				res := fixture.Result()
-				res.Lines[0].Name += " Olsen"
 				_, err = Write(out, res, fixture.Inputs(), nil)
 				require.ErrorContains(t, err, "disk full")
 				assert.Equal(t, before, snapshot(t, dir))
 			})
 		}
 	}
+}
+
+// tempsMade is how many temporary files writing res over the fixture's
+// folder makes.
+func tempsMade(t *testing.T, res *payout.Result) int {
+	out := t.TempDir()
+	_, err := Write(out, fixture.Result(), fixture.Inputs(), nil)
+	require.NoError(t, err)
+	var n atomic.Int64
+	createTemp = func(dir, pattern string) (*os.File, error) {
+		n.Add(1)
+		return os.CreateTemp(dir, pattern)
+	}
+	defer func() { createTemp = os.CreateTemp }()
+	_, err = Write(out, res, fixture.Inputs(), nil)
+	require.NoError(t, err)
+	return int(n.Load())
 }
 
 // failWrites makes the failAt-th temporary file fail to be created (or,
@@ -187,6 +205,60 @@ func failWrites(t *testing.T, failAt int, flush bool) {
 		return nil
 	}
 	t.Cleanup(func() { createTemp, canFlushFS, flushFS = os.CreateTemp, syncfsCovers, syncfs })
+}
+
+// A file already in place with the new bytes, mode and owner is left as it
+// is (the same inode); one that differs in any of them is replaced, and the
+// manifest is always written anew.
+func TestWriteLeavesUnchangedFilesInPlace(t *testing.T) {
+	for _, flush := range []bool{true, false} {
+		t.Run(fmt.Sprintf("flush=%v", flush), func(t *testing.T) {
+			failWrites(t, -1, flush)
+			out := t.TempDir()
+			m, err := Write(out, fixture.Result(), fixture.Inputs(), nil)
+			require.NoError(t, err)
+			dir := filepath.Join(out, "2015-03")
+			before := snapshot(t, dir)
+			inodes := inodesOf(t, dir)
+			lines, report, p2 := filepath.Join(dir, LinesCSV), filepath.Join(dir, "report.xlsx"), filepath.Join(dir, StatementsDir, "P2-2015-03.pdf")
+			require.NoError(t, os.Chmod(lines, 0o644))
+			require.NoError(t, os.WriteFile(p2, []byte("tampered"), 0o600))
+			data, err := os.ReadFile(report)
+			require.NoError(t, err)
+			data[len(data)/2] ^= 1 // same size, another byte
+			require.NoError(t, os.WriteFile(report, data, 0o600))
+
+			_, err = Write(out, fixture.Result(), fixture.Inputs(), nil)
+			require.NoError(t, err)
+			assert.Equal(t, before, snapshot(t, dir))
+			after := inodesOf(t, dir)
+			for name, ino := range inodes {
+				replaced := name == LinesCSV || name == "report.xlsx" || name == StatementsDir+"/P2-2015-03.pdf" || name == ManifestJSON
+				assert.Equal(t, replaced, ino != after[name], name)
+			}
+			fi, err := os.Stat(lines)
+			require.NoError(t, err)
+			assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+			assert.Len(t, after, len(m.Outputs)+1)
+		})
+	}
+}
+
+// inodesOf is the inode number of every file under dir, by name.
+func inodesOf(t *testing.T, dir string) map[string]uint64 {
+	t.Helper()
+	m := map[string]uint64{}
+	require.NoError(t, filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		fi, err := e.Info()
+		require.NoError(t, err)
+		rel, _ := filepath.Rel(dir, path)
+		m[filepath.ToSlash(rel)] = fi.Sys().(*syscall.Stat_t).Ino
+		return nil
+	}))
+	return m
 }
 
 // Each way of making the files durable writes the same folder.

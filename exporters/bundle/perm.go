@@ -101,6 +101,9 @@ func WriteFilesAs(dir string, files []Output, perm Perm) error {
 		return err
 	}
 	for i, f := range files {
+		if temps[i] == "" {
+			continue // already in place (writeTemps)
+		}
 		if err := os.Rename(temps[i], filepath.Join(dir, f.Name)); err != nil {
 			removeAll(temps[i:])
 			return fmt.Errorf("%s: %w", f.Name, err)

@@ -1,8 +1,11 @@
 package bundle
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -11,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 
 	"github.com/oslokommune/payout/exporters/manifest"
 	"github.com/oslokommune/payout/payout"
@@ -126,6 +130,14 @@ func removeTemps(dir string) error {
 // where one flush of the file system can make them durable (flushFS on
 // lock, the folder's locked descriptor: see durable_linux.go) that is done
 // once after the last, else each is fsynced before it is closed.
+//
+// A file already in place with the same bytes, mode and group (a re-run
+// whose statement did not change) is left as it is, its name "": writing
+// it again would change nothing but cost a new inode, a rename and the old
+// inode's release. It is made durable like the others (the flush, or an
+// fsync), so it does not matter who put it there. The last file (the
+// manifest, or a supplement's signed statement) marks the folder complete
+// and is always written.
 func writeTemps(lock *os.File, dir string, files []Output, perm Perm) ([]string, error) {
 	folders, err := tempFolders(dir, files, perm)
 	if err != nil {
@@ -139,10 +151,14 @@ func writeTemps(lock *os.File, dir string, files []Output, perm Perm) ([]string,
 	var wg sync.WaitGroup
 	for range writers(len(files), flush) {
 		wg.Go(func() {
+			var buf []byte
 			for !failed.Load() {
 				i := int(next.Add(1)) - 1
 				if i >= len(files) {
 					return
+				}
+				if i < len(files)-1 && unchanged(filepath.Join(dir, filepath.FromSlash(files[i].Name)), files[i].Data, perm, !flush, &buf) {
+					continue
 				}
 				temps[i], errs[i] = writeTemp(dir, files[i], perm, !flush)
 				if errs[i] != nil {
@@ -167,6 +183,37 @@ func writeTemps(lock *os.File, dir string, files []Output, perm Perm) ([]string,
 		}
 	}
 	return temps, nil
+}
+
+// unchanged: the regular file at path (not a link to one) holds data, has
+// the Perm's mode, is ours, in the Perm's group and has no other name; when
+// sync it is then fsynced. buf is the caller's to reuse.
+func unchanged(path string, data []byte, perm Perm, sync bool, buf *[]byte) bool {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() || fi.Mode().Perm() != perm.File.Perm() || fi.Mode()&^fs.ModePerm != 0 ||
+		fi.Size() != int64(len(data)) || !ownedAsPerm(fi, perm) {
+		return false
+	}
+	if cap(*buf) < len(data) {
+		*buf = make([]byte, len(data))
+	}
+	b := (*buf)[:len(data)]
+	if _, err := io.ReadFull(f, b); err != nil || !bytes.Equal(b, data) {
+		return false
+	}
+	return !sync || f.Sync() == nil
+}
+
+// ownedAsPerm: the file is ours (so we could have written it) and in the
+// Perm's group, with no other name.
+func ownedAsPerm(fi fs.FileInfo, perm Perm) bool {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	return ok && int(st.Uid) == os.Geteuid() && st.Nlink == 1 && (perm.GID < 0 || int(st.Gid) == perm.GID)
 }
 
 // writers is how many goroutines write n files: one per processor when
@@ -238,6 +285,9 @@ func commit(dir string, files []Output, temps []string) error {
 				removeAll(temps[i:])
 				return err
 			}
+		}
+		if temps[i] == "" {
+			continue // already in place (writeTemps)
 		}
 		if err := os.Rename(temps[i], filepath.Join(dir, filepath.FromSlash(f.Name))); err != nil {
 			removeAll(temps[i:])
