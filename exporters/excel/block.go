@@ -154,7 +154,7 @@ func totalsRow(b block) []cell {
 		if !b.cols[c].sum {
 			continue
 		}
-		var d decimal.Decimal
+		var d exactSum
 		var n, scale int
 		k := kMoney
 		for _, row := range b.rows {
@@ -163,15 +163,66 @@ func totalsRow(b block) []cell {
 				continue
 			}
 			k, scale = v.k, v.scale
-			d, n = d.Add(v.d), n+v.n
+			n += v.n
+			if k != kInt {
+				d.add(v.d)
+			}
 		}
 		if k == kInt {
 			out[c] = integer(n)
 		} else {
-			out[c] = cell{k: k, d: d, scale: scale}
+			out[c] = cell{k: k, d: d.value(), scale: scale}
 		}
 	}
 	return out
+}
+
+// exactSum adds decimals exactly, and allocates nothing while every term
+// and the sum fit an int64 coefficient at 9 decimals or fewer (every
+// amount does); past that it adds decimals. Its value is the one
+// decimal.Decimal.Add gives, exponent included: the smallest of the terms'
+// and 0.
+type exactSum struct {
+	c    int64
+	e    int32
+	slow bool
+	d    decimal.Decimal
+}
+
+// maxExact bounds the coefficients added on int64: two of them never
+// overflow.
+const maxExact = 1 << 62
+
+func (s *exactSum) add(d decimal.Decimal) {
+	if !s.slow {
+		if e := d.Exponent(); e <= 0 && e >= -9 && d.NumDigits() <= 18 {
+			c := d.CoefficientInt64()
+			if e < s.e {
+				k := pow10[s.e-e]
+				if uint64(absInt64(s.c)) <= maxExact/k {
+					s.c, s.e = s.c*int64(k), e
+				}
+			} else if e > s.e {
+				k := pow10[e-s.e]
+				if uint64(absInt64(c)) <= maxExact/k {
+					c, e = c*int64(k), s.e
+				}
+			}
+			if e == s.e && uint64(absInt64(c)) <= maxExact && uint64(absInt64(s.c)) <= maxExact {
+				s.c += c
+				return
+			}
+		}
+		s.slow, s.d = true, s.value()
+	}
+	s.d = s.d.Add(d)
+}
+
+func (s *exactSum) value() decimal.Decimal {
+	if s.slow {
+		return s.d
+	}
+	return decimal.New(s.c, s.e)
 }
 
 // prepare readies one cell of row for writing: a text is neutralised

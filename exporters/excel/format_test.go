@@ -16,9 +16,10 @@ import (
 // format version 2 wrote them (excelize setting every cell). verify
 // compares a folder of an older format by its workbooks' numbers
 // (excel.Numbers): today's renders must hold the same numbers in the same
-// cells. Format 3 changed the bytes only (the sheet XML written directly,
-// strings inline, level-1 deflate), so every cell's value, number format
-// and weight, the frozen panes and the filters are the same too.
+// cells. Formats 3 and 4 changed the bytes only (the sheet XML written
+// directly, strings inline, level-1 deflate), so every cell's value,
+// number format and weight, the frozen panes, the filters, the widths and
+// the print set-up are the same too.
 func TestFormat2WorkbooksHoldTheSameCells(t *testing.T) {
 	n := 0
 	for _, wb := range osloWorkbooks() {

@@ -6,6 +6,7 @@ import (
 	"compress/flate"
 	"hash/crc32"
 	"io"
+	"io/fs"
 	"strconv"
 	"sync"
 	"unicode/utf8"
@@ -19,7 +20,8 @@ import (
 // skeleton (workbook.xml with its defined names, styles, the chart,
 // document properties, content types and relationships) and writes its
 // own, empty, worksheet parts; the workbook's zip writer (partZip) puts
-// the parts written here in their place. A sheet is written as soon as it
+// the parts written here in their place, and deflates excelize's parts at
+// the same level. A sheet is written as soon as it
 // is complete (workbook.writeSheets), straight into its deflated part,
 // so neither its cells nor its uncompressed XML stay in memory after.
 //
@@ -31,24 +33,29 @@ import (
 // shortest form that reads back as the same double); a totals cell as its
 // SUBTOTAL(109,…) formula with its exact cached value, a number.
 
-// sheetLevel is the deflate level of the worksheet parts: level 1 (Go's
-// fast matcher) costs a fraction of level 5, archive/zip's default, for a
-// part about a quarter larger (the XML is very repetitive).
+// sheetLevel is the deflate level of every part: level 1 (Go's fast
+// matcher) costs a fraction of level 5, archive/zip's default, for a part
+// about a quarter larger (the XML is very repetitive).
 const sheetLevel = flate.BestSpeed
 
-// part is one worksheet, deflated, as zip.Writer.CreateRaw takes it.
+// part is one part of the file, deflated, as zip.Writer.CreateRaw takes
+// it.
 type part struct {
 	data []byte
 	crc  uint32
 	size uint64
 }
 
-// partZip is the workbooks' zip writer: excelize's own parts through
-// archive/zip, each worksheet written here in place of excelize's (which
-// is discarded).
+// partZip is the workbooks' zip writer. Each worksheet is written here
+// (writeSheet) in place of excelize's, which is discarded; each of
+// excelize's own parts is collected and deflated at sheetLevel when the
+// next part begins, or taken from skeletonParts when an earlier workbook
+// had the same part (the theme, the styles, most relationships).
 type partZip struct {
-	*zip.Writer
-	parts map[string]*part
+	zw      *zip.Writer
+	parts   map[string]*part
+	pending string
+	buf     bytes.Buffer
 }
 
 // zipWriter is the excelize.ZipWriter of w: the output buffer is grown to
@@ -61,24 +68,100 @@ func (w *workbook) zipWriter(out io.Writer) excelize.ZipWriter {
 		}
 		buf.Grow(n)
 	}
-	return partZip{zip.NewWriter(out), w.parts}
+	return &partZip{zw: zip.NewWriter(out), parts: w.parts}
 }
 
-func (z partZip) Create(name string) (io.Writer, error) {
-	p := z.parts[name]
-	if p == nil {
-		return z.Writer.Create(name)
+func (z *partZip) Create(name string) (io.Writer, error) {
+	if err := z.flush(); err != nil {
+		return nil, err
 	}
-	fw, err := z.CreateRaw(&zip.FileHeader{Name: name, Method: zip.Deflate, CRC32: p.crc,
+	if p := z.parts[name]; p != nil {
+		delete(z.parts, name)
+		return io.Discard, z.write(name, p)
+	}
+	z.pending = name
+	z.buf.Reset()
+	return &z.buf, nil
+}
+
+func (z *partZip) AddFS(fsys fs.FS) error {
+	if err := z.flush(); err != nil {
+		return err
+	}
+	return z.zw.AddFS(fsys)
+}
+
+func (z *partZip) Close() error {
+	if err := z.flush(); err != nil {
+		return err
+	}
+	return z.zw.Close()
+}
+
+// flush writes the pending part of excelize's.
+func (z *partZip) flush() error {
+	if z.pending == "" {
+		return nil
+	}
+	name := z.pending
+	z.pending = ""
+	p, err := skeletonPart(name, z.buf.Bytes())
+	if err != nil {
+		return err
+	}
+	return z.write(name, p)
+}
+
+func (z *partZip) write(name string, p *part) error {
+	fw, err := z.zw.CreateRaw(&zip.FileHeader{Name: name, Method: zip.Deflate, CRC32: p.crc,
 		CompressedSize64: uint64(len(p.data)), UncompressedSize64: p.size})
+	if err != nil {
+		return err
+	}
+	_, err = fw.Write(p.data)
+	return err
+}
+
+// skeletonParts are deflated parts of excelize's by their name and
+// content: most of a workbook's skeleton is the same in every workbook,
+// and deflating the same bytes again gives the same bytes. At most
+// maxSkeletonParts parts of at most 64 KiB are kept.
+var skeletonParts = struct {
+	sync.Mutex
+	m map[string]*part
+}{m: map[string]*part{}}
+
+const maxSkeletonParts = 64
+
+func skeletonPart(name string, content []byte) (*part, error) {
+	if len(content) > 64<<10 {
+		return deflatePart(content)
+	}
+	key := name + "\x00" + string(content)
+	skeletonParts.Lock()
+	p := skeletonParts.m[key]
+	skeletonParts.Unlock()
+	if p != nil {
+		return p, nil
+	}
+	p, err := deflatePart(content)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := fw.Write(p.data); err != nil {
-		return nil, err
+	skeletonParts.Lock()
+	if len(skeletonParts.m) < maxSkeletonParts {
+		skeletonParts.m[key] = p
 	}
-	delete(z.parts, name)
-	return io.Discard, nil
+	skeletonParts.Unlock()
+	return p, nil
+}
+
+// deflatePart deflates content at sheetLevel.
+func deflatePart(content []byte) (*part, error) {
+	o := newPartWriter()
+	defer o.release()
+	o.buf = append(o.buf, content...)
+	return o.close()
 }
 
 // writeSheets writes every sheet that has rows and is not written yet:

@@ -17,7 +17,7 @@ type group struct {
 	agreements map[string]bool
 	lists      map[string]int // list_id → count, so a shared list counts once
 	base, absence, vikar, withheld, released, adjustments,
-	carriedIn, carriedOut, net decimal.Decimal
+	carriedIn, carriedOut, net exactSum
 }
 
 func groups(lines []payout.Line) []*group {
@@ -35,10 +35,15 @@ func groups(lines []payout.Line) []*group {
 		if l.Role == payout.RoleHolder && l.ListID != "" {
 			g.lists[l.ListID] = l.Count
 		}
-		g.base, g.absence, g.vikar = g.base.Add(l.Base), g.absence.Add(l.AbsenceDeduction), g.vikar.Add(l.VikarAmount)
-		g.withheld, g.released = g.withheld.Add(l.Withheld), g.released.Add(l.Released)
-		g.adjustments, g.net = g.adjustments.Add(l.Adjustments), g.net.Add(l.Net)
-		g.carriedIn, g.carriedOut = g.carriedIn.Add(l.CarriedIn), g.carriedOut.Add(l.CarriedOut)
+		g.base.add(l.Base)
+		g.absence.add(l.AbsenceDeduction)
+		g.vikar.add(l.VikarAmount)
+		g.withheld.add(l.Withheld)
+		g.released.add(l.Released)
+		g.adjustments.add(l.Adjustments)
+		g.net.add(l.Net)
+		g.carriedIn.add(l.CarriedIn)
+		g.carriedOut.add(l.CarriedOut)
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].bydel != out[j].bydel {
@@ -74,9 +79,9 @@ func summarySheet(w *workbook, v view) error {
 	for _, g := range gs {
 		b.rows = append(b.rows, []cell{
 			txt(g.bydel), txt(nb.BydelName(g.bydel)), txt(nb.SchemeName(g.scheme)),
-			integer(len(g.agreements)), integer(g.inhabitants()), money(g.base), money(g.absence),
-			money(g.vikar), money(g.withheld), money(g.released), money(g.adjustments),
-			money(g.carriedIn), money(g.carriedOut), money(g.net),
+			integer(len(g.agreements)), integer(g.inhabitants()), money(g.base.value()), money(g.absence.value()),
+			money(g.vikar.value()), money(g.withheld.value()), money(g.released.value()), money(g.adjustments.value()),
+			money(g.carriedIn.value()), money(g.carriedOut.value()), money(g.net.value()),
 		})
 	}
 	pl, err := w.table(SheetSummary, b)
@@ -106,8 +111,9 @@ func (w *workbook) paidPerBydel(v view, gs []*group, top int) error {
 		if g.scheme == payout.SchemeFastlege {
 			c = 2
 		}
-		b.rows[i][c] = money(b.rows[i][c].d.Add(g.net))
-		b.rows[i][4] = money(b.rows[i][4].d.Add(g.net))
+		net := g.net.value()
+		b.rows[i][c] = money(b.rows[i][c].d.Add(net))
+		b.rows[i][4] = money(b.rows[i][4].d.Add(net))
 	}
 	pl, err := w.writeBlock(SheetSummary, top+1, b)
 	if err != nil || len(b.rows) == 0 {

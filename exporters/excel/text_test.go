@@ -60,3 +60,32 @@ func TestNumWidthFastPathIsExact(t *testing.T) {
 		require.Equal(t, roundedWidth(decimal.NewFromInt(int64(n)), 0), intWidth(n), n)
 	}
 }
+
+// exactSum gives what a chain of decimal.Decimal.Add gives, exponent
+// included, on int64 coefficients and past them.
+func TestExactSumIsDecimalAdd(t *testing.T) {
+	r := rand.New(rand.NewPCG(16, 4))
+	for range 20000 {
+		var want decimal.Decimal
+		var got exactSum
+		for range r.IntN(30) {
+			var d decimal.Decimal
+			switch r.IntN(4) {
+			case 0:
+				d = decimal.New(r.Int64N(1<<40)-1<<39, -2)
+			case 1:
+				d = decimal.New(r.Int64N(1<<62)-1<<61, -int32(r.IntN(12)))
+			case 2:
+				d = decimal.New(r.Int64N(1000), int32(r.IntN(3)))
+			default:
+				d = decimal.RequireFromString("123456789012345678901234.5678")
+			}
+			want = want.Add(d)
+			got.add(d)
+		}
+		v := got.value()
+		require.True(t, want.Equal(v), "%s != %s", want, v)
+		require.Equal(t, want.Exponent(), v.Exponent(), "%s", want)
+		require.Equal(t, want.String(), v.String())
+	}
+}

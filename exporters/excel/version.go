@@ -15,4 +15,7 @@ package excel
 //	   the used range in <dimension>, no filterMode mark, plain autofilter
 //	   references, level-1 deflate for the sheet parts. The same cells,
 //	   number formats, widths and print set-up as format 2.
-const FormatVersion = 3
+//	4  issue 16: excelize's own parts (styles, theme, workbook.xml, the
+//	   chart, relationships) deflated at level 1 too, every part stored
+//	   without a data descriptor. The same cells as format 3.
+const FormatVersion = 4
