@@ -3,6 +3,7 @@ package excel
 import (
 	"bytes"
 	stdcsv "encoding/csv"
+	"errors"
 	"fmt"
 
 	"github.com/xuri/excelize/v2"
@@ -109,8 +110,22 @@ func cellFormat(f *excelize.File, sheet, ref string) (string, string, error) {
 // (a formula's cached value), amounts, counts, days and date serials. The
 // cell values verify compares for a folder written by an older format
 // version (FormatVersion): numbers sit where they sat, while the wording
-// and layout of text belong to the format.
+// and layout of text belong to the format. The sheets are scanned
+// directly (scanNumbers); a sheet's XML this package and excelize never
+// write (a CDATA section, a comment, an entity in a value, a prefixed
+// element, a cell without its reference) is read by excelize instead,
+// with the same result.
 func Numbers(data []byte) (map[string]map[string]string, error) {
+	if out, err := scanNumbers(data); err == nil {
+		return out, nil
+	} else if !errors.Is(err, errUnusual) {
+		return nil, err
+	}
+	return excelizeNumbers(data)
+}
+
+// excelizeNumbers is Numbers by excelize's reading of every cell.
+func excelizeNumbers(data []byte) (map[string]map[string]string, error) {
 	f, err := excelize.OpenReader(bytes.NewReader(data))
 	if err != nil {
 		return nil, err
