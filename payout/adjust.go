@@ -133,7 +133,8 @@ func sameMonthDays(x, y *yearClass, first, last Date) bool {
 // what it had for them and the new one is paid (RULEBOOK §6); a takeover
 // whose payee agreement changed payee between the views likewise.
 func (c *chain) adjustPeriod(out *periodOut, e Period, before, after *monthCalc, prev Date, book bookFunc) error {
-	for _, k := range unionParties(before, after) {
+	var buf [4]partyKey // a month has one to a few parties
+	for _, k := range unionParties(buf[:0], before, after) {
 		b, a := partyAmountOf(before, k), partyAmountOf(after, k)
 		oldPayee, err := c.payeeOf(k, e, prev)
 		if err != nil {
@@ -165,12 +166,7 @@ func (c *chain) addAdjustment(out *periodOut, k partyKey, payee string, e Period
 	if diff == 0 {
 		return
 	}
-	lk := lineKey{k.role, payee}
-	acc := out.lines[lk]
-	if acc == nil {
-		acc = &lineAcc{}
-		out.lines[lk] = acc
-	}
+	acc := out.line(lineKey{k.role, payee})
 	acc.adjustments += diff
 	if out.period == c.period {
 		// Only the run's own period reports its rows (adjustments.csv and
@@ -223,8 +219,9 @@ func partyAmountOf(m *monthCalc, k partyKey) Ore {
 	return m.amount(k)
 }
 
-func unionParties(a, b *monthCalc) []partyKey {
-	var keys []partyKey
+// unionParties appends to keys (a caller's buffer) the parties of a and b,
+// sorted, each once.
+func unionParties(keys []partyKey, a, b *monthCalc) []partyKey {
 	for _, m := range []*monthCalc{a, b} {
 		if !m.hasLine() {
 			continue

@@ -67,6 +67,53 @@ type periodOut struct {
 	claims   []Claim      // carried overpayments that can no longer be recovered
 	unpaid   []Period     // window months still unknown at the run's as-of
 	breaches []BreachStatus
+	// shared: the earlier steps' outcome, whose lines come from accs
+	// (newOut).
+	shared bool
+	accs   []lineAcc
+}
+
+// newOut is the outcome of step e. Only the run's own period's outcome
+// leaves the chain; an earlier step's counts only through the state it
+// leaves behind (carried, origin, balances: values, not its lines), so the
+// earlier steps share one outcome (the worker's, see chainScratch) and its
+// room for lines, cleared for each step.
+func (c *chain) newOut(e Period, a Date, m *monthCalc) *periodOut {
+	if e == c.period {
+		return &periodOut{period: e, asOf: a, month: m, lines: map[lineKey]*lineAcc{}}
+	}
+	h := &c.history
+	lines, accs := h.lines, h.accs[:0]
+	if lines == nil {
+		lines = map[lineKey]*lineAcc{}
+	}
+	clear(lines)
+	*h = periodOut{period: e, asOf: a, month: m, lines: lines, shared: true, accs: accs}
+	return h
+}
+
+// line returns line lk of o, adding it if new.
+func (o *periodOut) line(lk lineKey) *lineAcc {
+	acc := o.lines[lk]
+	if acc == nil {
+		acc = o.newAcc()
+		o.lines[lk] = acc
+	}
+	return acc
+}
+
+// newAcc is a zero line: from the shared outcome's room (see newOut), else
+// allocated.
+func (o *periodOut) newAcc() *lineAcc {
+	if !o.shared {
+		return &lineAcc{}
+	}
+	if len(o.accs) == cap(o.accs) {
+		// A full room: a larger one (the lines handed out keep the old).
+		o.accs = make([]lineAcc, 0, max(4, 2*cap(o.accs)))
+	}
+	o.accs = append(o.accs, lineAcc{})
+	return &o.accs[len(o.accs)-1]
 }
 
 func newChain(ix *index, a *agrInputs) *chain {
@@ -152,7 +199,7 @@ func (c *chain) step(e Period, a, prev Date, h Period) (*periodOut, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &periodOut{period: e, asOf: a, month: cur, lines: map[lineKey]*lineAcc{}}
+	out := c.newOut(e, a, cur)
 	if cur.hasLine() {
 		for _, p := range cur.parties {
 			acc, err := c.acc(out, p.key, a)
@@ -216,13 +263,7 @@ func (c *chain) acc(out *periodOut, k partyKey, a Date) (*lineAcc, error) {
 	if err != nil {
 		return nil, err
 	}
-	lk := lineKey{k.role, payee}
-	acc := out.lines[lk]
-	if acc == nil {
-		acc = &lineAcc{}
-		out.lines[lk] = acc
-	}
-	return acc, nil
+	return out.line(lineKey{k.role, payee}), nil
 }
 
 // payeeOf resolves who is paid for party k's amounts of period e as seen at
@@ -271,12 +312,7 @@ func (c *chain) displayAgreement(a Date) *Agreement { return c.a.display(a) }
 // leaves the chain and is never set off against later money.
 func (c *chain) carry(out *periodOut) {
 	for lk, cin := range c.carried {
-		acc := out.lines[lk]
-		if acc == nil {
-			acc = &lineAcc{}
-			out.lines[lk] = acc
-		}
-		acc.carriedIn = cin
+		out.line(lk).carriedIn = cin
 	}
 	var next map[lineKey]Ore
 	var origin map[lineKey]Period

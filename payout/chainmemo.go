@@ -71,6 +71,7 @@ type chainScratch struct {
 	snaps     snapRows
 	since     recordedSince
 	basisBuf  annualBasis // scratch for sameInputs
+	history   periodOut   // the outcome of the chain's earlier steps (newOut)
 	dayBuf    []Date
 	activeBuf []bool
 }
