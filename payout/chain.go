@@ -35,25 +35,21 @@ type lineAcc struct {
 
 // chain walks one agreement through the history.
 type chain struct {
-	ix     *index
-	a      *agrInputs
-	months map[monthKey]*monthCalc
-	years  map[yearKey]*yearClass
+	ix *index
+	a  *agrInputs
 	// state carried from one period to the next
-	carried   map[lineKey]Ore
-	origin    map[lineKey]Period // the period each carried overpayment arose in
-	balances  map[string]Ore     // breach_id → withheld, not released
-	yearDates map[int][]Date     // cache of yearChanges
-	lists     [][][]*ListCount   // the count versions of the agreement's lists, by as_of
-	lastRate  struct {
+	carried  map[lineKey]Ore
+	origin   map[lineKey]Period // the period each carried overpayment arose in
+	balances map[string]Ore     // breach_id → withheld, not released (made when needed)
+	lists    [][][]*ListCount   // the count versions of the agreement's lists, by as_of
+	lastRate struct {
 		key   rateMemoKey
 		tiers []*Rate
 	}
 	trace  bool   // keep each month's days for explain
 	period Period // the run's period P
-	// memos and scratch (chainmemo.go)
+	// memos (months, years, yearDates, absences) and scratch (chainmemo.go)
 	*chainScratch
-	absences map[absKey]absEntry
 }
 
 // periodOut is one agreement's outcome in one period.
@@ -116,16 +112,14 @@ func (o *periodOut) newAcc() *lineAcc {
 	return &o.accs[len(o.accs)-1]
 }
 
-func newChain(ix *index, a *agrInputs) *chain {
-	return &chain{ix: ix, a: a, months: map[monthKey]*monthCalc{}, years: map[yearKey]*yearClass{},
-		carried: map[lineKey]Ore{}, balances: map[string]Ore{}, yearDates: map[int][]Date{}, chainScratch: &chainScratch{}}
-}
-
-// withScratch makes c use s for its memos and buffers (see chainScratch).
-func (c *chain) withScratch(s *chainScratch) *chain {
+// newChain is agreement a's chain, with s's memos and buffers (see
+// chainScratch; nil: its own).
+func newChain(ix *index, a *agrInputs, s *chainScratch) *chain {
+	if s == nil {
+		s = &chainScratch{}
+	}
 	s.reset()
-	c.chainScratch = s
-	return c
+	return &chain{ix: ix, a: a, chainScratch: s}
 }
 
 // classifiedYear caches classifyYear per year and snapshot.

@@ -65,9 +65,16 @@ func (m *snapRows) row(asOf Date, n int) *snapRow {
 }
 
 // chainScratch is what a chain memoises and its scratch buffers; a worker
-// of runChains hands one to each chain in turn, so the rows and buffers are
-// made once per worker, not once per agreement.
+// of runChains hands one to each chain in turn, so the maps, rows and
+// buffers are made once per worker, not once per agreement.
 type chainScratch struct {
+	months    map[monthKey]*monthCalc
+	years     map[yearKey]*yearClass
+	yearDates map[int][]Date // cache of yearChanges
+	absences  map[absKey]absEntry
+	// monthRoom holds the months of earlier periods (newMonth): nothing
+	// keeps one past its chain, so the next chain reuses the room.
+	monthRoom room[monthCalc]
 	snaps     snapRows
 	since     recordedSince
 	basisBuf  annualBasis // scratch for sameInputs
@@ -78,11 +85,42 @@ type chainScratch struct {
 
 // reset forgets the memos of the previous chain (keeping the buffers).
 func (s *chainScratch) reset() {
+	if s.months == nil {
+		s.months, s.years, s.yearDates, s.absences = map[monthKey]*monthCalc{}, map[yearKey]*yearClass{}, map[int][]Date{}, map[absKey]absEntry{}
+	}
+	clear(s.months)
+	clear(s.years)
+	clear(s.yearDates)
+	clear(s.absences)
+	s.monthRoom.reset()
 	s.snaps.on, s.snaps.tick = false, 0
 	for k := range s.snaps.rows {
 		s.snaps.rows[k].live, s.snaps.rows[k].used = false, 0
 	}
 }
+
+// room hands out zeroed values from chunks that it hands out again after
+// reset: for what a chain keeps only while it runs.
+type room[T any] struct {
+	chunks [][]T
+	n      int // values handed out since reset
+}
+
+const roomChunk = 64
+
+func (r *room[T]) new() *T {
+	c, i := r.n/roomChunk, r.n%roomChunk
+	if c == len(r.chunks) {
+		r.chunks = append(r.chunks, make([]T, roomChunk))
+	}
+	r.n++
+	v := &r.chunks[c][i]
+	var zero T
+	*v = zero
+	return v
+}
+
+func (r *room[T]) reset() { r.n = 0 }
 
 // absKey identifies the absences in force for one agreement version.
 type absKey struct {
@@ -104,9 +142,6 @@ func (c *chain) absencesAt(ag *Agreement, asOf Date) ([]*Absence, error) {
 		return e.recs, e.err
 	}
 	recs, err := c.ix.absencesAt(c.a, ag, asOf)
-	if c.absences == nil {
-		c.absences = map[absKey]absEntry{}
-	}
 	c.absences[k] = absEntry{recs, err}
 	return recs, err
 }

@@ -24,7 +24,7 @@ func CheckInputs(in *Inputs) ErrorList {
 			list.Add(err.(*InputError))
 			continue
 		}
-		c := newChain(ix, a)
+		c := newChain(ix, a, nil)
 		for _, y := range touchedYears(a) {
 			if _, err := c.classifiedYear(ag, y, Forever); err != nil {
 				if ie, ok := err.(*InputError); ok {

@@ -119,7 +119,7 @@ func runChains(ix *index, h, p Period, asOf func(Period) Date, progress func(don
 			defer wg.Done()
 			scratch := &chainScratch{}
 			for i := range next {
-				outs[i], errs[i] = newChain(ix, ix.perAgr[ix.agrIDs[i]]).withScratch(scratch).run(h, p, asOf)
+				outs[i], errs[i] = newChain(ix, ix.perAgr[ix.agrIDs[i]], scratch).run(h, p, asOf)
 				if progress != nil {
 					progress(int(done.Add(1)), len(outs))
 				}

@@ -22,7 +22,7 @@ func Explain(in *Inputs, p Period, opt Options, id string) (*Trace, error) {
 		return nil, fmt.Errorf("%w: agreement %s is not in agreements", ErrInvalidInput, id)
 	}
 	asOf := asOfFunc(p, opt)
-	c := newChain(ix, a)
+	c := newChain(ix, a, nil)
 	c.trace = true
 	out, err := c.run(historyStart(in, p, asOf(p)), p, asOf)
 	if err != nil {

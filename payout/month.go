@@ -126,7 +126,7 @@ func (c *chain) computeMonth(p Period, asOf Date) (*monthCalc, error) {
 
 func (c *chain) buildMonth(p Period, asOf Date) (*monthCalc, error) {
 	ix := c.ix
-	m := &monthCalc{period: p, asOf: asOf}
+	m := c.newMonth(p, asOf)
 	m.ag = ix.agreement(c.a.id, asOf)
 	if m.ag == nil {
 		return m, nil
@@ -171,6 +171,19 @@ func (c *chain) buildMonth(p Period, asOf Date) (*monthCalc, error) {
 	m.amounts(takeoverWeight)
 	m.rules = rules // sorted when a line is built
 	return m, nil
+}
+
+// newMonth is a zero month p at asOf. The run's own period's month leaves
+// the chain (periodOut.month), so it is allocated; an earlier period's is
+// read only while the chain runs (the rows it gives R-ADJ hold copies), so
+// it comes from the worker's room.
+func (c *chain) newMonth(p Period, asOf Date) *monthCalc {
+	if p == c.period {
+		return &monthCalc{period: p, asOf: asOf}
+	}
+	m := c.monthRoom.new()
+	m.period, m.asOf = p, asOf
+	return m
 }
 
 // ruleSet is a small set of rule IDs (a month cites a handful).

@@ -19,6 +19,9 @@ func (c *chain) withholding(out *periodOut) error {
 	if out.month.hasLine() {
 		entitlement = out.month.entitlement
 	}
+	if c.balances == nil {
+		c.balances = map[string]Ore{}
+	}
 	left := c.ix.pol.MaxWithholdingPercent
 	var withheld, released Ore
 	for _, g := range c.a.breaches { // sorted by breach_id
