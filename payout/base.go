@@ -300,6 +300,11 @@ func (ix *index) activeDay(ag *Agreement, last, d Date) bool {
 // building the days): with prorate_partial_months false, whether the 1st is.
 func (ix *index) activeIn(ag *Agreement, p Period) bool {
 	last, _ := ix.lastActiveDay(ag)
+	return ix.activeUntil(ag, last, p)
+}
+
+// activeUntil is activeIn with ag's lastActiveDay known (last).
+func (ix *index) activeUntil(ag *Agreement, last Date, p Period) bool {
 	if !ix.pol.ProratePartialMonths {
 		return ix.activeDay(ag, last, p.First())
 	}

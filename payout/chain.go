@@ -46,8 +46,9 @@ type chain struct {
 		key   rateMemoKey
 		tiers []*Rate
 	}
-	trace  bool   // keep each month's days for explain
-	period Period // the run's period P
+	quietRun quietState // see validateQuiet
+	trace    bool       // keep each month's days for explain
+	period   Period     // the run's period P
 	// memos (months, years, yearDates, absences) and scratch (chainmemo.go)
 	*chainScratch
 }
@@ -156,6 +157,7 @@ func (c *chain) run(h, p Period, asOfFor func(Period) Date) (*periodOut, error) 
 			prev = a
 			continue
 		}
+		c.quietRun = quietState{} // what it saw may change from here
 		var err error
 		out, err = c.step(e, a, prev, h)
 		if err != nil {
@@ -235,20 +237,45 @@ func (c *chain) quiet(e Period, prev, a Date) bool {
 // own run would have applied: the extension limit and the rules of its
 // year.
 func (c *chain) validateQuiet(e Period, a Date) error {
-	ag := c.ix.agreement(c.a.id, a)
-	if ag == nil {
-		return nil
+	q := &c.quietRun
+	if !q.known {
+		ag := c.ix.agreement(c.a.id, a)
+		if ag != nil {
+			if err := checkAgreement(ag); err != nil {
+				return err
+			}
+		}
+		*q = quietState{known: true, ag: ag}
+		if ag != nil {
+			q.last, _ = c.ix.lastActiveDay(ag)
+		}
 	}
-	if err := checkAgreement(ag); err != nil {
-		return err
-	}
-	if !c.ix.activeIn(ag, e) {
+	if q.ag == nil || !c.ix.activeUntil(q.ag, q.last, e) {
 		return nil // no active day: no line, nothing to check
+	}
+	if q.year == e.Year() {
+		return nil // its year was classified without a problem in this run
 	}
 	// A missing count or rate is no error here: the month counts as 0
 	// until it is known (buildMonth).
-	_, err := c.classifiedYear(ag, e.Year(), a)
-	return err
+	if _, err := c.classifiedYear(q.ag, e.Year(), a); err != nil {
+		return err
+	}
+	q.year = e.Year()
+	return nil
+}
+
+// quietState is what validateQuiet found for a run of quiet months, in
+// which no date the agreement depends on lies between one month's as-of
+// date and the next's (chain.quiet: c.a.all holds the dates of every
+// version its classification and version in force are read from), so the
+// version in force, its checks and the classification of a year stay what
+// they were for the first month of the run. Any other step ends the run.
+type quietState struct {
+	known bool
+	ag    *Agreement // the version in force (nil: none)
+	last  Date       // its lastActiveDay
+	year  int        // a year classified without a problem (0: none yet)
 }
 
 // acc returns the line of party k in out, resolving the payee at a.
