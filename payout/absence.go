@@ -105,17 +105,22 @@ type counters struct {
 }
 
 // classifyYear classifies every day of year for agreement version ag;
-// recs are the absences in force at asOf (absencesAt) and buf is the
-// caller's scratch for the year's event days, returned for reuse.
-func (ix *index) classifyYear(a *agrInputs, ag *Agreement, recs []*Absence, year int, asOf Date, notes bool, buf []Date) (*yearClass, []Date, error) {
+// recs are the absences in force at asOf (absencesAt); the result and its
+// days come from rooms (scratch and rooms of the caller's chain).
+func (ix *index) classifyYear(a *agrInputs, ag *Agreement, recs []*Absence, year int, asOf Date, notes bool, rooms *yearRooms) (*yearClass, error) {
 	tk, err := ix.takeoverDays(a, year, asOf)
 	if err != nil {
-		return nil, buf, err
+		return nil, err
 	}
 	rules := ix.pol.AbsenceRulesFor(ag.Scheme)
 	quota := childQuota(inForce(a.caregivers[year], asOf), rules)
 	first, last := NewDate(year, 1, 1), NewDate(year, 12, 31)
-	yc := &yearClass{first: first, shares: tk}
+	// Only days with an absence or a takeover can be anything but an
+	// ordinary paid day, and only they move a counter: walk them in order.
+	days := eventDays(rooms.days[:0], recs, tk, first, last)
+	rooms.days = days
+	yc := rooms.newYear(len(days))
+	yc.first, yc.shares = first, tk
 	if notes {
 		yc.notes = map[Date]string{}
 	}
@@ -127,12 +132,6 @@ func (ix *index) classifyYear(a *agrInputs, ag *Agreement, recs []*Absence, year
 	}
 	lastActive, _ := ix.lastActiveDay(ag)
 	cur := 0 // recs are sorted by From and do not overlap
-	// Only days with an absence or a takeover can be anything but an
-	// ordinary paid day, and only they move a counter: walk them in order.
-	days := eventDays(buf[:0], recs, tk, first, last)
-	if len(days) > 0 {
-		yc.special = make([]dayEntry, 0, len(days))
-	}
 	for _, d := range days {
 		for cur < len(recs) && recs[cur].To < d {
 			cur++
@@ -160,13 +159,13 @@ func (ix *index) classifyYear(a *agrInputs, ag *Agreement, recs []*Absence, year
 			}
 		case len(tk[d]) > 0:
 			if err := takeoverDay(&info, rec, d, &c, rules, quota, notes); err != nil {
-				return nil, days, err
+				return nil, err
 			}
 		case rec == nil:
 			info.status = StatusPaid
 		default:
 			if err := classifyDay(&info, rec, d, &c, rules, quota); err != nil {
-				return nil, days, err
+				return nil, err
 			}
 			if notes {
 				info.note = dayNote(&info, rec, &c, rules, quota)
@@ -174,7 +173,7 @@ func (ix *index) classifyYear(a *agrInputs, ag *Agreement, recs []*Absence, year
 		}
 		yc.set(d, &info)
 	}
-	return yc, days, nil
+	return yc, nil
 }
 
 // takeoverDay is R-7.7 (§7.7, RULEBOOK §5): the day goes to the takeover
@@ -197,16 +196,18 @@ func takeoverDay(info *dayInfo, rec *Absence, d Date, c *counters, rules *Absenc
 	return nil
 }
 
-// absencesAt returns the absence records of agreement a in force at asOf,
-// sorted by From, and refuses overlaps and records outside the agreement
-// (invalid input, RULEBOOK §3).
-func (ix *index) absencesAt(a *agrInputs, ag *Agreement, asOf Date) ([]*Absence, error) {
-	var recs []*Absence
+// absencesAt appends to dst the absence records of agreement a in force at
+// asOf, sorted by From, and refuses overlaps and records outside the
+// agreement (invalid input, RULEBOOK §3). The records are the result's tail
+// past len(dst).
+func (ix *index) absencesAt(dst []*Absence, a *agrInputs, ag *Agreement, asOf Date) ([]*Absence, error) {
+	all := dst
 	for _, g := range a.absences {
 		if r := inForce(g, asOf); r != nil {
-			recs = append(recs, r)
+			all = append(all, r)
 		}
 	}
+	recs := all[len(dst):]
 	slices.SortFunc(recs, func(x, y *Absence) int {
 		return cmp.Or(cmp.Compare(x.From, y.From), strings.Compare(x.ID, y.ID))
 	})
@@ -227,7 +228,7 @@ func (ix *index) absencesAt(a *agrInputs, ag *Agreement, asOf Date) ([]*Absence,
 				r.ID, r.From, r.To, p.ID, p.From, p.To, p.Src.File(), p.Src.Line(), ag.ID)
 		}
 	}
-	return recs, nil
+	return all, nil
 }
 
 func validToText(d Date) string {

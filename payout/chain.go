@@ -133,8 +133,7 @@ func (c *chain) classifiedYear(ag *Agreement, year int, asOf Date) (*yearClass, 
 	if err != nil {
 		return nil, err
 	}
-	y, days, err := c.ix.classifyYear(c.a, ag, recs, year, asOf, c.trace, c.dayBuf)
-	c.dayBuf = days
+	y, err := c.ix.classifyYear(c.a, ag, recs, year, asOf, c.trace, &c.yearRooms)
 	if err != nil {
 		return nil, err
 	}

@@ -1,5 +1,7 @@
 package payout
 
+import "slices"
+
 // Per-chain memos of work a chain repeats (issue 16): they change which
 // work is done, never a result. A snapshot (monthSnapshot) is a pure
 // function of (period, as-of date); the absences in force (absencesAt) are
@@ -79,7 +81,12 @@ type chainScratch struct {
 	since     recordedSince
 	basisBuf  annualBasis // scratch for sameInputs
 	history   periodOut   // the outcome of the chain's earlier steps (newOut)
-	dayBuf    []Date
+	// Rooms for what the memos keep while a chain runs, filled by
+	// appending and emptied by reset: the dates of yearChanges, the
+	// absences in force (absencesAt), and the classified years.
+	dateRoom []Date
+	absRoom  []*Absence
+	yearRooms
 	activeBuf []bool
 }
 
@@ -93,6 +100,8 @@ func (s *chainScratch) reset() {
 	clear(s.yearDates)
 	clear(s.absences)
 	s.monthRoom.reset()
+	s.classes.reset()
+	s.dateRoom, s.absRoom, s.entries = s.dateRoom[:0], s.absRoom[:0], s.entries[:0]
 	s.snaps.on, s.snaps.tick = false, 0
 	for k := range s.snaps.rows {
 		s.snaps.rows[k].live, s.snaps.rows[k].used = false, 0
@@ -141,7 +150,12 @@ func (c *chain) absencesAt(ag *Agreement, asOf Date) ([]*Absence, error) {
 	if e, ok := c.absences[k]; ok {
 		return e.recs, e.err
 	}
-	recs, err := c.ix.absencesAt(c.a, ag, asOf)
+	n := len(c.absRoom)
+	all, err := c.ix.absencesAt(c.absRoom, c.a, ag, asOf)
+	var recs []*Absence
+	if err == nil {
+		c.absRoom, recs = all, all[n:len(all):len(all)]
+	}
 	c.absences[k] = absEntry{recs, err}
 	return recs, err
 }
@@ -206,4 +220,23 @@ func (r *recordedSince) rateTouches(c *chain, first Date) bool {
 // anyIn reports whether a date of the sorted ds lies in (lo, hi].
 func anyIn(ds []Date, lo, hi Date) bool {
 	return countAtOrBefore(ds, lo) != countAtOrBefore(ds, hi)
+}
+
+// yearRooms is classifyYear's scratch (the year's event days) and its rooms
+// for the classifications a chain's memo keeps, with their special days.
+type yearRooms struct {
+	days    []Date
+	classes room[yearClass]
+	entries []dayEntry
+}
+
+// newYear is a zero yearClass with room for n special days.
+func (r *yearRooms) newYear(n int) *yearClass {
+	yc := r.classes.new()
+	if n > 0 {
+		r.entries = slices.Grow(r.entries, n)
+		yc.special = r.entries[len(r.entries) : len(r.entries) : len(r.entries)+n]
+		r.entries = r.entries[:len(r.entries)+n]
+	}
+	return yc
 }

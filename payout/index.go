@@ -409,7 +409,8 @@ func (c *chain) yearChanges(y int) []Date {
 		return ds
 	}
 	lo, hi := NewDate(y-2, 1, 1), NewDate(y, 12, 31)
-	var ds []Date
+	start := len(c.dateRoom)
+	ds := c.dateRoom // appended to the worker's room (see chainScratch)
 	for _, v := range c.a.versions {
 		ds = append(ds, v.knownOn())
 	}
@@ -436,6 +437,8 @@ func (c *chain) yearChanges(y int) []Date {
 			}
 		}
 	}
+	c.dateRoom = ds
+	ds = ds[start:len(ds):len(ds)]
 	sortDates(ds)
 	c.yearDates[y] = ds
 	return ds
