@@ -14,7 +14,7 @@ import (
 
 // adjustments adds R-ADJ rows to out; prev is A_{P−1} (NoDate: first period).
 func (c *chain) adjustments(out *periodOut, h Period, prev Date) error {
-	if prev == NoDate || countAtOrBefore(c.a.all, prev) == countAtOrBefore(c.a.all, out.asOf) {
+	if prev == NoDate || !c.ix.recordedIn(c.a, min(prev, out.asOf), max(prev, out.asOf)) {
 		return nil // nothing this agreement depends on was recorded since
 	}
 	from := max(h, out.period-Period(c.ix.pol.RetroWindowMonths))

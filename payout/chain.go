@@ -229,7 +229,7 @@ func (c *chain) quiet(e Period, prev, a Date) bool {
 	if len(c.carried) > 0 || len(c.a.breaches) > 0 || c.a.multiParty[e] {
 		return false
 	}
-	return prev == NoDate || countAtOrBefore(c.a.all, prev) == countAtOrBefore(c.a.all, a)
+	return prev == NoDate || !c.ix.recordedIn(c.a, min(prev, a), max(prev, a))
 }
 
 // validateQuiet applies to a month passed by the invalid-input rules its
@@ -266,7 +266,7 @@ func (c *chain) validateQuiet(e Period, a Date) error {
 
 // quietState is what validateQuiet found for a run of quiet months, in
 // which no date the agreement depends on lies between one month's as-of
-// date and the next's (chain.quiet: c.a.all holds the dates of every
+// date and the next's (chain.quiet: a.changes holds the dates of every
 // version its classification and version in force are read from), so the
 // version in force, its checks and the classification of a year stay what
 // they were for the first month of the run. Any other step ends the run.

@@ -77,10 +77,27 @@ type agrInputs struct {
 	// payeeChanges: some version names another payee or a payee_from, so
 	// the holder payee is resolved per day (payee.go).
 	payeeChanges bool
-	// all adds the recorded_on dates of its lists' counts and its schemes'
-	// rates: when no date of all lies in (A_{P−1}, A_P], nothing this
-	// agreement depends on changed, and R-ADJ has nothing to compare.
-	all []Date
+}
+
+// recordedIn reports whether anything agreement a depends on was recorded
+// in (lo, hi], lo ≥ Beginning: one of its changes, a count of one of its
+// lists or a rate of one of its schemes. When nothing was, between
+// A_{P−1} and A_P, R-ADJ has nothing to compare.
+func (ix *index) recordedIn(a *agrInputs, lo, hi Date) bool {
+	if anyIn(a.changes, lo, hi) {
+		return true
+	}
+	for _, l := range a.lists {
+		if anyIn(ix.listRecorded[l], lo, hi) {
+			return true
+		}
+	}
+	for _, sc := range a.schemes {
+		if ri := ix.rates[sc]; ri != nil && anyIn(ri.recorded, lo, hi) {
+			return true
+		}
+	}
+	return false
 }
 
 func buildIndex(in *Inputs) *index {
@@ -294,22 +311,6 @@ func (ix *index) indexChanges() {
 			}
 		}
 		sortDates(a.changes)
-		a.all = append(a.all, a.changes...)
-		for _, l := range a.lists {
-			for _, g := range ix.byList[l] {
-				for _, v := range g {
-					a.all = append(a.all, v.knownOn())
-				}
-			}
-		}
-		for _, sc := range a.schemes {
-			if ri := ix.rates[sc]; ri != nil {
-				for _, r := range ri.all {
-					a.all = append(a.all, r.knownOn())
-				}
-			}
-		}
-		sortDates(a.all)
 	}
 }
 

@@ -105,7 +105,7 @@ func sortedGroups[T any, PT interface {
 	for i := range recs {
 		ptrs[i] = &recs[i]
 	}
-	slices.SortStableFunc(ptrs, func(a, b *T) int {
+	order := func(a, b *T) int {
 		if c := cmpKey(a, b); c != 0 {
 			return c
 		}
@@ -117,7 +117,12 @@ func sortedGroups[T any, PT interface {
 			return c
 		}
 		return cmp.Compare(va.Src.Line(), vb.Src.Line())
-	})
+	}
+	// Files are usually written in this order already (one pass to see it;
+	// the stable sort would still cost n log² n comparisons).
+	if !slices.IsSortedFunc(ptrs, order) {
+		slices.SortStableFunc(ptrs, order)
+	}
 	n := 0 // the groups, counted first so that the array is made once, to size
 	for i := range ptrs {
 		if i == 0 || cmpKey(ptrs[i-1], ptrs[i]) != 0 {
