@@ -14,7 +14,7 @@ import (
 
 // adjustments adds R-ADJ rows to out; prev is A_{P−1} (NoDate: first period).
 func (c *chain) adjustments(out *periodOut, h Period, prev Date) error {
-	if prev == NoDate || !c.ix.recordedIn(c.a, min(prev, out.asOf), max(prev, out.asOf)) {
+	if prev == NoDate || !c.recordedIn(min(prev, out.asOf), max(prev, out.asOf)) {
 		return nil // nothing this agreement depends on was recorded since
 	}
 	from := max(h, out.period-Period(c.ix.pol.RetroWindowMonths))
@@ -74,8 +74,8 @@ func (c *chain) sameInputs(e Period, a, b Date) bool {
 	if c.trace || c.a.payeeChanges {
 		return false
 	}
-	ag := c.ix.agreement(c.a.id, a)
-	if ag != c.ix.agreement(c.a.id, b) {
+	ag := c.agreementAt(a)
+	if ag != c.agreementAt(b) {
 		return false
 	}
 	if ag == nil {
@@ -89,7 +89,7 @@ func (c *chain) sameInputs(e Period, a, b Date) bool {
 	}
 	first := e.First()
 	if !sameTiers(c.rateTable(ag.Scheme, first, a), c.rateTable(ag.Scheme, first, b)) ||
-		ag.Scheme == SchemeFastlege && c.ix.listCount(ag.ListID, first, a) != c.ix.listCount(ag.ListID, first, b) {
+		ag.Scheme == SchemeFastlege && c.listCount(ag.ListID, first, a) != c.listCount(ag.ListID, first, b) {
 		return false
 	}
 	if err := c.annualAmount(&c.basisBuf, ag, e, b); err != nil {
@@ -271,7 +271,7 @@ func (c *chain) changeReason(e Period, prev, now Date) AdjustmentReason {
 		}
 	}
 	ag := c.displayAgreement(now)
-	if ri := c.ix.rates[ag.Scheme]; ri != nil {
+	if ri := c.rateIndexOf(ag.Scheme); ri != nil {
 		for _, r := range ri.all {
 			if in(&r.Version) && r.ValidFrom <= e.First() {
 				add(FileRates)

@@ -101,7 +101,7 @@ func (c *chain) annualAmount(b *annualBasis, ag *Agreement, p Period, asOf Date)
 		b.rules = append(b.ruleBuf[:0], RFysio)
 		return checkAnnual(ag, b)
 	}
-	lc := ix.listCount(ag.ListID, first, asOf)
+	lc := c.listCount(ag.ListID, first, asOf)
 	if lc == nil {
 		return missingCount(ag, p, asOf)
 	}

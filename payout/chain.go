@@ -41,14 +41,14 @@ type chain struct {
 	carried  map[lineKey]Ore
 	origin   map[lineKey]Period // the period each carried overpayment arose in
 	balances map[string]Ore     // breach_id → withheld, not released (made when needed)
-	lists    [][][]*ListCount   // the count versions of the agreement's lists, by as_of
-	lastRate struct {
-		key   rateMemoKey
-		tiers []*Rate
-	}
-	quietRun quietState // see validateQuiet
-	trace    bool       // keep each month's days for explain
-	period   Period     // the run's period P
+	// The index's entries for the agreement's lists and schemes, looked up
+	// once (resolve): a chain asks for them for every month.
+	lists      [][][]*ListCount // the count versions of each of a.lists, by as_of
+	lateCounts [][]Date         // index.listRecorded of each of a.lists
+	rateIdx    []*rateIndex     // the rate index of each of a.schemes (nil: none)
+	quietRun   quietState       // see validateQuiet
+	trace      bool             // keep each month's days for explain
+	period     Period           // the run's period P
 	// memos (months, years, yearDates, absences) and scratch (chainmemo.go)
 	*chainScratch
 }
@@ -120,8 +120,53 @@ func newChain(ix *index, a *agrInputs, s *chainScratch) *chain {
 		s = &chainScratch{}
 	}
 	s.reset()
-	return &chain{ix: ix, a: a, chainScratch: s}
+	c := &chain{ix: ix, a: a, chainScratch: s}
+	c.resolve()
+	return c
 }
+
+// resolve looks up the index's entries for the agreement's lists and
+// schemes, into the scratch's arrays (the chain's while it runs).
+func (c *chain) resolve() {
+	c.lists, c.lateCounts, c.rateIdx = c.listsBuf[:0], c.lateBuf[:0], c.rateBuf[:0]
+	for _, l := range c.a.lists {
+		c.lists = append(c.lists, c.ix.byList[l])
+		c.lateCounts = append(c.lateCounts, c.ix.listRecorded[l])
+	}
+	for _, sc := range c.a.schemes {
+		c.rateIdx = append(c.rateIdx, c.ix.rates[sc])
+	}
+	c.listsBuf, c.lateBuf, c.rateBuf = c.lists, c.lateCounts, c.rateIdx
+}
+
+// rateIndexOf is the rate index of scheme s (nil: no rates).
+func (c *chain) rateIndexOf(s Scheme) *rateIndex {
+	for i, sc := range c.a.schemes {
+		if sc == s {
+			return c.rateIdx[i]
+		}
+	}
+	return c.ix.rates[s]
+}
+
+// countsOf is index.byList[list], from the chain's lists.
+func (c *chain) countsOf(list string) [][]*ListCount {
+	for i, l := range c.a.lists {
+		if l == list {
+			return c.lists[i]
+		}
+	}
+	return c.ix.byList[list]
+}
+
+// listCount is index.listCount from the chain's lists.
+func (c *chain) listCount(list string, day, asOf Date) *ListCount {
+	return inForce(countVersions(c.countsOf(list), day), asOf)
+}
+
+// agreementAt is index.agreement of the chain's agreement (a.versions are
+// index.agreements[a.id]).
+func (c *chain) agreementAt(asOf Date) *Agreement { return inForce(c.a.versions, asOf) }
 
 // classifiedYear caches classifyYear per year and snapshot.
 func (c *chain) classifiedYear(ag *Agreement, year int, asOf Date) (*yearClass, error) {
@@ -172,7 +217,7 @@ func (c *chain) run(h, p Period, asOfFor func(Period) Date) (*periodOut, error) 
 // at a because their count or rate is not known: a warning for the run,
 // since R-ADJ pays them once the input arrives.
 func (c *chain) unpaidMonths(h, p Period, a Date) []Period {
-	ag := c.ix.agreement(c.a.id, a)
+	ag := c.agreementAt(a)
 	if ag == nil {
 		return nil
 	}
@@ -229,7 +274,7 @@ func (c *chain) quiet(e Period, prev, a Date) bool {
 	if len(c.carried) > 0 || len(c.a.breaches) > 0 || c.a.multiParty[e] {
 		return false
 	}
-	return prev == NoDate || !c.ix.recordedIn(c.a, min(prev, a), max(prev, a))
+	return prev == NoDate || !c.recordedIn(min(prev, a), max(prev, a))
 }
 
 // validateQuiet applies to a month passed by the invalid-input rules its
@@ -238,7 +283,7 @@ func (c *chain) quiet(e Period, prev, a Date) bool {
 func (c *chain) validateQuiet(e Period, a Date) error {
 	q := &c.quietRun
 	if !q.known {
-		ag := c.ix.agreement(c.a.id, a)
+		ag := c.agreementAt(a)
 		if ag != nil {
 			if err := checkAgreement(ag); err != nil {
 				return err

@@ -88,6 +88,10 @@ type chainScratch struct {
 	absRoom  []*Absence
 	yearRooms
 	activeBuf []bool
+	// the backing arrays of chain.lists, lateCounts and rateIdx (resolve)
+	listsBuf [][][]*ListCount
+	lateBuf  [][]Date
+	rateBuf  []*rateIndex
 }
 
 // reset forgets the memos of the previous chain (keeping the buffers).
@@ -183,13 +187,11 @@ type recordedSince struct {
 func (c *chain) recordedBetween(a, b Date) *recordedSince {
 	r := &c.since
 	*r = recordedSince{lo: min(a, b), hi: max(a, b)}
-	for _, l := range c.a.lists {
-		r.counts = r.counts || anyIn(c.ix.listRecorded[l], r.lo, r.hi)
+	for _, ds := range c.lateCounts {
+		r.counts = r.counts || anyIn(ds, r.lo, r.hi)
 	}
-	for _, sc := range c.a.schemes {
-		if ri := c.ix.rates[sc]; ri != nil {
-			r.rates = r.rates || anyIn(ri.recorded, r.lo, r.hi)
-		}
+	for _, ri := range c.rateIdx {
+		r.rates = r.rates || ri != nil && anyIn(ri.recorded, r.lo, r.hi)
 	}
 	return r
 }
@@ -209,8 +211,29 @@ func (r *recordedSince) touches(c *chain, e Period) bool {
 // rateTouches reports whether a rate version that can be in force on day
 // first (the part rates of monthSnapshot) was recorded in (lo, hi].
 func (r *recordedSince) rateTouches(c *chain, first Date) bool {
-	for _, sc := range c.a.schemes {
-		if ri := c.ix.rates[sc]; ri != nil && anyIn(ri.upTo[ri.fromCount(first)], r.lo, r.hi) {
+	for _, ri := range c.rateIdx {
+		if ri != nil && anyIn(ri.upTo[ri.fromCount(first)], r.lo, r.hi) {
+			return true
+		}
+	}
+	return false
+}
+
+// recordedIn reports whether anything the chain's agreement depends on was
+// recorded in (lo, hi], lo ≥ Beginning: one of its changes, a count of one
+// of its lists or a rate of one of its schemes. When nothing was, between
+// A_{P−1} and A_P, R-ADJ has nothing to compare.
+func (c *chain) recordedIn(lo, hi Date) bool {
+	if anyIn(c.a.changes, lo, hi) {
+		return true
+	}
+	for _, ds := range c.lateCounts {
+		if anyIn(ds, lo, hi) {
+			return true
+		}
+	}
+	for _, ri := range c.rateIdx {
+		if ri != nil && anyIn(ri.recorded, lo, hi) {
 			return true
 		}
 	}

@@ -79,27 +79,6 @@ type agrInputs struct {
 	payeeChanges bool
 }
 
-// recordedIn reports whether anything agreement a depends on was recorded
-// in (lo, hi], lo ≥ Beginning: one of its changes, a count of one of its
-// lists or a rate of one of its schemes. When nothing was, between
-// A_{P−1} and A_P, R-ADJ has nothing to compare.
-func (ix *index) recordedIn(a *agrInputs, lo, hi Date) bool {
-	if anyIn(a.changes, lo, hi) {
-		return true
-	}
-	for _, l := range a.lists {
-		if anyIn(ix.listRecorded[l], lo, hi) {
-			return true
-		}
-	}
-	for _, sc := range a.schemes {
-		if ri := ix.rates[sc]; ri != nil && anyIn(ri.recorded, lo, hi) {
-			return true
-		}
-	}
-	return false
-}
-
 func buildIndex(in *Inputs) *index {
 	ix := &index{pol: in.Policy, rates: map[Scheme]*rateIndex{}, byList: map[string][][]*ListCount{},
 		listRecorded: map[string][]Date{}, listHolders: map[string][]string{}, perAgr: map[string]*agrInputs{}}
@@ -384,17 +363,12 @@ type snapshot struct{ agr, counts, rates int }
 func (c *chain) monthSnapshot(p Period, asOf Date) snapshot {
 	s := snapshot{agr: countAtOrBefore(c.yearChanges(p.Year()), asOf)}
 	first := p.First()
-	if c.lists == nil {
-		for _, l := range c.a.lists {
-			c.lists = append(c.lists, c.ix.byList[l])
-		}
-	}
 	for _, groups := range c.lists {
 		vs := countVersions(groups, first)
 		s.counts += knownCount(vs, asOf)
 	}
-	for _, sc := range c.a.schemes {
-		if ri := c.ix.rates[sc]; ri != nil {
+	for _, ri := range c.rateIdx {
+		if ri != nil {
 			s.rates += countAtOrBefore(ri.upTo[ri.fromCount(first)], asOf)
 		}
 	}
@@ -454,39 +428,24 @@ func anyTouches[T any](vs []*T, lo, hi Date, span func(*T) (Date, Date)) bool {
 	return false
 }
 
-// rateTable is index.rateTable with a one-entry cache per chain: months
-// follow each other, and the table in force rarely changes between them.
-// The table depends only on which valid_from applies and on which of the
-// scheme's rate versions are visible (their number recorded by asOf).
+// rateTable is index.rateTable from the chain's own rate indexes.
 func (c *chain) rateTable(s Scheme, first, asOf Date) []*Rate {
-	ri := c.ix.rates[s]
-	if ri == nil {
-		return nil
-	}
-	k := rateMemoKey{s, sort.Search(len(ri.from), func(i int) bool { return ri.from[i] > first }), countAtOrBefore(ri.recorded, asOf)}
-	if c.lastRate.tiers != nil && c.lastRate.key == k {
-		return c.lastRate.tiers
-	}
-	t := c.ix.rateTable(s, first, asOf)
-	c.lastRate.key, c.lastRate.tiers = k, t
-	return t
-}
-
-type rateMemoKey struct {
-	scheme  Scheme
-	from    int // how many valid_from dates are ≤ the day
-	visible int
+	return c.rateIndexOf(s).table(first, asOf)
 }
 
 // rateTable returns the tiers in force for scheme on day first, as seen at
 // asOf: the table with the latest valid_from ≤ first among visible records
 // tiers sorted by tier_from.
 func (ix *index) rateTable(s Scheme, first, asOf Date) []*Rate {
-	ri := ix.rates[s]
+	return ix.rates[s].table(first, asOf)
+}
+
+// table is rateTable of this scheme (nil: a scheme without rates).
+func (ri *rateIndex) table(first, asOf Date) []*Rate {
 	if ri == nil {
 		return nil
 	}
-	for i := sort.Search(len(ri.from), func(i int) bool { return ri.from[i] > first }) - 1; i >= 0; i-- {
+	for i := ri.fromCount(first) - 1; i >= 0; i-- {
 		v := &ri.views[i]
 		if tiers := v.tiers[countAtOrBefore(v.recorded, asOf)]; len(tiers) > 0 {
 			return tiers

@@ -127,7 +127,7 @@ func (c *chain) computeMonth(p Period, asOf Date) (*monthCalc, error) {
 func (c *chain) buildMonth(p Period, asOf Date) (*monthCalc, error) {
 	ix := c.ix
 	m := c.newMonth(p, asOf)
-	m.ag = ix.agreement(c.a.id, asOf)
+	m.ag = c.agreementAt(asOf)
 	if m.ag == nil {
 		return m, nil
 	}
