@@ -182,11 +182,15 @@ func (r *row) decimal(col string) (decimal.Decimal, bool) {
 	if strings.HasSuffix(col, "percent") {
 		s = trimCell(strings.TrimSuffix(s, "%"))
 	}
+	if d, ok := r.t.decs[s]; ok {
+		return d, true
+	}
 	d, msg := parseDecimal(s, r.t.decimalComma || r.t.sheet != "")
 	if msg.Format != "" {
 		r.fail(payout.ErrNotANumber, col, msg)
 		return decimal.Zero, false
 	}
+	r.t.internDecimal(s, d)
 	return d, true
 }
 
@@ -243,12 +247,12 @@ func (r *row) version() payout.Version {
 
 // importSeq reads column import: the store's import sequence of a version
 // in an exported folder (payout export); 0 when empty.
-func (r *row) importSeq() int64 {
+func (r *row) importSeq() int32 {
 	if r.s.column("import") == nil {
 		return 0
 	}
-	n, _ := r.whole("import")
-	return int64(n)
+	n, _ := r.whole("import") // at most 1 000 000 000 (parseWhole)
+	return int32(n)
 }
 
 // inRange reports a decimal outside (lo, hi] (or [lo, hi] when loIncl).

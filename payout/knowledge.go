@@ -66,7 +66,7 @@ func knownInputs(in *Inputs, p Period, opt Options) (*Inputs, late) {
 		if v.Import == 0 {
 			return
 		}
-		e, hidden := hiddenUntil(opt.KnowledgeByPeriod, v.Import, p)
+		e, hidden := hiddenUntil(opt.KnowledgeByPeriod, int64(v.Import), p)
 		if !hidden {
 			return
 		}
@@ -96,7 +96,7 @@ func shiftAll[T any, PT interface {
 	versioned
 }](recs []T, opt Options, p Period, shift func(*Version)) []T {
 	if !slices.ContainsFunc(recs, func(r T) bool {
-		_, hidden := hiddenUntil(opt.KnowledgeByPeriod, PT(&r).version().Import, p)
+		_, hidden := hiddenUntil(opt.KnowledgeByPeriod, int64(PT(&r).version().Import), p)
 		return PT(&r).version().Import > 0 && hidden
 	}) {
 		return recs
@@ -171,7 +171,7 @@ func (in *Inputs) EachVersion(f func(*Version)) {
 // sequence among its versions (0 for a fixture folder's records).
 func KnowledgeOf(in *Inputs) int64 {
 	var k int64
-	in.EachVersion(func(v *Version) { k = max(k, v.Import) })
+	in.EachVersion(func(v *Version) { k = max(k, int64(v.Import)) })
 	return k
 }
 

@@ -123,7 +123,7 @@ func TestKnowledgeHidesLaterImports(t *testing.T) {
 // recorded_on whatever order they came in.
 func TestKnowledgeOutOfOrderImports(t *testing.T) {
 	nov, dec := MustPeriod("2015-11"), MustPeriod("2015-12")
-	count := func(n int, rec string, imp int64, cancelled bool) ListCount {
+	count := func(n int, rec string, imp int32, cancelled bool) ListCount {
 		return ListCount{ListID: "L1", AsOf: nov.First(), Count: n, Version: Version{RecordedOn: d(rec), Import: imp, Cancelled: cancelled}}
 	}
 	// November's count is 1200 from the beginning (import 1); 427 kr a year
@@ -191,7 +191,7 @@ func TestKnowledgeOutOfOrderImports(t *testing.T) {
 // override the newer one November paid; a newer one does, from December on.
 func TestKnowledgeOutOfOrderRates(t *testing.T) {
 	nov, december := MustPeriod("2015-11"), MustPeriod("2015-12")
-	rate := func(nok, rec string, imp int64) Rate {
+	rate := func(nok, rec string, imp int32) Rate {
 		return Rate{Scheme: SchemeFastlege, ValidFrom: d("2015-07-01"), TierFrom: 1, AnnualNOK: dec(nok), Source: "Statsavtalen 2015",
 			Version: Version{RecordedOn: d(rec), Import: imp}}
 	}

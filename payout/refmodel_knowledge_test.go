@@ -115,7 +115,7 @@ func importHistory(seed uint64, in *payout.Inputs, P payout.Period) refHistory {
 	// Until the sequences are known, Import holds the import date.
 	in.EachVersion(func(v *payout.Version) {
 		i, _ := slices.BinarySearch(recorded, max(v.RecordedOn, payout.Beginning))
-		v.Import = int64(importedOn[i])
+		v.Import = int32(importedOn[i])
 	})
 	stragglers(g, in)
 	runDate := payout.PayDate(P)
@@ -126,7 +126,7 @@ func importHistory(seed uint64, in *payout.Inputs, P payout.Period) refHistory {
 	imports = slices.Compact(imports)
 	in.EachVersion(func(v *payout.Version) {
 		j, _ := slices.BinarySearch(imports, payout.Date(v.Import))
-		v.Import = int64(j + 1)
+		v.Import = int32(j + 1)
 	})
 
 	opt := payout.Options{AsOfByPeriod: map[payout.Period]payout.Date{}, KnowledgeByPeriod: map[payout.Period]int64{}}
@@ -148,7 +148,7 @@ func importHistory(seed uint64, in *payout.Inputs, P payout.Period) refHistory {
 	}
 	in.EachVersion(func(v *payout.Version) {
 		for E, k := range opt.KnowledgeByPeriod {
-			if v.Import > k && v.RecordedOn <= opt.AsOfByPeriod[E] {
+			if int64(v.Import) > k && v.RecordedOn <= opt.AsOfByPeriod[E] {
 				st.late++
 				return
 			}
@@ -190,7 +190,7 @@ func stragglers(g *refGen, in *payout.Inputs) {
 			}
 			for _, j := range byKey[k.Key(in, i)] {
 				if w := k.Version(in, j); w.RecordedOn > v.RecordedOn && g.chance(0.25) {
-					v.Import = max(v.Import, w.Import+int64(g.intn(1, 40)))
+					v.Import = max(v.Import, w.Import+int32(g.intn(1, 40)))
 				}
 			}
 		}
@@ -212,7 +212,7 @@ func supersededLate(in *payout.Inputs, opt payout.Options) int {
 				if slices.ContainsFunc(vs, func(w *payout.Version) bool {
 					for E, known := range opt.KnowledgeByPeriod {
 						A := opt.AsOfByPeriod[E]
-						if v.Import > known && v.RecordedOn <= A && w.Import <= known && w.RecordedOn > v.RecordedOn && w.RecordedOn <= A {
+						if int64(v.Import) > known && v.RecordedOn <= A && int64(w.Import) <= known && w.RecordedOn > v.RecordedOn && w.RecordedOn <= A {
 							return true
 						}
 					}

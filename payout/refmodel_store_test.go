@@ -52,7 +52,7 @@ func TestReferenceModelThroughTheStore(t *testing.T) {
 		// their as-of: what the test is about.
 		stored.EachVersion(func(v *payout.Version) {
 			for e, k := range rel.Knowledge {
-				if v.Import > k && v.RecordedOn <= rel.AsOf[e] {
+				if int64(v.Import) > k && v.RecordedOn <= rel.AsOf[e] {
 					late++
 					return
 				}
@@ -128,7 +128,7 @@ func refStore(t *testing.T, seed uint64, in *payout.Inputs, h refHistory) *store
 func refImportFiles(t *testing.T, in *payout.Inputs, seq int64, first bool) []store.File {
 	t.Helper()
 	part := *in
-	keep := func(v payout.Version) bool { return v.Import == seq }
+	keep := func(v payout.Version) bool { return int64(v.Import) == seq }
 	part.Rates, part.Payees, part.Agreements = slices.Clone(in.Rates), slices.Clone(in.Payees), slices.Clone(in.Agreements)
 	part.ListCounts, part.Absences, part.Caregivers = slices.Clone(in.ListCounts), slices.Clone(in.Absences), slices.Clone(in.Caregivers)
 	part.Breaches, part.Takeovers = slices.Clone(in.Breaches), slices.Clone(in.Takeovers)

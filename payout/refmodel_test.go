@@ -213,7 +213,7 @@ func inForce[T any, K comparable](recs []T, key func(T) K, ver func(T) payout.Ve
 		if rec == payout.NoDate {
 			rec = payout.Beginning
 		}
-		if rec > view.asOf || ver(r).Import > view.known {
+		if rec > view.asOf || int64(ver(r).Import) > view.known {
 			continue
 		}
 		k := key(r)
@@ -661,7 +661,7 @@ type refMainKey struct {
 func (m *refModel) holderPayee(id string, d payout.Date, view refAt) string {
 	var vs []payout.Agreement
 	for _, a := range m.in.Agreements {
-		if a.ID == id && refRecorded(a.Version) <= view.asOf && a.Import <= view.known && !a.Cancelled {
+		if a.ID == id && refRecorded(a.Version) <= view.asOf && int64(a.Import) <= view.known && !a.Cancelled {
 			vs = append(vs, a)
 		}
 	}
@@ -841,7 +841,7 @@ func (m *refModel) historyStart(P payout.Period) payout.Period {
 	// Only counts the run of P can see (recorded_on ≤ A_P, RULEBOOK §0).
 	H := P
 	for _, c := range m.in.ListCounts {
-		if c.AsOf.Period() < H && c.RecordedOn <= m.asOf(P) && c.Import <= m.at(P).known {
+		if c.AsOf.Period() < H && c.RecordedOn <= m.asOf(P) && int64(c.Import) <= m.at(P).known {
 			H = c.AsOf.Period()
 		}
 	}

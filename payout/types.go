@@ -22,7 +22,9 @@ type Version struct {
 	// from: the transaction time at which payout learnt it (DESIGN.md
 	// "When"). 0 for a fixture folder's own records, which are known by
 	// recorded_on alone; an exported folder carries it in column import.
-	Import int64
+	// 32 bits (two thousand million imports) make Version 24 bytes, not
+	// 32, in each of the millions of versions of a national set.
+	Import int32
 	// seenOn is set only inside Compute and Explain, for a version the store
 	// imported after a release that did not know it: the first as-of date at
 	// which the run sees it (knownInputs). Versions stay ordered by
@@ -101,11 +103,12 @@ type Agreement struct {
 type ListCount struct {
 	ListID string
 	AsOf   Date
-	Count  int
-	// Weighted is Helfo's patient-adjusted count (from 2023); HasWeighted
-	// tells an explicit 0 from an empty cell.
-	Weighted    decimal.Decimal
+	// HasWeighted tells an explicit 0 of Weighted, Helfo's patient-adjusted
+	// count (from 2023), from an empty cell. It sits beside AsOf, in the
+	// room the alignment of Count leaves: a national set has 3 M counts.
 	HasWeighted bool
+	Count       int
+	Weighted    decimal.Decimal
 	Version
 }
 

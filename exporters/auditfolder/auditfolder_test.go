@@ -22,7 +22,7 @@ func clearSources(in *payout.Inputs) {
 func TestWriteReadsBackTheSameVersions(t *testing.T) {
 	in, _, err := importers.LoadFolder(filepath.Join("..", "..", "fixtures", "oslo"))
 	require.NoError(t, err)
-	n := int64(0)
+	n := int32(0)
 	in.EachVersion(func(v *payout.Version) { n++; v.Import = 1 + n%7 })
 	// Every optional column set somewhere, so a column the writer forgets
 	// fails the round trip.

@@ -28,7 +28,7 @@ func (t *table) add(v payout.Version, cells ...string) {
 	}
 	imp := ""
 	if v.Import > 0 {
-		imp = strconv.FormatInt(v.Import, 10)
+		imp = strconv.FormatInt(int64(v.Import), 10)
 	}
 	t.rows = append(t.rows, append(cells, on, boolCell(v.Cancelled), imp))
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -498,6 +499,9 @@ func (s *Store) inputsTx(tx sqlx.Queryer, want map[int64]bool) (*payout.Inputs, 
 	for i := range files {
 		if errs[i] != nil {
 			return nil, errs[i]
+		}
+		if files[i].ImportID > math.MaxInt32 {
+			return nil, fmt.Errorf("stored file %s (id %d) is of import %d, past the %d a record version can name", files[i].Name, files[i].ID, files[i].ImportID, math.MaxInt32)
 		}
 		stampImport(parts[i], files[i].ImportID)
 		in.Append(parts[i])

@@ -71,8 +71,9 @@ func (r Released) Options(p payout.Period, asOf payout.Date, in *payout.Inputs) 
 }
 
 // stampImport gives every version of part the import sequence of its file.
+// A version holds it in 32 bits; inputsTx refuses a larger one.
 func stampImport(part *payout.Inputs, importID int64) {
-	part.EachVersion(func(v *payout.Version) { v.Import = importID })
+	part.EachVersion(func(v *payout.Version) { v.Import = int32(importID) })
 }
 
 // corrections names the released periods that the new versions of one

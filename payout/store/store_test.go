@@ -221,11 +221,11 @@ func TestImportNamesTheReleasedPeriodsItCorrects(t *testing.T) {
 	assert.Equal(t, map[payout.Period]int64{payout.MustPeriod("2022-09"): 2}, rel.Knowledge)
 	in, _, err := s.Inputs()
 	require.NoError(t, err)
-	var imports []int64
+	var imports []int32
 	for _, c := range in.ListCounts {
 		imports = append(imports, c.Import)
 	}
-	assert.Equal(t, []int64{2, 3, 4}, imports, "each version keeps the import that first brought it")
+	assert.Equal(t, []int32{2, 3, 4}, imports, "each version keeps the import that first brought it")
 	opt := rel.Options(payout.MustPeriod("2022-10"), payout.NoDate, in)
 	assert.Equal(t, map[payout.Period]int64{payout.MustPeriod("2022-09"): 2, payout.MustPeriod("2022-10"): 4}, opt.KnowledgeByPeriod)
 }
