@@ -183,6 +183,12 @@ func (w *workbook) finish() ([]byte, error) {
 		return nil, err
 	}
 	w.sortContentTypes()
+	// excelize would marshal its (empty) copy of every worksheet only for
+	// partZip to discard it: without them it names only the template's
+	// first sheet, and partZip.Close writes the others.
+	for _, sheet := range w.f.GetSheetList() {
+		w.f.Sheet.Delete(w.partName(sheet))
+	}
 	buf, err := w.f.WriteToBuffer()
 	if err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"hash/crc32"
 	"io"
 	"io/fs"
+	"sort"
 	"strconv"
 	"sync"
 	"unicode/utf8"
@@ -91,9 +92,22 @@ func (z *partZip) AddFS(fsys fs.FS) error {
 	return z.zw.AddFS(fsys)
 }
 
+// Close writes the worksheets excelize did not name (finish drops its
+// own copies of them), in the order of their names, and the directory.
 func (z *partZip) Close() error {
 	if err := z.flush(); err != nil {
 		return err
+	}
+	names := make([]string, 0, len(z.parts))
+	for name := range z.parts {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if err := z.write(name, z.parts[name]); err != nil {
+			return err
+		}
+		delete(z.parts, name)
 	}
 	return z.zw.Close()
 }
@@ -112,8 +126,14 @@ func (z *partZip) flush() error {
 	return z.write(name, p)
 }
 
+// zipVersion is what archive/zip's Create records as the version that
+// made a part and the version needed to extract it (2.0: deflate);
+// CreateRaw records what the header says.
+const zipVersion = 20
+
 func (z *partZip) write(name string, p *part) error {
 	fw, err := z.zw.CreateRaw(&zip.FileHeader{Name: name, Method: zip.Deflate, CRC32: p.crc,
+		CreatorVersion: zipVersion, ReaderVersion: zipVersion,
 		CompressedSize64: uint64(len(p.data)), UncompressedSize64: p.size})
 	if err != nil {
 		return err

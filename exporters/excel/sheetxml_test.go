@@ -121,3 +121,17 @@ func TestChartDrawingIsTheSummarysRelationship(t *testing.T) {
 		assert.Equal(t, excel.SheetSummary, f.GetSheetList()[0], wb.name)
 	}
 }
+
+// Every part is deflated and its zip headers record version 2.0, as a
+// reader expects of a deflated entry.
+func TestPartsRecordZipVersion20(t *testing.T) {
+	for _, wb := range allWorkbooks(t) {
+		zr, err := zip.NewReader(bytes.NewReader(wb.data), int64(len(wb.data)))
+		require.NoError(t, err)
+		for _, zf := range zr.File {
+			assert.Equal(t, zip.Deflate, zf.Method, "%s %s", wb.name, zf.Name)
+			assert.Equal(t, uint16(20), zf.ReaderVersion, "%s %s", wb.name, zf.Name)
+			assert.Equal(t, uint16(20), zf.CreatorVersion&0xff, "%s %s", wb.name, zf.Name)
+		}
+	}
+}

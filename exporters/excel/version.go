@@ -18,4 +18,7 @@ package excel
 //	4  issue 16: excelize's own parts (styles, theme, workbook.xml, the
 //	   chart, relationships) deflated at level 1 too, every part stored
 //	   without a data descriptor. The same cells as format 3.
-const FormatVersion = 4
+//	5  issue 16: the parts' zip headers record version 2.0 as made by and
+//	   needed to extract (format 4 recorded 0.0), as archive/zip's Create
+//	   does. The same cells as format 4.
+const FormatVersion = 5
