@@ -153,8 +153,12 @@ var skeletonParts = struct {
 
 const maxSkeletonParts = 64
 
+// ownParts are the parts that differ between any two workbooks (the sheet
+// names and defined names, the title): not kept.
+var ownParts = map[string]bool{"xl/workbook.xml": true, "docProps/core.xml": true}
+
 func skeletonPart(name string, content []byte) (*part, error) {
-	if len(content) > 64<<10 {
+	if len(content) > 64<<10 || ownParts[name] {
 		return deflatePart(content)
 	}
 	key := name + "\x00" + string(content)
