@@ -19,12 +19,13 @@ import (
 // excelize keeps every cell as a struct and marshals each sheet by
 // reflection, most of a run's CPU. excelize still makes the workbook's
 // skeleton (workbook.xml with its defined names, styles, the chart,
-// document properties, content types and relationships) and writes its
-// own, empty, worksheet parts; the workbook's zip writer (partZip) puts
-// the parts written here in their place, and deflates excelize's parts at
-// the same level. A sheet is written as soon as it
-// is complete (workbook.writeSheets), straight into its deflated part,
-// so neither its cells nor its uncompressed XML stay in memory after.
+// document properties, content types and relationships); its own copies
+// of the worksheets are dropped before it writes (finish), and the
+// workbook's zip writer (partZip) writes the parts made here in their
+// place and deflates excelize's parts at the same level. A sheet is
+// written as soon as it is complete (workbook.writeSheets), straight into
+// its deflated part, so neither its cells nor its uncompressed XML stay in
+// memory after.
 //
 // The XML follows the element order of CT_Worksheet (ECMA-376 part 1,
 // 18.3.1.99): sheetPr, dimension, sheetViews, sheetFormatPr, cols,
@@ -48,7 +49,9 @@ type part struct {
 }
 
 // partZip is the workbooks' zip writer. Each worksheet is written here
-// (writeSheet) in place of excelize's, which is discarded; each of
+// (writeSheet) in place of excelize's: the one part excelize still names
+// (the template's first sheet) is replaced, the others are added by
+// Close; each of
 // excelize's own parts is collected and deflated at sheetLevel when the
 // next part begins, or taken from skeletonParts when an earlier workbook
 // had the same part (the theme, the styles, most relationships).
