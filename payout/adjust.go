@@ -85,7 +85,7 @@ func (c *chain) sameInputs(e Period, a, b Date) bool {
 		return false
 	}
 	if !c.ix.activeIn(ag, e) {
-		return true // no active day: no line (buildMonth stops there)
+		return true // no active day: no line (computeMonth stops there)
 	}
 	first := e.First()
 	if !sameTiers(c.rateTable(ag.Scheme, first, a), c.rateTable(ag.Scheme, first, b)) ||
@@ -94,7 +94,7 @@ func (c *chain) sameInputs(e Period, a, b Date) bool {
 	}
 	if err := c.annualAmount(&c.basisBuf, ag, e, b); err != nil {
 		// A count or rate still unknown in both: both views are unknown
-		// months (buildMonth); any other problem is computeMonth's to report.
+		// months (computeMonth); any other problem is computeMonth's to report.
 		return errors.Is(err, ErrMissingListCount) || errors.Is(err, ErrMissingRate)
 	}
 	ya, err := c.classifiedYear(ag, e.Year(), a)

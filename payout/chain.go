@@ -6,11 +6,6 @@ package payout
 // (R-CARRY) — are recomputed from the inputs and never read from storage.
 // Each agreement's chain is independent of every other agreement's.
 
-type monthKey struct {
-	p Period
-	s snapshot
-}
-
 type yearKey struct {
 	y int
 	s snapshot
@@ -189,7 +184,6 @@ func (c *chain) classifiedYear(ag *Agreement, year int, asOf Date) (*yearClass, 
 // run computes the periods h … p and returns p's outcome.
 func (c *chain) run(h, p Period, asOfFor func(Period) Date) (*periodOut, error) {
 	c.period = p
-	c.snaps.on, c.snaps.base = true, h
 	var out *periodOut
 	prev := NoDate
 	for e := h; e <= p; e++ {
@@ -301,7 +295,7 @@ func (c *chain) validateQuiet(e Period, a Date) error {
 		return nil // its year was classified without a problem in this run
 	}
 	// A missing count or rate is no error here: the month counts as 0
-	// until it is known (buildMonth).
+	// until it is known (computeMonth).
 	if _, err := c.classifiedYear(q.ag, e.Year(), a); err != nil {
 		return err
 	}

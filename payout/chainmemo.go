@@ -3,81 +3,25 @@ package payout
 import "slices"
 
 // Per-chain memos of work a chain repeats (issue 16): they change which
-// work is done, never a result. A snapshot (monthSnapshot) is a pure
-// function of (period, as-of date); the absences in force (absencesAt) are
-// a pure function of the agreement version and of which of the agreement's
+// work is done, never a result. The classification of a year is a pure
+// function of the year and of which of the records it depends on are
+// visible (yearChanges); the absences in force (absencesAt) are a pure
+// function of the agreement version and of which of the agreement's
 // records are visible, i.e. of the number of its change dates on or before
-// the as-of date; and the days buffer of classifyYear is scratch.
-
-// snapRows keeps the snapshots of the chain's periods at the three as-of
-// dates used last: step P compares every window month at A_{P−1} and A_P,
-// and step P+1 at A_P and A_{P+1}, so each snapshot is worked out once
-// instead of four times (twice to compare, twice to find the months).
-type snapRows struct {
-	on   bool   // set by chain.run; other chains (CheckInputs) do not memoise
-	base Period // the history start: row index = period − base
-	rows [3]snapRow
-	tick int
-}
-
-type snapRow struct {
-	live bool // holds the snapshots of asOf in this chain
-	asOf Date
-	used int // tick of the last lookup (least recently used is replaced)
-	s    []snapshot
-	ok   []bool
-}
-
-// snapshotAt is monthSnapshot(p, asOf), memoised.
-func (c *chain) snapshotAt(p Period, asOf Date) snapshot {
-	m := &c.snaps
-	i := int(p - m.base)
-	if !m.on || i < 0 || i > int(c.period-m.base) {
-		return c.monthSnapshot(p, asOf)
-	}
-	m.tick++
-	row := m.row(asOf, int(c.period-m.base)+1)
-	row.used = m.tick
-	if !row.ok[i] {
-		row.s[i], row.ok[i] = c.monthSnapshot(p, asOf), true
-	}
-	return row.s[i]
-}
-
-// row returns the row of asOf, reusing the least recently used one.
-func (m *snapRows) row(asOf Date, n int) *snapRow {
-	lru := 0
-	for k := range m.rows {
-		r := &m.rows[k]
-		if r.live && r.asOf == asOf {
-			return r
-		}
-		if r.used < m.rows[lru].used {
-			lru = k
-		}
-	}
-	r := &m.rows[lru]
-	if len(r.s) != n {
-		r.s, r.ok = make([]snapshot, n), make([]bool, n)
-	} else {
-		clear(r.ok)
-	}
-	r.asOf, r.live = asOf, true
-	return r
-}
+// the as-of date. Months are not memoised: R-ADJ builds a month's two
+// views only when its inputs differ (recordedSince, sameInputs), so a
+// month is almost never asked for twice with the same inputs.
 
 // chainScratch is what a chain memoises and its scratch buffers; a worker
 // of runChains hands one to each chain in turn, so the maps, rows and
 // buffers are made once per worker, not once per agreement.
 type chainScratch struct {
-	months    map[monthKey]*monthCalc
 	years     map[yearKey]*yearClass
 	yearDates map[int][]Date // cache of yearChanges
 	absences  map[absKey]absEntry
 	// monthRoom holds the months of earlier periods (newMonth): nothing
 	// keeps one past its chain, so the next chain reuses the room.
 	monthRoom room[monthCalc]
-	snaps     snapRows
 	since     recordedSince
 	basisBuf  annualBasis // scratch for sameInputs
 	history   periodOut   // the outcome of the chain's earlier steps (newOut)
@@ -96,20 +40,15 @@ type chainScratch struct {
 
 // reset forgets the memos of the previous chain (keeping the buffers).
 func (s *chainScratch) reset() {
-	if s.months == nil {
-		s.months, s.years, s.yearDates, s.absences = map[monthKey]*monthCalc{}, map[yearKey]*yearClass{}, map[int][]Date{}, map[absKey]absEntry{}
+	if s.years == nil {
+		s.years, s.yearDates, s.absences = map[yearKey]*yearClass{}, map[int][]Date{}, map[absKey]absEntry{}
 	}
-	clear(s.months)
 	clear(s.years)
 	clear(s.yearDates)
 	clear(s.absences)
 	s.monthRoom.reset()
 	s.classes.reset()
 	s.dateRoom, s.absRoom, s.entries = s.dateRoom[:0], s.absRoom[:0], s.entries[:0]
-	s.snaps.on, s.snaps.tick = false, 0
-	for k := range s.snaps.rows {
-		s.snaps.rows[k].live, s.snaps.rows[k].used = false, 0
-	}
 }
 
 // room hands out zeroed values from chunks that it hands out again after
@@ -199,7 +138,7 @@ func (c *chain) recordedBetween(a, b Date) *recordedSince {
 // touches reports whether period e's snapshots at r's two dates differ.
 func (r *recordedSince) touches(c *chain, e Period) bool {
 	if r.counts {
-		return c.snapshotAt(e, r.lo) != c.snapshotAt(e, r.hi)
+		return c.monthSnapshot(e, r.lo) != c.monthSnapshot(e, r.hi)
 	}
 	if y := e.Year(); !r.yearKnown || r.year != y {
 		r.year, r.yearKnown = y, true

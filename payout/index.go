@@ -353,8 +353,8 @@ func countAtOrBefore(ds []Date, d Date) int {
 
 // snapshot identifies what one agreement sees of one period at an as-of
 // date: equal snapshots mean equal visible inputs, hence equal amounts, so
-// months are computed once per snapshot and unchanged months are never
-// compared (RULEBOOK §6 stays exact; this only avoids repeated work).
+// unchanged months are never compared (RULEBOOK §6 stays exact; this only
+// avoids work; see recordedSince).
 type snapshot struct{ agr, counts, rates int }
 
 // monthSnapshot identifies what period p of the chain's agreement sees at

@@ -33,7 +33,7 @@ type monthCalc struct {
 	asOf   Date
 	ag     *Agreement // nil: no version in force; no line
 	// unknown: an earlier month whose list count or rate was not known at
-	// asOf; it has no line and counts as 0 (see buildMonth).
+	// asOf; it has no line and counts as 0 (see computeMonth).
 	unknown bool
 	basis   *annualBasis
 	// Rooms for basis, parties and rules: one allocation per month for
@@ -112,19 +112,6 @@ func partyLess(a, b partyKey) bool {
 
 // computeMonth computes agreement a in period p as seen at asOf.
 func (c *chain) computeMonth(p Period, asOf Date) (*monthCalc, error) {
-	key := monthKey{p, c.snapshotAt(p, asOf)}
-	if m, ok := c.months[key]; ok {
-		return m, nil
-	}
-	m, err := c.buildMonth(p, asOf)
-	if err != nil {
-		return nil, err
-	}
-	c.months[key] = m
-	return m, nil
-}
-
-func (c *chain) buildMonth(p Period, asOf Date) (*monthCalc, error) {
 	ix := c.ix
 	m := c.newMonth(p, asOf)
 	m.ag = c.agreementAt(asOf)
