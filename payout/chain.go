@@ -38,12 +38,15 @@ type chain struct {
 	balances map[string]Ore     // breach_id → withheld, not released (made when needed)
 	// The index's entries for the agreement's lists and schemes, looked up
 	// once (resolve): a chain asks for them for every month.
-	lists      [][][]*ListCount // the count versions of each of a.lists, by as_of
-	lateCounts [][]Date         // index.listRecorded of each of a.lists
-	rateIdx    []*rateIndex     // the rate index of each of a.schemes (nil: none)
-	quietRun   quietState       // see validateQuiet
-	trace      bool             // keep each month's days for explain
-	period     Period           // the run's period P
+	lists      []countGroups // the count versions of each of a.lists, by as_of
+	lateCounts [][]Date      // index.listRecorded of each of a.lists
+	rateIdx    []*rateIndex  // the rate index of each of a.schemes (nil: none)
+	// vikarOrTakeover: some version of a record is a takeover or an absence
+	// covered by a municipal vikar (see checkYear)
+	vikarOrTakeover bool
+	quietRun        quietState // see validateQuiet
+	trace           bool       // keep each month's days for explain
+	period          Period     // the run's period P
 	// memos (months, years, yearDates, absences) and scratch (chainmemo.go)
 	*chainScratch
 }
@@ -131,6 +134,12 @@ func (c *chain) resolve() {
 	for _, sc := range c.a.schemes {
 		c.rateIdx = append(c.rateIdx, c.ix.rates[sc])
 	}
+	c.vikarOrTakeover = len(c.a.takeovers) > 0
+	for _, g := range c.a.absences {
+		for _, v := range g {
+			c.vikarOrTakeover = c.vikarOrTakeover || v.Cover == CoverMunicipalVikar
+		}
+	}
 	c.listsBuf, c.lateBuf, c.rateBuf = c.lists, c.lateCounts, c.rateIdx
 }
 
@@ -145,7 +154,7 @@ func (c *chain) rateIndexOf(s Scheme) *rateIndex {
 }
 
 // countsOf is index.byList[list], from the chain's lists.
-func (c *chain) countsOf(list string) [][]*ListCount {
+func (c *chain) countsOf(list string) countGroups {
 	for i, l := range c.a.lists {
 		if l == list {
 			return c.lists[i]
@@ -292,15 +301,31 @@ func (c *chain) validateQuiet(e Period, a Date) error {
 		return nil // no active day: no line, nothing to check
 	}
 	if q.year == e.Year() {
-		return nil // its year was classified without a problem in this run
+		return nil // its year was checked without a problem in this run
 	}
 	// A missing count or rate is no error here: the month counts as 0
 	// until it is known (computeMonth).
-	if _, err := c.classifiedYear(q.ag, e.Year(), a); err != nil {
+	if err := c.checkYear(q.ag, e.Year(), a); err != nil {
 		return err
 	}
 	q.year = e.Year()
 	return nil
+}
+
+// checkYear applies the invalid-input rules of year's classification at
+// asOf. Beyond those of the absences in force (absencesAt: overlaps,
+// outside the agreement, R-13.5-PARENTAL's length), classifyYear refuses
+// only R-14's municipal vikar among the year's first absence days and
+// R-7.7's takeover shares; an agreement with no takeover and no absence
+// covered by a municipal vikar, in any version, cannot meet those, so its
+// year need not be classified to be checked.
+func (c *chain) checkYear(ag *Agreement, year int, asOf Date) error {
+	if c.vikarOrTakeover {
+		_, err := c.classifiedYear(ag, year, asOf)
+		return err
+	}
+	_, err := c.absencesAt(ag, asOf)
+	return err
 }
 
 // quietState is what validateQuiet found for a run of quiet months, in

@@ -33,7 +33,7 @@ type chainScratch struct {
 	yearRooms
 	activeBuf []bool
 	// the backing arrays of chain.lists, lateCounts and rateIdx (resolve)
-	listsBuf [][][]*ListCount
+	listsBuf []countGroups
 	lateBuf  [][]Date
 	rateBuf  []*rateIndex
 }

@@ -16,7 +16,7 @@ type index struct {
 	agreements map[string][]*Agreement
 	agrIDs     []string
 	// byList: list_id → the count versions of each as_of, sorted by as_of.
-	byList map[string][][]*ListCount
+	byList map[string]countGroups
 	// listRecorded: list_id → the knownOn dates of its count versions after
 	// Beginning, sorted (see recordedSince: an as-of date is never before
 	// Beginning, so a count known from the beginning changes no comparison).
@@ -80,28 +80,12 @@ type agrInputs struct {
 }
 
 func buildIndex(in *Inputs) *index {
-	ix := &index{pol: in.Policy, rates: map[Scheme]*rateIndex{}, byList: map[string][][]*ListCount{},
+	ix := &index{pol: in.Policy, rates: map[Scheme]*rateIndex{}, byList: map[string]countGroups{},
 		listRecorded: map[string][]Date{}, listHolders: map[string][]string{}, perAgr: map[string]*agrInputs{}}
 	ix.indexRates(in.Rates)
 	ix.payees, _ = groupBy(in.Payees, func(p *Payee) string { return p.ID })
 	ix.agreements, ix.agrIDs = groupBy(in.Agreements, func(a *Agreement) string { return a.ID })
-	counts := sortedGroups(in.ListCounts, func(a, b *ListCount) int {
-		if c := strings.Compare(a.ListID, b.ListID); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.AsOf, b.AsOf)
-	})
-	for i := 0; i < len(counts); { // each list's groups are a run of counts: kept as a subslice, not copied
-		j := i + 1
-		for j < len(counts) && counts[j][0].ListID == counts[i][0].ListID {
-			j++
-		}
-		ix.byList[counts[i][0].ListID] = counts[i:j:j]
-		if ds := recordedAfterBeginning(counts[i:j]); len(ds) > 0 {
-			ix.listRecorded[counts[i][0].ListID] = ds
-		}
-		i = j
-	}
+	ix.indexCounts(in.ListCounts)
 	for _, id := range ix.agrIDs {
 		ix.perAgr[id] = &agrInputs{id: id, versions: ix.agreements[id], caregivers: map[int][]*Caregiver{}}
 	}
@@ -110,15 +94,62 @@ func buildIndex(in *Inputs) *index {
 	return ix
 }
 
+// countGroups is one list's count versions grouped by as_of: group i is
+// vs[starts[i]:starts[i+1]], the versions of one as_of in version order,
+// the groups sorted by as_of. Norway has 810 000 counts, nearly one per
+// group: an offset per group instead of a slice header keeps the index a
+// third of the size.
+type countGroups struct {
+	vs     []*ListCount // every version of the list (a subslice of one array)
+	starts []int32      // the first version of each group, then len(vs)
+}
+
+func (g countGroups) len() int { return max(0, len(g.starts)-1) }
+
+// group returns the versions of group i.
+func (g countGroups) group(i int) []*ListCount {
+	return g.vs[g.starts[i]:g.starts[i+1]:g.starts[i+1]]
+}
+
+// indexCounts groups the list counts by list and as_of (byList), with
+// each list's late counts (listRecorded).
+func (ix *index) indexCounts(counts []ListCount) {
+	vs := sortedRecords(counts, func(a, b *ListCount) int {
+		return cmp.Or(strings.Compare(a.ListID, b.ListID), cmp.Compare(a.AsOf, b.AsOf))
+	})
+	n := 0 // the groups and lists, counted first: the offsets are one array, made to size
+	for i := range vs {
+		if i == 0 || vs[i].ListID != vs[i-1].ListID {
+			n += 2 // a list's first group and its end
+		} else if vs[i].AsOf != vs[i-1].AsOf {
+			n++
+		}
+	}
+	starts := make([]int32, 0, n)
+	for i := 0; i < len(vs); { // each list's versions are a run of vs: kept as a subslice, not copied
+		j, first := i, len(starts)
+		for ; j < len(vs) && vs[j].ListID == vs[i].ListID; j++ {
+			if j == i || vs[j].AsOf != vs[j-1].AsOf {
+				starts = append(starts, int32(j-i))
+			}
+		}
+		starts = append(starts, int32(j-i))
+		g := countGroups{vs: vs[i:j:j], starts: starts[first:len(starts):len(starts)]}
+		ix.byList[vs[i].ListID] = g
+		if ds := recordedAfterBeginning(g.vs); len(ds) > 0 {
+			ix.listRecorded[vs[i].ListID] = ds
+		}
+		i = j
+	}
+}
+
 // recordedAfterBeginning lists the knownOn dates after Beginning of the
 // count versions of one list, sorted.
-func recordedAfterBeginning(groups [][]*ListCount) []Date {
+func recordedAfterBeginning(vs []*ListCount) []Date {
 	var ds []Date
-	for _, g := range groups {
-		for _, v := range g {
-			if k := v.knownOn(); k > Beginning {
-				ds = append(ds, k)
-			}
+	for _, v := range vs {
+		if k := v.knownOn(); k > Beginning {
+			ds = append(ds, k)
 		}
 	}
 	sortDates(ds)
@@ -126,10 +157,11 @@ func recordedAfterBeginning(groups [][]*ListCount) []Date {
 }
 
 // countVersions returns the versions of list's count on day (nil if none).
-func countVersions(groups [][]*ListCount, day Date) []*ListCount {
-	i := sort.Search(len(groups), func(i int) bool { return groups[i][0].AsOf >= day })
-	if i < len(groups) && groups[i][0].AsOf == day {
-		return groups[i]
+func countVersions(g countGroups, day Date) []*ListCount {
+	n := g.len()
+	i := sort.Search(n, func(i int) bool { return g.vs[g.starts[i]].AsOf >= day })
+	if i < n && g.vs[g.starts[i]].AsOf == day {
+		return g.group(i)
 	}
 	return nil
 }

@@ -96,11 +96,36 @@ func knownCount[T any, PT interface {
 
 // sortedGroups sorts pointers to the records by key (cmpKey), then in
 // version order, and returns the groups of equal keys as subslices of one
-// array: a million list counts cost one sort and no map.
+// array: a few hundred thousand records cost one sort and no map.
 func sortedGroups[T any, PT interface {
 	*T
 	versioned
 }](recs []T, cmpKey func(a, b *T) int) [][]*T {
+	ptrs := sortedRecords[T, PT](recs, cmpKey)
+	n := 0 // the groups, counted first so that the array is made once, to size
+	for i := range ptrs {
+		if i == 0 || cmpKey(ptrs[i-1], ptrs[i]) != 0 {
+			n++
+		}
+	}
+	groups := make([][]*T, 0, n)
+	for i := 0; i < len(ptrs); {
+		j := i + 1
+		for j < len(ptrs) && cmpKey(ptrs[i], ptrs[j]) == 0 {
+			j++
+		}
+		groups = append(groups, ptrs[i:j:j])
+		i = j
+	}
+	return groups
+}
+
+// sortedRecords returns pointers to the records sorted by key (cmpKey),
+// then in version order.
+func sortedRecords[T any, PT interface {
+	*T
+	versioned
+}](recs []T, cmpKey func(a, b *T) int) []*T {
 	ptrs := make([]*T, len(recs))
 	for i := range recs {
 		ptrs[i] = &recs[i]
@@ -123,22 +148,7 @@ func sortedGroups[T any, PT interface {
 	if !slices.IsSortedFunc(ptrs, order) {
 		slices.SortStableFunc(ptrs, order)
 	}
-	n := 0 // the groups, counted first so that the array is made once, to size
-	for i := range ptrs {
-		if i == 0 || cmpKey(ptrs[i-1], ptrs[i]) != 0 {
-			n++
-		}
-	}
-	groups := make([][]*T, 0, n)
-	for i := 0; i < len(ptrs); {
-		j := i + 1
-		for j < len(ptrs) && cmpKey(ptrs[i], ptrs[j]) == 0 {
-			j++
-		}
-		groups = append(groups, ptrs[i:j:j])
-		i = j
-	}
-	return groups
+	return ptrs
 }
 
 // groupBy groups the records of a slice by key, each group sorted, and
