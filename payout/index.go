@@ -243,18 +243,18 @@ func (ix *index) indexAgreementRecords(in *Inputs) {
 		}
 		return strings.Compare(idA, idB)
 	}
-	for _, g := range sortedGroups(in.Absences, func(a, b *Absence) int { return byAgrThenID(a.AgreementID, b.AgreementID, a.ID, b.ID) }) {
-		a := ix.agr(g[0].AgreementID)
-		a.absences = append(a.absences, g)
-	}
-	for _, g := range sortedGroups(in.Breaches, func(a, b *Breach) int { return byAgrThenID(a.AgreementID, b.AgreementID, a.ID, b.ID) }) {
-		a := ix.agr(g[0].AgreementID)
-		a.breaches = append(a.breaches, g)
-	}
-	for _, g := range sortedGroups(in.Takeovers, func(a, b *Takeover) int { return byAgrThenID(a.AgreementID, b.AgreementID, a.ID, b.ID) }) {
-		a := ix.agr(g[0].AgreementID)
-		a.takeovers = append(a.takeovers, g)
-	}
+	absences := sortedGroups(in.Absences, func(a, b *Absence) int { return byAgrThenID(a.AgreementID, b.AgreementID, a.ID, b.ID) })
+	eachRun(absences, func(v *Absence) string { return v.AgreementID }, func(run [][]*Absence) {
+		ix.agr(run[0][0].AgreementID).absences = run
+	})
+	breaches := sortedGroups(in.Breaches, func(a, b *Breach) int { return byAgrThenID(a.AgreementID, b.AgreementID, a.ID, b.ID) })
+	eachRun(breaches, func(v *Breach) string { return v.AgreementID }, func(run [][]*Breach) {
+		ix.agr(run[0][0].AgreementID).breaches = run
+	})
+	takeovers := sortedGroups(in.Takeovers, func(a, b *Takeover) int { return byAgrThenID(a.AgreementID, b.AgreementID, a.ID, b.ID) })
+	eachRun(takeovers, func(v *Takeover) string { return v.AgreementID }, func(run [][]*Takeover) {
+		ix.agr(run[0][0].AgreementID).takeovers = run
+	})
 	for _, g := range sortedGroups(in.Caregivers, func(a, b *Caregiver) int {
 		if c := strings.Compare(a.AgreementID, b.AgreementID); c != 0 {
 			return c
@@ -262,6 +262,20 @@ func (ix *index) indexAgreementRecords(in *Inputs) {
 		return cmp.Compare(a.Year, b.Year)
 	}) {
 		ix.agr(g[0].AgreementID).caregivers[g[0].Year] = g
+	}
+}
+
+// eachRun calls set with each run of groups whose records have the same
+// key (groups sorted by it), as a subslice of groups: one agreement's
+// records are then no copy of the headers.
+func eachRun[T any](groups [][]*T, key func(*T) string, set func(run [][]*T)) {
+	for i := 0; i < len(groups); {
+		j := i + 1
+		for j < len(groups) && key(groups[j][0]) == key(groups[i][0]) {
+			j++
+		}
+		set(groups[i:j:j])
+		i = j
 	}
 }
 
