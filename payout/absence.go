@@ -74,8 +74,10 @@ func (y *yearClass) find(d Date) int {
 }
 
 // day returns the classification of day d.
-func (y *yearClass) day(d Date) dayInfo {
-	i := y.find(d)
+func (y *yearClass) day(d Date) dayInfo { return y.dayAt(y.find(d), d) }
+
+// dayAt is day(d) with i = find(d) known.
+func (y *yearClass) dayAt(i int, d Date) dayInfo {
 	if i == len(y.special) || y.special[i].d != d {
 		return dayInfo{status: StatusPaid}
 	}

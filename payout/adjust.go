@@ -88,9 +88,11 @@ func (c *chain) sameInputs(e Period, a, b Date) bool {
 		return true // no active day: no line (computeMonth stops there)
 	}
 	first := e.First()
-	if !sameTiers(c.rateTable(ag.Scheme, first, a), c.rateTable(ag.Scheme, first, b)) ||
-		ag.Scheme == SchemeFastlege && c.listCount(ag.ListID, first, a) != c.listCount(ag.ListID, first, b) {
+	if !sameTiers(c.rateTable(ag.Scheme, first, a), c.rateTable(ag.Scheme, first, b)) {
 		return false
+	}
+	if vs := countVersions(c.countsOf(ag.ListID), first); ag.Scheme == SchemeFastlege && inForce(vs, a) != inForce(vs, b) {
+		return false // the count of the 1st differs (c.listCount at a and b)
 	}
 	if err := c.annualAmount(&c.basisBuf, ag, e, b); err != nil {
 		// A count or rate still unknown in both: both views are unknown

@@ -1,5 +1,7 @@
 package payout
 
+import "slices"
+
 // The history chain, RULEBOOK §6: a run for P computes every period E from
 // the history start to P in order, each as its own run saw it (A_E), so the
 // balances that cross months — withheld (§15.1) and carried overpayments
@@ -41,6 +43,7 @@ type chain struct {
 	lists      []countGroups // the count versions of each of a.lists, by as_of
 	lateCounts [][]Date      // index.listRecorded of each of a.lists
 	rateIdx    []*rateIndex  // the rate index of each of a.schemes (nil: none)
+	depends    []Date        // see recordedIn
 	// vikarOrTakeover: some version of a record is a takeover or an absence
 	// covered by a municipal vikar (see checkYear)
 	vikarOrTakeover bool
@@ -134,6 +137,8 @@ func (c *chain) resolve() {
 	for _, sc := range c.a.schemes {
 		c.rateIdx = append(c.rateIdx, c.ix.rates[sc])
 	}
+	c.depends = c.dependsOn(c.dependsBuf[:0])
+	c.dependsBuf = c.depends
 	c.vikarOrTakeover = len(c.a.takeovers) > 0
 	for _, g := range c.a.absences {
 		for _, v := range g {
@@ -141,6 +146,28 @@ func (c *chain) resolve() {
 		}
 	}
 	c.listsBuf, c.lateBuf, c.rateBuf = c.lists, c.lateCounts, c.rateIdx
+}
+
+// dependsOn appends to ds the dates recordedIn looks at, sorted: the
+// agreement's changes, its lists' late counts and its schemes' rates
+// recorded after Beginning (an as-of date is never before it). A chain asks
+// once per month; one search of one array is cheaper than one per kind.
+func (c *chain) dependsOn(ds []Date) []Date {
+	ds = append(ds, c.a.changes...)
+	for _, late := range c.lateCounts {
+		ds = append(ds, late...)
+	}
+	for _, ri := range c.rateIdx {
+		if ri != nil {
+			for _, d := range ri.recorded {
+				if d > Beginning {
+					ds = append(ds, d)
+				}
+			}
+		}
+	}
+	slices.Sort(ds)
+	return ds
 }
 
 // rateIndexOf is the rate index of scheme s (nil: no rates).

@@ -33,9 +33,10 @@ type chainScratch struct {
 	yearRooms
 	activeBuf []bool
 	// the backing arrays of chain.lists, lateCounts and rateIdx (resolve)
-	listsBuf []countGroups
-	lateBuf  [][]Date
-	rateBuf  []*rateIndex
+	listsBuf   []countGroups
+	lateBuf    [][]Date
+	rateBuf    []*rateIndex
+	dependsBuf []Date
 }
 
 // reset forgets the memos of the previous chain (keeping the buffers).
@@ -162,22 +163,7 @@ func (r *recordedSince) rateTouches(c *chain, first Date) bool {
 // recorded in (lo, hi], lo ≥ Beginning: one of its changes, a count of one
 // of its lists or a rate of one of its schemes. When nothing was, between
 // A_{P−1} and A_P, R-ADJ has nothing to compare.
-func (c *chain) recordedIn(lo, hi Date) bool {
-	if anyIn(c.a.changes, lo, hi) {
-		return true
-	}
-	for _, ds := range c.lateCounts {
-		if anyIn(ds, lo, hi) {
-			return true
-		}
-	}
-	for _, ri := range c.rateIdx {
-		if ri != nil && anyIn(ri.recorded, lo, hi) {
-			return true
-		}
-	}
-	return false
-}
+func (c *chain) recordedIn(lo, hi Date) bool { return anyIn(c.depends, lo, hi) }
 
 // anyIn reports whether a date of the sorted ds lies in (lo, hi].
 func anyIn(ds []Date, lo, hi Date) bool {

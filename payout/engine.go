@@ -95,10 +95,11 @@ func historyStart(in *Inputs, p Period, asOf Date) Period {
 			h = hs
 		}
 	} else {
+		first := h.First() // a count's period is before h when its as_of is before h's 1st
 		for i := range in.ListCounts {
 			c := &in.ListCounts[i]
-			if e := c.AsOf.Period(); e < h && c.knownOn() <= asOf {
-				h = e
+			if c.AsOf < first && c.knownOn() <= asOf {
+				h, first = c.AsOf.Period(), c.AsOf.Period().First()
 			}
 		}
 	}

@@ -204,13 +204,14 @@ func (c *chain) tallyDays(m *monthCalc, active []bool, yc *yearClass, rules *rul
 	split := len(m.segs) > 1
 	for i, ok := range active {
 		d := first + Date(i)
+		at := next // yc.find(d): the days are walked in order
 		if next < len(yc.special) && yc.special[next].d == d {
 			next++
 		} else if ok && m.days == nil && !split {
 			m.paidDays++ // the common day: active, no absence, no takeover
 			continue
 		}
-		info := yc.day(d)
+		info := yc.dayAt(at, d)
 		if info.rule == RAbsenceIgnore {
 			m.warnings = append(m.warnings, Warning{Code: WAbsenceInactive, AgreementID: m.ag.ID,
 				Msg: fmt.Sprintf("fravær %s %s ligger etter avtalens opphør og er sett bort fra", info.abs.ID, d)})
