@@ -37,6 +37,7 @@ type cell struct {
 	sum   bool
 	scale int
 	style int
+	f     float64 // a kMoney or kNum cell's value as written (prepare)
 }
 
 func txt(s string) cell            { return cell{k: kText, s: s, empty: s == ""} }
@@ -95,9 +96,13 @@ func (w *workbook) writeBlock(sheet string, top int, b block) (placed, error) {
 	if err := l.addRow(sheetRow{r: top, cells: header}); err != nil {
 		return pl, err
 	}
+	t := newTotals(b.cols)
 	for r, row := range b.rows {
 		for c := range row {
 			w.prepare(l, c+1, top+1+r, &row[c], 0, false)
+		}
+		if b.totals {
+			t.add(row)
 		}
 		if err := l.addRow(sheetRow{r: top + 1 + r, cells: row}); err != nil {
 			return pl, err
@@ -107,7 +112,7 @@ func (w *workbook) writeBlock(sheet string, top int, b block) (placed, error) {
 	if !b.totals {
 		return pl, nil
 	}
-	sum := totalsRow(b)
+	sum := t.row()
 	for c := range sum {
 		// An empty table keeps its plain 0: SUBTOTAL over no rows would
 		// name a range above the header.
@@ -145,33 +150,54 @@ func alignScales(rows [][]cell) {
 	}
 }
 
-// totalsRow sums the columns marked sum.
-func totalsRow(b block) []cell {
-	out := make([]cell, len(b.cols))
-	out[0] = txt("Sum")
-	for c := 1; c < len(b.cols); c++ {
-		out[c] = blank()
-		if !b.cols[c].sum {
+// totals is a block's Sum row as its rows are added, one row after the
+// other (a row's cells are read while they are at hand): per column
+// marked sum, the sum of its non-empty cells, with the kind and decimals of
+// the last (an empty column sums to an amount of 0).
+type totals struct {
+	cols   []column
+	sums   []exactSum
+	counts []int
+	kinds  []kind
+	scales []int
+}
+
+func newTotals(cols []column) *totals {
+	n := len(cols)
+	t := &totals{cols: cols, sums: make([]exactSum, n), counts: make([]int, n), kinds: make([]kind, n), scales: make([]int, n)}
+	for c := range t.kinds {
+		t.kinds[c] = kMoney
+	}
+	return t
+}
+
+func (t *totals) add(row []cell) {
+	for c := 1; c < len(t.cols); c++ {
+		v := &row[c]
+		if !t.cols[c].sum || v.empty {
 			continue
 		}
-		var d exactSum
-		var n, scale int
-		k := kMoney
-		for _, row := range b.rows {
-			v := row[c]
-			if v.empty {
-				continue
-			}
-			k, scale = v.k, v.scale
-			n += v.n
-			if k != kInt {
-				d.add(v.d)
-			}
-		}
-		if k == kInt {
-			out[c] = integer(n)
+		t.kinds[c], t.scales[c] = v.k, v.scale
+		if v.k == kInt {
+			t.counts[c] += v.n
 		} else {
-			out[c] = cell{k: k, d: d.value(), scale: scale}
+			t.sums[c].add(v.d)
+		}
+	}
+}
+
+// row is the Sum row: "Sum", then each summed column's total.
+func (t *totals) row() []cell {
+	out := make([]cell, len(t.cols))
+	out[0] = txt("Sum")
+	for c := 1; c < len(t.cols); c++ {
+		switch {
+		case !t.cols[c].sum:
+			out[c] = blank()
+		case t.kinds[c] == kInt:
+			out[c] = integer(t.counts[c])
+		default:
+			out[c] = cell{k: t.kinds[c], d: t.sums[c].value(), scale: t.scales[c]}
 		}
 	}
 	return out
@@ -239,6 +265,12 @@ func (w *workbook) prepare(l *sheetLayout, col, row int, v *cell, style int, bol
 		}
 		width = displayWidth(*v)
 		l.measure(col, row, width)
+		if v.k == kMoney || v.k == kNum {
+			// xlsx stores numbers as IEEE doubles: this is the one place an
+			// exact decimal becomes a float, and only for display; the CSV
+			// files and the manifest keep the exact value.
+			v.f, _ = v.d.Float64()
+		}
 	}
 	if style == 0 {
 		style = w.styleOf(*v, width, bold)

@@ -407,14 +407,12 @@ func (o *partWriter) row(r sheetRow) {
 }
 
 // number writes a numeric cell's value as excelize's SetCellFloat and
-// SetCellInt do: xlsx stores numbers as IEEE doubles, and this is the one
-// place an exact decimal becomes a float, only for display; the CSV files
-// and the manifest keep the exact value.
+// SetCellInt do: an amount or quantity as the double prepare made of it,
+// in the shortest form that reads back as that double.
 func (o *partWriter) number(v *cell) {
 	switch v.k {
 	case kMoney, kNum:
-		f, _ := v.d.Float64()
-		o.buf = strconv.AppendFloat(o.buf, f, 'f', -1, 64)
+		o.buf = strconv.AppendFloat(o.buf, v.f, 'f', -1, 64)
 	case kInt:
 		o.int(v.n)
 	case kDate:
