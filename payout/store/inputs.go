@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -448,71 +449,134 @@ func readFile(q sqlx.Queryer, id int64) (string, []byte, error) {
 	if err := q.QueryRowx(`SELECT name, sha256, data FROM files WHERE id = ?`, id).Scan(&name, &sum, &data); err != nil {
 		return "", nil, err
 	}
-	if got := sha(data); got != sum {
-		return "", nil, refusef(ErrInconsistent, "stored file %s (id %d) is not the file imported: its content has SHA-256 %s, the import recorded %s; the store was changed outside payout (payout status --check lists every problem)",
-			name, id, short(got), short(sum))
+	if err := checkDigest(name, id, sha(data), sum); err != nil {
+		return "", nil, err
 	}
 	return name, data, nil
 }
 
+// checkDigest refuses a stored file whose bytes have another SHA-256 than
+// the import recorded.
+func checkDigest(name string, id int64, got, sum string) error {
+	if got == sum {
+		return nil
+	}
+	return refusef(ErrInconsistent, "stored file %s (id %d) is not the file imported: its content has SHA-256 %s, the import recorded %s; the store was changed outside payout (payout status --check lists every problem)",
+		name, id, short(got), short(sum))
+}
+
 // inputsTx parses the stored files (all when want is nil, else those in
 // want) in import order. The files are parsed side by side, one per CPU
-// (the importers read a folder the same way), and appended in import order,
-// so the records are the same whatever the number of CPUs.
+// (the importers read a folder the same way), and merged in import order,
+// so the records are the same whatever the number of CPUs. A file's bytes
+// are read from the store only when a parser is free for them, the largest
+// first, so that no more than one per CPU is held at once beside the
+// records (a national list_counts.csv is 90 MB); they are checked against
+// the digest recorded at import by the digest the importer makes of them,
+// not hashed twice.
 func (s *Store) inputsTx(tx sqlx.Queryer, want map[int64]bool) (*payout.Inputs, error) {
 	in := &payout.Inputs{Policy: payout.DefaultPolicy()}
 	if s.parse == nil {
 		return nil, errors.New("store: opened without a reader for input files")
 	}
 	var files []storedFile
-	if err := sqlx.Select(tx, &files, `SELECT id, import_id, name FROM files ORDER BY id`); err != nil {
+	if err := sqlx.Select(tx, &files, `SELECT id, import_id, name, sha256, bytes FROM files ORDER BY id`); err != nil {
 		return nil, err
 	}
 	files = slices.DeleteFunc(files, func(f storedFile) bool { return want != nil && !want[f.ID] })
-	for i := range files {
-		var err error
-		// readFile checks the bytes against the digest recorded at import.
-		if files[i].Name, files[i].Data, err = readFile(tx, files[i].ID); err != nil {
-			return nil, err
-		}
-	}
-	parts := make([]*payout.Inputs, len(files))
-	errs := make([]error, len(files))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(files)) {
-		wg.Go(func() {
-			for i := range next {
-				f := &files[i]
-				if parts[i], errs[i] = s.parse(f.Name, f.Data); errs[i] != nil {
-					errs[i] = fmt.Errorf("stored file %s (id %d) can no longer be read: %w", f.Name, f.ID, errs[i])
-				}
-				f.Data = nil // the records are all that is kept
-			}
-		})
+	parts, err := s.parseStored(tx, files)
+	if err != nil {
+		return nil, err
 	}
 	for i := range files {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	for i := range files {
-		if errs[i] != nil {
-			return nil, errs[i]
-		}
 		if files[i].ImportID > math.MaxInt32 {
 			return nil, fmt.Errorf("stored file %s (id %d) is of import %d, past the %d a record version can name", files[i].Name, files[i].ID, files[i].ImportID, math.MaxInt32)
 		}
 		stampImport(parts[i], files[i].ImportID)
+		for _, k := range payout.RecordKinds {
+			k.Adopt(in, parts[i]) // the first file of a kind is not copied
+		}
 		in.Append(parts[i])
 	}
 	return in, nil
 }
 
-// storedFile is one stored file's bytes.
+// parseStored reads and parses files; the problems, if any, are those of
+// the first file in import order that has one: a digest that is not the
+// recorded one before any that cannot be parsed, as when every file was
+// read and checked before the first was parsed.
+func (s *Store) parseStored(tx sqlx.Queryer, files []storedFile) ([]*payout.Inputs, error) {
+	parts := make([]*payout.Inputs, len(files))
+	readErrs, parseErrs := make([]error, len(files)), make([]error, len(files))
+	type job struct {
+		i    int
+		data []byte
+	}
+	next := make(chan job)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Go(func() {
+			for j := range next {
+				f := &files[j.i]
+				in, err := s.parse(f.Name, j.data)
+				if readErrs[j.i] = checkDigest(f.Name, f.ID, digestOf(in, err, j.data), f.SHA256); readErrs[j.i] != nil {
+					continue
+				}
+				if err != nil {
+					parseErrs[j.i] = fmt.Errorf("stored file %s (id %d) can no longer be read: %w", f.Name, f.ID, err)
+					continue
+				}
+				parts[j.i] = in
+			}
+		})
+	}
+	// One connection reads (a transaction's queries may not overlap).
+	for _, i := range largestFirst(files) {
+		var data []byte
+		if err := tx.QueryRowx(`SELECT data FROM files WHERE id = ?`, files[i].ID).Scan(&data); err != nil {
+			readErrs[i] = err
+			continue
+		}
+		next <- job{i, data}
+	}
+	close(next)
+	wg.Wait()
+	for _, errs := range [][]error{readErrs, parseErrs} {
+		for _, err := range errs {
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+	return parts, nil
+}
+
+// digestOf is the SHA-256 of a stored file's bytes: the one the importer
+// made of them when it read them, else made here.
+func digestOf(in *payout.Inputs, err error, data []byte) string {
+	if err == nil && in != nil && len(in.Files) == 1 && in.Files[0].SHA256 != "" {
+		return in.Files[0].SHA256
+	}
+	return sha(data)
+}
+
+// largestFirst is the order in which to hand files to the parsers: the
+// largest first, so that the big ones do not end up on one CPU one after
+// the other.
+func largestFirst(files []storedFile) []int {
+	order := make([]int, len(files))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(files[b].Bytes, files[a].Bytes) })
+	return order
+}
+
+// storedFile is one stored file, without its bytes.
 type storedFile struct {
 	ID       int64  `db:"id"`
 	ImportID int64  `db:"import_id"`
 	Name     string `db:"name"`
-	Data     []byte `db:"data"`
+	SHA256   string `db:"sha256"`
+	Bytes    int64  `db:"bytes"`
 }
