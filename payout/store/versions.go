@@ -87,7 +87,9 @@ type versionRef struct {
 // whose identity an earlier one holds (an earlier batch, or earlier in its
 // batch), keeping the order of the rest, and reports the dropped ones whose
 // values differ from the first as conflicts. fresh[b] counts batch b's
-// versions kept.
+// versions kept. Versions already in key order, batch after batch (a store
+// of one import of files in key order, as the generator and exports write
+// them), have a key's versions side by side and need no sort.
 func dedupeKind(k payout.RecordKind, kindNo int, batches []*payout.Inputs, conflicts *[]conflict, fresh []int) {
 	n := 0
 	for _, in := range batches {
@@ -96,40 +98,97 @@ func dedupeKind(k payout.RecordKind, kindNo int, batches []*payout.Inputs, confl
 	if n == 0 {
 		return
 	}
-	refs := make([]versionRef, 0, n)
+	d := deduper{k: k, kindNo: kindNo, batches: batches, conflicts: conflicts, drop: make([][]bool, len(batches))}
+	if !inOrderPass || !d.adjacent() {
+		d.sorted(n)
+	}
 	for b, in := range batches {
-		for i := range k.Len(in) {
-			refs = append(refs, versionRef{versionKey{k.Key(in, i), k.Version(in, i).RecordedOn}, int32(b), int32(i)})
+		if drop := d.drop[b]; drop != nil {
+			k.Retain(in, func(i int) bool { return !drop[i] })
+		}
+		fresh[b] += k.Len(in)
+	}
+}
+
+// inOrderPass lets versions in key order be checked without a sort; the
+// test that the two ways agree turns it off.
+var inOrderPass = true
+
+// deduper is the duplicate check of one kind.
+type deduper struct {
+	k         payout.RecordKind
+	kindNo    int
+	batches   []*payout.Inputs
+	conflicts *[]conflict
+	drop      [][]bool // per batch, made when one of its versions is dropped
+}
+
+func (d *deduper) ref(b, i int) versionRef {
+	in := d.batches[b]
+	return versionRef{versionKey{d.k.Key(in, i), d.k.Version(in, i).RecordedOn}, int32(b), int32(i)}
+}
+
+// adjacent checks versions in key order in one pass; false, with nothing
+// done, when they are not in order.
+func (d *deduper) adjacent() bool {
+	var prev, first versionRef
+	started := false
+	for b, in := range d.batches {
+		for i := range d.k.Len(in) {
+			r := d.ref(b, i)
+			if started && compareKeys(prev.key, r.key) > 0 {
+				return false
+			}
+			prev, started = r, true
 		}
 	}
-	// A key's versions in the order of batch, then place: the first is kept.
+	started = false
+	for b, in := range d.batches {
+		for i := range d.k.Len(in) {
+			r := d.ref(b, i)
+			if started && r.key == first.key {
+				d.repeat(first, r)
+				continue
+			}
+			first, started = r, true
+		}
+	}
+	return true
+}
+
+// sorted sorts the n versions by key, and a key's versions in the order of
+// batch, then place: the first is kept.
+func (d *deduper) sorted(n int) {
+	refs := make([]versionRef, 0, n)
+	for b, in := range d.batches {
+		for i := range d.k.Len(in) {
+			refs = append(refs, d.ref(b, i))
+		}
+	}
 	slices.SortFunc(refs, func(a, b versionRef) int {
 		return cmp.Or(compareKeys(a.key, b.key), cmp.Compare(a.batch, b.batch), cmp.Compare(a.idx, b.idx))
 	})
-	drop := make([][]bool, len(batches)) // per batch, made when one of its versions is dropped
 	for i := 0; i < len(refs); {
-		first := refs[i]
 		j := i + 1
-		for ; j < len(refs) && refs[j].key == first.key; j++ {
-			r := refs[j]
-			if drop[r.batch] == nil {
-				drop[r.batch] = make([]bool, k.Len(batches[r.batch]))
-			}
-			drop[r.batch][r.idx] = true
-			x, f := batches[r.batch], batches[first.batch]
-			if !k.Same(x, int(r.idx), f, int(first.idx)) {
-				*conflicts = append(*conflicts, conflict{kind: string(k.Name), key: keyText(string(k.Name), r.key.key),
-					src: k.Version(x, int(r.idx)).Src, prev: k.Version(f, int(first.idx)).Src,
-					batch: int(r.batch), kindNo: kindNo, idx: int(r.idx)})
-			}
+		for ; j < len(refs) && refs[j].key == refs[i].key; j++ {
+			d.repeat(refs[i], refs[j])
 		}
 		i = j
 	}
-	for b, in := range batches {
-		if d := drop[b]; d != nil {
-			k.Retain(in, func(i int) bool { return !d[i] })
-		}
-		fresh[b] += k.Len(in)
+}
+
+// repeat drops r, a version whose identity first holds, and reports it
+// when its values differ.
+func (d *deduper) repeat(first, r versionRef) {
+	if d.drop[r.batch] == nil {
+		d.drop[r.batch] = make([]bool, d.k.Len(d.batches[r.batch]))
+	}
+	d.drop[r.batch][r.idx] = true
+	x, f := d.batches[r.batch], d.batches[first.batch]
+	if !d.k.Same(x, int(r.idx), f, int(first.idx)) {
+		*d.conflicts = append(*d.conflicts, conflict{kind: string(d.k.Name), key: keyText(string(d.k.Name), r.key.key),
+			src: d.k.Version(x, int(r.idx)).Src, prev: d.k.Version(f, int(first.idx)).Src,
+			batch: int(r.batch), kindNo: d.kindNo, idx: int(r.idx)})
 	}
 }
 

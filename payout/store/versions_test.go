@@ -1,6 +1,11 @@
 package store
 
 import (
+	"cmp"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -62,4 +67,38 @@ func TestPolicyAfterRelease(t *testing.T) {
 	in, _, err = s.Inputs()
 	require.NoError(t, err)
 	require.Equal(t, 5, in.Policy.BankBookingDays)
+}
+
+// TestDedupeInOrderAgrees: versions in key order are checked in one pass
+// without a sort; the records kept, the counts and the conflicts are what
+// the sort gives, for batches in order and out of it.
+func TestDedupeInOrderAgrees(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(5, 6))
+	defer func() { inOrderPass = true }()
+	for range 2000 {
+		var batches [2][]*payout.Inputs
+		nb := 1 + rnd.IntN(3)
+		for b := range nb {
+			var recs []payout.ListCount
+			for i := range rnd.IntN(12) {
+				recs = append(recs, payout.ListCount{ListID: fmt.Sprintf("L%d", rnd.IntN(4)), AsOf: payout.NewDate(2022, 1+rnd.IntN(2), 1),
+					Count: rnd.IntN(2), Version: payout.Version{RecordedOn: payout.Date(1 + rnd.IntN(2)), Src: payout.NewSource(fmt.Sprintf("f%d.csv", b), "", i+2)}})
+			}
+			if rnd.IntN(4) != 0 { // mostly in key order, as exports are
+				slices.SortStableFunc(recs, func(a, b payout.ListCount) int {
+					return cmp.Or(strings.Compare(a.ListID, b.ListID), cmp.Compare(a.AsOf, b.AsOf), cmp.Compare(a.RecordedOn, b.RecordedOn))
+				})
+			}
+			for k := range batches {
+				batches[k] = append(batches[k], &payout.Inputs{ListCounts: slices.Clone(recs)})
+			}
+		}
+		inOrderPass = true
+		c1, n1 := dedupeBatches(batches[0])
+		inOrderPass = false
+		c2, n2 := dedupeBatches(batches[1])
+		require.Equal(t, c2, c1)
+		require.Equal(t, n2, n1)
+		require.Equal(t, batches[1], batches[0])
+	}
 }
