@@ -360,7 +360,10 @@ func countAgreements(res *payout.Result) int {
 	return len(seen)
 }
 
-// storeRunDetail replaces the run's files, lines and payments.
+// storeRunDetail replaces the run's files, lines and payments. Lines and
+// payments go through one prepared statement each: 10 000 of each at
+// national scale, and a statement prepared for every row cost more than
+// the rows.
 func storeRunDetail(tx *sqlx.Tx, id int64, res *payout.Result, state InputState) error {
 	for _, t := range []string{"run_files", "run_lines", "run_payments"} {
 		if _, err := tx.Exec(`DELETE FROM `+t+` WHERE run_id = ?`, id); err != nil {
@@ -372,17 +375,26 @@ func storeRunDetail(tx *sqlx.Tx, id int64, res *payout.Result, state InputState)
 			return err
 		}
 	}
+	lines, err := tx.Prepare(`INSERT INTO run_lines (run_id, bydel, agreement_id, role, payee_id, entitlement, withheld, released, adjustments, net, carried_out)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer lines.Close()
 	for _, l := range res.Lines {
-		if _, err := tx.Exec(`INSERT INTO run_lines (run_id, bydel, agreement_id, role, payee_id, entitlement, withheld, released, adjustments, net, carried_out)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, l.Bydel, l.AgreementID, string(l.Role), l.PayeeID,
+		if _, err := lines.Exec(id, l.Bydel, l.AgreementID, string(l.Role), l.PayeeID,
 			l.Entitlement.StringFixed(2), l.Withheld.StringFixed(2), l.Released.StringFixed(2),
 			l.Adjustments.StringFixed(2), l.Net.StringFixed(2), l.CarriedOut.StringFixed(2)); err != nil {
 			return fmt.Errorf("store: line %s/%s/%s: %w", l.AgreementID, l.Role, l.PayeeID, err)
 		}
 	}
+	payments, err := tx.Prepare(`INSERT INTO run_payments (run_id, payee_id, name, account, amount, end_to_end_id) VALUES (?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer payments.Close()
 	for _, p := range res.Payments {
-		if _, err := tx.Exec(`INSERT INTO run_payments (run_id, payee_id, name, account, amount, end_to_end_id) VALUES (?, ?, ?, ?, ?, ?)`,
-			id, p.PayeeID, p.Name, p.Account, p.Amount.StringFixed(2), p.EndToEndID); err != nil {
+		if _, err := payments.Exec(id, p.PayeeID, p.Name, p.Account, p.Amount.StringFixed(2), p.EndToEndID); err != nil {
 			return fmt.Errorf("store: payment %s: %w", p.PayeeID, err)
 		}
 	}
