@@ -2,6 +2,7 @@ package payout
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 )
@@ -90,15 +91,21 @@ func knownInputs(in *Inputs, p Period, opt Options) (*Inputs, late) {
 }
 
 // shiftAll applies shift to a copy of recs when any of them is limited by
-// knowledge, else returns recs unchanged.
+// knowledge, else returns recs unchanged. A version is limited when it was
+// imported after the least knowledge of the periods up to p (hiddenUntil
+// finds one whose view it is not in), which is asked once, not per record:
+// a store run has a knowledge limit and a million versions.
 func shiftAll[T any, PT interface {
 	*T
 	versioned
 }](recs []T, opt Options, p Period, shift func(*Version)) []T {
-	if !slices.ContainsFunc(recs, func(r T) bool {
-		_, hidden := hiddenUntil(opt.KnowledgeByPeriod, int64(PT(&r).version().Import), p)
-		return PT(&r).version().Import > 0 && hidden
-	}) {
+	least := int64(math.MaxInt64)
+	for r, k := range opt.KnowledgeByPeriod {
+		if r <= p {
+			least = min(least, k)
+		}
+	}
+	if !limited[T, PT](recs, least) {
 		return recs
 	}
 	out := slices.Clone(recs)
@@ -106,6 +113,19 @@ func shiftAll[T any, PT interface {
 		shift(PT(&out[i]).version())
 	}
 	return out
+}
+
+// limited reports a version of recs imported after least.
+func limited[T any, PT interface {
+	*T
+	versioned
+}](recs []T, least int64) bool {
+	for i := range recs {
+		if v := PT(&recs[i]).version(); v.Import > 0 && int64(v.Import) > least {
+			return true
+		}
+	}
+	return false
 }
 
 // knowledgeInHistory keeps the knowledge limits of the periods the run of p
