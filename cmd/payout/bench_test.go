@@ -23,7 +23,7 @@ func BenchmarkCommand(b *testing.B) {
 	at := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 	for b.Loop() {
 		var out, errb bytes.Buffer
-		env := &Env{Stdout: &out, Stderr: &errb, Now: func() time.Time { return at }}
+		env := &Env{Stdout: &out, Stderr: &errb, Now: func() time.Time { return at }, Actor: osActor}
 		if code := Main(context.Background(), env, args); code != 0 {
 			b.Fatalf("payout %s: exit %d: %s", strings.Join(args, " "), code, errb.String())
 		}
