@@ -41,11 +41,12 @@ func Compute(in *Inputs, p Period, opt Options) (*Result, error) {
 			r.AsOfByPeriod[e] = d
 		}
 	}
-	outs, err := runChains(ix, r.HistoryStart, p, asOfTable(asOfFunc(p, opt), r.HistoryStart, p), opt.Progress)
+	rows := func(i int, out *periodOut) agreementRows { return agreementRowsOf(ix, r, ix.agrIDs[i], out) }
+	parts, err := runChains(ix, r.HistoryStart, p, asOfTable(asOfFunc(p, opt), r.HistoryStart, p), rows, opt.Progress)
 	if err != nil {
 		return nil, err
 	}
-	if err := assemble(ix, r, outs); err != nil {
+	if err := assemble(ix, r, parts); err != nil {
 		return nil, err
 	}
 	r.Controls = evaluateControls(r)
@@ -106,10 +107,13 @@ func historyStart(in *Inputs, p Period, asOf Date) Period {
 	return min(h, p)
 }
 
-// runChains runs every agreement's chain, on all cores; results are kept in
-// agreement order, so output order never depends on scheduling.
-func runChains(ix *index, h, p Period, asOf func(Period) Date, progress func(done, total int)) ([]*periodOut, error) {
-	outs := make([]*periodOut, len(ix.agrIDs))
+// runChains runs every agreement's chain, on all cores, and turns each
+// outcome into the agreement's rows by rows(i, outcome) on the same core
+// (the outcome is dropped then); results are kept in agreement order, so
+// output order never depends on scheduling.
+func runChains(ix *index, h, p Period, asOf func(Period) Date, rows func(int, *periodOut) agreementRows,
+	progress func(done, total int)) ([]agreementRows, error) {
+	outs := make([]agreementRows, len(ix.agrIDs))
 	errs := make([]error, len(ix.agrIDs))
 	var done atomic.Int64
 	var wg sync.WaitGroup
@@ -120,7 +124,10 @@ func runChains(ix *index, h, p Period, asOf func(Period) Date, progress func(don
 			defer wg.Done()
 			scratch := &chainScratch{}
 			for i := range next {
-				outs[i], errs[i] = newChain(ix, ix.perAgr[ix.agrIDs[i]], scratch).run(h, p, asOf)
+				out, err := newChain(ix, ix.perAgr[ix.agrIDs[i]], scratch).run(h, p, asOf)
+				if errs[i] = err; err == nil {
+					outs[i] = rows(i, out)
+				}
 				if progress != nil {
 					progress(int(done.Add(1)), len(outs))
 				}
@@ -153,28 +160,56 @@ func collectErrors(errs []error) error {
 	return list.Err()
 }
 
-// assemble turns the chains' outcomes for p into the Result's rows.
-func assemble(ix *index, r *Result, outs []*periodOut) error {
-	for i, out := range outs {
-		ag := ix.perAgr[ix.agrIDs[i]].display(r.AsOf)
-		lines := buildLines(r.Period, ag, out)
-		r.Lines = append(r.Lines, lines...)
-		for _, a := range out.adjust {
-			a.Bydel = ag.Bydel
-			r.Adjustments = append(r.Adjustments, a)
-		}
-		for _, b := range out.breaches {
-			b.Bydel = ag.Bydel
-			r.Breaches = append(r.Breaches, b)
-		}
-		r.Deductions = append(r.Deductions, deductions(ag, out.month)...)
-		r.Warnings = append(r.Warnings, out.month.warnings...)
-		r.Warnings = append(r.Warnings, ix.countWarnings(ag, out.month)...)
-		for _, e := range out.unpaid {
-			r.Warnings = append(r.Warnings, Warning{Code: WUnpaidMonth, AgreementID: ag.ID, Msg: fmt.Sprintf(
-				"%s er ikke utbetalt: listetelling eller sats for %s mangler fortsatt (betales som korreksjon når den kommer)", e, e.First())})
-		}
-		unrecovered(r, ag, out)
+// agreementRows are one agreement's rows of the Result, in the order
+// assemble adds them.
+type agreementRows struct {
+	lines      []Line
+	adjust     []Adjustment
+	breaches   []BreachStatus
+	deductions []Deduction
+	warnings   []Warning
+	outside    []Adjustment
+	claims     []Claim
+}
+
+// agreementRowsOf turns agreement id's outcome for r's period into its
+// rows; it only reads r (period, as-of, policy), so the chains' workers
+// call it side by side.
+func agreementRowsOf(ix *index, r *Result, id string, out *periodOut) agreementRows {
+	var rows agreementRows
+	ag := ix.perAgr[id].display(r.AsOf)
+	rows.lines = buildLines(r.Period, ag, out)
+	for _, a := range out.adjust {
+		a.Bydel = ag.Bydel
+		rows.adjust = append(rows.adjust, a)
+	}
+	for _, b := range out.breaches {
+		b.Bydel = ag.Bydel
+		rows.breaches = append(rows.breaches, b)
+	}
+	rows.deductions = deductions(ag, out.month)
+	rows.warnings = append(rows.warnings, out.month.warnings...)
+	rows.warnings = append(rows.warnings, ix.countWarnings(ag, out.month)...)
+	for _, e := range out.unpaid {
+		rows.warnings = append(rows.warnings, Warning{Code: WUnpaidMonth, AgreementID: ag.ID, Msg: fmt.Sprintf(
+			"%s er ikke utbetalt: listetelling eller sats for %s mangler fortsatt (betales som korreksjon når den kommer)", e, e.First())})
+	}
+	unrecovered(&rows, r.Policy.RetroWindowMonths, ag, out)
+	return rows
+}
+
+// assemble adds the agreements' rows to the Result, in agreement order,
+// and makes what spans agreements: payments, rates, the total.
+func assemble(ix *index, r *Result, parts []agreementRows) error {
+	for i := range parts {
+		p := &parts[i]
+		r.Lines = append(r.Lines, p.lines...)
+		r.Adjustments = append(r.Adjustments, p.adjust...)
+		r.Breaches = append(r.Breaches, p.breaches...)
+		r.Deductions = append(r.Deductions, p.deductions...)
+		r.Warnings = append(r.Warnings, p.warnings...)
+		r.OutsideWindow = append(r.OutsideWindow, p.outside...)
+		r.Claims = append(r.Claims, p.claims...)
 	}
 	r.Warnings = append(r.Warnings, ix.orphanLists()...)
 	sortResult(r)
@@ -195,18 +230,18 @@ func assemble(ix *index, r *Result, outs []*periodOut) error {
 // (RULEBOOK §6 "Nothing is lost silently"): corrections older than the
 // retro window (W-OUTSIDE-WINDOW) and overpayments claimed back from their
 // payee (W-CLAIM), each also a warning naming its amount.
-func unrecovered(r *Result, ag *Agreement, out *periodOut) {
+func unrecovered(r *agreementRows, retroWindowMonths int, ag *Agreement, out *periodOut) {
 	for _, a := range out.outside {
 		a.Bydel = ag.Bydel
-		r.OutsideWindow = append(r.OutsideWindow, a)
-		r.Warnings = append(r.Warnings, Warning{Code: WOutsideWindow, AgreementID: ag.ID, Msg: fmt.Sprintf(
+		r.outside = append(r.outside, a)
+		r.warnings = append(r.warnings, Warning{Code: WOutsideWindow, AgreementID: ag.ID, Msg: fmt.Sprintf(
 			"korreksjon av %s for %s/%s på %s kr (%s) er eldre enn %d måneder og utbetales ikke automatisk: til manuell behandling",
-			a.RefPeriod, a.Role, a.PayeeID, nb.Money(a.Amount), a.Reason, r.Policy.RetroWindowMonths)})
+			a.RefPeriod, a.Role, a.PayeeID, nb.Money(a.Amount), a.Reason, retroWindowMonths)})
 	}
 	for _, cl := range out.claims {
 		cl.Bydel = ag.Bydel
-		r.Claims = append(r.Claims, cl)
-		r.Warnings = append(r.Warnings, Warning{Code: WClaim, AgreementID: ag.ID, Msg: fmt.Sprintf(
+		r.claims = append(r.claims, cl)
+		r.warnings = append(r.warnings, Warning{Code: WClaim, AgreementID: ag.ID, Msg: fmt.Sprintf(
 			"tilbakebetalingskrav mot %s (%s): %s kr overbetalt fra %s kan ikke trekkes i senere utbetalinger (%s)",
 			cl.PayeeID, cl.Role, nb.Money(cl.Amount), cl.OriginPeriod, nb.ClaimCauseName(cl.Cause))})
 	}
