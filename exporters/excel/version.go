@@ -13,12 +13,10 @@ package excel
 //	3  issue 16: the worksheets written directly (sheetxml.go), not by
 //	   excelize: text as inline strings instead of a shared string table,
 //	   the used range in <dimension>, no filterMode mark, plain autofilter
-//	   references, level-1 deflate for the sheet parts. The same cells,
-//	   number formats, widths and print set-up as format 2.
-//	4  issue 16: excelize's own parts (styles, theme, workbook.xml, the
-//	   chart, relationships) deflated at level 1 too, every part stored
-//	   without a data descriptor. The same cells as format 3.
-//	5  issue 16: the parts' zip headers record version 2.0 as made by and
-//	   needed to extract (format 4 recorded 0.0), as archive/zip's Create
-//	   does. The same cells as format 4.
-const FormatVersion = 5
+//	   references; every part (excelize's styles, theme, workbook.xml,
+//	   chart and relationships too) deflated at level 1 and stored without
+//	   a data descriptor, its zip header recording version 2.0. The same
+//	   cells, number formats, widths and print set-up as format 2.
+//	   (Three steps of one session, numbered 3 to 5 while on main and
+//	   folded into one before any folder was released with them.)
+const FormatVersion = 3
