@@ -88,10 +88,10 @@ func (m *Month) lineFacts(l *payout.Line) [][2]string {
 	}
 	if l.ActiveDays == 0 {
 		// A line without active days carries only money of other months.
-		return append(facts, [2]string{"Aktive avtaledager", "ingen i " + monthYear(l.Period)})
+		return append(facts, [2]string{"Aktive avtaledager", "ingen i " + m.monthYear(l.Period)})
 	}
 	if l.Scheme == payout.SchemeFastlege {
-		facts = append(facts, [2]string{"Listelengde", fmt.Sprintf("%s per 1. %s", nb.Count(l.Count), monthYear(l.Period))})
+		facts = append(facts, [2]string{"Listelengde", nb.Count(l.Count) + " per 1. " + m.monthYear(l.Period)})
 		switch {
 		case slices.Contains(l.Rules, payout.RWeighted):
 			facts = append(facts, [2]string{"Vektet listelengde", members(l.Members) + " (Helfo)"})
@@ -101,7 +101,7 @@ func (m *Month) lineFacts(l *payout.Line) [][2]string {
 	} else if h, ok := m.hjemmel(l); ok {
 		facts = append(facts, [2]string{"Hjemmel", pct(h)})
 	}
-	if rate := rateFacts(m.res.Rates, l.Scheme); rate != "" {
+	if rate := m.rates[l.Scheme]; rate != "" {
 		facts = append(facts, [2]string{"Sats", rate})
 	}
 	shared := !l.SharePercent.IsZero() && !l.SharePercent.Equal(decimal.NewFromInt(100))

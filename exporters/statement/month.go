@@ -27,6 +27,8 @@ type Month struct {
 	adjustments map[lineKey][]*payout.Adjustment
 	deductions  map[string][]*payout.Deduction
 	breaches    map[string][]*payout.BreachStatus
+	rates       map[payout.Scheme]string // rateFacts of each scheme with a line
+	month       string                   // monthYear of the period
 }
 
 type lineKey struct {
@@ -39,13 +41,16 @@ type lineKey struct {
 func NewMonth(res *payout.Result, dir *Directory) *Month {
 	m := &Month{res: res, dir: dir, lines: map[string][]*payout.Line{}, payments: map[string]*payout.Payment{},
 		adjustments: map[lineKey][]*payout.Adjustment{}, deductions: map[string][]*payout.Deduction{},
-		breaches: map[string][]*payout.BreachStatus{}}
+		breaches: map[string][]*payout.BreachStatus{}, rates: map[payout.Scheme]string{}, month: monthYear(res.Period)}
 	for i := range res.Lines {
 		l := &res.Lines[i]
 		if m.lines[l.PayeeID] == nil {
 			m.payees = append(m.payees, l.PayeeID)
 		}
 		m.lines[l.PayeeID] = append(m.lines[l.PayeeID], l)
+		if _, ok := m.rates[l.Scheme]; !ok {
+			m.rates[l.Scheme] = rateFacts(res.Rates, l.Scheme)
+		}
 	}
 	sort.Strings(m.payees)
 	for i := range res.Payments {
@@ -65,6 +70,14 @@ func NewMonth(res *payout.Result, dir *Directory) *Month {
 		m.breaches[b.AgreementID] = append(m.breaches[b.AgreementID], b)
 	}
 	return m
+}
+
+// monthYear is "desember 2022", made once for the run's own period.
+func (m *Month) monthYear(p payout.Period) string {
+	if p == m.res.Period {
+		return m.month
+	}
+	return monthYear(p)
 }
 
 // Payees are the payees with a statement, sorted.
@@ -106,7 +119,7 @@ func (m *Month) document(payeeID string) (*document, error) {
 		info: payeeInfo(pe, res.Policy.Debtor),
 	}
 	d.info = append(d.info,
-		[2]string{"Periode", monthYear(res.Period)},
+		[2]string{"Periode", m.month},
 		[2]string{"Utbetalingsdato", dateText(res.PayDate)},
 		[2]string{"Spesifikasjon", d.subject},
 		[2]string{"Opplysninger per", dateText(res.AsOf)})

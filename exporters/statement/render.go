@@ -3,6 +3,8 @@ package statement
 import (
 	"bytes"
 	"fmt"
+	"math"
+	"strings"
 
 	"github.com/go-pdf/fpdf"
 	"github.com/oslokommune/payout/payout"
@@ -129,15 +131,56 @@ func cp1252(s string) string {
 	}
 	out := make([]byte, 0, len(s))
 	for _, r := range s {
-		if r < 0x80 {
-			out = append(out, byte(r))
-		} else if b, ok := charmap.Windows1252.EncodeRune(r); ok {
-			out = append(out, b)
-		} else {
-			out = append(out, '?')
-		}
+		out = append(out, cp1252Byte(r))
 	}
 	return string(out)
+}
+
+// cp1252Byte is charmap.Windows1252.EncodeRune from a table, or '?' (a
+// test compares them for every rune).
+func cp1252Byte(r rune) byte {
+	if r < 0x80 {
+		return byte(r)
+	}
+	if r < 0x100 {
+		if b := cp1252Latin[r]; b != 0 {
+			return b
+		}
+		return '?'
+	}
+	for _, e := range cp1252Wide {
+		if e.r == r {
+			return e.b
+		}
+	}
+	return '?'
+}
+
+// The code page's bytes 0x80–0xFF by the rune they stand for: the runes
+// below 0x100 in a table, the 27 others (€, –, ‘, …) in a list.
+var (
+	cp1252Latin [0x100]byte
+	cp1252Wide  []struct {
+		r rune
+		b byte
+	}
+)
+
+func init() {
+	for b := 0x80; b <= 0xFF; b++ {
+		r := charmap.Windows1252.DecodeByte(byte(b))
+		if e, ok := charmap.Windows1252.EncodeRune(r); !ok || e != byte(b) {
+			continue // a byte the code page does not define
+		}
+		if r < 0x100 {
+			cp1252Latin[r] = byte(b)
+		} else {
+			cp1252Wide = append(cp1252Wide, struct {
+				r rune
+				b byte
+			}{r, byte(b)})
+		}
+	}
 }
 
 func (p *pdf) header(d *document) {
@@ -208,33 +251,49 @@ func (p *pdf) rows(rows []row) {
 // on the first.
 func (p *pdf) wrappedWithAmount(text, amount string) {
 	f := p.f
-	lines := f.SplitLines([]byte(p.tr(text)), contentW-amountW)
-	if len(lines) == 0 {
-		lines = [][]byte{nil}
-	}
+	lines := p.split(p.tr(text), contentW-amountW)
 	for i, l := range lines {
 		if i == 0 {
-			f.CellFormat(contentW-amountW, lineH, string(l), "", 0, "L", false, 0, "")
+			f.CellFormat(contentW-amountW, lineH, l, "", 0, "L", false, 0, "")
 			f.CellFormat(amountW, lineH, amount, "", 1, "R", false, 0, "")
 			continue
 		}
-		f.CellFormat(contentW-amountW, lineH, string(l), "", 1, "L", false, 0, "")
+		f.CellFormat(contentW-amountW, lineH, l, "", 1, "L", false, 0, "")
 	}
 }
 
 // wrapped writes text in a column of width w from the current x.
 func (p *pdf) wrapped(w float64, text, align string, fill bool) {
 	x := p.f.GetX()
-	lines := p.f.SplitLines([]byte(p.tr(text)), w)
-	if len(lines) == 0 {
-		lines = [][]byte{nil}
-	}
-	for i, l := range lines {
+	for i, l := range p.split(p.tr(text), w) {
 		if i > 0 {
 			p.f.SetX(x)
 		}
-		p.f.CellFormat(w, lineH, string(l), "", 1, align, fill, 0, "")
+		p.f.CellFormat(w, lineH, l, "", 1, align, fill, 0, "")
 	}
+}
+
+// split is fpdf's SplitLines of encoded text in a cell of width w, at least
+// one line (an empty one for no text). Most texts fit on one line: that is
+// found from the width alone, as SplitLines finds it (the sum of the
+// glyphs' widths within ceil((w − 2 × cell margin) × 1000 / font size)),
+// without its copies; a text with a line break or a NUL goes to SplitLines.
+func (p *pdf) split(text string, w float64) []string {
+	_, size := p.f.GetFontSize()
+	wmax := int(math.Ceil((w - 2*p.f.GetCellMargin()) * 1000 / size))
+	if strings.IndexByte(text, 0) < 0 && strings.IndexByte(text, '\n') < 0 && strings.IndexByte(text, '\r') < 0 &&
+		p.f.GetStringSymbolWidth(text) <= wmax {
+		return []string{text}
+	}
+	lines := p.f.SplitLines([]byte(text), w)
+	if len(lines) == 0 {
+		return []string{""}
+	}
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = string(l)
+	}
+	return out
 }
 
 // grid writes a table: a shaded header row, then the rows.
