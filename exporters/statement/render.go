@@ -78,7 +78,11 @@ type pdf struct {
 
 // render lays the document out as a PDF with fixed properties: dates from
 // the run, sorted resources, no compression, core fonts.
-func render(d *document) ([]byte, error) {
+func render(d *document) ([]byte, error) { return layout(d, true) }
+
+// layout is render; with literalCount false every document has fpdf's page
+// alias (what render did before; a test compares the two).
+func layout(d *document, literalCount bool) ([]byte, error) {
 	f := fpdf.New("P", "mm", "A4", "")
 	f.SetCompression(false)
 	f.SetCatalogSort(true)
@@ -92,11 +96,25 @@ func render(d *document) ([]byte, error) {
 	f.SetMargins(margin, margin, margin)
 	f.SetAutoPageBreak(true, margin)
 	p := &pdf{f: f, tr: cp1252}
-	f.AliasNbPages("{nb}")
-	f.SetFooterFunc(func() {
+	// The page count: fpdf fills in an alias as it closes the document,
+	// copying every page to look for it. A statement of one page (most)
+	// writes "1" itself, where the alias would have been laid out, which
+	// gives the same bytes; one of more pages, or one whose text could
+	// hold the alias itself, has the alias.
+	literal := literalCount && !holdsAlias(d)
+	f.SetFooterFuncLpi(func(last bool) {
 		f.SetY(-12)
 		p.font("", 7.5)
-		f.CellFormat(contentW, 4, p.tr(fmt.Sprintf("%s · %s · side %d av {nb}", d.issuer, d.subject, f.PageNo())), "", 0, "C", false, 0, "")
+		text := fmt.Sprintf("%s · %s · side %d av ", d.issuer, d.subject, f.PageNo())
+		if literal && last && f.PageNo() == 1 {
+			if x, ok := p.centredAt(contentW, p.tr(text+pageAlias)); ok {
+				f.SetX(x)
+				f.CellFormat(contentW, 4, p.tr(text+"1"), "", 0, "L", false, 0, "")
+				return
+			}
+		}
+		f.AliasNbPages(pageAlias)
+		f.CellFormat(contentW, 4, p.tr(text+pageAlias), "", 0, "C", false, 0, "")
 	})
 	f.AddPage()
 	p.header(d)
@@ -114,6 +132,75 @@ func render(d *document) ([]byte, error) {
 }
 
 func (p *pdf) font(style string, size float64) { p.f.SetFont(font, style, size) }
+
+// centredAt is the x from which a left-aligned cell of width w puts its
+// text where a centred cell from the current x puts text (as fpdf places
+// them: x + cell margin, and x + (w − text width) / 2), when some x gives
+// exactly that position.
+func (p *pdf) centredAt(w float64, text string) (float64, bool) {
+	f := p.f
+	at := f.GetX() + (w-f.GetStringWidth(text))/2
+	c := f.GetCellMargin()
+	x := at - c
+	for _, try := range []float64{x, math.Nextafter(x, math.Inf(1)), math.Nextafter(x, math.Inf(-1))} {
+		if try >= 0 && try+c == at {
+			return try, true
+		}
+	}
+	return 0, false
+}
+
+// pageAlias stands for the page count until fpdf closes the document.
+const pageAlias = "{nb}"
+
+// holdsAlias: some text of the document holds the page alias, or a NUL
+// (fpdf also replaces the alias's UTF-16 form), so fpdf would replace it
+// there too and only the alias gives the same bytes. (Amounts are digits.)
+func holdsAlias(d *document) bool {
+	has := func(texts ...string) bool {
+		for _, t := range texts {
+			if strings.Contains(t, pageAlias) || strings.IndexByte(t, 0) >= 0 {
+				return true
+			}
+		}
+		return false
+	}
+	rowsHave := func(rows []row) bool {
+		for _, r := range rows {
+			if has(r.text) {
+				return true
+			}
+		}
+		return false
+	}
+	pairsHave := func(kvs [][2]string) bool {
+		for _, kv := range kvs {
+			if has(kv[0], kv[1]) {
+				return true
+			}
+		}
+		return false
+	}
+	if has(d.title, d.subtitle, d.subject, d.issuer) || has(d.notes...) || pairsHave(d.info) || rowsHave(d.summary) {
+		return true
+	}
+	for _, s := range d.sections {
+		if has(s.title) || pairsHave(s.facts) || rowsHave(s.rows) {
+			return true
+		}
+		if t := s.table; t != nil {
+			if has(t.head...) {
+				return true
+			}
+			for _, r := range t.rows {
+				if has(r...) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
 
 // cp1252 encodes text for the core fonts (Windows-1252, as fpdf's own
 // translator does, but without parsing its map for every document and safe

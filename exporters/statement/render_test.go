@@ -1,11 +1,15 @@
 package statement
 
 import (
+	"bytes"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/go-pdf/fpdf"
+	"github.com/oslokommune/payout/importers"
+	"github.com/oslokommune/payout/payout"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/text/encoding/charmap"
@@ -58,4 +62,41 @@ func TestSplitIsSplitLines(t *testing.T) {
 			}
 		}
 	}
+}
+
+// The page count written by the statement itself gives the bytes fpdf's
+// alias gives: for every statement of the Oslo month and of the 2015 cases,
+// for one of several pages, and for one whose text holds the alias.
+func TestLiteralPageCountIsTheAlias(t *testing.T) {
+	in, _, err := importers.LoadFolder(filepath.Join("..", "..", "fixtures", "oslo"))
+	require.NoError(t, err)
+	res, err := payout.Compute(in, payout.MustPeriod("2022-12"), payout.Options{})
+	require.NoError(t, err)
+	m := NewMonth(res, NewDirectory(res, in))
+	var docs []*document
+	for _, id := range m.Payees() {
+		d, err := m.document(id)
+		require.NoError(t, err)
+		docs = append(docs, d)
+	}
+	long := *docs[0]
+	for range 12 {
+		long.sections = append(long.sections, docs[0].sections...)
+	}
+	aliased := *docs[1]
+	aliased.issuer = "Kommune {nb}"
+	nul := *docs[2]
+	nul.notes = append(nul.notes, "a\x00b")
+	docs = append(docs, &long, &aliased, &nul)
+	pages := map[int]int{}
+	for _, d := range docs {
+		got, err := layout(d, true)
+		require.NoError(t, err)
+		want, err := layout(d, false)
+		require.NoError(t, err)
+		require.Equal(t, want, got, d.subject)
+		pages[bytes.Count(got, []byte("/Type /Page\n"))]++
+	}
+	assert.Greater(t, pages[1], 600, "most statements have one page")
+	assert.NotZero(t, pages[3]+pages[4]+pages[5], "one of several pages: %v", pages)
 }
