@@ -127,18 +127,26 @@ func Render(res *payout.Result, in *payout.Inputs, rel *ReleaseFile) (*Bundle, e
 			step{PaymentsXML, func() ([]byte, error) { return rel.PaymentsXML, nil }},
 			step{JournalCSV, func() ([]byte, error) { return j.CSV(res.Policy.Ledger.Layout) }})
 	}
-	files, err := run(steps, runtime.GOMAXPROCS(0))
+	// The run's digest is computed beside the files (it reads only res).
+	runSHA := make(chan string, 1)
+	go func() { runSHA <- payout.RunDigest(res) }()
+	files, err := run(steps, runtime.GOMAXPROCS(0), func(o Output) manifest.File { return describe(o, j) })
+	sha := <-runSHA
 	if err != nil {
 		return nil, err
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
-	m := newManifest(res, in, files, rel, j)
+	m := newManifest(res, in, files, rel, j, sha)
 	data, err := m.Marshal()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", ManifestJSON, err)
 	}
-	files = append(files, Output{Name: ManifestJSON, Data: data})
-	return &Bundle{Files: files, Manifest: m}, nil
+	out := make([]Output, 0, len(files)+1)
+	for _, f := range files {
+		out = append(out, f.Output)
+	}
+	out = append(out, Output{Name: ManifestJSON, Data: data})
+	return &Bundle{Files: out, Manifest: m}, nil
 }
 
 // statementSteps renders one statement per payee with a line, each its
@@ -153,11 +161,12 @@ func statementSteps(res *payout.Result, in *payout.Inputs) []step {
 }
 
 // run renders the steps on up to workers goroutines, each taking the next
-// step in order, and returns the files in the steps' order. On failure it
-// returns the error of the first failing step in that order, so the error
-// does not depend on the schedule either.
-func run(steps []step, workers int) ([]Output, error) {
-	files := make([]Output, len(steps))
+// step in order and describing what it rendered (its manifest entry: the
+// digests are taken on both cores too), and returns the files in the
+// steps' order. On failure it returns the error of the first failing step
+// in that order, so the error does not depend on the schedule either.
+func run(steps []step, workers int, describe func(Output) manifest.File) ([]described, error) {
+	files := make([]described, len(steps))
 	errs := make([]error, len(steps))
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -169,7 +178,10 @@ func run(steps []step, workers int) ([]Output, error) {
 					return
 				}
 				data, err := steps[i].render()
-				files[i], errs[i] = Output{Name: steps[i].name, Data: data}, err
+				files[i].Output, errs[i] = Output{Name: steps[i].name, Data: data}, err
+				if err == nil {
+					files[i].entry = describe(files[i].Output)
+				}
 			}
 		})
 	}
@@ -180,4 +192,10 @@ func run(steps []step, workers int) ([]Output, error) {
 		}
 	}
 	return files, nil
+}
+
+// described is a rendered file with its manifest entry.
+type described struct {
+	Output
+	entry manifest.File
 }

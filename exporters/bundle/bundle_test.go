@@ -176,11 +176,11 @@ func tempsMade(t *testing.T, res *payout.Result) int {
 	_, err := Write(out, fixture.Result(), fixture.Inputs(), nil)
 	require.NoError(t, err)
 	var n atomic.Int64
-	createTemp = func(dir, pattern string) (*os.File, error) {
+	createTemp = func(dir, prefix string) (int, string, error) {
 		n.Add(1)
-		return os.CreateTemp(dir, pattern)
+		return createTempFile(dir, prefix)
 	}
-	defer func() { createTemp = os.CreateTemp }()
+	defer func() { createTemp = createTempFile }()
 	_, err = Write(out, res, fixture.Inputs(), nil)
 	require.NoError(t, err)
 	return int(n.Load())
@@ -191,11 +191,11 @@ func tempsMade(t *testing.T, res *payout.Result) int {
 // until the test ends. The count is shared by the parallel writers.
 func failWrites(t *testing.T, failAt int, flush bool) {
 	var n atomic.Int64
-	createTemp = func(dir, pattern string) (*os.File, error) {
+	createTemp = func(dir, prefix string) (int, string, error) {
 		if n.Add(1) == int64(failAt) {
-			return nil, errors.New("disk full")
+			return -1, "", errors.New("disk full")
 		}
-		return os.CreateTemp(dir, pattern)
+		return createTempFile(dir, prefix)
 	}
 	canFlushFS = func(*os.File, []string) bool { return flush }
 	flushFS = func(*os.File) error {
@@ -204,7 +204,7 @@ func failWrites(t *testing.T, failAt int, flush bool) {
 		}
 		return nil
 	}
-	t.Cleanup(func() { createTemp, canFlushFS, flushFS = os.CreateTemp, syncfsCovers, syncfs })
+	t.Cleanup(func() { createTemp, canFlushFS, flushFS = createTempFile, syncfsCovers, syncfs })
 }
 
 // A file already in place with the new bytes, mode and owner is left as it
@@ -227,16 +227,26 @@ func TestWriteLeavesUnchangedFilesInPlace(t *testing.T) {
 			require.NoError(t, err)
 			data[len(data)/2] ^= 1 // same size, another byte
 			require.NoError(t, os.WriteFile(report, data, 0o600))
+			// the same bytes, but through a link, or with another name too
+			district, p3 := filepath.Join(dir, "bydel-05.xlsx"), filepath.Join(dir, StatementsDir, "P3-2015-03.pdf")
+			require.NoError(t, os.Rename(district, district+".orig"))
+			require.NoError(t, os.Symlink(filepath.Base(district)+".orig", district))
+			require.NoError(t, os.Link(p3, filepath.Join(t.TempDir(), "elsewhere.pdf")))
 
 			_, err = Write(out, fixture.Result(), fixture.Inputs(), nil)
 			require.NoError(t, err)
+			require.NoError(t, os.Remove(district+".orig"))
 			assert.Equal(t, before, snapshot(t, dir))
 			after := inodesOf(t, dir)
 			for name, ino := range inodes {
-				replaced := name == LinesCSV || name == "report.xlsx" || name == StatementsDir+"/P2-2015-03.pdf" || name == ManifestJSON
+				replaced := name == LinesCSV || name == "report.xlsx" || name == StatementsDir+"/P2-2015-03.pdf" || name == ManifestJSON ||
+					name == "bydel-05.xlsx" || name == StatementsDir+"/P3-2015-03.pdf"
 				assert.Equal(t, replaced, ino != after[name], name)
 			}
-			fi, err := os.Stat(lines)
+			fi, err := os.Lstat(district)
+			require.NoError(t, err)
+			assert.True(t, fi.Mode().IsRegular(), "the link is replaced by the file")
+			fi, err = os.Stat(lines)
 			require.NoError(t, err)
 			assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
 			assert.Len(t, after, len(m.Outputs)+1)

@@ -14,14 +14,14 @@ import (
 // newManifest records the run: dates, engine, policy, the input digests
 // (as the importers computed them), the digest of every output, the totals
 // and the controls, the voucher's after the run's.
-func newManifest(res *payout.Result, in *payout.Inputs, outs []Output, rel *ReleaseFile, j *journal.Journal) *manifest.Manifest {
+func newManifest(res *payout.Result, in *payout.Inputs, outs []described, rel *ReleaseFile, j *journal.Journal, runSHA256 string) *manifest.Manifest {
 	m := &manifest.Manifest{
 		Period:        res.Period.String(),
 		AsOf:          res.AsOf.String(),
 		PaymentDate:   res.PayDate.String(),
 		EngineVersion: payout.EngineVersion,
 		FormatVersion: excel.FormatVersion,
-		RunSHA256:     payout.RunDigest(res),
+		RunSHA256:     runSHA256,
 		Policy:        res.Policy,
 		Inputs:        []manifest.File{},
 		Outputs:       []manifest.File{},
@@ -49,14 +49,7 @@ func newManifest(res *payout.Result, in *payout.Inputs, outs []Output, rel *Rele
 		sort.Slice(m.Inputs, func(i, j int) bool { return m.Inputs[i].Name < m.Inputs[j].Name })
 	}
 	for _, o := range outs {
-		f := manifest.Digest(o.Name, o.Data)
-		switch {
-		case o.Name == JournalCSV:
-			f.Rows = len(j.Postings) // its header row is optional
-		case isCSV(o.Name):
-			f.Rows = bytes.Count(o.Data, []byte("\n")) - 1 // data rows, without the header
-		}
-		m.Outputs = append(m.Outputs, f)
+		m.Outputs = append(m.Outputs, o.entry)
 	}
 	for _, c := range res.Controls {
 		m.Controls = append(m.Controls, manifest.Control{ID: c.ID, OK: c.OK, Detail: c.Detail})
@@ -69,6 +62,19 @@ func newManifest(res *payout.Result, in *payout.Inputs, outs []Output, rel *Rele
 		m.Release = &r
 	}
 	return m
+}
+
+// describe is an output's manifest entry: its digest and size, and a
+// CSV's data rows.
+func describe(o Output, j *journal.Journal) manifest.File {
+	f := manifest.Digest(o.Name, o.Data)
+	switch {
+	case o.Name == JournalCSV:
+		f.Rows = len(j.Postings) // its header row is optional
+	case isCSV(o.Name):
+		f.Rows = bytes.Count(o.Data, []byte("\n")) - 1 // data rows, without the header
+	}
+	return f
 }
 
 func isCSV(name string) bool { return len(name) > 4 && name[len(name)-4:] == ".csv" }

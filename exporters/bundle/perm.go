@@ -51,16 +51,6 @@ func (p Perm) mkdirAll(dir string) error {
 	return os.Chmod(dir, p.Dir)
 }
 
-// file gives an open file the Perm's mode and group.
-func (p Perm) file(f *os.File) error {
-	if p.GID >= 0 {
-		if err := f.Chown(-1, p.GID); err != nil {
-			return fmt.Errorf("give %s to group %d: %w", f.Name(), p.GID, err)
-		}
-	}
-	return f.Chmod(p.File)
-}
-
 // lockDir takes an exclusive lock on the folder itself (flock on its
 // descriptor), waiting for another writer; the kernel drops it if the
 // process dies, so no lock file is left behind. Closing the descriptor
@@ -104,7 +94,7 @@ func WriteFilesAs(dir string, files []Output, perm Perm) error {
 		if temps[i] == "" {
 			continue // already in place (writeTemps)
 		}
-		if err := os.Rename(temps[i], filepath.Join(dir, f.Name)); err != nil {
+		if err := rename(temps[i], filepath.Join(dir, f.Name)); err != nil {
 			removeAll(temps[i:])
 			return fmt.Errorf("%s: %w", f.Name, err)
 		}

@@ -1,11 +1,8 @@
 package bundle
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -185,37 +182,6 @@ func writeTemps(lock *os.File, dir string, files []Output, perm Perm) ([]string,
 	return temps, nil
 }
 
-// unchanged: the regular file at path (not a link to one) holds data, has
-// the Perm's mode, is ours, in the Perm's group and has no other name; when
-// sync it is then fsynced. buf is the caller's to reuse.
-func unchanged(path string, data []byte, perm Perm, sync bool, buf *[]byte) bool {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil || !fi.Mode().IsRegular() || fi.Mode().Perm() != perm.File.Perm() || fi.Mode()&^fs.ModePerm != 0 ||
-		fi.Size() != int64(len(data)) || !ownedAsPerm(fi, perm) {
-		return false
-	}
-	if cap(*buf) < len(data) {
-		*buf = make([]byte, len(data))
-	}
-	b := (*buf)[:len(data)]
-	if _, err := io.ReadFull(f, b); err != nil || !bytes.Equal(b, data) {
-		return false
-	}
-	return !sync || f.Sync() == nil
-}
-
-// ownedAsPerm: the file is ours (so we could have written it) and in the
-// Perm's group, with no other name.
-func ownedAsPerm(fi fs.FileInfo, perm Perm) bool {
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	return ok && int(st.Uid) == os.Geteuid() && st.Nlink == 1 && (perm.GID < 0 || int(st.Gid) == perm.GID)
-}
-
 // writers is how many goroutines write n files: one per processor when
 // writing only fills the page cache, more when each waits for its fsync.
 func writers(n int, flush bool) int {
@@ -247,20 +213,13 @@ func tempFolders(dir string, files []Output, perm Perm) ([]string, error) {
 // writeTemp writes one file beside its final name, fsynced when sync.
 func writeTemp(dir string, f Output, perm Perm, sync bool) (string, error) {
 	sub := filepath.Join(dir, filepath.Dir(filepath.FromSlash(f.Name)))
-	t, err := createTemp(sub, "."+path.Base(f.Name)+".tmp-*")
+	fd, name, err := createTemp(sub, "."+path.Base(f.Name)+".tmp-")
 	if err != nil {
 		return "", err
 	}
-	name := t.Name()
-	_, err = t.Write(f.Data)
-	if err == nil {
-		err = perm.file(t)
-	}
-	if err == nil && sync {
-		err = t.Sync()
-	}
-	if cerr := t.Close(); err == nil {
-		err = cerr
+	err = writeFD(fd, name, f.Data, perm, sync)
+	if cerr := syscall.Close(fd); err == nil && cerr != nil {
+		err = &os.PathError{Op: "close", Path: name, Err: cerr}
 	}
 	if err != nil {
 		_ = os.Remove(name)
@@ -289,7 +248,7 @@ func commit(dir string, files []Output, temps []string) error {
 		if temps[i] == "" {
 			continue // already in place (writeTemps)
 		}
-		if err := os.Rename(temps[i], filepath.Join(dir, filepath.FromSlash(f.Name))); err != nil {
+		if err := rename(temps[i], filepath.Join(dir, filepath.FromSlash(f.Name))); err != nil {
 			removeAll(temps[i:])
 			return fmt.Errorf("%s: %w", f.Name, err)
 		}
@@ -353,11 +312,11 @@ func removeAll(paths []string) {
 }
 
 // The steps tests replace to fail part-way or to take the other way:
-// createTemp is os.CreateTemp, canFlushFS says whether one flushFS of the
+// createTemp is createTempFile, canFlushFS says whether one flushFS of the
 // locked folder's descriptor makes the temporary files in the folders
 // durable, flushFS is that flush.
 var (
-	createTemp = os.CreateTemp
+	createTemp = createTempFile
 	canFlushFS = syncfsCovers
 	flushFS    = syncfs
 )
