@@ -84,7 +84,7 @@ func (c *chain) sameInputs(e Period, a, b Date) bool {
 	if checkAgreement(ag) != nil {
 		return false
 	}
-	if !c.ix.activeIn(ag, e) {
+	if last, _ := c.lastActiveDay(ag); !c.ix.activeUntil(ag, last, e) {
 		return true // no active day: no line (computeMonth stops there)
 	}
 	first := e.First()

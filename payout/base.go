@@ -175,16 +175,24 @@ func missingCount(ag *Agreement, p Period, asOf Date) error {
 // applyGrunn is R-GRUNN: a list under the floor whose ceiling is at least
 // the floor is paid as the floor while P starts before valid_from + months.
 func (ix *index) applyGrunn(ag *Agreement, p Period, b *annualBasis) {
-	floor := decInt(ix.pol.GrunntilskuddMembers)
-	if ag.ListCeiling < ix.pol.GrunntilskuddMembers || !lessThanInt(b.members, ix.pol.GrunntilskuddMembers) {
+	// The period first: most agreements are past their first months, and
+	// the members of a weighted count are a decimal to read.
+	if ag.ListCeiling < ix.pol.GrunntilskuddMembers || p.First() >= ag.ValidFrom.AddMonths(ix.pol.GrunntilskuddMonths) ||
+		!b.membersBelow(ix.pol.GrunntilskuddMembers) {
 		return
 	}
-	if p.First() >= ag.ValidFrom.AddMonths(ix.pol.GrunntilskuddMonths) {
-		return
-	}
-	b.members = floor
+	b.members = decInt(ix.pol.GrunntilskuddMembers)
 	b.grunnApp = true
 	b.rules = append(b.rules, RGrunn) // R-GRUNN: the floor applies
+}
+
+// membersBelow reports whether b.members < n: by the count itself when the
+// members are the count (the common case, no decimal arithmetic).
+func (b *annualBasis) membersBelow(n int) bool {
+	if b.count != nil && !b.count.HasWeighted {
+		return b.count.Count < n
+	}
+	return lessThanInt(b.members, n)
 }
 
 // tierMembers splits members over the tiers (R-8.4-TIERS): tier i covers
@@ -368,12 +376,11 @@ func (ix *index) age70Applies(ag *Agreement) bool {
 // agreement active on the 1st is active all month and one that becomes
 // active later gets no day (the "holder on the 1st" reading).
 // buf is the caller's scratch, reused from month to month (nothing keeps
-// the days).
-func (ix *index) activeDaysInto(buf []bool, ag *Agreement, p Period) ([]bool, []string) {
+// the days); last and endRule are lastActiveDay(ag).
+func (ix *index) activeDaysInto(buf []bool, ag *Agreement, last Date, endRule string, p Period) ([]bool, []string) {
 	n := p.Days()
 	act := append(buf[:0], make([]bool, n)...)
 	first := p.First()
-	last, endRule := ix.lastActiveDay(ag)
 	cut := ruleSet{}
 	for i := 0; i < n; i++ {
 		d := first + Date(i)

@@ -44,6 +44,11 @@ type chain struct {
 	lateCounts [][]Date      // index.listRecorded of each of a.lists
 	rateIdx    []*rateIndex  // the rate index of each of a.schemes (nil: none)
 	depends    []Date        // see recordedIn
+	lastActive struct {      // see lastActiveDay
+		ag   *Agreement
+		day  Date
+		rule string
+	}
 	// vikarOrTakeover: some version of a record is a takeover or an absence
 	// covered by a municipal vikar (see checkYear)
 	vikarOrTakeover bool
@@ -195,6 +200,17 @@ func (c *chain) listCount(list string, day, asOf Date) *ListCount {
 	return inForce(countVersions(c.countsOf(list), day), asOf)
 }
 
+// lastActiveDay is index.lastActiveDay, remembered for the version asked
+// last (R-16-AGE70's birthday arithmetic would otherwise run for every
+// month built).
+func (c *chain) lastActiveDay(ag *Agreement) (Date, string) {
+	if l := &c.lastActive; l.ag != ag {
+		l.ag = ag
+		l.day, l.rule = c.ix.lastActiveDay(ag)
+	}
+	return c.lastActive.day, c.lastActive.rule
+}
+
 // agreementAt is index.agreement of the chain's agreement (a.versions are
 // index.agreements[a.id]).
 func (c *chain) agreementAt(asOf Date) *Agreement { return inForce(c.a.versions, asOf) }
@@ -321,7 +337,7 @@ func (c *chain) validateQuiet(e Period, a Date) error {
 		}
 		*q = quietState{known: true, ag: ag}
 		if ag != nil {
-			q.last, _ = c.ix.lastActiveDay(ag)
+			q.last, _ = c.lastActiveDay(ag)
 		}
 	}
 	if q.ag == nil || !c.ix.activeUntil(q.ag, q.last, e) {

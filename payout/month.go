@@ -121,7 +121,8 @@ func (c *chain) computeMonth(p Period, asOf Date) (*monthCalc, error) {
 	if err := checkAgreement(m.ag); err != nil {
 		return nil, err
 	}
-	active, cutRules := ix.activeDaysInto(c.activeBuf[:0], m.ag, p)
+	last, endRule := c.lastActiveDay(m.ag)
+	active, cutRules := ix.activeDaysInto(c.activeBuf[:0], m.ag, last, endRule, p)
 	c.activeBuf = active
 	for _, ok := range active {
 		if ok {
