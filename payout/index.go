@@ -85,12 +85,19 @@ func buildIndex(in *Inputs) *index {
 	ix.indexRates(in.Rates)
 	ix.payees, _ = groupBy(in.Payees, func(p *Payee) string { return p.ID })
 	ix.agreements, ix.agrIDs = groupBy(in.Agreements, func(a *Agreement) string { return a.ID })
-	ix.indexCounts(in.ListCounts)
+	// The counts (byList, listRecorded) are the largest kind and nothing
+	// else below reads them: grouped on another core meanwhile.
+	counted := make(chan struct{})
+	go func() {
+		defer close(counted)
+		ix.indexCounts(in.ListCounts)
+	}()
 	for _, id := range ix.agrIDs {
 		ix.perAgr[id] = &agrInputs{id: id, versions: ix.agreements[id], caregivers: map[int][]*Caregiver{}}
 	}
 	ix.indexAgreementRecords(in)
 	ix.indexChanges()
+	<-counted
 	return ix
 }
 
