@@ -151,11 +151,14 @@ func Render(res *payout.Result, in *payout.Inputs, rel *ReleaseFile) (*Bundle, e
 
 // statementSteps renders one statement per payee with a line, each its
 // own step so that they render in parallel like the workbooks.
+// The statements' index is made by the first statement step to run (while
+// the other workers render workbooks), not before any step starts.
 func statementSteps(res *payout.Result, in *payout.Inputs) []step {
-	sm := statement.NewMonth(res, statement.NewDirectory(res, in))
-	steps := make([]step, 0, len(sm.Payees()))
-	for _, id := range sm.Payees() {
-		steps = append(steps, step{StatementsDir + "/" + statement.FileName(id, res.Period), func() ([]byte, error) { return sm.PDF(id) }})
+	month := sync.OnceValue(func() *statement.Month { return statement.NewMonth(res, statement.NewDirectory(res, in)) })
+	payees := statement.Payees(res)
+	steps := make([]step, 0, len(payees))
+	for _, id := range payees {
+		steps = append(steps, step{StatementsDir + "/" + statement.FileName(id, res.Period), func() ([]byte, error) { return month().PDF(id) }})
 	}
 	return steps
 }

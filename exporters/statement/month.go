@@ -83,6 +83,21 @@ func (m *Month) monthYear(p payout.Period) string {
 // Payees are the payees with a statement, sorted.
 func (m *Month) Payees() []string { return m.payees }
 
+// Payees are the payees of res with a statement (a line), sorted: those of
+// NewMonth(res, …), without its index.
+func Payees(res *payout.Result) []string {
+	seen := make(map[string]bool, len(res.Payments))
+	var ids []string
+	for i := range res.Lines {
+		if id := res.Lines[i].PayeeID; !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	return ids
+}
+
 // PDF renders one payee's statement.
 func (m *Month) PDF(payeeID string) ([]byte, error) {
 	d, err := m.document(payeeID)

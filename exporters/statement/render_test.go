@@ -100,3 +100,13 @@ func TestLiteralPageCountIsTheAlias(t *testing.T) {
 	assert.Greater(t, pages[1], 600, "most statements have one page")
 	assert.NotZero(t, pages[3]+pages[4]+pages[5], "one of several pages: %v", pages)
 }
+
+// Payees lists the payees NewMonth does, in its order.
+func TestPayeesAreTheMonths(t *testing.T) {
+	in, _, err := importers.LoadFolder(filepath.Join("..", "..", "fixtures", "oslo"))
+	require.NoError(t, err)
+	res, err := payout.Compute(in, payout.MustPeriod("2022-12"), payout.Options{})
+	require.NoError(t, err)
+	assert.Equal(t, NewMonth(res, nil).Payees(), Payees(res))
+	assert.Len(t, Payees(res), 669)
+}
