@@ -14,6 +14,7 @@ import "slices"
 func CheckInputs(in *Inputs) ErrorList {
 	ix := buildIndex(in)
 	var list ErrorList
+	scratch := &chainScratch{} // one for every agreement's chain, as in runChains
 	for _, id := range ix.agrIDs {
 		a := ix.perAgr[id]
 		ag := inForce(a.versions, Forever)
@@ -24,7 +25,7 @@ func CheckInputs(in *Inputs) ErrorList {
 			list.Add(err.(*InputError))
 			continue
 		}
-		c := newChain(ix, a, nil)
+		c := newChain(ix, a, scratch)
 		for _, y := range touchedYears(a) {
 			if _, err := c.classifiedYear(ag, y, Forever); err != nil {
 				if ie, ok := err.(*InputError); ok {
