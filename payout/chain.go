@@ -268,11 +268,14 @@ func (c *chain) unpaidMonths(h, p Period, a Date) []Period {
 		return nil
 	}
 	var out []Period
+	last, _ := c.lastActiveDay(ag)
 	for e := max(h, p-Period(c.ix.pol.RetroWindowMonths)); e < p; e++ {
-		if !c.ix.activeIn(ag, e) {
+		if !c.ix.activeUntil(ag, last, e) {
 			continue
 		}
-		if c.rateTable(ag.Scheme, e.First(), a) == nil || c.ix.countMissing(ag, e, a) {
+		// countMissing (R-8.4: fastlege only), from the chain's lists
+		missing := ag.Scheme == SchemeFastlege && c.listCount(ag.ListID, e.First(), a) == nil
+		if missing || c.rateTable(ag.Scheme, e.First(), a) == nil {
 			out = append(out, e)
 		}
 	}
