@@ -3,10 +3,9 @@ package bundle
 import (
 	"os"
 	"testing"
-	"time"
 
+	"github.com/oslokommune/payout/fixtures/benchkit"
 	"github.com/oslokommune/payout/fixtures/gen"
-	"github.com/oslokommune/payout/importers"
 	"github.com/oslokommune/payout/payout"
 )
 
@@ -18,51 +17,26 @@ import (
 // is skipped in -short mode.
 
 // generatedNorway names the Norway decade generated when
-// $PAYOUT_BENCH_NORWAY is unset; computed caches each workload's Inputs and
-// Result by folder across -count runs.
+// $PAYOUT_BENCH_NORWAY is unset (benchkit.Month computes each workload
+// once per test binary).
 var generatedNorway string
-
-var computed = map[string]struct {
-	in  *payout.Inputs
-	res *payout.Result
-}{}
 
 func benchRender(b *testing.B, dir string, p payout.Period) {
 	b.Helper()
-	c, ok := computed[dir]
-	if !ok {
-		in, _, err := importers.LoadFolder(dir)
-		if err != nil {
-			b.Fatal(err)
-		}
-		res, err := payout.Compute(in, p, payout.Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		c.in, c.res = in, res
-		computed[dir] = c
-	}
-	in, res := c.in, c.res
-	var err error
-	b.ReportAllocs()
+	res, in := benchkit.Month(b, dir, p)
 	var out *Bundle
-	var cpu time.Duration
-	for b.Loop() {
-		start := cpuTime()
-		if out, err = Render(res, in, nil); err != nil {
-			b.Fatal(err)
+	benchkit.CPU(b, func() (int, error) {
+		var err error
+		out, err = Render(res, in, nil)
+		if err != nil {
+			return 0, err
 		}
-		cpu += cpuTime() - start
-	}
-	// CPU time of the whole process (every goroutine, the GC included) per
-	// render: with the workbooks rendered in parallel, ns/op on an idle
-	// machine is about cpu-ns/op divided by the cores.
-	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
-	var n int64
-	for _, f := range out.Files {
-		n += int64(len(f.Data))
-	}
-	b.SetBytes(n)
+		n := 0
+		for _, f := range out.Files {
+			n += len(f.Data)
+		}
+		return n, nil
+	})
 	b.ReportMetric(float64(len(res.Lines)), "lines")
 	b.ReportMetric(float64(len(out.Files)), "files")
 }

@@ -3,9 +3,8 @@ package excel
 import (
 	"os"
 	"testing"
-	"time"
 
-	"github.com/oslokommune/payout/importers"
+	"github.com/oslokommune/payout/fixtures/benchkit"
 	"github.com/oslokommune/payout/payout"
 )
 
@@ -17,11 +16,6 @@ import (
 // decade is read from $PAYOUT_BENCH_NORWAY (make bench's cached copy) and
 // skipped without it.
 
-var benchComputed = map[string]struct {
-	in  *payout.Inputs
-	res *payout.Result
-}{}
-
 func benchMonth(b *testing.B, workload string) (*payout.Result, *payout.Inputs) {
 	b.Helper()
 	dir, p := "../../fixtures/oslo", payout.MustPeriod("2022-12")
@@ -31,44 +25,12 @@ func benchMonth(b *testing.B, workload string) (*payout.Result, *payout.Inputs) 
 		}
 		p = payout.MustPeriod("2025-12")
 	}
-	c, ok := benchComputed[workload]
-	if !ok {
-		in, _, err := importers.LoadFolder(dir)
-		if err != nil {
-			b.Fatal(err)
-		}
-		res, err := payout.Compute(in, p, payout.Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		c.in, c.res = in, res
-		benchComputed[workload] = c
-	}
-	return c.res, c.in
-}
-
-// benchCPU runs render in the timed loop and reports the process's CPU
-// time per op (the GC's included) and the bytes written.
-func benchCPU(b *testing.B, render func() (int, error)) {
-	b.Helper()
-	b.ReportAllocs()
-	var cpu time.Duration
-	n := 0
-	for b.Loop() {
-		start := cpuTime()
-		var err error
-		if n, err = render(); err != nil {
-			b.Fatal(err)
-		}
-		cpu += cpuTime() - start
-	}
-	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
-	b.SetBytes(int64(n))
+	return benchkit.Month(b, dir, p)
 }
 
 func benchWorkbooks(b *testing.B, workload string) {
 	res, in := benchMonth(b, workload)
-	benchCPU(b, func() (int, error) {
+	benchkit.CPU(b, func() (int, error) {
 		s := NewSet(res, in)
 		data, err := s.Report()
 		n := len(data)
@@ -85,7 +47,7 @@ func benchWorkbooks(b *testing.B, workload string) {
 
 func benchLines(b *testing.B, workload string) {
 	res, in := benchMonth(b, workload)
-	benchCPU(b, func() (int, error) {
+	benchkit.CPU(b, func() (int, error) {
 		data, err := linesOnly(NewSet(res, in).view(""))
 		return len(data), err
 	})
