@@ -73,10 +73,7 @@ func (y *yearClass) find(d Date) int {
 	return sort.Search(len(y.special), func(i int) bool { return y.special[i].d >= d })
 }
 
-// day returns the classification of day d.
-func (y *yearClass) day(d Date) dayInfo { return y.dayAt(y.find(d), d) }
-
-// dayAt is day(d) with i = find(d) known.
+// dayAt returns the classification of day d, i being find(d).
 func (y *yearClass) dayAt(i int, d Date) dayInfo {
 	if i == len(y.special) || y.special[i].d != d {
 		return dayInfo{status: StatusPaid}
