@@ -27,6 +27,15 @@ type row struct {
 type headerCol struct {
 	name  string
 	index int
+	// prev is the text str last kept from this column: IDs repeat from
+	// row to row (a list's 120 months of counts, an agreement's absences),
+	// and comparing with the last one is cheaper than hashing it again.
+	prev string
+	// unique: the column is the kind's whole key (absence_id, payee_id …),
+	// a text of its own in each record but for its versions, which come
+	// together: copied, not interned, as a map of them all costs more than
+	// it saves.
+	unique bool
 }
 
 // headerCols lists the columns of idx (the header) in the order of s.
@@ -34,7 +43,7 @@ func headerCols(s *kindSpec, idx map[string]int) []headerCol {
 	var cols []headerCol
 	for _, c := range s.cols {
 		if i, ok := idx[c.name]; ok {
-			cols = append(cols, headerCol{c.name, i})
+			cols = append(cols, headerCol{name: c.name, index: i, unique: len(s.key) == 1 && s.key[0] == c.name})
 		}
 	}
 	return cols
@@ -46,10 +55,19 @@ func (r *row) get(col string) cell { return *r.at(col) }
 
 // at is get without copying the cell: the cell in the row, or r.empty.
 func (r *row) at(col string) *cell {
-	// Builders read about one column per call, in much the same order on
-	// every row, so the search starts at the last column found and usually
-	// ends there or at the next: faster than hashing the name, which
-	// counted at a million rows.
+	if j := r.find(col); j >= 0 {
+		return r.cellAt(r.cols[j].index)
+	}
+	r.empty = cell{}
+	return &r.empty
+}
+
+// find is the position in r.cols of a column, or -1 when the header lacks
+// it. Builders read about one column per call, in much the same order on
+// every row, so the search starts at the last column found and usually
+// ends there or at the next: faster than hashing the name, which counted
+// at a million rows.
+func (r *row) find(col string) int {
 	for k := range r.cols {
 		j := r.last + k
 		if j >= len(r.cols) {
@@ -57,11 +75,10 @@ func (r *row) at(col string) *cell {
 		}
 		if r.cols[j].name == col {
 			r.last = j
-			return r.cellAt(r.cols[j].index)
+			return j
 		}
 	}
-	r.empty = cell{}
-	return &r.empty
+	return -1
 }
 
 // cellAt returns the cell at a header index of a present column.
@@ -89,8 +106,9 @@ func (r *row) failf(kind error, col, format string, a ...any) {
 }
 
 // text returns a cell as text; a number cell reads as the number Excel shows.
-func (r *row) text(col string) string {
-	c := r.at(col)
+func (r *row) text(col string) string { return textOf(r.at(col)) }
+
+func textOf(c *cell) string {
 	if c.num {
 		return excelNumber(c.text)
 	}
@@ -99,7 +117,24 @@ func (r *row) text(col string) string {
 
 // str is text for a value a record keeps: a copy shared by every record of
 // the file that holds the same text (see table.intern).
-func (r *row) str(col string) string { return r.t.intern(r.text(col)) }
+func (r *row) str(col string) string {
+	j := r.find(col)
+	if j < 0 {
+		return ""
+	}
+	s := textOf(r.cellAt(r.cols[j].index))
+	if prev := r.cols[j].prev; s == prev {
+		return prev
+	}
+	var v string
+	if r.cols[j].unique {
+		v = strings.Clone(s)
+	} else {
+		v = r.t.intern(s)
+	}
+	r.cols[j].prev = v
+	return v
+}
 
 // need reports an empty cell that a rule makes required; rule says who
 // needs it ("a fysio agreement needs hjemmel_percent"). Cancelling rows need
