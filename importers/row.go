@@ -217,15 +217,11 @@ func (r *row) decimal(col string) (decimal.Decimal, bool) {
 	if strings.HasSuffix(col, "percent") {
 		s = trimCell(strings.TrimSuffix(s, "%"))
 	}
-	if d, ok := r.t.decs[s]; ok {
-		return d, true
-	}
 	d, msg := parseDecimal(s, r.t.decimalComma || r.t.sheet != "")
 	if msg.Format != "" {
 		r.fail(payout.ErrNotANumber, col, msg)
 		return decimal.Zero, false
 	}
-	r.t.internDecimal(s, d)
 	return d, true
 }
 

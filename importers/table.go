@@ -5,7 +5,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/oslokommune/payout/payout"
-	"github.com/shopspring/decimal"
 )
 
 // cell is one value of a CSV field or a workbook cell, trimmed.
@@ -35,7 +34,6 @@ type table struct {
 	lost         int        // data rows that could not be read at all
 	refused      bool       // the file is past a limit (limits.go): nothing more is read
 	strs         map[string]string
-	decs         map[string]decimal.Decimal // see internDecimal
 	origin       *payout.Source // the file and sheet, once looked up (source)
 }
 
@@ -66,17 +64,6 @@ func (t *table) intern(s string) string {
 	v := strings.Clone(s)
 	t.strs[v] = v
 	return v
-}
-
-// internDecimal shares the decimal read from a text among every record of
-// the file that holds the same text: a decimal is a pointer to a number of
-// its own (80 bytes), and a national list_counts.csv has 900 000 weighted
-// counts, half of them repeated. Decimals are values; no one changes one.
-func (t *table) internDecimal(text string, d decimal.Decimal) {
-	if t.decs == nil {
-		t.decs = map[string]decimal.Decimal{}
-	}
-	t.decs[strings.Clone(text)] = d
 }
 
 // rowSink takes a table's rows as a reader produces them. start is called
