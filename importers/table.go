@@ -47,10 +47,10 @@ func (t *table) source(line int) payout.Source {
 }
 
 // intern returns s as a string of its own, one per distinct text in the
-// file. A cell's text is a piece of the whole file's text, and a record that
-// kept it would keep all 40 MB of a national list_counts.csv alive for the
-// run; copied once per distinct text, a list_id repeated over 120 months is
-// also stored once.
+// file. A cell's text is a piece of the text of its file (or of the piece
+// of it being read, stream.go), and a record that kept it would keep that
+// alive for the run; copied once per distinct text, a list_id repeated
+// over 120 months is also stored once.
 func (t *table) intern(s string) string {
 	if s == "" {
 		return ""
