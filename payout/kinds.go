@@ -43,6 +43,10 @@ type RecordKind struct {
 	Adopt func(dst, src *Inputs)
 	// Presize gives in room for n records of the kind.
 	Presize func(in *Inputs, n int)
+	// Share makes dst's records of the kind src's records i to j, the
+	// same array (capacity clipped: appending to dst copies), where a
+	// copy of a million records would serve the same reader.
+	Share func(dst, src *Inputs, i, j int)
 	// Same reports whether record i of a and record j of b hold the same
 	// values, where they were read from (Src) aside: decimals by value,
 	// every other field with ==.
@@ -128,6 +132,7 @@ func recordKind[T comparable, P interface {
 			}
 		},
 		Presize: func(in *Inputs, n int) { *slice(in) = make([]T, 0, n) },
+		Share:   func(dst, src *Inputs, i, j int) { *slice(dst) = (*slice(src))[i:j:j] },
 		Same: func(a *Inputs, i int, b *Inputs, j int) bool {
 			return sameValues[T, P]((*slice(a))[i], (*slice(b))[j], decimals)
 		},

@@ -45,6 +45,15 @@ func TestRecordKindsCoverInputs(t *testing.T) {
 		if k.Len(&adopted) != 3 || k.Len(&in) != 0 {
 			t.Errorf("%s: Adopt left %d and %d", k.Name, k.Len(&adopted), k.Len(&in))
 		}
+		var shared Inputs
+		k.Share(&shared, &adopted, 0, 2)
+		if k.Len(&shared) != 2 || k.Version(&shared, 1) != k.Version(&adopted, 1) {
+			t.Errorf("%s: Share gave %d records, not records 0 and 1 themselves", k.Name, k.Len(&shared))
+		}
+		k.AppendOne(&shared, &adopted, 0)
+		if k.Version(&adopted, 2).Src.Line() != 4 {
+			t.Errorf("%s: appending to a shared run changed the records after it", k.Name)
+		}
 		if byName, ok := RecordKindNamed(k.Name); !ok || byName.Name != k.Name {
 			t.Errorf("RecordKindNamed(%q) not found", k.Name)
 		}

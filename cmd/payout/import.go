@@ -190,7 +190,10 @@ func attachParsed(files []store.File, in *payout.Inputs) {
 	}
 }
 
-// splitByFile splits merged records by the file they came from.
+// splitByFile splits merged records by the file they came from. A file's
+// records lie side by side in in (the loader merges file after file), so
+// a part holds its run of in's records, not a copy: in is not read after
+// its parts are made, and the store changes a part only within its run.
 func splitByFile(in *payout.Inputs) map[string]*payout.Inputs {
 	parts := map[string]*payout.Inputs{}
 	part := func(name string) *payout.Inputs {
@@ -207,8 +210,20 @@ func splitByFile(in *payout.Inputs) map[string]*payout.Inputs {
 		}
 	}
 	for _, k := range payout.RecordKinds {
-		for i := range k.Len(in) {
-			k.AppendOne(part(k.Version(in, i).Src.File()), in, i)
+		for i, n := 0, k.Len(in); i < n; {
+			name := k.Version(in, i).Src.File()
+			j := i + 1
+			for j < n && k.Version(in, j).Src.File() == name {
+				j++
+			}
+			if p := part(name); k.Len(p) == 0 {
+				k.Share(p, in, i, j)
+			} else {
+				for r := i; r < j; r++ {
+					k.AppendOne(p, in, r)
+				}
+			}
+			i = j
 		}
 	}
 	return parts
