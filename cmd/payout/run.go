@@ -151,7 +151,11 @@ func (c *runCommand) fromStore(p payout.Period, asOf payout.Date) error {
 		return err
 	}
 	perm := storePerm(s)
-	run, replaced, err := s.SaveRun(res, state, store.SaveOptions{At: env.when(), By: by, Reopen: c.reopen, OutDir: dir,
+	digest := "" // the run's digest, made once for the manifest
+	if rendered.Manifest != nil {
+		digest = rendered.Manifest.RunSHA256
+	}
+	run, replaced, err := s.SaveRun(res, state, store.SaveOptions{At: env.when(), By: by, Reopen: c.reopen, OutDir: dir, Digest: digest,
 		Write: func() (string, error) {
 			prog.Stage(env.tr("writing the outputs"))
 			if _, err := bundle.WriteRenderedAs(c.out, p, rendered, perm); err != nil {

@@ -202,6 +202,10 @@ type SaveOptions struct {
 	// commit: when it fails nothing is stored, and the store never points
 	// at a run whose files were not written. Nil writes nothing.
 	Write func() (manifestSHA256 string, err error)
+	// Digest is payout.RunDigest of the result when the caller has made
+	// it already (the rendered manifest holds it), so that it is not made
+	// twice; "" makes it here.
+	Digest string
 }
 
 // SaveRun stores res as the computed run of its period, from the inputs of
@@ -248,7 +252,11 @@ func (s *Store) saveRunOnce(res *payout.Result, state InputState, opt SaveOption
 		}
 		return nil, "", refusef(ErrInputsChanged, "inputs changed while %s was computed (another import): run it again", res.Period)
 	}
-	saved := savedRun{res: res, state: state, blob: blob, digest: payout.RunDigest(res), computations: computations, opt: opt}
+	digest := opt.Digest
+	if digest == "" {
+		digest = payout.RunDigest(res)
+	}
+	saved := savedRun{res: res, state: state, blob: blob, digest: digest, computations: computations, opt: opt}
 	id, err := saved.upsert(tx, prev)
 	if err != nil {
 		return nil, "", err

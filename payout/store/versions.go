@@ -131,27 +131,26 @@ func (d *deduper) ref(b, i int) versionRef {
 // adjacent checks versions in key order in one pass; false, with nothing
 // done, when they are not in order.
 func (d *deduper) adjacent() bool {
-	var prev, first versionRef
+	var first, prev versionRef
+	var repeats [][2]versionRef // (first, repeat): none until the order is known
 	started := false
 	for b, in := range d.batches {
 		for i := range d.k.Len(in) {
 			r := d.ref(b, i)
-			if started && compareKeys(prev.key, r.key) > 0 {
+			switch {
+			case !started:
+			case compareKeys(prev.key, r.key) > 0:
 				return false
-			}
-			prev, started = r, true
-		}
-	}
-	started = false
-	for b, in := range d.batches {
-		for i := range d.k.Len(in) {
-			r := d.ref(b, i)
-			if started && r.key == first.key {
-				d.repeat(first, r)
+			case r.key == first.key:
+				repeats = append(repeats, [2]versionRef{first, r})
+				prev = r
 				continue
 			}
-			first, started = r, true
+			first, prev, started = r, r, true
 		}
+	}
+	for _, x := range repeats {
+		d.repeat(x[0], x[1])
 	}
 	return true
 }
