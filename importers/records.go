@@ -149,13 +149,13 @@ func buildListCount(r *row, in *payout.Inputs) {
 
 func buildAbsence(r *row, in *payout.Inputs) {
 	a := payout.Absence{ID: r.str("absence_id"), AgreementID: r.str("agreement_id"),
-		Kind: payout.AbsenceKind(r.enum("kind")), From: r.date("from"), To: r.date("to"),
-		Cover: payout.Cover(r.enum("cover")), VikarPayeeID: r.str("vikar_payee_id"), Version: r.version()}
+		Kind: absenceKind(r.enum("kind")), From: r.date("from"), To: r.date("to"),
+		Cover: cover(r.enum("cover")), VikarPayeeID: r.str("vikar_payee_id"), Version: r.version()}
 	r.ordered("from", a.From, "to", a.To)
 	switch {
 	case a.Cover == payout.CoverMunicipalVikar:
 		r.need("vikar_payee_id", "cover municipal_vikar needs the vikar's payee_id")
-	case a.VikarPayeeID != "" && a.Cover != "":
+	case a.VikarPayeeID != "" && a.Cover != 0:
 		r.failf(payout.ErrInconsistent, "vikar_payee_id", "is set but cover is %s; use cover municipal_vikar to pay the vikar, or leave vikar_payee_id empty", a.Cover)
 	}
 	maxDays := payout.DefaultAbsenceRules().ParentalMaxRecordDays
@@ -210,6 +210,12 @@ func buildTakeover(r *row, in *payout.Inputs) {
 	}
 	in.Takeovers = append(in.Takeovers, t)
 }
+
+// absenceKind and cover are the values of codes enum has checked (an
+// unknown one, reported, reads as the zero value).
+func absenceKind(code string) payout.AbsenceKind { k, _ := payout.ParseAbsenceKind(code); return k }
+
+func cover(code string) payout.Cover { c, _ := payout.ParseCover(code); return c }
 
 // normalizeAccount is payout.NormalizeAccount, which builds a
 // strings.Replacer per call; most numbers have nothing to strip.

@@ -314,7 +314,7 @@ func classifyDay(info *dayInfo, rec *Absence, d Date, c *counters, r *AbsenceRul
 		// municipal_vikar_after_days absence days of the year, which
 		// follows colleague_cover_days when not set (RULEBOOK §3).
 		if after := r.VikarAfterDays(); c.absence <= after {
-			return SourceErrorf(rec.Src, "cover", string(rec.Cover),
+			return SourceErrorf(rec.Src, "cover", rec.Cover.String(),
 				"%s is absence day %d of %d for agreement %s; the municipality provides a vikar only beyond the first %d absence days of the year (§14): use own_vikar, colleagues or none",
 				d, c.absence, d.Year(), rec.AgreementID, after)
 		}

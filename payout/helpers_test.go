@@ -49,7 +49,9 @@ func counts(list string, n int, from, to string) []ListCount {
 }
 
 func absence(id, kind, from, to, cover string) Absence {
-	return Absence{ID: id, AgreementID: "A1", Kind: AbsenceKind(kind), From: d(from), To: d(to), Cover: Cover(cover), Version: known()}
+	k, _ := ParseAbsenceKind(kind)
+	c, _ := ParseCover(cover)
+	return Absence{ID: id, AgreementID: "A1", Kind: k, From: d(from), To: d(to), Cover: c, Version: known()}
 }
 
 func mustCompute(t *testing.T, in *Inputs, period string) *Result {

@@ -31,6 +31,8 @@ func fill(v reflect.Value) {
 		v.SetString("x")
 	case v.CanInt():
 		v.SetInt(9000)
+	case v.CanUint(): // an enum: a value of its own
+		v.SetUint(2)
 	case v.Kind() == reflect.Bool:
 		v.SetBool(true)
 	default:
@@ -49,6 +51,8 @@ func change(v reflect.Value) {
 		v.SetString("y")
 	case v.CanInt():
 		v.SetInt(9001)
+	case v.CanUint():
+		v.SetUint(3)
 	case v.Kind() == reflect.Bool:
 		v.SetBool(false)
 	}

@@ -259,7 +259,7 @@ func (c *chain) tallyDay(m *monthCalc, info *dayInfo, weight map[*Takeover]decim
 		m.vikarDays++
 		rules.add(RVikar)
 		m.addParty(partyKey{RoleVikar, info.abs.VikarPayeeID}).days++
-		if m.vikarKind == "" {
+		if m.vikarKind == 0 {
 			m.vikarKind = info.abs.Kind
 		}
 	case StatusTakeover:

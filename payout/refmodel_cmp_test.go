@@ -257,8 +257,8 @@ func refAddDecember(in *payout.Inputs) {
 }
 
 func refAbsence(id, kind, from, to, cover, vikar string, rec payout.Date) payout.Absence {
-	return payout.Absence{ID: id, AgreementID: "A1", Kind: payout.AbsenceKind(kind), From: payout.MustDate(from), To: payout.MustDate(to),
-		Cover: payout.Cover(cover), VikarPayeeID: vikar, Version: ver(rec)}
+	return payout.Absence{ID: id, AgreementID: "A1", Kind: mustKind(kind), From: payout.MustDate(from), To: payout.MustDate(to),
+		Cover: mustCover(cover), VikarPayeeID: vikar, Version: ver(rec)}
 }
 
 func refTakeover(id, from, to, share string) payout.Takeover {
@@ -420,4 +420,21 @@ func TestReferenceModelInvalidInputs(t *testing.T) {
 			}
 		})
 	}
+}
+
+// mustKind and mustCover are the values of codes a test writes.
+func mustKind(code string) payout.AbsenceKind {
+	k, ok := payout.ParseAbsenceKind(code)
+	if !ok {
+		panic("unknown absence kind " + code)
+	}
+	return k
+}
+
+func mustCover(code string) payout.Cover {
+	c, ok := payout.ParseCover(code)
+	if !ok {
+		panic("unknown cover " + code)
+	}
+	return c
 }

@@ -558,7 +558,7 @@ func classify(r *payout.AbsenceRules, a payout.Absence, c refCounters, childQuot
 	case payout.KindMilitaryService:
 		return paidIf(vikar, "R-13.6-SERVICE")
 	}
-	panic("unknown absence kind " + string(a.Kind))
+	panic("unknown absence kind " + a.Kind.String())
 }
 
 // ---------------------------------------------------------------------------
@@ -1150,8 +1150,8 @@ func loadRefExample(t *testing.T, dir string) (*payout.Inputs, payout.Period) {
 			Weighted: p.dec(r["weighted_count"], "0"), HasWeighted: r["weighted_count"] != "", Version: v})
 	})
 	read("absences", func(r map[string]string, v payout.Version) {
-		in.Absences = append(in.Absences, payout.Absence{ID: r["absence_id"], AgreementID: r["agreement_id"], Kind: payout.AbsenceKind(r["kind"]),
-			From: p.date(r["from"], payout.NoDate), To: p.date(r["to"], payout.NoDate), Cover: payout.Cover(r["cover"]), VikarPayeeID: r["vikar_payee_id"], Version: v})
+		in.Absences = append(in.Absences, payout.Absence{ID: r["absence_id"], AgreementID: r["agreement_id"], Kind: mustKind(r["kind"]),
+			From: p.date(r["from"], payout.NoDate), To: p.date(r["to"], payout.NoDate), Cover: mustCover(r["cover"]), VikarPayeeID: r["vikar_payee_id"], Version: v})
 	})
 	read("caregivers", func(r map[string]string, v payout.Version) {
 		in.Caregivers = append(in.Caregivers, payout.Caregiver{AgreementID: r["agreement_id"], Year: p.int(r["year"], 0), Children: p.int(r["children"], 0),

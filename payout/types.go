@@ -112,28 +112,32 @@ type ListCount struct {
 	Version
 }
 
-// AbsenceKind is the kind of an absence record (RULEBOOK §3).
-type AbsenceKind string
+// AbsenceKind is the kind of an absence record (RULEBOOK §3). The kinds
+// and covers are bytes, not strings (16 bytes each, in every one of the
+// million absences of a national set; enums.go): numbered in the order of
+// their names, so they sort as the names did, and read and written as
+// their names (String, MarshalText). The zero value is no kind ("").
+type AbsenceKind uint8
 
 // The absence kinds.
 const (
-	KindSickness        AbsenceKind = "sickness"
-	KindChildSickness   AbsenceKind = "child_sickness"
-	KindParental        AbsenceKind = "parental"
-	KindEducation       AbsenceKind = "education"
-	KindUnionPublic     AbsenceKind = "union_public"
-	KindMilitaryService AbsenceKind = "military_service"
+	KindChildSickness AbsenceKind = iota + 1
+	KindEducation
+	KindMilitaryService
+	KindParental
+	KindSickness
+	KindUnionPublic
 )
 
-// Cover is who covers an absence (RULEBOOK §3).
-type Cover string
+// Cover is who covers an absence (RULEBOOK §3); a byte, as AbsenceKind.
+type Cover uint8
 
 // The covers.
 const (
-	CoverNone           Cover = "none"
-	CoverColleagues     Cover = "colleagues"
-	CoverOwnVikar       Cover = "own_vikar"
-	CoverMunicipalVikar Cover = "municipal_vikar"
+	CoverColleagues Cover = iota + 1
+	CoverMunicipalVikar
+	CoverNone
+	CoverOwnVikar
 )
 
 // Absence is one absence record (key: absence_id).

@@ -125,7 +125,7 @@ func optional(tables map[string]*table, in *payout.Inputs) {
 	}
 	for _, r := range in.Absences {
 		get("absences", "absence_id", "agreement_id", "kind", "from", "to", "cover", "vikar_payee_id").
-			add(r.Version, r.ID, r.AgreementID, string(r.Kind), date(r.From), date(r.To), string(r.Cover), r.VikarPayeeID)
+			add(r.Version, r.ID, r.AgreementID, r.Kind.String(), date(r.From), date(r.To), r.Cover.String(), r.VikarPayeeID)
 	}
 	for _, r := range in.Caregivers {
 		get("caregivers", "agreement_id", "year", "children", "chronic_or_disabled", "sole_caregiver").

@@ -96,10 +96,10 @@ func validTo(d payout.Date) string {
 
 func dayDetail(d payout.DayTrace) string {
 	var parts []string
-	if d.Kind != "" {
+	if d.Kind != 0 {
 		parts = append(parts, nb.KindName(d.Kind))
 	}
-	if d.Cover != "" {
+	if d.Cover != 0 {
 		parts = append(parts, "dekning: "+nb.CoverName(d.Cover))
 	}
 	if d.PayeeID != "" {

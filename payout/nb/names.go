@@ -1,6 +1,7 @@
 package nb
 
 import (
+	"fmt"
 	"strings"
 	"time"
 )
@@ -42,7 +43,7 @@ var kindNames = map[string]string{
 }
 
 // KindName returns the Norwegian name of an absence kind (payout.AbsenceKind).
-func KindName[K ~string](k K) string { return lookup(kindNames, string(k)) }
+func KindName(k fmt.Stringer) string { return lookup(kindNames, k.String()) }
 
 var coverNames = map[string]string{
 	"none":            "ingen",
@@ -52,7 +53,7 @@ var coverNames = map[string]string{
 }
 
 // CoverName returns the Norwegian name of an absence cover (payout.Cover).
-func CoverName[C ~string](c C) string { return lookup(coverNames, string(c)) }
+func CoverName(c fmt.Stringer) string { return lookup(coverNames, c.String()) }
 
 var statusNames = map[string]string{
 	"paid":     "betalt",
