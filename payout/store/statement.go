@@ -30,17 +30,10 @@ func (r *Release) Statement() []byte {
 	b.field("total", r.Total)
 	b.field("payments", strconv.Itoa(r.Payments))
 	b.field("msg_id", r.MsgID)
-	b.field("released_at", stamp(r.ReleasedAt))
-	b.field("pinned_at", stampOrEmpty(r.PinnedAt))
-	b.actor("released_by", r.ReleasedBy)
-	b.actor("attested_by", r.AttestedBy)
-	b.actor("approved_by", r.ApprovedBy)
-	b.field("out_dir", r.OutDir)
+	b.released(r.ReleasedAt, r.PinnedAt, r.ReleasedBy, r.AttestedBy, r.ApprovedBy, r.OutDir)
 	b.field("manifest_sha256", r.ManifestSHA256)
 	b.field("previous_manifest_sha256", r.PreviousSHA256)
-	b.field("previous_chain_sha256", r.PreviousChain)
-	b.field("events_sha256", r.EventsSHA256)
-	b.field("key_id", r.KeyID)
+	b.chained(r.PreviousChain, r.EventsSHA256, r.KeyID)
 	return b.bytes()
 }
 
@@ -63,6 +56,26 @@ func (s *statement) field(name string, values ...string) {
 }
 
 func (s *statement) actor(name string, a Actor) { s.field(name, a.Name, strconv.FormatInt(a.UID, 10)) }
+
+// released writes the fields every release statement has, in their order:
+// when (the real and the pinned time), by whom (the three accounts) and
+// where (the folder).
+func (s *statement) released(at, pinned time.Time, releasedBy, attestedBy, approvedBy Actor, outDir string) {
+	s.field("released_at", stamp(at))
+	s.field("pinned_at", stampOrEmpty(pinned))
+	s.actor("released_by", releasedBy)
+	s.actor("attested_by", attestedBy)
+	s.actor("approved_by", approvedBy)
+	s.field("out_dir", outDir)
+}
+
+// chained writes the last fields every release statement has: the chain
+// hash before it, the audit log's head and the key.
+func (s *statement) chained(previousChain, events, keyID string) {
+	s.field("previous_chain_sha256", previousChain)
+	s.field("events_sha256", events)
+	s.field("key_id", keyID)
+}
 
 func (s *statement) bytes() []byte { return []byte(s.b.String()) }
 
