@@ -52,20 +52,27 @@ var e04Key, e04Pub = func() (*releasekey.Private, string) {
 // MOD11 (the payment file checks it).
 func copyE04(t *testing.T, edit func(name string, data []byte) []byte) string {
 	t.Helper()
-	e04 := sharedtest.Dir(t, "examples", "E04-withhold-release")
+	dir := copyInputs(t, sharedtest.Dir(t, "examples", "E04-withhold-release"), edit)
+	policy := `{"debtor": {"name": "Oslo kommune", "account": "12000316766", "orgnr": "958935420", "bic": "DNBANOKKXXX"}}`
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "policy.json"), []byte(policy), 0o600))
+	return dir
+}
+
+// copyInputs copies the input files (*.csv but an example's expected.csv)
+// of src to a temporary folder, passing each through edit.
+func copyInputs(t *testing.T, src string, edit func(name string, data []byte) []byte) string {
+	t.Helper()
 	dir := t.TempDir()
-	entries, err := os.ReadDir(e04)
+	entries, err := os.ReadDir(src)
 	require.NoError(t, err)
 	for _, e := range entries {
 		if !strings.HasSuffix(e.Name(), ".csv") || e.Name() == "expected.csv" {
 			continue
 		}
-		data, err := os.ReadFile(filepath.Join(e04, e.Name()))
+		data, err := os.ReadFile(filepath.Join(src, e.Name()))
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(filepath.Join(dir, e.Name()), edit(e.Name(), data), 0o600))
 	}
-	policy := `{"debtor": {"name": "Oslo kommune", "account": "12000316766", "orgnr": "958935420", "bic": "DNBANOKKXXX"}}`
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "policy.json"), []byte(policy), 0o600))
 	return dir
 }
 
