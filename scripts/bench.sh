@@ -102,8 +102,10 @@ declare -A WALL CPU RSS
 # run, untimed (a command that must start from the same state each time).
 measure() {
 	local name=$1 target=$2; shift 2
-	local tf="$DATA/time-$name.txt" status=0 walls=() cpus=() rss=0 i
-	echo "bench: $name: $(printf '%s' "$*" | sed -E 's#(postgres(ql)?://[^:/@ ]+):[^@ ]*@#\1@#g')" >&2
+	local tf="$DATA/time-$name.txt" status=0 walls=() cpus=() rss=0 i shown
+	# a PostgreSQL URL is shown without its (throw-away) password
+	shown=$(printf '%s' "$*" | sed -E 's#(postgres(ql)?://[^:/@ ]+):[^@ ]*@#\1@#g')
+	echo "bench: $name: $shown" >&2
 	for ((i = 0; i < REPEAT; i++)); do
 		[ -z "${PREP:-}" ] || eval "$PREP"
 		/usr/bin/time -v -o "$tf" "$@" >"$DATA/out-$name.txt" 2>"$DATA/err-$name.txt" || status=$?
@@ -116,9 +118,6 @@ measure() {
 	RSS[$name]=$rss
 	local note=""
 	[ "$status" = 0 ] || note=" (exit $status: $(grep -m1 . "$DATA/err-$name.txt" | cut -c1-80))"
-	local shown="$*"
-	# a PostgreSQL URL is shown without its (throw-away) password
-	shown=$(printf '%s' "$shown" | sed -E 's#(postgres(ql)?://[^:/@ ]+):[^@ ]*@#\1@#g')
 	rows+=("| $name | \`$shown\` | ${WALL[$name]} s | ${CPU[$name]} s | ${rss} MiB | $target |$note")
 }
 # aside PATH: moves PATH (if any) into $DATA/aside, which is removed only
