@@ -251,7 +251,8 @@ func (s *Store) checkVersions(tx *sqlx.Tx, existing *payout.Inputs, fresh []pars
 // policyAfterRelease refuses a policy.json that, once a period is
 // released, changes a parameter by which amounts are computed: a policy is
 // not versioned, so the next run would re-read the released months with
-// rules they were not paid by, and pay no difference (payout.PolicyRuleChanges).
+// rules they were not paid by, and R-ADJ would pay no difference (RULEBOOK
+// §6; payout.PolicyRuleChanges).
 func policyAfterRelease(stored payout.Policy, fresh []parsedFile, released Released) payout.ErrorList {
 	periods := sortedPeriods(released.AsOf)
 	if len(periods) == 0 {
@@ -263,9 +264,10 @@ func policyAfterRelease(stored payout.Policy, fresh []parsedFile, released Relea
 			continue
 		}
 		if changed := payout.PolicyRuleChanges(stored, pf.in.Policy); len(changed) > 0 {
-			errs.Add(&payout.InputError{File: pf.out.Name, Column: changed[0], Value: strings.Join(changed, ", "), Err: payout.ErrOutOfRange,
+			names := strings.Join(changed, ", ")
+			errs.Add(&payout.InputError{File: pf.out.Name, Column: changed[0], Value: names, Err: payout.ErrOutOfRange,
 				Msg: fmt.Sprintf("changes %s after the release of %s: the policy has no dates, so later runs would see the released months by rules they were not paid by and pay no difference; a rule parameter is set before the first release (debtor, ledger, category_purpose, bank_booking_days and who may release may change at any time)",
-					strings.Join(changed, ", "), periods[len(periods)-1])})
+					names, periods[len(periods)-1])})
 			continue
 		}
 		stored = pf.in.Policy
