@@ -486,14 +486,17 @@ func (s *Store) inputsTx(tx sqlx.Queryer, want map[int64]bool) (*payout.Inputs, 
 		return nil, err
 	}
 	files = slices.DeleteFunc(files, func(f storedFile) bool { return want != nil && !want[f.ID] })
+	// Refused before any file is read and parsed, which is the cost.
+	for _, f := range files {
+		if f.ImportID > math.MaxInt32 {
+			return nil, fmt.Errorf("stored file %s (id %d) is of import %d, past the %d a record version can name", f.Name, f.ID, f.ImportID, math.MaxInt32)
+		}
+	}
 	parts, err := s.parseStored(tx, files)
 	if err != nil {
 		return nil, err
 	}
 	for i := range files {
-		if files[i].ImportID > math.MaxInt32 {
-			return nil, fmt.Errorf("stored file %s (id %d) is of import %d, past the %d a record version can name", files[i].Name, files[i].ID, files[i].ImportID, math.MaxInt32)
-		}
 		stampImport(parts[i], files[i].ImportID)
 		for _, k := range payout.RecordKinds {
 			k.Adopt(in, parts[i]) // the first file of a kind is not copied
