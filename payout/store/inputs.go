@@ -535,12 +535,15 @@ func (s *Store) parseStored(tx sqlx.Queryer, files []storedFile) ([]*payout.Inpu
 			}
 		})
 	}
-	// One connection reads (a transaction's queries may not overlap).
+	// One connection reads (a transaction's queries may not overlap). A
+	// failed read ends the reading: on PostgreSQL every later query of the
+	// transaction would fail too, and one of those, if earlier in import
+	// order, would hide the cause.
 	for _, i := range largestFirst(files) {
 		var data []byte
 		if err := tx.QueryRowx(`SELECT data FROM files WHERE id = ?`, files[i].ID).Scan(&data); err != nil {
 			readErrs[i] = err
-			continue
+			break
 		}
 		next <- job{i, data}
 	}
