@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -493,14 +494,5 @@ func xmlChar(r rune) bool {
 // sheet's name centred, "Side n av m" right; an & of the text doubled, as
 // the footer codes need.
 func footerCode(left string) string {
-	var b bytes.Buffer
-	b.WriteString("&L")
-	for i := 0; i < len(left); i++ {
-		if left[i] == '&' {
-			b.WriteByte('&')
-		}
-		b.WriteByte(left[i])
-	}
-	b.WriteString("&C&A&RSide &P av &N")
-	return b.String()
+	return "&L" + strings.ReplaceAll(left, "&", "&&") + "&C&A&RSide &P av &N"
 }
