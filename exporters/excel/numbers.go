@@ -67,7 +67,13 @@ func workbookSheets(files map[string]*zip.File) ([]sheetRef, error) {
 			Target string `xml:"Target,attr"`
 		} `xml:"Relationship"`
 	}
-	for name, v := range map[string]any{"xl/workbook.xml": &wb, "xl/_rels/workbook.xml.rels": &rels} {
+	// In a fixed order, so a workbook with both parts broken gets the
+	// same error every time.
+	for _, part := range []struct {
+		name string
+		v    any
+	}{{"xl/workbook.xml", &wb}, {"xl/_rels/workbook.xml.rels", &rels}} {
+		name, v := part.name, part.v
 		f := files[name]
 		if f == nil {
 			return nil, errUnusual
