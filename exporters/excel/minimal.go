@@ -1,6 +1,8 @@
 package excel
 
 import (
+	"slices"
+	"sort"
 	"strings"
 
 	"github.com/oslokommune/payout/exporters/statement"
@@ -33,20 +35,15 @@ func (v view) rule(id string) string {
 	return id
 }
 
-// rules are the IDs the view cites for ids, distinct and sorted.
+// rules are the IDs the view cites for ids, distinct and sorted (a
+// minimal view cites once for both R-13.4-SICK and R-13.4-CHILD).
 func (v view) rules(ids []string) []string {
-	out := make([]string, 0, len(ids))
-	for _, id := range ids {
-		out = append(out, v.rule(id))
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = v.rule(id)
 	}
-	out = sorted(out)
-	dedup := out[:0]
-	for i, id := range out {
-		if i == 0 || id != out[i-1] {
-			dedup = append(dedup, id)
-		}
-	}
-	return dedup
+	sort.Strings(out)
+	return slices.Compact(out)
 }
 
 // absenceKind is the Fravær sheet's "Fraværstype": the kind, or in a
