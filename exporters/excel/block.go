@@ -37,7 +37,6 @@ type cell struct {
 	sum   bool
 	scale int
 	style int
-	f     float64 // a kMoney or kNum cell's value as written (prepare)
 }
 
 func txt(s string) cell            { return cell{k: kText, s: s, empty: s == ""} }
@@ -265,12 +264,6 @@ func (w *workbook) prepare(l *sheetLayout, col, row int, v *cell, style int, bol
 		}
 		width = displayWidth(*v)
 		l.measure(col, row, width)
-		if v.k == kMoney || v.k == kNum {
-			// xlsx stores numbers as IEEE doubles: this is the one place an
-			// exact decimal becomes a float, and only for display; the CSV
-			// files and the manifest keep the exact value.
-			v.f, _ = v.d.Float64()
-		}
 	}
 	if style == 0 {
 		style = w.styleOf(*v, width, bold)

@@ -408,12 +408,16 @@ func (o *partWriter) row(r sheetRow) {
 }
 
 // number writes a numeric cell's value as excelize's SetCellFloat and
-// SetCellInt do: an amount or quantity as the double prepare made of it,
-// in the shortest form that reads back as that double.
+// SetCellInt do: an amount or quantity as the nearest double, in the
+// shortest form that reads back as that double.
 func (o *partWriter) number(v *cell) {
 	switch v.k {
 	case kMoney, kNum:
-		o.buf = strconv.AppendFloat(o.buf, v.f, 'f', -1, 64)
+		// xlsx stores numbers as IEEE doubles: this is the one place an
+		// exact decimal becomes a float, once per cell and only for
+		// display; the CSV files and the manifest keep the exact value.
+		f, _ := v.d.Float64()
+		o.buf = strconv.AppendFloat(o.buf, f, 'f', -1, 64)
 	case kInt:
 		o.int(v.n)
 	case kDate:
