@@ -281,7 +281,7 @@ func (c *chain) changeReason(e Period, prev, now Date) AdjustmentReason {
 			}
 		}
 	}
-	for _, v := range countVersions(c.ix.byList[ag.ListID], e.First()) {
+	for _, v := range countVersions(c.countsOf(ag.ListID), e.First()) {
 		if in(&v.Version) {
 			add(FileListCounts)
 		}
