@@ -111,7 +111,9 @@ func readCSVSource(base string, src source, errs *payout.ErrorList, sink func(li
 		return nil, "", err
 	}
 	sum := sha256.Sum256(data)
-	return scanCSV(base, data, errs, sink(bytes.Count(data, []byte{'\n'})+1, errs)), hex.EncodeToString(sum[:]), nil
+	// The survey's count of line ends sizes the records (a hint: the file
+	// is not counted a second time).
+	return scanCSV(base, data, errs, sink(newlines+1, errs)), hex.EncodeToString(sum[:]), nil
 }
 
 // streamCSV reads a plain CSV a piece at a time (bufSize bytes at most,
