@@ -463,7 +463,7 @@ func (ix *index) takeoverDays(a *agrInputs, year int, asOf Date) (map[Date][]tak
 		for _, s := range sh {
 			sum = sum.Add(s.share)
 		}
-		if !sum.Equal(dec100) {
+		if !sum.Equal(dec100) { // the shares of a day sum to 100 %
 			t := sh[0].rec
 			return nil, SourceErrorf(t.Src, "share_percent", t.SharePercent.String(),
 				"takeover shares of agreement %s on %s sum to %s %%, not 100 (§7.7): correct the shares", a.id, d, sum)

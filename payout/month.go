@@ -333,9 +333,9 @@ func (m *monthCalc) splitHolder(v func(days int) Ore) {
 	m.holder = m.segs[main].payee
 	for _, sg := range m.segs { // paid days per payee, V() once per payee
 		// A payee who holds days of the month but is paid for none of them
-		// has no amount of its own in it (RULEBOOK §6 "the line's payee is
-		// no longer paid"): no party, so an overpayment of its line is
-		// claimed now, not carried (chain.carry).
+		// has no amount of its own in it (R-CARRY, W-CLAIM, RULEBOOK §6 "the line's
+		// payee is no longer paid"): no party, so an overpayment of its line
+		// is claimed now, not carried (chain.carry).
 		if sg.paid > 0 || sg.payee == m.holder {
 			m.addParty(partyKey{RoleHolder, sg.payee}).days += sg.paid
 		}

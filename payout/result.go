@@ -121,7 +121,7 @@ type Adjustment struct {
 
 // AdjustmentBasis is what one view of a corrected month was based on.
 // The zero basis is a view without a line, except that a payee change
-// (RULEBOOK §6) names the other view's payee on it.
+// (R-ADJ, RULEBOOK §6) names the other view's payee on it.
 type AdjustmentBasis struct {
 	Count        int             // the list count (fastlege)
 	Weighted     decimal.Decimal // Helfo's weighted count, when HasWeighted (R-8.4-WEIGHTED)
