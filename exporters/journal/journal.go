@@ -223,10 +223,7 @@ func account(sl *payout.LedgerScheme, kind Kind) string {
 // bankPosting credits the bank with the sum of the payments: the payment
 // file's CtrlSum.
 func bankPosting(res *payout.Result, led *payout.Ledger) Posting {
-	var sum decimal.Decimal
-	for _, pm := range res.Payments {
-		sum = sum.Add(pm.Amount)
-	}
+	sum := paymentsSum(res)
 	return Posting{
 		Kind: KindBank, Account: led.Bank.Account, Ansvar: led.Bank.Ansvar, Kapittel: led.Kapittel,
 		Function: led.Bank.Function, Project: led.Bank.Project, Amount: sum.Neg(),

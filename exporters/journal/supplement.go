@@ -38,10 +38,7 @@ func BuildSupplement(res *payout.Result, n int) (*Journal, error) {
 	if err := led.Validate(); err != nil {
 		return nil, err
 	}
-	var sum decimal.Decimal
-	for _, pm := range res.Payments {
-		sum = sum.Add(pm.Amount)
-	}
+	sum := paymentsSum(res)
 	when, count := monthYear(res.Period), len(res.Payments)
 	bank := func(kind Kind, account string, amount decimal.Decimal, text string) Posting {
 		return Posting{Kind: kind, Account: account, Ansvar: led.Bank.Ansvar, Kapittel: led.Kapittel,
@@ -72,18 +69,9 @@ func BuildSupplement(res *payout.Result, n int) (*Journal, error) {
 // supplement's control sum, and the clearing account of rejected payments
 // nets to zero (what was owed is paid).
 func supplementControls(res *payout.Result, j *Journal, rejected string) []payout.Control {
-	debit, credit := j.Debit(), j.Credit()
-	var bank decimal.Decimal
-	for _, p := range j.Postings {
-		if p.Kind == KindBank {
-			bank = bank.Sub(p.Amount)
-		}
-	}
-	clearing := j.Sum(rejected)
+	bank, clearing := bankCredit(j), j.Sum(rejected)
 	return []payout.Control{
-		{ID: CBalance, Name: "Bilaget balanserer: sum debet = sum kredit",
-			OK:     debit.Equal(credit),
-			Detail: fmt.Sprintf("debet %s, kredit %s", debit.StringFixed(2), credit.StringFixed(2))},
+		balanceControl(j),
 		{ID: CBank, Name: "Kreditering av bank = tilleggsutbetalingens kontrollsum (CtrlSum)",
 			OK:     bank.Equal(res.Total) && res.Total.Sign() > 0,
 			Detail: fmt.Sprintf("bank %s, CtrlSum %s", bank.StringFixed(2), res.Total.StringFixed(2))},
