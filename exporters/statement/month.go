@@ -41,18 +41,15 @@ type lineKey struct {
 func NewMonth(res *payout.Result, dir *Directory) *Month {
 	m := &Month{res: res, dir: dir, lines: map[string][]*payout.Line{}, payments: map[string]*payout.Payment{},
 		adjustments: map[lineKey][]*payout.Adjustment{}, deductions: map[string][]*payout.Deduction{},
-		breaches: map[string][]*payout.BreachStatus{}, rates: map[payout.Scheme]string{}, month: monthYear(res.Period)}
+		breaches: map[string][]*payout.BreachStatus{}, rates: map[payout.Scheme]string{}, month: monthYear(res.Period),
+		payees: Payees(res)}
 	for i := range res.Lines {
 		l := &res.Lines[i]
-		if m.lines[l.PayeeID] == nil {
-			m.payees = append(m.payees, l.PayeeID)
-		}
 		m.lines[l.PayeeID] = append(m.lines[l.PayeeID], l)
 		if _, ok := m.rates[l.Scheme]; !ok {
 			m.rates[l.Scheme] = rateFacts(res.Rates, l.Scheme)
 		}
 	}
-	sort.Strings(m.payees)
 	for i := range res.Payments {
 		m.payments[res.Payments[i].PayeeID] = &res.Payments[i]
 	}
@@ -84,7 +81,8 @@ func (m *Month) monthYear(p payout.Period) string {
 func (m *Month) Payees() []string { return m.payees }
 
 // Payees are the payees of res with a statement (a line), sorted: those of
-// NewMonth(res, …), without its index.
+// NewMonth(res, …), which lists them so, without its index (bundle names
+// the statements' steps before any is rendered).
 func Payees(res *payout.Result) []string {
 	seen := make(map[string]bool, len(res.Payments))
 	var ids []string
