@@ -78,33 +78,40 @@ func knownInputs(in *Inputs, p Period, opt Options) (*Inputs, late) {
 			v.seenOn = max(v.RecordedOn, asOf(e+1))
 		}
 	}
+	least := leastKnowledge(opt.KnowledgeByPeriod, p)
 	out := *in
-	out.Rates = shiftAll(in.Rates, opt, p, shift)
-	out.Payees = shiftAll(in.Payees, opt, p, shift)
-	out.Agreements = shiftAll(in.Agreements, opt, p, shift)
-	out.ListCounts = shiftAll(in.ListCounts, opt, p, shift)
-	out.Absences = shiftAll(in.Absences, opt, p, shift)
-	out.Caregivers = shiftAll(in.Caregivers, opt, p, shift)
-	out.Breaches = shiftAll(in.Breaches, opt, p, shift)
-	out.Takeovers = shiftAll(in.Takeovers, opt, p, shift)
+	out.Rates = shiftAll(in.Rates, least, shift)
+	out.Payees = shiftAll(in.Payees, least, shift)
+	out.Agreements = shiftAll(in.Agreements, least, shift)
+	out.ListCounts = shiftAll(in.ListCounts, least, shift)
+	out.Absences = shiftAll(in.Absences, least, shift)
+	out.Caregivers = shiftAll(in.Caregivers, least, shift)
+	out.Breaches = shiftAll(in.Breaches, least, shift)
+	out.Takeovers = shiftAll(in.Takeovers, least, shift)
 	return &out, moved
 }
 
-// shiftAll applies shift to a copy of recs when any of them is limited by
-// knowledge, else returns recs unchanged. A version is limited when it was
-// imported after the least knowledge of the periods up to p (hiddenUntil
-// finds one whose view it is not in), which is asked once, not per record:
-// a store run has a knowledge limit and a million versions.
-func shiftAll[T any, PT interface {
-	*T
-	versioned
-}](recs []T, opt Options, p Period, shift func(*Version)) []T {
+// leastKnowledge is the least knowledge of the periods up to p: a version
+// imported after it is limited (hiddenUntil finds a view it is not in).
+// It is asked once per run, not per kind or record: a store run has a
+// knowledge limit and a million versions.
+func leastKnowledge(known map[Period]int64, p Period) int64 {
 	least := int64(math.MaxInt64)
-	for r, k := range opt.KnowledgeByPeriod {
+	for r, k := range known {
 		if r <= p {
 			least = min(least, k)
 		}
 	}
+	return least
+}
+
+// shiftAll applies shift to a copy of recs when any of them is limited by
+// knowledge (imported after least, see leastKnowledge), else returns recs
+// unchanged.
+func shiftAll[T any, PT interface {
+	*T
+	versioned
+}](recs []T, least int64, shift func(*Version)) []T {
 	if !limited[T, PT](recs, least) {
 		return recs
 	}
