@@ -70,6 +70,11 @@ func writeFD(fd int, name string, data []byte, perm Perm, sync bool) error {
 	return nil
 }
 
+// euid is the process's effective user, asked once: unchanged runs for
+// every file of a folder, and the point of this file is to spare system
+// calls that change nothing.
+var euid = os.Geteuid()
+
 // unchanged: the regular file at path (not a link to one) holds data, has
 // the Perm's mode (and no other bit), is ours, in the Perm's group and has
 // no other name; when sync it is then fsynced. buf is the caller's to
@@ -82,7 +87,7 @@ func unchanged(path string, data []byte, perm Perm, sync bool, buf *[]byte) bool
 	defer syscall.Close(fd)
 	var st syscall.Stat_t
 	if syscall.Fstat(fd, &st) != nil || uint32(st.Mode)&syscall.S_IFMT != syscall.S_IFREG || uint32(st.Mode)&0o7777 != uint32(perm.File.Perm()) ||
-		st.Size != int64(len(data)) || int(st.Uid) != os.Geteuid() || st.Nlink != 1 || (perm.GID >= 0 && int(st.Gid) != perm.GID) {
+		st.Size != int64(len(data)) || int(st.Uid) != euid || st.Nlink != 1 || (perm.GID >= 0 && int(st.Gid) != perm.GID) {
 		return false
 	}
 	if cap(*buf) < len(data)+1 {
