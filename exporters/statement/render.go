@@ -72,17 +72,27 @@ const (
 
 // pdf is one document being laid out.
 type pdf struct {
-	f  *fpdf.Fpdf
-	tr func(string) string // UTF-8 to the core fonts' cp1252
+	f      *fpdf.Fpdf
+	tr     func(string) string // UTF-8 to the core fonts' cp1252
+	fonts  *fontTable          // the shared core fonts; nil: fpdf loads them
+	loaded uint8               // bit i: styleKeys[i] is in f's font table
 }
 
 // render lays the document out as a PDF with fixed properties: dates from
 // the run, sorted resources, no compression, core fonts.
-func render(d *document) ([]byte, error) { return layout(d, true) }
+func render(d *document) ([]byte, error) {
+	return layout(d, options{literalCount: true, sharedFonts: true})
+}
 
-// layout is render; with literalCount false every document has fpdf's page
-// alias (what render did before; a test compares the two).
-func layout(d *document, literalCount bool) ([]byte, error) {
+// options are render's ways of getting the same bytes cheaper, each of which
+// a test compares with fpdf's own way.
+type options struct {
+	literalCount bool // a one-page statement writes its page count (else fpdf's alias)
+	sharedFonts  bool // the core fonts parsed once per process (fonts.go)
+}
+
+// layout is render with the options given.
+func layout(d *document, o options) ([]byte, error) {
 	f := fpdf.New("P", "mm", "A4", "")
 	f.SetCompression(false)
 	f.SetCatalogSort(true)
@@ -96,12 +106,15 @@ func layout(d *document, literalCount bool) ([]byte, error) {
 	f.SetMargins(margin, margin, margin)
 	f.SetAutoPageBreak(true, margin)
 	p := &pdf{f: f, tr: cp1252}
+	if o.sharedFonts {
+		p.fonts = sharedFonts()
+	}
 	// The page count: fpdf fills in an alias as it closes the document,
 	// copying every page to look for it. A statement of one page (most)
 	// writes "1" itself, where the alias would have been laid out, which
 	// gives the same bytes; one of more pages, or one whose text could
 	// hold the alias itself, has the alias.
-	literal := literalCount && !holdsAlias(d)
+	literal := o.literalCount && !holdsAlias(d)
 	f.SetFooterFuncLpi(func(last bool) {
 		f.SetY(-12)
 		p.font("", 7.5)
@@ -131,7 +144,17 @@ func layout(d *document, literalCount bool) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func (p *pdf) font(style string, size float64) { p.f.SetFont(font, style, size) }
+// font selects the statements' font; a style's first use in the document
+// first puts the shared definition in the document (fonts.go).
+func (p *pdf) font(style string, size float64) {
+	if p.fonts != nil {
+		if i := styleIndex(style); i >= 0 && p.loaded&(1<<i) == 0 {
+			p.fonts.preload(p.f, style)
+			p.loaded |= 1 << i
+		}
+	}
+	p.f.SetFont(font, style, size)
+}
 
 // centredAt is the x from which a left-aligned cell of width w puts its
 // text where a centred cell from the current x puts text (as fpdf places

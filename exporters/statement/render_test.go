@@ -90,9 +90,9 @@ func TestLiteralPageCountIsTheAlias(t *testing.T) {
 	docs = append(docs, &long, &aliased, &nul)
 	pages := map[int]int{}
 	for _, d := range docs {
-		got, err := layout(d, true)
+		got, err := layout(d, options{literalCount: true})
 		require.NoError(t, err)
-		want, err := layout(d, false)
+		want, err := layout(d, options{})
 		require.NoError(t, err)
 		require.Equal(t, want, got, d.subject)
 		pages[bytes.Count(got, []byte("/Type /Page\n"))]++
