@@ -21,20 +21,11 @@ const BankName = "bankavstemming.xlsx"
 // period with its bank state, then the control (booked = CtrlSum less open
 // rejections) and every difference.
 func Bank(r *bank.Reconciliation) ([]byte, error) {
-	w := newWorkbook("Bankavstemming " + r.Period.String())
-	defer w.f.Close()
-	if err := w.f.SetSheetName("Sheet1", SheetBank); err != nil {
-		return nil, err
-	}
-	st, err := newStyles(w.f)
-	if err != nil {
-		return nil, err
-	}
-	w.st = st
 	stamp := r.Period.First().String() + "T00:00:00Z"
-	if err := w.f.SetDocProps(&excelize.DocProperties{Title: "Bankavstemming " + r.Period.String(),
+	w, err := newWorkbook("Bankavstemming "+r.Period.String(), []string{SheetBank}, &excelize.DocProperties{Title: "Bankavstemming " + r.Period.String(),
 		Subject: "Bankens svar og bokføringer for utbetalingen " + r.Period.String(), Creator: "Oslo kommune – payout",
-		LastModifiedBy: "Oslo kommune – payout", Category: "Utbetaling", Language: "nb-NO", Created: stamp, Modified: stamp, Revision: "1"}); err != nil {
+		LastModifiedBy: "Oslo kommune – payout", Category: "Utbetaling", Language: "nb-NO", Created: stamp, Modified: stamp, Revision: "1"}, nil)
+	if err != nil {
 		return nil, err
 	}
 	if err := bankSheet(w, r); err != nil {

@@ -127,35 +127,41 @@ func (v view) sheets() []string {
 	return Sheets
 }
 
-// workbook is an excelize file with the package's styles and, per sheet,
-// its rows and what its layout needs (layout.go); footer is the print
-// footer's left part (the period and district). parts are the sheets
-// written so far (sheetxml.go), by their part's name.
+// workbook is a workbook being built: the package's styles and, per
+// sheet, its rows and what its layout needs (layout.go); footer is the
+// print footer's left part (the period and district). parts are the
+// sheets written so far (sheetxml.go), by their part's name; spec is what
+// the workbook asks of excelize, which makes the rest of the file when it
+// is finished (skeleton.go), through cache when it has one.
 type workbook struct {
-	f         *excelize.File
-	st        styles
-	sheets    map[string]*sheetLayout
-	footer    string
-	cited     map[string]bool // the rule IDs the text cells cite (regler.go)
-	parts     map[string]*part
-	partNames map[string]string
+	st     styles
+	sheets map[string]*sheetLayout
+	footer string
+	cited  map[string]bool // the rule IDs the text cells cite (regler.go)
+	parts  map[string]*part
+	spec   skeletonSpec
+	cache  *skeletonCache
 }
 
-// newWorkbook is an empty workbook whose worksheets are written by this
-// package (partZip).
-func newWorkbook(footer string) *workbook {
-	w := &workbook{f: excelize.NewFile(), sheets: map[string]*sheetLayout{}, footer: footer,
-		cited: map[string]bool{}, parts: map[string]*part{}}
-	w.f.SetZipWriter(w.zipWriter)
-	return w
-}
-
-func render(v view) ([]byte, error) {
-	w := newWorkbook(footerText(v))
-	defer w.f.Close()
-	if err := w.setup(v); err != nil {
+// newWorkbook is an empty workbook of the sheets named, in that order,
+// with the document properties given, whose worksheets are written by
+// this package (partZip); cache may be nil.
+func newWorkbook(footer string, sheets []string, props *excelize.DocProperties, cache *skeletonCache) (*workbook, error) {
+	st, err := defaultStyles()
+	if err != nil {
 		return nil, err
 	}
+	return &workbook{st: st, sheets: map[string]*sheetLayout{}, footer: footer,
+		cited: map[string]bool{}, parts: map[string]*part{}, cache: cache,
+		spec: skeletonSpec{sheets: sheets, props: props}}, nil
+}
+
+func render(v view, cache *skeletonCache) ([]byte, error) {
+	w, err := newWorkbook(footerText(v), v.sheets(), docProps(v), cache)
+	if err != nil {
+		return nil, err
+	}
+	w.spec.activate = true
 	builders := []func(*workbook, view) error{
 		summarySheet, linesSheet, paymentsSheet, deductionsSheet,
 		withholdingSheet, adjustmentsSheet, claimsSheet, voucherSheet, controlsSheet, basisSheet,
@@ -173,56 +179,14 @@ func render(v view) ([]byte, error) {
 	return w.finish()
 }
 
-// finish writes the sheets not written yet, the print titles, and the
-// file.
+// finish writes the sheets not written yet, notes the print titles, and
+// has the file made.
 func (w *workbook) finish() ([]byte, error) {
 	if err := w.writeSheets(true); err != nil {
 		return nil, err
 	}
-	if err := w.printTitles(); err != nil {
-		return nil, err
-	}
-	w.sortContentTypes()
-	// excelize would marshal its (empty) copy of every worksheet only for
-	// partZip to discard it: without them it names only the template's
-	// first sheet, and partZip.Close writes the others.
-	for _, sheet := range w.f.GetSheetList() {
-		w.f.Sheet.Delete(w.partName(sheet))
-	}
-	buf, err := w.f.WriteToBuffer()
-	if err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-// sortContentTypes orders [Content_Types].xml's defaults: excelize adds
-// the image extensions of a drawing (our chart) by ranging over a map, so
-// without this two renders of the same workbook differ.
-func (w *workbook) sortContentTypes() {
-	if ct := w.f.ContentTypes; ct != nil {
-		sort.SliceStable(ct.Defaults, func(i, j int) bool { return ct.Defaults[i].Extension < ct.Defaults[j].Extension })
-	}
-}
-
-// setup creates the sheets, the styles and the document properties.
-func (w *workbook) setup(v view) error {
-	sheets := v.sheets()
-	if err := w.f.SetSheetName("Sheet1", sheets[0]); err != nil {
-		return err
-	}
-	for _, s := range sheets[1:] {
-		if _, err := w.f.NewSheet(s); err != nil {
-			return err
-		}
-	}
-	w.f.SetActiveSheet(0)
-	st, err := newStyles(w.f)
-	if err != nil {
-		return err
-	}
-	w.st = st
-	return w.f.SetDocProps(docProps(v))
+	w.printTitles()
+	return w.cache.zip(w)
 }
 
 // docProps derives every property from the period and district, so two
@@ -350,7 +314,8 @@ func (w *workbook) table(sheet string, b block) (placed, error) {
 	l.titles, l.filter = true, "A1:"+end
 	// The filter's defined name (_xlnm._FilterDatabase) is the
 	// workbook's; excelize's worksheet it also sets is not written.
-	return pl, w.f.AutoFilter(sheet, l.filter, nil)
+	w.spec.ops = append(w.spec.ops, skeletonOp{sheet: sheet, ref: l.filter})
+	return pl, nil
 }
 
 // heading writes a bold caption above a secondary block. It runs on into

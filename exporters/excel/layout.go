@@ -8,7 +8,6 @@ import (
 
 	"github.com/oslokommune/payout/payout/nb"
 	"github.com/shopspring/decimal"
-	"github.com/xuri/excelize/v2"
 )
 
 // The layout of a sheet (issue 15): what a clerk sees on screen and on
@@ -178,18 +177,12 @@ func columnWidth(n int) float64 { return math.Ceil(float64(max(n, 2))*1.1) + 2 }
 
 // printTitles repeats row 1 of every sheet that starts with a table on
 // each printed page: a defined name of the workbook.
-func (w *workbook) printTitles() error {
-	for _, sheet := range w.f.GetSheetList() {
-		if !w.layout(sheet).titles {
-			continue
-		}
-		if err := w.f.SetDefinedName(&excelize.DefinedName{
-			Name: "_xlnm.Print_Titles", RefersTo: fmt.Sprintf("'%s'!$1:$1", sheet), Scope: sheet,
-		}); err != nil {
-			return err
+func (w *workbook) printTitles() {
+	for _, sheet := range w.spec.sheets {
+		if w.layout(sheet).titles {
+			w.spec.titles = append(w.spec.titles, sheet)
 		}
 	}
-	return nil
 }
 
 // footerText is the footer's left part: the period, and the district of a

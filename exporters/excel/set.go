@@ -25,6 +25,9 @@ type Set struct {
 	// journal is the run's voucher for report.xlsx's Bilag sheet; nil
 	// until WithJournal, and then Report books the Result itself.
 	journal *journal.Journal
+	// skeletons are the district workbooks' skeletons by shape
+	// (skeleton.go): made by excelize once, not once per district.
+	skeletons *skeletonCache
 }
 
 // WithJournal gives the Set the run's voucher, so that report.xlsx shows
@@ -41,7 +44,8 @@ type version struct {
 
 // NewSet prepares the workbooks of res; in may be nil.
 func NewSet(res *payout.Result, in *payout.Inputs) *Set {
-	s := &Set{res: res, in: in, districts: split(res), best: map[string]map[string]version{"": {}}, schemes: map[string]payout.Scheme{}}
+	s := &Set{res: res, in: in, districts: split(res), best: map[string]map[string]version{"": {}}, schemes: map[string]payout.Scheme{},
+		skeletons: newSkeletonCache()}
 	for _, l := range res.Lines {
 		s.schemes[l.AgreementID] = l.Scheme
 	}
@@ -86,11 +90,11 @@ func (s *Set) Report() ([]byte, error) {
 		}
 		v.journal = j
 	}
-	return render(v)
+	return render(v, nil)
 }
 
 // District renders bydel-NN.xlsx: the Result restricted to one district.
-func (s *Set) District(bydel string) ([]byte, error) { return render(s.view(bydel)) }
+func (s *Set) District(bydel string) ([]byte, error) { return render(s.view(bydel), s.skeletons) }
 
 func (s *Set) view(bydel string) view {
 	v := view{res: s.res, in: s.in, bydel: bydel}

@@ -7,6 +7,7 @@ import (
 	"hash/crc32"
 	"io"
 	"io/fs"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -61,11 +62,12 @@ type partZip struct {
 	parts   map[string]*part
 	pending string
 	buf     bytes.Buffer
+	rec     *recording // nil, or where the parts written are recorded (skeleton.go)
 }
 
 // zipWriter is the excelize.ZipWriter of w: the output buffer is grown to
 // hold the sheets at once, and each part is let go once it is copied.
-func (w *workbook) zipWriter(out io.Writer) excelize.ZipWriter {
+func (w *workbook) zipWriter(out io.Writer, rec *recording) excelize.ZipWriter {
 	if buf, ok := out.(*bytes.Buffer); ok {
 		n := 64 << 10 // the skeleton
 		for _, p := range w.parts {
@@ -73,7 +75,7 @@ func (w *workbook) zipWriter(out io.Writer) excelize.ZipWriter {
 		}
 		buf.Grow(n)
 	}
-	return &partZip{zw: zip.NewWriter(out), parts: w.parts}
+	return &partZip{zw: zip.NewWriter(out), parts: w.parts, rec: rec}
 }
 
 func (z *partZip) Create(name string) (io.Writer, error) {
@@ -82,6 +84,9 @@ func (z *partZip) Create(name string) (io.Writer, error) {
 	}
 	if p := z.parts[name]; p != nil {
 		delete(z.parts, name)
+		if z.rec != nil {
+			z.rec.entries = append(z.rec.entries, skeletonEntry{name: name})
+		}
 		return io.Discard, z.write(name, p)
 	}
 	z.pending = name
@@ -92,6 +97,9 @@ func (z *partZip) Create(name string) (io.Writer, error) {
 func (z *partZip) AddFS(fsys fs.FS) error {
 	if err := z.flush(); err != nil {
 		return err
+	}
+	if z.rec != nil {
+		z.rec.invalid = true
 	}
 	return z.zw.AddFS(fsys)
 }
@@ -126,6 +134,15 @@ func (z *partZip) flush() error {
 	p, err := skeletonPart(name, z.buf.Bytes())
 	if err != nil {
 		return err
+	}
+	if z.rec != nil {
+		z.rec.entries = append(z.rec.entries, skeletonEntry{name: name, part: p})
+		switch name {
+		case workbookPart:
+			z.rec.workbook = bytes.Clone(z.buf.Bytes())
+		case corePart:
+			z.rec.core = bytes.Clone(z.buf.Bytes())
+		}
 	}
 	return z.write(name, p)
 }
@@ -195,7 +212,7 @@ func deflatePart(content []byte) (*part, error) {
 // writeSheets writes every sheet that has rows and is not written yet:
 // render calls it after each sheet's builder, finish for the rest.
 func (w *workbook) writeSheets(all bool) error {
-	for _, sheet := range w.f.GetSheetList() {
+	for _, sheet := range w.spec.sheets {
 		l := w.layout(sheet)
 		if l.written || (!all && len(l.rows) == 0) {
 			continue
@@ -208,15 +225,10 @@ func (w *workbook) writeSheets(all bool) error {
 }
 
 // partName is the worksheet part of a sheet: excelize names the part of
-// the sheet with ID n xl/worksheets/sheetn.xml.
+// the sheet with ID n xl/worksheets/sheetn.xml, the sheets numbered from 1
+// in the order they are made (sheetPart; buildSkeleton checks it).
 func (w *workbook) partName(sheet string) string {
-	if w.partNames == nil {
-		w.partNames = map[string]string{}
-		for id, name := range w.f.GetSheetMap() {
-			w.partNames[name] = "xl/worksheets/sheet" + strconv.Itoa(id) + ".xml"
-		}
-	}
-	return w.partNames[sheet]
+	return sheetPart(slices.Index(w.spec.sheets, sheet))
 }
 
 // writeSheet writes one sheet's part and lets its rows go.
@@ -231,7 +243,7 @@ func (w *workbook) writeSheet(sheet string, l *sheetLayout) error {
 		o.ref(l.lastCol, l.lastRow)
 	}
 	o.str(`"/><sheetViews><sheetView `)
-	if idx, _ := w.f.GetSheetIndex(sheet); idx == w.f.GetActiveSheetIndex() {
+	if sheet == w.spec.sheets[0] { // the active sheet (buildSkeleton checks it)
 		o.str(`tabSelected="1" `)
 	}
 	o.str(`workbookViewId="0"`)

@@ -120,9 +120,7 @@ func (w *workbook) paidPerBydel(v view, gs []*group, top int) error {
 		return err
 	}
 	// Beside its table, so both show together below the summary.
-	if err := w.f.AddChart(SheetSummary, fmt.Sprintf("G%d", top), paidChart(pl)); err != nil {
-		return err
-	}
+	w.spec.ops = append(w.spec.ops, skeletonOp{sheet: SheetSummary, chart: &chartAt{top: top, pl: pl}})
 	// The sheet's first relationship (excelize numbers them from rId1):
 	// TestChartDrawingIsTheSummarysRelationship reads it back.
 	w.layout(SheetSummary).drawing = "rId1"

@@ -18,8 +18,8 @@ import (
 func TestTextReadsBackAsExcelizesDoes(t *testing.T) {
 	texts := []string{"plain", "Ærlig & <godt> \"sagt\" 'ja'", "a\r\nb\rc\nd\te", " lead", "trail ", "\tTab",
 		"ctl\x01\x1f\x7f", "bad \xff\xfe utf8", "\uFFFE\uFFFF", "snø ❄ 𝄞", "]]> end", "_x0041_"}
-	w := newWorkbook("x")
-	require.NoError(t, w.f.SetSheetName("Sheet1", "T"))
+	w, err := newWorkbook("x", []string{"T"}, nil, nil)
+	require.NoError(t, err)
 	ref := excelize.NewFile()
 	for i, s := range texts {
 		require.NoError(t, w.heading("T", i+1, s))
