@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 
 	"github.com/oslokommune/payout/payout"
 	"github.com/oslokommune/payout/payout/nb"
@@ -72,20 +73,19 @@ func (m *Month) claimText(l *payout.Line) string {
 func lineTitle(l *payout.Line) string {
 	switch l.Role {
 	case payout.RoleVikar:
-		return fmt.Sprintf("Vikar for avtale %s – %s", l.AgreementID, l.Name)
+		return "Vikar for avtale " + l.AgreementID + " – " + l.Name
 	case payout.RoleTakeover:
-		return fmt.Sprintf("Overtakelse av avtale %s – %s", l.AgreementID, l.Name)
+		return "Overtakelse av avtale " + l.AgreementID + " – " + l.Name
 	}
-	return fmt.Sprintf("Avtale %s – %s", l.AgreementID, l.Name)
+	return "Avtale " + l.AgreementID + " – " + l.Name
 }
 
 // lineFacts is what the amount is based on: the list count and rate of a
 // GP, the hjemmel and rate of a physiotherapist, the share of a shared list.
 func (m *Month) lineFacts(l *payout.Line) [][2]string {
-	facts := [][2]string{
-		{"Ordning", grantName(l.Scheme)},
-		{"Bydel", fmt.Sprintf("%s (%s)", nb.BydelName(l.Bydel), l.Bydel)},
-	}
+	facts := append(make([][2]string, 0, 8),
+		[2]string{"Ordning", grantName(l.Scheme)},
+		[2]string{"Bydel", nb.BydelName(l.Bydel) + " (" + l.Bydel + ")"})
 	if l.ActiveDays == 0 {
 		// A line without active days carries only money of other months.
 		return append(facts, [2]string{"Aktive avtaledager", "ingen i " + m.monthYear(l.Period)})
@@ -110,7 +110,7 @@ func (m *Month) lineFacts(l *payout.Line) [][2]string {
 	}
 	facts = append(facts, [2]string{"Årsbeløp", kr(l.AnnualAmount)})
 	if d := l.Period.Days(); l.ActiveDays != d {
-		facts = append(facts, [2]string{"Aktive avtaledager", fmt.Sprintf("%d av %d", l.ActiveDays, d)})
+		facts = append(facts, [2]string{"Aktive avtaledager", strconv.Itoa(l.ActiveDays) + " av " + strconv.Itoa(d)})
 	}
 	return facts
 }
@@ -135,7 +135,7 @@ func (m *Month) hjemmel(l *payout.Line) (decimal.Decimal, bool) {
 // holderRows: the base, what is deducted or paid to others, the month's
 // grant, and the withholding and releases of §15.1.
 func (m *Month) holderRows(l *payout.Line) []row {
-	base := fmt.Sprintf("1/12 av årsbeløpet for %s", days(l.ActiveDays))
+	base := "1/12 av årsbeløpet for " + days(l.ActiveDays)
 	if l.Scheme == payout.SchemeFastlege {
 		base += " (§8.4)"
 	}

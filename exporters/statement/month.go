@@ -28,7 +28,10 @@ type Month struct {
 	deductions  map[string][]*payout.Deduction
 	breaches    map[string][]*payout.BreachStatus
 	rates       map[payout.Scheme]string // rateFacts of each scheme with a line
-	month       string                   // monthYear of the period
+	// The same in every statement of the run, made once: monthYear of the
+	// period, the period ("2022-12"), the payment and as-of dates as text,
+	// and the payer ("Oslo kommune, org.nr. …").
+	month, period, payDay, asOfDay, payer string
 }
 
 type lineKey struct {
@@ -42,7 +45,8 @@ func NewMonth(res *payout.Result, dir *Directory) *Month {
 	m := &Month{res: res, dir: dir, lines: map[string][]*payout.Line{}, payments: map[string]*payout.Payment{},
 		adjustments: map[lineKey][]*payout.Adjustment{}, deductions: map[string][]*payout.Deduction{},
 		breaches: map[string][]*payout.BreachStatus{}, rates: map[payout.Scheme]string{}, month: monthYear(res.Period),
-		payees: Payees(res)}
+		period: res.Period.String(), payDay: dateText(res.PayDate), asOfDay: dateText(res.AsOf),
+		payer: payerText(res.Policy.Debtor), payees: Payees(res)}
 	for i := range res.Lines {
 		l := &res.Lines[i]
 		m.lines[l.PayeeID] = append(m.lines[l.PayeeID], l)
@@ -127,15 +131,16 @@ func (m *Month) document(payeeID string) (*document, error) {
 	}
 	pe := m.dir.payee(payeeID)
 	d := &document{
-		title: "Utbetalingsspesifikasjon", subtitle: subtitle(lines, res.Period),
-		subject: ID(payeeID, res.Period), issuer: res.Policy.Debtor.Name, created: res.AsOf,
-		info: payeeInfo(pe, res.Policy.Debtor),
+		title: "Utbetalingsspesifikasjon", subtitle: grantNames(lines) + " – " + m.month,
+		subject: payeeID + "-" + m.period, issuer: res.Policy.Debtor.Name, created: res.AsOf,
+		info:     payeeFacts(pe, m.payer, 9),
+		sections: make([]section, 0, len(lines)),
 	}
 	d.info = append(d.info,
 		[2]string{"Periode", m.month},
-		[2]string{"Utbetalingsdato", dateText(res.PayDate)},
+		[2]string{"Utbetalingsdato", m.payDay},
 		[2]string{"Spesifikasjon", d.subject},
-		[2]string{"Opplysninger per", dateText(res.AsOf)})
+		[2]string{"Opplysninger per", m.asOfDay})
 	var total, carried, claimed decimal.Decimal
 	for _, l := range lines {
 		s, err := m.lineSection(l)
@@ -152,16 +157,16 @@ func (m *Month) document(payeeID string) (*document, error) {
 	if !paid.Equal(total) {
 		return nil, fmt.Errorf("statement %s: the lines' net %s is not the payment %s", d.subject, total.StringFixed(2), paid.StringFixed(2))
 	}
-	d.summary = summary(total, carried, res.PayDate, pe.Account)
+	d.summary = summary(total, carried, m.payDay, pe.Account)
 	if claimed.IsPositive() {
-		d.summary = append(d.summary, noteRow(fmt.Sprintf("Kommunen krever tilbakebetalt: %s (faktura sendes for seg).", kr(claimed))))
+		d.summary = append(d.summary, noteRow("Kommunen krever tilbakebetalt: "+kr(claimed)+" (faktura sendes for seg)."))
 	}
 	d.notes = monthNotes(d.subject, res.Policy.Debtor)
 	return d, nil
 }
 
-// subtitle names the grants on the statement and the month.
-func subtitle(lines []*payout.Line, p payout.Period) string {
+// grantNames names the grants of the lines.
+func grantNames(lines []*payout.Line) string {
 	fastlege, fysio := false, false
 	for _, l := range lines {
 		fastlege = fastlege || l.Scheme == payout.SchemeFastlege
@@ -174,37 +179,42 @@ func subtitle(lines []*payout.Line, p payout.Period) string {
 	case fysio:
 		grant = grantName(payout.SchemeFysio)
 	}
-	return grant + " – " + monthYear(p)
+	return grant
 }
 
-func payeeInfo(pe payout.Payee, debtor payout.Debtor) [][2]string {
+// payeeFacts are who is paid and by whom, in a slice with room for more.
+func payeeFacts(pe payout.Payee, payer string, room int) [][2]string {
 	name := pe.Name
 	if name == "" {
 		name = pe.ID
 	}
-	info := [][2]string{{"Mottaker", name}, {"Mottaker-ID", pe.ID}}
+	info := append(make([][2]string, 0, 5+room), [2]string{"Mottaker", name}, [2]string{"Mottaker-ID", pe.ID})
 	if pe.OrgNr != "" {
 		info = append(info, [2]string{"Organisasjonsnummer", pe.OrgNr})
 	}
 	info = append(info, [2]string{"Konto", MaskAccount(pe.Account)})
-	utbetaler := debtor.Name
-	if debtor.OrgNr != "" {
-		utbetaler += ", org.nr. " + debtor.OrgNr
-	}
-	return append(info, [2]string{"Utbetaler", utbetaler})
+	return append(info, [2]string{"Utbetaler", payer})
 }
 
-// summary is the statement's total: what is paid, when and where, and what
-// is still owed to the municipality.
-func summary(total, carried decimal.Decimal, pay payout.Date, account string) []row {
-	rows := []row{totalRow("Til utbetaling", total)}
+// payerText is the payer as a statement names it.
+func payerText(debtor payout.Debtor) string {
+	if debtor.OrgNr != "" {
+		return debtor.Name + ", org.nr. " + debtor.OrgNr
+	}
+	return debtor.Name
+}
+
+// summary is the statement's total: what is paid, when (payDay, as text)
+// and where, and what is still owed to the municipality.
+func summary(total, carried decimal.Decimal, payDay, account string) []row {
+	rows := append(make([]row, 0, 4), totalRow("Til utbetaling", total))
 	if total.IsPositive() {
-		rows = append(rows, noteRow(fmt.Sprintf("Utbetales %s til konto %s.", dateText(pay), MaskAccount(account))))
+		rows = append(rows, noteRow("Utbetales "+payDay+" til konto "+MaskAccount(account)+"."))
 	} else {
 		rows = append(rows, noteRow("Ingen utbetaling denne måneden."))
 	}
 	if carried.IsNegative() {
-		rows = append(rows, noteRow(fmt.Sprintf("Til gode for kommunen, trekkes i senere utbetalinger: %s.", kr(carried.Neg()))))
+		rows = append(rows, noteRow("Til gode for kommunen, trekkes i senere utbetalinger: "+kr(carried.Neg())+"."))
 	}
 	return rows
 }
@@ -214,7 +224,7 @@ func monthNotes(id string, debtor payout.Debtor) []string {
 		"Fravær er oppgitt etter bestemmelsen i rammeavtalen som gjelder, ikke etter fraværets art.",
 		"Beløp i kroner. Korreksjoner gjelder tidligere måneder som er beregnet på nytt med opplysninger " +
 			"som er kommet til siden (rammeavtalen §8.4).",
-		fmt.Sprintf("Oppgi spesifikasjonsnummeret %s ved spørsmål til %s.", id, debtor.Name),
+		"Oppgi spesifikasjonsnummeret " + id + " ved spørsmål til " + debtor.Name + ".",
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/go-pdf/fpdf"
@@ -67,7 +68,9 @@ const (
 	contentW  = pageWidth - 2*margin
 	amountW   = 34.0
 	lineH     = 5.0
-	font      = "Helvetica"
+	// font is Helvetica as fpdf keys it: SetFont lower-cases the family
+	// for every call, which copies a name with capitals (same document).
+	font = "helvetica"
 )
 
 // pdf is one document being laid out.
@@ -118,7 +121,7 @@ func layout(d *document, o options) ([]byte, error) {
 	f.SetFooterFuncLpi(func(last bool) {
 		f.SetY(-12)
 		p.font("", 7.5)
-		text := fmt.Sprintf("%s · %s · side %d av ", d.issuer, d.subject, f.PageNo())
+		text := d.issuer + " · " + d.subject + " · side " + strconv.Itoa(f.PageNo()) + " av "
 		if literal && last && f.PageNo() == 1 {
 			if x, ok := p.centredAt(contentW, p.tr(text+pageAlias)); ok {
 				f.SetX(x)
@@ -361,7 +364,13 @@ func (p *pdf) rows(rows []row) {
 // on the first.
 func (p *pdf) wrappedWithAmount(text, amount string) {
 	f := p.f
-	lines := p.split(p.tr(text), contentW-amountW)
+	text = p.tr(text)
+	if p.fits(text, contentW-amountW) {
+		f.CellFormat(contentW-amountW, lineH, text, "", 0, "L", false, 0, "")
+		f.CellFormat(amountW, lineH, amount, "", 1, "R", false, 0, "")
+		return
+	}
+	lines := p.split(text, contentW-amountW)
 	for i, l := range lines {
 		if i == 0 {
 			f.CellFormat(contentW-amountW, lineH, l, "", 0, "L", false, 0, "")
@@ -374,8 +383,13 @@ func (p *pdf) wrappedWithAmount(text, amount string) {
 
 // wrapped writes text in a column of width w from the current x.
 func (p *pdf) wrapped(w float64, text, align string, fill bool) {
+	text = p.tr(text)
+	if p.fits(text, w) {
+		p.f.CellFormat(w, lineH, text, "", 1, align, fill, 0, "")
+		return
+	}
 	x := p.f.GetX()
-	for i, l := range p.split(p.tr(text), w) {
+	for i, l := range p.split(text, w) {
 		if i > 0 {
 			p.f.SetX(x)
 		}
@@ -389,10 +403,7 @@ func (p *pdf) wrapped(w float64, text, align string, fill bool) {
 // glyphs' widths within ceil((w − 2 × cell margin) × 1000 / font size)),
 // without its copies; a text with a line break or a NUL goes to SplitLines.
 func (p *pdf) split(text string, w float64) []string {
-	_, size := p.f.GetFontSize()
-	wmax := int(math.Ceil((w - 2*p.f.GetCellMargin()) * 1000 / size))
-	if strings.IndexByte(text, 0) < 0 && strings.IndexByte(text, '\n') < 0 && strings.IndexByte(text, '\r') < 0 &&
-		p.f.GetStringSymbolWidth(text) <= wmax {
+	if p.fits(text, w) {
 		return []string{text}
 	}
 	lines := p.f.SplitLines([]byte(text), w)
@@ -404,6 +415,14 @@ func (p *pdf) split(text string, w float64) []string {
 		out[i] = string(l)
 	}
 	return out
+}
+
+// fits: split gives the text as its one line (see split).
+func (p *pdf) fits(text string, w float64) bool {
+	_, size := p.f.GetFontSize()
+	wmax := int(math.Ceil((w - 2*p.f.GetCellMargin()) * 1000 / size))
+	return strings.IndexByte(text, 0) < 0 && strings.IndexByte(text, '\n') < 0 && strings.IndexByte(text, '\r') < 0 &&
+		p.f.GetStringSymbolWidth(text) <= wmax
 }
 
 // grid writes a table: a shaded header row, then the rows.

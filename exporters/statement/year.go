@@ -160,7 +160,7 @@ func (y *Year) document(payeeID string) (*document, error) {
 	d := &document{
 		title: "Årsoversikt", subtitle: fmt.Sprintf("Utbetalt basistilskudd og driftstilskudd %d", y.year),
 		subject: id, issuer: last.Policy.Debtor.Name, created: last.AsOf,
-		info: payeeInfo(pe, last.Policy.Debtor),
+		info: payeeFacts(pe, payerText(last.Policy.Debtor), 3),
 	}
 	d.info = append(d.info, [2]string{"År", fmt.Sprint(y.year)}, [2]string{"Spesifikasjon", id},
 		[2]string{"Opplysninger per", dateText(last.AsOf)})
