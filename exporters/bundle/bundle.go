@@ -10,7 +10,8 @@
 //     same bytes for every file, manifest included. Write and `payout verify`
 //     both call it, so verify compares exactly what a run wrote.
 //   - Write is all or nothing: every file goes to a temporary name in the
-//     same folder (written in parallel), all are made durable (one syncfs
+//     same folder (written in parallel, a run's as soon as it is rendered;
+//     a file already in place with the same bytes is left), all are made durable (one syncfs
 //     of the file system on Linux 5.8 and later, else an fsync each), and
 //     only then are they renamed into place, mode 0600, with manifest.json
 //     renamed last (and the old manifest removed first), and the folders
@@ -103,6 +104,22 @@ type step struct {
 // first; each is a pure function of the Result, so neither the bytes nor
 // the error returned depend on the schedule.
 func Render(res *payout.Result, in *payout.Inputs, rel *ReleaseFile) (*Bundle, error) {
+	return render(res, in, rel, nil)
+}
+
+// sink takes the files as they are rendered: told every name before the
+// first, then given each file (but the manifest) on the worker that
+// rendered it, while the others render; the bundle rendered keeps only
+// the manifest's bytes, not those the sink took. Write's sink writes
+// their temporary files so.
+type sink interface {
+	expect(names []string) error
+	put(o Output) error
+}
+
+// render is Render, handing each file to to instead when to is not nil;
+// an error to returns fails the file's step.
+func render(res *payout.Result, in *payout.Inputs, rel *ReleaseFile, to sink) (*Bundle, error) {
 	if rel != nil && len(rel.PaymentsXML) == 0 {
 		return nil, fmt.Errorf("%s: the release carries no payment file", PaymentsXML)
 	}
@@ -127,10 +144,21 @@ func Render(res *payout.Result, in *payout.Inputs, rel *ReleaseFile) (*Bundle, e
 			step{PaymentsXML, func() ([]byte, error) { return rel.PaymentsXML, nil }},
 			step{JournalCSV, func() ([]byte, error) { return j.CSV(res.Policy.Ledger.Layout) }})
 	}
+	var put func(Output) error
+	if to != nil {
+		names := make([]string, 0, len(steps)+1)
+		for _, s := range steps {
+			names = append(names, s.name)
+		}
+		if err := to.expect(append(names, ManifestJSON)); err != nil {
+			return nil, err
+		}
+		put = to.put
+	}
 	// The run's digest is computed beside the files (it reads only res).
 	runSHA := make(chan string, 1)
 	go func() { runSHA <- payout.RunDigest(res) }()
-	files, err := run(steps, runtime.GOMAXPROCS(0), func(o Output) manifest.File { return describe(o, j) })
+	files, err := run(steps, runtime.GOMAXPROCS(0), func(o Output) manifest.File { return describe(o, j) }, put)
 	sha := <-runSHA
 	if err != nil {
 		return nil, err
@@ -165,10 +193,11 @@ func statementSteps(res *payout.Result, in *payout.Inputs) []step {
 
 // run renders the steps on up to workers goroutines, each taking the next
 // step in order and describing what it rendered (its manifest entry: the
-// digests are taken on both cores too), and returns the files in the
-// steps' order. On failure it returns the error of the first failing step
-// in that order, so the error does not depend on the schedule either.
-func run(steps []step, workers int, describe func(Output) manifest.File) ([]described, error) {
+// digests are taken on both cores too) and handing it to put (when not
+// nil), and returns the files in the steps' order. On failure it returns
+// the error of the first failing step in that order, so the error does
+// not depend on the schedule either.
+func run(steps []step, workers int, describe func(Output) manifest.File, put func(Output) error) ([]described, error) {
 	files := make([]described, len(steps))
 	errs := make([]error, len(steps))
 	var next atomic.Int64
@@ -184,6 +213,10 @@ func run(steps []step, workers int, describe func(Output) manifest.File) ([]desc
 				files[i].Output, errs[i] = Output{Name: steps[i].name, Data: data}, err
 				if err == nil {
 					files[i].entry = describe(files[i].Output)
+					if put != nil {
+						// The sink has the bytes now: they are let go.
+						errs[i], files[i].Data = put(files[i].Output), nil
+					}
 				}
 			}
 		})

@@ -19,18 +19,52 @@ import (
 
 // Write renders the period's folder and writes it under outDir/YYYY-MM/,
 // all or nothing (see the package comment). It returns the manifest written.
+//
+// A run's folder (no release record) is written as it is rendered: under
+// the folder's lock, each file goes to its temporary file on the worker
+// that rendered it while the others render, so that the writing, and the
+// kernel's write-back of the pages written, overlap the rendering instead
+// of following it; the flush and the renames are those of
+// WriteRenderedAs.
 func Write(outDir string, res *payout.Result, in *payout.Inputs, rel *ReleaseFile) (*manifest.Manifest, error) {
-	if rel == nil {
-		// Refuse a released folder before the work of rendering.
-		if err := checkWritable(Dir(outDir, res.Period), nil); err != nil {
+	if rel != nil {
+		b, err := Render(res, in, rel)
+		if err != nil {
 			return nil, err
 		}
+		return WriteRendered(outDir, res.Period, b)
 	}
-	b, err := Render(res, in, rel)
+	dir := Dir(outDir, res.Period)
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, err
+	}
+	lock, err := openFolder(dir, Private)
 	if err != nil {
 		return nil, err
 	}
-	return WriteRendered(outDir, res.Period, b)
+	defer lock.Close()
+	// Refuse a released folder before the work of rendering.
+	if err := checkWritable(dir, nil); err != nil {
+		return nil, err
+	}
+	tw := newTempWriter(lock, dir, Private)
+	b, err := render(res, in, nil, tw)
+	if err != nil {
+		tw.abort()
+		return nil, err
+	}
+	if err := tw.write(b.Files[len(b.Files)-1], true); err != nil {
+		tw.abort()
+		return nil, fmt.Errorf("%s: %w", ManifestJSON, err)
+	}
+	temps, err := tw.finish(b.Files)
+	if err != nil {
+		return nil, err
+	}
+	if err := commit(dir, b.Files, temps); err != nil {
+		return nil, err
+	}
+	return b.Manifest, nil
 }
 
 // WriteRendered writes a bundle that Render made for period p, exactly as
@@ -49,17 +83,11 @@ func WriteRendered(outDir string, p payout.Period, b *Bundle) (*manifest.Manifes
 // removes the temporary files a killed writer left.
 func WriteRenderedAs(outDir string, p payout.Period, b *Bundle, perm Perm) (*manifest.Manifest, error) {
 	dir := Dir(outDir, p)
-	if err := perm.mkdirAll(dir); err != nil {
-		return nil, err
-	}
-	lock, err := lockDir(dir)
+	lock, err := openFolder(dir, perm)
 	if err != nil {
 		return nil, err
 	}
 	defer lock.Close()
-	if err := removeTemps(dir); err != nil {
-		return nil, err
-	}
 	if err := checkWritable(dir, b); err != nil {
 		return nil, err
 	}
@@ -71,6 +99,23 @@ func WriteRenderedAs(outDir string, p payout.Period, b *Bundle, perm Perm) (*man
 		return nil, err
 	}
 	return b.Manifest, nil
+}
+
+// openFolder makes dir as perm says, takes its lock and removes the
+// temporary files a killed writer left; closing the file returned unlocks.
+func openFolder(dir string, perm Perm) (*os.File, error) {
+	if err := perm.mkdirAll(dir); err != nil {
+		return nil, err
+	}
+	lock, err := lockDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := removeTemps(dir); err != nil {
+		lock.Close()
+		return nil, err
+	}
+	return lock, nil
 }
 
 // checkWritable refuses dir when it holds a released run's payment file and
@@ -123,63 +168,169 @@ func removeTemps(dir string) error {
 
 // writeTemps writes every file to a temporary file beside its final name
 // and makes them all durable before it returns their names, in the order
-// of files; on error none remains. The files are written in parallel;
-// where one flush of the file system can make them durable (flushFS on
-// lock, the folder's locked descriptor: see durable_linux.go) that is done
-// once after the last, else each is fsynced before it is closed.
-//
-// A file already in place with the same bytes, mode and group (a re-run
-// whose statement did not change) is left as it is, its name "": writing
-// it again would change nothing but cost a new inode, a rename and the old
-// inode's release. It is made durable like the others (the flush, or an
-// fsync), so it does not matter who put it there. The last file (the
-// manifest, or a supplement's signed statement) marks the folder complete
-// and is always written.
+// of files; on error none remains. The files are written in parallel
+// (tempWriter); the last (the manifest, or a supplement's signed
+// statement) marks the folder complete and is always written.
 func writeTemps(lock *os.File, dir string, files []Output, perm Perm) ([]string, error) {
-	folders, err := tempFolders(dir, files, perm)
-	if err != nil {
+	tw := newTempWriter(lock, dir, perm)
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i] = f.Name
+	}
+	if err := tw.expect(names); err != nil {
 		return nil, err
 	}
-	flush := canFlushFS(lock, folders)
-	temps := make([]string, len(files))
-	errs := make([]error, len(files))
 	var next atomic.Int64
-	var failed atomic.Bool
 	var wg sync.WaitGroup
-	for range writers(len(files), flush) {
+	for range writers(len(files), tw.flush) {
 		wg.Go(func() {
-			var buf []byte
-			for !failed.Load() {
+			for !tw.failed.Load() {
 				i := int(next.Add(1)) - 1
 				if i >= len(files) {
 					return
 				}
-				if i < len(files)-1 && unchanged(filepath.Join(dir, filepath.FromSlash(files[i].Name)), files[i].Data, perm, !flush, &buf) {
-					continue
-				}
-				temps[i], errs[i] = writeTemp(dir, files[i], perm, !flush)
-				if errs[i] != nil {
-					failed.Store(true)
-				}
+				_ = tw.write(files[i], i == len(files)-1) // an error is kept by tw
 			}
 		})
 	}
 	wg.Wait()
-	if failed.Load() {
-		removeAll(temps)
-		for i, err := range errs {
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", files[i].Name, err)
+	return tw.finish(files)
+}
+
+// tempWriter writes the temporary files of one folder, from any number of
+// goroutines, under the folder's lock. Where one flush of the file system
+// can make them durable (flushFS on lock, the folder's locked descriptor:
+// see durable_linux.go) that is done once after the last (finish), else
+// each is fsynced before it is closed.
+//
+// A file already in place with the same bytes, mode and group (a re-run
+// whose statement did not change) is left as it is, no temporary file
+// made: writing it again would change nothing but cost a new inode, a
+// rename and the old inode's release. It is made durable like the others
+// (the flush, or an fsync), so it does not matter who put it there. Only
+// the names the folders held when expect listed them are looked at so (a
+// new folder's files are not opened one by one to find none).
+type tempWriter struct {
+	lock  *os.File
+	dir   string
+	perm  Perm
+	flush bool
+	held  map[string]bool // the files in the folders, by name; nil: not listed
+	bufs  sync.Pool       // *[]byte, for unchanged
+	mu    sync.Mutex
+	temps map[string]string // temporary file by name
+	errs  map[string]error
+	// failed stops the writing at the first error.
+	failed atomic.Bool
+}
+
+func newTempWriter(lock *os.File, dir string, perm Perm) *tempWriter {
+	return &tempWriter{lock: lock, dir: dir, perm: perm, temps: map[string]string{}, errs: map[string]error{}}
+}
+
+// expect makes the folders of the files named, chooses how they are made
+// durable and lists what the folders hold.
+func (t *tempWriter) expect(names []string) error {
+	folders, err := tempFolders(t.dir, names, t.perm)
+	if err != nil {
+		return err
+	}
+	t.flush = canFlushFS(t.lock, folders)
+	t.held = listFolders(t.dir, folders)
+	return nil
+}
+
+func (t *tempWriter) put(o Output) error { return t.write(o, false) }
+
+// write writes o's temporary file, unless o is in place already and not
+// always to be written. After an error (kept for finish) it writes
+// nothing more.
+func (t *tempWriter) write(o Output, always bool) error {
+	if t.failed.Load() {
+		return nil
+	}
+	path := filepath.Join(t.dir, filepath.FromSlash(o.Name))
+	if !always && (t.held == nil || t.held[o.Name]) {
+		buf, _ := t.bufs.Get().(*[]byte)
+		if buf == nil {
+			buf = new([]byte)
+		}
+		same := unchanged(path, o.Data, t.perm, !t.flush, buf)
+		t.bufs.Put(buf)
+		if same {
+			return nil
+		}
+	}
+	name, err := writeTemp(t.dir, o, t.perm, !t.flush)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if err != nil {
+		t.errs[o.Name] = err
+		t.failed.Store(true)
+		return err
+	}
+	t.temps[o.Name] = name
+	return nil
+}
+
+// finish makes the files written durable and returns their temporary
+// names in the order of files ("" for a file left in place), or removes
+// them all and returns the first error in that order.
+func (t *tempWriter) finish(files []Output) ([]string, error) {
+	if t.failed.Load() {
+		t.abort()
+		for _, f := range files {
+			if err := t.errs[f.Name]; err != nil {
+				return nil, fmt.Errorf("%s: %w", f.Name, err)
 			}
 		}
 	}
-	if flush {
-		if err := flushFS(lock); err != nil {
-			removeAll(temps)
+	if t.flush {
+		if err := flushFS(t.lock); err != nil {
+			t.abort()
 			return nil, err
 		}
 	}
+	temps := make([]string, len(files))
+	for i, f := range files {
+		temps[i] = t.temps[f.Name]
+	}
 	return temps, nil
+}
+
+// abort removes every temporary file written.
+func (t *tempWriter) abort() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, name := range t.temps {
+		_ = os.Remove(name)
+	}
+	clear(t.temps)
+}
+
+// listFolders is the names of the files in the folders (under dir), or
+// nil when one cannot be listed.
+func listFolders(dir string, folders []string) map[string]bool {
+	held := map[string]bool{}
+	for _, folder := range folders {
+		d, err := os.Open(folder)
+		if err != nil {
+			return nil
+		}
+		names, err := d.Readdirnames(-1)
+		d.Close()
+		if err != nil {
+			return nil
+		}
+		rel, err := filepath.Rel(dir, folder)
+		if err != nil {
+			return nil
+		}
+		for _, n := range names {
+			held[filepath.ToSlash(filepath.Join(rel, n))] = true
+		}
+	}
+	return held
 }
 
 // writers is how many goroutines write n files: one per processor when
@@ -195,10 +346,10 @@ func writers(n int, flush bool) int {
 // tempFolders makes the folders the files go in (dir, and a name with a
 // folder, statements/…, gets that folder with the Perm's mode) and returns
 // them.
-func tempFolders(dir string, files []Output, perm Perm) ([]string, error) {
+func tempFolders(dir string, names []string, perm Perm) ([]string, error) {
 	folders := []string{dir}
-	for _, f := range files {
-		sub := filepath.Join(dir, filepath.Dir(filepath.FromSlash(f.Name)))
+	for _, name := range names {
+		sub := filepath.Join(dir, filepath.Dir(filepath.FromSlash(name)))
 		if slices.Contains(folders, sub) {
 			continue
 		}
