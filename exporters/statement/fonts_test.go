@@ -26,9 +26,16 @@ func TestFontsShared(t *testing.T) {
 	for i, style := range styleKeys {
 		assert.True(t, table.defs[i].IsValid(), "style %q is not shared", style)
 	}
+	// SetFont selects the shared definition: the document's width table is
+	// the prototype's (fpdf loading the font itself makes a new one).
 	f := fpdf.New("P", "mm", "A4", "")
-	for _, style := range styleKeys {
+	for i, style := range styleKeys {
 		require.True(t, table.preload(f, style), style)
+		f.SetFont(font, style, 9)
+		require.NoError(t, f.Error())
+		def := table.table(f).MapIndex(table.keys[i])
+		require.True(t, def.IsValid(), style)
+		assert.Equal(t, table.defs[i].FieldByName("Cw").Pointer(), def.FieldByName("Cw").Pointer(), "style %q loaded again", style)
 	}
 }
 
