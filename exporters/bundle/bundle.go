@@ -11,12 +11,14 @@
 //     both call it, so verify compares exactly what a run wrote.
 //   - Write is all or nothing: every file goes to a temporary name in the
 //     same folder (written in parallel, a run's as soon as it is rendered;
-//     a file already in place with the same bytes is left), all are made durable (one syncfs
-//     of the file system on Linux 5.8 and later, else an fsync each), and
-//     only then are they renamed into place, mode 0600, with manifest.json
-//     renamed last (and the old manifest removed first), and the folders
-//     synced. A folder with a manifest is complete; a crash leaves the old
-//     state or no manifest, never a half-written file.
+//     a file already in place with the same bytes is left; a statements
+//     folder not there yet is written whole under a temporary name), all
+//     are made durable (one syncfs of the file system on Linux 5.8 and
+//     later, else an fsync each), and only then are they renamed into
+//     place, mode 0600, with manifest.json renamed last (and the old
+//     manifest removed first), and the folders synced. A folder with a
+//     manifest is complete; a crash leaves the old state or no manifest,
+//     never a half-written file.
 //   - A folder holding payments.xml belongs to a released run, which is never
 //     changed: Write without a release record refuses it (ErrReleased).
 //   - The journal is built on every run (so a district without an ansvar or

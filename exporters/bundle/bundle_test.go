@@ -169,6 +169,68 @@ func TestWriteFailingHalfwayLeavesTheOldFolder(t *testing.T) {
 	}
 }
 
+// A new period's folder whose writing fails (a workbook, a statement of
+// the staged statements folder, the manifest, or the flush) is left empty:
+// no file, no temporary file or folder, no statements folder.
+func TestWriteFailingInANewFolderLeavesItEmpty(t *testing.T) {
+	files := len(must(Render(fixture.Result(), fixture.Inputs(), nil)).Files)
+	for _, flush := range []bool{true, false} {
+		for _, failAt := range []int{1, 2, files - 1, files, 0} {
+			if failAt == 0 && !flush {
+				continue
+			}
+			t.Run(fmt.Sprintf("flush=%v/fail at %d", flush, failAt), func(t *testing.T) {
+				failWrites(t, failAt, flush)
+				out := t.TempDir()
+				_, err := Write(out, fixture.Result(), fixture.Inputs(), nil)
+				require.ErrorContains(t, err, "disk full")
+				entries, err := os.ReadDir(filepath.Join(out, "2015-03"))
+				require.NoError(t, err)
+				assert.Empty(t, entries)
+			})
+		}
+	}
+}
+
+// The statements of a new period's folder are written into a staged
+// folder renamed into place once; a staged folder a killed writer left is
+// removed by the next writer.
+func TestWriteStagesANewStatementsFolder(t *testing.T) {
+	out := t.TempDir()
+	dir := filepath.Join(out, "2015-03")
+	left := filepath.Join(dir, "."+StatementsDir+".tmp-123")
+	require.NoError(t, os.MkdirAll(left, 0o750))
+	require.NoError(t, os.WriteFile(filepath.Join(left, "P1-2015-03.pdf"), []byte("half"), 0o600))
+	var temps atomic.Int64
+	createTemp = func(dir, prefix string) (int, string, error) {
+		temps.Add(1)
+		return createTempFile(dir, prefix)
+	}
+	t.Cleanup(func() { createTemp = createTempFile })
+	m, err := Write(out, fixture.Result(), fixture.Inputs(), nil)
+	require.NoError(t, err)
+	statements := 0
+	for _, f := range m.Outputs {
+		if strings.HasPrefix(f.Name, StatementsDir+"/") {
+			statements++
+		}
+	}
+	require.Positive(t, statements)
+	assert.Equal(t, len(m.Outputs)+1-statements, int(temps.Load()), "no temporary file for a statement")
+	assert.NoDirExists(t, left)
+	assert.Len(t, snapshot(t, dir), len(m.Outputs)+1)
+	fresh, err := Render(fixture.Result(), fixture.Inputs(), nil)
+	require.NoError(t, err)
+	assert.Empty(t, Compare(dir, fresh, m))
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
 // tempsMade is how many temporary files writing res over the fixture's
 // folder makes.
 func tempsMade(t *testing.T, res *payout.Result) int {
@@ -186,9 +248,10 @@ func tempsMade(t *testing.T, res *payout.Result) int {
 	return int(n.Load())
 }
 
-// failWrites makes the failAt-th temporary file fail to be created (or,
-// with 0, the flush fail), and writes with one flush or an fsync per file,
-// until the test ends. The count is shared by the parallel writers.
+// failWrites makes the failAt-th temporary file (or file of a staged
+// folder) fail to be created (or, with 0, the flush fail), and writes with
+// one flush or an fsync per file, until the test ends. The count is shared
+// by the parallel writers.
 func failWrites(t *testing.T, failAt int, flush bool) {
 	var n atomic.Int64
 	createTemp = func(dir, prefix string) (int, string, error) {
@@ -197,6 +260,12 @@ func failWrites(t *testing.T, failAt int, flush bool) {
 		}
 		return createTempFile(dir, prefix)
 	}
+	createNew = func(path string) (int, error) {
+		if n.Add(1) == int64(failAt) {
+			return -1, errors.New("disk full")
+		}
+		return createNewFile(path)
+	}
 	canFlushFS = func(*os.File, []string) bool { return flush }
 	flushFS = func(*os.File) error {
 		if failAt == 0 {
@@ -204,7 +273,9 @@ func failWrites(t *testing.T, failAt int, flush bool) {
 		}
 		return nil
 	}
-	t.Cleanup(func() { createTemp, canFlushFS, flushFS = createTempFile, syncfsCovers, syncfs })
+	t.Cleanup(func() {
+		createTemp, createNew, canFlushFS, flushFS = createTempFile, createNewFile, syncfsCovers, syncfs
+	})
 }
 
 // A file already in place with the new bytes, mode and owner is left as it

@@ -43,6 +43,11 @@ func (p Perm) mkdirAll(dir string) error {
 	if err := os.Mkdir(dir, p.Dir.Perm()); err != nil && !errors.Is(err, fs.ErrExist) {
 		return err
 	}
+	return p.own(dir)
+}
+
+// own gives a folder made the Perm's group and mode.
+func (p Perm) own(dir string) error {
 	if p.GID >= 0 {
 		if err := os.Chown(dir, -1, p.GID); err != nil {
 			return fmt.Errorf("give %s to group %d: %w", dir, p.GID, err)
@@ -86,10 +91,11 @@ func WriteFilesAs(dir string, files []Output, perm Perm) error {
 	if err := removeTemps(dir); err != nil {
 		return err
 	}
-	temps, err := writeTemps(lock, dir, files, perm)
+	w, err := writeTemps(lock, dir, files, perm, false)
 	if err != nil {
 		return err
 	}
+	temps := w.temps
 	for i, f := range files {
 		if temps[i] == "" {
 			continue // already in place (writeTemps)

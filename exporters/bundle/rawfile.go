@@ -3,6 +3,7 @@ package bundle
 import (
 	"bytes"
 	"errors"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -31,6 +32,54 @@ func createTempFile(dir, prefix string) (int, string, error) {
 		return fd, name, nil
 	}
 	return -1, "", &os.PathError{Op: "createtemp", Path: filepath.Join(dir, prefix+"*"), Err: syscall.EEXIST}
+}
+
+// createNewFile creates path, which must not exist, mode 0600, for
+// writing: a file of a staged folder (tempWriter).
+func createNewFile(path string) (int, error) {
+	fd, err := openRetry(path, syscall.O_WRONLY|syscall.O_CREAT|syscall.O_EXCL|syscall.O_CLOEXEC, 0o600)
+	if err != nil {
+		return -1, &os.PathError{Op: "create", Path: path, Err: err}
+	}
+	return fd, nil
+}
+
+// writeNew writes a new file at path, as writeTemp writes a temporary
+// one.
+func writeNew(path string, data []byte, perm Perm, sync bool) error {
+	fd, err := createNew(path)
+	if err != nil {
+		return err
+	}
+	err = writeFD(fd, path, data, perm, sync)
+	if cerr := syscall.Close(fd); err == nil && cerr != nil {
+		err = &os.PathError{Op: "close", Path: path, Err: cerr}
+	}
+	if err != nil {
+		_ = os.Remove(path)
+	}
+	return err
+}
+
+// mkdirTemp makes a new folder named dir/prefix followed by random
+// digits, with the Perm's mode and group.
+func mkdirTemp(dir, prefix string, perm Perm) (string, error) {
+	for range 10000 {
+		name := filepath.Join(dir, prefix+strconv.FormatUint(uint64(rand.Uint32()), 10))
+		err := os.Mkdir(name, perm.Dir.Perm())
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		if err := perm.own(name); err != nil {
+			_ = os.Remove(name)
+			return "", err
+		}
+		return name, nil
+	}
+	return "", &os.PathError{Op: "mkdirtemp", Path: filepath.Join(dir, prefix+"*"), Err: syscall.EEXIST}
 }
 
 func openRetry(path string, mode int, perm uint32) (int, error) {

@@ -3,6 +3,7 @@ package bundle
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -47,7 +48,7 @@ func Write(outDir string, res *payout.Result, in *payout.Inputs, rel *ReleaseFil
 	if err := checkWritable(dir, nil); err != nil {
 		return nil, err
 	}
-	tw := newTempWriter(lock, dir, Private)
+	tw := newTempWriter(lock, dir, Private, true)
 	b, err := render(res, in, nil, tw)
 	if err != nil {
 		tw.abort()
@@ -57,11 +58,11 @@ func Write(outDir string, res *payout.Result, in *payout.Inputs, rel *ReleaseFil
 		tw.abort()
 		return nil, fmt.Errorf("%s: %w", ManifestJSON, err)
 	}
-	temps, err := tw.finish(b.Files)
+	w, err := tw.finish(b.Files)
 	if err != nil {
 		return nil, err
 	}
-	if err := commit(dir, b.Files, temps); err != nil {
+	if err := commit(dir, b.Files, w); err != nil {
 		return nil, err
 	}
 	return b.Manifest, nil
@@ -91,11 +92,11 @@ func WriteRenderedAs(outDir string, p payout.Period, b *Bundle, perm Perm) (*man
 	if err := checkWritable(dir, b); err != nil {
 		return nil, err
 	}
-	temps, err := writeTemps(lock, dir, b.Files, perm)
+	w, err := writeTemps(lock, dir, b.Files, perm, true)
 	if err != nil {
 		return nil, err
 	}
-	if err := commit(dir, b.Files, temps); err != nil {
+	if err := commit(dir, b.Files, w); err != nil {
 		return nil, err
 	}
 	return b.Manifest, nil
@@ -146,8 +147,9 @@ func checkWritable(dir string, b *Bundle) error {
 	return nil
 }
 
-// removeTemps deletes the temporary files of writers that died in dir and
-// its statements folder (the caller holds the folder's lock, so no live
+// removeTemps deletes the temporary files and folders (a staged
+// statements folder, see tempWriter) of writers that died in dir and its
+// statements folder (the caller holds the folder's lock, so no live
 // writer has any).
 func removeTemps(dir string) error {
 	var stale []string
@@ -159,7 +161,7 @@ func removeTemps(dir string) error {
 		stale = append(stale, found...)
 	}
 	for _, path := range stale {
-		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		if err := os.RemoveAll(path); err != nil {
 			return err
 		}
 	}
@@ -167,12 +169,13 @@ func removeTemps(dir string) error {
 }
 
 // writeTemps writes every file to a temporary file beside its final name
-// and makes them all durable before it returns their names, in the order
-// of files; on error none remains. The files are written in parallel
-// (tempWriter); the last (the manifest, or a supplement's signed
-// statement) marks the folder complete and is always written.
-func writeTemps(lock *os.File, dir string, files []Output, perm Perm) ([]string, error) {
-	tw := newTempWriter(lock, dir, perm)
+// (or, with stage, into a staged folder: see tempWriter) and makes them
+// all durable before it returns what commit renames; on error none
+// remains. The files are written in parallel (tempWriter); the last (the
+// manifest, or a supplement's signed statement) marks the folder complete
+// and is always written.
+func writeTemps(lock *os.File, dir string, files []Output, perm Perm, stage bool) (*pending, error) {
+	tw := newTempWriter(lock, dir, perm, stage)
 	names := make([]string, len(files))
 	for i, f := range files {
 		names[i] = f.Name
@@ -210,46 +213,90 @@ func writeTemps(lock *os.File, dir string, files []Output, perm Perm) ([]string,
 // (the flush, or an fsync), so it does not matter who put it there. Only
 // the names the folders held when expect listed them are looked at so (a
 // new folder's files are not opened one by one to find none).
+//
+// With stage, a subfolder that does not exist yet (statements/ of a new
+// period's folder) is made under a temporary name (.statements.tmp-…) and
+// its files are written there under their own names; commit renames the
+// folder into place, once, instead of each of its files (some 700 renames
+// for an Oslo month, 9 400 for Norway).
 type tempWriter struct {
-	lock  *os.File
-	dir   string
-	perm  Perm
-	flush bool
-	held  map[string]bool // the files in the folders, by name; nil: not listed
-	bufs  sync.Pool       // *[]byte, for unchanged
-	mu    sync.Mutex
-	temps map[string]string // temporary file by name
-	errs  map[string]error
+	lock   *os.File
+	dir    string
+	perm   Perm
+	stage  bool
+	flush  bool
+	held   map[string]bool   // the files in the folders, by name; nil: not listed
+	staged map[string]string // a staged folder's temporary path by its final path
+	bufs   sync.Pool         // *[]byte, for unchanged
+	mu     sync.Mutex
+	temps  map[string]string // temporary file by name
+	errs   map[string]error
 	// failed stops the writing at the first error.
 	failed atomic.Bool
 }
 
-func newTempWriter(lock *os.File, dir string, perm Perm) *tempWriter {
-	return &tempWriter{lock: lock, dir: dir, perm: perm, temps: map[string]string{}, errs: map[string]error{}}
+// pending is what a tempWriter leaves to commit: each file's temporary
+// name in the order of the files ("" for one left in place or in a staged
+// folder), the staged folders, and whether each file was fsynced (no
+// flush of the file system).
+type pending struct {
+	temps   []string
+	staged  map[string]string
+	fsynced bool
+	placed  []string // the staged folders renamed into place
 }
 
-// expect makes the folders of the files named, chooses how they are made
-// durable and lists what the folders hold.
+func newTempWriter(lock *os.File, dir string, perm Perm, stage bool) *tempWriter {
+	return &tempWriter{lock: lock, dir: dir, perm: perm, stage: stage, temps: map[string]string{},
+		errs: map[string]error{}, staged: map[string]string{}}
+}
+
+// expect makes the folders of the files named (or stages them), chooses
+// how the files are made durable and lists what the folders hold.
 func (t *tempWriter) expect(names []string) error {
-	folders, err := tempFolders(t.dir, names, t.perm)
-	if err != nil {
-		return err
+	folders := []string{t.dir} // where the files go
+	listed := []string{t.dir}  // the folders that already were
+	for _, name := range names {
+		sub := filepath.Join(t.dir, filepath.Dir(filepath.FromSlash(name)))
+		if t.staged[sub] != "" || slices.Contains(listed, sub) {
+			continue
+		}
+		if t.stage && filepath.Dir(sub) == t.dir {
+			if _, err := os.Lstat(sub); errors.Is(err, fs.ErrNotExist) {
+				tmp, err := mkdirTemp(t.dir, "."+filepath.Base(sub)+".tmp-", t.perm)
+				if err != nil {
+					t.abort()
+					return err
+				}
+				t.staged[sub] = tmp
+				folders = append(folders, tmp)
+				continue
+			}
+		}
+		if err := t.perm.mkdirAll(sub); err != nil {
+			t.abort()
+			return err
+		}
+		folders, listed = append(folders, sub), append(listed, sub)
 	}
 	t.flush = canFlushFS(t.lock, folders)
-	t.held = listFolders(t.dir, folders)
+	t.held = listFolders(t.dir, listed)
 	return nil
 }
 
 func (t *tempWriter) put(o Output) error { return t.write(o, false) }
 
-// write writes o's temporary file, unless o is in place already and not
-// always to be written. After an error (kept for finish) it writes
-// nothing more.
+// write writes o's temporary file (or its file in a staged folder),
+// unless o is in place already and not always to be written. After an
+// error (kept for finish) it writes nothing more.
 func (t *tempWriter) write(o Output, always bool) error {
 	if t.failed.Load() {
 		return nil
 	}
 	path := filepath.Join(t.dir, filepath.FromSlash(o.Name))
+	if tmp := t.staged[filepath.Dir(path)]; tmp != "" {
+		return t.done(o.Name, "", writeNew(filepath.Join(tmp, filepath.Base(path)), o.Data, t.perm, !t.flush))
+	}
 	if !always && (t.held == nil || t.held[o.Name]) {
 		buf, _ := t.bufs.Get().(*[]byte)
 		if buf == nil {
@@ -262,21 +309,28 @@ func (t *tempWriter) write(o Output, always bool) error {
 		}
 	}
 	name, err := writeTemp(t.dir, o, t.perm, !t.flush)
+	return t.done(o.Name, name, err)
+}
+
+// done records the temporary file written for name, or the error.
+func (t *tempWriter) done(name, temp string, err error) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if err != nil {
-		t.errs[o.Name] = err
+		t.errs[name] = err
 		t.failed.Store(true)
 		return err
 	}
-	t.temps[o.Name] = name
+	if temp != "" {
+		t.temps[name] = temp
+	}
 	return nil
 }
 
-// finish makes the files written durable and returns their temporary
-// names in the order of files ("" for a file left in place), or removes
-// them all and returns the first error in that order.
-func (t *tempWriter) finish(files []Output) ([]string, error) {
+// finish makes the files written durable and returns what commit
+// renames, or removes them all and returns the first error in the order
+// of files.
+func (t *tempWriter) finish(files []Output) (*pending, error) {
 	if t.failed.Load() {
 		t.abort()
 		for _, f := range files {
@@ -291,14 +345,14 @@ func (t *tempWriter) finish(files []Output) ([]string, error) {
 			return nil, err
 		}
 	}
-	temps := make([]string, len(files))
+	w := &pending{temps: make([]string, len(files)), staged: t.staged, fsynced: !t.flush}
 	for i, f := range files {
-		temps[i] = t.temps[f.Name]
+		w.temps[i] = t.temps[f.Name]
 	}
-	return temps, nil
+	return w, nil
 }
 
-// abort removes every temporary file written.
+// abort removes every temporary file and staged folder written.
 func (t *tempWriter) abort() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -306,6 +360,10 @@ func (t *tempWriter) abort() {
 		_ = os.Remove(name)
 	}
 	clear(t.temps)
+	for _, tmp := range t.staged {
+		_ = os.RemoveAll(tmp)
+	}
+	clear(t.staged)
 }
 
 // listFolders is the names of the files in the folders (under dir), or
@@ -343,24 +401,6 @@ func writers(n int, flush bool) int {
 	return max(1, min(w, n))
 }
 
-// tempFolders makes the folders the files go in (dir, and a name with a
-// folder, statements/…, gets that folder with the Perm's mode) and returns
-// them.
-func tempFolders(dir string, names []string, perm Perm) ([]string, error) {
-	folders := []string{dir}
-	for _, name := range names {
-		sub := filepath.Join(dir, filepath.Dir(filepath.FromSlash(name)))
-		if slices.Contains(folders, sub) {
-			continue
-		}
-		if err := perm.mkdirAll(sub); err != nil {
-			return nil, err
-		}
-		folders = append(folders, sub)
-	}
-	return folders, nil
-}
-
 // writeTemp writes one file beside its final name, fsynced when sync.
 func writeTemp(dir string, f Output, perm Perm, sync bool) (string, error) {
 	sub := filepath.Join(dir, filepath.Dir(filepath.FromSlash(f.Name)))
@@ -381,47 +421,93 @@ func writeTemp(dir string, f Output, perm Perm, sync bool) (string, error) {
 
 // commit renames the temporary files into place: first the old manifest
 // goes (so the folder no longer claims to be complete), then every file,
-// then stale district workbooks of an earlier run, then the new manifest,
-// and finally the folder itself is synced.
-func commit(dir string, files []Output, temps []string) error {
+// then each staged folder, then stale district workbooks and statements of
+// an earlier run, then the new manifest, and finally the folders are
+// synced (a staged folder's files were made durable before it was
+// renamed: by the flush, or fsynced with the folder).
+func commit(dir string, files []Output, w *pending) error {
+	temps := w.temps
 	if err := os.Remove(filepath.Join(dir, ManifestJSON)); err != nil && !errors.Is(err, os.ErrNotExist) {
-		removeAll(temps)
+		w.remove(0)
 		return err
 	}
 	last := len(files) - 1 // manifest.json: Render puts it last
 	for i, f := range files {
 		if i == last {
-			if err := removeStale(dir, files); err != nil {
+			if err := w.placeStaged(); err != nil {
+				w.remove(i)
+				return err
+			}
+			if err := removeStale(dir, files, w.staged); err != nil {
 				removeAll(temps[i:])
 				return err
 			}
 		}
 		if temps[i] == "" {
-			continue // already in place (writeTemps)
+			continue // already in place, or in a staged folder (writeTemps)
 		}
 		if err := rename(temps[i], filepath.Join(dir, filepath.FromSlash(f.Name))); err != nil {
-			removeAll(temps[i:])
+			w.remove(i)
 			return fmt.Errorf("%s: %w", f.Name, err)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(dir, StatementsDir)); err == nil {
-		if err := syncDir(filepath.Join(dir, StatementsDir)); err != nil {
+	sub := filepath.Join(dir, StatementsDir)
+	if _, staged := w.staged[sub]; !staged && exists(sub) {
+		if err := syncDir(sub); err != nil {
 			return err
 		}
 	}
 	return syncDir(dir)
 }
 
+// placeStaged renames each staged folder into place, in the order of
+// their names, fsyncing it first when its files were fsynced.
+func (w *pending) placeStaged() error {
+	finals := make([]string, 0, len(w.staged))
+	for final := range w.staged {
+		finals = append(finals, final)
+	}
+	slices.Sort(finals)
+	for _, final := range finals {
+		tmp := w.staged[final]
+		if w.fsynced {
+			if err := syncDir(tmp); err != nil {
+				return err
+			}
+		}
+		if err := rename(tmp, final); err != nil {
+			return err
+		}
+		w.placed = append(w.placed, final) // no longer removed on failure
+	}
+	return nil
+}
+
+// remove deletes the temporary files from the i-th on and the staged
+// folders not yet in place.
+func (w *pending) remove(i int) {
+	removeAll(w.temps[i:])
+	for final, tmp := range w.staged {
+		if !slices.Contains(w.placed, final) {
+			_ = os.RemoveAll(tmp)
+		}
+	}
+}
+
 // removeStale deletes district workbooks and statements that the new run
 // does not write (a district whose last agreement ended, a payee no longer
 // paid), so the folder matches its manifest.
-func removeStale(dir string, files []Output) error {
+func removeStale(dir string, files []Output, staged map[string]string) error {
 	keep := map[string]bool{}
 	for _, f := range files {
 		keep[f.Name] = true
 	}
 	var old []string
-	for _, pattern := range []string{"bydel-*.xlsx", StatementsDir + "/*.pdf"} {
+	patterns := []string{"bydel-*.xlsx", StatementsDir + "/*.pdf"}
+	if _, ok := staged[filepath.Join(dir, StatementsDir)]; ok {
+		patterns = patterns[:1] // the staged folder holds the new statements only
+	}
+	for _, pattern := range patterns {
 		found, err := filepath.Glob(filepath.Join(dir, filepath.FromSlash(pattern)))
 		if err != nil {
 			return err
@@ -440,6 +526,11 @@ func removeStale(dir string, files []Output) error {
 		}
 	}
 	return nil
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 func syncDir(dir string) error {
@@ -468,6 +559,7 @@ func removeAll(paths []string) {
 // durable, flushFS is that flush.
 var (
 	createTemp = createTempFile
+	createNew  = createNewFile
 	canFlushFS = syncfsCovers
 	flushFS    = syncfs
 )
