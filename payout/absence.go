@@ -112,7 +112,7 @@ func (ix *index) classifyYear(a *agrInputs, ag *Agreement, recs []*Absence, year
 		return nil, err
 	}
 	rules := ix.pol.AbsenceRulesFor(ag.Scheme)
-	quota := childQuota(inForce(a.caregivers[year], asOf), rules)
+	quota := childQuota(inForce(a.caregiversIn(year), asOf), rules)
 	first, last := NewDate(year, 1, 1), NewDate(year, 12, 31)
 	// Only days with an absence or a takeover can be anything but an
 	// ordinary paid day, and only they move a counter: walk them in order.
@@ -201,7 +201,7 @@ func takeoverDay(info *dayInfo, rec *Absence, d Date, c *counters, rules *Absenc
 // past len(dst).
 func (ix *index) absencesAt(dst []*Absence, a *agrInputs, ag *Agreement, asOf Date) ([]*Absence, error) {
 	all := dst
-	for _, g := range a.absences {
+	for g := range a.absences.all() {
 		if r := inForce(g, asOf); r != nil {
 			all = append(all, r)
 		}
@@ -440,12 +440,12 @@ type takeoverShare struct {
 // takeoverDays returns, for each day of year covered by takeovers in force
 // at asOf, the shares; they must sum to 100 (else invalid input).
 func (ix *index) takeoverDays(a *agrInputs, year int, asOf Date) (map[Date][]takeoverShare, error) {
-	if len(a.takeovers) == 0 {
+	if a.takeovers.len() == 0 {
 		return nil, nil
 	}
 	first, last := NewDate(year, 1, 1), NewDate(year, 12, 31)
 	days := map[Date][]takeoverShare{}
-	for _, g := range a.takeovers {
+	for g := range a.takeovers.all() {
 		t := inForce(g, asOf)
 		if t == nil || t.To < first || t.From > last {
 			continue

@@ -91,7 +91,7 @@ func (c *chain) sameInputs(e Period, a, b Date) bool {
 	if !sameTiers(c.rateTable(ag.Scheme, first, a), c.rateTable(ag.Scheme, first, b)) {
 		return false
 	}
-	if vs := countVersions(c.countsOf(ag.ListID), first); ag.Scheme == SchemeFastlege && inForce(vs, a) != inForce(vs, b) {
+	if vs := countVersions(c.countsOf(ag.ListID), first); ag.Scheme == SchemeFastlege && vs.inForce(a) != vs.inForce(b) {
 		return false // the count of the 1st differs (c.listCount at a and b)
 	}
 	if err := c.annualAmount(&c.basisBuf, ag, e, b); err != nil {
@@ -281,29 +281,25 @@ func (c *chain) changeReason(e Period, prev, now Date) AdjustmentReason {
 			}
 		}
 	}
-	for _, v := range countVersions(c.countsOf(ag.ListID), e.First()) {
+	for v := range countVersions(c.countsOf(ag.ListID), e.First()).all() {
 		if in(&v.Version) {
 			add(FileListCounts)
 		}
 	}
 	yearFirst := NewDate(e.Year(), 1, 1)
-	for _, g := range c.a.absences {
-		for _, v := range g {
-			if in(&v.Version) && v.From <= e.Last() && v.To >= yearFirst-366 {
-				add(FileAbsences)
-			}
+	for _, v := range c.a.absences.versions() {
+		if in(&v.Version) && v.From <= e.Last() && v.To >= yearFirst-366 {
+			add(FileAbsences)
 		}
 	}
-	for _, v := range c.a.caregivers[e.Year()] {
+	for _, v := range c.a.caregiversIn(e.Year()) {
 		if in(&v.Version) {
 			add(FileCaregivers)
 		}
 	}
-	for _, g := range c.a.takeovers {
-		for _, v := range g {
-			if in(&v.Version) {
-				add(FileTakeovers)
-			}
+	for _, v := range c.a.takeovers.versions() {
+		if in(&v.Version) {
+			add(FileTakeovers)
 		}
 	}
 	sort.Strings(kinds)
@@ -314,7 +310,7 @@ func (c *chain) changeReason(e Period, prev, now Date) AdjustmentReason {
 }
 
 func (c *chain) unknownTakeoverPayee(id string, a Date) error {
-	for _, g := range c.a.takeovers {
+	for g := range c.a.takeovers.all() {
 		if t := inForce(g, a); t != nil && t.PayeeAgreementID == id {
 			return SourceErrorf(t.Src, "payee_agreement_id", id,
 				"takeover %s names payee agreement %s, which is not known as of %s: add it to agreements", t.ID, id, a)

@@ -144,11 +144,9 @@ func (c *chain) resolve() {
 	}
 	c.depends = c.dependsOn(c.dependsBuf[:0])
 	c.dependsBuf = c.depends
-	c.vikarOrTakeover = len(c.a.takeovers) > 0
-	for _, g := range c.a.absences {
-		for _, v := range g {
-			c.vikarOrTakeover = c.vikarOrTakeover || v.Cover == CoverMunicipalVikar
-		}
+	c.vikarOrTakeover = c.a.takeovers.len() > 0
+	for _, v := range c.a.absences.versions() {
+		c.vikarOrTakeover = c.vikarOrTakeover || v.Cover == CoverMunicipalVikar
 	}
 	c.listsBuf, c.lateBuf, c.rateBuf = c.lists, c.lateCounts, c.rateIdx
 }
@@ -197,7 +195,7 @@ func (c *chain) countsOf(list string) countGroups {
 
 // listCount is index.listCount from the chain's lists.
 func (c *chain) listCount(list string, day, asOf Date) *ListCount {
-	return inForce(countVersions(c.countsOf(list), day), asOf)
+	return countVersions(c.countsOf(list), day).inForce(asOf)
 }
 
 // lastActiveDay is index.lastActiveDay, remembered for the version asked
@@ -320,7 +318,7 @@ func (c *chain) step(e Period, a, prev Date, h Period) (*periodOut, error) {
 // if a later correction needs it. This is what makes a ten-year history
 // cost in proportion to its changes, not its length.
 func (c *chain) quiet(e Period, prev, a Date) bool {
-	if len(c.carried) > 0 || len(c.a.breaches) > 0 || c.a.multiParty[e] {
+	if len(c.carried) > 0 || c.a.breaches.len() > 0 || c.a.multiParty[e] {
 		return false
 	}
 	return prev == NoDate || !c.recordedIn(min(prev, a), max(prev, a))

@@ -52,12 +52,12 @@ func touchedYears(a *agrInputs) []int {
 			}
 		}
 	}
-	for _, g := range a.absences {
+	for g := range a.absences.all() {
 		if r := inForce(g, Forever); r != nil {
 			add(r.From, r.To)
 		}
 	}
-	for _, g := range a.takeovers {
+	for g := range a.takeovers.all() {
 		if r := inForce(g, Forever); r != nil {
 			add(r.From, r.To)
 		}

@@ -2,6 +2,7 @@ package payout
 
 import (
 	"cmp"
+	"iter"
 	"slices"
 	"sort"
 	"strings"
@@ -60,10 +61,10 @@ type tableViews struct {
 type agrInputs struct {
 	id         string
 	versions   []*Agreement
-	absences   [][]*Absence // per absence_id, ids sorted
-	caregivers map[int][]*Caregiver
-	breaches   [][]*Breach   // per breach_id, ids sorted
-	takeovers  [][]*Takeover // per takeover_id, ids sorted
+	absences   groups[Absence]   // per absence_id, ids sorted
+	caregivers groups[Caregiver] // per year, years ascending (caregiversIn)
+	breaches   groups[Breach]    // per breach_id, ids sorted
+	takeovers  groups[Takeover]  // per takeover_id, ids sorted
 	// changes are the recorded_on dates of the agreement's own versions and
 	// of its absences, caregivers and takeovers: two as-of dates with the
 	// same number of changes on or before them see the same such records.
@@ -93,7 +94,7 @@ func buildIndex(in *Inputs) *index {
 		ix.indexCounts(in.ListCounts)
 	}()
 	for _, id := range ix.agrIDs {
-		ix.perAgr[id] = &agrInputs{id: id, versions: ix.agreements[id], caregivers: map[int][]*Caregiver{}}
+		ix.perAgr[id] = &agrInputs{id: id, versions: ix.agreements[id]}
 	}
 	ix.indexAgreementRecords(in)
 	ix.indexChanges()
@@ -101,50 +102,101 @@ func buildIndex(in *Inputs) *index {
 	return ix
 }
 
-// countGroups is one list's count versions grouped by as_of: group i is
-// vs[starts[i]:starts[i+1]], the versions of one as_of in version order,
-// the groups sorted by as_of. Norway has 810 000 counts, nearly one per
-// group: an offset per group instead of a slice header keeps the index a
-// third of the size.
+// countGroups is one list's count versions sorted by as_of, each as_of's
+// versions in version order. When the input's counts are in that order
+// already (a file usually is), they are a run of Inputs.ListCounts itself;
+// else pos lists their positions in it. The versions of one as_of are found
+// by a search and the run of equal as_of after it, not kept per as_of:
+// Norway has 810 000 counts, nearly one per as_of, and a run holds the
+// index through the whole compute (its live heap sets the run's peak).
 type countGroups struct {
-	vs     []*ListCount // every version of the list (a subslice of one array)
-	starts []int32      // the first version of each group, then len(vs)
+	vs  []ListCount // the list's versions in order (pos nil), else every count of the input
+	pos []int32     // the list's versions as positions in vs, in order; nil: vs is in order
 }
 
-func (g countGroups) len() int { return max(0, len(g.starts)-1) }
+func (g countGroups) len() int {
+	if g.pos != nil {
+		return len(g.pos)
+	}
+	return len(g.vs)
+}
 
-// group returns the versions of group i.
-func (g countGroups) group(i int) []*ListCount {
-	return g.vs[g.starts[i]:g.starts[i+1]:g.starts[i+1]]
+// at is the i-th version.
+func (g countGroups) at(i int) *ListCount {
+	if g.pos != nil {
+		return &g.vs[g.pos[i]]
+	}
+	return &g.vs[i]
+}
+
+// sub is versions i … j−1.
+func (g countGroups) sub(i, j int) countGroups {
+	if g.pos != nil {
+		return countGroups{vs: g.vs, pos: g.pos[i:j:j]}
+	}
+	return countGroups{vs: g.vs[i:j:j]}
+}
+
+// all yields the versions in order.
+func (g countGroups) all() iter.Seq[*ListCount] {
+	return func(yield func(*ListCount) bool) {
+		for i := range g.len() {
+			if !yield(g.at(i)) {
+				return
+			}
+		}
+	}
+}
+
+// inForce is inForce of the versions of one as_of (see countVersions).
+func (g countGroups) inForce(asOf Date) *ListCount {
+	v := g.latest(asOf)
+	if v == nil || v.Cancelled {
+		return nil
+	}
+	return v
+}
+
+// latest is latestVersion of the versions of one as_of.
+func (g countGroups) latest(asOf Date) *ListCount {
+	i := sort.Search(g.len(), func(i int) bool { return g.at(i).RecordedOn > asOf })
+	for i--; i >= 0; i-- {
+		if v := g.at(i); v.knownOn() <= asOf {
+			return v
+		}
+	}
+	return nil
+}
+
+// known is knownCount of the versions of one as_of.
+func (g countGroups) known(asOf Date) int {
+	i := sort.Search(g.len(), func(i int) bool { return g.at(i).RecordedOn > asOf })
+	n := i
+	for k := range i {
+		if g.at(k).seenOn > asOf {
+			n--
+		}
+	}
+	return n
 }
 
 // indexCounts groups the list counts by list and as_of (byList), with
 // each list's late counts (listRecorded).
 func (ix *index) indexCounts(counts []ListCount) {
-	vs := sortedRecords(counts, func(a, b *ListCount) int {
+	pos := sortedOrder(counts, func(a, b *ListCount) int {
 		return cmp.Or(strings.Compare(a.ListID, b.ListID), cmp.Compare(a.AsOf, b.AsOf))
 	})
-	n := 0 // the groups and lists, counted first: the offsets are one array, made to size
-	for i := range vs {
-		if i == 0 || vs[i].ListID != vs[i-1].ListID {
-			n += 2 // a list's first group and its end
-		} else if vs[i].AsOf != vs[i-1].AsOf {
-			n++
+	all := countGroups{vs: counts, pos: pos}
+	for i := 0; i < all.len(); { // each list's versions are a run: kept as a subslice, not copied
+		id := all.at(i).ListID
+		j := i + 1
+		for j < all.len() && all.at(j).ListID == id {
+			j++
 		}
-	}
-	starts := make([]int32, 0, n)
-	for i := 0; i < len(vs); { // each list's versions are a run of vs: kept as a subslice, not copied
-		j, first := i, len(starts)
-		for ; j < len(vs) && vs[j].ListID == vs[i].ListID; j++ {
-			if j == i || vs[j].AsOf != vs[j-1].AsOf {
-				starts = append(starts, int32(j-i))
-			}
-		}
-		starts = append(starts, int32(j-i))
-		g := countGroups{vs: vs[i:j:j], starts: starts[first:len(starts):len(starts)]}
-		ix.byList[vs[i].ListID] = g
-		if ds := recordedAfterBeginning(g.vs); len(ds) > 0 {
-			ix.listRecorded[vs[i].ListID] = ds
+		g := all.sub(i, j)
+		ix.byList[id] = g
+		if ds := recordedAfterBeginning(g); len(ds) > 0 {
+			ix.listRecorded[id] = ds
 		}
 		i = j
 	}
@@ -152,9 +204,9 @@ func (ix *index) indexCounts(counts []ListCount) {
 
 // recordedAfterBeginning lists the knownOn dates after Beginning of the
 // count versions of one list, sorted.
-func recordedAfterBeginning(vs []*ListCount) []Date {
+func recordedAfterBeginning(g countGroups) []Date {
 	var ds []Date
-	for _, v := range vs {
+	for v := range g.all() {
 		if k := v.knownOn(); k > Beginning {
 			ds = append(ds, k)
 		}
@@ -163,14 +215,14 @@ func recordedAfterBeginning(vs []*ListCount) []Date {
 	return ds
 }
 
-// countVersions returns the versions of list's count on day (nil if none).
-func countVersions(g countGroups, day Date) []*ListCount {
-	n := g.len()
-	i := sort.Search(n, func(i int) bool { return g.vs[g.starts[i]].AsOf >= day })
-	if i < n && g.vs[g.starts[i]].AsOf == day {
-		return g.group(i)
+// countVersions returns the versions of list's count on day (none if none).
+func countVersions(g countGroups, day Date) countGroups {
+	i := sort.Search(g.len(), func(i int) bool { return g.at(i).AsOf >= day })
+	j := i
+	for j < g.len() && g.at(j).AsOf == day {
+		j++
 	}
-	return nil
+	return g.sub(i, j)
 }
 
 func (ix *index) indexRates(rates []Rate) {
@@ -251,37 +303,36 @@ func (ix *index) indexAgreementRecords(in *Inputs) {
 		return strings.Compare(idA, idB)
 	}
 	absences := sortedGroups(in.Absences, func(a, b *Absence) int { return byAgrThenID(a.AgreementID, b.AgreementID, a.ID, b.ID) })
-	eachRun(absences, func(v *Absence) string { return v.AgreementID }, func(run [][]*Absence) {
-		ix.agr(run[0][0].AgreementID).absences = run
+	eachRun(absences, func(v *Absence) string { return v.AgreementID }, func(id string, run groups[Absence]) {
+		ix.agr(id).absences = run
 	})
 	breaches := sortedGroups(in.Breaches, func(a, b *Breach) int { return byAgrThenID(a.AgreementID, b.AgreementID, a.ID, b.ID) })
-	eachRun(breaches, func(v *Breach) string { return v.AgreementID }, func(run [][]*Breach) {
-		ix.agr(run[0][0].AgreementID).breaches = run
+	eachRun(breaches, func(v *Breach) string { return v.AgreementID }, func(id string, run groups[Breach]) {
+		ix.agr(id).breaches = run
 	})
 	takeovers := sortedGroups(in.Takeovers, func(a, b *Takeover) int { return byAgrThenID(a.AgreementID, b.AgreementID, a.ID, b.ID) })
-	eachRun(takeovers, func(v *Takeover) string { return v.AgreementID }, func(run [][]*Takeover) {
-		ix.agr(run[0][0].AgreementID).takeovers = run
+	eachRun(takeovers, func(v *Takeover) string { return v.AgreementID }, func(id string, run groups[Takeover]) {
+		ix.agr(id).takeovers = run
 	})
-	for _, g := range sortedGroups(in.Caregivers, func(a, b *Caregiver) int {
-		if c := strings.Compare(a.AgreementID, b.AgreementID); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Year, b.Year)
-	}) {
-		ix.agr(g[0].AgreementID).caregivers[g[0].Year] = g
-	}
+	caregivers := sortedGroups(in.Caregivers, func(a, b *Caregiver) int {
+		return cmp.Or(strings.Compare(a.AgreementID, b.AgreementID), cmp.Compare(a.Year, b.Year))
+	})
+	eachRun(caregivers, func(v *Caregiver) string { return v.AgreementID }, func(id string, run groups[Caregiver]) {
+		ix.agr(id).caregivers = run
+	})
 }
 
 // eachRun calls set with each run of groups whose records have the same
-// key (groups sorted by it), as a subslice of groups: one agreement's
-// records are then no copy of the headers.
-func eachRun[T any](groups [][]*T, key func(*T) string, set func(run [][]*T)) {
-	for i := 0; i < len(groups); {
+// key (groups sorted by it), as groups sharing gs's arrays: one
+// agreement's records are then no copy.
+func eachRun[T any](gs groups[T], key func(*T) string, set func(key string, run groups[T])) {
+	for i := 0; i < gs.len(); {
+		k := key(gs.vs[gs.starts[i]])
 		j := i + 1
-		for j < len(groups) && key(groups[j][0]) == key(groups[i][0]) {
+		for j < gs.len() && key(gs.vs[gs.starts[j]]) == k {
 			j++
 		}
-		set(groups[i:j:j])
+		set(k, gs.sub(i, j))
 		i = j
 	}
 }
@@ -289,7 +340,7 @@ func eachRun[T any](groups [][]*T, key func(*T) string, set func(run [][]*T)) {
 func (ix *index) agr(id string) *agrInputs {
 	a := ix.perAgr[id]
 	if a == nil {
-		a = &agrInputs{id: id, caregivers: map[int][]*Caregiver{}}
+		a = &agrInputs{id: id}
 		ix.perAgr[id] = a
 	}
 	return a
@@ -320,27 +371,21 @@ func (ix *index) indexChanges() {
 				a.schemes = append(a.schemes, v.Scheme)
 			}
 		}
-		for _, g := range a.absences {
-			for _, v := range g {
-				a.changes = append(a.changes, v.knownOn())
-				if v.Cover == CoverMunicipalVikar {
-					a.markMultiParty(v.From, v.To)
-				}
-			}
-		}
-		for _, g := range a.takeovers {
-			for _, v := range g {
-				a.changes = append(a.changes, v.knownOn())
+		for _, v := range a.absences.versions() {
+			a.changes = append(a.changes, v.knownOn())
+			if v.Cover == CoverMunicipalVikar {
 				a.markMultiParty(v.From, v.To)
-				for _, pv := range ix.agreements[v.PayeeAgreementID] {
-					a.changes = append(a.changes, pv.knownOn())
-				}
 			}
 		}
-		for _, g := range a.caregivers {
-			for _, v := range g {
-				a.changes = append(a.changes, v.knownOn())
+		for _, v := range a.takeovers.versions() {
+			a.changes = append(a.changes, v.knownOn())
+			a.markMultiParty(v.From, v.To)
+			for _, pv := range ix.agreements[v.PayeeAgreementID] {
+				a.changes = append(a.changes, pv.knownOn())
 			}
+		}
+		for _, v := range a.caregivers.versions() {
+			a.changes = append(a.changes, v.knownOn())
 		}
 		sortDates(a.changes)
 	}
@@ -370,6 +415,19 @@ func (a *agrInputs) display(asOf Date) *Agreement {
 	}
 	return last
 }
+
+// caregiversIn returns the versions of the agreement's caregiver record
+// for year y (nil if none): a few years per agreement, searched in order
+// rather than kept in a map per agreement.
+func (a *agrInputs) caregiversIn(y int) []*Caregiver {
+	for g := range a.caregivers.all() {
+		if g[0].Year == y {
+			return g
+		}
+	}
+	return nil
+}
+
 func (a *agrInputs) markMultiParty(from, to Date) {
 	if a.multiParty == nil {
 		a.multiParty = map[Period]bool{}
@@ -417,8 +475,7 @@ func (c *chain) monthSnapshot(p Period, asOf Date) snapshot {
 	s := snapshot{agr: countAtOrBefore(c.yearChanges(p.Year()), asOf)}
 	first := p.First()
 	for _, groups := range c.lists {
-		vs := countVersions(groups, first)
-		s.counts += knownCount(vs, asOf)
+		s.counts += countVersions(groups, first).known(asOf)
 	}
 	for _, ri := range c.rateIdx {
 		if ri != nil {
@@ -442,19 +499,19 @@ func (c *chain) yearChanges(y int) []Date {
 	for _, v := range c.a.versions {
 		ds = append(ds, v.knownOn())
 	}
-	for _, v := range c.a.caregivers[y] {
+	for _, v := range c.a.caregiversIn(y) {
 		ds = append(ds, v.knownOn())
 	}
 	// A record counts with all its versions when any version touches the
 	// years: a correction can move a record out of a year as well as in.
-	for _, g := range c.a.absences {
+	for g := range c.a.absences.all() {
 		if anyTouches(g, lo, hi, func(v *Absence) (Date, Date) { return v.From, v.To }) {
 			for _, v := range g {
 				ds = append(ds, v.knownOn())
 			}
 		}
 	}
-	for _, g := range c.a.takeovers {
+	for g := range c.a.takeovers.all() {
 		if anyTouches(g, lo, hi, func(v *Takeover) (Date, Date) { return v.From, v.To }) {
 			for _, v := range g {
 				ds = append(ds, v.knownOn())
@@ -522,7 +579,7 @@ func (ri *rateIndex) resolveTable(from, asOf Date) []*Rate {
 
 // listCount returns the count of list on day asOfDay, as seen at asOf.
 func (ix *index) listCount(list string, day, asOf Date) *ListCount {
-	return inForce(countVersions(ix.byList[list], day), asOf)
+	return countVersions(ix.byList[list], day).inForce(asOf)
 }
 
 // countMissing reports whether ag needs a list count for p's 1st that is

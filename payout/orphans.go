@@ -19,7 +19,7 @@ func (ix *index) orphanLists() []Warning {
 	sort.Strings(ids)
 	out := make([]Warning, 0, len(ids))
 	for _, id := range ids {
-		first := ix.byList[id].vs[0].Src
+		first := ix.byList[id].at(0).Src
 		out = append(out, Warning{Code: WListOrphan, Msg: fmt.Sprintf(
 			"%s: list %s is held by no agreement; its counts are not used (check the list_id)", srcText(first), id)})
 	}

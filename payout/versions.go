@@ -2,6 +2,7 @@ package payout
 
 import (
 	"cmp"
+	"iter"
 	"slices"
 	"sort"
 	"strings"
@@ -94,30 +95,72 @@ func knownCount[T any, PT interface {
 	return n
 }
 
+// groups are records grouped by key, each group a run of one sorted array
+// of pointers: group i is vs[starts[i]:starts[i+1]], one key's versions in
+// version order. An offset per group (4 bytes) instead of a slice header
+// (24) keeps the index small: Norway has 300 000 absence ids, nearly one
+// version each, and a run holds the index through the whole compute.
+type groups[T any] struct {
+	vs     []*T    // the versions of every group (shared by all agreements' groups)
+	starts []int32 // the first version of each group, then the end of the last
+}
+
+func (g groups[T]) len() int { return max(0, len(g.starts)-1) }
+
+// group returns the versions of group i.
+func (g groups[T]) group(i int) []*T {
+	a, b := g.starts[i], g.starts[i+1]
+	return g.vs[a:b:b]
+}
+
+// all yields the groups in order.
+func (g groups[T]) all() iter.Seq[[]*T] {
+	return func(yield func([]*T) bool) {
+		for i := range g.len() {
+			if !yield(g.group(i)) {
+				return
+			}
+		}
+	}
+}
+
+// versions are the versions of every group, group after group.
+func (g groups[T]) versions() []*T {
+	if g.len() == 0 {
+		return nil
+	}
+	return g.vs[g.starts[0]:g.starts[len(g.starts)-1]]
+}
+
+// sub is groups i … j−1, sharing g's arrays.
+func (g groups[T]) sub(i, j int) groups[T] {
+	return groups[T]{vs: g.vs, starts: g.starts[i : j+1 : j+1]}
+}
+
 // sortedGroups sorts pointers to the records by key (cmpKey), then in
-// version order, and returns the groups of equal keys as subslices of one
-// array: a few hundred thousand records cost one sort and no map.
+// version order, and returns the groups of equal keys: a few hundred
+// thousand records cost one sort and no map.
 func sortedGroups[T any, PT interface {
 	*T
 	versioned
-}](recs []T, cmpKey func(a, b *T) int) [][]*T {
+}](recs []T, cmpKey func(a, b *T) int) groups[T] {
 	ptrs := sortedRecords[T, PT](recs, cmpKey)
-	n := 0 // the groups, counted first so that the array is made once, to size
+	n := 0 // the groups, counted first so that the offsets are made once, to size
 	for i := range ptrs {
 		if i == 0 || cmpKey(ptrs[i-1], ptrs[i]) != 0 {
 			n++
 		}
 	}
-	groups := make([][]*T, 0, n)
-	for i := 0; i < len(ptrs); {
-		j := i + 1
-		for j < len(ptrs) && cmpKey(ptrs[i], ptrs[j]) == 0 {
-			j++
+	starts := make([]int32, 0, n+1)
+	for i := range ptrs {
+		if i == 0 || cmpKey(ptrs[i-1], ptrs[i]) != 0 {
+			starts = append(starts, int32(i))
 		}
-		groups = append(groups, ptrs[i:j:j])
-		i = j
 	}
-	return groups
+	if len(ptrs) > 0 {
+		starts = append(starts, int32(len(ptrs)))
+	}
+	return groups[T]{vs: ptrs, starts: starts}
 }
 
 // sortedRecords returns pointers to the records sorted by key (cmpKey),
@@ -130,7 +173,45 @@ func sortedRecords[T any, PT interface {
 	for i := range recs {
 		ptrs[i] = &recs[i]
 	}
-	order := func(a, b *T) int {
+	order := versionOrder[T, PT](cmpKey)
+	// Files are usually written in this order already (one pass to see it;
+	// the stable sort would still cost n log² n comparisons).
+	if !slices.IsSortedFunc(ptrs, order) {
+		slices.SortStableFunc(ptrs, order)
+	}
+	return ptrs
+}
+
+// sortedOrder is the order sortedRecords puts recs in, as positions in
+// recs, or nil when recs is in that order already (a file usually is): an
+// index over the largest kind then needs no array of pointers of its own.
+func sortedOrder[T any, PT interface {
+	*T
+	versioned
+}](recs []T, cmpKey func(a, b *T) int) []int32 {
+	order := versionOrder[T, PT](cmpKey)
+	sorted := true
+	for i := 1; i < len(recs) && sorted; i++ {
+		sorted = order(&recs[i-1], &recs[i]) <= 0
+	}
+	if sorted {
+		return nil
+	}
+	pos := make([]int32, len(recs))
+	for i := range pos {
+		pos[i] = int32(i)
+	}
+	slices.SortStableFunc(pos, func(a, b int32) int { return order(&recs[a], &recs[b]) })
+	return pos
+}
+
+// versionOrder orders records by key (cmpKey), then in version order:
+// recorded_on, then their place in the input.
+func versionOrder[T any, PT interface {
+	*T
+	versioned
+}](cmpKey func(a, b *T) int) func(a, b *T) int {
+	return func(a, b *T) int {
 		if c := cmpKey(a, b); c != 0 {
 			return c
 		}
@@ -143,12 +224,6 @@ func sortedRecords[T any, PT interface {
 		}
 		return cmp.Compare(va.Src.Line(), vb.Src.Line())
 	}
-	// Files are usually written in this order already (one pass to see it;
-	// the stable sort would still cost n log² n comparisons).
-	if !slices.IsSortedFunc(ptrs, order) {
-		slices.SortStableFunc(ptrs, order)
-	}
-	return ptrs
 }
 
 // groupBy groups the records of a slice by key, each group sorted, and

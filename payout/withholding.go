@@ -12,7 +12,7 @@ import "github.com/shopspring/decimal"
 // of out's period, in breach_id order, and releases the balances of
 // breaches rectified or cancelled as of out's as-of date.
 func (c *chain) withholding(out *periodOut) error {
-	if len(c.a.breaches) == 0 {
+	if c.a.breaches.len() == 0 {
 		return nil
 	}
 	entitlement := Ore(0)
@@ -24,7 +24,7 @@ func (c *chain) withholding(out *periodOut) error {
 	}
 	left := c.ix.pol.MaxWithholdingPercent
 	var withheld, released Ore
-	for _, g := range c.a.breaches { // sorted by breach_id
+	for g := range c.a.breaches.all() { // sorted by breach_id
 		b := latestVersion(g, out.asOf)
 		if b == nil {
 			continue
