@@ -201,6 +201,7 @@ func agreementRowsOf(ix *index, r *Result, id string, out *periodOut) agreementR
 // assemble adds the agreements' rows to the Result, in agreement order,
 // and makes what spans agreements: payments, rates, the total.
 func assemble(ix *index, r *Result, parts []agreementRows) error {
+	sizeRows(r, parts)
 	for i := range parts {
 		p := &parts[i]
 		r.Lines = append(r.Lines, p.lines...)
@@ -210,6 +211,7 @@ func assemble(ix *index, r *Result, parts []agreementRows) error {
 		r.Warnings = append(r.Warnings, p.warnings...)
 		r.OutsideWindow = append(r.OutsideWindow, p.outside...)
 		r.Claims = append(r.Claims, p.claims...)
+		*p = agreementRows{} // copied: garbage from here on
 	}
 	r.Warnings = append(r.Warnings, ix.orphanLists()...)
 	sortResult(r)
@@ -224,6 +226,40 @@ func assemble(ix *index, r *Result, parts []agreementRows) error {
 		r.Total = r.Total.Add(l.Net)
 	}
 	return nil
+}
+
+// sizeRows makes r's row lists to the size of all parts' rows: appended
+// one agreement at a time they would grow by a quarter each time, and the
+// outgrown arrays (three times the lines' final size) are garbage the run's
+// heap has to hold until the next collection.
+func sizeRows(r *Result, parts []agreementRows) {
+	var lines, adjust, breaches, deductions, warnings, outside, claims int
+	for i := range parts {
+		p := &parts[i]
+		lines += len(p.lines)
+		adjust += len(p.adjust)
+		breaches += len(p.breaches)
+		deductions += len(p.deductions)
+		warnings += len(p.warnings)
+		outside += len(p.outside)
+		claims += len(p.claims)
+	}
+	r.Lines = sized[Line](lines)
+	r.Adjustments = sized[Adjustment](adjust)
+	r.Breaches = sized[BreachStatus](breaches)
+	r.Deductions = sized[Deduction](deductions)
+	r.Warnings = sized[Warning](warnings)
+	r.OutsideWindow = sized[Adjustment](outside)
+	r.Claims = sized[Claim](claims)
+}
+
+// sized is an empty list with room for n rows; nil for none, as appending
+// nothing leaves it (a Result's empty lists stay nil).
+func sized[T any](n int) []T {
+	if n == 0 {
+		return nil
+	}
+	return make([]T, 0, n)
 }
 
 // unrecovered adds what the run does not pay or recover automatically
@@ -403,7 +439,13 @@ func buildPayments(ix *index, r *Result) ([]Payment, error) {
 			a.facts.adjusted[adj.RefPeriod] = true
 		}
 	}
-	var out []Payment
+	positive := 0 // the transfers, counted so that out is made once, to size
+	for _, a := range by {
+		if a.amount.Sign() > 0 {
+			positive++
+		}
+	}
+	out := sized[Payment](positive)
 	var problems ErrorList
 	for _, id := range sortedKeys(by) {
 		a := by[id]

@@ -38,7 +38,18 @@ func mulDivOre(a, b, c decimal.Decimal, den int64) Ore {
 type Ore int64
 
 // Dec returns the amount in kroner as a decimal with two places.
-func (o Ore) Dec() decimal.Decimal { return decimal.New(int64(o), -2) }
+func (o Ore) Dec() decimal.Decimal {
+	if o == 0 {
+		return zeroOre
+	}
+	return decimal.New(int64(o), -2)
+}
+
+// zeroOre is 0.00, shared: most amounts of a line are 0, and each
+// decimal.New allocates a big.Int the Result keeps (decimals are never
+// changed in place, so one value can stand for them all, as decimal.Zero
+// does).
+var zeroOre = decimal.New(0, -2)
 
 // String formats kroner with two decimals, e.g. "1234.50".
 func (o Ore) String() string { return o.Dec().StringFixed(2) }
