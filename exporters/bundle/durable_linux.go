@@ -95,13 +95,3 @@ func syncfs(d *os.File) error {
 		}
 	}
 }
-
-// startWriteback starts writing fd's dirty pages to the device and does
-// not wait (sync_file_range(2), SYNC_FILE_RANGE_WRITE): the files are
-// written back while the others render, not all at once in the syncfs
-// after the last, which on a loaded machine waited some 20 ms for an Oslo
-// folder's 6 MB. It promises nothing: syncfs still makes them durable
-// and reports a failed write-back, so an error here is of no use.
-func startWriteback(fd int) {
-	_ = unix.SyncFileRange(fd, 0, 0, unix.SYNC_FILE_RANGE_WRITE)
-}

@@ -91,9 +91,7 @@ func openRetry(path string, mode int, perm uint32) (int, error) {
 	}
 }
 
-// writeFD writes data, the Perm's mode and group and fsyncs when sync;
-// else it starts the write-back of the pages written (startWriteback), so
-// that the one flush after the last file (flushFS) waits for little.
+// writeFD writes data, the Perm's mode and group and (when sync) fsyncs.
 func writeFD(fd int, name string, data []byte, perm Perm, sync bool) error {
 	for len(data) > 0 {
 		n, err := syscall.Write(fd, data)
@@ -117,9 +115,7 @@ func writeFD(fd int, name string, data []byte, perm Perm, sync bool) error {
 		if err := syscall.Fsync(fd); err != nil {
 			return &os.PathError{Op: "sync", Path: name, Err: err}
 		}
-		return nil
 	}
-	startWriteback(fd)
 	return nil
 }
 
