@@ -217,17 +217,47 @@ func (s *Store) SaveRun(res *payout.Result, state InputState, opt SaveOptions) (
 	if err := s.requireRole(RolePreparer); err != nil {
 		return nil, "", err
 	}
-	err = s.retrying(func() error { run, replaced, err = s.saveRunOnce(res, state, opt); return err })
+	// The result's JSON is made once for every attempt, on another core
+	// while the transaction checks and stores the run's rows (it reads
+	// only res, which nobody changes while SaveRun runs); no goroutine
+	// outlives the call.
+	blob := marshalResult(res)
+	defer blob.wait()
+	err = s.retrying(func() error { run, replaced, err = s.saveRunOnce(res, state, blob, opt); return err })
 	return run, replaced, err
 }
 
-func (s *Store) saveRunOnce(res *payout.Result, state InputState, opt SaveOptions) (*Run, Status, error) {
+// resultJSON is a result's stored form (its JSON and that JSON's SHA-256),
+// made on its own goroutine.
+type resultJSON struct {
+	done chan struct{}
+	data []byte
+	sum  string
+	err  error
+}
+
+func marshalResult(res *payout.Result) *resultJSON {
+	r := &resultJSON{done: make(chan struct{})}
+	go func() {
+		defer close(r.done)
+		if r.data, r.err = json.Marshal(res); r.err != nil {
+			r.err = fmt.Errorf("store: result: %w", r.err)
+			return
+		}
+		r.sum = sha(r.data)
+	}()
+	return r
+}
+
+// wait returns the JSON once it is made.
+func (r *resultJSON) wait() ([]byte, string, error) {
+	<-r.done
+	return r.data, r.sum, r.err
+}
+
+func (s *Store) saveRunOnce(res *payout.Result, state InputState, blob *resultJSON, opt SaveOptions) (*Run, Status, error) {
 	if err := opt.By.valid(); err != nil {
 		return nil, "", err
-	}
-	blob, err := json.Marshal(res)
-	if err != nil {
-		return nil, "", fmt.Errorf("store: result: %w", err)
 	}
 	tx, err := s.begin()
 	if err != nil {
@@ -256,7 +286,7 @@ func (s *Store) saveRunOnce(res *payout.Result, state InputState, opt SaveOption
 	if digest == "" {
 		digest = payout.RunDigest(res)
 	}
-	saved := savedRun{res: res, state: state, blob: blob, digest: digest, computations: computations, opt: opt}
+	saved := savedRun{res: res, state: state, digest: digest, computations: computations, opt: opt}
 	id, err := saved.upsert(tx, prev)
 	if err != nil {
 		return nil, "", err
@@ -267,7 +297,18 @@ func (s *Store) saveRunOnce(res *payout.Result, state InputState, opt SaveOption
 	if err := saved.logCompute(tx, id, replaced); err != nil {
 		return nil, "", err
 	}
-	if err := saved.write(tx, id); err != nil {
+	// Every check is done and every row but the result stored: the
+	// result's JSON is the last thing that can fail before the files are
+	// written.
+	data, sum, err := blob.wait()
+	if err != nil {
+		return nil, "", err
+	}
+	manifest, err := saved.write()
+	if err != nil {
+		return nil, "", err
+	}
+	if err := saved.finish(tx, id, data, sum, manifest); err != nil {
 		return nil, "", err
 	}
 	run, err := runTx(tx, res.Period)
@@ -281,7 +322,6 @@ func (s *Store) saveRunOnce(res *payout.Result, state InputState, opt SaveOption
 type savedRun struct {
 	res          *payout.Result
 	state        InputState
-	blob         []byte
 	digest       string
 	computations int
 	opt          SaveOptions
@@ -297,16 +337,22 @@ func (sr *savedRun) logCompute(tx *sqlx.Tx, id int64, replaced Status) error {
 	return err
 }
 
-// write runs the caller's Write and records the manifest it wrote.
-func (sr *savedRun) write(tx *sqlx.Tx, id int64) error {
+// write runs the caller's Write and returns the manifest it wrote ("" when
+// there is no Write).
+func (sr *savedRun) write() (string, error) {
 	if sr.opt.Write == nil {
-		return nil
+		return "", nil
 	}
-	sum, err := sr.opt.Write()
-	if err != nil {
-		return err
-	}
-	_, err = tx.Exec(`UPDATE runs SET manifest_sha256 = ? WHERE id = ?`, sum, id)
+	return sr.opt.Write()
+}
+
+// finish stores the result and the manifest written in the run's row, in
+// one update: the row holds the result (7 MB of JSON at national scale),
+// and SQLite writes a row whole whichever of its columns changes, so the
+// result is written into the row once, after the files, not once by the
+// upsert and again with the manifest.
+func (sr *savedRun) finish(tx *sqlx.Tx, id int64, data []byte, sum, manifest string) error {
+	_, err := tx.Exec(`UPDATE runs SET result = ?, result_sha256 = ?, manifest_sha256 = ? WHERE id = ?`, data, sum, manifest, id)
 	return err
 }
 
@@ -339,11 +385,12 @@ func releasedError(run *Run) error {
 		run.Period, run.Release.ReleasedAt, run.Release.ReleasedBy, run.Release.ManifestSHA256[:12])
 }
 
+// upsert stores the run's row with an empty result, which finish fills in.
 func (sr *savedRun) upsert(tx *sqlx.Tx, prev *Run) (int64, error) {
 	res, by := sr.res, sr.opt.By
 	args := []any{string(StatusComputed), res.AsOf.String(), res.PayDate.String(), sr.state.Digest, stamp(sr.opt.At.Real),
 		sr.computations, res.Total.StringFixed(2), countAgreements(res), len(res.Payments), len(res.Lines), len(res.Warnings),
-		sr.blob, sha(sr.blob), sr.digest, sr.opt.OutDir, strings.TrimSpace(by.Name), by.UID}
+		[]byte{}, "", sr.digest, sr.opt.OutDir, strings.TrimSpace(by.Name), by.UID}
 	if prev == nil {
 		var id int64
 		err := tx.Get(&id, `INSERT INTO runs (id, status, as_of, pay_date, input_digest, computed_at, computations,
@@ -369,9 +416,9 @@ func countAgreements(res *payout.Result) int {
 }
 
 // storeRunDetail replaces the run's files, lines and payments. Lines and
-// payments go through one prepared statement each: 10 000 of each at
-// national scale, and a statement prepared for every row cost more than
-// the rows.
+// payments are inserted many rows to a statement (insertRows): 10 000 of
+// each at national scale, and each statement is a call into SQLite's C
+// code with its bindings, or a round trip to PostgreSQL.
 func storeRunDetail(tx *sqlx.Tx, id int64, res *payout.Result, state InputState) error {
 	for _, t := range []string{"run_files", "run_lines", "run_payments"} {
 		if _, err := tx.Exec(`DELETE FROM `+t+` WHERE run_id = ?`, id); err != nil {
@@ -383,27 +430,77 @@ func storeRunDetail(tx *sqlx.Tx, id int64, res *payout.Result, state InputState)
 			return err
 		}
 	}
-	lines, err := tx.Prepare(`INSERT INTO run_lines (run_id, bydel, agreement_id, role, payee_id, entitlement, withheld, released, adjustments, net, carried_out)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer lines.Close()
-	for _, l := range res.Lines {
-		if _, err := lines.Exec(id, l.Bydel, l.AgreementID, string(l.Role), l.PayeeID,
+	lines := rowInsert{table: "run_lines", what: "line",
+		columns: []string{"run_id", "bydel", "agreement_id", "role", "payee_id", "entitlement", "withheld", "released", "adjustments", "net", "carried_out"}}
+	err := lines.insert(tx, len(res.Lines), func(i int, args []any) []any {
+		l := &res.Lines[i]
+		return append(args, id, l.Bydel, l.AgreementID, string(l.Role), l.PayeeID,
 			l.Entitlement.StringFixed(2), l.Withheld.StringFixed(2), l.Released.StringFixed(2),
-			l.Adjustments.StringFixed(2), l.Net.StringFixed(2), l.CarriedOut.StringFixed(2)); err != nil {
-			return fmt.Errorf("store: line %s/%s/%s: %w", l.AgreementID, l.Role, l.PayeeID, err)
-		}
-	}
-	payments, err := tx.Prepare(`INSERT INTO run_payments (run_id, payee_id, name, account, amount, end_to_end_id) VALUES (?, ?, ?, ?, ?, ?)`)
+			l.Adjustments.StringFixed(2), l.Net.StringFixed(2), l.CarriedOut.StringFixed(2))
+	}, func(i int) string {
+		l := &res.Lines[i]
+		return l.AgreementID + "/" + string(l.Role) + "/" + l.PayeeID
+	})
 	if err != nil {
 		return err
 	}
-	defer payments.Close()
-	for _, p := range res.Payments {
-		if _, err := payments.Exec(id, p.PayeeID, p.Name, p.Account, p.Amount.StringFixed(2), p.EndToEndID); err != nil {
-			return fmt.Errorf("store: payment %s: %w", p.PayeeID, err)
+	payments := rowInsert{table: "run_payments", what: "payment",
+		columns: []string{"run_id", "payee_id", "name", "account", "amount", "end_to_end_id"}}
+	return payments.insert(tx, len(res.Payments), func(i int, args []any) []any {
+		p := &res.Payments[i]
+		return append(args, id, p.PayeeID, p.Name, p.Account, p.Amount.StringFixed(2), p.EndToEndID)
+	}, func(i int) string { return res.Payments[i].PayeeID })
+}
+
+// rowsPerInsert is how many rows one INSERT statement takes: 11 columns
+// of 100 rows are 1 100 parameters, far below SQLite's 32 766 and
+// PostgreSQL's 65 535.
+const rowsPerInsert = 100
+
+// rowInsert inserts rows into one table, rowsPerInsert rows to a
+// statement, through one prepared statement for the full batches and one
+// for the rest.
+type rowInsert struct {
+	table, what string // what: a row's name in messages ("line")
+	columns     []string
+}
+
+// statement is the INSERT of n rows.
+func (r rowInsert) statement(n int) string {
+	row := "(?" + strings.Repeat(", ?", len(r.columns)-1) + ")"
+	return `INSERT INTO ` + r.table + ` (` + strings.Join(r.columns, ", ") + `) VALUES ` +
+		row + strings.Repeat(", "+row, n-1)
+}
+
+// insert inserts n rows; args appends row i's values, name names row i
+// in an error (the batch's first and last row).
+func (r rowInsert) insert(tx *sqlx.Tx, n int, args func(i int, args []any) []any, name func(i int) string) error {
+	var full *sql.Stmt
+	defer func() {
+		if full != nil {
+			full.Close()
+		}
+	}()
+	buf := make([]any, 0, min(n, rowsPerInsert)*len(r.columns))
+	for from := 0; from < n; from += rowsPerInsert {
+		to := min(from+rowsPerInsert, n)
+		buf = buf[:0]
+		for i := from; i < to; i++ {
+			buf = args(i, buf)
+		}
+		var err error
+		if to-from == rowsPerInsert {
+			if full == nil {
+				if full, err = tx.Prepare(r.statement(rowsPerInsert)); err != nil {
+					return err
+				}
+			}
+			_, err = full.Exec(buf...)
+		} else {
+			_, err = tx.Exec(r.statement(to-from), buf...)
+		}
+		if err != nil {
+			return fmt.Errorf("store: %ss %s to %s: %w", r.what, name(from), name(to-1), err)
 		}
 	}
 	return nil

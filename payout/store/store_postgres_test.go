@@ -46,6 +46,8 @@ var bothBackEnds = []struct {
 	{"CheckFindsChangedBankReport", TestCheckFindsChangedBankReport},
 	{"SupplementLifecycle", TestSupplementLifecycle},
 	{"SupplementRecomputed", TestSupplementRecomputed},
+	{"SaveRunStoresEveryRow", TestSaveRunStoresEveryRow},
+	{"SaveRunWriteFailureStoresNothing", TestSaveRunWriteFailureStoresNothing},
 }
 
 // pgAttack says the attacks' SQLite in PostgreSQL's words.

@@ -1,0 +1,108 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
+
+	"github.com/oslokommune/payout/payout"
+)
+
+// manyLines is a result of the store's one-agreement world with n lines
+// and m payments of made-up payees: more rows than one INSERT takes
+// (rowsPerInsert), so that every batch and the rest are stored.
+func manyLines(t *testing.T, s *Store, n, m int) *payout.Result {
+	t.Helper()
+	in, _, err := s.Inputs()
+	require.NoError(t, err)
+	res, err := payout.Compute(in, payout.MustPeriod("2022-10"), payout.Options{})
+	require.NoError(t, err)
+	line := res.Lines[0]
+	res.Lines = nil
+	for i := range n {
+		l := line
+		l.AgreementID = fmt.Sprintf("A%04d", i)
+		l.Net = decimal.New(int64(i)*101, -2)
+		res.Lines = append(res.Lines, l)
+	}
+	pay := res.Payments[0]
+	res.Payments = nil
+	for i := range m {
+		p := pay
+		p.PayeeID = fmt.Sprintf("P%04d", i)
+		p.Amount = decimal.New(int64(i)*7, 0)
+		res.Payments = append(res.Payments, p)
+	}
+	return res
+}
+
+// SaveRun stores every line and payment, in batches and the rest, with the
+// result as computed and the manifest the files were written with.
+func TestSaveRunStoresEveryRow(t *testing.T) {
+	s, _, _ := world(t)
+	importText(t, s, "list_counts.csv", "L1,2022-10-01,1500\n")
+	_, st, err := s.Inputs()
+	require.NoError(t, err)
+	res := manyLines(t, s, 2*rowsPerInsert+37, rowsPerInsert)
+	run, _, err := s.SaveRun(res, st, SaveOptions{At: at(0), By: kari, Write: func() (string, error) { return "manifest-sum", nil }})
+	require.NoError(t, err)
+	require.Equal(t, "manifest-sum", run.ManifestSHA256)
+	require.Equal(t, len(res.Lines), run.Lines)
+
+	var lines []struct {
+		Agreement string `db:"agreement_id"`
+		Net       string `db:"net"`
+	}
+	require.NoError(t, s.db.Select(&lines, `SELECT agreement_id, net FROM run_lines WHERE run_id = ? ORDER BY agreement_id`, run.ID))
+	require.Len(t, lines, len(res.Lines))
+	for i, l := range lines {
+		require.Equal(t, res.Lines[i].AgreementID, l.Agreement)
+		require.Equal(t, res.Lines[i].Net.StringFixed(2), l.Net)
+	}
+	var amounts []string
+	require.NoError(t, s.db.Select(&amounts, `SELECT amount FROM run_payments WHERE run_id = ? ORDER BY payee_id`, run.ID))
+	require.Len(t, amounts, len(res.Payments))
+	for i, a := range amounts {
+		require.Equal(t, res.Payments[i].Amount.StringFixed(2), a)
+	}
+
+	stored, err := s.Result(run.ID)
+	require.NoError(t, err)
+	want, err := json.Marshal(res)
+	require.NoError(t, err)
+	got, err := json.Marshal(stored)
+	require.NoError(t, err)
+	require.Equal(t, string(want), string(got))
+}
+
+// A run whose files cannot be written is not stored, and the run it would
+// have replaced is as it was.
+func TestSaveRunWriteFailureStoresNothing(t *testing.T) {
+	s, _, _ := world(t)
+	first := computed(t, s, "2022-10")
+	events, err := s.Events("2022-10")
+	require.NoError(t, err)
+	_, st, err := s.Inputs()
+	require.NoError(t, err)
+	res := manyLines(t, s, rowsPerInsert+1, 3)
+	wrote := false
+	_, _, err = s.SaveRun(res, st, SaveOptions{At: at(1), By: kari, Write: func() (string, error) {
+		wrote = true
+		return "", errors.New("disk full")
+	}})
+	require.ErrorContains(t, err, "disk full")
+	require.True(t, wrote)
+	now, err := s.Run(payout.MustPeriod("2022-10"))
+	require.NoError(t, err)
+	require.Equal(t, first, now)
+	after, err := s.Events("2022-10")
+	require.NoError(t, err)
+	require.Equal(t, events, after)
+	var n int
+	require.NoError(t, s.db.Get(&n, `SELECT count(*) FROM run_lines WHERE run_id = ?`, first.ID))
+	require.Equal(t, first.Lines, n)
+}
