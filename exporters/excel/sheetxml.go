@@ -298,13 +298,21 @@ type partWriter struct {
 // flushAt is the buffer's size at which it goes to the deflater.
 const flushAt = 32 << 10
 
-var partWriters = sync.Pool{New: func() any {
-	fw, _ := flate.NewWriter(nil, sheetLevel)
-	return &partWriter{buf: make([]byte, 0, flushAt+4<<10), fw: fw}
-}}
+// partWriters keeps the part writers let go for the next parts. A
+// flate.Writer is some 650 KB to allocate and clear; a sync.Pool is
+// emptied by each garbage collection, which comes every few milliseconds
+// in a run, so the Oslo month's workbooks made some five new ones (3.4 MB)
+// a run. A few are kept, as many as the workers use at once.
+var partWriters = make(chan *partWriter, 4)
 
 func newPartWriter() *partWriter {
-	o := partWriters.Get().(*partWriter)
+	var o *partWriter
+	select {
+	case o = <-partWriters:
+	default:
+		fw, _ := flate.NewWriter(nil, sheetLevel)
+		o = &partWriter{buf: make([]byte, 0, flushAt+4<<10), fw: fw}
+	}
 	o.out = &bytes.Buffer{}
 	o.fw.Reset(o.out)
 	o.buf, o.crc, o.size, o.err = o.buf[:0], 0, 0, nil
@@ -313,7 +321,10 @@ func newPartWriter() *partWriter {
 
 func (o *partWriter) release() {
 	o.out = nil
-	partWriters.Put(o)
+	select {
+	case partWriters <- o:
+	default: // enough kept
+	}
 }
 
 func (o *partWriter) flush() {
