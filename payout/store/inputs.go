@@ -370,11 +370,8 @@ func (s *Store) Inputs() (*payout.Inputs, InputState, error) {
 	if err != nil {
 		return nil, st, err
 	}
-	in, err := s.inputsTx(tx, nil)
+	in, err := s.readVersions(tx, nil)
 	if err != nil {
-		return nil, st, err
-	}
-	if _, err := dedupeChecked(in); err != nil {
 		return nil, st, err
 	}
 	return in, st, nil
@@ -406,20 +403,25 @@ func (s *Store) runInputs(q sqlx.Queryer, run *Run) (*payout.Inputs, error) {
 	for _, r := range rows {
 		want[r.ID] = true
 	}
-	in, err := s.inputsTx(q, want)
+	return s.readVersions(q, want)
+}
+
+// readVersions parses the stored files (all when want is nil, else those
+// in want) and reads each version once. Only the kinds that more than one
+// of the files holds are checked for versions read twice: a stored file
+// holds each version once (the reader refuses a file that repeats one,
+// ParseFunc), so the versions of a kind of one file (every kind of a store
+// of one import) are each read once already.
+func (s *Store) readVersions(q sqlx.Queryer, want map[int64]bool) (*payout.Inputs, error) {
+	in, shared, err := s.inputsTx(q, want)
 	if err != nil {
 		return nil, err
 	}
-	_, err = dedupeChecked(in)
-	return in, err
-}
-
-func dedupeChecked(in *payout.Inputs) (int, error) {
-	conflicts, n := dedupeBatches([]*payout.Inputs{in})
+	conflicts, _ := dedupeBatchesOf([]*payout.Inputs{in}, shared)
 	if len(conflicts) > 0 {
-		return n[0], conflicts[0].error()
+		return nil, conflicts[0].error()
 	}
-	return n[0], nil
+	return in, nil
 }
 
 // inputsOfKinds parses the stored files of the kinds of fresh.
@@ -440,7 +442,8 @@ func (s *Store) inputsOfKinds(tx *sqlx.Tx, fresh []parsedFile) (*payout.Inputs, 
 	for _, id := range ids {
 		want[id] = true
 	}
-	return s.inputsTx(tx, want)
+	in, _, err := s.inputsTx(tx, want)
+	return in, err
 }
 
 // readFile reads one stored file and checks its bytes against the SHA-256
@@ -475,35 +478,40 @@ func checkDigest(name string, id int64, got, sum string) error {
 // first, so that no more than one per CPU is held at once beside the
 // records (a national list_counts.csv is 90 MB); they are checked against
 // the digest recorded at import by the digest the importer makes of them,
-// not hashed twice.
-func (s *Store) inputsTx(tx sqlx.Queryer, want map[int64]bool) (*payout.Inputs, error) {
-	in := &payout.Inputs{Policy: payout.DefaultPolicy()}
+// not hashed twice. shared says, by the kind's place in
+// payout.RecordKinds, which kinds more than one of the files holds.
+func (s *Store) inputsTx(tx sqlx.Queryer, want map[int64]bool) (in *payout.Inputs, shared []bool, err error) {
+	in = &payout.Inputs{Policy: payout.DefaultPolicy()}
 	if s.parse == nil {
-		return nil, errors.New("store: opened without a reader for input files")
+		return nil, nil, errors.New("store: opened without a reader for input files")
 	}
 	var files []storedFile
 	if err := sqlx.Select(tx, &files, `SELECT id, import_id, name, sha256, bytes FROM files ORDER BY id`); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	files = slices.DeleteFunc(files, func(f storedFile) bool { return want != nil && !want[f.ID] })
 	// Refused before any file is read and parsed, which is the cost.
 	for _, f := range files {
 		if f.ImportID > math.MaxInt32 {
-			return nil, fmt.Errorf("stored file %s (id %d) is of import %d, past the %d a record version can name", f.Name, f.ID, f.ImportID, math.MaxInt32)
+			return nil, nil, fmt.Errorf("stored file %s (id %d) is of import %d, past the %d a record version can name", f.Name, f.ID, f.ImportID, math.MaxInt32)
 		}
 	}
 	parts, err := s.parseStored(tx, files)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	shared = make([]bool, len(payout.RecordKinds))
 	for i := range files {
 		stampImport(parts[i], files[i].ImportID)
-		for _, k := range payout.RecordKinds {
+		for no, k := range payout.RecordKinds {
+			if k.Len(parts[i]) > 0 && k.Len(in) > 0 {
+				shared[no] = true
+			}
 			k.Adopt(in, parts[i]) // the first file of a kind is not copied
 		}
 		in.Append(parts[i])
 	}
-	return in, nil
+	return in, shared, nil
 }
 
 // parseStored reads and parses files; the problems, if any, are those of

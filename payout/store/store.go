@@ -77,7 +77,10 @@ import (
 //go:embed migrations/*.sql migrations/postgres/*.sql
 var migrations embed.FS
 
-// ParseFunc reads one input file into records (importers.ReadFile).
+// ParseFunc reads one input file into records (importers.ReadFile). It
+// refuses a file that holds a version twice (the same key and recorded_on,
+// FORMATS.md), as importers.ReadFile does: the store checks only the
+// versions of different files for repeats.
 type ParseFunc func(name string, data []byte) (*payout.Inputs, error)
 
 // Store is an open store. It is safe for use by one process at a time per

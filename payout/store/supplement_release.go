@@ -257,11 +257,8 @@ func (s *Store) releaseSupplementTx(tx *sqlx.Tx, req SupplementReleaseRequest) (
 	if err := supplementReleasable(tx, sup, req); err != nil {
 		return nil, err
 	}
-	in, err := s.inputsTx(tx, nil)
+	in, err := s.readVersions(tx, nil)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := dedupeChecked(in); err != nil {
 		return nil, err
 	}
 	body, pol, err := req.Derive(in, sup)

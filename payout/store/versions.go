@@ -196,9 +196,22 @@ func (d *deduper) repeat(first, r versionRef) {
 // the conflicts in the order of the batches and their records, and per
 // batch the number of versions no earlier one holds.
 func dedupeBatches(batches []*payout.Inputs) ([]conflict, []int) {
+	return dedupeBatchesOf(batches, nil)
+}
+
+// dedupeBatchesOf is dedupeBatches of the kinds in only (by their place in
+// payout.RecordKinds; nil: every kind). fresh counts the versions of the
+// other kinds as they are.
+func dedupeBatchesOf(batches []*payout.Inputs, only []bool) ([]conflict, []int) {
 	var conflicts []conflict
 	fresh := make([]int, len(batches))
 	for no, k := range payout.RecordKinds {
+		if only != nil && !only[no] {
+			for b, in := range batches {
+				fresh[b] += k.Len(in)
+			}
+			continue
+		}
 		dedupeKind(k, no, batches, &conflicts, fresh)
 	}
 	slices.SortFunc(conflicts, func(a, b conflict) int {
