@@ -125,11 +125,16 @@ func render(res *payout.Result, in *payout.Inputs, rel *ReleaseFile, to sink) (*
 	if rel != nil && len(rel.PaymentsXML) == 0 {
 		return nil, fmt.Errorf("%s: the release carries no payment file", PaymentsXML)
 	}
+	// The voucher and the workbooks' split of the Result by district are
+	// made side by side before any step starts (both only read res).
+	sets := make(chan *excel.Set, 1)
+	go func() { sets <- excel.NewSet(res, in) }()
 	j, err := journal.Build(res)
+	set := <-sets
 	if err != nil {
 		return nil, err
 	}
-	wb := excel.NewSet(res, in).WithJournal(j)
+	wb := set.WithJournal(j)
 	steps := []step{{excel.ReportName, wb.Report}}
 	for _, b := range excel.Districts(res) {
 		steps = append(steps, step{excel.DistrictFileName(b), func() ([]byte, error) { return wb.District(b) }})
