@@ -368,10 +368,9 @@ func deductions(ag *Agreement, m *monthCalc) []Deduction {
 	}
 	annual, share, dp := m.basis.annual(), ag.SharePercent, m.period.Days()
 	var out []Deduction
-	for _, rule := range sortedKeys(m.unpaidRules) {
-		n := m.unpaidRules[rule]
-		out = append(out, Deduction{AgreementID: ag.ID, Bydel: ag.Bydel, Rule: rule, Kind: m.ruleKinds[rule],
-			Status: StatusUnpaid, Days: n, Amount: V(annual, share, n, dp)})
+	for _, u := range m.unpaidByRule() {
+		out = append(out, Deduction{AgreementID: ag.ID, Bydel: ag.Bydel, Rule: u.rule, Kind: u.kind,
+			Status: StatusUnpaid, Days: u.days, Amount: V(annual, share, u.days, dp)})
 	}
 	if m.vikarDays > 0 {
 		out = append(out, Deduction{AgreementID: ag.ID, Bydel: ag.Bydel, Rule: RVikar, Kind: m.vikarKind,
@@ -418,7 +417,7 @@ func buildPayments(ix *index, r *Result) ([]Payment, error) {
 	type agg struct {
 		amount  decimal.Decimal
 		facts   remitFacts
-		bydeler map[string]bool
+		bydeler []string // distinct, sorted at the end: a payee's lines are in one or a few
 		agrID   string
 	}
 	by := map[string]*agg{}
@@ -426,16 +425,20 @@ func buildPayments(ix *index, r *Result) ([]Payment, error) {
 		l := &r.Lines[i]
 		a := by[l.PayeeID]
 		if a == nil {
-			a = &agg{facts: remitFacts{schemes: map[Scheme]bool{}, adjusted: map[Period]bool{}},
-				bydeler: map[string]bool{}, agrID: l.AgreementID}
+			a = &agg{facts: remitFacts{schemes: map[Scheme]bool{}}, agrID: l.AgreementID}
 			by[l.PayeeID] = a
 		}
 		a.amount = a.amount.Add(l.Net)
 		a.facts.addLine(l)
-		a.bydeler[l.Bydel] = true
+		if l.Bydel != "" && !slices.Contains(a.bydeler, l.Bydel) {
+			a.bydeler = append(a.bydeler, l.Bydel)
+		}
 	}
 	for _, adj := range r.Adjustments {
 		if a := by[adj.PayeeID]; a != nil && !adj.Amount.IsZero() {
+			if a.facts.adjusted == nil { // made for the few payees with a correction
+				a.facts.adjusted = map[Period]bool{}
+			}
 			a.facts.adjusted[adj.RefPeriod] = true
 		}
 	}
@@ -460,12 +463,22 @@ func buildPayments(ix *index, r *Result) ([]Payment, error) {
 		}
 		pay := Payment{PayeeID: id, Name: pe.Name, Account: pe.Account, OrgNr: pe.OrgNr, Address: pe.Address,
 			Amount: a.amount, EndToEndID: EndToEndID(r.Period, id), Remittance: remittance(r.Period, id, &a.facts),
-			Bydeler: sortedKeys(a.bydeler)}
+			Bydeler: sortedStrings(a.bydeler)}
 		out = append(out, pay)
 		r.Warnings = append(r.Warnings, bankTextWarnings(&pay, a.agrID)...)
 	}
 	sortWarnings(r.Warnings)
 	return out, problems.Err()
+}
+
+// sortedStrings sorts ss in place and returns it, never nil (as
+// sortedKeys of a set: a payment's Bydeler is an empty list, not none).
+func sortedStrings(ss []string) []string {
+	if ss == nil {
+		return []string{}
+	}
+	slices.Sort(ss)
+	return ss
 }
 
 // EndToEndID is the payment's deterministic end-to-end id (at most 35

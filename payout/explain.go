@@ -118,7 +118,7 @@ func monthSteps(m *monthCalc) []Step {
 	steps := []Step{
 		{Name: "annual", Rule: annualRule, Formula: b.formula(ag), Value: b.annual()},
 		{Name: "base", Rule: annualRule, Formula: "V(aktive dager) = " + v(m.activeDays), Value: m.base.Dec()},
-		{Name: "absence_deduction", Rule: strings.Join(sortedKeys(m.unpaidRules), ";"), Formula: "V(ubetalte dager) = " + v(m.unpaidDays), Value: m.deduction.Dec()},
+		{Name: "absence_deduction", Rule: strings.Join(unpaidRuleIDs(m), ";"), Formula: "V(ubetalte dager) = " + v(m.unpaidDays), Value: m.deduction.Dec()},
 	}
 	for _, p := range m.parties {
 		k, pa := p.key, p.partyAmount
@@ -165,4 +165,13 @@ func chainSteps(out *periodOut, lines []Line) []Step {
 		}
 	}
 	return steps
+}
+
+// unpaidRuleIDs are the rules deciding m's unpaid days, sorted.
+func unpaidRuleIDs(m *monthCalc) []string {
+	var ids []string
+	for _, u := range m.unpaidByRule() {
+		ids = append(ids, u.rule)
+	}
+	return ids
 }

@@ -352,6 +352,7 @@ func (ix *index) agr(id string) *agrInputs {
 func (ix *index) indexChanges() {
 	for _, id := range ix.agrIDs {
 		a := ix.perAgr[id]
+		a.changes = make([]Date, 0, ix.changeCount(a))
 		for _, v := range a.versions {
 			a.changes = append(a.changes, v.knownOn())
 			if v.PayeeID != a.versions[0].PayeeID || v.PayeeFrom != NoDate {
@@ -389,6 +390,17 @@ func (ix *index) indexChanges() {
 		}
 		sortDates(a.changes)
 	}
+}
+
+// changeCount is the number of dates indexChanges records for a, so that
+// its list is made once, to size (300 000 absences over 10 000 agreements
+// would otherwise grow each list several times).
+func (ix *index) changeCount(a *agrInputs) int {
+	n := len(a.versions) + len(a.absences.versions()) + len(a.caregivers.versions())
+	for _, v := range a.takeovers.versions() {
+		n += 1 + len(ix.agreements[v.PayeeAgreementID])
+	}
+	return n
 }
 
 // display is the agreement version to name on a line at a: the

@@ -3,7 +3,9 @@ package payout
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/shopspring/decimal"
 )
@@ -47,14 +49,14 @@ type monthCalc struct {
 
 	base, deduction, vikarTotal, takeoverTotal, entitlement Ore
 
-	parties     []partyEntry           // sorted by role, party; a month has one to a few
-	segs        []holderSeg            // the holder payees' runs of days (nil: one payee, m.ag's)
-	holder      string                 // the holder payee whose line carries base and deduction
-	rules       []string               // holder rules, sorted
-	unpaidRules map[string]int         // unpaid days per deciding rule (nil: none)
-	ruleKinds   map[string]AbsenceKind // the kind of each rule's first unpaid day
-	vikarKind   AbsenceKind            // the kind of the first day paid to a vikar
-	warnings    []Warning
+	parties   []partyEntry // sorted by role, party; a month has one to a few
+	segs      []holderSeg  // the holder payees' runs of days (nil: one payee, m.ag's)
+	holder    string       // the holder payee whose line carries base and deduction
+	rules     []string     // holder rules, sorted
+	unpaid    []ruleDays   // unpaid days per deciding rule, in order of first day (nil: none)
+	unpaidBuf [2]ruleDays  // unpaid's room: a month has one or two such rules
+	vikarKind AbsenceKind  // the kind of the first day paid to a vikar
+	warnings  []Warning
 }
 
 // hasLine reports whether the period has any active day (RULEBOOK §2: an
@@ -247,13 +249,7 @@ func (c *chain) tallyDay(m *monthCalc, info *dayInfo, weight map[*Takeover]decim
 		}
 	case StatusUnpaid:
 		m.unpaidDays++
-		if m.unpaidRules == nil {
-			m.unpaidRules, m.ruleKinds = map[string]int{}, map[string]AbsenceKind{}
-		}
-		m.unpaidRules[info.rule]++
-		if _, ok := m.ruleKinds[info.rule]; !ok {
-			m.ruleKinds[info.rule] = info.abs.Kind
-		}
+		m.addUnpaid(info.rule, info.abs.Kind)
 		rules.add(info.rule)
 	case StatusToVikar:
 		m.vikarDays++
@@ -270,6 +266,36 @@ func (c *chain) tallyDay(m *monthCalc, info *dayInfo, weight map[*Takeover]decim
 			m.addParty(partyKey{RoleTakeover, s.rec.PayeeAgreementID}).days++
 		}
 	}
+}
+
+// ruleDays are a month's unpaid days of one deciding rule, and the kind of
+// its first.
+type ruleDays struct {
+	rule string
+	days int
+	kind AbsenceKind
+}
+
+// addUnpaid counts an unpaid day decided by rule: a small list, not two
+// maps per month (a month with an absence cites one or two rules).
+func (m *monthCalc) addUnpaid(rule string, kind AbsenceKind) {
+	for i := range m.unpaid {
+		if m.unpaid[i].rule == rule {
+			m.unpaid[i].days++
+			return
+		}
+	}
+	if m.unpaid == nil {
+		m.unpaid = m.unpaidBuf[:0]
+	}
+	m.unpaid = append(m.unpaid, ruleDays{rule: rule, days: 1, kind: kind})
+}
+
+// unpaidByRule is unpaid sorted by rule.
+func (m *monthCalc) unpaidByRule() []ruleDays {
+	out := slices.Clone(m.unpaid)
+	slices.SortFunc(out, func(a, b ruleDays) int { return strings.Compare(a.rule, b.rule) })
+	return out
 }
 
 // amounts applies V(·), the deduction, the vikar amounts and
