@@ -96,12 +96,19 @@ func controlOrgNr(r *Result) Control {
 }
 
 func controlUnique(r *Result) Control {
-	seen := map[string]bool{}
+	// The key's parts, not their joined text: no string per line, and the
+	// set made to size (both garbage at the end of the compute, issue 16).
+	type key struct {
+		agreement string
+		role      Role
+		payee     string
+	}
+	seen := make(map[key]bool, len(r.Lines))
 	var dup []string
 	for _, l := range r.Lines {
-		k := l.AgreementID + "/" + string(l.Role) + "/" + l.PayeeID
+		k := key{l.AgreementID, l.Role, l.PayeeID}
 		if seen[k] {
-			dup = append(dup, k)
+			dup = append(dup, l.AgreementID+"/"+string(l.Role)+"/"+l.PayeeID)
 		}
 		seen[k] = true
 	}
