@@ -502,7 +502,6 @@ func (s *Store) inputsTx(tx sqlx.Queryer, want map[int64]bool) (in *payout.Input
 	}
 	shared = make([]bool, len(payout.RecordKinds))
 	for i := range files {
-		stampImport(parts[i], files[i].ImportID)
 		for no, k := range payout.RecordKinds {
 			if k.Len(parts[i]) > 0 && k.Len(in) > 0 {
 				shared[no] = true
@@ -539,6 +538,7 @@ func (s *Store) parseStored(tx sqlx.Queryer, files []storedFile) ([]*payout.Inpu
 					parseErrs[j.i] = fmt.Errorf("stored file %s (id %d) can no longer be read: %w", f.Name, f.ID, err)
 					continue
 				}
+				stampImport(in, f.ImportID) // here, on the parser's core, not after the last file
 				parts[j.i] = in
 			}
 		})
