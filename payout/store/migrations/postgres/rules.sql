@@ -137,7 +137,12 @@ BEGIN
 END $$;
 
 -- payout_released_detail: the lines, payments and files of a released run
--- are part of what was released.
+-- are part of what was released. Rows inserted or deleted are checked once
+-- per statement (payout_released_detail_rows), on the rows the statement
+-- changed: a run stores 20 000 lines and payments at national scale, many
+-- to a statement, and a check per row cost the server more than the rows
+-- (0.8 s of a Norway run). An update, which payout never makes, is checked
+-- row by row.
 CREATE OR REPLACE FUNCTION payout_released_detail() RETURNS trigger
 LANGUAGE plpgsql SET search_path = @schema@, pg_temp AS $$
 DECLARE rid bigint;
@@ -149,6 +154,17 @@ BEGIN
     END IF;
     IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
     RETURN NEW;
+END $$;
+
+-- payout_released_detail_rows: the statement's rows (its transition table,
+-- changed) are of no released run.
+CREATE OR REPLACE FUNCTION payout_released_detail_rows() RETURNS trigger
+LANGUAGE plpgsql SET search_path = @schema@, pg_temp AS $$
+BEGIN
+    IF EXISTS (SELECT FROM changed c JOIN runs r ON r.id = c.run_id WHERE r.status = 'released') THEN
+        RAISE EXCEPTION 'a released run is immutable' USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    RETURN NULL;
 END $$;
 
 -- payout_supplement_change: the lifecycle of a supplement (issue 13), as
@@ -228,8 +244,14 @@ BEGIN
     END LOOP;
     FOREACH t IN ARRAY ARRAY['run_files', 'run_lines', 'run_payments'] LOOP
         EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_released', t);
-        EXECUTE format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE OR DELETE ON %I FOR EACH ROW EXECUTE FUNCTION payout_released_detail()',
+        EXECUTE format('CREATE TRIGGER %I BEFORE UPDATE ON %I FOR EACH ROW EXECUTE FUNCTION payout_released_detail()',
             t || '_released', t);
+        EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_released_insert', t);
+        EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %I REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION payout_released_detail_rows()',
+            t || '_released_insert', t);
+        EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_released_delete', t);
+        EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %I REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION payout_released_detail_rows()',
+            t || '_released_delete', t);
     END LOOP;
 END $$;
 
