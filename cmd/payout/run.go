@@ -144,7 +144,9 @@ func (c *runCommand) fromStore(p payout.Period, asOf payout.Date) error {
 	// Render before storing, so a result the outputs cannot show is never
 	// stored; write inside the store's transaction, before its commit, so
 	// the store never points at a run whose files were not written. The
-	// records only the engine reads are freed first.
+	// records only the engine reads are freed first, and the result's
+	// stored form is made beside the rendering.
+	resultJSON := store.MarshalResult(res)
 	rendered, err := bundle.Render(res, bundle.OutputInputs(in), nil)
 	if err != nil {
 		return err
@@ -158,7 +160,7 @@ func (c *runCommand) fromStore(p payout.Period, asOf payout.Date) error {
 	if rendered.Manifest != nil {
 		digest = rendered.Manifest.RunSHA256
 	}
-	run, replaced, err := s.SaveRun(res, state, store.SaveOptions{At: env.when(), By: by, Reopen: c.reopen, OutDir: dir, Digest: digest,
+	run, replaced, err := s.SaveRun(res, state, store.SaveOptions{At: env.when(), By: by, Reopen: c.reopen, OutDir: dir, Digest: digest, JSON: resultJSON,
 		Write: func() (string, error) {
 			prog.Stage(env.tr("writing the outputs"))
 			if _, err := bundle.WriteRenderedAs(c.out, p, rendered, perm); err != nil {

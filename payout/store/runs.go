@@ -206,6 +206,10 @@ type SaveOptions struct {
 	// it already (the rendered manifest holds it), so that it is not made
 	// twice; "" makes it here.
 	Digest string
+	// JSON is the result's stored form when the caller has had it made
+	// beside other work (MarshalResult of the same result); nil, or one of
+	// another result, makes it here.
+	JSON *ResultJSON
 }
 
 // SaveRun stores res as the computed run of its period, from the inputs of
@@ -218,26 +222,33 @@ func (s *Store) SaveRun(res *payout.Result, state InputState, opt SaveOptions) (
 		return nil, "", err
 	}
 	// The result's JSON is made once for every attempt, on another core
-	// while the transaction checks and stores the run's rows (it reads
-	// only res, which nobody changes while SaveRun runs); no goroutine
-	// outlives the call.
-	blob := marshalResult(res)
+	// while the transaction checks and stores the run's rows, unless the
+	// caller had it made already.
+	blob := opt.JSON
+	if blob == nil || blob.res != res {
+		blob = MarshalResult(res)
+	}
 	defer blob.wait()
 	err = s.retrying(func() error { run, replaced, err = s.saveRunOnce(res, state, blob, opt); return err })
 	return run, replaced, err
 }
 
-// resultJSON is a result's stored form (its JSON and that JSON's SHA-256),
+// ResultJSON is a result's stored form (its JSON and that JSON's SHA-256),
 // made on its own goroutine.
-type resultJSON struct {
+type ResultJSON struct {
+	res  *payout.Result
 	done chan struct{}
 	data []byte
 	sum  string
 	err  error
 }
 
-func marshalResult(res *payout.Result) *resultJSON {
-	r := &resultJSON{done: make(chan struct{})}
+// MarshalResult starts making res's stored form on its own goroutine, so
+// that it is made beside other work (payout run --db renders the files
+// meanwhile) and SaveRun (SaveOptions.JSON) need not wait for all of it.
+// It reads only res: nothing may change res until SaveRun returns.
+func MarshalResult(res *payout.Result) *ResultJSON {
+	r := &ResultJSON{res: res, done: make(chan struct{})}
 	go func() {
 		defer close(r.done)
 		if r.data, r.err = json.Marshal(res); r.err != nil {
@@ -250,12 +261,12 @@ func marshalResult(res *payout.Result) *resultJSON {
 }
 
 // wait returns the JSON once it is made.
-func (r *resultJSON) wait() ([]byte, string, error) {
+func (r *ResultJSON) wait() ([]byte, string, error) {
 	<-r.done
 	return r.data, r.sum, r.err
 }
 
-func (s *Store) saveRunOnce(res *payout.Result, state InputState, blob *resultJSON, opt SaveOptions) (*Run, Status, error) {
+func (s *Store) saveRunOnce(res *payout.Result, state InputState, blob *ResultJSON, opt SaveOptions) (*Run, Status, error) {
 	if err := opt.By.valid(); err != nil {
 		return nil, "", err
 	}
