@@ -302,7 +302,7 @@ func (s *Store) saveRunOnce(res *payout.Result, state InputState, blob *ResultJS
 	if err != nil {
 		return nil, "", err
 	}
-	if err := storeRunDetail(tx, id, res, state); err != nil {
+	if err := s.storeRunDetail(tx, id, res, state); err != nil {
 		return nil, "", err
 	}
 	if err := saved.logCompute(tx, id, replaced); err != nil {
@@ -426,11 +426,13 @@ func countAgreements(res *payout.Result) int {
 	return len(seen)
 }
 
-// storeRunDetail replaces the run's files, lines and payments. Lines and
-// payments are inserted many rows to a statement (insertRows): 10 000 of
-// each at national scale, and each statement is a call into SQLite's C
-// code with its bindings, or a round trip to PostgreSQL.
-func storeRunDetail(tx *sqlx.Tx, id int64, res *payout.Result, state InputState) error {
+// storeRunDetail replaces the run's files, lines and payments. The lines
+// and the payments are each inserted by one statement, from one JSON array
+// of their rows (rowsJSON): 10 000 of each at national scale, and a
+// statement per row, or a parameter per value, cost more than the rows (a
+// call into SQLite's C code for each value, a round trip to PostgreSQL for
+// each statement).
+func (s *Store) storeRunDetail(tx *sqlx.Tx, id int64, res *payout.Result, state InputState) error {
 	for _, t := range []string{"run_files", "run_lines", "run_payments"} {
 		if _, err := tx.Exec(`DELETE FROM `+t+` WHERE run_id = ?`, id); err != nil {
 			return err
@@ -441,78 +443,49 @@ func storeRunDetail(tx *sqlx.Tx, id int64, res *payout.Result, state InputState)
 			return err
 		}
 	}
-	lines := rowInsert{table: "run_lines", what: "line",
-		columns: []string{"run_id", "bydel", "agreement_id", "role", "payee_id", "entitlement", "withheld", "released", "adjustments", "net", "carried_out"}}
-	err := lines.insert(tx, len(res.Lines), func(i int, args []any) []any {
+	lines := make([][]string, len(res.Lines))
+	for i := range res.Lines {
 		l := &res.Lines[i]
-		return append(args, id, l.Bydel, l.AgreementID, string(l.Role), l.PayeeID,
+		lines[i] = []string{l.Bydel, l.AgreementID, string(l.Role), l.PayeeID,
 			l.Entitlement.StringFixed(2), l.Withheld.StringFixed(2), l.Released.StringFixed(2),
-			l.Adjustments.StringFixed(2), l.Net.StringFixed(2), l.CarriedOut.StringFixed(2))
-	}, func(i int) string {
-		l := &res.Lines[i]
-		return l.AgreementID + "/" + string(l.Role) + "/" + l.PayeeID
-	})
+			l.Adjustments.StringFixed(2), l.Net.StringFixed(2), l.CarriedOut.StringFixed(2)}
+	}
+	if err := s.insertRows(tx, id, "run_lines", []string{"bydel", "agreement_id", "role", "payee_id",
+		"entitlement", "withheld", "released", "adjustments", "net", "carried_out"}, lines); err != nil {
+		return fmt.Errorf("store: lines: %w", err)
+	}
+	payments := make([][]string, len(res.Payments))
+	for i := range res.Payments {
+		p := &res.Payments[i]
+		payments[i] = []string{p.PayeeID, p.Name, p.Account, p.Amount.StringFixed(2), p.EndToEndID}
+	}
+	if err := s.insertRows(tx, id, "run_payments", []string{"payee_id", "name", "account", "amount", "end_to_end_id"}, payments); err != nil {
+		return fmt.Errorf("store: payments: %w", err)
+	}
+	return nil
+}
+
+// insertRows inserts rows (each the values of columns, in order) with
+// run_id id into table, in the order of rows, by one statement that reads
+// them from one JSON array (SQLite's json_each, PostgreSQL's
+// json_array_elements: the few words the back ends spell differently).
+func (s *Store) insertRows(tx *sqlx.Tx, id int64, table string, columns []string, rows [][]string) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	data, err := json.Marshal(rows)
 	if err != nil {
 		return err
 	}
-	payments := rowInsert{table: "run_payments", what: "payment",
-		columns: []string{"run_id", "payee_id", "name", "account", "amount", "end_to_end_id"}}
-	return payments.insert(tx, len(res.Payments), func(i int, args []any) []any {
-		p := &res.Payments[i]
-		return append(args, id, p.PayeeID, p.Name, p.Account, p.Amount.StringFixed(2), p.EndToEndID)
-	}, func(i int) string { return res.Payments[i].PayeeID })
-}
-
-// rowsPerInsert is how many rows one INSERT statement takes: 11 columns
-// of 100 rows are 1 100 parameters, far below SQLite's 32 766 and
-// PostgreSQL's 65 535.
-const rowsPerInsert = 100
-
-// rowInsert inserts rows into one table, rowsPerInsert rows to a
-// statement, through one prepared statement for the full batches and one
-// for the rest.
-type rowInsert struct {
-	table, what string // what: a row's name in messages ("line")
-	columns     []string
-}
-
-// statement is the INSERT of n rows.
-func (r rowInsert) statement(n int) string {
-	row := "(?" + strings.Repeat(", ?", len(r.columns)-1) + ")"
-	return `INSERT INTO ` + r.table + ` (` + strings.Join(r.columns, ", ") + `) VALUES ` +
-		row + strings.Repeat(", "+row, n-1)
-}
-
-// insert inserts n rows; args appends row i's values, name names row i
-// in an error (the batch's first and last row).
-func (r rowInsert) insert(tx *sqlx.Tx, n int, args func(i int, args []any) []any, name func(i int) string) error {
-	var full *sql.Stmt
-	defer func() {
-		if full != nil {
-			full.Close()
-		}
-	}()
-	buf := make([]any, 0, min(n, rowsPerInsert)*len(r.columns))
-	for from := 0; from < n; from += rowsPerInsert {
-		to := min(from+rowsPerInsert, n)
-		buf = buf[:0]
-		for i := from; i < to; i++ {
-			buf = args(i, buf)
-		}
-		var err error
-		if to-from == rowsPerInsert {
-			if full == nil {
-				if full, err = tx.Prepare(r.statement(rowsPerInsert)); err != nil {
-					return err
-				}
-			}
-			_, err = full.Exec(buf...)
-		} else {
-			_, err = tx.Exec(r.statement(to-from), buf...)
-		}
-		if err != nil {
-			return fmt.Errorf("store: %ss %s to %s: %w", r.what, name(from), name(to-1), err)
-		}
+	elements := "json_each(?)"
+	if s.pg {
+		elements = "json_array_elements(?::json)"
 	}
-	return nil
+	values := make([]string, len(columns))
+	for i := range columns {
+		values[i] = fmt.Sprintf("value->>%d", i)
+	}
+	_, err = tx.Exec(`INSERT INTO `+table+` (run_id, `+strings.Join(columns, ", ")+`) SELECT ?, `+
+		strings.Join(values, ", ")+` FROM `+elements, id, string(data))
+	return err
 }

@@ -13,8 +13,7 @@ import (
 )
 
 // manyLines is a result of the store's one-agreement world with n lines
-// and m payments of made-up payees: more rows than one INSERT takes
-// (rowsPerInsert), so that every batch and the rest are stored.
+// and m payments of made-up payees.
 func manyLines(t *testing.T, s *Store, n, m int) *payout.Result {
 	t.Helper()
 	in, _, err := s.Inputs()
@@ -34,20 +33,21 @@ func manyLines(t *testing.T, s *Store, n, m int) *payout.Result {
 	for i := range m {
 		p := pay
 		p.PayeeID = fmt.Sprintf("P%04d", i)
+		p.Name = fmt.Sprintf(`Lege "%d" & Sønn <AS> \ æøå`, i)
 		p.Amount = decimal.New(int64(i)*7, 0)
 		res.Payments = append(res.Payments, p)
 	}
 	return res
 }
 
-// SaveRun stores every line and payment, in batches and the rest, with the
-// result as computed and the manifest the files were written with.
+// SaveRun stores every line and payment, in order, with the result as
+// computed and the manifest the files were written with.
 func TestSaveRunStoresEveryRow(t *testing.T) {
 	s, _, _ := world(t)
 	importText(t, s, "list_counts.csv", "L1,2022-10-01,1500\n")
 	_, st, err := s.Inputs()
 	require.NoError(t, err)
-	res := manyLines(t, s, 2*rowsPerInsert+37, rowsPerInsert)
+	res := manyLines(t, s, 237, 100)
 	run, _, err := s.SaveRun(res, st, SaveOptions{At: at(0), By: kari, Write: func() (string, error) { return "manifest-sum", nil }})
 	require.NoError(t, err)
 	require.Equal(t, "manifest-sum", run.ManifestSHA256)
@@ -63,11 +63,15 @@ func TestSaveRunStoresEveryRow(t *testing.T) {
 		require.Equal(t, res.Lines[i].AgreementID, l.Agreement)
 		require.Equal(t, res.Lines[i].Net.StringFixed(2), l.Net)
 	}
-	var amounts []string
-	require.NoError(t, s.db.Select(&amounts, `SELECT amount FROM run_payments WHERE run_id = ? ORDER BY payee_id`, run.ID))
-	require.Len(t, amounts, len(res.Payments))
-	for i, a := range amounts {
-		require.Equal(t, res.Payments[i].Amount.StringFixed(2), a)
+	var payments []struct {
+		Name   string `db:"name"`
+		Amount string `db:"amount"`
+	}
+	require.NoError(t, s.db.Select(&payments, `SELECT name, amount FROM run_payments WHERE run_id = ? ORDER BY payee_id`, run.ID))
+	require.Len(t, payments, len(res.Payments))
+	for i, p := range payments {
+		require.Equal(t, res.Payments[i].Name, p.Name)
+		require.Equal(t, res.Payments[i].Amount.StringFixed(2), p.Amount)
 	}
 
 	stored, err := s.Result(run.ID)
@@ -88,7 +92,7 @@ func TestSaveRunWriteFailureStoresNothing(t *testing.T) {
 	require.NoError(t, err)
 	_, st, err := s.Inputs()
 	require.NoError(t, err)
-	res := manyLines(t, s, rowsPerInsert+1, 3)
+	res := manyLines(t, s, 101, 3)
 	wrote := false
 	_, _, err = s.SaveRun(res, st, SaveOptions{At: at(1), By: kari, Write: func() (string, error) {
 		wrote = true
