@@ -168,7 +168,8 @@ func (g countGroups) latest(asOf Date) *ListCount {
 	return nil
 }
 
-// known is knownCount of the versions of one as_of.
+// known is how many versions of one as_of are known at asOf: the visible
+// set only grows with asOf, so equal counts mean equal visible versions.
 func (g countGroups) known(asOf Date) int {
 	i := sort.Search(g.len(), func(i int) bool { return g.at(i).RecordedOn > asOf })
 	n := i

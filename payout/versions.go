@@ -79,22 +79,6 @@ func latestVersion[T any, PT interface {
 	return nil
 }
 
-// knownCount is how many of vs are known at asOf: the visible set only
-// grows with asOf, so equal counts mean equal visible versions.
-func knownCount[T any, PT interface {
-	*T
-	versioned
-}](vs []*T, asOf Date) int {
-	i := sort.Search(len(vs), func(i int) bool { return PT(vs[i]).version().RecordedOn > asOf })
-	n := i
-	for _, v := range vs[:i] {
-		if PT(v).version().seenOn > asOf {
-			n--
-		}
-	}
-	return n
-}
-
 // groups are records grouped by key, each group a run of one sorted array
 // of pointers: group i is vs[starts[i]:starts[i+1]], one key's versions in
 // version order. An offset per group (4 bytes) instead of a slice header
