@@ -36,18 +36,12 @@ func Write(outDir string, res *payout.Result, in *payout.Inputs, rel *ReleaseFil
 		return WriteRendered(outDir, res.Period, b)
 	}
 	dir := Dir(outDir, res.Period)
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return nil, err
-	}
-	lock, err := openFolder(dir, Private)
+	// A released folder is refused before the work of rendering.
+	lock, err := lockWritable(dir, Private, nil)
 	if err != nil {
 		return nil, err
 	}
 	defer lock.Close()
-	// Refuse a released folder before the work of rendering.
-	if err := checkWritable(dir, nil); err != nil {
-		return nil, err
-	}
 	tw := newTempWriter(lock, dir, Private, true)
 	b, err := render(res, in, nil, tw)
 	if err != nil {
@@ -84,14 +78,11 @@ func WriteRendered(outDir string, p payout.Period, b *Bundle) (*manifest.Manifes
 // removes the temporary files a killed writer left.
 func WriteRenderedAs(outDir string, p payout.Period, b *Bundle, perm Perm) (*manifest.Manifest, error) {
 	dir := Dir(outDir, p)
-	lock, err := openFolder(dir, perm)
+	lock, err := lockWritable(dir, perm, b)
 	if err != nil {
 		return nil, err
 	}
 	defer lock.Close()
-	if err := checkWritable(dir, b); err != nil {
-		return nil, err
-	}
 	w, err := writeTemps(lock, dir, b.Files, perm, true)
 	if err != nil {
 		return nil, err
@@ -119,14 +110,25 @@ func openFolder(dir string, perm Perm) (*os.File, error) {
 	return lock, nil
 }
 
+// lockWritable is openFolder for a writer of b (nil: a run's folder, to be
+// rendered as it is written), refusing the folder as checkWritable says.
+func lockWritable(dir string, perm Perm, b *Bundle) (*os.File, error) {
+	lock, err := openFolder(dir, perm)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkWritable(dir, b); err != nil {
+		lock.Close()
+		return nil, err
+	}
+	return lock, nil
+}
+
 // checkWritable refuses dir when it holds a released run's payment file and
 // the new bundle is not a release, or a manifest of another release than
 // the new bundle's: a released folder is only ever written again with the
 // same release (to complete one that was interrupted).
 func checkWritable(dir string, b *Bundle) error {
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return err
-	}
 	if b == nil || b.File(PaymentsXML) == nil {
 		if _, err := os.Stat(filepath.Join(dir, PaymentsXML)); err == nil {
 			return fmt.Errorf("%s: %w: it holds %s, and a released run is never changed", dir, ErrReleased, PaymentsXML)
