@@ -51,6 +51,10 @@ type fontTable struct {
 	typ    reflect.Type // map[string]fontDefType
 	keys   [len(styleKeys)]reflect.Value
 	defs   [len(styleKeys)]reflect.Value // nil Value: not shared
+	// What page (page.go) writes and measures with, of each shared style:
+	// the resource name SetFont writes (fontDefType.i) and the widths.
+	ids    [len(styleKeys)]string
+	widths [len(styleKeys)][256]int
 }
 
 // styleKeys are the styles a prototype loads, those the statements use and
@@ -133,8 +137,26 @@ func prototype() *fontTable {
 			continue
 		}
 		t.keys[i], t.defs[i] = key, def
+		t.ids[i] = def.FieldByName("i").String()
+		cw := def.FieldByName("Cw")
+		for c := range t.widths[i] {
+			t.widths[i][c] = int(cw.Index(c).Int())
+		}
 	}
 	return t
+}
+
+// metrics: the table is there for page to write with (some style shared).
+func (t *fontTable) metrics() bool {
+	if t == nil {
+		return false
+	}
+	for _, d := range t.defs {
+		if d.IsValid() {
+			return true
+		}
+	}
+	return false
 }
 
 // fontKey is fpdf's key of the statements' font in a style ("helveticaB").

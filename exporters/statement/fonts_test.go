@@ -51,10 +51,11 @@ func TestSharedFontsSameBytes(t *testing.T) {
 			f.SetCatalogSort(true)
 			f.SetCreationDate(payout.MustDate("2022-12-28").Time())
 			f.SetModificationDate(payout.MustDate("2022-12-28").Time())
-			p := &pdf{f: f, tr: cp1252}
+			surface := &fpdfSurface{Fpdf: f}
 			if shared {
-				p.fonts = sharedFonts()
+				surface.fonts = sharedFonts()
 			}
+			p := &pdf{s: surface, tr: cp1252}
 			f.AddPage()
 			for _, s := range styles {
 				p.font(s, 9.5)
@@ -72,8 +73,9 @@ func TestSharedFontsSameBytes(t *testing.T) {
 
 // Every statement of the Oslo month and every yearly statement of the Oslo
 // data set's 2022 and of the hand-made cases' 2015 has the same bytes with
-// the shared fonts as with fpdf's own loading, also when rendered in
-// parallel (run once with -race).
+// the shared fonts, and with those and the one-page fast path (render), as
+// with fpdf's own loading and pages, also when rendered in parallel (run
+// once with -race).
 func TestSharedFontsSameStatements(t *testing.T) {
 	in, _, err := importers.LoadFolder(filepath.Join("..", "..", "fixtures", "oslo"))
 	require.NoError(t, err)
@@ -110,16 +112,20 @@ func TestSharedFontsSameStatements(t *testing.T) {
 
 	want := make([][]byte, len(docs))
 	for i, d := range docs {
-		want[i], err = layout(d, options{literalCount: true})
+		want[i], err = layout(d, options{})
 		require.NoError(t, err)
 	}
 	got := make([][]byte, len(docs))
+	fast := make([][]byte, len(docs))
 	errs := make([]error, len(docs))
 	var wg sync.WaitGroup
 	for w := range 4 {
 		wg.Go(func() {
 			for i := w; i < len(docs); i += 4 {
-				got[i], errs[i] = layout(docs[i], options{literalCount: true, sharedFonts: true})
+				got[i], errs[i] = layout(docs[i], options{sharedFonts: true})
+				if errs[i] == nil {
+					fast[i], errs[i] = render(docs[i])
+				}
 			}
 		})
 	}
@@ -128,6 +134,7 @@ func TestSharedFontsSameStatements(t *testing.T) {
 	for i, d := range docs {
 		require.NoError(t, errs[i])
 		require.Equal(t, want[i], got[i], d.subject)
+		require.Equal(t, want[i], fast[i], d.subject)
 		for _, name := range []string{"Helvetica", "Helvetica-Bold", "Helvetica-Oblique"} {
 			if bytes.Contains(got[i], []byte("/BaseFont /"+name+"\n")) {
 				styles[name] = true

@@ -73,29 +73,103 @@ const (
 	font = "helvetica"
 )
 
-// pdf is one document being laid out.
+// pdf is one document being laid out on a surface: fpdf's own page
+// (fpdfSurface) or one written by page.go.
 type pdf struct {
-	f      *fpdf.Fpdf
-	tr     func(string) string // UTF-8 to the core fonts' cp1252
-	fonts  *fontTable          // the shared core fonts; nil: fpdf loads them
-	loaded uint8               // bit i: styleKeys[i] is in f's font table
+	s  surface
+	tr func(string) string // UTF-8 to the core fonts' cp1252
+}
+
+// surface is what the layout calls: fpdf's methods of those names, and its
+// SetFont and CellFormat as the statements use them (font, cell).
+type surface interface {
+	font(style string, size float64)
+	cell(w, h float64, txt, border string, ln int, align string, fill bool)
+	Ln(h float64)
+	SetFillColor(r, g, b int)
+	SetDrawColor(r, g, b int)
+	Line(x1, y1, x2, y2 float64)
+	GetX() float64
+	GetY() float64
+	SetX(x float64)
+	SetY(y float64)
+	GetStringWidth(s string) float64
+	GetStringSymbolWidth(s string) int
+	GetFontSize() (ptSize, unitSize float64)
+	GetCellMargin() float64
+	SplitLines(txt []byte, w float64) [][]byte
+	PageNo() int
+}
+
+// fpdfSurface lays out on fpdf's pages.
+type fpdfSurface struct {
+	*fpdf.Fpdf
+	fonts  *fontTable // the shared core fonts; nil: fpdf loads them
+	loaded uint8      // bit i: styleKeys[i] is in the document's font table
+}
+
+// font selects the statements' font; a style's first use in the document
+// first puts the shared definition in the document (fonts.go).
+func (s *fpdfSurface) font(style string, size float64) {
+	if s.fonts != nil {
+		if i := styleIndex(style); i >= 0 && s.loaded&(1<<i) == 0 {
+			s.fonts.preload(s.Fpdf, style)
+			s.loaded |= 1 << i
+		}
+	}
+	s.SetFont(font, style, size)
+}
+
+func (s *fpdfSurface) cell(w, h float64, txt, border string, ln int, align string, fill bool) {
+	s.CellFormat(w, h, txt, border, ln, align, fill, 0, "")
 }
 
 // render lays the document out as a PDF with fixed properties: dates from
 // the run, sorted resources, no compression, core fonts.
 func render(d *document) ([]byte, error) {
-	return layout(d, options{literalCount: true, sharedFonts: true})
+	return layout(d, options{sharedFonts: true, onePage: true})
 }
 
 // options are render's ways of getting the same bytes cheaper, each of which
 // a test compares with fpdf's own way.
 type options struct {
-	literalCount bool // a one-page statement writes its page count (else fpdf's alias)
-	sharedFonts  bool // the core fonts parsed once per process (fonts.go)
+	sharedFonts bool // the core fonts parsed once per process (fonts.go)
+	onePage     bool // a statement of one page written by page.go
 }
 
-// layout is render with the options given.
+// layout is render with the options given: page.go's page when the
+// statement fits on one and fpdf's pages otherwise.
 func layout(d *document, o options) ([]byte, error) {
+	var fonts *fontTable
+	if o.sharedFonts || o.onePage {
+		fonts = sharedFonts()
+	}
+	if o.onePage && !holdsAlias(d) {
+		f := newDocument(d)
+		if pg := newPage(f, fonts); pg != nil {
+			p := &pdf{s: pg, tr: cp1252}
+			p.body(d)
+			pg.inFooter = true
+			p.footer(d)
+			if pg.finish(f) {
+				return output(f, d)
+			}
+		}
+	}
+	if !o.sharedFonts {
+		fonts = nil
+	}
+	f := newDocument(d)
+	p := &pdf{s: &fpdfSurface{Fpdf: f, fonts: fonts}, tr: cp1252}
+	f.AliasNbPages(pageAlias)
+	f.SetFooterFuncLpi(func(bool) { p.footer(d) })
+	p.body(d)
+	return output(f, d)
+}
+
+// newDocument is a document with the statements' properties and its first
+// page begun.
+func newDocument(d *document) *fpdf.Fpdf {
 	f := fpdf.New("P", "mm", "A4", "")
 	f.SetCompression(false)
 	f.SetCatalogSort(true)
@@ -108,38 +182,31 @@ func layout(d *document, o options) ([]byte, error) {
 	f.SetLang("nb-NO")
 	f.SetMargins(margin, margin, margin)
 	f.SetAutoPageBreak(true, margin)
-	p := &pdf{f: f, tr: cp1252}
-	if o.sharedFonts {
-		p.fonts = sharedFonts()
-	}
-	// The page count: fpdf fills in an alias as it closes the document,
-	// copying every page to look for it. A statement of one page (most)
-	// writes "1" itself, where the alias would have been laid out, which
-	// gives the same bytes; one of more pages, or one whose text could
-	// hold the alias itself, has the alias.
-	literal := o.literalCount && !holdsAlias(d)
-	f.SetFooterFuncLpi(func(last bool) {
-		f.SetY(-12)
-		p.font("", 7.5)
-		text := d.issuer + " · " + d.subject + " · side " + strconv.Itoa(f.PageNo()) + " av "
-		if literal && last && f.PageNo() == 1 {
-			if x, ok := p.centredAt(contentW, p.tr(text+pageAlias)); ok {
-				f.SetX(x)
-				f.CellFormat(contentW, 4, p.tr(text+"1"), "", 0, "L", false, 0, "")
-				return
-			}
-		}
-		f.AliasNbPages(pageAlias)
-		f.CellFormat(contentW, 4, p.tr(text+pageAlias), "", 0, "C", false, 0, "")
-	})
 	f.AddPage()
+	return f
+}
+
+// body lays out all but the footer.
+func (p *pdf) body(d *document) {
 	p.header(d)
 	for i := range d.sections {
 		p.section(&d.sections[i])
 	}
-	f.Ln(4)
+	p.s.Ln(4)
 	p.rows(d.summary)
 	p.notes(d.notes)
+}
+
+// footer is each page's last line: the issuer, the statement and the page
+// of the count (the page alias until fpdf closes the document).
+func (p *pdf) footer(d *document) {
+	p.s.SetY(-12)
+	p.font("", 7.5)
+	text := d.issuer + " · " + d.subject + " · side " + strconv.Itoa(p.s.PageNo()) + " av " + pageAlias
+	p.s.cell(contentW, 4, p.tr(text), "", 0, "C", false)
+}
+
+func output(f *fpdf.Fpdf, d *document) ([]byte, error) {
 	var buf bytes.Buffer
 	if err := f.Output(&buf); err != nil {
 		return nil, fmt.Errorf("statement %s: %w", d.subject, err)
@@ -147,34 +214,7 @@ func layout(d *document, o options) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// font selects the statements' font; a style's first use in the document
-// first puts the shared definition in the document (fonts.go).
-func (p *pdf) font(style string, size float64) {
-	if p.fonts != nil {
-		if i := styleIndex(style); i >= 0 && p.loaded&(1<<i) == 0 {
-			p.fonts.preload(p.f, style)
-			p.loaded |= 1 << i
-		}
-	}
-	p.f.SetFont(font, style, size)
-}
-
-// centredAt is the x from which a left-aligned cell of width w puts its
-// text where a centred cell from the current x puts text (as fpdf places
-// them: x + cell margin, and x + (w − text width) / 2), when some x gives
-// exactly that position.
-func (p *pdf) centredAt(w float64, text string) (float64, bool) {
-	f := p.f
-	at := f.GetX() + (w-f.GetStringWidth(text))/2
-	c := f.GetCellMargin()
-	x := at - c
-	for _, try := range []float64{x, math.Nextafter(x, math.Inf(1)), math.Nextafter(x, math.Inf(-1))} {
-		if try >= 0 && try+c == at {
-			return try, true
-		}
-	}
-	return 0, false
-}
+func (p *pdf) font(style string, size float64) { p.s.font(style, size) }
 
 // pageAlias stands for the page count until fpdf closes the document.
 const pageAlias = "{nb}"
@@ -297,13 +337,13 @@ func init() {
 }
 
 func (p *pdf) header(d *document) {
-	f := p.f
+	f := p.s
 	p.font("B", 16)
-	f.CellFormat(contentW-60, 8, p.tr(d.title), "", 0, "L", false, 0, "")
+	f.cell(contentW-60, 8, p.tr(d.title), "", 0, "L", false)
 	p.font("B", 11)
-	f.CellFormat(60, 8, p.tr(d.issuer), "", 1, "R", false, 0, "")
+	f.cell(60, 8, p.tr(d.issuer), "", 1, "R", false)
 	p.font("", 11)
-	f.CellFormat(contentW, 6, p.tr(d.subtitle), "", 1, "L", false, 0, "")
+	f.cell(contentW, 6, p.tr(d.subtitle), "", 1, "L", false)
 	f.Ln(3)
 	p.facts(d.info, 9.5)
 	f.Ln(3)
@@ -313,18 +353,18 @@ func (p *pdf) header(d *document) {
 func (p *pdf) facts(facts [][2]string, size float64) {
 	for _, kv := range facts {
 		p.font("B", size)
-		p.f.CellFormat(48, lineH, p.tr(kv[0]), "", 0, "L", false, 0, "")
+		p.s.cell(48, lineH, p.tr(kv[0]), "", 0, "L", false)
 		p.font("", size)
 		p.wrapped(contentW-48, kv[1], "", false)
 	}
 }
 
 func (p *pdf) section(s *section) {
-	f := p.f
+	f := p.s
 	f.Ln(2)
 	f.SetFillColor(228, 233, 242)
 	p.font("B", 10.5)
-	f.CellFormat(contentW, 6.5, p.tr(s.title), "", 1, "L", true, 0, "")
+	f.cell(contentW, 6.5, p.tr(s.title), "", 1, "L", true)
 	f.Ln(1)
 	p.facts(s.facts, 9)
 	if len(s.facts) > 0 && len(s.rows) > 0 {
@@ -338,7 +378,7 @@ func (p *pdf) section(s *section) {
 
 // rows writes text rows with their amounts right-aligned.
 func (p *pdf) rows(rows []row) {
-	f := p.f
+	f := p.s
 	for _, r := range rows {
 		style := ""
 		if r.total {
@@ -363,21 +403,21 @@ func (p *pdf) rows(rows []row) {
 // wrappedWithAmount writes text over as many lines as it needs, the amount
 // on the first.
 func (p *pdf) wrappedWithAmount(text, amount string) {
-	f := p.f
+	f := p.s
 	text = p.tr(text)
 	if p.fits(text, contentW-amountW) {
-		f.CellFormat(contentW-amountW, lineH, text, "", 0, "L", false, 0, "")
-		f.CellFormat(amountW, lineH, amount, "", 1, "R", false, 0, "")
+		f.cell(contentW-amountW, lineH, text, "", 0, "L", false)
+		f.cell(amountW, lineH, amount, "", 1, "R", false)
 		return
 	}
 	lines := p.split(text, contentW-amountW)
 	for i, l := range lines {
 		if i == 0 {
-			f.CellFormat(contentW-amountW, lineH, l, "", 0, "L", false, 0, "")
-			f.CellFormat(amountW, lineH, amount, "", 1, "R", false, 0, "")
+			f.cell(contentW-amountW, lineH, l, "", 0, "L", false)
+			f.cell(amountW, lineH, amount, "", 1, "R", false)
 			continue
 		}
-		f.CellFormat(contentW-amountW, lineH, l, "", 1, "L", false, 0, "")
+		f.cell(contentW-amountW, lineH, l, "", 1, "L", false)
 	}
 }
 
@@ -385,15 +425,15 @@ func (p *pdf) wrappedWithAmount(text, amount string) {
 func (p *pdf) wrapped(w float64, text, align string, fill bool) {
 	text = p.tr(text)
 	if p.fits(text, w) {
-		p.f.CellFormat(w, lineH, text, "", 1, align, fill, 0, "")
+		p.s.cell(w, lineH, text, "", 1, align, fill)
 		return
 	}
-	x := p.f.GetX()
+	x := p.s.GetX()
 	for i, l := range p.split(text, w) {
 		if i > 0 {
-			p.f.SetX(x)
+			p.s.SetX(x)
 		}
-		p.f.CellFormat(w, lineH, l, "", 1, align, fill, 0, "")
+		p.s.cell(w, lineH, l, "", 1, align, fill)
 	}
 }
 
@@ -406,7 +446,7 @@ func (p *pdf) split(text string, w float64) []string {
 	if p.fits(text, w) {
 		return []string{text}
 	}
-	lines := p.f.SplitLines([]byte(text), w)
+	lines := p.s.SplitLines([]byte(text), w)
 	if len(lines) == 0 {
 		return []string{""}
 	}
@@ -419,15 +459,15 @@ func (p *pdf) split(text string, w float64) []string {
 
 // fits: split gives the text as its one line (see split).
 func (p *pdf) fits(text string, w float64) bool {
-	_, size := p.f.GetFontSize()
-	wmax := int(math.Ceil((w - 2*p.f.GetCellMargin()) * 1000 / size))
+	_, size := p.s.GetFontSize()
+	wmax := int(math.Ceil((w - 2*p.s.GetCellMargin()) * 1000 / size))
 	return strings.IndexByte(text, 0) < 0 && strings.IndexByte(text, '\n') < 0 && strings.IndexByte(text, '\r') < 0 &&
-		p.f.GetStringSymbolWidth(text) <= wmax
+		p.s.GetStringSymbolWidth(text) <= wmax
 }
 
 // grid writes a table: a shaded header row, then the rows.
 func (p *pdf) grid(t *table) {
-	f := p.f
+	f := p.s
 	f.SetFillColor(240, 240, 240)
 	p.font("B", 8.5)
 	p.gridRow(t, t.head, true)
@@ -450,7 +490,7 @@ func (p *pdf) gridRow(t *table, cells []string, fill bool) {
 		if i == len(cells)-1 {
 			ln = 1
 		}
-		p.f.CellFormat(t.widths[i], lineH, p.tr(c), "B", ln, align, fill, 0, "")
+		p.s.cell(t.widths[i], lineH, p.tr(c), "B", ln, align, fill)
 	}
 }
 
@@ -458,7 +498,7 @@ func (p *pdf) notes(notes []string) {
 	if len(notes) == 0 {
 		return
 	}
-	p.f.Ln(4)
+	p.s.Ln(4)
 	p.font("", 8.5)
 	for _, n := range notes {
 		p.wrapped(contentW, n, "L", false)

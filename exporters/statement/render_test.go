@@ -36,7 +36,7 @@ func TestSplitIsSplitLines(t *testing.T) {
 	f := fpdf.New("P", "mm", "A4", "")
 	f.SetMargins(margin, margin, margin)
 	f.AddPage()
-	p := &pdf{f: f, tr: cp1252}
+	p := &pdf{s: &fpdfSurface{Fpdf: f}, tr: cp1252}
 	words := strings.Fields("Overbetaling som ikke kan trekkes i senere utbetalinger: krav om tilbakebetaling " +
 		"(overbetalt fra desember 2022; avtalen gir ikke lenger utbetaling til deg) Fravær etter §13.4: 3 dager uten tilskudd")
 	var texts []string
@@ -64,10 +64,11 @@ func TestSplitIsSplitLines(t *testing.T) {
 	}
 }
 
-// The page count written by the statement itself gives the bytes fpdf's
-// alias gives: for every statement of the Oslo month and of the 2015 cases,
-// for one of several pages, and for one whose text holds the alias.
-func TestLiteralPageCountIsTheAlias(t *testing.T) {
+// The one-page fast path (render) gives the bytes fpdf alone gives: for
+// every statement of the Oslo month, for one of several pages (which falls
+// back), for one whose text holds the alias or a NUL (laid out by fpdf),
+// and for random documents of every shape the layout has (fastpage_test.go).
+func TestFastPageSameBytes(t *testing.T) {
 	in, _, err := importers.LoadFolder(filepath.Join("..", "..", "fixtures", "oslo"))
 	require.NoError(t, err)
 	res, err := payout.Compute(in, payout.MustPeriod("2022-12"), payout.Options{})
@@ -88,17 +89,18 @@ func TestLiteralPageCountIsTheAlias(t *testing.T) {
 	nul := *docs[2]
 	nul.notes = append(nul.notes, "a\x00b")
 	docs = append(docs, &long, &aliased, &nul)
+	docs = append(docs, randomDocuments(1, 400)...)
 	pages := map[int]int{}
 	for _, d := range docs {
-		got, err := layout(d, options{literalCount: true})
+		got, err := render(d)
 		require.NoError(t, err)
 		want, err := layout(d, options{})
 		require.NoError(t, err)
-		require.Equal(t, want, got, d.subject)
+		require.Equal(t, string(want), string(got), d.subject)
 		pages[bytes.Count(got, []byte("/Type /Page\n"))]++
 	}
-	assert.Greater(t, pages[1], 600, "most statements have one page")
-	assert.NotZero(t, pages[3]+pages[4]+pages[5], "one of several pages: %v", pages)
+	assert.Greater(t, pages[1], 800, "most statements have one page")
+	assert.NotZero(t, pages[2]+pages[3]+pages[4]+pages[5], "one of several pages: %v", pages)
 }
 
 // Payees lists the payees NewMonth does, in its order.
