@@ -231,3 +231,34 @@ func TestPageMeasuresAsFpdf(t *testing.T) {
 		require.Equal(t, [2]float64{pt, unit}, [2]float64{gpt, gunit})
 	}
 }
+
+// fpdf's document buffer is where buffer.go expects it; if this fails after
+// a change of fpdf in go.mod, statements are as before but each grows its
+// own buffer again.
+func TestDocBufferPooled(t *testing.T) {
+	_, ok := docBufferOffset()
+	require.True(t, ok, "fpdf's Fpdf.buffer is not v0.9.0's fmtBuffer{bytes.Buffer}: documents no longer take a pooled buffer (buffer.go)")
+}
+
+// A document written through a pooled buffer (output) has the bytes of
+// fpdf's own Output, for documents of one page and several, one after the
+// other so that buffers are reused, grown and reused again.
+func TestPooledOutputIsOutput(t *testing.T) {
+	for _, d := range randomDocuments(5, 300) {
+		plain := func() []byte {
+			f := newDocument(d)
+			p := &pdf{s: &fpdfSurface{Fpdf: f, fonts: sharedFonts()}, tr: cp1252}
+			f.AliasNbPages(pageAlias)
+			f.SetFooterFuncLpi(func(bool) { p.footer(d) })
+			p.body(d)
+			var buf bytes.Buffer
+			require.NoError(t, f.Output(&buf))
+			return buf.Bytes()
+		}
+		want := plain()
+		got, err := layout(d, options{sharedFonts: true})
+		require.NoError(t, err)
+		require.Equal(t, want, got, d.subject)
+		require.Equal(t, len(got), cap(got), "made to size")
+	}
+}

@@ -1,7 +1,6 @@
 package statement
 
 import (
-	"bytes"
 	"fmt"
 	"math"
 	"strconv"
@@ -206,12 +205,13 @@ func (p *pdf) footer(d *document) {
 	p.s.cell(contentW, 4, p.tr(text), "", 0, "C", false)
 }
 
+// output is the document f made of d (f is not used after it).
 func output(f *fpdf.Fpdf, d *document) ([]byte, error) {
-	var buf bytes.Buffer
-	if err := f.Output(&buf); err != nil {
+	data, err := pooledOutput(f)
+	if err != nil {
 		return nil, fmt.Errorf("statement %s: %w", d.subject, err)
 	}
-	return buf.Bytes(), nil
+	return data, nil
 }
 
 func (p *pdf) font(style string, size float64) { p.s.font(style, size) }
