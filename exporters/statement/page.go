@@ -237,15 +237,21 @@ func (p *page) textAt(w, h float64, txt, align string) {
 	p.f2((p.h - (p.y + dy + .5*h + .3*p.size)) * p.k)
 	p.str(" Td (")
 	at := len(p.buf)
-	for i := 0; i < len(txt); i++ {
-		if c := txt[i]; c == '\\' || c == '(' || c == ')' {
-			p.buf = append(p.buf, '\\', c)
-		} else {
-			p.buf = append(p.buf, c)
+	if strings.ContainsAny(txt, `\()`) {
+		for i := 0; i < len(txt); i++ {
+			if c := txt[i]; c == '\\' || c == '(' || c == ')' {
+				p.buf = append(p.buf, '\\', c)
+			} else {
+				p.buf = append(p.buf, c)
+			}
 		}
+	} else {
+		p.buf = append(p.buf, txt...)
 	}
-	if i := bytes.Index(p.buf[at:], []byte(pageAlias)); i >= 0 {
-		p.buf = append(append(p.buf[:at+i], '1'), p.buf[at+i+len(pageAlias):]...)
+	if p.inFooter { // the alias is the footer's only (holdsAlias)
+		if i := bytes.Index(p.buf[at:], []byte(pageAlias)); i >= 0 {
+			p.buf = append(append(p.buf[:at+i], '1'), p.buf[at+i+len(pageAlias):]...)
+		}
 	}
 	p.str(")Tj ET")
 	if p.colorFlag {
