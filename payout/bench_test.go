@@ -66,3 +66,20 @@ func BenchmarkComputeOslo(b *testing.B) {
 func BenchmarkComputeNorwayDecade(b *testing.B) {
 	benchCompute(b, loadNorway(b), "2025-12")
 }
+
+// BenchmarkRunDigestOslo digests the Oslo month's Result (the bundle does so
+// beside rendering the files, on the same cores).
+func BenchmarkRunDigestOslo(b *testing.B) {
+	in, _, err := importers.LoadFolder(filepath.Join("..", "fixtures", "oslo"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	res, err := payout.Compute(in, payout.MustPeriod("2022-12"), payout.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		payout.RunDigest(res)
+	}
+}

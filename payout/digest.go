@@ -3,7 +3,6 @@ package payout
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -40,62 +39,85 @@ func RunDigest(r *Result) string {
 // WriteCanonical writes the serialisation RunDigest hashes, so an auditor
 // can read what was digested (and `sha256sum` it).
 func WriteCanonical(out io.Writer, r *Result) {
-	w := digestWriter{w: out}
-	w.rec("version", DigestVersion)
-	w.rec("period", r.Period.String())
-	w.rec("as_of", r.AsOf.String())
-	w.rec("pay_date", r.PayDate.String())
-	w.rec("total", r.Total)
-	w.rec("counts", len(r.Lines), len(r.Adjustments), len(r.Payments))
+	w := &digestWriter{w: out, b: make([]byte, 0, digestChunk+4<<10)}
+	w.rec("version").str(DigestVersion).end()
+	w.rec("period").str(r.Period.String()).end()
+	w.rec("as_of").str(r.AsOf.String()).end()
+	w.rec("pay_date").str(r.PayDate.String()).end()
+	w.rec("total").dec(r.Total).end()
+	w.rec("counts").num(len(r.Lines)).num(len(r.Adjustments)).num(len(r.Payments)).end()
 	d := r.Policy.Debtor
-	w.rec("debtor", d.Name, d.Account, d.OrgNr, d.BIC)
+	w.rec("debtor").str(d.Name).str(d.Account).str(d.OrgNr).str(d.BIC).end()
 	for i := range r.Lines {
-		digestLine(&w, &r.Lines[i])
+		digestLine(w, &r.Lines[i])
 	}
 	for _, a := range r.Adjustments {
-		w.rec("adjustment", a.AgreementID, a.Bydel, string(a.Role), a.PayeeID, a.RefPeriod.String(),
-			a.Before, a.After, a.Amount, string(a.Reason))
+		w.rec("adjustment").str(a.AgreementID).str(a.Bydel).str(string(a.Role)).str(a.PayeeID).str(a.RefPeriod.String()).
+			dec(a.Before).dec(a.After).dec(a.Amount).str(string(a.Reason)).end()
 	}
 	for _, p := range r.Payments {
-		w.rec("payment", p.PayeeID, p.Name, p.Account, p.OrgNr, p.Amount, p.EndToEndID, p.Remittance,
-			strings.Join(p.Bydeler, ","))
+		w.rec("payment").str(p.PayeeID).str(p.Name).str(p.Account).str(p.OrgNr).dec(p.Amount).str(p.EndToEndID).
+			str(p.Remittance).str(strings.Join(p.Bydeler, ",")).end()
 	}
 	for _, c := range r.Claims {
-		w.rec("claim", c.AgreementID, c.Bydel, string(c.Role), c.PayeeID, c.Amount, c.OriginPeriod.String(), string(c.Cause))
+		w.rec("claim").str(c.AgreementID).str(c.Bydel).str(string(c.Role)).str(c.PayeeID).dec(c.Amount).
+			str(c.OriginPeriod.String()).str(string(c.Cause)).end()
 	}
+	w.flush()
 }
 
 func digestLine(w *digestWriter, l *Line) {
-	w.rec("line", l.Period.String(), l.Bydel, l.AgreementID, l.HPR, l.Name, string(l.Scheme), string(l.Role),
-		l.PayeeID, l.ListID, l.Count, l.Members, l.AnnualAmount, l.SharePercent,
-		l.ActiveDays, l.PaidDays, l.UnpaidDays, l.VikarDays,
-		l.Base, l.AbsenceDeduction, l.VikarAmount, l.Entitlement, l.Withheld, l.Released,
-		l.Adjustments, l.CarriedIn, l.Net, l.CarriedOut, strings.Join(l.Rules, ","))
+	w.rec("line").str(l.Period.String()).str(l.Bydel).str(l.AgreementID).str(l.HPR).str(l.Name).str(string(l.Scheme)).
+		str(string(l.Role)).str(l.PayeeID).str(l.ListID).num(l.Count).dec(l.Members).dec(l.AnnualAmount).
+		dec(l.SharePercent).num(l.ActiveDays).num(l.PaidDays).num(l.UnpaidDays).num(l.VikarDays).
+		dec(l.Base).dec(l.AbsenceDeduction).dec(l.VikarAmount).dec(l.Entitlement).dec(l.Withheld).dec(l.Released).
+		dec(l.Adjustments).dec(l.CarriedIn).dec(l.Net).dec(l.CarriedOut).str(strings.Join(l.Rules, ",")).end()
 }
 
-// digestWriter writes canonical records; a hash's Write never fails, and
-// the golden test's buffer neither.
-type digestWriter struct{ w io.Writer }
+// digestWriter writes canonical records, a tag and its fields, each field
+// after one space and in its kind's one form: a string quoted
+// (strconv.Quote), an int in decimal, a decimal.Decimal as its String. Its
+// methods are the only kinds there are, so a new field type cannot enter
+// the digest in a form nobody chose. Records are collected and written
+// in chunks (a hash's Write never fails, and the golden test's buffer
+// neither).
+type digestWriter struct {
+	w io.Writer
+	b []byte
+}
 
-// rec writes the tag and the fields of one record and a newline. Only the
-// kinds below are allowed, so a new field type cannot enter the digest in
-// a form nobody chose.
-func (w digestWriter) rec(tag string, fields ...any) {
-	var b strings.Builder
-	b.WriteString(tag)
-	for _, f := range fields {
-		b.WriteByte(' ')
-		switch v := f.(type) {
-		case string:
-			b.WriteString(strconv.Quote(v))
-		case int:
-			b.WriteString(strconv.Itoa(v))
-		case decimal.Decimal:
-			b.WriteString(v.String())
-		default:
-			panic(fmt.Sprintf("payout: RunDigest cannot serialise %T", f))
-		}
+// digestChunk is how much is collected before it is written.
+const digestChunk = 32 << 10
+
+func (w *digestWriter) rec(tag string) *digestWriter {
+	w.b = append(w.b, tag...)
+	return w
+}
+
+func (w *digestWriter) str(v string) *digestWriter {
+	w.b = strconv.AppendQuote(append(w.b, ' '), v)
+	return w
+}
+
+func (w *digestWriter) num(v int) *digestWriter {
+	w.b = strconv.AppendInt(append(w.b, ' '), int64(v), 10)
+	return w
+}
+
+func (w *digestWriter) dec(v decimal.Decimal) *digestWriter {
+	w.b = append(append(w.b, ' '), v.String()...)
+	return w
+}
+
+// end ends the record with a newline.
+func (w *digestWriter) end() {
+	w.b = append(w.b, '\n')
+	if len(w.b) >= digestChunk {
+		w.flush()
 	}
-	b.WriteByte('\n')
-	_, _ = io.WriteString(w.w, b.String())
+}
+
+func (w *digestWriter) flush() {
+	_, _ = w.w.Write(w.b)
+	w.b = w.b[:0]
 }
