@@ -38,7 +38,11 @@ func basisSheet(w *workbook, v view) error {
 	if err != nil {
 		return err
 	}
-	return w.policyBlock(res.Policy, row)
+	params, err := v.policy()
+	if err != nil {
+		return err
+	}
+	return w.policyBlock(params, row)
 }
 
 func (w *workbook) ratesBlock(rates []payout.Rate, row int) (int, error) {
@@ -69,33 +73,43 @@ func (w *workbook) filesBlock(in *payout.Inputs, row int) (int, error) {
 	return pl.next + 1, err
 }
 
-// policyBlock lists the policy parameters in force by their policy.json
-// names, sorted, so a reader can see which reading of the agreement applied.
-func (w *workbook) policyBlock(p payout.Policy, row int) error {
+// policyBlock lists the policy parameters in force (policyParams).
+func (w *workbook) policyBlock(params []param, row int) error {
 	if err := w.heading(SheetBasis, row, "Parametere i kraft (policy.json)"); err != nil {
 		return err
 	}
+	b := block{cols: []column{{"Parameter", false}, {"Verdi", false}}, rows: make([][]cell, 0, len(params))}
+	for _, p := range params {
+		b.rows = append(b.rows, []cell{txt(p.name), txt(p.value)})
+	}
+	_, err := w.writeBlock(SheetBasis, row+1, b)
+	return err
+}
+
+// param is one policy parameter by its policy.json name, and its value.
+type param struct{ name, value string }
+
+// policyParams are the policy's parameters by their policy.json names,
+// sorted, so a reader can see which reading of the agreement applied. The
+// workbooks of a Set share one list (Set.view): every district has the
+// run's policy.
+func policyParams(p payout.Policy) ([]param, error) {
 	raw, err := json.Marshal(p)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var m map[string]any
 	if err := json.Unmarshal(raw, &m); err != nil {
-		return err
+		return nil, err
 	}
 	flat := map[string]string{}
 	flatten("", m, flat)
-	keys := make([]string, 0, len(flat))
-	for k := range flat {
-		keys = append(keys, k)
+	out := make([]param, 0, len(flat))
+	for k, v := range flat {
+		out = append(out, param{k, v})
 	}
-	sort.Strings(keys)
-	b := block{cols: []column{{"Parameter", false}, {"Verdi", false}}}
-	for _, k := range keys {
-		b.rows = append(b.rows, []cell{txt(k), txt(flat[k])})
-	}
-	_, err = w.writeBlock(SheetBasis, row+1, b)
-	return err
+	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
+	return out, nil
 }
 
 func flatten(prefix string, v any, out map[string]string) {

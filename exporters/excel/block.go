@@ -1,7 +1,9 @@
 package excel
 
 import (
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/oslokommune/payout/payout"
 	"github.com/oslokommune/payout/payout/nb"
@@ -10,7 +12,7 @@ import (
 )
 
 // kind is how a cell is stored and formatted.
-type kind int
+type kind uint8
 
 const (
 	kText  kind = iota // a string, never a formula
@@ -26,17 +28,19 @@ const (
 // column's largest, so a column has one format (1 036 beside 1 036, 12,5
 // beside 100,0). style is the cell's style, set when the block is added to
 // its sheet (prepare); sum marks a totals cell written as a SUBTOTAL
-// formula over its column's data rows.
+// formula over its column's data rows. n is a kInt cell's value and a
+// kDate cell's date (payout.Date, an int32). The fields are packed (48
+// bytes): a sheet's cells are held until it is written, and the Linjer
+// sheet has 28 a line.
 type cell struct {
-	k     kind
 	s     string
 	d     decimal.Decimal
 	n     int
-	date  payout.Date
+	style int32
+	k     kind
 	empty bool
 	sum   bool
-	scale int
-	style int
+	scale uint8
 }
 
 func txt(s string) cell            { return cell{k: kText, s: s, empty: s == ""} }
@@ -44,13 +48,24 @@ func money(d decimal.Decimal) cell { return cell{k: kMoney, d: d} }
 func integer(n int) cell           { return cell{k: kInt, n: n} }
 func num(d decimal.Decimal) cell   { return cell{k: kNum, d: d} }
 func date(d payout.Date) cell {
-	return cell{k: kDate, date: d, empty: d == payout.NoDate || d == payout.Forever}
+	return cell{k: kDate, n: int(d), empty: d == payout.NoDate || d == payout.Forever}
 }
 func period(p payout.Period) cell {
 	if p == 0 {
 		return blank() // no period (year 0 is never a real one)
 	}
-	return txt(p.String())
+	return txt(periodText(p))
+}
+
+// periodText is p.String() ("2022-12") without fmt: a period cell is on
+// every line of the Linjer sheet.
+func periodText(p payout.Period) string {
+	y, m := p.Year(), p.Month()
+	if y < 1000 || y > 9999 {
+		return p.String()
+	}
+	b := [7]byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-', byte('0' + m/10), byte('0' + m%10)}
+	return string(b[:])
 }
 func blank() cell { return cell{empty: true} }
 
@@ -71,6 +86,30 @@ type block struct {
 	cols   []column
 	rows   [][]cell
 	totals bool
+	cells  []cell // the rows' cells when made by newBlock
+}
+
+// newBlock is a block of the columns given with room for n data rows,
+// whose cells are added row by row (add) into one array: a sheet's rows
+// are held until it is written, and an array per row was an allocation
+// per line.
+func newBlock(cols []column, totals bool, n int) block {
+	return block{cols: cols, totals: totals, rows: make([][]cell, 0, n), cells: make([]cell, 0, n*len(cols))}
+}
+
+// add appends a data row of the cells given.
+func (b *block) add(cells ...cell) {
+	start := len(b.cells)
+	b.cells = append(b.cells, cells...)
+	b.rows = append(b.rows, b.cells[start:len(b.cells):len(b.cells)])
+}
+
+// extend appends cells to the last row added.
+func (b *block) extend(cells ...cell) {
+	last := &b.rows[len(b.rows)-1]
+	start := len(b.cells) - len(*last)
+	b.cells = append(b.cells, cells...)
+	*last = b.cells[start:len(b.cells):len(b.cells)]
 }
 
 // placed tells where a block landed, for autofilters and chart ranges.
@@ -95,6 +134,7 @@ func (w *workbook) writeBlock(sheet string, top int, b block) (placed, error) {
 	if err := l.addRow(sheetRow{r: top, cells: header}); err != nil {
 		return pl, err
 	}
+	l.rows = slices.Grow(l.rows, len(b.rows)+1)
 	t := newTotals(b.cols)
 	for r, row := range b.rows {
 		for c := range row {
@@ -143,7 +183,7 @@ func alignScales(rows [][]cell) {
 		}
 		for r := range rows {
 			if rows[r][c].k == kNum {
-				rows[r][c].scale = scale
+				rows[r][c].scale = uint8(scale)
 			}
 		}
 	}
@@ -158,12 +198,12 @@ type totals struct {
 	sums   []exactSum
 	counts []int
 	kinds  []kind
-	scales []int
+	scales []uint8
 }
 
 func newTotals(cols []column) *totals {
 	n := len(cols)
-	t := &totals{cols: cols, sums: make([]exactSum, n), counts: make([]int, n), kinds: make([]kind, n), scales: make([]int, n)}
+	t := &totals{cols: cols, sums: make([]exactSum, n), counts: make([]int, n), kinds: make([]kind, n), scales: make([]uint8, n)}
 	for c := range t.kinds {
 		t.kinds[c] = kMoney
 	}
@@ -259,8 +299,7 @@ func (w *workbook) prepare(l *sheetLayout, col, row int, v *cell, style int, bol
 	width := 0
 	if !v.empty {
 		if v.k == kText {
-			w.noteRules(v.s)
-			v.s = nb.Neutralise(v.s)
+			v.s = w.neutral(v.s)
 		}
 		width = displayWidth(*v)
 		l.measure(col, row, width)
@@ -268,7 +307,25 @@ func (w *workbook) prepare(l *sheetLayout, col, row int, v *cell, style int, bol
 	if style == 0 {
 		style = w.styleOf(*v, width, bold)
 	}
-	v.style = style
+	v.style = int32(style)
+}
+
+// neutral notes the rule IDs s cites (noteRules) and returns s
+// neutralised (nb.Neutralise). A text that may cite a rule or holds a ;
+// (the rules column, a district list) is looked up in the workbook's
+// memo first: the Linjer sheet repeats a few rule sets on every line, and
+// both steps would cut and copy the text again each time.
+func (w *workbook) neutral(s string) string {
+	if !strings.Contains(s, "R-") && strings.IndexByte(s, ';') < 0 {
+		return nb.Neutralise(s) // nothing to note, and no ; to look after
+	}
+	if t, ok := w.texts[s]; ok {
+		return t
+	}
+	w.noteRules(s)
+	t := nb.Neutralise(s)
+	w.texts[s] = t
+	return t
 }
 
 // colNames caches the letters of the first columns: cellName runs once per

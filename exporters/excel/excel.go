@@ -117,6 +117,9 @@ type view struct {
 	names   map[string]string
 	schemes map[string]payout.Scheme
 	journal *journal.Journal // report.xlsx only
+	// policy is policyParams of res.Policy, made once for a Set's
+	// workbooks (Set.view, the one maker of views that are rendered).
+	policy func() ([]param, error)
 }
 
 // sheets are the view's sheets in workbook order.
@@ -137,10 +140,15 @@ type workbook struct {
 	st     styles
 	sheets map[string]*sheetLayout
 	footer string
-	cited  map[string]bool // the rule IDs the text cells cite (regler.go)
-	parts  map[string]*part
-	spec   skeletonSpec
-	cache  *skeletonCache
+	cited  map[string]bool   // the rule IDs the text cells cite (regler.go)
+	texts  map[string]string // neutral's memo: a text as written, by the text given
+	// ids and joined are rulesText's scratch, joinedTexts its memo.
+	ids         []string
+	joined      []byte
+	joinedTexts map[string]string
+	parts       map[string]*part
+	spec        skeletonSpec
+	cache       *skeletonCache
 }
 
 // newWorkbook is an empty workbook of the sheets named, in that order,
@@ -152,7 +160,8 @@ func newWorkbook(footer string, sheets []string, props *excelize.DocProperties, 
 		return nil, err
 	}
 	return &workbook{st: st, sheets: map[string]*sheetLayout{}, footer: footer,
-		cited: map[string]bool{}, parts: map[string]*part{}, cache: cache,
+		cited: map[string]bool{}, texts: map[string]string{}, joinedTexts: map[string]string{},
+		parts: map[string]*part{}, cache: cache,
 		spec: skeletonSpec{sheets: sheets, props: props}}, nil
 }
 
@@ -325,6 +334,6 @@ func (w *workbook) heading(sheet string, row int, s string) error {
 	l := w.layout(sheet)
 	l.lastRow, l.lastCol = max(l.lastRow, row), max(l.lastCol, 1)
 	c := txt(s)
-	c.s, c.style = nb.Neutralise(c.s), w.st.title
+	c.s, c.style = nb.Neutralise(c.s), int32(w.st.title)
 	return l.addRow(sheetRow{r: row, cells: []cell{c}})
 }

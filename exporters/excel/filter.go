@@ -25,14 +25,25 @@ func emptied(res *payout.Result) *payout.Result {
 // of res for all districts; rows keep the Result's order.
 func split(res *payout.Result) map[string]*payout.Result {
 	out := map[string]*payout.Result{}
-	paid := map[string]map[string]decimal.Decimal{} // bydel → payee → net
-	mine := map[string][]string{}                   // agreement → its districts, in first-seen order
+	paid := map[string]map[string]*exactSum{} // bydel → payee → net
+	total := map[string]*exactSum{}           // bydel → its lines' net
+	mine := map[string][]string{}             // agreement → its districts, in first-seen order
+	// Each district's lines made to size: a Line is large, and appending
+	// grew each district's array by doubling.
+	lines := map[string]int{}
+	for i := range res.Lines {
+		lines[res.Lines[i].Bydel]++
+	}
 	get := func(bydel, agreement string) *payout.Result {
 		r := out[bydel]
 		if r == nil {
 			r = emptied(res)
+			if n := lines[bydel]; n > 0 {
+				r.Lines = make([]payout.Line, 0, n)
+			}
 			out[bydel] = r
-			paid[bydel] = map[string]decimal.Decimal{}
+			paid[bydel] = map[string]*exactSum{}
+			total[bydel] = &exactSum{}
 		}
 		ds := mine[agreement]
 		for _, d := range ds {
@@ -43,12 +54,23 @@ func split(res *payout.Result) map[string]*payout.Result {
 		mine[agreement] = append(ds, bydel)
 		return r
 	}
-	for _, l := range res.Lines {
+	for i := range res.Lines {
+		l := &res.Lines[i]
 		r := get(l.Bydel, l.AgreementID)
-		r.Lines = append(r.Lines, l)
+		r.Lines = append(r.Lines, *l)
 		p := paid[l.Bydel]
-		p[l.PayeeID] = p[l.PayeeID].Add(l.Net)
-		r.Total = r.Total.Add(l.Net)
+		sum := p[l.PayeeID]
+		if sum == nil {
+			sum = &exactSum{}
+			p[l.PayeeID] = sum
+		}
+		sum.add(l.Net)
+		total[l.Bydel].add(l.Net)
+	}
+	for b, t := range total {
+		if lines[b] > 0 {
+			out[b].Total = t.value()
+		}
 	}
 	for _, a := range res.Adjustments {
 		r := get(a.Bydel, a.AgreementID)
@@ -72,7 +94,7 @@ func split(res *payout.Result) map[string]*payout.Result {
 		for _, b := range codes {
 			if amt, ok := paid[b][p.PayeeID]; ok {
 				q := p
-				q.Amount, q.Bydeler = amt, []string{b}
+				q.Amount, q.Bydeler = amt.value(), []string{b}
 				out[b].Payments = append(out[b].Payments, q)
 			}
 		}

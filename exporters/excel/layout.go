@@ -87,7 +87,7 @@ func displayWidth(v cell) int {
 	case kMoney:
 		return numWidth(v.d, 2)
 	case kNum:
-		return numWidth(v.d, v.scale)
+		return numWidth(v.d, int(v.scale))
 	case kInt:
 		return intWidth(v.n)
 	case kDate:

@@ -2,7 +2,6 @@ package excel
 
 import (
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/oslokommune/payout/exporters/statement"
@@ -35,15 +34,30 @@ func (v view) rule(id string) string {
 	return id
 }
 
-// rules are the IDs the view cites for ids, distinct and sorted (a
-// minimal view cites once for both R-13.4-SICK and R-13.4-CHILD).
-func (v view) rules(ids []string) []string {
-	out := make([]string, len(ids))
-	for i, id := range ids {
-		out[i] = v.rule(id)
+// rulesText is the Linjer sheet's rules column: the IDs the view cites
+// for ids (rule), distinct and sorted (a minimal view cites once
+// for both R-13.4-SICK and R-13.4-CHILD), joined by ;. It is made in w's
+// scratch and copied only the first time the workbook writes that set.
+func (w *workbook) rulesText(v view, ids []string) string {
+	w.ids = w.ids[:0]
+	for _, id := range ids {
+		w.ids = append(w.ids, v.rule(id))
 	}
-	sort.Strings(out)
-	return slices.Compact(out)
+	slices.Sort(w.ids)
+	w.ids = slices.Compact(w.ids)
+	w.joined = w.joined[:0]
+	for i, id := range w.ids {
+		if i > 0 {
+			w.joined = append(w.joined, ';')
+		}
+		w.joined = append(w.joined, id...)
+	}
+	if s, ok := w.joinedTexts[string(w.joined)]; ok {
+		return s
+	}
+	s := string(w.joined)
+	w.joinedTexts[s] = s
+	return s
 }
 
 // absenceKind is the Fravær sheet's "Fraværstype": the kind, or in a

@@ -1,6 +1,8 @@
 package excel
 
 import (
+	"sync"
+
 	"github.com/oslokommune/payout/exporters/journal"
 	"github.com/oslokommune/payout/payout"
 )
@@ -28,6 +30,9 @@ type Set struct {
 	// skeletons are the district workbooks' skeletons by shape
 	// (skeleton.go): made by excelize once, not once per district.
 	skeletons *skeletonCache
+	// policy is the run's policy parameters (policyParams), which every
+	// workbook's Grunnlag sheet lists: the districts have the run's policy.
+	policy func() ([]param, error)
 }
 
 // WithJournal gives the Set the run's voucher, so that report.xlsx shows
@@ -45,7 +50,7 @@ type version struct {
 // NewSet prepares the workbooks of res; in may be nil.
 func NewSet(res *payout.Result, in *payout.Inputs) *Set {
 	s := &Set{res: res, in: in, districts: split(res), best: map[string]map[string]version{"": {}}, schemes: map[string]payout.Scheme{},
-		skeletons: newSkeletonCache()}
+		skeletons: newSkeletonCache(), policy: sync.OnceValues(func() ([]param, error) { return policyParams(res.Policy) })}
 	for _, l := range res.Lines {
 		s.schemes[l.AgreementID] = l.Scheme
 	}
@@ -104,7 +109,7 @@ func (s *Set) view(bydel string) view {
 		}
 	}
 	v.names = s.agreementNames(v)
-	v.schemes = s.schemes
+	v.schemes, v.policy = s.schemes, s.policy
 	return v
 }
 

@@ -21,17 +21,18 @@ func linesSheet(w *workbook, v view) error {
 		{"Korreksjoner", true}, {"Overført inn", true}, {"Netto utbetalt", true},
 		{"Overført ut", true}, {"Regler", false},
 	}
-	b := block{cols: cols, totals: true}
-	for _, l := range v.res.Lines {
-		b.rows = append(b.rows, []cell{
+	b := newBlock(cols, true, len(v.res.Lines))
+	for i := range v.res.Lines {
+		l := &v.res.Lines[i]
+		b.add(
 			period(l.Period), txt(l.AgreementID), txt(l.HPR), txt(l.Name), txt(l.Bydel),
 			txt(nb.SchemeName(l.Scheme)), txt(nb.RoleName(l.Role)), txt(l.PayeeID), txt(l.ListID),
 			integer(l.Count), num(l.Members), money(l.AnnualAmount), num(l.SharePercent),
 			integer(l.ActiveDays), integer(l.PaidDays), integer(l.UnpaidDays), integer(l.VikarDays),
 			money(l.Base), money(l.AbsenceDeduction), money(l.VikarAmount), money(l.Entitlement),
 			money(l.Withheld), money(l.Released), money(l.Adjustments), money(l.CarriedIn),
-			money(l.Net), money(l.CarriedOut), txt(strings.Join(v.rules(l.Rules), ";")),
-		})
+			money(l.Net), money(l.CarriedOut), txt(w.rulesText(v, l.Rules)),
+		)
 	}
 	_, err := w.table(SheetLines, b)
 	return err
@@ -45,12 +46,13 @@ func paymentsSheet(w *workbook, v view) error {
 		{"Org.nr.", false}, {"Beløp", true}, {"Ende-til-ende-ID", false},
 		{"Melding", false}, {"Bydeler", false},
 	}
-	b := block{cols: cols, totals: true}
-	for _, p := range v.res.Payments {
-		b.rows = append(b.rows, []cell{
+	b := newBlock(cols, true, len(v.res.Payments))
+	for i := range v.res.Payments {
+		p := &v.res.Payments[i]
+		b.add(
 			txt(p.PayeeID), txt(p.Name), txt(v.account(p.Account)), txt(p.OrgNr), money(p.Amount),
 			txt(p.EndToEndID), txt(p.Remittance), txt(strings.Join(p.Bydeler, ";")),
-		})
+		)
 	}
 	_, err := w.table(SheetPayments, b)
 	return err
@@ -73,14 +75,14 @@ func deductionsSheet(w *workbook, v view) error {
 		{"Regel", false}, {"Hjemmel", false}, {"Beskrivelse", false},
 		{"Status", false}, {"Dager", true}, {"Beløp", true},
 	}
-	b := block{cols: cols, totals: true}
+	b := newBlock(cols, true, len(v.res.Deductions))
 	for _, d := range v.res.Deductions {
 		rule := v.rule(d.Rule)
-		b.rows = append(b.rows, []cell{
+		b.add(
 			txt(d.AgreementID), txt(names[d.AgreementID]), txt(d.Bydel), txt(v.absenceKind(d)),
 			txt(rule), txt(payout.ClauseFor(d.Rule, v.schemes[d.AgreementID])), txt(v.ruleTitle(rule)), txt(nb.StatusName(d.Status)),
 			integer(d.Days), money(d.Amount),
-		})
+		)
 	}
 	_, err := w.table(SheetDeductions, b)
 	return err
@@ -126,15 +128,16 @@ func adjustmentsSheet(w *workbook, v view) error {
 		{"Ubetalte dager før", false}, {"Ubetalte dager etter", false},
 		{"Mottaker før", false}, {"Mottaker etter", false}, {"Årsak", false},
 	}
-	b := block{cols: cols, totals: true}
+	b := newBlock(cols, true, len(v.res.Adjustments))
 	for i := range v.res.Adjustments {
 		a := &v.res.Adjustments[i]
-		row := []cell{
+		b.add(
 			txt(a.AgreementID), txt(names[a.AgreementID]), txt(a.Bydel), txt(nb.RoleName(a.Role)),
 			txt(a.PayeeID), period(a.RefPeriod), money(a.Before), money(a.After), money(a.Amount),
-		}
-		row = append(row, changedCells(a.Was, a.Now)...)
-		b.rows = append(b.rows, append(row, txt(nb.ReasonText(a.Reason))))
+		)
+		changed := changedCells(a.Was, a.Now)
+		b.extend(changed[:]...)
+		b.extend(txt(nb.ReasonText(a.Reason)))
 	}
 	_, err := w.table(SheetAdjustments, b)
 	return err
@@ -144,11 +147,12 @@ func adjustmentsSheet(w *workbook, v view) error {
 // count, annual amount, unpaid days and payee; a pair is blank when the
 // value is the same in both views, and a side is blank when that view had
 // no line (the zero basis).
-func changedCells(was, now payout.AdjustmentBasis) []cell {
+func changedCells(was, now payout.AdjustmentBasis) [10]cell {
 	wasLine, nowLine := was.PaidDays+was.UnpaidDays > 0, now.PaidDays+now.UnpaidDays > 0
-	pair := func(same bool, before, after cell) []cell {
+	var out [10]cell
+	pair := func(i int, same bool, before, after cell) {
 		if same {
-			return []cell{blank(), blank()}
+			before, after = blank(), blank()
 		}
 		if !wasLine {
 			before = blank()
@@ -156,24 +160,24 @@ func changedCells(was, now payout.AdjustmentBasis) []cell {
 		if !nowLine {
 			after = blank()
 		}
-		return []cell{before, after}
+		out[i], out[i+1] = before, after
 	}
-	var out []cell
-	out = append(out, pair(was.Count == now.Count, integer(was.Count), integer(now.Count))...)
+	pair(0, was.Count == now.Count, integer(was.Count), integer(now.Count))
 	weighted := func(b payout.AdjustmentBasis) cell {
 		if !b.HasWeighted {
 			return blank()
 		}
 		return num(b.Weighted)
 	}
-	out = append(out, pair(was.HasWeighted == now.HasWeighted && was.Weighted.Equal(now.Weighted), weighted(was), weighted(now))...)
-	out = append(out, pair(was.AnnualAmount.Equal(now.AnnualAmount), money(was.AnnualAmount), money(now.AnnualAmount))...)
-	out = append(out, pair(was.UnpaidDays == now.UnpaidDays, integer(was.UnpaidDays), integer(now.UnpaidDays))...)
-	payees := pair(was.Payee == now.Payee, txt(was.Payee), txt(now.Payee))
+	pair(2, was.HasWeighted == now.HasWeighted && was.Weighted.Equal(now.Weighted), weighted(was), weighted(now))
+	pair(4, was.AnnualAmount.Equal(now.AnnualAmount), money(was.AnnualAmount), money(now.AnnualAmount))
+	pair(6, was.UnpaidDays == now.UnpaidDays, integer(was.UnpaidDays), integer(now.UnpaidDays))
 	if was.Payee != now.Payee {
-		payees = []cell{txt(was.Payee), txt(now.Payee)} // named on the empty side too
+		out[8], out[9] = txt(was.Payee), txt(now.Payee) // named on the empty side too
+	} else {
+		out[8], out[9] = blank(), blank()
 	}
-	return append(out, payees...)
+	return out
 }
 
 // claimsSheet: the overpayments claimed back from their payee

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/oslokommune/payout/payout"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -284,11 +285,13 @@ func (w *workbook) writeSheet(sheet string, l *sheetLayout) error {
 }
 
 // partWriter writes a part's XML through a buffer into its deflater,
-// keeping the CRC-32 and size of the XML.
+// keeping the CRC-32 and size of the XML. The deflated bytes go to out,
+// kept with the writer for the next part: the part gets a copy of its
+// exact size (close), not a buffer grown by doubling as it was written.
 type partWriter struct {
 	buf  []byte
 	fw   *flate.Writer
-	out  *bytes.Buffer
+	out  bytes.Buffer
 	crc  uint32
 	size uint64
 	err  error
@@ -313,14 +316,13 @@ func newPartWriter() *partWriter {
 		fw, _ := flate.NewWriter(nil, sheetLevel)
 		o = &partWriter{buf: make([]byte, 0, flushAt+4<<10), fw: fw}
 	}
-	o.out = &bytes.Buffer{}
-	o.fw.Reset(o.out)
+	o.out.Reset()
+	o.fw.Reset(&o.out)
 	o.buf, o.crc, o.size, o.err = o.buf[:0], 0, 0, nil
 	return o
 }
 
 func (o *partWriter) release() {
-	o.out = nil
 	select {
 	case partWriters <- o:
 	default: // enough kept
@@ -345,7 +347,7 @@ func (o *partWriter) close() (*part, error) {
 	if o.err != nil {
 		return nil, o.err
 	}
-	return &part{data: o.out.Bytes(), crc: o.crc, size: o.size}, nil
+	return &part{data: bytes.Clone(o.out.Bytes()), crc: o.crc, size: o.size}, nil
 }
 
 func (o *partWriter) str(s string) { o.buf = append(o.buf, s...) }
@@ -400,7 +402,7 @@ func (o *partWriter) row(r sheetRow) {
 		o.buf = append(o.buf, '"')
 		if v.style != 0 {
 			o.str(` s="`)
-			o.int(v.style)
+			o.int(int(v.style))
 			o.buf = append(o.buf, '"')
 		}
 		switch {
@@ -444,7 +446,7 @@ func (o *partWriter) number(v *cell) {
 	case kInt:
 		o.int(v.n)
 	case kDate:
-		o.int(excelSerial(v.date))
+		o.int(excelSerial(payout.Date(v.n)))
 	}
 }
 
