@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/oslokommune/payout/payout"
 	"github.com/oslokommune/payout/payout/nb"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
@@ -88,4 +89,31 @@ func TestExactSumIsDecimalAdd(t *testing.T) {
 		require.Equal(t, want.Exponent(), v.Exponent(), "%s", want)
 		require.Equal(t, want.String(), v.String())
 	}
+}
+
+// periodText writes a period as Period.String does, across the years
+// written without fmt and either side of them.
+func TestPeriodTextIsPeriodString(t *testing.T) {
+	for _, y := range []int{1, 999, 1000, 1899, 2022, 2099, 9999, 10000} {
+		for m := 1; m <= 12; m++ {
+			p := payout.NewPeriod(y, m)
+			assert.Equal(t, p.String(), periodText(p), "%d-%d", y, m)
+		}
+	}
+}
+
+// The memo of neutral gives each text what noteRules and nb.Neutralise
+// give it, asked once or again, and notes the rules a text cites once
+// seen.
+func TestNeutralIsNeutraliseAndNotes(t *testing.T) {
+	texts := []string{"plain", "=1+2", "R-8.4;R-13.4-SICK", "R-8.4;R-13.4-SICK", "a;=b; -c;d", "-R-8.4", "x;y", "R-NONE;R-14"}
+	w, err := newWorkbook("x", []string{"T"}, nil, nil)
+	require.NoError(t, err)
+	want, _ := newWorkbook("x", []string{"T"}, nil, nil)
+	for _, s := range texts {
+		want.noteRules(s)
+		assert.Equal(t, nb.Neutralise(s), w.neutral(s), s)
+	}
+	assert.Equal(t, want.cited, w.cited)
+	assert.NotEmpty(t, w.cited)
 }
