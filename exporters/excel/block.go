@@ -1,7 +1,6 @@
 package excel
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 
@@ -86,15 +85,61 @@ type block struct {
 	cols   []column
 	rows   [][]cell
 	totals bool
-	cells  []cell // the rows' cells when made by newBlock
+	cells  []cell     // the rows' cells when made by newBlock
+	room   *blockRoom // where cells and rows came from (newBlock)
 }
 
 // newBlock is a block of the columns given with room for n data rows,
-// whose cells are added row by row (add) into one array: a sheet's rows
-// are held until it is written, and an array per row was an allocation
-// per line.
+// whose cells are added row by row (add) into one array taken from
+// blockRooms: writeBlock writes each row out as XML as it adds it to its
+// sheet and gives the arrays back, so the next block (of any workbook)
+// reuses them instead of allocating a sheet's cells again.
 func newBlock(cols []column, totals bool, n int) block {
-	return block{cols: cols, totals: totals, rows: make([][]cell, 0, n), cells: make([]cell, 0, n*len(cols))}
+	var r *blockRoom
+	select {
+	case r = <-blockRooms:
+	default:
+		r = &blockRoom{}
+	}
+	if cap(r.cells) < n*len(cols) {
+		r.cells = make([]cell, 0, n*len(cols))
+	}
+	if cap(r.rows) < n {
+		r.rows = make([][]cell, 0, n)
+	}
+	return block{cols: cols, totals: totals, rows: r.rows[:0], cells: r.cells[:0], room: r}
+}
+
+// blockRoom is the arrays of a block made by newBlock.
+type blockRoom struct {
+	cells []cell
+	rows  [][]cell
+}
+
+// blockRooms keeps a few rooms let go; one larger than maxRoomCells is
+// left to the collector.
+var blockRooms = make(chan *blockRoom, 4)
+
+const maxRoomCells = 1 << 16
+
+// release gives the block's room back, cleared (no cell keeps a text of
+// an earlier Result alive). The block must not be read after.
+func (b *block) release() {
+	r := b.room
+	if r == nil {
+		return
+	}
+	b.room = nil
+	clear(b.cells)
+	clear(b.rows)
+	r.cells, r.rows = b.cells[:0], b.rows[:0]
+	if cap(r.cells) > maxRoomCells {
+		return
+	}
+	select {
+	case blockRooms <- r:
+	default: // enough kept
+	}
 }
 
 // add appends a data row of the cells given.
@@ -123,6 +168,7 @@ type placed struct {
 // bold Sum row. Every cell is measured and styled here (prepare), so the
 // sheet can be written out as soon as it is complete (sheetxml.go).
 func (w *workbook) writeBlock(sheet string, top int, b block) (placed, error) {
+	defer b.release()
 	pl := placed{header: top, firstRow: top + 1, lastRow: top + len(b.rows)}
 	l := w.layout(sheet)
 	alignScales(b.rows)
@@ -134,7 +180,6 @@ func (w *workbook) writeBlock(sheet string, top int, b block) (placed, error) {
 	if err := l.addRow(sheetRow{r: top, cells: header}); err != nil {
 		return pl, err
 	}
-	l.rows = slices.Grow(l.rows, len(b.rows)+1)
 	t := newTotals(b.cols)
 	for r, row := range b.rows {
 		for c := range row {

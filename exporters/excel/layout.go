@@ -27,16 +27,18 @@ import (
 const maxChars = 70
 
 // sheetLayout is one sheet as it is written: its rows, in ascending
-// order, each cell measured and styled (workbook.prepare), and what its
-// layout needs; when the sheet is complete it is written out as its
-// worksheet part (sheetxml.go) and its rows are let go.
+// order, each cell measured and styled (workbook.prepare) and written out
+// as XML (body) as it is added, and what its layout needs; when the sheet
+// is complete it is written out as its worksheet part (sheetxml.go),
+// whose sheetData is the body, and the body is let go.
 type sheetLayout struct {
 	chars            []int // widest value per column (0-based), in characters
 	lastRow, lastCol int
 	titles           bool   // the sheet starts with a table: frozen header, print titles
 	filter           string // the table's autofilter range, "A1:H667"
 	drawing          string // the relationship ID of the sheet's drawing (the chart)
-	rows             []sheetRow
+	body             *sheetBody
+	lastAdded        int // the number of the last row added, 0 before the first
 	written          bool
 }
 
@@ -48,16 +50,21 @@ type sheetRow struct {
 	sumFrom, sumTo int
 }
 
-// addRow appends a row below the sheet's last: rows are written in the
-// order they are added, and a worksheet's rows must ascend.
+// addRow writes a row below the sheet's last into the sheet's body: a
+// worksheet's rows must ascend. The row's cells are not kept: a block's
+// cells are let go (or reused) as soon as it is added.
 func (l *sheetLayout) addRow(r sheetRow) error {
 	if l.written {
 		return fmt.Errorf("row %d added to a sheet already written", r.r)
 	}
-	if n := len(l.rows); n > 0 && r.r <= l.rows[n-1].r {
-		return fmt.Errorf("row %d added below row %d", r.r, l.rows[n-1].r)
+	if l.lastAdded > 0 && r.r <= l.lastAdded {
+		return fmt.Errorf("row %d added below row %d", r.r, l.lastAdded)
 	}
-	l.rows = append(l.rows, r)
+	if l.body == nil {
+		l.body = newBody()
+	}
+	l.body.row(r)
+	l.lastAdded = r.r
 	return nil
 }
 

@@ -25,10 +25,11 @@ import (
 // document properties, content types and relationships); its own copies
 // of the worksheets are dropped before it writes (finish), and the
 // workbook's zip writer (partZip) writes the parts made here in their
-// place and deflates excelize's parts at the same level. A sheet is
-// written as soon as it is complete (workbook.writeSheets), straight into
-// its deflated part, so neither its cells nor its uncompressed XML stay in
-// memory after.
+// place and deflates excelize's parts at the same level. Each row is
+// written as XML as it is added to its sheet (sheetLayout.addRow), so a
+// block's cells are let go once the block is added, and a sheet is
+// deflated as soon as it is complete (workbook.writeSheets): its
+// uncompressed XML does not stay in memory after.
 //
 // The XML follows the element order of CT_Worksheet (ECMA-376 part 1,
 // 18.3.1.99): sheetPr, dimension, sheetViews, sheetFormatPr, cols,
@@ -206,7 +207,7 @@ func skeletonPart(name string, content []byte) (*part, error) {
 func deflatePart(content []byte) (*part, error) {
 	o := newPartWriter()
 	defer o.release()
-	o.buf = append(o.buf, content...)
+	o.raw(content)
 	return o.close()
 }
 
@@ -215,7 +216,7 @@ func deflatePart(content []byte) (*part, error) {
 func (w *workbook) writeSheets(all bool) error {
 	for _, sheet := range w.spec.sheets {
 		l := w.layout(sheet)
-		if l.written || (!all && len(l.rows) == 0) {
+		if l.written || (!all && l.lastAdded == 0) {
 			continue
 		}
 		if err := w.writeSheet(sheet, l); err != nil {
@@ -256,8 +257,9 @@ func (w *workbook) writeSheet(sheet string, l *sheetLayout) error {
 	o.str(`</sheetViews><sheetFormatPr defaultRowHeight="15"/>`)
 	o.cols(l.chars)
 	o.str(`<sheetData>`)
-	for _, r := range l.rows {
-		o.row(r)
+	if l.body != nil {
+		l.body.writeTo(o)
+		l.body = nil
 	}
 	o.str(`</sheetData>`)
 	if l.filter != "" {
@@ -280,8 +282,61 @@ func (w *workbook) writeSheet(sheet string, l *sheetLayout) error {
 		return err
 	}
 	w.parts[w.partName(sheet)] = p
-	l.rows, l.written = nil, true
+	l.written = true
 	return nil
+}
+
+// xmlOut is XML being written: a part's (partWriter) or a sheet's rows
+// (sheetLayout.body).
+type xmlOut struct {
+	buf []byte
+	num [32]byte
+}
+
+// sheetBody is a sheet's rows as XML, in chunks of about chunkSize: a
+// chunk is never copied to grow it (the Norway run's Linjer sheet is 11
+// MB of XML), and the chunks go to the deflater one after the other.
+type sheetBody struct {
+	xmlOut          // the chunk being written
+	full   [][]byte // the chunks before it
+}
+
+const chunkSize = 64 << 10
+
+// chunks keeps the chunks of the sheets written for the next sheets (of
+// any workbook), at most 64 (4 MiB).
+var chunks = make(chan []byte, 64)
+
+func newChunk() []byte {
+	select {
+	case c := <-chunks:
+		return c[:0]
+	default:
+		return make([]byte, 0, chunkSize+8<<10)
+	}
+}
+
+func newBody() *sheetBody { return &sheetBody{xmlOut: xmlOut{buf: newChunk()}} }
+
+// row writes one row, starting a new chunk when the current one is full.
+func (b *sheetBody) row(r sheetRow) {
+	b.xmlOut.row(r)
+	if len(b.buf) >= chunkSize {
+		b.full = append(b.full, b.buf)
+		b.buf = newChunk()
+	}
+}
+
+// writeTo writes the body to o and gives its chunks back.
+func (b *sheetBody) writeTo(o *partWriter) {
+	for _, c := range append(b.full, b.buf) {
+		o.raw(c)
+		select {
+		case chunks <- c:
+		default: // enough kept
+		}
+	}
+	b.full, b.buf = nil, nil
 }
 
 // partWriter writes a part's XML through a buffer into its deflater,
@@ -289,17 +344,13 @@ func (w *workbook) writeSheet(sheet string, l *sheetLayout) error {
 // kept with the writer for the next part: the part gets a copy of its
 // exact size (close), not a buffer grown by doubling as it was written.
 type partWriter struct {
-	buf  []byte
+	xmlOut
 	fw   *flate.Writer
 	out  bytes.Buffer
 	crc  uint32
 	size uint64
 	err  error
-	num  [32]byte
 }
-
-// flushAt is the buffer's size at which it goes to the deflater.
-const flushAt = 32 << 10
 
 // partWriters keeps the part writers let go for the next parts. A
 // flate.Writer is some 650 KB to allocate and clear; a sync.Pool is
@@ -314,7 +365,7 @@ func newPartWriter() *partWriter {
 	case o = <-partWriters:
 	default:
 		fw, _ := flate.NewWriter(nil, sheetLevel)
-		o = &partWriter{buf: make([]byte, 0, flushAt+4<<10), fw: fw}
+		o = &partWriter{xmlOut: xmlOut{buf: make([]byte, 0, 4<<10)}, fw: fw}
 	}
 	o.out.Reset()
 	o.fw.Reset(&o.out)
@@ -333,10 +384,24 @@ func (o *partWriter) flush() {
 	if len(o.buf) == 0 || o.err != nil {
 		return
 	}
-	o.crc = crc32.Update(o.crc, crc32.IEEETable, o.buf)
-	o.size += uint64(len(o.buf))
-	_, o.err = o.fw.Write(o.buf)
+	o.write(o.buf)
 	o.buf = o.buf[:0]
+}
+
+// raw writes b after what is written so far, without copying it into the
+// buffer: the deflater's output depends only on the bytes, not on how
+// they are handed to it.
+func (o *partWriter) raw(b []byte) {
+	o.flush()
+	if len(b) > 0 && o.err == nil {
+		o.write(b)
+	}
+}
+
+func (o *partWriter) write(b []byte) {
+	o.crc = crc32.Update(o.crc, crc32.IEEETable, b)
+	o.size += uint64(len(b))
+	_, o.err = o.fw.Write(b)
 }
 
 func (o *partWriter) close() (*part, error) {
@@ -350,19 +415,19 @@ func (o *partWriter) close() (*part, error) {
 	return &part{data: bytes.Clone(o.out.Bytes()), crc: o.crc, size: o.size}, nil
 }
 
-func (o *partWriter) str(s string) { o.buf = append(o.buf, s...) }
+func (o *xmlOut) str(s string) { o.buf = append(o.buf, s...) }
 
-func (o *partWriter) int(n int) { o.buf = strconv.AppendInt(o.buf, int64(n), 10) }
+func (o *xmlOut) int(n int) { o.buf = strconv.AppendInt(o.buf, int64(n), 10) }
 
 // ref writes a cell reference, "AB12".
-func (o *partWriter) ref(col, row int) {
+func (o *xmlOut) ref(col, row int) {
 	o.str(colName(col))
 	o.int(row)
 }
 
 // cols writes each column's width, adjacent columns of one width as one
 // col element.
-func (o *partWriter) cols(chars []int) {
+func (o *xmlOut) cols(chars []int) {
 	if len(chars) == 0 {
 		return
 	}
@@ -385,7 +450,7 @@ func (o *partWriter) cols(chars []int) {
 }
 
 // row writes one row: every non-empty cell and every styled empty one.
-func (o *partWriter) row(r sheetRow) {
+func (o *xmlOut) row(r sheetRow) {
 	rowNum := strconv.AppendInt(o.num[:0], int64(r.r), 10)
 	o.str(`<row r="`)
 	o.buf = append(o.buf, rowNum...)
@@ -427,15 +492,12 @@ func (o *partWriter) row(r sheetRow) {
 		}
 	}
 	o.str(`</row>`)
-	if len(o.buf) >= flushAt {
-		o.flush()
-	}
 }
 
 // number writes a numeric cell's value as excelize's SetCellFloat and
 // SetCellInt do: an amount or quantity as the nearest double, in the
 // shortest form that reads back as that double.
-func (o *partWriter) number(v *cell) {
+func (o *xmlOut) number(v *cell) {
 	switch v.k {
 	case kMoney, kNum:
 		// xlsx stores numbers as IEEE doubles: this is the one place an
@@ -453,7 +515,7 @@ func (o *partWriter) number(v *cell) {
 // inline writes the rest of a text cell: t="inlineStr" and the string,
 // its spaces kept when it starts or ends with one (as excelize marks
 // them).
-func (o *partWriter) inline(s string) {
+func (o *xmlOut) inline(s string) {
 	o.str(` t="inlineStr"><is><t`)
 	if s != "" {
 		switch s[0] {
@@ -475,7 +537,7 @@ func (o *partWriter) inline(s string) {
 // return as a reference (a parser would make a raw one a line feed), and a
 // byte that is not UTF-8 or a character XML does not allow as U+FFFD, as
 // encoding/xml (and so excelize) does.
-func (o *partWriter) text(s string) {
+func (o *xmlOut) text(s string) {
 	start := 0
 	for i := 0; i < len(s); {
 		b := s[i]
