@@ -1,9 +1,11 @@
 package excel_test
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/oslokommune/payout/exporters/excel"
@@ -70,4 +72,24 @@ func layouts(t *testing.T, data []byte) map[string]string {
 			widths, *pl.Size, *pl.Orientation, *pl.FitToWidth, *pl.FitToHeight, *props.FitToPage, hf.OddFooter)
 	}
 	return out
+}
+
+// The Oslo month's workbooks keep the bytes of FormatVersion: their
+// SHA-256 are testdata/oslo-2022-12.sha256 (go test -update rewrites it,
+// for a new format version only). Every sheet of them is written through
+// this package's XML writer and deflater, report.xlsx's Linjer sheet in
+// many chunks (sheetxml.go), so a change of how the bytes are made that
+// changes them fails here, not only in a comparison of two binaries.
+func TestOsloWorkbooksKeepTheirBytes(t *testing.T) {
+	var got strings.Builder
+	for _, wb := range osloWorkbooks() {
+		fmt.Fprintf(&got, "%x  %s\n", sha256.Sum256(wb.data), wb.name)
+	}
+	path := filepath.Join("testdata", "oslo-2022-12.sha256")
+	if *update {
+		require.NoError(t, os.WriteFile(path, []byte(got.String()), 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "go test -update creates %s", path)
+	assert.Equal(t, string(want), got.String(), "format version %d: the workbooks' bytes changed", excel.FormatVersion)
 }
