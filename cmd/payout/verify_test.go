@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -34,18 +35,34 @@ func runCmd(t *testing.T, args ...string) (int, string, string) {
 	return code, out.String(), errb.String()
 }
 
-// e04Key signs the released E04 folders; its public key is e04Pub.
-var e04Key, e04Pub = func() (*releasekey.Private, string) {
+// e04Key signs the released E04 folders; its public key is e04Pub(). Both
+// are made on first use, in a folder TestMain removes.
+var e04Keys = sync.OnceValues(func() (*releasekey.Private, string) {
 	dir, err := os.MkdirTemp("", "payout-e04-key-")
 	if err != nil {
 		panic(err)
 	}
+	e04Dir = dir
 	k, err := releasekey.Generate(dir, nil)
 	if err != nil {
 		panic(err)
 	}
 	return k, filepath.Join(dir, releasekey.PublicFile)
-}()
+})
+
+var e04Dir string
+
+func e04Key() *releasekey.Private { k, _ := e04Keys(); return k }
+func e04Pub() string              { _, p := e04Keys(); return p }
+
+// TestMain removes the E04 key's folder once the tests have run.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if e04Dir != "" {
+		_ = os.RemoveAll(e04Dir)
+	}
+	os.Exit(code)
+}
 
 // copyE04 copies the E04 fixtures to a temporary folder, passing each file
 // through edit, and adds a policy.json with a debtor account that passes
@@ -95,12 +112,12 @@ func writeE04(t *testing.T, fixtures string, released bool) string {
 		return out
 	}
 	rec := manifest.Release{ReleasedAt: "2015-04-21T08:15:00Z", ReleasedBy: "carl", AttestedBy: "anna",
-		ApprovedBy: "bent", MsgID: pain001.MessageID(p), KeyID: e04Key.ID()}
+		ApprovedBy: "bent", MsgID: pain001.MessageID(p), KeyID: e04Key().ID()}
 	b, err := bundle.RenderRelease(res, in, rec)
 	require.NoError(t, err)
-	st := &store.Release{Period: p, RunSHA256: payout.RunDigest(res), ManifestSHA256: b.ManifestSHA256(), KeyID: e04Key.ID(),
+	st := &store.Release{Period: p, RunSHA256: payout.RunDigest(res), ManifestSHA256: b.ManifestSHA256(), KeyID: e04Key().ID(),
 		ReleasedAt: time.Date(2015, 4, 21, 8, 15, 0, 0, time.UTC), MsgID: rec.MsgID}
-	st.Seal(e04Key)
+	st.Seal(e04Key())
 	_, err = bundle.WriteRendered(out, p, b.WithSignature(st.SignatureFile()))
 	require.NoError(t, err)
 	return out
@@ -110,13 +127,13 @@ func TestVerifyE04Identical(t *testing.T) {
 	for _, released := range []bool{false, true} {
 		fixtures := copyE04(t, same)
 		out := writeE04(t, fixtures, released)
-		code, stdout, stderr := runCmd(t, "verify", "--period", "2015-04", "--fixtures", fixtures, "--out", out, "--pub", e04Pub)
+		code, stdout, stderr := runCmd(t, "verify", "--period", "2015-04", "--fixtures", fixtures, "--out", out, "--pub", e04Pub())
 		assert.Equal(t, 0, code, stderr)
 		assert.True(t, strings.HasPrefix(stdout, "identical\n"), stdout)
 		if released {
 			_, err := os.Stat(filepath.Join(out, "2015-04", "payments.xml"))
 			assert.NoError(t, err)
-			assert.Contains(t, stdout, "release statement signed with trusted key "+e04Key.ID())
+			assert.Contains(t, stdout, "release statement signed with trusted key "+e04Key().ID())
 		}
 	}
 }
@@ -135,12 +152,12 @@ func TestVerifyChecksTheReleaseStatement(t *testing.T) {
 	require.NoError(t, err)
 	forged := strings.Replace(string(data), `msg_id "`, `msg_id "X`, 1)
 	require.NoError(t, os.WriteFile(sig, []byte(forged), 0o600))
-	code, _, stderr = runCmd(t, "verify", "--period", "2015-04", "--fixtures", fixtures, "--out", out, "--pub", e04Pub)
+	code, _, stderr = runCmd(t, "verify", "--period", "2015-04", "--fixtures", fixtures, "--out", out, "--pub", e04Pub())
 	assert.Equal(t, 1, code)
-	assert.Contains(t, stderr, "the signature does not verify with key "+e04Key.ID())
+	assert.Contains(t, stderr, "the signature does not verify with key "+e04Key().ID())
 
 	require.NoError(t, os.Remove(sig))
-	code, _, stderr = runCmd(t, "verify", "--period", "2015-04", "--fixtures", fixtures, "--out", out, "--pub", e04Pub)
+	code, _, stderr = runCmd(t, "verify", "--period", "2015-04", "--fixtures", fixtures, "--out", out, "--pub", e04Pub())
 	assert.Equal(t, 1, code)
 	assert.Contains(t, stderr, "the released folder has no signed release statement")
 }
