@@ -227,7 +227,7 @@ func docProps(v view) *excelize.DocProperties {
 // exact quantities' styles by their number of decimals, the header style
 // and the style of a text that wraps in its capped column.
 type styles struct {
-	plain, bold map[kind]int
+	plain, bold [kDate + 1]int       // by kind (plain kText is 0, the default style)
 	num         [2][maxScale + 1]int // [bold][decimals]
 	header      int
 	title       int
@@ -248,7 +248,7 @@ func numFormat(scale int) string {
 }
 
 func newStyles(f *excelize.File) (styles, error) {
-	st := styles{plain: map[kind]int{}, bold: map[kind]int{}}
+	var st styles
 	fmts := map[kind]string{kMoney: "#,##0.00", kInt: "#,##0", kNum: numFormat(0), kDate: "dd.mm.yyyy"}
 	// Fixed order: style IDs are assigned in creation order.
 	for _, k := range []kind{kText, kMoney, kInt, kNum, kDate} {

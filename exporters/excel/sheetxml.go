@@ -290,7 +290,6 @@ func (w *workbook) writeSheet(sheet string, l *sheetLayout) error {
 // (sheetLayout.body).
 type xmlOut struct {
 	buf []byte
-	num [32]byte
 }
 
 // sheetBody is a sheet's rows as XML, in chunks of about chunkSize: a
@@ -449,104 +448,115 @@ func (o *xmlOut) cols(chars []int) {
 	o.str(`</cols>`)
 }
 
-// row writes one row: every non-empty cell and every styled empty one.
-func (o *xmlOut) row(r sheetRow) {
-	rowNum := strconv.AppendInt(o.num[:0], int64(r.r), 10)
-	o.str(`<row r="`)
-	o.buf = append(o.buf, rowNum...)
-	o.str(`">`)
+// row writes one row (appendRow).
+func (o *xmlOut) row(r sheetRow) { o.buf = appendRow(o.buf, &r) }
+
+// appendRow appends one row: every non-empty cell and every styled empty
+// one. The XML functions append to a slice they return rather than to
+// a writer's field: the slice stays in registers, and a heap field
+// written on every append costs a write barrier while a collection runs.
+func appendRow(b []byte, r *sheetRow) []byte {
+	var num [20]byte
+	rowNum := strconv.AppendInt(num[:0], int64(r.r), 10)
+	b = append(b, `<row r="`...)
+	b = append(b, rowNum...)
+	b = append(b, `">`...)
 	for c := range r.cells {
 		v := &r.cells[c]
 		if v.empty && v.style == 0 {
 			continue
 		}
 		col := colName(c + 1)
-		o.str(`<c r="`)
-		o.str(col)
-		o.buf = append(o.buf, rowNum...)
-		o.buf = append(o.buf, '"')
+		b = append(b, `<c r="`...)
+		b = append(b, col...)
+		b = append(b, rowNum...)
+		b = append(b, '"')
 		if v.style != 0 {
-			o.str(` s="`)
-			o.int(int(v.style))
-			o.buf = append(o.buf, '"')
+			b = append(b, ` s="`...)
+			b = strconv.AppendInt(b, int64(v.style), 10)
+			b = append(b, '"')
 		}
 		switch {
 		case v.empty:
-			o.str(`/>`)
+			b = append(b, `/>`...)
 		case v.k == kText:
-			o.inline(v.s)
+			b = appendInline(b, v.s)
 		default:
-			o.buf = append(o.buf, '>')
+			b = append(b, '>')
 			if v.sum {
-				o.str(`<f>SUBTOTAL(109,`)
-				o.str(col)
-				o.int(r.sumFrom)
-				o.buf = append(o.buf, ':')
-				o.str(col)
-				o.int(r.sumTo)
-				o.str(`)</f>`)
+				b = append(b, `<f>SUBTOTAL(109,`...)
+				b = append(b, col...)
+				b = strconv.AppendInt(b, int64(r.sumFrom), 10)
+				b = append(b, ':')
+				b = append(b, col...)
+				b = strconv.AppendInt(b, int64(r.sumTo), 10)
+				b = append(b, `)</f>`...)
 			}
-			o.str(`<v>`)
-			o.number(v)
-			o.str(`</v></c>`)
+			b = append(b, `<v>`...)
+			b = appendNumber(b, v)
+			b = append(b, `</v></c>`...)
 		}
 	}
-	o.str(`</row>`)
+	return append(b, `</row>`...)
 }
 
-// number writes a numeric cell's value as excelize's SetCellFloat and
-// SetCellInt do: an amount or quantity as the nearest double, in the
-// shortest form that reads back as that double.
-func (o *xmlOut) number(v *cell) {
+// appendNumber appends a numeric cell's value as excelize's SetCellFloat
+// and SetCellInt write it: an amount or quantity as the nearest double,
+// in the shortest form that reads back as that double.
+func appendNumber(b []byte, v *cell) []byte {
 	switch v.k {
 	case kMoney, kNum:
 		// xlsx stores numbers as IEEE doubles: this is the one place an
 		// exact decimal becomes a float, once per cell and only for
 		// display; the CSV files and the manifest keep the exact value.
 		f, _ := v.d.Float64()
-		o.buf = strconv.AppendFloat(o.buf, f, 'f', -1, 64)
+		return strconv.AppendFloat(b, f, 'f', -1, 64)
 	case kInt:
-		o.int(v.n)
+		return strconv.AppendInt(b, int64(v.n), 10)
 	case kDate:
-		o.int(excelSerial(payout.Date(v.n)))
+		return strconv.AppendInt(b, int64(excelSerial(payout.Date(v.n))), 10)
 	}
+	return b
 }
 
-// inline writes the rest of a text cell: t="inlineStr" and the string,
-// its spaces kept when it starts or ends with one (as excelize marks
-// them).
-func (o *xmlOut) inline(s string) {
-	o.str(` t="inlineStr"><is><t`)
+// appendInline appends the rest of a text cell: t="inlineStr" and the
+// string, its spaces kept when it starts or ends with one (as excelize
+// marks them).
+func appendInline(b []byte, s string) []byte {
+	b = append(b, ` t="inlineStr"><is><t`...)
 	if s != "" {
 		switch s[0] {
 		case ' ', '\t', '\n', '\r':
-			o.str(` xml:space="preserve"`)
+			b = append(b, ` xml:space="preserve"`...)
 		default:
 			switch s[len(s)-1] {
 			case ' ', '\t', '\n', '\r':
-				o.str(` xml:space="preserve"`)
+				b = append(b, ` xml:space="preserve"`...)
 			}
 		}
 	}
-	o.buf = append(o.buf, '>')
-	o.text(s)
-	o.str(`</t></is></c>`)
+	b = append(b, '>')
+	b = appendText(b, s)
+	return append(b, `</t></is></c>`...)
 }
 
-// text writes s as XML character data: &, < and > escaped, a carriage
-// return as a reference (a parser would make a raw one a line feed), and a
-// byte that is not UTF-8 or a character XML does not allow as U+FFFD, as
-// encoding/xml (and so excelize) does.
-func (o *xmlOut) text(s string) {
+// text writes s as XML character data (appendText).
+func (o *xmlOut) text(s string) { o.buf = appendText(o.buf, s) }
+
+// appendText appends s as XML character data: &, < and > escaped, a
+// carriage return as a reference (a parser would make a raw one a line
+// feed), and a byte that is not UTF-8 or a character XML does not allow
+// as U+FFFD, as encoding/xml (and so excelize) does.
+func appendText(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
-		b := s[i]
-		if b >= 0x20 && b < utf8.RuneSelf && b != '&' && b != '<' && b != '>' {
+		c := s[i]
+		if c >= 0x20 && c < utf8.RuneSelf && c != '&' && c != '<' && c != '>' {
 			i++
 			continue
 		}
-		r, size := rune(b), 1
-		if b >= utf8.RuneSelf {
+		r, size := rune(c), 1
+		if c >= utf8.RuneSelf {
 			r, size = utf8.DecodeRuneInString(s[i:])
 		}
 		var esc string
@@ -567,12 +577,12 @@ func (o *xmlOut) text(s string) {
 			i += size
 			continue
 		}
-		o.buf = append(o.buf, s[start:i]...)
-		o.str(esc)
+		b = append(b, s[start:i]...)
+		b = append(b, esc...)
 		i += size
 		start = i
 	}
-	o.buf = append(o.buf, s[start:]...)
+	return append(b, s[start:]...)
 }
 
 // xmlChar reports whether XML 1.0 allows r (its Char production).
