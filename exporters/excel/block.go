@@ -27,19 +27,23 @@ const (
 // column's largest, so a column has one format (1 036 beside 1 036, 12,5
 // beside 100,0). style is the cell's style, set when the block is added to
 // its sheet (prepare); sum marks a totals cell written as a SUBTOTAL
-// formula over its column's data rows. n is a kInt cell's value and a
-// kDate cell's date (payout.Date, an int32). The fields are packed (48
-// bytes): a sheet's cells are held until it is written, and the Linjer
+// formula over its column's data rows. n is a kInt cell's value, a
+// kDate cell's date (payout.Date, an int32) and a fixed cell's
+// coefficient. The fields are packed (48 bytes): a sheet's cells are held until it is written, and the Linjer
 // sheet has 28 a line.
 type cell struct {
 	s     string
 	d     decimal.Decimal
 	n     int
-	style int32
+	style int16
 	k     kind
 	empty bool
 	sum   bool
 	scale uint8
+	// fixed: a kMoney or kNum cell's d is n·10^-exp (fixedOf), set by
+	// prepare, so its width, sum and value are computed on the integer.
+	fixed bool
+	exp   uint8
 }
 
 func txt(s string) cell            { return cell{k: kText, s: s, empty: s == ""} }
@@ -122,16 +126,17 @@ var blockRooms = make(chan *blockRoom, 4)
 
 const maxRoomCells = 1 << 16
 
-// release gives the block's room back, cleared (no cell keeps a text of
-// an earlier Result alive). The block must not be read after.
+// release gives the block's room back. The block must not be read
+// after. The room is not cleared: while a collection runs, clearing
+// memory that holds pointers costs a write barrier per pointer, and a
+// kept room's texts (of a Result rendered already) are overwritten by the
+// next block; at most four rooms of maxRoomCells are kept.
 func (b *block) release() {
 	r := b.room
 	if r == nil {
 		return
 	}
 	b.room = nil
-	clear(b.cells)
-	clear(b.rows)
 	r.cells, r.rows = b.cells[:0], b.rows[:0]
 	if cap(r.cells) > maxRoomCells {
 		return
@@ -262,9 +267,12 @@ func (t *totals) add(row []cell) {
 			continue
 		}
 		t.kinds[c], t.scales[c] = v.k, v.scale
-		if v.k == kInt {
+		switch {
+		case v.k == kInt:
 			t.counts[c] += v.n
-		} else {
+		case v.fixed:
+			t.sums[c].addFixed(int64(v.n), -int32(v.exp), v.d)
+		default:
 			t.sums[c].add(v.d)
 		}
 	}
@@ -304,24 +312,33 @@ type exactSum struct {
 const maxExact = 1 << 62
 
 func (s *exactSum) add(d decimal.Decimal) {
+	if c, e, ok := fixedOf(d); ok {
+		s.addFixed(c, e, d)
+		return
+	}
 	if !s.slow {
-		if e := d.Exponent(); e <= 0 && e >= -9 && d.NumDigits() <= 18 {
-			c := d.CoefficientInt64()
-			if e < s.e {
-				k := pow10[s.e-e]
-				if uint64(absInt64(s.c)) <= maxExact/k {
-					s.c, s.e = s.c*int64(k), e
-				}
-			} else if e > s.e {
-				k := pow10[e-s.e]
-				if uint64(absInt64(c)) <= maxExact/k {
-					c, e = c*int64(k), s.e
-				}
+		s.slow, s.d = true, s.value()
+	}
+	s.d = s.d.Add(d)
+}
+
+// addFixed adds d, which is c·10^e (fixedOf).
+func (s *exactSum) addFixed(c int64, e int32, d decimal.Decimal) {
+	if !s.slow {
+		if e < s.e {
+			k := pow10[s.e-e]
+			if uint64(absInt64(s.c)) <= maxExact/k {
+				s.c, s.e = s.c*int64(k), e
 			}
-			if e == s.e && uint64(absInt64(c)) <= maxExact && uint64(absInt64(s.c)) <= maxExact {
-				s.c += c
-				return
+		} else if e > s.e {
+			k := pow10[e-s.e]
+			if uint64(absInt64(c)) <= maxExact/k {
+				c, e = c*int64(k), s.e
 			}
+		}
+		if e == s.e && uint64(absInt64(c)) <= maxExact && uint64(absInt64(s.c)) <= maxExact {
+			s.c += c
+			return
 		}
 		s.slow, s.d = true, s.value()
 	}
@@ -343,8 +360,13 @@ func (s *exactSum) value() decimal.Decimal {
 func (w *workbook) prepare(l *sheetLayout, col, row int, v *cell, style int, bold bool) {
 	width := 0
 	if !v.empty {
-		if v.k == kText {
+		switch v.k {
+		case kText:
 			v.s = w.neutral(v.s)
+		case kMoney, kNum:
+			if c, e, ok := fixedOf(v.d); ok {
+				v.n, v.exp, v.fixed = int(c), uint8(-e), true
+			}
 		}
 		width = displayWidth(*v)
 		l.measure(col, row, width)
@@ -352,7 +374,17 @@ func (w *workbook) prepare(l *sheetLayout, col, row int, v *cell, style int, bol
 	if style == 0 {
 		style = w.styleOf(*v, width, bold)
 	}
-	v.style = int32(style)
+	v.style = int16(style)
+}
+
+// fixedOf is d as an int64 coefficient c and exponent e (d = c·10^e) when
+// e is between -9 and 0 and c has at most 18 digits, as every amount
+// has: two such coefficients add without overflow.
+func fixedOf(d decimal.Decimal) (c int64, e int32, ok bool) {
+	if e := d.Exponent(); e <= 0 && e >= -9 && d.NumDigits() <= 18 {
+		return d.CoefficientInt64(), e, true
+	}
+	return 0, 0, false
 }
 
 // neutral notes the rule IDs s cites (noteRules) and returns s

@@ -334,6 +334,6 @@ func (w *workbook) heading(sheet string, row int, s string) error {
 	l := w.layout(sheet)
 	l.lastRow, l.lastCol = max(l.lastRow, row), max(l.lastCol, 1)
 	c := txt(s)
-	c.s, c.style = nb.Neutralise(c.s), int32(w.st.title)
+	c.s, c.style = nb.Neutralise(c.s), int16(w.st.title)
 	return l.addRow(sheetRow{r: row, cells: []cell{c}})
 }

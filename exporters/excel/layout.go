@@ -92,9 +92,9 @@ func (l *sheetLayout) measure(col, row, width int) {
 func displayWidth(v cell) int {
 	switch v.k {
 	case kMoney:
-		return numWidth(v.d, 2)
+		return cellNumWidth(&v, 2)
 	case kNum:
-		return numWidth(v.d, int(v.scale))
+		return cellNumWidth(&v, int(v.scale))
 	case kInt:
 		return intWidth(v.n)
 	case kDate:
@@ -114,15 +114,28 @@ func displayWidth(v cell) int {
 // no more decimals than shown and a coefficient of at most 18 digits (every
 // amount) is measured on its int64 coefficient; others by rounding.
 func numWidth(d decimal.Decimal, scale int) int {
-	if e := int(d.Exponent()); e <= 0 && -e <= scale && d.NumDigits() <= 18 {
-		c := d.CoefficientInt64()
-		n := groupedWidth(uint64(absInt64(c))/pow10[-e], scale)
-		if c < 0 {
-			n++
-		}
-		return n
+	if c, e, ok := fixedOf(d); ok && int(-e) <= scale {
+		return fixedWidth(c, int(-e), scale)
 	}
 	return roundedWidth(d, scale)
+}
+
+// cellNumWidth is numWidth of a numeric cell, on its coefficient when
+// prepare found it fixed.
+func cellNumWidth(v *cell, scale int) int {
+	if v.fixed && int(v.exp) <= scale {
+		return fixedWidth(int64(v.n), int(v.exp), scale)
+	}
+	return numWidth(v.d, scale)
+}
+
+// fixedWidth is the width of c·10^-k in #,##0 with scale ≥ k decimals.
+func fixedWidth(c int64, k, scale int) int {
+	n := groupedWidth(uint64(absInt64(c))/pow10[k], scale)
+	if c < 0 {
+		n++
+	}
+	return n
 }
 
 // roundedWidth is numWidth by decimal arithmetic, for any value.

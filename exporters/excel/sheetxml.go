@@ -509,6 +509,9 @@ func appendNumber(b []byte, v *cell) []byte {
 		// xlsx stores numbers as IEEE doubles: this is the one place an
 		// exact decimal becomes a float, once per cell and only for
 		// display; the CSV files and the manifest keep the exact value.
+		if v.fixed && absInt64(int64(v.n)) < maxFixedDigits {
+			return appendFixed(b, int64(v.n), int(v.exp))
+		}
 		f, _ := v.d.Float64()
 		return strconv.AppendFloat(b, f, 'f', -1, 64)
 	case kInt:
@@ -517,6 +520,42 @@ func appendNumber(b []byte, v *cell) []byte {
 		return strconv.AppendInt(b, int64(excelSerial(payout.Date(v.n))), 10)
 	}
 	return b
+}
+
+// maxFixedDigits bounds the coefficients appendFixed writes: below it a
+// coefficient has at most 15 digits.
+const maxFixedDigits = 1e15
+
+// appendFixed appends c·10^-k (k ≤ 9, |c| < maxFixedDigits) as
+// strconv.AppendFloat(f, 'f', -1, 64) appends the double f nearest to it
+// (decimal.Float64 divides two exact doubles, so f is the nearest):
+// AppendFloat writes the shortest decimal that reads back as f, and a
+// decimal of at most 15 significant digits is the only one of at most 15
+// digits that reads back as its nearest double (DBL_DIG), so that shortest
+// decimal is c·10^-k itself, written without trailing zeros or exponent.
+// TestAppendFixedIsAppendFloat compares the two.
+func appendFixed(b []byte, c int64, k int) []byte {
+	if c < 0 {
+		b = append(b, '-')
+		c = -c
+	}
+	p := pow10[k]
+	b = strconv.AppendUint(b, uint64(c)/p, 10)
+	frac := uint64(c) % p
+	if frac == 0 {
+		return b
+	}
+	var digits [9]byte
+	for i := k - 1; i >= 0; i-- {
+		digits[i] = byte('0' + frac%10)
+		frac /= 10
+	}
+	n := k
+	for digits[n-1] == '0' {
+		n--
+	}
+	b = append(b, '.')
+	return append(b, digits[:n]...)
 }
 
 // appendInline appends the rest of a text cell: t="inlineStr" and the

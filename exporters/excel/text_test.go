@@ -3,6 +3,7 @@ package excel
 import (
 	"bytes"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 
 	"github.com/oslokommune/payout/payout"
@@ -116,4 +117,30 @@ func TestNeutralIsNeutraliseAndNotes(t *testing.T) {
 	}
 	assert.Equal(t, want.cited, w.cited)
 	assert.NotEmpty(t, w.cited)
+}
+
+// appendFixed writes what AppendFloat writes of decimal.Float64, for
+// coefficients of every size below maxFixedDigits and every exponent
+// 0..-9.
+func TestAppendFixedIsAppendFloat(t *testing.T) {
+	r := rand.New(rand.NewPCG(16, 5))
+	cs := []int64{0, 1, -1, 5, -5, 10, 100, 12345, 999999999999999, -999999999999999, 100000000000000, 1 << 49}
+	for range 300000 {
+		c := r.Int64N(int64(pow10[r.IntN(15)+1]))
+		if r.IntN(2) == 0 {
+			c = -c
+		}
+		cs = append(cs, c)
+	}
+	for i, c := range cs {
+		k := i % 10
+		if i < 12 {
+			k = 0
+		}
+		for _, k := range []int{k, 2} {
+			f, _ := decimal.New(c, -int32(k)).Float64()
+			want := strconv.AppendFloat(nil, f, 'f', -1, 64)
+			require.Equal(t, string(want), string(appendFixed(nil, c, k)), "%d·10^-%d", c, k)
+		}
+	}
 }
