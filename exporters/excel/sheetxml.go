@@ -68,17 +68,23 @@ type partZip struct {
 }
 
 // zipWriter is the excelize.ZipWriter of w: the output buffer is grown to
-// hold the sheets at once, and each part is let go once it is copied.
-func (w *workbook) zipWriter(out io.Writer, rec *recording) excelize.ZipWriter {
+// hold the sheets and skeleton bytes of skeleton at once, and each part is
+// let go once it is copied.
+func (w *workbook) zipWriter(out io.Writer, rec *recording, skeleton int) excelize.ZipWriter {
 	if buf, ok := out.(*bytes.Buffer); ok {
-		n := 64 << 10 // the skeleton
-		for _, p := range w.parts {
-			n += len(p.data) + 128
+		n := skeleton
+		for name, p := range w.parts {
+			n += zipEntrySize(name, p)
 		}
 		buf.Grow(n)
 	}
 	return &partZip{zw: zip.NewWriter(out), parts: w.parts, rec: rec}
 }
+
+// zipEntrySize is what a part takes in the file: its local header, its
+// data and its central directory entry (archive/zip writes no extra
+// field for a part without a modification time).
+func zipEntrySize(name string, p *part) int { return 30 + 46 + 2*len(name) + len(p.data) }
 
 func (z *partZip) Create(name string) (io.Writer, error) {
 	if err := z.flush(); err != nil {

@@ -111,6 +111,10 @@ type skeleton struct {
 	entries  []skeletonEntry
 	workbook []string // literal, range, literal, range, …, literal
 	core     []string // literal, title, literal
+	// size is what the file takes but for its worksheets: the first
+	// workbook's skeleton parts, with room for a longer title and
+	// ranges, and the end of the central directory.
+	size int
 }
 
 type skeletonEntry struct {
@@ -242,7 +246,8 @@ func buildSkeleton(w *workbook, keep bool) ([]byte, *skeleton, error) {
 	if keep {
 		rec = &recording{}
 	}
-	f.SetZipWriter(func(out io.Writer) excelize.ZipWriter { return w.zipWriter(out, rec) })
+	// excelize's parts of these workbooks deflate to about 12 KB.
+	f.SetZipWriter(func(out io.Writer) excelize.ZipWriter { return w.zipWriter(out, rec, 24<<10) })
 	buf, err := f.WriteToBuffer()
 	if err != nil {
 		return nil, nil, err
@@ -285,7 +290,12 @@ func (r *recording) skeleton(s *skeletonSpec) *skeleton {
 	if r.invalid || r.workbook == nil || r.core == nil || s.props == nil {
 		return nil
 	}
-	sk := &skeleton{entries: r.entries}
+	sk := &skeleton{entries: r.entries, size: 22 + 1<<10}
+	for _, e := range r.entries {
+		if e.part != nil {
+			sk.size += zipEntrySize(e.name, e.part)
+		}
+	}
 	rest := string(r.workbook)
 	seen := map[string]bool{}
 	for _, op := range s.ops {
@@ -338,7 +348,7 @@ func absoluteRange(ref string) string {
 // ranges and core.xml with w's title.
 func (sk *skeleton) replay(w *workbook) ([]byte, error) {
 	var buf bytes.Buffer
-	z := w.zipWriter(&buf, nil).(*partZip)
+	z := w.zipWriter(&buf, nil, sk.size).(*partZip)
 	for _, e := range sk.entries {
 		p := e.part
 		switch {
