@@ -46,7 +46,13 @@ func Compute(in *Inputs, p Period, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := assemble(ix, r, parts); err != nil {
+	orphans := ix.orphanLists()
+	// Only payees and rates are read from here on: the records the chains
+	// read (list counts, absences …, the bulk of the heap) are garbage
+	// before the Result's rows are made (issue 16: a collection during
+	// assemble or the controls then finds them no longer live).
+	ix.dropChainRecords()
+	if err := assemble(ix, r, parts, orphans); err != nil {
 		return nil, err
 	}
 	r.Controls = evaluateControls(r)
@@ -199,8 +205,9 @@ func agreementRowsOf(ix *index, r *Result, id string, out *periodOut) agreementR
 }
 
 // assemble adds the agreements' rows to the Result, in agreement order,
-// and makes what spans agreements: payments, rates, the total.
-func assemble(ix *index, r *Result, parts []agreementRows) error {
+// then the orphan lists' warnings, and makes what spans agreements:
+// payments, rates, the total. It reads only ix's payees and rates.
+func assemble(ix *index, r *Result, parts []agreementRows, orphans []Warning) error {
 	sizeRows(r, parts)
 	for i := range parts {
 		p := &parts[i]
@@ -213,7 +220,7 @@ func assemble(ix *index, r *Result, parts []agreementRows) error {
 		r.Claims = append(r.Claims, p.claims...)
 		*p = agreementRows{} // copied: garbage from here on
 	}
-	r.Warnings = append(r.Warnings, ix.orphanLists()...)
+	r.Warnings = append(r.Warnings, orphans...)
 	sortResult(r)
 	r.Rates = ix.ratesInForce(r.Period, r.AsOf)
 	payments, err := buildPayments(ix, r)

@@ -33,6 +33,15 @@ type index struct {
 // setLate records the versions knownInputs moved, for the reasons.
 func (ix *index) setLate(moved late) { ix.late = moved }
 
+// dropChainRecords lets go of what only the chains read: each agreement's
+// records, the lists' counts and the late versions. What is left (policy,
+// rates, payees, agreements by id) is what assemble reads. Nothing else
+// holds the inputs during a run, so their list counts and absences become
+// garbage here rather than when Compute returns.
+func (ix *index) dropChainRecords() {
+	ix.perAgr, ix.byList, ix.listRecorded, ix.listHolders, ix.late = nil, nil, nil, nil, nil
+}
+
 // rateIndex is one scheme's rate tables: valid_from → tier_from → versions.
 type rateIndex struct {
 	from     []Date // sorted ascending

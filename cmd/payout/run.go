@@ -137,6 +137,10 @@ func (c *runCommand) fromStore(p payout.Period, asOf payout.Date) error {
 	prog.Stage(env.tr("computing %s", p))
 	opt := released.Options(p, asOf, in)
 	opt.Progress = prog.Count
+	// As in fromFolder: only the records the outputs read are kept past the
+	// compute, taken before it, so that the rest are garbage as soon as the
+	// engine lets them go (issue 16).
+	outIn := bundle.OutputInputs(in)
 	res, err := computeChecked(in, p, opt)
 	if err != nil {
 		return err
@@ -144,10 +148,9 @@ func (c *runCommand) fromStore(p payout.Period, asOf payout.Date) error {
 	// Render before storing, so a result the outputs cannot show is never
 	// stored; write inside the store's transaction, before its commit, so
 	// the store never points at a run whose files were not written. The
-	// records only the engine reads are freed first, and the result's
-	// stored form is made beside the rendering.
+	// result's stored form is made beside the rendering.
 	resultJSON := store.MarshalResult(res)
-	rendered, err := bundle.Render(res, bundle.OutputInputs(in), nil)
+	rendered, err := bundle.Render(res, outIn, nil)
 	if err != nil {
 		return err
 	}
