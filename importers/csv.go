@@ -60,7 +60,7 @@ func (t *table) record(line int, cells []cell, errs *payout.ErrorList, sink rowS
 		return
 	}
 	if t.header == nil {
-		t.header, t.headerLine = append([]cell(nil), cells...), line
+		t.header, t.headerLine = ownCells(cells), line
 		sink.start(t)
 		return
 	}
@@ -69,6 +69,19 @@ func (t *table) record(line int, cells []cell, errs *payout.ErrorList, sink rowS
 	}
 	t.nrows++
 	sink.row(t, tableRow{line: line, cells: cells})
+}
+
+// ownCells copies cells with texts of their own: the header is kept while
+// the file is read, and its cells are pieces of the text of the piece of
+// the file that held it (stream.go), which they would keep alive, a MiB
+// per file (a small file's whole text), through the load (issue 16).
+func ownCells(cells []cell) []cell {
+	out := make([]cell, len(cells))
+	for i, c := range cells {
+		c.text = strings.Clone(c.text)
+		out[i] = c
+	}
+	return out
 }
 
 // readQuotedCSV reads with encoding/csv: quotes need its state machine and

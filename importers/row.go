@@ -128,7 +128,7 @@ func (r *row) str(col string) string {
 	}
 	var v string
 	if r.cols[j].unique {
-		v = strings.Clone(s)
+		v = r.t.own(s)
 	} else {
 		v = r.t.intern(s)
 	}

@@ -34,7 +34,35 @@ type table struct {
 	lost         int        // data rows that could not be read at all
 	refused      bool       // the file is past a limit (limits.go): nothing more is read
 	strs         map[string]string
-	origin       *payout.Source // the file and sheet, once looked up (source)
+	keys         strings.Builder // the texts of keys, side by side (own)
+	origin       *payout.Source  // the file and sheet, once looked up (source)
+}
+
+// keyBlock is the size of the blocks own copies keys into.
+const keyBlock = 64 << 10
+
+// own returns s as a string of its own for a text that repeats only in its
+// record's versions (a key: absence_id, payee_id …), so not worth a map
+// entry (intern). Such texts are short and many (300 000 absence IDs in a
+// national set): copied one by one, each would be an object of its own,
+// rounded up to its size class (a 9-byte ID takes 16); here they lie side
+// by side in blocks of keyBlock bytes. A block is only appended to (a
+// strings.Builder never changes what String returned), and a new one is
+// begun when the text does not fit in what is left, so no block is copied
+// to grow; a longer text is copied on its own.
+func (t *table) own(s string) string {
+	switch {
+	case s == "":
+		return ""
+	case len(s) > keyBlock/16:
+		return strings.Clone(s)
+	case t.keys.Cap()-t.keys.Len() < len(s):
+		t.keys = strings.Builder{}
+		t.keys.Grow(keyBlock)
+	}
+	start := t.keys.Len()
+	t.keys.WriteString(s)
+	return t.keys.String()[start:]
 }
 
 // source is where a line of the table is.

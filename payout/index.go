@@ -359,10 +359,21 @@ func (ix *index) agr(id string) *agrInputs {
 // indexChanges collects, per agreement, the recorded_on dates of the
 // versions its classification depends on, and the lists and schemes whose
 // counts and rates its amounts depend on.
+//
+// The dates are kept once each: what reads them asks how many lie on or
+// before a date (a key that sees the same records for the same count) or
+// whether one lies between two, which repeats do not change. Most are
+// Beginning (a record without recorded_on), and the index is live through
+// the whole compute (issue 16): collected in one scratch list, each
+// agreement's distinct dates are copied out to size.
 func (ix *index) indexChanges() {
+	var scratch []Date
 	for _, id := range ix.agrIDs {
 		a := ix.perAgr[id]
-		a.changes = make([]Date, 0, ix.changeCount(a))
+		if n := ix.changeCount(a); cap(scratch) < n {
+			scratch = make([]Date, 0, n)
+		}
+		a.changes = scratch[:0]
 		for _, v := range a.versions {
 			a.changes = append(a.changes, v.knownOn())
 			if v.PayeeID != a.versions[0].PayeeID || v.PayeeFrom != NoDate {
@@ -399,6 +410,8 @@ func (ix *index) indexChanges() {
 			a.changes = append(a.changes, v.knownOn())
 		}
 		sortDates(a.changes)
+		scratch = a.changes
+		a.changes = slices.Clone(slices.Compact(a.changes))
 	}
 }
 
