@@ -337,9 +337,9 @@ func (ix *index) indexAgreementRecords(in *Inputs) {
 // agreement's records are then no copy.
 func eachRun[T any](gs groups[T], key func(*T) string, set func(key string, run groups[T])) {
 	for i := 0; i < gs.len(); {
-		k := key(gs.vs[gs.starts[i]])
+		k := key(gs.first(i))
 		j := i + 1
-		for j < gs.len() && key(gs.vs[gs.starts[j]]) == k {
+		for j < gs.len() && key(gs.first(j)) == k {
 			j++
 		}
 		set(k, gs.sub(i, j))

@@ -80,22 +80,35 @@ func latestVersion[T any, PT interface {
 }
 
 // groups are records grouped by key, each group a run of one sorted array
-// of pointers: group i is vs[starts[i]:starts[i+1]], one key's versions in
-// version order. An offset per group (4 bytes) instead of a slice header
-// (24) keeps the index small: Norway has 300 000 absence ids, nearly one
-// version each, and a run holds the index through the whole compute.
+// of pointers: group i is vs[starts[lo+i]:starts[lo+i+1]], one key's
+// versions in version order. An offset per group (4 bytes) instead of a
+// slice header (24) keeps the index small: Norway has 300 000 absence ids,
+// nearly one version each, and a run holds the index through the whole
+// compute. The arrays are shared by every agreement's groups of a kind, so
+// an agreement's groups are the arrays' address and its range of groups
+// (16 bytes, not two slice headers: four kinds in each of 10 000 agreements).
 type groups[T any] struct {
-	vs     []*T    // the versions of every group (shared by all agreements' groups)
+	arr    *groupArrays[T] // nil when there are no groups
+	lo, hi int32           // groups lo … hi−1 of arr
+}
+
+// groupArrays are the arrays of one kind's groups.
+type groupArrays[T any] struct {
+	vs     []*T    // the versions of every group
 	starts []int32 // the first version of each group, then the end of the last
 }
 
-func (g groups[T]) len() int { return max(0, len(g.starts)-1) }
+func (g groups[T]) len() int { return int(g.hi - g.lo) }
 
 // group returns the versions of group i.
 func (g groups[T]) group(i int) []*T {
-	a, b := g.starts[i], g.starts[i+1]
-	return g.vs[a:b:b]
+	k := int(g.lo) + i
+	a, b := g.arr.starts[k], g.arr.starts[k+1]
+	return g.arr.vs[a:b:b]
 }
+
+// first is the first version of group i.
+func (g groups[T]) first(i int) *T { return g.arr.vs[g.arr.starts[int(g.lo)+i]] }
 
 // all yields the groups in order.
 func (g groups[T]) all() iter.Seq[[]*T] {
@@ -113,12 +126,12 @@ func (g groups[T]) versions() []*T {
 	if g.len() == 0 {
 		return nil
 	}
-	return g.vs[g.starts[0]:g.starts[len(g.starts)-1]]
+	return g.arr.vs[g.arr.starts[g.lo]:g.arr.starts[g.hi]]
 }
 
 // sub is groups i … j−1, sharing g's arrays.
 func (g groups[T]) sub(i, j int) groups[T] {
-	return groups[T]{vs: g.vs, starts: g.starts[i : j+1 : j+1]}
+	return groups[T]{arr: g.arr, lo: g.lo + int32(i), hi: g.lo + int32(j)}
 }
 
 // sortedGroups sorts pointers to the records by key (cmpKey), then in
@@ -141,10 +154,11 @@ func sortedGroups[T any, PT interface {
 			starts = append(starts, int32(i))
 		}
 	}
-	if len(ptrs) > 0 {
-		starts = append(starts, int32(len(ptrs)))
+	if len(ptrs) == 0 {
+		return groups[T]{}
 	}
-	return groups[T]{vs: ptrs, starts: starts}
+	starts = append(starts, int32(len(ptrs)))
+	return groups[T]{arr: &groupArrays[T]{vs: ptrs, starts: starts}, hi: int32(n)}
 }
 
 // sortedRecords returns pointers to the records sorted by key (cmpKey),
