@@ -217,11 +217,15 @@ func (r *row) decimal(col string) (decimal.Decimal, bool) {
 	if strings.HasSuffix(col, "percent") {
 		s = trimCell(strings.TrimSuffix(s, "%"))
 	}
+	if d, ok := r.t.decs[s]; ok {
+		return d, true
+	}
 	d, msg := parseDecimal(s, r.t.decimalComma || r.t.sheet != "")
 	if msg.Format != "" {
 		r.fail(payout.ErrNotANumber, col, msg)
 		return decimal.Zero, false
 	}
+	r.t.keepDecimal(s, d)
 	return d, true
 }
 
