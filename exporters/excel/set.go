@@ -8,16 +8,20 @@ import (
 )
 
 // Set renders the workbooks of one Result: report.xlsx and each district's
-// bydel-NN.xlsx. It splits the Result by district and indexes the
-// agreements' names once, so rendering every workbook reads the Result and
+// bydel-NN.xlsx. It splits the Result by district (when the first
+// district workbook is rendered) and indexes the agreements' names once,
+// so rendering every workbook reads the Result and
 // the Inputs once rather than once per district and sheet. Both are only
 // read, never changed, and the methods are safe for concurrent use: each
 // workbook is rendered independently, so rendering them in parallel gives
 // the same bytes as rendering them one after the other.
 type Set struct {
-	res       *payout.Result
-	in        *payout.Inputs
-	districts map[string]*payout.Result
+	res *payout.Result
+	in  *payout.Inputs
+	// districts is split(res), made by the first district workbook
+	// rendered: report.xlsx does not need it, and it is the longest part
+	// of NewSet, which bundle.Render runs before any step starts.
+	districts func() map[string]*payout.Result
 	// best holds, per district code ("" for the whole run), the name of
 	// each agreement's version in force at the run's as-of date.
 	best map[string]map[string]version
@@ -49,7 +53,7 @@ type version struct {
 
 // NewSet prepares the workbooks of res; in may be nil.
 func NewSet(res *payout.Result, in *payout.Inputs) *Set {
-	s := &Set{res: res, in: in, districts: split(res), best: map[string]map[string]version{"": {}}, schemes: map[string]payout.Scheme{},
+	s := &Set{res: res, in: in, districts: sync.OnceValue(func() map[string]*payout.Result { return split(res) }), best: map[string]map[string]version{"": {}}, schemes: map[string]payout.Scheme{},
 		skeletons: newSkeletonCache(), policy: sync.OnceValues(func() ([]param, error) { return policyParams(res.Policy) })}
 	for _, l := range res.Lines {
 		s.schemes[l.AgreementID] = l.Scheme
@@ -104,7 +108,7 @@ func (s *Set) District(bydel string) ([]byte, error) { return render(s.view(byde
 func (s *Set) view(bydel string) view {
 	v := view{res: s.res, in: s.in, bydel: bydel}
 	if bydel != "" {
-		if v.res = s.districts[bydel]; v.res == nil {
+		if v.res = s.districts()[bydel]; v.res == nil {
 			v.res = emptied(s.res)
 		}
 	}
