@@ -100,22 +100,6 @@ func randomDocuments(seed uint64, n int) []*document {
 	return docs
 }
 
-// Random documents have fpdf's bytes laid out by render, some on one page
-// (the fast path) and some on several (fpdf's).
-func TestFastPageRandomDocuments(t *testing.T) {
-	pages := map[int]int{}
-	for _, d := range randomDocuments(2, 1500) {
-		got, err := render(d)
-		require.NoError(t, err)
-		want, err := layout(d, options{})
-		require.NoError(t, err)
-		require.Equal(t, string(want), string(got), d.subject)
-		pages[bytes.Count(got, []byte("/Type /Page\n"))]++
-	}
-	assert.Greater(t, pages[1], 300, "%v", pages)
-	assert.Greater(t, pages[2]+pages[3]+pages[4], 100, "%v", pages)
-}
-
 // A page writes what fpdf writes for random sequences of the calls it
 // takes, in every border, alignment, fill and colour, with or without
 // text, from random places (a call fpdf would break the page for, or one
