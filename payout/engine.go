@@ -295,13 +295,14 @@ func buildLines(p Period, ag *Agreement, out *periodOut) []Line {
 	m := out.month
 	var lines []Line
 	for lk, acc := range out.lines {
+		var d lineDecs
 		l := Line{Period: p, AgreementID: ag.ID, HPR: ag.HPR, Name: ag.Name, Bydel: ag.Bydel, Scheme: ag.Scheme,
 			Role: lk.role, PayeeID: lk.payee, ListID: ag.ListID, SharePercent: ag.SharePercent,
 			Members: decimal.Zero, AnnualAmount: decimal.Zero,
 			Base: zero, AbsenceDeduction: zero, VikarAmount: zero,
-			Entitlement: acc.entitlement.Dec(), Withheld: acc.withheld.Dec(), Released: acc.released.Dec(),
-			Adjustments: acc.adjustments.Dec(), CarriedIn: acc.carriedIn.Dec(), Net: acc.net.Dec(), CarriedOut: acc.carriedOut.Dec(),
-			Claimed: acc.claimed.Dec()}
+			Entitlement: d.of(acc.entitlement), Withheld: d.of(acc.withheld), Released: d.of(acc.released),
+			Adjustments: d.of(acc.adjustments), CarriedIn: d.of(acc.carriedIn), Net: d.of(acc.net), CarriedOut: d.of(acc.carriedOut),
+			Claimed: d.of(acc.claimed)}
 		rules := map[string]bool{}
 		if m.hasLine() && acc.ofMonth {
 			l.Members, l.AnnualAmount = m.basis.members, m.basis.annual()
@@ -309,7 +310,7 @@ func buildLines(p Period, ag *Agreement, out *periodOut) []Line {
 				l.Count = m.basis.count.Count
 			}
 			l.ActiveDays = m.activeDays
-			fillRoleDays(&l, m, acc, rules)
+			fillRoleDays(&l, m, acc, rules, &d)
 		}
 		addAmountRules(&l, rules)
 		l.Rules = sortedKeys(rules)
@@ -318,9 +319,37 @@ func buildLines(p Period, ag *Agreement, out *periodOut) []Line {
 	return lines
 }
 
+// lineDecs makes a line's amounts into decimals, one decimal for equal
+// amounts: a line's entitlement, net and base are mostly one amount, and
+// each decimal holds a big.Int of its own (decimals are never changed in
+// place, so one value can stand for several, as zeroOre does for 0).
+type lineDecs struct {
+	n   int
+	ore [4]Ore
+	dec [4]decimal.Decimal
+}
+
+// of is o as a decimal (Ore.Dec), the one made before for the same amount.
+func (d *lineDecs) of(o Ore) decimal.Decimal {
+	if o == 0 {
+		return zeroOre
+	}
+	for i := range d.n {
+		if d.ore[i] == o {
+			return d.dec[i]
+		}
+	}
+	v := o.Dec()
+	if d.n < len(d.ore) {
+		d.ore[d.n], d.dec[d.n] = o, v
+		d.n++
+	}
+	return v
+}
+
 // fillRoleDays sets the day counts and, on the holder row, the base,
 // deduction and vikar total.
-func fillRoleDays(l *Line, m *monthCalc, acc *lineAcc, rules map[string]bool) {
+func fillRoleDays(l *Line, m *monthCalc, acc *lineAcc, rules map[string]bool, d *lineDecs) {
 	switch l.Role {
 	case RoleHolder:
 		if l.PayeeID != m.holder {
@@ -333,7 +362,7 @@ func fillRoleDays(l *Line, m *monthCalc, acc *lineAcc, rules map[string]bool) {
 		if len(m.segs) > 1 {
 			l.PaidDays = acc.days
 		}
-		l.Base, l.AbsenceDeduction, l.VikarAmount = m.base.Dec(), m.deduction.Dec(), m.vikarTotal.Dec()
+		l.Base, l.AbsenceDeduction, l.VikarAmount = d.of(m.base), d.of(m.deduction), d.of(m.vikarTotal)
 		for _, r := range m.rules {
 			rules[r] = true
 		}
