@@ -217,7 +217,8 @@ func (r *row) decimal(col string) (decimal.Decimal, bool) {
 	if strings.HasSuffix(col, "percent") {
 		s = trimCell(strings.TrimSuffix(s, "%"))
 	}
-	if d, ok := r.t.decs[s]; ok {
+	k, short := decimalKey(s)
+	if d, ok := r.t.decs[k]; ok && short {
 		return d, true
 	}
 	d, msg := parseDecimal(s, r.t.decimalComma || r.t.sheet != "")
@@ -225,7 +226,9 @@ func (r *row) decimal(col string) (decimal.Decimal, bool) {
 		r.fail(payout.ErrNotANumber, col, msg)
 		return decimal.Zero, false
 	}
-	r.t.keepDecimal(s, d)
+	if short {
+		r.t.keepDecimal(k, d)
+	}
 	return d, true
 }
 

@@ -36,7 +36,7 @@ type table struct {
 	lost         int        // data rows that could not be read at all
 	refused      bool       // the file is past a limit (limits.go): nothing more is read
 	strs         map[string]string
-	decs         map[string]decimal.Decimal // the decimals read, by their text (keepDecimal)
+	decs         map[uint64]decimal.Decimal // the decimals read, by their text (keepDecimal)
 	keys         strings.Builder            // the texts of keys, side by side (own)
 	origin       *payout.Source             // the file and sheet, once looked up (source)
 }
@@ -97,15 +97,32 @@ func (t *table) intern(s string) string {
 	return v
 }
 
-// keepDecimal remembers d as the value of the text s, so that the next cell
-// of the file with that text shares it. A decimal is never changed in
-// place, and each one read is an object of its own (a big.Int, 40 bytes):
-// half of Norway's 216 000 weighted counts repeat one read before.
-func (t *table) keepDecimal(s string, d decimal.Decimal) {
+// keepDecimal remembers d as the value of the text whose decimalKey is k,
+// so that the next cell of the file with that text shares it. A decimal is
+// never changed in place, and each one read is an object of its own (a
+// big.Int, 40 bytes): half of Norway's 216 000 weighted counts repeat one
+// read before.
+func (t *table) keepDecimal(k uint64, d decimal.Decimal) {
 	if t.decs == nil {
-		t.decs = map[string]decimal.Decimal{}
+		t.decs = map[uint64]decimal.Decimal{}
 	}
-	t.decs[t.own(s)] = d
+	t.decs[k] = d
+}
+
+// decimalKey packs a text of 1 to 7 bytes ("870.38", "100") and its length
+// into one number, distinct for distinct texts: the map of a file's
+// decimals then holds no string (a key of 8 bytes, not a 16-byte header
+// and a copy of the text). short is false for any other text, which is
+// not shared.
+func decimalKey(s string) (k uint64, short bool) {
+	if len(s) == 0 || len(s) > 7 {
+		return 0, false
+	}
+	k = uint64(len(s)) << 56
+	for i := 0; i < len(s); i++ {
+		k |= uint64(s[i]) << (8 * i)
+	}
+	return k, true
 }
 
 // rowSink takes a table's rows as a reader produces them. start is called
