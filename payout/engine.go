@@ -121,15 +121,19 @@ func runChains(ix *index, h, p Period, asOf func(Period) Date, rows func(int, *p
 	progress func(done, total int)) ([]agreementRows, error) {
 	outs := make([]agreementRows, len(ix.agrIDs))
 	errs := make([]error, len(ix.agrIDs))
-	var done atomic.Int64
+	var done, next atomic.Int64
 	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+	// Each worker takes the next agreement itself (no goroutine handing
+	// them out over a channel: that was a third goroutine on two cores,
+	// woken for every agreement).
+	for range min(runtime.GOMAXPROCS(0), max(1, len(outs))) {
+		wg.Go(func() {
 			scratch := &chainScratch{}
-			for i := range next {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(outs) {
+					return
+				}
 				out, err := newChain(ix, ix.perAgr[ix.agrIDs[i]], scratch).run(h, p, asOf)
 				if errs[i] = err; err == nil {
 					outs[i] = rows(i, out)
@@ -138,12 +142,8 @@ func runChains(ix *index, h, p Period, asOf func(Period) Date, rows func(int, *p
 					progress(int(done.Add(1)), len(outs))
 				}
 			}
-		}()
+		})
 	}
-	for i := range ix.agrIDs {
-		next <- i
-	}
-	close(next)
 	wg.Wait()
 	return outs, collectErrors(errs)
 }

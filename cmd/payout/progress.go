@@ -38,6 +38,9 @@ func (p *progress) Stage(name string) {
 
 // Count reports done of total units of the current stage.
 func (p *progress) Count(done, total int) {
+	if !p.on { // nothing is drawn, so nothing is formatted: the chains count every agreement
+		return
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.draw(p.env.tr("%s: %s of %s", p.stage, formatCount(done), formatCount(total)), done == total)
