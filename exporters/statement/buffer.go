@@ -50,13 +50,11 @@ var docBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); retur
 // document written into a pooled buffer; f is not used after it.
 func pooledOutput(f *fpdf.Fpdf) ([]byte, error) {
 	off, ok := docBufferOffset()
-	if !ok {
-		var buf bytes.Buffer
-		err := f.Output(&buf)
-		return buf.Bytes(), err
+	var doc *bytes.Buffer
+	if ok {
+		doc = (*bytes.Buffer)(unsafe.Add(unsafe.Pointer(f), off))
 	}
-	doc := (*bytes.Buffer)(unsafe.Add(unsafe.Pointer(f), off))
-	if doc.Len() != 0 {
+	if doc == nil || doc.Len() != 0 { // not v0.9.0's field, or already written to: fpdf's own way
 		var buf bytes.Buffer
 		err := f.Output(&buf)
 		return buf.Bytes(), err

@@ -146,19 +146,6 @@ func prototype() *fontTable {
 	return t
 }
 
-// metrics: the table is there for page to write with (some style shared).
-func (t *fontTable) metrics() bool {
-	if t == nil {
-		return false
-	}
-	for _, d := range t.defs {
-		if d.IsValid() {
-			return true
-		}
-	}
-	return false
-}
-
 // fontKey is fpdf's key of the statements' font in a style ("helveticaB").
 func fontKey(style string) string { return "helvetica" + style }
 

@@ -64,14 +64,15 @@ type page struct {
 }
 
 // newPage is the page fpdf's f has just begun (AddPage), with the shared
-// fonts' metrics; nil when the fonts are not shared.
+// fonts' metrics; nil when the fonts are not shared or f does not break
+// its pages itself (page's one page would then not be fpdf's).
 func newPage(f *fpdf.Fpdf, fonts *fontTable) *page {
-	if !fonts.metrics() {
+	auto, bottom := f.GetAutoPageBreak()
+	if fonts == nil || !auto || f.PageNo() != 1 {
 		return nil
 	}
 	l, _, r, _ := f.GetMargins()
 	w, h := f.GetPageSize()
-	auto, bottom := f.GetAutoPageBreak()
 	p := &page{pooled: pageBuffers.Get().(*[]byte), k: f.GetConversionRatio(), w: w, h: h, lMargin: l, rMargin: r,
 		cMargin: f.GetCellMargin(), trigger: h - bottom, x: f.GetX(), y: f.GetY(), fonts: fonts, style: -1}
 	p.buf = (*p.pooled)[:0]
@@ -80,9 +81,6 @@ func newPage(f *fpdf.Fpdf, fonts *fontTable) *page {
 	dr, dg, db := f.GetDrawColor()
 	p.draw = colorString(dr, dg, db, "G", "RG")
 	p.colorFlag = p.fill != p.text
-	if !auto || f.PageNo() != 1 {
-		p.fallback = true
-	}
 	return p
 }
 

@@ -92,7 +92,6 @@ type surface interface {
 	GetY() float64
 	SetX(x float64)
 	SetY(y float64)
-	GetStringWidth(s string) float64
 	GetStringSymbolWidth(s string) int
 	GetFontSize() (ptSize, unitSize float64)
 	GetCellMargin() float64
@@ -139,31 +138,41 @@ type options struct {
 // layout is render with the options given: page.go's page when the
 // statement fits on one and fpdf's pages otherwise.
 func layout(d *document, o options) ([]byte, error) {
-	var fonts *fontTable
-	if o.sharedFonts || o.onePage {
-		fonts = sharedFonts()
-	}
 	if o.onePage && !holdsAlias(d) {
-		f := newDocument(d)
-		if pg := newPage(f, fonts); pg != nil {
-			p := &pdf{s: pg, tr: cp1252}
-			p.body(d)
-			pg.inFooter = true
-			p.footer(d)
-			if pg.finish(f) {
-				return output(f, d)
-			}
+		if data, ok, err := onePage(d); ok {
+			return data, err
 		}
 	}
-	if !o.sharedFonts {
-		fonts = nil
-	}
 	f := newDocument(d)
-	p := &pdf{s: &fpdfSurface{Fpdf: f, fonts: fonts}, tr: cp1252}
+	s := &fpdfSurface{Fpdf: f}
+	if o.sharedFonts {
+		s.fonts = sharedFonts()
+	}
+	p := &pdf{s: s, tr: cp1252}
 	f.AliasNbPages(pageAlias)
 	f.SetFooterFuncLpi(func(bool) { p.footer(d) })
 	p.body(d)
 	return output(f, d)
+}
+
+// onePage is d written on one page by page.go (with the shared fonts);
+// false when it does not fit on one, or page cannot write it: fpdf lays
+// it out then.
+func onePage(d *document) ([]byte, bool, error) {
+	f := newDocument(d)
+	pg := newPage(f, sharedFonts())
+	if pg == nil {
+		return nil, false, nil
+	}
+	p := &pdf{s: pg, tr: cp1252}
+	p.body(d)
+	pg.inFooter = true
+	p.footer(d)
+	if !pg.finish(f) {
+		return nil, false, nil
+	}
+	data, err := output(f, d)
+	return data, true, err
 }
 
 // newDocument is a document with the statements' properties and its first
