@@ -218,8 +218,10 @@ func (r *row) decimal(col string) (decimal.Decimal, bool) {
 		s = trimCell(strings.TrimSuffix(s, "%"))
 	}
 	k, short := decimalKey(s)
-	if d, ok := r.t.decs[k]; ok && short {
-		return d, true
+	if short {
+		if d, ok := r.t.decs[k]; ok {
+			return d, true
+		}
 	}
 	d, msg := parseDecimal(s, r.t.decimalComma || r.t.sheet != "")
 	if msg.Format != "" {
