@@ -145,29 +145,35 @@ func (c *runCommand) fromStore(p payout.Period, asOf payout.Date) error {
 	if err != nil {
 		return err
 	}
-	// Render before storing, so a result the outputs cannot show is never
-	// stored; write inside the store's transaction, before its commit, so
-	// the store never points at a run whose files were not written. The
-	// result's stored form is made beside the rendering.
+	// Render and write the files before storing, so a result the outputs
+	// cannot show, or whose files cannot be written, is never stored; they
+	// are written to temporary files as they are rendered (as fromFolder's
+	// bundle.Write does) and moved into place inside the store's
+	// transaction, before its commit, so the store never points at a run
+	// whose files were not written. The result's stored form is made beside
+	// the rendering. The folder's lock is taken before the store's (no
+	// command takes them the other way round: a release writes its folder
+	// after its transaction).
 	resultJSON := store.MarshalResult(res)
-	rendered, err := bundle.Render(res, outIn, nil)
+	prog.Stage(env.tr("writing the outputs"))
+	staged, err := bundle.Stage(c.out, res, outIn, storePerm(s))
 	if err != nil {
-		return err
+		return c.notWritten(p, err)
 	}
+	defer staged.Close()
 	dir, err := filepath.Abs(bundle.Dir(c.out, p))
 	if err != nil {
 		return err
 	}
-	perm := storePerm(s)
+	rendered := staged.Bundle()
 	digest := "" // the run's digest, made once for the manifest
 	if rendered.Manifest != nil {
 		digest = rendered.Manifest.RunSHA256
 	}
 	run, replaced, err := s.SaveRun(res, state, store.SaveOptions{At: env.when(), By: by, Reopen: c.reopen, OutDir: dir, Digest: digest, JSON: resultJSON,
 		Write: func() (string, error) {
-			prog.Stage(env.tr("writing the outputs"))
-			if _, err := bundle.WriteRenderedAs(c.out, p, rendered, perm); err != nil {
-				return "", errorf("the files of %s could not be written, so the run is not stored: %w", p, err)
+			if _, err := staged.Commit(); err != nil {
+				return "", c.notWritten(p, err)
 			}
 			return manifestDigest(rendered), nil
 		}})
@@ -190,6 +196,17 @@ func (c *runCommand) fromStore(p payout.Period, asOf payout.Date) error {
 	// The summary counts every warning printed (issue 11).
 	printRunSummary(env, res, bundle.Dir(c.out, p), note, len(rejected))
 	return nil
+}
+
+// notWritten says that the run is not stored when its files could not be
+// written (a bundle.WriteError), else returns err as it is (a result the
+// outputs cannot show).
+func (c *runCommand) notWritten(p payout.Period, err error) error {
+	var we *bundle.WriteError
+	if errors.As(err, &we) {
+		return errorf("the files of %s could not be written, so the run is not stored: %w", p, err)
+	}
+	return err
 }
 
 // openRejections are the warnings of every payment of an earlier period

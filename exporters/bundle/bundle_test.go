@@ -490,3 +490,76 @@ func TestWriteRenderedWritesWhatWriteWrites(t *testing.T) {
 	_, err = WriteRendered(viaRendered, fixture.Result().Period, b)
 	assert.True(t, errors.Is(err, ErrReleased), "%v", err)
 }
+
+// A staged folder is not in place until Commit: Close without it leaves
+// the old folder exactly as it was and no temporary file or staged
+// folder; Commit puts in place what Write writes, and again returns the
+// same manifest without writing anything.
+func TestStageIsInPlaceOnlyAfterCommit(t *testing.T) {
+	res := fixture.Result()
+	res.Lines[0].Name += " Olsen"
+	for _, fresh := range []bool{true, false} {
+		t.Run(fmt.Sprintf("new folder=%v", fresh), func(t *testing.T) {
+			out := t.TempDir()
+			dir := filepath.Join(out, "2015-03")
+			require.NoError(t, os.MkdirAll(dir, 0o700))
+			if !fresh {
+				_, err := Write(out, fixture.Result(), fixture.Inputs(), nil)
+				require.NoError(t, err)
+			}
+			before := snapshot(t, dir)
+			st, err := Stage(out, res, fixture.Inputs(), Private)
+			require.NoError(t, err)
+			st.Close()
+			assert.Equal(t, before, snapshot(t, dir), "closed without a commit")
+			entries, err := os.ReadDir(dir)
+			require.NoError(t, err)
+			for _, e := range entries {
+				assert.False(t, strings.Contains(e.Name(), ".tmp-"), e.Name())
+			}
+
+			st, err = Stage(out, res, fixture.Inputs(), Private)
+			require.NoError(t, err)
+			defer st.Close()
+			m, err := st.Commit()
+			require.NoError(t, err)
+			assert.Equal(t, st.Bundle().Manifest, m)
+			fresh, err := Render(res, fixture.Inputs(), nil)
+			require.NoError(t, err)
+			assert.Empty(t, Compare(dir, fresh, m))
+			after := snapshot(t, dir)
+			again, err := st.Commit()
+			require.NoError(t, err)
+			assert.Equal(t, m, again)
+			st.Close()
+			assert.Equal(t, after, snapshot(t, dir), "a second Commit and the Close change nothing")
+		})
+	}
+}
+
+// Stage and Commit say that the files could not be written (WriteError),
+// not that the result cannot be rendered: a temporary file that cannot be
+// made, a flush that fails, a released folder; a result that cannot be
+// rendered is not a WriteError.
+func TestStageTellsAWriteFromARenderFailure(t *testing.T) {
+	for _, failAt := range []int{1, 0} {
+		t.Run(fmt.Sprintf("fail at %d", failAt), func(t *testing.T) {
+			failWrites(t, failAt, true)
+			_, err := Stage(t.TempDir(), fixture.Result(), fixture.Inputs(), Private)
+			var we *WriteError
+			assert.True(t, errors.As(err, &we), "%v", err)
+		})
+	}
+	out := t.TempDir()
+	_, err := Write(out, fixture.Result(), fixture.Inputs(), release)
+	require.NoError(t, err)
+	_, err = Stage(out, fixture.Result(), fixture.Inputs(), Private)
+	var we *WriteError
+	assert.True(t, errors.As(err, &we) && errors.Is(err, ErrReleased), "%v", err)
+
+	res := fixture.Result()
+	delete(res.Policy.Ledger.Ansvar, "05") // as TestRenderRefusesAnUnbookableRun
+	_, err = Stage(t.TempDir(), res, fixture.Inputs(), Private)
+	require.ErrorContains(t, err, "no responsibility code for bydel 05")
+	assert.False(t, errors.As(err, &we), "%v", err)
+}

@@ -21,12 +21,8 @@ import (
 // Write renders the period's folder and writes it under outDir/YYYY-MM/,
 // all or nothing (see the package comment). It returns the manifest written.
 //
-// A run's folder (no release record) is written as it is rendered: under
-// the folder's lock, each file goes to its temporary file on the worker
-// that rendered it while the others render, so that the writing, and the
-// kernel's write-back of the pages written, overlap the rendering instead
-// of following it; the flush and the renames are those of
-// WriteRenderedAs.
+// A run's folder (no release record) is written as it is rendered: it is
+// Stage, Commit and Close.
 func Write(outDir string, res *payout.Result, in *payout.Inputs, rel *ReleaseFile) (*manifest.Manifest, error) {
 	if rel != nil {
 		b, err := Render(res, in, rel)
@@ -35,32 +31,119 @@ func Write(outDir string, res *payout.Result, in *payout.Inputs, rel *ReleaseFil
 		}
 		return WriteRendered(outDir, res.Period, b)
 	}
-	dir := Dir(outDir, res.Period)
-	// A released folder is refused before the work of rendering.
-	lock, err := lockWritable(dir, Private, nil)
+	st, err := Stage(outDir, res, in, Private)
 	if err != nil {
 		return nil, err
 	}
-	defer lock.Close()
-	tw := newTempWriter(lock, dir, Private, true)
-	b, err := render(res, in, nil, tw)
+	defer st.Close()
+	return st.Commit()
+}
+
+// Staged is a run's folder rendered and written to temporary files,
+// durable but not yet in place: Commit renames them into place (as
+// WriteRenderedAs does), Close removes what was not committed. The folder
+// stays locked from Stage to Close, so no other writer touches it
+// meanwhile (nor takes the temporary files for a dead writer's).
+type Staged struct {
+	dir    string
+	lock   *os.File
+	bundle *Bundle
+	w      *pending
+	// committed: Commit ran; err is what it returned.
+	committed bool
+	err       error
+}
+
+// Stage renders the run's folder (no release record) and writes each file
+// to its temporary file on the worker that rendered it while the others
+// render, so that the writing, and the kernel's write-back of the pages
+// written, overlap the rendering instead of following it; then it makes
+// them durable. A released folder is refused before the work of rendering.
+// On any error nothing is left but the folder. A caller that must do more
+// before the files are in place (payout run --db stores the run, and
+// commits the files inside the store's transaction) does it between Stage
+// and Commit; Close must follow in any case.
+func Stage(outDir string, res *payout.Result, in *payout.Inputs, perm Perm) (*Staged, error) {
+	dir := Dir(outDir, res.Period)
+	lock, err := lockWritable(dir, perm, nil)
 	if err != nil {
+		return nil, &WriteError{err}
+	}
+	tw := newTempWriter(lock, dir, perm, true)
+	b, err := render(res, in, nil, stageSink{tw})
+	if err != nil { // a WriteError inside when a file could not be written
 		tw.abort()
+		lock.Close()
 		return nil, err
 	}
 	if err := tw.write(b.Files[len(b.Files)-1], true); err != nil {
 		tw.abort()
-		return nil, fmt.Errorf("%s: %w", ManifestJSON, err)
+		lock.Close()
+		return nil, &WriteError{fmt.Errorf("%s: %w", ManifestJSON, err)}
 	}
 	w, err := tw.finish(b.Files)
 	if err != nil {
-		return nil, err
+		lock.Close()
+		return nil, &WriteError{err}
 	}
-	if err := commit(dir, b.Files, w); err != nil {
-		return nil, err
-	}
-	return b.Manifest, nil
+	return &Staged{dir: dir, lock: lock, bundle: b, w: w}, nil
 }
+
+// Bundle is the staged folder as rendered: every file's name, and the
+// manifest with its bytes (the other files' bytes are in their temporary
+// files, not held).
+func (st *Staged) Bundle() *Bundle { return st.bundle }
+
+// Commit renames the staged files into place, the manifest last, and
+// returns the manifest. It does so once: called again it returns what it
+// returned the first time (a retried store transaction calls its Write
+// again; the files are in place already).
+func (st *Staged) Commit() (*manifest.Manifest, error) {
+	if !st.committed {
+		st.committed = true
+		if err := commit(st.dir, st.bundle.Files, st.w); err != nil {
+			st.err = &WriteError{err}
+		}
+	}
+	if st.err != nil {
+		return nil, st.err
+	}
+	return st.bundle.Manifest, nil
+}
+
+// Close removes the temporary files unless they were committed, and
+// unlocks the folder.
+func (st *Staged) Close() {
+	if st.lock == nil {
+		return
+	}
+	if !st.committed {
+		st.w.remove(0)
+	}
+	st.lock.Close()
+	st.lock = nil
+}
+
+// stageSink is Stage's sink: the tempWriter, its errors WriteErrors.
+type stageSink struct{ tw *tempWriter }
+
+func (s stageSink) expect(names []string) error { return writeError(s.tw.expect(names)) }
+func (s stageSink) put(o Output) error          { return writeError(s.tw.put(o)) }
+
+func writeError(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &WriteError{err}
+}
+
+// WriteError is a failure to write a folder's files (make the folder, take
+// its lock, write, flush or rename them), not to render them: Stage and
+// Commit return it so that a caller can say which of the two failed.
+type WriteError struct{ Err error }
+
+func (e *WriteError) Error() string { return e.Err.Error() }
+func (e *WriteError) Unwrap() error { return e.Err }
 
 // WriteRendered writes a bundle that Render made for period p, exactly as
 // Write would have written it, so a caller that renders first (to refuse a
