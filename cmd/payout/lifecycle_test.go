@@ -390,3 +390,22 @@ func TestLifecycleReleaseRefusesATamperedStore(t *testing.T) {
 		})
 	}
 }
+
+// A run from the store whose files cannot be written (its folder holds a
+// payment file, as a released folder does) is not stored, says so, and
+// leaves no temporary file; the folder's files are as they were.
+func TestRunFromStoreNotWrittenIsNotStored(t *testing.T) {
+	w := newLCWorld(t)
+	w.ok("import", w.fixtures())
+	w.file("out/2022-07/payments.xml", "<Document/>\n")
+	code, _, stderr := w.cmd("run", "--period", "2022-07")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "the files of 2022-07 could not be written, so the run is not stored")
+	code, _, stderr = w.cmd("attest", "--period", "2022-07")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "no run of 2022-07 is stored")
+	entries, err := os.ReadDir(filepath.Join(w.out, "2022-07"))
+	require.NoError(t, err)
+	require.Len(t, entries, 1)
+	assert.Equal(t, "payments.xml", entries[0].Name())
+}

@@ -145,32 +145,31 @@ func (c *runCommand) fromStore(p payout.Period, asOf payout.Date) error {
 	if err != nil {
 		return err
 	}
-	// Render and write the files before storing, so a result the outputs
-	// cannot show, or whose files cannot be written, is never stored; they
-	// are written to temporary files as they are rendered (as fromFolder's
-	// bundle.Write does) and moved into place inside the store's
-	// transaction, before its commit, so the store never points at a run
-	// whose files were not written. The result's stored form is made beside
-	// the rendering. The folder's lock is taken before the store's (no
-	// command takes them the other way round: a release writes its folder
-	// after its transaction).
-	resultJSON := store.MarshalResult(res)
+	// Render and write the files before storing, so that a result the
+	// outputs cannot show, or whose files cannot be written, is never
+	// stored: they are written to temporary names as they are rendered
+	// (as fromFolder's bundle.Write does), made durable while the store's
+	// transaction stores the run (the flush waits for the disk, the rows
+	// and the result's stored form need the processors), and moved into
+	// place inside the transaction, before its commit, so the store never
+	// points at a run whose files were not written. The folder's lock is
+	// taken before the store's, as by every command that takes both (a
+	// release writes its folder after its transaction).
 	prog.Stage(env.tr("writing the outputs"))
 	staged, err := bundle.Stage(c.out, res, outIn, storePerm(s))
 	if err != nil {
 		return c.notWritten(p, err)
 	}
 	defer staged.Close()
+	go staged.Flush() // its error is Commit's
+	resultJSON := store.MarshalResult(res)
 	dir, err := filepath.Abs(bundle.Dir(c.out, p))
 	if err != nil {
 		return err
 	}
 	rendered := staged.Bundle()
-	digest := "" // the run's digest, made once for the manifest
-	if rendered.Manifest != nil {
-		digest = rendered.Manifest.RunSHA256
-	}
-	run, replaced, err := s.SaveRun(res, state, store.SaveOptions{At: env.when(), By: by, Reopen: c.reopen, OutDir: dir, Digest: digest, JSON: resultJSON,
+	run, replaced, err := s.SaveRun(res, state, store.SaveOptions{At: env.when(), By: by, Reopen: c.reopen, OutDir: dir,
+		Digest: rendered.Manifest.RunSHA256, Manifest: manifestDigest(rendered), JSON: resultJSON,
 		Write: func() (string, error) {
 			if _, err := staged.Commit(); err != nil {
 				return "", c.notWritten(p, err)

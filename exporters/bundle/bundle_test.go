@@ -491,10 +491,11 @@ func TestWriteRenderedWritesWhatWriteWrites(t *testing.T) {
 	assert.True(t, errors.Is(err, ErrReleased), "%v", err)
 }
 
-// A staged folder is not in place until Commit: Close without it leaves
-// the old folder exactly as it was and no temporary file or staged
-// folder; Commit puts in place what Write writes, and again returns the
-// same manifest without writing anything.
+// A staged folder is not in place until Commit: Close without it (flushed
+// or not) leaves the old folder exactly as it was and no temporary file or
+// staged folder; Commit (with a Flush on another goroutine) puts in place
+// what Write writes, and again returns the same manifest without writing
+// anything.
 func TestStageIsInPlaceOnlyAfterCommit(t *testing.T) {
 	res := fixture.Result()
 	res.Lines[0].Name += " Olsen"
@@ -508,20 +509,28 @@ func TestStageIsInPlaceOnlyAfterCommit(t *testing.T) {
 				require.NoError(t, err)
 			}
 			before := snapshot(t, dir)
-			st, err := Stage(out, res, fixture.Inputs(), Private)
-			require.NoError(t, err)
-			st.Close()
-			assert.Equal(t, before, snapshot(t, dir), "closed without a commit")
+			for _, flush := range []bool{false, true} {
+				st, err := Stage(out, res, fixture.Inputs(), Private)
+				require.NoError(t, err)
+				if flush {
+					require.NoError(t, st.Flush())
+				}
+				st.Close()
+				assert.Equal(t, before, snapshot(t, dir), "closed without a commit (flushed: %v)", flush)
+			}
 			entries, err := os.ReadDir(dir)
 			require.NoError(t, err)
 			for _, e := range entries {
 				assert.False(t, strings.Contains(e.Name(), ".tmp-"), e.Name())
 			}
 
-			st, err = Stage(out, res, fixture.Inputs(), Private)
+			st, err := Stage(out, res, fixture.Inputs(), Private)
 			require.NoError(t, err)
 			defer st.Close()
+			flushed := make(chan error, 1)
+			go func() { flushed <- st.Flush() }()
 			m, err := st.Commit()
+			require.NoError(t, <-flushed)
 			require.NoError(t, err)
 			assert.Equal(t, st.Bundle().Manifest, m)
 			fresh, err := Render(res, fixture.Inputs(), nil)
@@ -542,14 +551,25 @@ func TestStageIsInPlaceOnlyAfterCommit(t *testing.T) {
 // made, a flush that fails, a released folder; a result that cannot be
 // rendered is not a WriteError.
 func TestStageTellsAWriteFromARenderFailure(t *testing.T) {
-	for _, failAt := range []int{1, 0} {
-		t.Run(fmt.Sprintf("fail at %d", failAt), func(t *testing.T) {
-			failWrites(t, failAt, true)
-			_, err := Stage(t.TempDir(), fixture.Result(), fixture.Inputs(), Private)
-			var we *WriteError
-			assert.True(t, errors.As(err, &we), "%v", err)
-		})
-	}
+	t.Run("a temporary file", func(t *testing.T) {
+		failWrites(t, 1, true)
+		_, err := Stage(t.TempDir(), fixture.Result(), fixture.Inputs(), Private)
+		var we *WriteError
+		assert.True(t, errors.As(err, &we), "%v", err)
+	})
+	t.Run("the flush", func(t *testing.T) {
+		failWrites(t, 0, true)
+		out := t.TempDir()
+		st, err := Stage(out, fixture.Result(), fixture.Inputs(), Private)
+		require.NoError(t, err)
+		defer st.Close()
+		_, err = st.Commit()
+		var we *WriteError
+		assert.True(t, errors.As(err, &we), "%v", err)
+		entries, err := os.ReadDir(filepath.Join(out, "2015-03"))
+		require.NoError(t, err)
+		assert.Empty(t, entries, "nothing in place, no temporary file")
+	})
 	out := t.TempDir()
 	_, err := Write(out, fixture.Result(), fixture.Inputs(), release)
 	require.NoError(t, err)

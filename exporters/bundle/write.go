@@ -39,16 +39,23 @@ func Write(outDir string, res *payout.Result, in *payout.Inputs, rel *ReleaseFil
 	return st.Commit()
 }
 
-// Staged is a run's folder rendered and written to temporary files,
-// durable but not yet in place: Commit renames them into place (as
-// WriteRenderedAs does), Close removes what was not committed. The folder
-// stays locked from Stage to Close, so no other writer touches it
-// meanwhile (nor takes the temporary files for a dead writer's).
+// Staged is a run's folder rendered and written to temporary files, not
+// yet in place: Flush makes them durable, Commit renames them into place
+// (as WriteRenderedAs does, flushing them first if Flush has not), Close
+// removes what was not committed. The folder stays locked from Stage (or
+// Open) to Close, so no other writer touches it meanwhile (nor takes the
+// temporary files for a dead writer's).
 type Staged struct {
 	dir    string
+	perm   Perm
 	lock   *os.File
 	bundle *Bundle
-	w      *pending
+	tw     *tempWriter
+	// flushed: Flush ran (or Close stopped it from running); w is the
+	// files it made durable, ferr why it could not.
+	flushed sync.Once
+	w       *pending
+	ferr    error
 	// committed: Commit ran; err is what it returned.
 	committed bool
 	err       error
@@ -57,36 +64,57 @@ type Staged struct {
 // Stage renders the run's folder (no release record) and writes each file
 // to its temporary file on the worker that rendered it while the others
 // render, so that the writing, and the kernel's write-back of the pages
-// written, overlap the rendering instead of following it; then it makes
-// them durable. A released folder is refused before the work of rendering.
-// On any error nothing is left but the folder. A caller that must do more
-// before the files are in place (payout run --db stores the run, and
-// commits the files inside the store's transaction) does it between Stage
-// and Commit; Close must follow in any case.
+// written, overlap the rendering instead of following it. A released
+// folder is refused before the work of rendering. On any error nothing is
+// left but the folder. A caller that must do more before the files are in
+// place (payout run --db stores the run, while they are flushed, and
+// commits them inside the store's transaction) does it between Stage and
+// Commit; Close must follow in any case. Stage is Open and Render.
 func Stage(outDir string, res *payout.Result, in *payout.Inputs, perm Perm) (*Staged, error) {
-	dir := Dir(outDir, res.Period)
+	st, err := Open(outDir, res.Period, perm)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Render(res, in); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+// Open takes the lock of period p's folder (made as perm says) for a run's
+// files, refusing a released folder; Render renders them. Close must
+// follow.
+func Open(outDir string, p payout.Period, perm Perm) (*Staged, error) {
+	dir := Dir(outDir, p)
 	lock, err := lockWritable(dir, perm, nil)
 	if err != nil {
 		return nil, &WriteError{err}
 	}
-	tw := newTempWriter(lock, dir, perm, true)
+	return &Staged{dir: dir, perm: perm, lock: lock}, nil
+}
+
+// Render renders res (of the folder's period) and writes its files as
+// Stage says; once. On error nothing of it is left.
+func (st *Staged) Render(res *payout.Result, in *payout.Inputs) error {
+	if st.bundle != nil || st.lock == nil {
+		return errors.New("bundle: a staged folder is rendered once, before it is closed")
+	}
+	if filepath.Base(st.dir) != res.Period.String() {
+		return fmt.Errorf("bundle: the result of %s rendered into the folder of %s", res.Period, filepath.Base(st.dir))
+	}
+	tw := newTempWriter(st.lock, st.dir, st.perm, true)
 	b, err := render(res, in, nil, stageSink{tw})
 	if err != nil { // a WriteError inside when a file could not be written
 		tw.abort()
-		lock.Close()
-		return nil, err
+		return err
 	}
 	if err := tw.write(b.Files[len(b.Files)-1], true); err != nil {
 		tw.abort()
-		lock.Close()
-		return nil, &WriteError{fmt.Errorf("%s: %w", ManifestJSON, err)}
+		return &WriteError{fmt.Errorf("%s: %w", ManifestJSON, err)}
 	}
-	w, err := tw.finish(b.Files)
-	if err != nil {
-		lock.Close()
-		return nil, &WriteError{err}
-	}
-	return &Staged{dir: dir, lock: lock, bundle: b, w: w}, nil
+	st.bundle, st.tw = b, tw
+	return nil
 }
 
 // Bundle is the staged folder as rendered: every file's name, and the
@@ -94,15 +122,37 @@ func Stage(outDir string, res *payout.Result, in *payout.Inputs, perm Perm) (*St
 // files, not held).
 func (st *Staged) Bundle() *Bundle { return st.bundle }
 
-// Commit renames the staged files into place, the manifest last, and
-// returns the manifest. It does so once: called again it returns what it
-// returned the first time (a retried store transaction calls its Write
-// again; the files are in place already).
+// Flush makes the rendered files durable (one flush of the file system,
+// or nothing where each was fsynced as it was written), once: it may run
+// on its own goroutine beside other work (payout run --db stores the run
+// meanwhile), and Commit and Close wait for it. On error the files are
+// removed.
+func (st *Staged) Flush() error {
+	if st.bundle == nil {
+		return errors.New("bundle: a folder flushed before it was rendered")
+	}
+	st.flushed.Do(func() {
+		if st.w, st.ferr = st.tw.finish(st.bundle.Files); st.ferr != nil {
+			st.ferr = &WriteError{st.ferr}
+		}
+	})
+	return st.ferr
+}
+
+// Commit flushes the staged files (Flush) and renames them into place, the
+// manifest last, and returns the manifest. It does so once: called again it
+// returns what it returned the first time (a retried store transaction
+// calls its Write again; the files are in place already).
 func (st *Staged) Commit() (*manifest.Manifest, error) {
+	if st.bundle == nil {
+		return nil, errors.New("bundle: a folder committed before it was rendered")
+	}
 	if !st.committed {
 		st.committed = true
-		if err := commit(st.dir, st.bundle.Files, st.w); err != nil {
-			st.err = &WriteError{err}
+		if st.err = st.Flush(); st.err == nil {
+			if err := commit(st.dir, st.bundle.Files, st.w); err != nil {
+				st.err = &WriteError{err}
+			}
 		}
 	}
 	if st.err != nil {
@@ -111,14 +161,18 @@ func (st *Staged) Commit() (*manifest.Manifest, error) {
 	return st.bundle.Manifest, nil
 }
 
-// Close removes the temporary files unless they were committed, and
-// unlocks the folder.
+// Close removes the temporary files unless they were committed (waiting
+// for a Flush under way), and unlocks the folder.
 func (st *Staged) Close() {
 	if st.lock == nil {
 		return
 	}
-	if !st.committed {
-		st.w.remove(0)
+	if st.tw != nil && !st.committed {
+		// Not flushed yet: never, the files are removed as they are.
+		st.flushed.Do(func() { st.tw.abort(); st.ferr = errors.New("bundle: closed before it was flushed") })
+		if st.w != nil {
+			st.w.remove(0)
+		}
 	}
 	st.lock.Close()
 	st.lock = nil

@@ -210,6 +210,12 @@ type SaveOptions struct {
 	// beside other work (MarshalResult of the same result); nil, or one of
 	// another result, makes it here.
 	JSON *ResultJSON
+	// Manifest, when not "", is the SHA-256 of the manifest Write will put
+	// in place, known before Write runs (payout run --db renders and
+	// writes the files to temporary names first; Write only moves them
+	// into place): the result is then stored before Write, so that little
+	// but the commit follows the files, and Write must return it.
+	Manifest string
 }
 
 // SaveRun stores res as the computed run of its period, from the inputs of
@@ -315,11 +321,7 @@ func (s *Store) saveRunOnce(res *payout.Result, state InputState, blob *ResultJS
 	if err != nil {
 		return nil, "", err
 	}
-	manifest, err := saved.write()
-	if err != nil {
-		return nil, "", err
-	}
-	if err := saved.finish(tx, id, data, sum, manifest); err != nil {
+	if err := saved.store(tx, id, data, sum); err != nil {
 		return nil, "", err
 	}
 	run, err := runTx(tx, res.Period)
@@ -348,6 +350,27 @@ func (sr *savedRun) logCompute(tx *sqlx.Tx, id int64, replaced Status) error {
 	return err
 }
 
+// store writes the files (the caller's Write) and stores the result with
+// their manifest: after Write, which says what the manifest is, unless it
+// is known before (SaveOptions.Manifest), when the result is stored first.
+func (sr *savedRun) store(tx *sqlx.Tx, id int64, data []byte, sum string) error {
+	if sr.opt.Manifest == "" {
+		manifest, err := sr.write()
+		if err != nil {
+			return err
+		}
+		return sr.finish(tx, id, data, sum, manifest)
+	}
+	if err := sr.finish(tx, id, data, sum, sr.opt.Manifest); err != nil {
+		return err
+	}
+	written, err := sr.write()
+	if err == nil && written != sr.opt.Manifest {
+		err = fmt.Errorf("store: the files written have manifest %s, not the %s said before", short(written), short(sr.opt.Manifest))
+	}
+	return err
+}
+
 // write runs the caller's Write and returns the manifest it wrote ("" when
 // there is no Write).
 func (sr *savedRun) write() (string, error) {
@@ -360,8 +383,9 @@ func (sr *savedRun) write() (string, error) {
 // finish stores the result and the manifest written in the run's row, in
 // one update: the row holds the result (7 MB of JSON at national scale),
 // and SQLite writes a row whole whichever of its columns changes, so the
-// result is written into the row once, after the files, not once by the
-// upsert and again with the manifest.
+// result is written into the row once, with the manifest (after the files,
+// or before them when it is known before), not once by the upsert and
+// again with the manifest.
 func (sr *savedRun) finish(tx *sqlx.Tx, id int64, data []byte, sum, manifest string) error {
 	_, err := tx.Exec(`UPDATE runs SET result = ?, result_sha256 = ?, manifest_sha256 = ? WHERE id = ?`, data, sum, manifest, id)
 	return err

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -109,4 +110,37 @@ func TestSaveRunWriteFailureStoresNothing(t *testing.T) {
 	var n int
 	require.NoError(t, s.db.Get(&n, `SELECT count(*) FROM run_lines WHERE run_id = ?`, first.ID))
 	require.Equal(t, first.Lines, n)
+}
+
+// With the manifest known before Write (SaveOptions.Manifest: the files
+// are staged) the run is stored as with Write alone; Write returning
+// another manifest, or failing, stores nothing.
+func TestSaveRunWithTheManifestKnownBefore(t *testing.T) {
+	s, _, _ := world(t)
+	first := computed(t, s, "2022-10")
+	_, st, err := s.Inputs()
+	require.NoError(t, err)
+	res := manyLines(t, s, 11, 3)
+	sum := strings.Repeat("ab", 32)
+	for _, write := range []func() (string, error){
+		func() (string, error) { return strings.Repeat("cd", 32), nil },
+		func() (string, error) { return "", errors.New("disk full") },
+	} {
+		_, _, err = s.SaveRun(res, st, SaveOptions{At: at(1), By: kari, Manifest: sum, Write: write})
+		require.Error(t, err)
+		now, err := s.Run(payout.MustPeriod("2022-10"))
+		require.NoError(t, err)
+		require.Equal(t, first, now)
+	}
+	run, _, err := s.SaveRun(res, st, SaveOptions{At: at(1), By: kari, Manifest: sum, Write: func() (string, error) { return sum, nil }})
+	require.NoError(t, err)
+	require.Equal(t, sum, run.ManifestSHA256)
+	require.Equal(t, payout.RunDigest(res), run.Digest)
+	stored, err := s.Result(run.ID)
+	require.NoError(t, err)
+	want, err := json.Marshal(res)
+	require.NoError(t, err)
+	got, err := json.Marshal(stored)
+	require.NoError(t, err)
+	require.Equal(t, string(want), string(got))
 }
