@@ -1,6 +1,7 @@
 package store
 
 import (
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -143,4 +144,39 @@ func TestSaveRunWithTheManifestKnownBefore(t *testing.T) {
 	got, err := json.Marshal(stored)
 	require.NoError(t, err)
 	require.Equal(t, string(want), string(got))
+}
+
+// storedData hands out the driver's own bytes on SQLite (sql.RawBytes):
+// they must stay as read once their rows are closed and other values are
+// read on the same connection, in and out of the transaction, or the
+// parsers would read bytes the driver reuses.
+func TestStoredDataIsNotReused(t *testing.T) {
+	s, _, _ := world(t)
+	texts := map[string]string{}
+	for i := range 4 {
+		name := fmt.Sprintf("list_counts_%d.csv", i)
+		texts[name] = strings.Repeat(fmt.Sprintf("L%d,2022-10-01,%d\n", i, 1000+i), 5000+i)
+		importText(t, s, name, texts[name])
+	}
+	var files []storedFile
+	require.NoError(t, s.db.Select(&files, `SELECT id, import_id, name, sha256, bytes FROM files ORDER BY id`))
+	tx, err := s.beginRead()
+	require.NoError(t, err)
+	defer tx.Rollback()
+	held := map[string][]byte{}
+	for _, f := range files {
+		data, err := s.storedData(tx, f.ID)
+		require.NoError(t, err)
+		held[f.Name] = data
+	}
+	for _, f := range files { // read again: another value on the connection
+		_, err := s.storedData(tx, f.ID)
+		require.NoError(t, err)
+	}
+	require.NoError(t, tx.Rollback())
+	for name, text := range texts {
+		require.Equal(t, text, string(held[name]), name)
+	}
+	_, err = s.storedData(s.db, 999)
+	require.ErrorIs(t, err, sql.ErrNoRows)
 }
