@@ -75,7 +75,7 @@ func openPostgres(rawURL string, readOnly bool) (*sqlx.DB, error) {
 	if readOnly {
 		cfg.RuntimeParams["default_transaction_read_only"] = "on"
 	}
-	db := sql.OpenDB(rebindConnector{stdlib.GetConnector(*cfg)})
+	db := sql.OpenDB(rebindConnector{stdlib.GetConnector(*cfg, stdlib.OptionAfterConnect(fastCompression))})
 	// A few sessions are plenty for one command; a store kept open long
 	// (tests, a service) gives idle ones back.
 	db.SetMaxOpenConns(4)
@@ -85,6 +85,23 @@ func openPostgres(rawURL string, readOnly bool) (*sqlx.DB, error) {
 		return nil, fmt.Errorf("store %s: %w", displayURL(rawURL), err)
 	}
 	return sqlx.NewDb(db, pgDriverName), nil
+}
+
+// fastCompression makes the session compress the large values it stores
+// (the input files' bytes, a run's result, a bank report) with lz4 rather
+// than the server's default pglz: the same bytes read back, but the
+// server takes about a second less to store the Norway decade's 41 MB of
+// files (pglz compresses at a few tens of MB a second on one core, while
+// the client waits), and reads them back faster. A server that cannot
+// (before PostgreSQL 14, or built without lz4) refuses the setting; the
+// session then keeps its default.
+func fastCompression(ctx context.Context, conn *pgx.Conn) error {
+	_, err := conn.Exec(ctx, "SET default_toast_compression = lz4")
+	var refused *pgconn.PgError
+	if errors.As(err, &refused) {
+		return nil
+	}
+	return err
 }
 
 // openPostgresStore opens (modeCreate: creates) the store in the current

@@ -48,6 +48,32 @@ var bothBackEnds = []struct {
 	{"SupplementRecomputed", TestSupplementRecomputed},
 	{"SaveRunStoresEveryRow", TestSaveRunStoresEveryRow},
 	{"SaveRunWriteFailureStoresNothing", TestSaveRunWriteFailureStoresNothing},
+	{"SaveRunWithTheManifestKnownBefore", TestSaveRunWithTheManifestKnownBefore},
+	{"StoredDataIsNotReused", TestStoredDataIsNotReused},
+	{"LargeValuesCompressedFast", TestLargeValuesCompressedFast},
+}
+
+// On PostgreSQL the store's sessions compress large values with lz4 when
+// the server can (fastCompression), and a file stored so reads back as it
+// was; on SQLite there is nothing to set.
+func TestLargeValuesCompressedFast(t *testing.T) {
+	s, _ := openTest(t)
+	text := strings.Repeat("L1,2022-10-01,1500\n", 20000)
+	importText(t, s, "list_counts.csv", text)
+	if !s.pg {
+		return
+	}
+	var can bool
+	require.NoError(t, s.db.Get(&can, `SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'`))
+	if !can {
+		t.Skip("the server cannot compress with lz4")
+	}
+	var method string
+	require.NoError(t, s.db.Get(&method, `SELECT pg_column_compression(data) FROM files WHERE name = 'list_counts.csv'`))
+	assert.Equal(t, "lz4", method)
+	var data []byte
+	require.NoError(t, s.db.Get(&data, `SELECT data FROM files WHERE name = 'list_counts.csv'`))
+	assert.Equal(t, text, string(data))
 }
 
 // pgAttack says the attacks' SQLite in PostgreSQL's words.
