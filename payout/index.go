@@ -90,8 +90,13 @@ type agrInputs struct {
 }
 
 func buildIndex(in *Inputs) *index {
+	// The per-agreement maps are made to their size (at most one entry per
+	// agreement record), not grown: a grown map is rebuilt at each doubling,
+	// its entries scattered again over a table larger than the caches at a
+	// national scale (issue 16).
 	ix := &index{pol: in.Policy, rates: map[Scheme]*rateIndex{}, byList: map[string]countGroups{},
-		listRecorded: map[string][]Date{}, listHolders: map[string][]string{}, perAgr: map[string]*agrInputs{}}
+		listRecorded: map[string][]Date{}, listHolders: make(map[string][]string, len(in.Agreements)),
+		perAgr: make(map[string]*agrInputs, len(in.Agreements))}
 	ix.indexRates(in.Rates)
 	ix.payees, _ = groupBy(in.Payees, func(p *Payee) string { return p.ID })
 	ix.agreements, ix.agrIDs = groupBy(in.Agreements, func(a *Agreement) string { return a.ID })

@@ -81,7 +81,7 @@ func isCSV(name string) bool { return len(name) > 4 && name[len(name)-4:] == ".c
 
 func totals(res *payout.Result) manifest.Totals {
 	var withheld, released, adjustments, carriedOut decimal.Decimal
-	agreements := map[string]bool{}
+	agreements := make(map[string]bool, len(res.Payments)) // about one agreement a payee: made to size, not grown
 	for _, l := range res.Lines {
 		withheld, released = withheld.Add(l.Withheld), released.Add(l.Released)
 		adjustments, carriedOut = adjustments.Add(l.Adjustments), carriedOut.Add(l.CarriedOut)

@@ -25,9 +25,9 @@ func emptied(res *payout.Result) *payout.Result {
 // of res for all districts; rows keep the Result's order.
 func split(res *payout.Result) map[string]*payout.Result {
 	out := map[string]*payout.Result{}
-	paid := map[string]map[string]*exactSum{} // bydel → payee → net
-	total := map[string]*exactSum{}           // bydel → its lines' net
-	mine := map[string][]string{}             // agreement → its districts, in first-seen order
+	paid := map[string]map[string]*exactSum{}            // bydel → payee → net
+	total := map[string]*exactSum{}                      // bydel → its lines' net
+	mine := make(map[string][]string, len(res.Payments)) // agreement → its districts, in first-seen order (made to about its size)
 	// Each district's lines made to size: a Line is large, and appending
 	// grew each district's array by doubling.
 	lines := map[string]int{}

@@ -42,7 +42,9 @@ type lineKey struct {
 
 // NewMonth prepares the statements of res; dir names the payees.
 func NewMonth(res *payout.Result, dir *Directory) *Month {
-	m := &Month{res: res, dir: dir, lines: map[string][]*payout.Line{}, payments: map[string]*payout.Payment{},
+	// The per-payee maps are made to their size (one entry per payment):
+	// see NewDirectory.
+	m := &Month{res: res, dir: dir, lines: make(map[string][]*payout.Line, len(res.Payments)), payments: make(map[string]*payout.Payment, len(res.Payments)),
 		adjustments: map[lineKey][]*payout.Adjustment{}, deductions: map[string][]*payout.Deduction{},
 		breaches: map[string][]*payout.BreachStatus{}, rates: map[payout.Scheme]string{}, month: monthYear(res.Period),
 		period: res.Period.String(), payDay: dateText(res.PayDate), asOfDay: dateText(res.AsOf),
