@@ -407,9 +407,20 @@ func (w *workbook) neutral(s string) string {
 	}
 	w.noteRules(s)
 	t := nb.Neutralise(s)
-	w.texts[s] = t
+	if len(w.texts) < maxTexts {
+		w.texts[s] = t
+	}
 	return t
 }
+
+// maxTexts bounds neutral's memo. The texts that repeat (a line's rule
+// set, a district list) come early and are few; a payment's remittance
+// ("…; spes. P00002-2025-12") holds a ; too but is never written twice, and
+// remembering each grew the memo to one entry per payee (40 000 at four
+// times Norway: neutral 5.5× the 1× run's samples for 4× the payees, the
+// map rebuilt as it doubled). noteRules is a set, so a text that comes
+// again past the bound only notes its rules again (issue 16).
+const maxTexts = 1 << 12
 
 // colNames caches the letters of the first columns: cellName runs once per
 // cell, and excelize.CoordinatesToCellName builds the letters every time.

@@ -2,6 +2,7 @@ package excel
 
 import (
 	"bytes"
+	"fmt"
 	"math/rand/v2"
 	"strconv"
 	"testing"
@@ -119,6 +120,28 @@ func TestNeutralIsNeutraliseAndNotes(t *testing.T) {
 	assert.NotEmpty(t, w.cited)
 }
 
+// Past maxTexts the memo takes no more texts (a run's remittances are
+// each written once), and a text is still written and its rules noted as
+// before: the first texts stay remembered, later ones are worked out each
+// time, and both ways give nb.Neutralise's text.
+func TestNeutralMemoIsBounded(t *testing.T) {
+	w, err := newWorkbook("x", []string{"T"}, nil, nil)
+	require.NoError(t, err)
+	for i := range maxTexts + 100 {
+		s := fmt.Sprintf("Basistilskudd 2025-12; spes. P%05d-2025-12", i)
+		require.Equal(t, nb.Neutralise(s), w.neutral(s), s)
+	}
+	assert.Len(t, w.texts, maxTexts)
+	late := "=R-8.4;R-13.4-SICK"
+	for range 2 {
+		assert.Equal(t, nb.Neutralise(late), w.neutral(late))
+	}
+	assert.Len(t, w.texts, maxTexts, "a text past the bound is not remembered")
+	assert.Equal(t, map[string]bool{"R-8.4": true, "R-13.4-SICK": true}, w.cited, "its rules are noted")
+	first := "Basistilskudd 2025-12; spes. P00000-2025-12"
+	assert.Contains(t, w.texts, first, "the texts before the bound stay remembered")
+}
+
 // appendFixed writes what AppendFloat writes of decimal.Float64, for
 // coefficients of every size below maxFixedDigits and every exponent
 // 0..-9.
@@ -143,4 +166,35 @@ func TestAppendFixedIsAppendFloat(t *testing.T) {
 			require.Equal(t, string(want), string(appendFixed(nil, c, k)), "%d·10^-%d", c, k)
 		}
 	}
+}
+
+// A block the size of a district's Linjer sheet at four times Norway
+// (2 400 lines of 28 cells) gives its room back for the next block, which
+// takes the same arrays instead of allocating them again; one larger than
+// maxRoomCells (report.xlsx's Linjer there) is left to the collector.
+func TestBlockRoomReusedAtNationalScale(t *testing.T) {
+	for len(blockRooms) > 0 {
+		<-blockRooms
+	}
+	cols := make([]column, 28)
+	row := make([]cell, len(cols))
+	fill := func(n int) block {
+		b := newBlock(cols, false, n)
+		for range n {
+			b.add(row...)
+		}
+		return b
+	}
+	b := fill(2400)
+	first := &b.cells[0]
+	b.release()
+	again := fill(2400)
+	assert.Same(t, first, &again.cells[0], "the room of 67 200 cells is reused")
+	again.release()
+	for len(blockRooms) > 0 {
+		<-blockRooms
+	}
+	big := fill(maxRoomCells/len(cols) + 1)
+	big.release()
+	assert.Empty(t, blockRooms, "a room past maxRoomCells is not kept")
 }
