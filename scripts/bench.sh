@@ -128,17 +128,17 @@ measure() {
 aside() { [ ! -e "$1" ] || mv "$1" "$(mktemp -d "$DATA/aside/XXXXXX")/"; }
 rm -rf "$DATA/aside" && mkdir -p "$DATA/aside"
 aside "$DATA/out"
-# fs_probe: milliseconds to create 3000 empty files in a fresh folder (then
-# removed). The runs create up to 9 000 files each; creating them is slow for
+# fs_probe: milliseconds to create 3000 empty files in a fresh folder (kept
+# in $DATA/aside: removing them would make the next probe, and the runs,
+# slow). The runs create up to 40 000 files each; creating them is slow for
 # a minute or two after a large removal (the end of the last bench, a test
 # run), which would be the machine's state, not the run's cost.
 fs_probe() {
 	local d t0 t1 i
-	d=$(mktemp -d "$DATA/probe.XXXXXX")
+	d=$(mktemp -d "$DATA/aside/probe.XXXXXX")
 	t0=$(date +%s%N)
 	for ((i = 0; i < 3000; i++)); do : >"$d/f$i"; done
 	t1=$(date +%s%N)
-	rm -rf "$d"
 	echo $(((t1 - t0) / 1000000))
 }
 # fs_settle: waits (up to FS_WAIT seconds, default 180) until the probe takes
