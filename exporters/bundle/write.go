@@ -42,9 +42,9 @@ func Write(outDir string, res *payout.Result, in *payout.Inputs, rel *ReleaseFil
 // Staged is a run's folder rendered and written to temporary files, not
 // yet in place: Flush makes them durable, Commit renames them into place
 // (as WriteRenderedAs does, flushing them first if Flush has not), Close
-// removes what was not committed. The folder stays locked from Stage (or
-// Open) to Close, so no other writer touches it meanwhile (nor takes the
-// temporary files for a dead writer's).
+// removes what was not committed. The folder stays locked from Stage to
+// Close, so no other writer touches it meanwhile (nor takes the
+// temporary files for a dead writer's). Only Stage makes one.
 type Staged struct {
 	dir    string
 	perm   Perm
@@ -65,56 +65,31 @@ type Staged struct {
 // to its temporary file on the worker that rendered it while the others
 // render, so that the writing, and the kernel's write-back of the pages
 // written, overlap the rendering instead of following it. A released
-// folder is refused before the work of rendering. On any error nothing is
-// left but the folder. A caller that must do more before the files are in
-// place (payout run --db stores the run, while they are flushed, and
-// commits them inside the store's transaction) does it between Stage and
-// Commit; Close must follow in any case. Stage is Open and Render.
+// folder is refused before the work of rendering (the folder's lock,
+// made as perm says, is taken first). On any error nothing is left but
+// the folder. A caller that must do more before the files are in place
+// (payout run --db stores the run, while they are flushed, and commits
+// them inside the store's transaction) does it between Stage and Commit;
+// Close must follow in any case.
 func Stage(outDir string, res *payout.Result, in *payout.Inputs, perm Perm) (*Staged, error) {
-	st, err := Open(outDir, res.Period, perm)
-	if err != nil {
-		return nil, err
-	}
-	if err := st.Render(res, in); err != nil {
-		st.Close()
-		return nil, err
-	}
-	return st, nil
-}
-
-// Open takes the lock of period p's folder (made as perm says) for a run's
-// files, refusing a released folder; Render renders them. Close must
-// follow.
-func Open(outDir string, p payout.Period, perm Perm) (*Staged, error) {
-	dir := Dir(outDir, p)
+	dir := Dir(outDir, res.Period)
 	lock, err := lockWritable(dir, perm, nil)
 	if err != nil {
 		return nil, &WriteError{err}
 	}
-	return &Staged{dir: dir, perm: perm, lock: lock}, nil
-}
-
-// Render renders res (of the folder's period) and writes its files as
-// Stage says; once. On error nothing of it is left.
-func (st *Staged) Render(res *payout.Result, in *payout.Inputs) error {
-	if st.bundle != nil || st.lock == nil {
-		return errors.New("bundle: a staged folder is rendered once, before it is closed")
+	st := &Staged{dir: dir, perm: perm, lock: lock, tw: newTempWriter(lock, dir, perm, true)}
+	if st.bundle, err = render(res, in, nil, stageSink{st.tw}); err == nil { // a WriteError inside when a file could not be written
+		if err = st.tw.write(st.bundle.Files[len(st.bundle.Files)-1], true); err != nil {
+			err = &WriteError{fmt.Errorf("%s: %w", ManifestJSON, err)}
+		}
 	}
-	if filepath.Base(st.dir) != res.Period.String() {
-		return fmt.Errorf("bundle: the result of %s rendered into the folder of %s", res.Period, filepath.Base(st.dir))
+	if err != nil {
+		st.tw.abort()
+		st.tw = nil
+		st.Close()
+		return nil, err
 	}
-	tw := newTempWriter(st.lock, st.dir, st.perm, true)
-	b, err := render(res, in, nil, stageSink{tw})
-	if err != nil { // a WriteError inside when a file could not be written
-		tw.abort()
-		return err
-	}
-	if err := tw.write(b.Files[len(b.Files)-1], true); err != nil {
-		tw.abort()
-		return &WriteError{fmt.Errorf("%s: %w", ManifestJSON, err)}
-	}
-	st.bundle, st.tw = b, tw
-	return nil
+	return st, nil
 }
 
 // Bundle is the staged folder as rendered: every file's name, and the
@@ -128,9 +103,6 @@ func (st *Staged) Bundle() *Bundle { return st.bundle }
 // meanwhile), and Commit and Close wait for it. On error the files are
 // removed.
 func (st *Staged) Flush() error {
-	if st.bundle == nil {
-		return errors.New("bundle: a folder flushed before it was rendered")
-	}
 	st.flushed.Do(func() {
 		if st.w, st.ferr = st.tw.finish(st.bundle.Files); st.ferr != nil {
 			st.ferr = &WriteError{st.ferr}
@@ -144,9 +116,6 @@ func (st *Staged) Flush() error {
 // returns what it returned the first time (a retried store transaction
 // calls its Write again; the files are in place already).
 func (st *Staged) Commit() (*manifest.Manifest, error) {
-	if st.bundle == nil {
-		return nil, errors.New("bundle: a folder committed before it was rendered")
-	}
 	if !st.committed {
 		st.committed = true
 		if st.err = st.Flush(); st.err == nil {
