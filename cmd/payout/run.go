@@ -168,13 +168,14 @@ func (c *runCommand) fromStore(p payout.Period, asOf payout.Date) error {
 		return err
 	}
 	rendered := staged.Bundle()
+	digest := manifestDigest(rendered)
 	run, replaced, err := s.SaveRun(res, state, store.SaveOptions{At: env.when(), By: by, Reopen: c.reopen, OutDir: dir,
-		Digest: rendered.Manifest.RunSHA256, Manifest: manifestDigest(rendered), JSON: resultJSON,
+		Digest: rendered.Manifest.RunSHA256, Manifest: digest, JSON: resultJSON,
 		Write: func() (string, error) {
 			if _, err := staged.Commit(); err != nil {
 				return "", c.notWritten(p, err)
 			}
-			return manifestDigest(rendered), nil
+			return digest, nil
 		}})
 	if err != nil {
 		return err

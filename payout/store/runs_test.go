@@ -76,7 +76,13 @@ func TestSaveRunStoresEveryRow(t *testing.T) {
 		require.Equal(t, res.Payments[i].Amount.StringFixed(2), p.Amount)
 	}
 
-	stored, err := s.Result(run.ID)
+	requireStoredResult(t, s, run.ID, res)
+}
+
+// requireStoredResult holds the result stored as run id to res, as JSON.
+func requireStoredResult(t *testing.T, s *Store, id int64, res *payout.Result) {
+	t.Helper()
+	stored, err := s.Result(id)
 	require.NoError(t, err)
 	want, err := json.Marshal(res)
 	require.NoError(t, err)
@@ -137,13 +143,7 @@ func TestSaveRunWithTheManifestKnownBefore(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, sum, run.ManifestSHA256)
 	require.Equal(t, payout.RunDigest(res), run.Digest)
-	stored, err := s.Result(run.ID)
-	require.NoError(t, err)
-	want, err := json.Marshal(res)
-	require.NoError(t, err)
-	got, err := json.Marshal(stored)
-	require.NoError(t, err)
-	require.Equal(t, string(want), string(got))
+	requireStoredResult(t, s, run.ID, res)
 }
 
 // storedData hands out the driver's own bytes on SQLite (sql.RawBytes):
