@@ -451,16 +451,14 @@ func countAgreements(res *payout.Result) int {
 }
 
 // storeRunDetail replaces the run's files, lines and payments. The lines
-// and the payments are each inserted by one statement, from one JSON array
-// of their rows (rowsJSON): 10 000 of each at national scale, and a
-// statement per row, or a parameter per value, cost more than the rows (a
-// call into SQLite's C code for each value, a round trip to PostgreSQL for
-// each statement).
+// and the payments are each written by two statements, from one JSON
+// array of their rows: 10 000 of each at national scale, and a statement
+// per row, or a parameter per value, cost more than the rows (a call into
+// SQLite's C code for each value, a round trip to PostgreSQL for each
+// statement).
 func (s *Store) storeRunDetail(tx *sqlx.Tx, id int64, res *payout.Result, state InputState) error {
-	for _, t := range []string{"run_files", "run_lines", "run_payments"} {
-		if _, err := tx.Exec(`DELETE FROM `+t+` WHERE run_id = ?`, id); err != nil {
-			return err
-		}
+	if _, err := tx.Exec(`DELETE FROM run_files WHERE run_id = ?`, id); err != nil {
+		return err
 	}
 	for _, f := range state.FileIDs {
 		if _, err := tx.Exec(`INSERT INTO run_files (run_id, file_id) VALUES (?, ?)`, id, f); err != nil {
@@ -474,7 +472,7 @@ func (s *Store) storeRunDetail(tx *sqlx.Tx, id int64, res *payout.Result, state 
 			l.Entitlement.StringFixed(2), l.Withheld.StringFixed(2), l.Released.StringFixed(2),
 			l.Adjustments.StringFixed(2), l.Net.StringFixed(2), l.CarriedOut.StringFixed(2)}
 	}
-	if err := s.insertRows(tx, id, "run_lines", []string{"bydel", "agreement_id", "role", "payee_id",
+	if err := s.replaceRows(tx, id, "run_lines", []string{"bydel", "agreement_id", "role", "payee_id",
 		"entitlement", "withheld", "released", "adjustments", "net", "carried_out"}, lines); err != nil {
 		return fmt.Errorf("store: lines: %w", err)
 	}
@@ -483,19 +481,28 @@ func (s *Store) storeRunDetail(tx *sqlx.Tx, id int64, res *payout.Result, state 
 		p := &res.Payments[i]
 		payments[i] = []string{p.PayeeID, p.Name, p.Account, p.Amount.StringFixed(2), p.EndToEndID}
 	}
-	if err := s.insertRows(tx, id, "run_payments", []string{"payee_id", "name", "account", "amount", "end_to_end_id"}, payments); err != nil {
+	if err := s.replaceRows(tx, id, "run_payments", []string{"payee_id", "name", "account", "amount", "end_to_end_id"}, payments); err != nil {
 		return fmt.Errorf("store: payments: %w", err)
 	}
 	return nil
 }
 
-// insertRows inserts rows (each the values of columns, in order) with
-// run_id id into table, in the order of rows, by one statement that reads
-// them from one JSON array (SQLite's json_each, PostgreSQL's
-// json_array_elements: the few words the back ends spell differently).
-func (s *Store) insertRows(tx *sqlx.Tx, id int64, table string, columns []string, rows [][]string) error {
+// replaceRows makes the rows of table with run_id id exactly rows (each the
+// values of columns, in order), writing only the difference: the rows
+// that are not among them, whole, are deleted, and then the rows that are
+// not there yet are inserted (a row whose key is there is, after the
+// delete, the same row). A recomputation mostly gives the lines it gave
+// before, and deleting all of them and inserting them again cost more
+// than the rest of storing the run (issue 16): on SQLite each deleted row
+// runs the trigger that guards a released run's detail. Only INSERT and
+// DELETE are used, the rights PostgreSQL's preparer has on these tables;
+// the rows stored are counted, so that a key given twice is refused.
+// The JSON array is read by SQLite's json_each or PostgreSQL's
+// json_array_elements (the few words the back ends spell differently).
+func (s *Store) replaceRows(tx *sqlx.Tx, id int64, table string, columns []string, rows [][]string) error {
 	if len(rows) == 0 {
-		return nil
+		_, err := tx.Exec(`DELETE FROM `+table+` WHERE run_id = ?`, id)
+		return err
 	}
 	data, err := json.Marshal(rows)
 	if err != nil {
@@ -509,7 +516,23 @@ func (s *Store) insertRows(tx *sqlx.Tx, id int64, table string, columns []string
 	for i := range columns {
 		values[i] = fmt.Sprintf("value->>%d", i)
 	}
-	_, err = tx.Exec(`INSERT INTO `+table+` (run_id, `+strings.Join(columns, ", ")+`) SELECT ?, `+
-		strings.Join(values, ", ")+` FROM `+elements, id, string(data))
-	return err
+	cols, vals := strings.Join(columns, ", "), strings.Join(values, ", ")
+	if _, err := tx.Exec(`DELETE FROM `+table+` WHERE run_id = ? AND (`+cols+`) NOT IN (SELECT `+vals+` FROM `+elements+`)`,
+		id, string(data)); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(`INSERT INTO `+table+` (run_id, `+cols+`) SELECT ?, `+vals+` FROM `+elements+
+		` WHERE true ON CONFLICT DO NOTHING`, id, string(data)); err != nil {
+		return err
+	}
+	// A key twice among rows is not skipped in silence, as the plain
+	// insert refused it.
+	var n int
+	if err := tx.Get(&n, `SELECT count(*) FROM `+table+` WHERE run_id = ?`, id); err != nil {
+		return err
+	}
+	if n != len(rows) {
+		return fmt.Errorf("%d rows stored for %d given: a key is given twice", n, len(rows))
+	}
+	return nil
 }

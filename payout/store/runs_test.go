@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -77,6 +78,70 @@ func TestSaveRunStoresEveryRow(t *testing.T) {
 	}
 
 	requireStoredResult(t, s, run.ID, res)
+}
+
+// A recomputation stores exactly its own lines and payments, whichever of
+// them it shares with the run it replaces (replaceRows writes only the
+// difference), and a line given twice is refused, not dropped.
+func TestRecomputeStoresExactlyItsRows(t *testing.T) {
+	s, _, _ := world(t)
+	importText(t, s, "list_counts.csv", "L1,2022-10-01,1500\n")
+	_, st, err := s.Inputs()
+	require.NoError(t, err)
+	save := func(res *payout.Result) (*Run, error) {
+		run, _, err := s.SaveRun(res, st, SaveOptions{At: at(0), By: kari, Write: func() (string, error) { return "m", nil }})
+		return run, err
+	}
+	first, err := save(manyLines(t, s, 120, 40))
+	require.NoError(t, err)
+	res := manyLines(t, s, 150, 30) // 30 lines and payments more, 10 payments fewer
+	res.Lines = slices.Delete(res.Lines, 10, 20)
+	for i := 0; i < len(res.Lines); i += 7 {
+		res.Lines[i].Net = res.Lines[i].Net.Add(decimal.New(1, -2))
+		res.Lines[i].Bydel = "HEL"
+	}
+	res.Payments[3].Name, res.Payments[5].Amount = "Ny Lege", decimal.New(999, 0)
+	run, err := save(res)
+	require.NoError(t, err)
+	require.Equal(t, first.ID, run.ID)
+	require.Equal(t, resultRows(res), storedRows(t, s, run.ID))
+
+	twice := manyLines(t, s, 5, 2)
+	twice.Lines = append(twice.Lines, twice.Lines[2])
+	_, err = save(twice)
+	require.ErrorContains(t, err, "a key is given twice")
+	require.Equal(t, resultRows(res), storedRows(t, s, run.ID), "the refused run changed nothing")
+}
+
+// resultRows is a result's lines and payments as the store's rows, in key order.
+func resultRows(res *payout.Result) [2][]string {
+	var out [2][]string
+	for _, l := range res.Lines {
+		out[0] = append(out[0], strings.Join([]string{l.AgreementID, string(l.Role), l.PayeeID, l.Bydel,
+			l.Entitlement.StringFixed(2), l.Withheld.StringFixed(2), l.Released.StringFixed(2),
+			l.Adjustments.StringFixed(2), l.Net.StringFixed(2), l.CarriedOut.StringFixed(2)}, "|"))
+	}
+	for _, p := range res.Payments {
+		out[1] = append(out[1], strings.Join([]string{p.PayeeID, p.Name, p.Account, p.Amount.StringFixed(2), p.EndToEndID}, "|"))
+	}
+	slices.Sort(out[0])
+	slices.Sort(out[1])
+	return out
+}
+
+// storedRows is the run's stored lines and payments in the form of resultRows.
+func storedRows(t *testing.T, s *Store, id int64) [2][]string {
+	t.Helper()
+	var out [2][]string
+	for i, q := range []string{
+		`SELECT agreement_id || '|' || role || '|' || payee_id || '|' || bydel || '|' || entitlement || '|' || withheld || '|' ||
+			released || '|' || adjustments || '|' || net || '|' || carried_out FROM run_lines WHERE run_id = ?`,
+		`SELECT payee_id || '|' || name || '|' || account || '|' || amount || '|' || end_to_end_id FROM run_payments WHERE run_id = ?`,
+	} {
+		require.NoError(t, s.db.Select(&out[i], q, id))
+		slices.Sort(out[i])
+	}
+	return out
 }
 
 // requireStoredResult holds the result stored as run id to res, as JSON.

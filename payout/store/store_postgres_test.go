@@ -47,6 +47,7 @@ var bothBackEnds = []struct {
 	{"SupplementLifecycle", TestSupplementLifecycle},
 	{"SupplementRecomputed", TestSupplementRecomputed},
 	{"SaveRunStoresEveryRow", TestSaveRunStoresEveryRow},
+	{"RecomputeStoresExactlyItsRows", TestRecomputeStoresExactlyItsRows},
 	{"SaveRunWriteFailureStoresNothing", TestSaveRunWriteFailureStoresNothing},
 	{"SaveRunWithTheManifestKnownBefore", TestSaveRunWithTheManifestKnownBefore},
 	{"StoredDataIsNotReused", TestStoredDataIsNotReused},
