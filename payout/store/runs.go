@@ -451,11 +451,11 @@ func countAgreements(res *payout.Result) int {
 }
 
 // storeRunDetail replaces the run's files, lines and payments. The lines
-// and the payments are each written by two statements, from one JSON
-// array of their rows: 10 000 of each at national scale, and a statement
-// per row, or a parameter per value, cost more than the rows (a call into
-// SQLite's C code for each value, a round trip to PostgreSQL for each
-// statement).
+// and the payments are each written by a few statements over one JSON
+// array of their rows (replaceRows): 10 000 of each at national scale, and
+// a statement per row, or a parameter per value, cost more than the rows
+// (a call into SQLite's C code for each value, a round trip to PostgreSQL
+// for each statement).
 func (s *Store) storeRunDetail(tx *sqlx.Tx, id int64, res *payout.Result, state InputState) error {
 	if _, err := tx.Exec(`DELETE FROM run_files WHERE run_id = ?`, id); err != nil {
 		return err
@@ -508,6 +508,7 @@ func (s *Store) replaceRows(tx *sqlx.Tx, id int64, table string, columns []strin
 	if err != nil {
 		return err
 	}
+	text := string(data) // once: each statement's argument would be a copy
 	elements := "json_each(?)"
 	if s.pg {
 		elements = "json_array_elements(?::json)"
@@ -518,11 +519,11 @@ func (s *Store) replaceRows(tx *sqlx.Tx, id int64, table string, columns []strin
 	}
 	cols, vals := strings.Join(columns, ", "), strings.Join(values, ", ")
 	if _, err := tx.Exec(`DELETE FROM `+table+` WHERE run_id = ? AND (`+cols+`) NOT IN (SELECT `+vals+` FROM `+elements+`)`,
-		id, string(data)); err != nil {
+		id, text); err != nil {
 		return err
 	}
 	if _, err := tx.Exec(`INSERT INTO `+table+` (run_id, `+cols+`) SELECT ?, `+vals+` FROM `+elements+
-		` WHERE true ON CONFLICT DO NOTHING`, id, string(data)); err != nil {
+		` WHERE true ON CONFLICT DO NOTHING`, id, text); err != nil {
 		return err
 	}
 	// A key twice among rows is not skipped in silence, as the plain
