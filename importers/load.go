@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -60,6 +61,24 @@ func ReadFile(name string, data []byte) (*payout.Inputs, error) {
 	return p.in, nil
 }
 
+// ReadStored is ReadFile for a file read from a reader as it is parsed
+// (the store's StreamFunc: a file stored in pieces): size is its length,
+// lines a hint of its number of lines, and open a reader of it from its
+// start, called again when the file has to be read whole (one that is not
+// plain CSV, or an XLSX).
+func ReadStored(name string, size int64, lines int, open func() io.Reader) (*payout.Inputs, error) {
+	kind, ext := kindOf(filepath.Base(name))
+	p, err := readAs(kind, ext, name, source{reader: open, size: size, lines: lines})
+	if err != nil {
+		return nil, err // the reader's: the store could not read the file
+	}
+	if len(p.errs) > 0 {
+		p.errs.Sort()
+		return nil, p.errs
+	}
+	return p.in, nil
+}
+
 // parsed is one file read, with its problems and header, kept even when it
 // has problems so that the checks between files can run.
 type parsed struct {
@@ -101,7 +120,7 @@ func readOne(name string, src source) *parsed {
 }
 
 // readAs reads one file of a kind ("" when unknown) into records. Only a
-// file read from its path can fail to be read (err).
+// file read from its path or a reader can fail to be read (err).
 func readAs(kind, ext, name string, src source) (*parsed, error) {
 	base := filepath.Base(name)
 	p := &parsed{in: &payout.Inputs{Policy: payout.DefaultPolicy()}}

@@ -29,27 +29,41 @@ import (
 var chunkSize = 1 << 20
 
 // source is one input file: its bytes when they are held already (a file
-// stored in the store, or given to ReadFile), else its path.
+// given to ReadFile), else its path, else a reader of it (a file stored in
+// the store in pieces, ReadStored).
 type source struct {
 	path string
 	data []byte
 	held bool // data holds the whole file
+	// reader opens a reader of the file from its start; size is its
+	// length and lines a hint of its number of lines.
+	reader func() io.Reader
+	size   int64
+	lines  int
 }
 
 func heldSource(data []byte) source { return source{data: data, held: true} }
 
 // all returns the whole file.
 func (s source) all() ([]byte, error) {
-	if s.held {
+	switch {
+	case s.held:
 		return s.data, nil
+	case s.reader != nil:
+		buf := bytes.NewBuffer(make([]byte, 0, s.size))
+		_, err := buf.ReadFrom(s.reader())
+		return buf.Bytes(), err
 	}
 	return os.ReadFile(s.path)
 }
 
 // open returns a reader of the file from its start.
 func (s source) open() (io.ReadCloser, error) {
-	if s.held {
+	switch {
+	case s.held:
 		return io.NopCloser(bytes.NewReader(s.data)), nil
+	case s.reader != nil:
+		return io.NopCloser(s.reader()), nil
 	}
 	return os.Open(s.path)
 }
@@ -58,9 +72,15 @@ func (s source) open() (io.ReadCloser, error) {
 // sizes the record slice once) and says whether it holds a quote, which
 // only the general path reads. A file is surveyed by reading it once more
 // than it is parsed: cheaper than growing a slice of a million records.
+// A file read from a reader is not read twice for it: its lines are the
+// hint it came with, and a quote sends its stream to the general path
+// as soon as it is met.
 func (s source) survey() (size, newlines int, quoted bool, err error) {
-	if s.held {
+	switch {
+	case s.held:
 		return len(s.data), bytes.Count(s.data, []byte{'\n'}), bytes.IndexByte(s.data, '"') >= 0, nil
+	case s.reader != nil:
+		return int(s.size), max(s.lines-1, 0), false, nil
 	}
 	f, err := os.Open(s.path)
 	if err != nil {

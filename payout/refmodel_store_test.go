@@ -76,6 +76,7 @@ func refStore(t *testing.T, seed uint64, in *payout.Inputs, h refHistory) *store
 	s, err := store.Create(filepath.Join(dir, "payout.db"), importers.ReadFile, store.CreateOptions{GID: store.NoGroup})
 	require.NoError(t, err)
 	t.Cleanup(func() { s.Close() })
+	s.StreamWith(importers.ReadStored)
 	key, err := releasekey.Generate(t.TempDir(), nil)
 	require.NoError(t, err)
 	kari, ola, per := store.Actor{UID: 1001, Name: "kari"}, store.Actor{UID: 1002, Name: "ola"}, store.Actor{UID: 1003, Name: "per"}

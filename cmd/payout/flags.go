@@ -138,7 +138,16 @@ func (f *shared) openStoreReadOnly() (*store.Store, error) {
 	if f.db == "" {
 		return nil, usagef("--db FILE is required")
 	}
-	return store.OpenReadOnly(f.db, importers.ReadFile)
+	return withReaders(store.OpenReadOnly(f.db, importers.ReadFile))
+}
+
+// withReaders gives an opened store the importers' reader of a file stored
+// in pieces, so that a large stored file is parsed as it is read.
+func withReaders(s *store.Store, err error) (*store.Store, error) {
+	if err == nil {
+		s.StreamWith(importers.ReadStored)
+	}
+	return s, err
 }
 
 // parsePeriod parses --period.
@@ -149,7 +158,7 @@ func openStore(path string) (*store.Store, error) {
 	if path == "" {
 		return nil, usagef("--db FILE is required")
 	}
-	return store.Open(path, importers.ReadFile)
+	return withReaders(store.Open(path, importers.ReadFile))
 }
 
 // periodFlag parses --period: YYYY-MM, or "current"/"next" from the clock.

@@ -223,7 +223,7 @@ func (s *Store) checkFiles(rep *CheckReport) ([]string, error) {
 	}
 	var out []string
 	for _, id := range ids {
-		if _, _, err := readFile(s.db, id); err != nil {
+		if _, _, err := readFile(s.db, s.pg, id); err != nil {
 			out = append(out, err.Error())
 			continue
 		}

@@ -3,10 +3,10 @@ package store
 import (
 	"cmp"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"path/filepath"
 	"runtime"
@@ -126,7 +126,7 @@ func (s *Store) importOnce(files []File, by Actor, at When) (*ImportReport, erro
 	if err := s.checkVersions(tx, existing, fresh, rep); err != nil {
 		return nil, err
 	}
-	if err := storeFiles(tx, fresh, by, at); err != nil {
+	if err := s.storeFiles(tx, fresh, by, at); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
@@ -286,7 +286,7 @@ func hasPolicy(in *payout.Inputs) bool {
 }
 
 // storeFiles inserts the files that add something, and the import.
-func storeFiles(tx *sqlx.Tx, fresh []parsedFile, by Actor, at When) error {
+func (s *Store) storeFiles(tx *sqlx.Tx, fresh []parsedFile, by Actor, at When) error {
 	// Ids are max(id) + 1 on both back ends, as SQLite's rowid: the
 	// import sequence has no gaps (postgres.go).
 	var importID int64
@@ -299,9 +299,7 @@ func storeFiles(tx *sqlx.Tx, fresh []parsedFile, by Actor, at When) error {
 		if pf.out.Status != "" {
 			continue
 		}
-		if _, err := tx.Exec(`INSERT INTO files (id, import_id, name, path, kind, sha256, rows, bytes, data)
-			VALUES ((SELECT coalesce(max(id), 0) + 1 FROM files), ?, ?, ?, ?, ?, ?, ?, ?)`,
-			importID, pf.out.Name, pf.out.Path, kindOf(pf.in, pf.out.Name), pf.out.SHA256, pf.out.Rows, len(pf.file.Data), pf.file.Data); err != nil {
+		if err := s.insertFile(tx, importID, pf.out, kindOf(pf.in, pf.out.Name), pf.file.Data); err != nil {
 			return err
 		}
 		names = append(names, pf.out.Name+" "+pf.out.SHA256)
@@ -447,18 +445,27 @@ func (s *Store) inputsOfKinds(tx *sqlx.Tx, fresh []parsedFile) (*payout.Inputs, 
 	return in, err
 }
 
-// readFile reads one stored file and checks its bytes against the SHA-256
-// recorded at import: a file changed in the store is never read as input.
-func readFile(q sqlx.Queryer, id int64) (string, []byte, error) {
-	var name, sum string
-	var data []byte
-	if err := q.QueryRowx(`SELECT name, sha256, data FROM files WHERE id = ?`, id).Scan(&name, &sum, &data); err != nil {
+// readFile reads one stored file and checks its bytes against the length
+// and SHA-256 recorded at import: a file changed in the store is never
+// read as input.
+func readFile(q sqlx.Queryer, pg bool, id int64) (string, []byte, error) {
+	var f storedFile
+	if err := sqlx.Get(q, &f, `SELECT id, name, sha256, bytes, length(data) AS head,
+		(SELECT coalesce(sum(length(p.data)), 0) FROM file_pieces p WHERE p.file_id = files.id) AS rest
+		FROM files WHERE id = ?`, id); err != nil {
 		return "", nil, err
 	}
-	if err := checkDigest(name, id, sha(data), sum); err != nil {
+	if err := f.checkLength(); err != nil {
 		return "", nil, err
 	}
-	return name, data, nil
+	data, err := (&pieceReader{q: q, pg: pg}).whole(&f)
+	if err != nil {
+		return "", nil, err
+	}
+	if err := checkDigest(f.Name, id, sha(data), f.SHA256); err != nil {
+		return "", nil, err
+	}
+	return f.Name, data, nil
 }
 
 // checkDigest refuses a stored file whose bytes have another SHA-256 than
@@ -486,8 +493,8 @@ func (s *Store) inputsTx(tx sqlx.Queryer, want map[int64]bool) (in *payout.Input
 	if s.parse == nil {
 		return nil, nil, errors.New("store: opened without a reader for input files")
 	}
-	var files []storedFile
-	if err := sqlx.Select(tx, &files, `SELECT id, import_id, name, sha256, bytes FROM files ORDER BY id`); err != nil {
+	files, err := storedFiles(tx)
+	if err != nil {
 		return nil, nil, err
 	}
 	files = slices.DeleteFunc(files, func(f storedFile) bool { return want != nil && !want[f.ID] })
@@ -495,6 +502,9 @@ func (s *Store) inputsTx(tx sqlx.Queryer, want map[int64]bool) (in *payout.Input
 	for _, f := range files {
 		if f.ImportID > math.MaxInt32 {
 			return nil, nil, fmt.Errorf("stored file %s (id %d) is of import %d, past the %d a record version can name", f.Name, f.ID, f.ImportID, math.MaxInt32)
+		}
+		if err := f.checkLength(); err != nil {
+			return nil, nil, err
 		}
 	}
 	parts, err := s.parseStored(tx, files)
@@ -514,51 +524,54 @@ func (s *Store) inputsTx(tx sqlx.Queryer, want map[int64]bool) (in *payout.Input
 	return in, shared, nil
 }
 
-// parseStored reads and parses files; the problems, if any, are those of
-// the first file in import order that has one: a digest that is not the
-// recorded one before any that cannot be parsed, as when every file was
-// read and checked before the first was parsed.
+// parseStored reads and parses files, each on the parser that parses it
+// (one per CPU, the largest files first), one value at a time over the
+// transaction's connection (pieceReader). A file of one piece is read
+// whole and parsed by the ParseFunc; a larger one is parsed by the
+// StreamFunc while it is read, a piece at a time, so that no more than a
+// piece per parser is held beside the records. The problems, if any, are
+// a read that failed, else those of the first file in import order that
+// has one: a digest that is not the recorded one before any that cannot
+// be parsed, as when every file was read and checked before the first was
+// parsed.
 func (s *Store) parseStored(tx sqlx.Queryer, files []storedFile) ([]*payout.Inputs, error) {
 	parts := make([]*payout.Inputs, len(files))
-	readErrs, parseErrs := make([]error, len(files)), make([]error, len(files))
-	type job struct {
-		i    int
-		data []byte
-	}
-	next := make(chan job)
+	digestErrs, parseErrs := make([]error, len(files)), make([]error, len(files))
+	rd := &pieceReader{q: tx, pg: s.pg}
+	next := make(chan int)
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(files)) {
 		wg.Go(func() {
-			for j := range next {
-				f := &files[j.i]
-				in, err := s.parse(f.Name, j.data)
-				if readErrs[j.i] = checkDigest(f.Name, f.ID, digestOf(in, err, j.data), f.SHA256); readErrs[j.i] != nil {
+			for i := range next {
+				f := &files[i]
+				in, sum, err := s.parseFile(rd, f)
+				if rd.failed() != nil {
+					continue
+				}
+				if digestErrs[i] = checkDigest(f.Name, f.ID, sum, f.SHA256); digestErrs[i] != nil {
 					continue
 				}
 				if err != nil {
-					parseErrs[j.i] = fmt.Errorf("stored file %s (id %d) can no longer be read: %w", f.Name, f.ID, err)
+					parseErrs[i] = fmt.Errorf("stored file %s (id %d) can no longer be read: %w", f.Name, f.ID, err)
 					continue
 				}
 				stampImport(in, f.ImportID) // here, on the parser's core, not after the last file
-				parts[j.i] = in
+				parts[i] = in
 			}
 		})
 	}
-	// One connection reads (a transaction's queries may not overlap). A
-	// failed read ends the reading: on PostgreSQL every later query of the
-	// transaction would fail too, and one of those, if earlier in import
-	// order, would hide the cause.
 	for _, i := range largestFirst(files) {
-		data, err := s.storedData(tx, files[i].ID)
-		if err != nil {
-			readErrs[i] = err
+		if rd.failed() != nil {
 			break
 		}
-		next <- job{i, data}
+		next <- i
 	}
 	close(next)
 	wg.Wait()
-	for _, errs := range [][]error{readErrs, parseErrs} {
+	if err := rd.failed(); err != nil {
+		return nil, err
+	}
+	for _, errs := range [][]error{digestErrs, parseErrs} {
 		for _, err := range errs {
 			if err != nil {
 				return nil, err
@@ -568,40 +581,30 @@ func (s *Store) parseStored(tx sqlx.Queryer, files []storedFile) ([]*payout.Inpu
 	return parts, nil
 }
 
-// storedData reads a stored file's bytes. On SQLite they are the driver's
-// own copy of the value (sql.RawBytes), not copied once more by Scan into
-// a []byte: the read of the largest file is all that the first parser
-// waits for (Norway's list_counts.csv is 22 MB, three copies of it were
-// made), and the copies were garbage as large as the files. go-sqlite3
-// makes a new slice of every value it reads (C.GoBytes) and never writes
-// it again, so the bytes stay as read when the rows are closed
-// (TestStoredDataIsNotReused holds it to that); a driver that reused them
-// would change bytes not yet parsed, which the digest check of what was
-// parsed refuses. PostgreSQL's driver may reuse its buffers: there the
-// bytes are copied.
-func (s *Store) storedData(q sqlx.Queryer, id int64) ([]byte, error) {
-	const query = `SELECT data FROM files WHERE id = ?`
-	if s.pg {
-		var data []byte
-		err := q.QueryRowx(query, id).Scan(&data)
-		return data, err
-	}
-	rows, err := q.Query(query, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return nil, err
+// parseFile reads and parses one stored file, and returns its records (or
+// why they cannot be read) and the SHA-256 of the bytes read: the one the
+// parser made of them, else made here.
+func (s *Store) parseFile(rd *pieceReader, f *storedFile) (*payout.Inputs, string, error) {
+	if f.Rest == 0 || s.stream == nil {
+		data, err := rd.whole(f)
+		if err != nil {
+			return nil, "", err
 		}
-		return nil, sql.ErrNoRows
+		in, err := s.parse(f.Name, data)
+		return in, digestOf(in, err, data), err
 	}
-	var raw sql.RawBytes
-	if err := rows.Scan(&raw); err != nil {
-		return nil, err
+	in, err := s.stream(f.Name, f.Bytes, f.lines(), func() io.Reader { return rd.open(f) })
+	if rd.failed() != nil {
+		return nil, "", err
 	}
-	return raw, rows.Close()
+	if err == nil && in != nil && len(in.Files) == 1 && in.Files[0].SHA256 != "" {
+		return in, in.Files[0].SHA256, nil
+	}
+	sum, rerr := rd.digest(f)
+	if rerr != nil {
+		return nil, "", rerr
+	}
+	return in, sum, err
 }
 
 // digestOf is the SHA-256 of a stored file's bytes: the one the importer
@@ -623,13 +626,4 @@ func largestFirst(files []storedFile) []int {
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(files[b].Bytes, files[a].Bytes) })
 	return order
-}
-
-// storedFile is one stored file, without its bytes.
-type storedFile struct {
-	ID       int64  `db:"id"`
-	ImportID int64  `db:"import_id"`
-	Name     string `db:"name"`
-	SHA256   string `db:"sha256"`
-	Bytes    int64  `db:"bytes"`
 }

@@ -223,25 +223,26 @@ func TestStoredDataIsNotReused(t *testing.T) {
 		texts[name] = strings.Repeat(fmt.Sprintf("L%d,2022-10-01,%d\n", i, 1000+i), 5000+i)
 		importText(t, s, name, texts[name])
 	}
-	var files []storedFile
-	require.NoError(t, s.db.Select(&files, `SELECT id, import_id, name, sha256, bytes FROM files ORDER BY id`))
+	files, err := storedFiles(s.db)
+	require.NoError(t, err)
 	tx, err := s.beginRead()
 	require.NoError(t, err)
 	defer tx.Rollback()
+	rd := &pieceReader{q: tx, pg: s.pg}
 	held := map[string][]byte{}
 	for _, f := range files {
-		data, err := s.storedData(tx, f.ID)
+		data, err := rd.piece(&f, 0)
 		require.NoError(t, err)
 		held[f.Name] = data
 	}
 	for _, f := range files { // read again: another value on the connection
-		_, err := s.storedData(tx, f.ID)
+		_, err := rd.piece(&f, 0)
 		require.NoError(t, err)
 	}
 	require.NoError(t, tx.Rollback())
 	for name, text := range texts {
 		require.Equal(t, text, string(held[name]), name)
 	}
-	_, err = s.storedData(s.db, 999)
+	_, err = (&pieceReader{q: s.db}).piece(&storedFile{ID: 999}, 0)
 	require.ErrorIs(t, err, sql.ErrNoRows)
 }

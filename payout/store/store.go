@@ -88,7 +88,9 @@ type ParseFunc func(name string, data []byte) (*payout.Inputs, error)
 type Store struct {
 	db       *sqlx.DB
 	parse    ParseFunc
-	path     string // the file, or the PostgreSQL URL without its password
+	stream   StreamFunc // nil: stored files are parsed whole, by parse
+	piece    int        // the size of a stored file's pieces; 0: pieceSize
+	path     string     // the file, or the PostgreSQL URL without its password
 	readOnly bool
 	pg       bool // PostgreSQL (postgres.go), else SQLite (sqlite.go)
 }

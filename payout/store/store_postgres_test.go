@@ -28,6 +28,8 @@ var bothBackEnds = []struct {
 	{"ImportAllOrNothing", TestImportAllOrNothing},
 	{"InputsReadOnceWithSource", TestInputsReadOnceWithSource},
 	{"InputsRefuseAChangedFile", TestInputsRefuseAChangedFile},
+	{"FilesStoredInPieces", TestFilesStoredInPieces},
+	{"PiecesRefuseChanges", TestPiecesRefuseChanges},
 	{"ImportNamesTheReleasedPeriodsItCorrects", TestImportNamesTheReleasedPeriodsItCorrects},
 	{"RefusedTransitions", TestRefusedTransitions},
 	{"ReleasePolicy", TestReleasePolicy},

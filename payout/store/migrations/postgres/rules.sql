@@ -6,7 +6,8 @@
 --     them to the clerks' login roles) and their grants: SELECT for all,
 --     each role only the writes its command makes; no role is granted
 --     UPDATE or DELETE on the append-only tables;
---   * triggers refusing UPDATE, DELETE and TRUNCATE of imports, files,
+--   * triggers refusing UPDATE, DELETE and TRUNCATE of imports, files (and
+--     their pieces),
 --     events, releases and bank reports, and any change of a released run;
 --   * the lifecycle: attest only a computed run, approve only an attested
 --     one and never by its attester, release only an approved run with the
@@ -231,6 +232,7 @@ BEGIN
     -- The same sentences as SQLite's triggers (../0001_init.sql …).
     FOR t, msg IN VALUES ('imports', 'imports are append-only: their ids are the knowledge time of the inputs'),
                          ('files', 'imported files are append-only'),
+                         ('file_pieces', 'imported files are append-only'),
                          ('events', 'the audit log is append-only'),
                          ('releases', 'a release is immutable'),
                          ('bank_reports', 'bank reports are append-only'),
@@ -290,7 +292,7 @@ CREATE TRIGGER supplement_releases_released_by BEFORE INSERT ON supplement_relea
 REVOKE ALL ON ALL TABLES IN SCHEMA @schema@ FROM PUBLIC;
 GRANT USAGE ON SCHEMA @schema@ TO payout_importer, payout_preparer, payout_attester, payout_approver, payout_releaser, payout_auditor;
 GRANT SELECT ON ALL TABLES IN SCHEMA @schema@ TO payout_importer, payout_preparer, payout_attester, payout_approver, payout_releaser, payout_auditor;
-GRANT INSERT ON imports, files, events, bank_reports TO payout_importer;
+GRANT INSERT ON imports, files, file_pieces, events, bank_reports TO payout_importer;
 GRANT INSERT, UPDATE ON runs TO payout_preparer;
 GRANT INSERT, DELETE ON run_files, run_lines, run_payments TO payout_preparer;
 GRANT INSERT ON events TO payout_preparer;
