@@ -145,38 +145,43 @@ func (c *runCommand) fromStore(p payout.Period, asOf payout.Date) error {
 	if err != nil {
 		return err
 	}
-	// Render and write the files before storing, so that a result the
-	// outputs cannot show, or whose files cannot be written, is never
-	// stored: they are written to temporary names as they are rendered
-	// (as fromFolder's bundle.Write does), made durable while the store's
-	// transaction stores the run (the flush waits for the disk, the rows
-	// and the result's stored form need the processors), and moved into
-	// place inside the transaction, before its commit, so the store never
-	// points at a run whose files were not written. The folder's lock is
-	// taken before the store's, as by every command that takes both (a
-	// release writes its folder after its transaction).
+	// The files are rendered and written before the run is stored, so that
+	// a result the outputs cannot show, or whose files cannot be written,
+	// is never stored: they are written to temporary names as they are
+	// rendered (as fromFolder's bundle.Write does), made durable while the
+	// store's transaction stores the result (the flush waits for the disk),
+	// and moved into place inside the transaction, before its commit, so
+	// the store never points at a run whose files were not written. The
+	// transaction begins, checks the run and stores its lines and payments
+	// while the files are rendered (StartSave), and its JSON is made
+	// meanwhile too. The folder's lock is taken before the store's, as by
+	// every command that takes both (a release writes its folder after its
+	// transaction).
 	prog.Stage(env.tr("writing the outputs"))
-	staged, err := bundle.Stage(c.out, res, outIn, storePerm(s))
-	if err != nil {
-		return c.notWritten(p, err)
-	}
-	defer staged.Close()
-	go staged.Flush() // its error is Commit's
-	resultJSON := store.MarshalResult(res)
 	dir, err := filepath.Abs(bundle.Dir(c.out, p))
 	if err != nil {
 		return err
 	}
+	staged, err := bundle.Reserve(c.out, p, storePerm(s))
+	if err != nil {
+		return c.notWritten(p, err)
+	}
+	defer staged.Close()
+	saving := s.StartSave(res, state, store.SaveOptions{At: env.when(), By: by, Reopen: c.reopen, OutDir: dir,
+		JSON: store.MarshalResult(res)})
+	defer saving.Close()
+	if err := staged.Render(res, outIn); err != nil {
+		return c.notWritten(p, err)
+	}
+	go staged.Flush() // its error is Commit's
 	rendered := staged.Bundle()
 	digest := manifestDigest(rendered)
-	run, replaced, err := s.SaveRun(res, state, store.SaveOptions{At: env.when(), By: by, Reopen: c.reopen, OutDir: dir,
-		Digest: rendered.Manifest.RunSHA256, Manifest: digest, JSON: resultJSON,
-		Write: func() (string, error) {
-			if _, err := staged.Commit(); err != nil {
-				return "", c.notWritten(p, err)
-			}
-			return digest, nil
-		}})
+	run, replaced, err := saving.Finish(rendered.Manifest.RunSHA256, digest, func() (string, error) {
+		if _, err := staged.Commit(); err != nil {
+			return "", c.notWritten(p, err)
+		}
+		return digest, nil
+	})
 	if err != nil {
 		return err
 	}

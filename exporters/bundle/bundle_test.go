@@ -583,3 +583,32 @@ func TestStageTellsAWriteFromARenderFailure(t *testing.T) {
 	require.ErrorContains(t, err, "no responsibility code for bydel 05")
 	assert.False(t, errors.As(err, &we), "%v", err)
 }
+
+// Reserve holds the folder's lock for one Render of its period: a run of
+// another period, a second Render, or a Commit before any is refused, and
+// a refused Render leaves the folder as it was and unlocked.
+func TestReserveThenRender(t *testing.T) {
+	out := t.TempDir()
+	dir := filepath.Join(out, "2015-03")
+	st, err := Reserve(out, fixture.Result().Period, Private)
+	require.NoError(t, err)
+	_, err = st.Commit()
+	require.ErrorContains(t, err, "not rendered")
+	st.Close()
+
+	st, err = Reserve(out, payout.MustPeriod("2015-04"), Private)
+	require.NoError(t, err)
+	require.ErrorContains(t, st.Render(fixture.Result(), fixture.Inputs()), "rendered into the folder of 2015-04")
+	st.Close()
+
+	st, err = Reserve(out, fixture.Result().Period, Private)
+	require.NoError(t, err)
+	defer st.Close()
+	require.NoError(t, st.Render(fixture.Result(), fixture.Inputs()))
+	require.ErrorContains(t, st.Render(fixture.Result(), fixture.Inputs()), "rendered already")
+	m, err := st.Commit()
+	require.NoError(t, err)
+	fresh, err := Render(fixture.Result(), fixture.Inputs(), nil)
+	require.NoError(t, err)
+	assert.Empty(t, Compare(dir, fresh, m))
+}

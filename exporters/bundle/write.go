@@ -47,6 +47,7 @@ func Write(outDir string, res *payout.Result, in *payout.Inputs, rel *ReleaseFil
 // temporary files for a dead writer's). Only Stage makes one.
 type Staged struct {
 	dir    string
+	period payout.Period
 	perm   Perm
 	lock   *os.File
 	bundle *Bundle
@@ -70,26 +71,55 @@ type Staged struct {
 // the folder. A caller that must do more before the files are in place
 // (payout run --db stores the run, while they are flushed, and commits
 // them inside the store's transaction) does it between Stage and Commit;
-// Close must follow in any case.
+// Close must follow in any case. Stage is Reserve and Render.
 func Stage(outDir string, res *payout.Result, in *payout.Inputs, perm Perm) (*Staged, error) {
-	dir := Dir(outDir, res.Period)
+	st, err := Reserve(outDir, res.Period, perm)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Render(res, in); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// Reserve takes the lock of period p's folder (made as perm says) for a
+// Render, refusing a released folder, so that a caller can start other
+// work that must follow the lock (payout run --db begins storing the run)
+// before it renders. Close must follow in any case.
+func Reserve(outDir string, p payout.Period, perm Perm) (*Staged, error) {
+	dir := Dir(outDir, p)
 	lock, err := lockWritable(dir, perm, nil)
 	if err != nil {
 		return nil, &WriteError{err}
 	}
-	st := &Staged{dir: dir, perm: perm, lock: lock, tw: newTempWriter(lock, dir, perm, true)}
+	return &Staged{dir: dir, period: p, perm: perm, lock: lock, tw: newTempWriter(lock, dir, perm, true)}, nil
+}
+
+// Render renders the run's folder into the reserved folder's temporary
+// files, as Stage does; when it cannot, nothing is left but the folder, and
+// st is closed. A Render of a folder closed or rendered already, or of
+// another period's run, is refused and changes nothing.
+func (st *Staged) Render(res *payout.Result, in *payout.Inputs) error {
+	switch {
+	case st.lock == nil || st.tw == nil || st.bundle != nil:
+		return errors.New("bundle: Render of a folder closed or rendered already")
+	case res.Period != st.period:
+		return fmt.Errorf("bundle: the run of %s rendered into the folder of %s", res.Period, st.period)
+	}
+	var err error
 	if st.bundle, err = render(res, in, nil, stageSink{st.tw}); err == nil { // a WriteError inside when a file could not be written
 		if err = st.tw.write(st.bundle.Files[len(st.bundle.Files)-1], true); err != nil {
 			err = &WriteError{fmt.Errorf("%s: %w", ManifestJSON, err)}
 		}
 	}
 	if err != nil {
+		st.bundle = nil
 		st.tw.abort()
 		st.tw = nil
 		st.Close()
-		return nil, err
 	}
-	return st, nil
+	return err
 }
 
 // Bundle is the staged folder as rendered: every file's name, and the
@@ -104,6 +134,10 @@ func (st *Staged) Bundle() *Bundle { return st.bundle }
 // removed.
 func (st *Staged) Flush() error {
 	st.flushed.Do(func() {
+		if st.bundle == nil {
+			st.ferr = errors.New("bundle: Flush of a folder not rendered")
+			return
+		}
 		if st.w, st.ferr = st.tw.finish(st.bundle.Files); st.ferr != nil {
 			st.ferr = &WriteError{st.ferr}
 		}

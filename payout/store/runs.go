@@ -273,45 +273,78 @@ func (r *ResultJSON) wait() ([]byte, string, error) {
 }
 
 func (s *Store) saveRunOnce(res *payout.Result, state InputState, blob *ResultJSON, opt SaveOptions) (*Run, Status, error) {
-	if err := opt.By.valid(); err != nil {
+	ps, err := s.prepareSave(res, state, opt)
+	if err != nil {
 		return nil, "", err
+	}
+	defer ps.tx.Rollback()
+	return ps.complete(blob, opt)
+}
+
+// preparedSave is a save whose transaction has checked the run and stored
+// its row and detail: all that needs only the result, not its files.
+type preparedSave struct {
+	tx       *sqlx.Tx
+	id       int64
+	replaced Status
+	saved    savedRun
+}
+
+// prepareSave begins the save's transaction, checks that the run may be
+// stored, and stores its row (without its result, digest and manifest) and
+// its lines, payments and files.
+func (s *Store) prepareSave(res *payout.Result, state InputState, opt SaveOptions) (*preparedSave, error) {
+	if err := opt.By.valid(); err != nil {
+		return nil, err
 	}
 	tx, err := s.begin()
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	defer tx.Rollback()
+	ps, err := s.prepareTx(tx, res, state, opt)
+	if err != nil {
+		tx.Rollback()
+		return nil, err
+	}
+	return ps, nil
+}
+
+func (s *Store) prepareTx(tx *sqlx.Tx, res *payout.Result, state InputState, opt SaveOptions) (*preparedSave, error) {
 	prev, err := runTx(tx, res.Period)
 	if err != nil && !errors.Is(err, ErrNoRun) {
-		return nil, "", err
+		return nil, err
 	}
-	var replaced Status
-	computations := 1
+	ps := &preparedSave{tx: tx, saved: savedRun{res: res, state: state, computations: 1, opt: opt}}
 	if prev != nil {
 		if err := replaceable(prev, opt.Reopen); err != nil {
-			return nil, "", err
+			return nil, err
 		}
-		replaced, computations = prev.Status, prev.Computations+1
+		ps.replaced, ps.saved.computations = prev.Status, prev.Computations+1
 	}
 	if now, err := stateOf(tx); err != nil || now.Digest != state.Digest {
 		if err != nil {
-			return nil, "", err
+			return nil, err
 		}
-		return nil, "", refusef(ErrInputsChanged, "inputs changed while %s was computed (another import): run it again", res.Period)
+		return nil, refusef(ErrInputsChanged, "inputs changed while %s was computed (another import): run it again", res.Period)
 	}
-	digest := opt.Digest
-	if digest == "" {
-		digest = payout.RunDigest(res)
+	if ps.id, err = ps.saved.upsert(tx, prev); err != nil {
+		return nil, err
 	}
-	saved := savedRun{res: res, state: state, digest: digest, computations: computations, opt: opt}
-	id, err := saved.upsert(tx, prev)
-	if err != nil {
-		return nil, "", err
+	if err := s.storeRunDetail(tx, ps.id, res, state, prev != nil); err != nil {
+		return nil, err
 	}
-	if err := s.storeRunDetail(tx, id, res, state); err != nil {
-		return nil, "", err
+	return ps, nil
+}
+
+// complete stores what the result's files give (opt's Digest, Manifest and
+// Write) and the result, and commits.
+func (ps *preparedSave) complete(blob *ResultJSON, opt SaveOptions) (*Run, Status, error) {
+	tx, saved := ps.tx, &ps.saved
+	saved.opt = opt
+	if saved.digest = opt.Digest; saved.digest == "" {
+		saved.digest = payout.RunDigest(saved.res)
 	}
-	if err := saved.logCompute(tx, id, replaced); err != nil {
+	if err := saved.logCompute(tx, ps.id, ps.replaced); err != nil {
 		return nil, "", err
 	}
 	// Every check is done and every row but the result stored: the
@@ -321,14 +354,82 @@ func (s *Store) saveRunOnce(res *payout.Result, state InputState, blob *ResultJS
 	if err != nil {
 		return nil, "", err
 	}
-	if err := saved.store(tx, id, data, sum); err != nil {
+	if err := saved.store(tx, ps.id, data, sum); err != nil {
 		return nil, "", err
 	}
-	run, err := runTx(tx, res.Period)
+	run, err := runTx(tx, saved.res.Period)
 	if err != nil {
 		return nil, "", err
 	}
-	return run, replaced, tx.Commit()
+	return run, ps.replaced, tx.Commit()
+}
+
+// PendingSave is a run being stored while its files are rendered
+// (StartSave): its transaction checks the run and stores its row and
+// detail on a goroutine of its own, and Finish stores the rest once the
+// files are rendered. payout run --db renders for most of a second, and the
+// rows were most of what it waited for after that (issue 16).
+type PendingSave struct {
+	s     *Store
+	res   *payout.Result
+	state InputState
+	opt   SaveOptions
+	blob  *ResultJSON
+	done  chan struct{}
+	ps    *preparedSave
+	err   error
+}
+
+// StartSave begins storing res as SaveRun does, for the caller to Finish
+// once it has rendered the files (and to Close in any case). The caller
+// holds the lock of the run's folder already: every command that takes
+// both takes the folder's before the store's.
+func (s *Store) StartSave(res *payout.Result, state InputState, opt SaveOptions) *PendingSave {
+	p := &PendingSave{s: s, res: res, state: state, opt: opt, blob: opt.JSON, done: make(chan struct{})}
+	if p.blob == nil || p.blob.res != res {
+		p.blob = MarshalResult(res)
+	}
+	go func() {
+		defer close(p.done)
+		if p.err = s.requireRole(RolePreparer); p.err == nil {
+			p.ps, p.err = s.prepareSave(res, state, opt)
+		}
+	}()
+	return p
+}
+
+// Finish completes the save with the files' digest, manifest and Write
+// (SaveOptions). A conflict with another transaction (PostgreSQL) saves
+// the run again whole, as SaveRun retries it.
+func (p *PendingSave) Finish(digest, manifest string, write func() (string, error)) (*Run, Status, error) {
+	<-p.done
+	opt := p.opt
+	opt.Digest, opt.Manifest, opt.Write, opt.JSON = digest, manifest, write, p.blob
+	err := p.err
+	if ps := p.ps; ps != nil {
+		p.ps = nil
+		var run *Run
+		var replaced Status
+		run, replaced, err = ps.complete(p.blob, opt)
+		ps.tx.Rollback()
+		if err == nil {
+			return run, replaced, nil
+		}
+	}
+	if p.s.pg && retryable(err) {
+		return p.s.SaveRun(p.res, p.state, opt)
+	}
+	return nil, "", err
+}
+
+// Close ends a save not finished: nothing of it is stored.
+func (p *PendingSave) Close() {
+	<-p.done
+	if p.ps != nil {
+		p.ps.tx.Rollback()
+		p.ps = nil
+	}
+	p.blob.wait()
 }
 
 // savedRun is one SaveRun's data.
@@ -380,14 +481,14 @@ func (sr *savedRun) write() (string, error) {
 	return sr.opt.Write()
 }
 
-// finish stores the result and the manifest written in the run's row, in
-// one update: the row holds the result (7 MB of JSON at national scale),
+// finish stores the result, the run's digest and the manifest written in
+// the run's row, in one update: the row holds the result (7 MB of JSON at national scale),
 // and SQLite writes a row whole whichever of its columns changes, so the
 // result is written into the row once, with the manifest (after the files,
 // or before them when it is known before), not once by the upsert and
 // again with the manifest.
 func (sr *savedRun) finish(tx *sqlx.Tx, id int64, data []byte, sum, manifest string) error {
-	_, err := tx.Exec(`UPDATE runs SET result = ?, result_sha256 = ?, manifest_sha256 = ? WHERE id = ?`, data, sum, manifest, id)
+	_, err := tx.Exec(`UPDATE runs SET result = ?, result_sha256 = ?, manifest_sha256 = ?, digest = ? WHERE id = ?`, data, sum, manifest, sr.digest, id)
 	return err
 }
 
@@ -425,7 +526,7 @@ func (sr *savedRun) upsert(tx *sqlx.Tx, prev *Run) (int64, error) {
 	res, by := sr.res, sr.opt.By
 	args := []any{string(StatusComputed), res.AsOf.String(), res.PayDate.String(), sr.state.Digest, stamp(sr.opt.At.Real),
 		sr.computations, res.Total.StringFixed(2), countAgreements(res), len(res.Payments), len(res.Lines), len(res.Warnings),
-		[]byte{}, "", sr.digest, sr.opt.OutDir, strings.TrimSpace(by.Name), by.UID}
+		[]byte{}, "", "", sr.opt.OutDir, strings.TrimSpace(by.Name), by.UID}
 	if prev == nil {
 		var id int64
 		err := tx.Get(&id, `INSERT INTO runs (id, status, as_of, pay_date, input_digest, computed_at, computations,
@@ -456,7 +557,7 @@ func countAgreements(res *payout.Result) int {
 // a statement per row, or a parameter per value, cost more than the rows
 // (a call into SQLite's C code for each value, a round trip to PostgreSQL
 // for each statement).
-func (s *Store) storeRunDetail(tx *sqlx.Tx, id int64, res *payout.Result, state InputState) error {
+func (s *Store) storeRunDetail(tx *sqlx.Tx, id int64, res *payout.Result, state InputState, replacing bool) error {
 	if _, err := tx.Exec(`DELETE FROM run_files WHERE run_id = ?`, id); err != nil {
 		return err
 	}
@@ -473,7 +574,7 @@ func (s *Store) storeRunDetail(tx *sqlx.Tx, id int64, res *payout.Result, state 
 			l.Adjustments.StringFixed(2), l.Net.StringFixed(2), l.CarriedOut.StringFixed(2)}
 	}
 	if err := s.replaceRows(tx, id, "run_lines", []string{"bydel", "agreement_id", "role", "payee_id",
-		"entitlement", "withheld", "released", "adjustments", "net", "carried_out"}, lines); err != nil {
+		"entitlement", "withheld", "released", "adjustments", "net", "carried_out"}, lines, replacing); err != nil {
 		return fmt.Errorf("store: lines: %w", err)
 	}
 	payments := make([][]string, len(res.Payments))
@@ -481,7 +582,7 @@ func (s *Store) storeRunDetail(tx *sqlx.Tx, id int64, res *payout.Result, state 
 		p := &res.Payments[i]
 		payments[i] = []string{p.PayeeID, p.Name, p.Account, p.Amount.StringFixed(2), p.EndToEndID}
 	}
-	if err := s.replaceRows(tx, id, "run_payments", []string{"payee_id", "name", "account", "amount", "end_to_end_id"}, payments); err != nil {
+	if err := s.replaceRows(tx, id, "run_payments", []string{"payee_id", "name", "account", "amount", "end_to_end_id"}, payments, replacing); err != nil {
 		return fmt.Errorf("store: payments: %w", err)
 	}
 	return nil
@@ -496,10 +597,11 @@ func (s *Store) storeRunDetail(tx *sqlx.Tx, id int64, res *payout.Result, state 
 // than the rest of storing the run (issue 16): on SQLite each deleted row
 // runs the trigger that guards a released run's detail. Only INSERT and
 // DELETE are used, the rights PostgreSQL's preparer has on these tables;
-// the rows stored are counted, so that a key given twice is refused.
+// the rows stored are counted, so that a key given twice is refused. A
+// run stored for the first time (not replacing) has no rows to delete.
 // The JSON array is read by SQLite's json_each or PostgreSQL's
 // json_array_elements (the few words the back ends spell differently).
-func (s *Store) replaceRows(tx *sqlx.Tx, id int64, table string, columns []string, rows [][]string) error {
+func (s *Store) replaceRows(tx *sqlx.Tx, id int64, table string, columns []string, rows [][]string, replacing bool) error {
 	if len(rows) == 0 {
 		_, err := tx.Exec(`DELETE FROM `+table+` WHERE run_id = ?`, id)
 		return err
@@ -518,9 +620,11 @@ func (s *Store) replaceRows(tx *sqlx.Tx, id int64, table string, columns []strin
 		values[i] = fmt.Sprintf("value->>%d", i)
 	}
 	cols, vals := strings.Join(columns, ", "), strings.Join(values, ", ")
-	if _, err := tx.Exec(`DELETE FROM `+table+` WHERE run_id = ? AND (`+cols+`) NOT IN (SELECT `+vals+` FROM `+elements+`)`,
-		id, text); err != nil {
-		return err
+	if replacing {
+		if _, err := tx.Exec(`DELETE FROM `+table+` WHERE run_id = ? AND (`+cols+`) NOT IN (SELECT `+vals+` FROM `+elements+`)`,
+			id, text); err != nil {
+			return err
+		}
 	}
 	if _, err := tx.Exec(`INSERT INTO `+table+` (run_id, `+cols+`) SELECT ?, `+vals+` FROM `+elements+
 		` WHERE true ON CONFLICT DO NOTHING`, id, text); err != nil {

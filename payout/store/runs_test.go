@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/oslokommune/payout/payout"
@@ -245,4 +246,51 @@ func TestStoredDataIsNotReused(t *testing.T) {
 	}
 	_, err = (&pieceReader{q: s.db}).piece(&storedFile{ID: 999}, 0)
 	require.ErrorIs(t, err, sql.ErrNoRows)
+}
+
+// A save started while the files are rendered (StartSave) stores what
+// SaveRun stores; one closed unfinished stores nothing and leaves the store
+// free; a refusal of its checks is Finish's, before the files are written.
+func TestStartSaveIsSaveRun(t *testing.T) {
+	s, _, _ := world(t)
+	importText(t, s, "list_counts.csv", "L1,2022-10-01,1500\n")
+	_, st, err := s.Inputs()
+	require.NoError(t, err)
+	res := manyLines(t, s, 60, 20)
+	opt := SaveOptions{At: at(0), By: kari}
+
+	closed := s.StartSave(res, st, opt)
+	closed.Close()
+	_, err = s.Run(res.Period)
+	require.ErrorIs(t, err, ErrNoRun, "a save closed unfinished stores nothing")
+
+	want, _, err := s.SaveRun(res, st, opt)
+	require.NoError(t, err)
+	wantRows := storedRows(t, s, want.ID)
+	wrote := 0
+	write := func() (string, error) { wrote++; return "m", nil }
+	p := s.StartSave(res, st, opt)
+	defer p.Close()
+	got, replaced, err := p.Finish("", "", write)
+	require.NoError(t, err)
+	assert.Equal(t, StatusComputed, replaced)
+	assert.Equal(t, 1, wrote)
+	assert.Equal(t, want.Digest, got.Digest)
+	assert.Equal(t, payout.RunDigest(res), got.Digest)
+	assert.Equal(t, "m", got.ManifestSHA256)
+	assert.Equal(t, want.Computations+1, got.Computations)
+	assert.Equal(t, wantRows, storedRows(t, s, got.ID))
+	stored, err := s.Result(got.ID)
+	require.NoError(t, err)
+	assert.Equal(t, res.Total.String(), stored.Total.String())
+
+	_, err = s.Attest(step("2022-10", kari, 1))
+	require.NoError(t, err)
+	_, err = s.Approve(step("2022-10", ola, 2))
+	require.NoError(t, err)
+	refused := s.StartSave(res, st, opt)
+	defer refused.Close()
+	_, _, err = refused.Finish("", "", write)
+	require.ErrorIs(t, err, ErrAlreadyApproved)
+	assert.Equal(t, 1, wrote, "nothing written for a refused save")
 }

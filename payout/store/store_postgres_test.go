@@ -30,6 +30,7 @@ var bothBackEnds = []struct {
 	{"InputsRefuseAChangedFile", TestInputsRefuseAChangedFile},
 	{"FilesStoredInPieces", TestFilesStoredInPieces},
 	{"PiecesRefuseChanges", TestPiecesRefuseChanges},
+	{"StartSaveIsSaveRun", TestStartSaveIsSaveRun},
 	{"ImportNamesTheReleasedPeriodsItCorrects", TestImportNamesTheReleasedPeriodsItCorrects},
 	{"RefusedTransitions", TestRefusedTransitions},
 	{"ReleasePolicy", TestReleasePolicy},
