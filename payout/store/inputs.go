@@ -450,9 +450,7 @@ func (s *Store) inputsOfKinds(tx *sqlx.Tx, fresh []parsedFile) (*payout.Inputs, 
 // read as input.
 func readFile(q sqlx.Queryer, pg bool, id int64) (string, []byte, error) {
 	var f storedFile
-	if err := sqlx.Get(q, &f, `SELECT id, name, sha256, bytes, length(data) AS head,
-		(SELECT coalesce(sum(length(p.data)), 0) FROM file_pieces p WHERE p.file_id = files.id) AS rest
-		FROM files WHERE id = ?`, id); err != nil {
+	if err := sqlx.Get(q, &f, `SELECT `+storedFileColumns+` FROM files WHERE id = ?`, id); err != nil {
 		return "", nil, err
 	}
 	if err := f.checkLength(); err != nil {
@@ -597,8 +595,8 @@ func (s *Store) parseFile(rd *pieceReader, f *storedFile) (*payout.Inputs, strin
 	if rd.failed() != nil {
 		return nil, "", err
 	}
-	if err == nil && in != nil && len(in.Files) == 1 && in.Files[0].SHA256 != "" {
-		return in, in.Files[0].SHA256, nil
+	if sum := parsedDigest(in, err); sum != "" {
+		return in, sum, nil
 	}
 	sum, rerr := rd.digest(f)
 	if rerr != nil {
@@ -610,10 +608,19 @@ func (s *Store) parseFile(rd *pieceReader, f *storedFile) (*payout.Inputs, strin
 // digestOf is the SHA-256 of a stored file's bytes: the one the importer
 // made of them when it read them, else made here.
 func digestOf(in *payout.Inputs, err error, data []byte) string {
-	if err == nil && in != nil && len(in.Files) == 1 && in.Files[0].SHA256 != "" {
-		return in.Files[0].SHA256
+	if sum := parsedDigest(in, err); sum != "" {
+		return sum
 	}
 	return sha(data)
+}
+
+// parsedDigest is the SHA-256 the importer made of the one file it read
+// into in, "" when it made none (or could not read the file).
+func parsedDigest(in *payout.Inputs, err error) string {
+	if err == nil && in != nil && len(in.Files) == 1 {
+		return in.Files[0].SHA256
+	}
+	return ""
 }
 
 // largestFirst is the order in which to hand files to the parsers: the

@@ -75,13 +75,15 @@ type storedFile struct {
 	Rest     int64  `db:"rest"`
 }
 
-// storedFiles lists the stored files in import order. length() reads no
+// storedFileColumns selects a storedFile from files. length() reads no
 // value's bytes on either back end.
+const storedFileColumns = `id, import_id, name, sha256, bytes, rows, length(data) AS head,
+	(SELECT coalesce(sum(length(p.data)), 0) FROM file_pieces p WHERE p.file_id = files.id) AS rest`
+
+// storedFiles lists the stored files in import order.
 func storedFiles(q sqlx.Queryer) ([]storedFile, error) {
 	var files []storedFile
-	err := sqlx.Select(q, &files, `SELECT id, import_id, name, sha256, bytes, rows, length(data) AS head,
-		(SELECT coalesce(sum(length(p.data)), 0) FROM file_pieces p WHERE p.file_id = files.id) AS rest
-		FROM files ORDER BY id`)
+	err := sqlx.Select(q, &files, `SELECT `+storedFileColumns+` FROM files ORDER BY id`)
 	return files, err
 }
 

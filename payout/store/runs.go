@@ -228,12 +228,8 @@ func (s *Store) SaveRun(res *payout.Result, state InputState, opt SaveOptions) (
 		return nil, "", err
 	}
 	// The result's JSON is made once for every attempt, on another core
-	// while the transaction checks and stores the run's rows, unless the
-	// caller had it made already.
-	blob := opt.JSON
-	if blob == nil || blob.res != res {
-		blob = MarshalResult(res)
-	}
+	// while the transaction checks and stores the run's rows.
+	blob := opt.resultJSON(res)
 	defer blob.wait()
 	err = s.retrying(func() error { run, replaced, err = s.saveRunOnce(res, state, blob, opt); return err })
 	return run, replaced, err
@@ -264,6 +260,15 @@ func MarshalResult(res *payout.Result) *ResultJSON {
 		r.sum = sha(r.data)
 	}()
 	return r
+}
+
+// resultJSON is res's stored form: the one the caller had made (JSON),
+// else started here.
+func (opt SaveOptions) resultJSON(res *payout.Result) *ResultJSON {
+	if opt.JSON != nil && opt.JSON.res == res {
+		return opt.JSON
+	}
+	return MarshalResult(res)
 }
 
 // wait returns the JSON once it is made.
@@ -385,10 +390,7 @@ type PendingSave struct {
 // holds the lock of the run's folder already: every command that takes
 // both takes the folder's before the store's.
 func (s *Store) StartSave(res *payout.Result, state InputState, opt SaveOptions) *PendingSave {
-	p := &PendingSave{s: s, res: res, state: state, opt: opt, blob: opt.JSON, done: make(chan struct{})}
-	if p.blob == nil || p.blob.res != res {
-		p.blob = MarshalResult(res)
-	}
+	p := &PendingSave{s: s, res: res, state: state, opt: opt, blob: opt.resultJSON(res), done: make(chan struct{})}
 	go func() {
 		defer close(p.done)
 		if p.err = s.requireRole(RolePreparer); p.err == nil {
