@@ -52,6 +52,9 @@ func Compute(in *Inputs, p Period, opt Options) (*Result, error) {
 	// before the Result's rows are made (issue 16: a collection during
 	// assemble or the controls then finds them no longer live).
 	ix.dropChainRecords()
+	if opt.ChainsDone != nil {
+		opt.ChainsDone()
+	}
 	if err := assemble(ix, r, parts, orphans); err != nil {
 		return nil, err
 	}

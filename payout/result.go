@@ -31,6 +31,12 @@ type Options struct {
 	// how many. It may be called from several goroutines at once and must
 	// not influence anything: it exists for a terminal's progress line.
 	Progress func(done, total int)
+	// ChainsDone, when set, is called once, on Compute's goroutine, when
+	// every chain is done and the records they read (list counts,
+	// absences …, the bulk of a run's heap) are no longer held by Compute.
+	// Like Progress it must not influence anything. The command line
+	// collects the garbage there (issue 16).
+	ChainsDone func()
 }
 
 // Result is one period's payout.
