@@ -601,8 +601,11 @@ func (s *Store) storeRunDetail(tx *sqlx.Tx, id int64, res *payout.Result, state 
 // DELETE are used, the rights PostgreSQL's preparer has on these tables;
 // the rows stored are counted, so that a key given twice is refused. A
 // run stored for the first time (not replacing) has no rows to delete.
-// The JSON array is read by SQLite's json_each or PostgreSQL's
-// json_array_elements (the few words the back ends spell differently).
+// The JSON array is read by SQLite's jsonb_each or PostgreSQL's
+// json_array_elements (the few words the back ends spell differently):
+// jsonb_each gives each row as binary JSON, so its value->>i are looked up
+// in place, where json_each's text rows were parsed again for every column
+// (≈ 25 ms of a Norway run's save, issue 16).
 func (s *Store) replaceRows(tx *sqlx.Tx, id int64, table string, columns []string, rows [][]string, replacing bool) error {
 	if len(rows) == 0 {
 		_, err := tx.Exec(`DELETE FROM `+table+` WHERE run_id = ?`, id)
@@ -613,7 +616,7 @@ func (s *Store) replaceRows(tx *sqlx.Tx, id int64, table string, columns []strin
 		return err
 	}
 	text := string(data) // once: each statement's argument would be a copy
-	elements := "json_each(?)"
+	elements := "jsonb_each(?)"
 	if s.pg {
 		elements = "json_array_elements(?::json)"
 	}
