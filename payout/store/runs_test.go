@@ -283,6 +283,23 @@ func TestStartSaveIsSaveRun(t *testing.T) {
 	stored, err := s.Result(got.ID)
 	require.NoError(t, err)
 	assert.Equal(t, res.Total.String(), stored.Total.String())
+	assert.Equal(t, want.ResultSHA256, got.ResultSHA256)
+
+	// As run --db finishes it: the digest and a manifest of a SHA-256's
+	// length, the length of the placeholders the early result is stored
+	// with (the row overwritten in place).
+	manifest := strings.Repeat("ab", 32)
+	again := s.StartSave(res, st, opt)
+	defer again.Close()
+	got, _, err = again.Finish(payout.RunDigest(res), manifest, func() (string, error) { return manifest, nil })
+	require.NoError(t, err)
+	assert.Equal(t, want.Digest, got.Digest)
+	assert.Equal(t, manifest, got.ManifestSHA256)
+	assert.Equal(t, want.ResultSHA256, got.ResultSHA256)
+	assert.Equal(t, wantRows, storedRows(t, s, got.ID))
+	stored, err = s.Result(got.ID)
+	require.NoError(t, err)
+	assert.Equal(t, res.Total.String(), stored.Total.String())
 
 	_, err = s.Attest(step("2022-10", kari, 1))
 	require.NoError(t, err)
