@@ -352,9 +352,9 @@ func (ps *preparedSave) complete(blob *ResultJSON, opt SaveOptions) (*Run, Statu
 	if err := saved.logCompute(tx, ps.id, ps.replaced); err != nil {
 		return nil, "", err
 	}
-	// Every check is done and every row but the result stored (StartSave
-	// stores it too, before its Finish): the result's JSON is the last
-	// thing that can fail before the files are written.
+	// Every check is done and every row stored (the result too, when
+	// StartSave stored it early): the result's JSON is the last thing that
+	// can fail before the files are written.
 	data, sum, err := blob.wait()
 	if err != nil {
 		return nil, "", err
@@ -522,7 +522,8 @@ func (sr *savedRun) write() (string, error) {
 // and SQLite writes a row whole whichever of its columns changes, so the
 // result is written into the row once, with the manifest (after the files,
 // or before them when it is known before), not once by the upsert and
-// again with the manifest.
+// again with the manifest. A result stored early (storeResultEarly) is not
+// written again: only the digest and the manifest are set.
 func (sr *savedRun) finish(tx *sqlx.Tx, id int64, data []byte, sum, manifest string) error {
 	if sr.resultStored {
 		_, err := tx.Exec(`UPDATE runs SET manifest_sha256 = ?, digest = ? WHERE id = ?`, manifest, sr.digest, id)
