@@ -168,8 +168,7 @@ func (c *runCommand) fromStore(p payout.Period, asOf payout.Date) error {
 		return c.notWritten(p, err)
 	}
 	defer staged.Close()
-	saving := s.StartSave(res, state, store.SaveOptions{At: env.when(), By: by, Reopen: c.reopen, OutDir: dir,
-		JSON: store.MarshalResult(res)})
+	saving := s.StartSave(res, state, store.SaveOptions{At: env.when(), By: by, Reopen: c.reopen, OutDir: dir})
 	defer saving.Close()
 	if err := staged.Render(res, outIn); err != nil {
 		return c.notWritten(p, err)

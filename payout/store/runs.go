@@ -206,10 +206,6 @@ type SaveOptions struct {
 	// it already (the rendered manifest holds it), so that it is not made
 	// twice; "" makes it here.
 	Digest string
-	// JSON is the result's stored form when the caller has had it made
-	// beside other work (MarshalResult of the same result); nil, or one of
-	// another result, makes it here.
-	JSON *ResultJSON
 	// Manifest, when not "", is the SHA-256 of the manifest Write will put
 	// in place, known before Write runs (payout run --db renders and
 	// writes the files to temporary names first; Write only moves them
@@ -227,30 +223,34 @@ func (s *Store) SaveRun(res *payout.Result, state InputState, opt SaveOptions) (
 	if err := s.requireRole(RolePreparer); err != nil {
 		return nil, "", err
 	}
-	// The result's JSON is made once for every attempt, on another core
-	// while the transaction checks and stores the run's rows.
-	blob := opt.resultJSON(res)
+	return s.saveRun(res, state, marshalResult(res), opt)
+}
+
+// saveRun is SaveRun with the result's JSON started already (by StartSave,
+// when its save must be done again). The JSON is made once for every
+// attempt, on another core while the transaction checks and stores the
+// run's rows.
+func (s *Store) saveRun(res *payout.Result, state InputState, blob *resultJSON, opt SaveOptions) (run *Run, replaced Status, err error) {
 	defer blob.wait()
 	err = s.retrying(func() error { run, replaced, err = s.saveRunOnce(res, state, blob, opt); return err })
 	return run, replaced, err
 }
 
-// ResultJSON is a result's stored form (its JSON and that JSON's SHA-256),
+// resultJSON is a result's stored form (its JSON and that JSON's SHA-256),
 // made on its own goroutine.
-type ResultJSON struct {
-	res  *payout.Result
+type resultJSON struct {
 	done chan struct{}
 	data []byte
 	sum  string
 	err  error
 }
 
-// MarshalResult starts making res's stored form on its own goroutine, so
-// that it is made beside other work (payout run --db renders the files
-// meanwhile) and SaveRun (SaveOptions.JSON) need not wait for all of it.
-// It reads only res: nothing may change res until SaveRun returns.
-func MarshalResult(res *payout.Result) *ResultJSON {
-	r := &ResultJSON{res: res, done: make(chan struct{})}
+// marshalResult starts making res's stored form on its own goroutine, so
+// that it is made beside other work (the save's checks and rows; payout
+// run --db renders the files meanwhile). It reads only res: nothing may
+// change res until the save returns.
+func marshalResult(res *payout.Result) *resultJSON {
+	r := &resultJSON{done: make(chan struct{})}
 	go func() {
 		defer close(r.done)
 		if r.data, r.err = json.Marshal(res); r.err != nil {
@@ -262,22 +262,13 @@ func MarshalResult(res *payout.Result) *ResultJSON {
 	return r
 }
 
-// resultJSON is res's stored form: the one the caller had made (JSON),
-// else started here.
-func (opt SaveOptions) resultJSON(res *payout.Result) *ResultJSON {
-	if opt.JSON != nil && opt.JSON.res == res {
-		return opt.JSON
-	}
-	return MarshalResult(res)
-}
-
 // wait returns the JSON once it is made.
-func (r *ResultJSON) wait() ([]byte, string, error) {
+func (r *resultJSON) wait() ([]byte, string, error) {
 	<-r.done
 	return r.data, r.sum, r.err
 }
 
-func (s *Store) saveRunOnce(res *payout.Result, state InputState, blob *ResultJSON, opt SaveOptions) (*Run, Status, error) {
+func (s *Store) saveRunOnce(res *payout.Result, state InputState, blob *resultJSON, opt SaveOptions) (*Run, Status, error) {
 	ps, err := s.prepareSave(res, state, opt)
 	if err != nil {
 		return nil, "", err
@@ -343,7 +334,7 @@ func (s *Store) prepareTx(tx *sqlx.Tx, res *payout.Result, state InputState, opt
 
 // complete stores what the result's files give (opt's Digest, Manifest and
 // Write) and the result, and commits.
-func (ps *preparedSave) complete(blob *ResultJSON, opt SaveOptions) (*Run, Status, error) {
+func (ps *preparedSave) complete(blob *resultJSON, opt SaveOptions) (*Run, Status, error) {
 	tx, saved := ps.tx, &ps.saved
 	saved.opt = opt
 	if saved.digest = opt.Digest; saved.digest == "" {
@@ -381,7 +372,7 @@ var digestRoom = strings.Repeat("0", 64)
 // PostgreSQL keeps the unchanged TOASTed value, where writing it after the
 // render cost 25–100 ms of a Norway run (issue 16). The placeholders are
 // never committed: the transaction commits only after Finish sets them.
-func (ps *preparedSave) storeResultEarly(blob *ResultJSON) error {
+func (ps *preparedSave) storeResultEarly(blob *resultJSON) error {
 	data, sum, err := blob.wait()
 	if err != nil {
 		return err
@@ -395,16 +386,16 @@ func (ps *preparedSave) storeResultEarly(blob *ResultJSON) error {
 }
 
 // PendingSave is a run being stored while its files are rendered
-// (StartSave): its transaction checks the run and stores its row and
-// detail on a goroutine of its own, and Finish stores the rest once the
-// files are rendered. payout run --db renders for most of a second, and the
+// (StartSave): its transaction checks the run and stores its row, detail
+// and result on a goroutine of its own, and Finish stores the rest (the
+// digest and the manifest) once the files are rendered. payout run --db renders for most of a second, and the
 // rows were most of what it waited for after that (issue 16).
 type PendingSave struct {
 	s     *Store
 	res   *payout.Result
 	state InputState
 	opt   SaveOptions
-	blob  *ResultJSON
+	blob  *resultJSON
 	done  chan struct{}
 	ps    *preparedSave
 	err   error
@@ -415,7 +406,7 @@ type PendingSave struct {
 // holds the lock of the run's folder already: every command that takes
 // both takes the folder's before the store's.
 func (s *Store) StartSave(res *payout.Result, state InputState, opt SaveOptions) *PendingSave {
-	p := &PendingSave{s: s, res: res, state: state, opt: opt, blob: opt.resultJSON(res), done: make(chan struct{})}
+	p := &PendingSave{s: s, res: res, state: state, opt: opt, blob: marshalResult(res), done: make(chan struct{})}
 	go func() {
 		defer close(p.done)
 		if p.err = s.requireRole(RolePreparer); p.err == nil {
@@ -437,7 +428,7 @@ func (s *Store) StartSave(res *payout.Result, state InputState, opt SaveOptions)
 func (p *PendingSave) Finish(digest, manifest string, write func() (string, error)) (*Run, Status, error) {
 	<-p.done
 	opt := p.opt
-	opt.Digest, opt.Manifest, opt.Write, opt.JSON = digest, manifest, write, p.blob
+	opt.Digest, opt.Manifest, opt.Write = digest, manifest, write
 	err := p.err
 	if ps := p.ps; ps != nil {
 		p.ps = nil
@@ -450,7 +441,7 @@ func (p *PendingSave) Finish(digest, manifest string, write func() (string, erro
 		}
 	}
 	if p.s.pg && retryable(err) {
-		return p.s.SaveRun(p.res, p.state, opt)
+		return p.s.saveRun(p.res, p.state, p.blob, opt)
 	}
 	return nil, "", err
 }
@@ -518,12 +509,13 @@ func (sr *savedRun) write() (string, error) {
 }
 
 // finish stores the result, the run's digest and the manifest written in
-// the run's row, in one update: the row holds the result (7 MB of JSON at national scale),
-// and SQLite writes a row whole whichever of its columns changes, so the
-// result is written into the row once, with the manifest (after the files,
-// or before them when it is known before), not once by the upsert and
-// again with the manifest. A result stored early (storeResultEarly) is not
-// written again: only the digest and the manifest are set.
+// the run's row, in one update: the row holds the result (7 MB of JSON at
+// national scale), and SQLite writes a row whole when its length changes,
+// so the result is written into the row once, with the manifest (after the
+// files, or before them when it is known before), not once by the upsert
+// and again with the manifest. A result stored early (storeResultEarly,
+// beside placeholders of the final length) is not written again: only the
+// digest and the manifest are set.
 func (sr *savedRun) finish(tx *sqlx.Tx, id int64, data []byte, sum, manifest string) error {
 	if sr.resultStored {
 		_, err := tx.Exec(`UPDATE runs SET manifest_sha256 = ?, digest = ? WHERE id = ?`, manifest, sr.digest, id)
