@@ -18,6 +18,17 @@ import (
 
 // manyLines is a result of the store's one-agreement world with n lines
 // and m payments of made-up payees.
+// listCounted is the world with one list count of L1 imported, and the
+// state of its inputs: where the save tests start.
+func listCounted(t *testing.T) (*Store, InputState) {
+	t.Helper()
+	s, _, _ := world(t)
+	importText(t, s, "list_counts.csv", "L1,2022-10-01,1500\n")
+	_, st, err := s.Inputs()
+	require.NoError(t, err)
+	return s, st
+}
+
 func manyLines(t *testing.T, s *Store, n, m int) *payout.Result {
 	t.Helper()
 	in, _, err := s.Inputs()
@@ -47,10 +58,7 @@ func manyLines(t *testing.T, s *Store, n, m int) *payout.Result {
 // SaveRun stores every line and payment, in order, with the result as
 // computed and the manifest the files were written with.
 func TestSaveRunStoresEveryRow(t *testing.T) {
-	s, _, _ := world(t)
-	importText(t, s, "list_counts.csv", "L1,2022-10-01,1500\n")
-	_, st, err := s.Inputs()
-	require.NoError(t, err)
+	s, st := listCounted(t)
 	res := manyLines(t, s, 237, 100)
 	run, _, err := s.SaveRun(res, st, SaveOptions{At: at(0), By: kari, Write: func() (string, error) { return "manifest-sum", nil }})
 	require.NoError(t, err)
@@ -85,10 +93,7 @@ func TestSaveRunStoresEveryRow(t *testing.T) {
 // them it shares with the run it replaces (replaceRows writes only the
 // difference), and a line given twice is refused, not dropped.
 func TestRecomputeStoresExactlyItsRows(t *testing.T) {
-	s, _, _ := world(t)
-	importText(t, s, "list_counts.csv", "L1,2022-10-01,1500\n")
-	_, st, err := s.Inputs()
-	require.NoError(t, err)
+	s, st := listCounted(t)
 	save := func(res *payout.Result) (*Run, error) {
 		run, _, err := s.SaveRun(res, st, SaveOptions{At: at(0), By: kari, Write: func() (string, error) { return "m", nil }})
 		return run, err
@@ -252,16 +257,13 @@ func TestStoredDataIsNotReused(t *testing.T) {
 // SaveRun stores; one closed unfinished stores nothing and leaves the store
 // free; a refusal of its checks is Finish's, before the files are written.
 func TestStartSaveIsSaveRun(t *testing.T) {
-	s, _, _ := world(t)
-	importText(t, s, "list_counts.csv", "L1,2022-10-01,1500\n")
-	_, st, err := s.Inputs()
-	require.NoError(t, err)
+	s, st := listCounted(t)
 	res := manyLines(t, s, 60, 20)
 	opt := SaveOptions{At: at(0), By: kari}
 
 	closed := s.StartSave(res, st, opt)
 	closed.Close()
-	_, err = s.Run(res.Period)
+	_, err := s.Run(res.Period)
 	require.ErrorIs(t, err, ErrNoRun, "a save closed unfinished stores nothing")
 
 	want, _, err := s.SaveRun(res, st, opt)
