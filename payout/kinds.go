@@ -4,6 +4,8 @@ import (
 	"slices"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/oslokommune/payout/payout/internal/prefault"
 )
 
 // The eight kinds of input record, walked in one place: splitting merged
@@ -41,7 +43,8 @@ type RecordKind struct {
 	// million list counts); the capacity is clipped, so that a caller
 	// appending gets a new array, as with a copy.
 	Adopt func(dst, src *Inputs)
-	// Presize gives in room for n records of the kind.
+	// Presize gives in room for n records of the kind, its pages given by
+	// the kernel at once (prefault: no collection reads them first).
 	Presize func(in *Inputs, n int)
 	// Share makes dst's records of the kind src's records i to j, the
 	// same array (capacity clipped: appending to dst copies), where a
@@ -131,8 +134,11 @@ func recordKind[T comparable, P interface {
 				*d, *s = slices.Clip(*s), nil
 			}
 		},
-		Presize: func(in *Inputs, n int) { *slice(in) = make([]T, 0, n) },
-		Share:   func(dst, src *Inputs, i, j int) { *slice(dst) = (*slice(src))[i:j:j] },
+		Presize: func(in *Inputs, n int) {
+			*slice(in) = make([]T, 0, n)
+			_ = prefault.Slice(*slice(in)) // before a collection reads it (issue 16)
+		},
+		Share: func(dst, src *Inputs, i, j int) { *slice(dst) = (*slice(src))[i:j:j] },
 		Same: func(a *Inputs, i int, b *Inputs, j int) bool {
 			return sameValues[T, P]((*slice(a))[i], (*slice(b))[j], decimals)
 		},

@@ -1,0 +1,27 @@
+//go:build linux
+
+package prefault
+
+import (
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+const pageSize = 4096
+
+// populate is madvise(MADV_POPULATE_WRITE) on the whole pages inside
+// [p, p+size) (Linux 5.14 and later; earlier ones refuse it, harmlessly).
+// The address is a number, not a pointer, on the way in: the slice stays
+// live in the caller for the duration.
+func populate(p, size uintptr) error {
+	start := (p + pageSize - 1) &^ (pageSize - 1)
+	end := (p + size) &^ (pageSize - 1)
+	if end <= start {
+		return nil
+	}
+	if _, _, e := syscall.Syscall(syscall.SYS_MADVISE, start, end-start, unix.MADV_POPULATE_WRITE); e != 0 {
+		return e
+	}
+	return nil
+}
