@@ -94,7 +94,7 @@ if [ "${SKIP_GO:-}" != 1 ]; then
 fi
 
 # --- 3. whole processes -----------------------------------------------------
-rows=()
+rows=() runs=()
 declare -A WALL CPU RSS
 # measure NAME TARGET CMD...: runs CMD REPEAT times under /usr/bin/time -v
 # and records a table row: the median wall and CPU (user + system) seconds,
@@ -119,6 +119,10 @@ measure() {
 	local note=""
 	[ "$status" = 0 ] || note=" (exit $status: $(grep -m1 . "$DATA/err-$name.txt" | cut -c1-80))"
 	rows+=("| $name | \`$shown\` | ${WALL[$name]} s | ${CPU[$name]} s | ${rss} MiB | $target |$note")
+	# every run, in the order taken: a median hides how far they spread
+	local each=() j
+	for ((j = 0; j < REPEAT; j++)); do each+=("${walls[j]}/${cpus[j]}"); done
+	runs+=("| $name | ${each[*]} |")
 }
 # aside PATH: moves PATH (if any) into $DATA/aside, which is removed only
 # when the measuring is over. Removing a folder of 9 000 files just before a
@@ -297,6 +301,14 @@ section="$DATA/section.md"
 	printf '%s\n' "${rows[@]}"
 	echo
 	echo "\`cat\` is the floor: reading the bytes alone. \`check\` parses and validates the input without computing."
+	echo
+	echo "<details><summary>Every run, in the order taken (wall s / CPU s)</summary>"
+	echo
+	echo "| measurement | runs |"
+	echo "| --- | --- |"
+	printf '%s\n' "${runs[@]}"
+	echo
+	echo "</details>"
 	if printf '%s' "${ratios[@]}" | grep -q .; then
 		echo
 		echo "Ratios (from the medians above):"
