@@ -8,12 +8,13 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-const pageSize = 4096
+// pageSize is the kernel's (4 KiB on amd64, up to 64 KiB on arm64).
+var pageSize = uintptr(syscall.Getpagesize())
 
 // populate is madvise(MADV_POPULATE_WRITE) on the whole pages inside
 // [p, p+size) (Linux 5.14 and later; earlier ones refuse it, harmlessly).
-// The address is a number, not a pointer, on the way in: the slice stays
-// live in the caller for the duration.
+// The address is a number, not a pointer, on the way in: Slice keeps the
+// slice live until the call returns.
 func populate(p, size uintptr) error {
 	start := (p + pageSize - 1) &^ (pageSize - 1)
 	end := (p + size) &^ (pageSize - 1)

@@ -16,7 +16,10 @@
 // system) only costs the faults it would have saved.
 package prefault
 
-import "unsafe"
+import (
+	"runtime"
+	"unsafe"
+)
 
 // minBytes is the least worth a system call: smaller slices share their
 // pages with other objects and are written soon anyway.
@@ -30,5 +33,7 @@ func Slice[T any](s []T) error {
 	if size < minBytes {
 		return nil
 	}
-	return populate(uintptr(unsafe.Pointer(unsafe.SliceData(s))), size)
+	err := populate(uintptr(unsafe.Pointer(unsafe.SliceData(s))), size)
+	runtime.KeepAlive(s) // the array is only a number inside populate
+	return err
 }
