@@ -356,7 +356,7 @@ func (r *Release) Seal(key *releasekey.Private) {
 // released run's result, and logs the release event (chain hash and
 // signature in its detail).
 func insertRelease(tx *sqlx.Tx, run *Run, res *payout.Result, r *Release, at When) error {
-	blob, err := json.Marshal(res)
+	blob, err := encodeResult(res)
 	if err != nil {
 		return fmt.Errorf("store: result: %w", err)
 	}

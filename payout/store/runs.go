@@ -253,7 +253,7 @@ func marshalResult(res *payout.Result) *resultJSON {
 	r := &resultJSON{done: make(chan struct{})}
 	go func() {
 		defer close(r.done)
-		if r.data, r.err = json.Marshal(res); r.err != nil {
+		if r.data, r.err = encodeResult(res); r.err != nil {
 			r.err = fmt.Errorf("store: result: %w", r.err)
 			return
 		}
