@@ -2,6 +2,7 @@ package payout
 
 import (
 	"math/bits"
+	"strconv"
 
 	"github.com/shopspring/decimal"
 )
@@ -112,3 +113,43 @@ func lessThanInt(d decimal.Decimal, n int) bool {
 	}
 	return f.c < scaled
 }
+
+// AppendFixed appends c·10^-k (0 ≤ k ≤ 18) as decimal.New(c, -k).String()
+// writes it with decimal's defaults: the digits before the point ("0" when
+// there are none), then the point and the digits after it with trailing
+// zeros dropped, and no point when none is left. The workbooks' sheet XML
+// (where, below 15 digits, it is also strconv.AppendFloat of the nearest
+// double) and the store's result JSON write their amounts with it, sparing
+// a big.Int's String per amount.
+func AppendFixed(b []byte, c int64, k int) []byte {
+	if c < 0 {
+		b = append(b, '-')
+	}
+	u := absU64(c)
+	p := pow10u[k]
+	b = strconv.AppendUint(b, u/p, 10)
+	frac := u % p
+	if frac == 0 {
+		return b
+	}
+	var digits [18]byte
+	for i := k - 1; i >= 0; i-- {
+		digits[i] = byte('0' + frac%10)
+		frac /= 10
+	}
+	n := k
+	for digits[n-1] == '0' {
+		n--
+	}
+	return append(append(b, '.'), digits[:n]...)
+}
+
+// pow10u are the powers of ten an int64 coefficient can be divided by.
+var pow10u = func() [19]uint64 {
+	var p [19]uint64
+	p[0] = 1
+	for i := 1; i < len(p); i++ {
+		p[i] = p[i-1] * 10
+	}
+	return p
+}()

@@ -516,7 +516,7 @@ func appendNumber(b []byte, v *cell) []byte {
 		// exact decimal becomes a float, once per cell and only for
 		// display; the CSV files and the manifest keep the exact value.
 		if v.fixed && absInt64(int64(v.n)) < maxFixedDigits {
-			return appendFixed(b, int64(v.n), int(v.exp))
+			return payout.AppendFixed(b, int64(v.n), int(v.exp))
 		}
 		f, _ := v.d.Float64()
 		return strconv.AppendFloat(b, f, 'f', -1, 64)
@@ -528,41 +528,16 @@ func appendNumber(b []byte, v *cell) []byte {
 	return b
 }
 
-// maxFixedDigits bounds the coefficients appendFixed writes: below it a
-// coefficient has at most 15 digits.
+// maxFixedDigits bounds the coefficients written by payout.AppendFixed,
+// below which its text is strconv.AppendFloat(f, 'f', -1, 64) of the
+// double f nearest to c·10^-k (decimal.Float64 divides two exact doubles,
+// so f is the nearest): AppendFloat writes the shortest decimal that reads
+// back as f, and a decimal of at most 15 significant digits is the only
+// one of at most 15 digits that reads back as its nearest double
+// (DBL_DIG), so that shortest decimal is c·10^-k itself, written without
+// trailing zeros or exponent. TestAppendFixedIsAppendFloat compares the
+// two.
 const maxFixedDigits = 1e15
-
-// appendFixed appends c·10^-k (k ≤ 9, |c| < maxFixedDigits) as
-// strconv.AppendFloat(f, 'f', -1, 64) appends the double f nearest to it
-// (decimal.Float64 divides two exact doubles, so f is the nearest):
-// AppendFloat writes the shortest decimal that reads back as f, and a
-// decimal of at most 15 significant digits is the only one of at most 15
-// digits that reads back as its nearest double (DBL_DIG), so that shortest
-// decimal is c·10^-k itself, written without trailing zeros or exponent.
-// TestAppendFixedIsAppendFloat compares the two.
-func appendFixed(b []byte, c int64, k int) []byte {
-	if c < 0 {
-		b = append(b, '-')
-		c = -c
-	}
-	p := pow10[k]
-	b = strconv.AppendUint(b, uint64(c)/p, 10)
-	frac := uint64(c) % p
-	if frac == 0 {
-		return b
-	}
-	var digits [9]byte
-	for i := k - 1; i >= 0; i-- {
-		digits[i] = byte('0' + frac%10)
-		frac /= 10
-	}
-	n := k
-	for digits[n-1] == '0' {
-		n--
-	}
-	b = append(b, '.')
-	return append(b, digits[:n]...)
-}
 
 // appendInline appends the rest of a text cell: t="inlineStr" and the
 // string, its spaces kept when it starts or ends with one (as excelize

@@ -142,7 +142,7 @@ func TestNeutralMemoIsBounded(t *testing.T) {
 	assert.Contains(t, w.texts, first, "the texts before the bound stay remembered")
 }
 
-// appendFixed writes what AppendFloat writes of decimal.Float64, for
+// payout.AppendFixed writes what AppendFloat writes of decimal.Float64, for
 // coefficients of every size below maxFixedDigits and every exponent
 // 0..-9.
 func TestAppendFixedIsAppendFloat(t *testing.T) {
@@ -163,7 +163,7 @@ func TestAppendFixedIsAppendFloat(t *testing.T) {
 		for _, k := range []int{k, 2} {
 			f, _ := decimal.New(c, -int32(k)).Float64()
 			want := strconv.AppendFloat(nil, f, 'f', -1, 64)
-			require.Equal(t, string(want), string(appendFixed(nil, c, k)), "%d·10^-%d", c, k)
+			require.Equal(t, string(want), string(payout.AppendFixed(nil, c, k)), "%d·10^-%d", c, k)
 		}
 	}
 }

@@ -128,42 +128,17 @@ func appendDecimals(b []byte, keys []string, ds []*decimal.Decimal) []byte {
 	return b
 }
 
-// appendDecimal writes d.String(). Where the coefficient fits 18 digits and
-// the exponent is −18 to 0 (every amount and count of a run) it writes the
-// digits itself, as decimal's string does with its defaults: the point
-// placed by the exponent, a "0" before a point with no digit before it,
-// trailing zeros after the point dropped, the point too when none is left.
-// That spares a big.Int's String and the texts made around it, 16 times a
-// line. Anything else, or decimal's switches set otherwise, is d.String().
+// appendDecimal writes d.String(): by payout.AppendFixed where the
+// coefficient fits 18 digits and the exponent is −18 to 0 (every amount
+// and count of a run), sparing a big.Int's String and the texts made
+// around it, 16 times a line; anything else, or decimal's switches set
+// otherwise, by d.String() itself.
 func appendDecimal(b []byte, d decimal.Decimal) []byte {
 	e := int(d.Exponent())
 	if !decimal.TrimTrailingZeros || e > 0 || e < -18 || d.NumDigits() > 18 {
 		return append(b, d.String()...)
 	}
-	c := d.CoefficientInt64()
-	if c < 0 {
-		b, c = append(b, '-'), -c
-	}
-	var buf [20]byte
-	digits := strconv.AppendInt(buf[:0], c, 10)
-	point := len(digits) + e // digits before the point
-	frac := digits[max(point, 0):]
-	for len(frac) > 0 && frac[len(frac)-1] == '0' {
-		frac = frac[:len(frac)-1]
-	}
-	if point <= 0 {
-		b = append(b, '0')
-	} else {
-		b = append(b, digits[:point]...)
-	}
-	if len(frac) == 0 {
-		return b
-	}
-	b = append(b, '.')
-	for range -min(point, 0) {
-		b = append(b, '0')
-	}
-	return append(b, frac...)
+	return payout.AppendFixed(b, d.CoefficientInt64(), -e)
 }
 
 // appendString writes s as encoding/json does: as it is when it is plain
