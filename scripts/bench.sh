@@ -125,10 +125,9 @@ measure() {
 	runs+=("| $name | ${each[*]} |")
 }
 # aside PATH: moves PATH (if any) into $DATA/aside, which is removed only
-# when the measuring is over. Removing a folder of 9 000 files just before a
-# run makes the run's own file creation slower on some file systems (ext4
-# without a journal checks every inode freed in the last minute when it
-# allocates one), which would be the bench's cost, not the run's.
+# when the measuring is over: removing a folder of 9 000 files just before
+# a run makes the run's own file creation slower (see remove_aside), which
+# would be the bench's cost, not the run's.
 aside() { [ ! -e "$1" ] || mv "$1" "$(mktemp -d "$DATA/aside/XXXXXX")/"; }
 # remove_aside: removes $DATA/aside and notes when. ext4 without a journal
 # (this machine's) passes over an inode freed less than 60 s ago (300 s
@@ -151,8 +150,9 @@ aside "$DATA/out"
 # fs_probe: milliseconds to create 3000 empty files in a fresh folder (kept
 # in $DATA/aside: removing them would make the next probe, and the runs,
 # slow). The runs create up to 40 000 files each; creating them is slow for
-# a minute or two after a large removal (the end of the last bench, a test
-# run), which would be the machine's state, not the run's cost.
+# up to five minutes after a large removal (remove_aside waits out the last
+# bench's; a test run's it cannot know of), which would be the machine's
+# state, not the run's cost.
 fs_probe() {
 	local d t0 t1 i
 	d=$(mktemp -d "$DATA/aside/probe.XXXXXX")
