@@ -125,8 +125,10 @@ func AppendFixed(b []byte, c int64, k int) []byte {
 	if c < 0 {
 		b = append(b, '-')
 	}
-	u := absU64(c)
-	p := pow10u[k]
+	u, p := absU64(c), uint64(1)
+	for range k {
+		p *= 10
+	}
 	b = strconv.AppendUint(b, u/p, 10)
 	frac := u % p
 	if frac == 0 {
@@ -143,13 +145,3 @@ func AppendFixed(b []byte, c int64, k int) []byte {
 	}
 	return append(append(b, '.'), digits[:n]...)
 }
-
-// pow10u are the powers of ten an int64 coefficient can be divided by.
-var pow10u = func() [19]uint64 {
-	var p [19]uint64
-	p[0] = 1
-	for i := 1; i < len(p); i++ {
-		p[i] = p[i-1] * 10
-	}
-	return p
-}()
