@@ -371,7 +371,7 @@ func TestLifecycleReleaseRefusesATamperedStore(t *testing.T) {
 			[]string{`UPDATE runs SET status = 'approved', attested_by = 'kari', attested_uid = 1001, approved_by = 'ola', approved_uid = 1002`},
 			"the audit log holds no attest event for this run"},
 		{"result +1 000 000 kr", func(w *lcWorld) { w.approve("2022-07") },
-			[]string{`UPDATE runs SET result = replace(result, '"Total":"76333.33"', '"Total":"1076333.33"')`},
+			[]string{`UPDATE run_results SET result = replace(result, '"Total":"76333.33"', '"Total":"1076333.33"')`},
 			"the stored result of 2022-07 is not the run attested and approved"},
 		{"a list count byte flipped in the stored file", func(w *lcWorld) { w.approve("2022-07") },
 			[]string{`DROP TRIGGER files_no_update`, `UPDATE files SET data = CAST(replace(CAST(data AS TEXT), ',1500', ',9500') AS BLOB) WHERE name = 'list_counts.csv'`},

@@ -210,7 +210,7 @@ func (s *Store) checkLegacyRelease(r, prev *Release) []string {
 // cannot be read).
 func (s *Store) resultSHA(runID int64) string {
 	var blob []byte
-	if err := s.db.Get(&blob, `SELECT result FROM runs WHERE id = ?`, runID); err != nil {
+	if err := s.db.Get(&blob, `SELECT result FROM run_results WHERE run_id = ?`, runID); err != nil {
 		return ""
 	}
 	return sha(blob)

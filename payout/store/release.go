@@ -294,7 +294,7 @@ func releasable(tx *sqlx.Tx, run *Run) error {
 // change loud instead of silently corrected.
 func storedResultIsRun(q sqlx.Queryer, run *Run) error {
 	var blob []byte
-	if err := sqlx.Get(q, &blob, `SELECT result FROM runs WHERE id = ?`, run.ID); err != nil {
+	if err := sqlx.Get(q, &blob, `SELECT result FROM run_results WHERE run_id = ?`, run.ID); err != nil && !isNoRows(err) {
 		return err
 	}
 	var res payout.Result
@@ -370,8 +370,18 @@ func insertRelease(tx *sqlx.Tx, run *Run, res *payout.Result, r *Release, at Whe
 	if err := tx.Get(&r.ID, q, args...); err != nil {
 		return err
 	}
-	if _, err := tx.Exec(`UPDATE runs SET status = ?, result = ?, result_sha256 = ? WHERE id = ?`,
-		string(StatusReleased), blob, r.ResultSHA256, run.ID); err != nil {
+	// The result first: once the run is released, its result is immutable.
+	// An UPDATE, not putResult's upsert: the releaser may replace a run's
+	// result, never add one (PostgreSQL grants it no INSERT).
+	stored, err := tx.Exec(`UPDATE run_results SET result = ? WHERE run_id = ?`, blob, run.ID)
+	if err != nil {
+		return err
+	}
+	if n, err := stored.RowsAffected(); err != nil || n != 1 {
+		return refusef(ErrInconsistent, "the run of %s has no stored result: the store was changed outside payout, so nothing is released", run.Period)
+	}
+	if _, err := tx.Exec(`UPDATE runs SET status = ?, result_sha256 = ? WHERE id = ?`,
+		string(StatusReleased), r.ResultSHA256, run.ID); err != nil {
 		return err
 	}
 	sig := "unsigned"

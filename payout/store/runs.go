@@ -168,7 +168,11 @@ func (s *Store) Runs() ([]Run, error) {
 func (s *Store) Result(runID int64) (*payout.Result, error) {
 	var blob []byte
 	var sum string
-	if err := s.db.QueryRow(`SELECT result, result_sha256 FROM runs WHERE id = ?`, runID).Scan(&blob, &sum); err != nil {
+	if err := s.db.QueryRow(`SELECT r.result, runs.result_sha256 FROM runs JOIN run_results r ON r.run_id = runs.id
+		WHERE runs.id = ?`, runID).Scan(&blob, &sum); err != nil {
+		if isNoRows(err) {
+			return nil, fmt.Errorf("run %d has no stored result: the store was changed outside payout", runID)
+		}
 		return nil, err
 	}
 	if sha(blob) != sum {
@@ -360,29 +364,30 @@ func (ps *preparedSave) complete(blob *resultJSON, opt SaveOptions) (*Run, Statu
 	return run, ps.replaced, tx.Commit()
 }
 
-// digestRoom holds the place of a SHA-256 in hex (the run's digest, its
-// manifest's) in a run's row until the files say what they are.
-var digestRoom = strings.Repeat("0", 64)
-
-// storeResultEarly stores the result in the run's row while the files are
-// still being rendered, with placeholders of a digest's length for the
-// run's digest and its manifest. Finish then sets only those two: SQLite
-// overwrites a row of unchanged length in place and writes only the pages
-// whose bytes differ, so the 7 MB result is not written a second time, and
-// PostgreSQL keeps the unchanged TOASTed value, where writing it after the
-// render cost 25–100 ms of a Norway run (issue 16). The placeholders are
-// never committed: the transaction commits only after Finish sets them.
+// storeResultEarly stores the result (its table, run_results) while the
+// files are still being rendered. Finish then sets only the run's digest,
+// manifest and result SHA-256 in the run's small row: the 7 MB result is
+// not written, nor read back, after the render (issue 16).
 func (ps *preparedSave) storeResultEarly(blob *resultJSON) error {
-	data, sum, err := blob.wait()
+	data, _, err := blob.wait()
 	if err != nil {
 		return err
 	}
-	if _, err := ps.tx.Exec(`UPDATE runs SET result = ?, result_sha256 = ?, manifest_sha256 = ?, digest = ? WHERE id = ?`,
-		data, sum, digestRoom, digestRoom, ps.id); err != nil {
+	if err := putResult(ps.tx, ps.id, data); err != nil {
 		return err
 	}
 	ps.saved.resultStored = true
 	return nil
+}
+
+// putResult stores a run's result, replacing the one it had when the run
+// is recomputed. SQLite
+// overwrites a value of unchanged length in place, writing only the pages
+// whose bytes differ, so an unchanged recompute writes little of it.
+func putResult(tx *sqlx.Tx, id int64, data []byte) error {
+	_, err := tx.Exec(`INSERT INTO run_results (run_id, result) VALUES (?, ?)
+		ON CONFLICT (run_id) DO UPDATE SET result = excluded.result`, id, data)
+	return err
 }
 
 // PendingSave is a run being stored while its files are rendered
@@ -463,8 +468,8 @@ type savedRun struct {
 	digest       string
 	computations int
 	opt          SaveOptions
-	// resultStored: the result is in the run's row already, with
-	// placeholders for its digest and manifest (storeResultEarly).
+	// resultStored: the result is in run_results already
+	// (storeResultEarly).
 	resultStored bool
 }
 
@@ -508,20 +513,15 @@ func (sr *savedRun) write() (string, error) {
 	return sr.opt.Write()
 }
 
-// finish stores the result, the run's digest and the manifest written in
-// the run's row, in one update: the row holds the result (7 MB of JSON at
-// national scale), and SQLite writes a row whole when its length changes,
-// so the result is written into the row once, with the manifest (after the
-// files, or before them when it is known before), not once by the upsert
-// and again with the manifest. A result stored early (storeResultEarly,
-// beside placeholders of the final length) is not written again: only the
-// digest and the manifest are set.
+// finish stores the result (unless storeResultEarly has), and the run's
+// digest, the result's SHA-256 and the manifest written in the run's row.
 func (sr *savedRun) finish(tx *sqlx.Tx, id int64, data []byte, sum, manifest string) error {
-	if sr.resultStored {
-		_, err := tx.Exec(`UPDATE runs SET manifest_sha256 = ?, digest = ? WHERE id = ?`, manifest, sr.digest, id)
-		return err
+	if !sr.resultStored {
+		if err := putResult(tx, id, data); err != nil {
+			return err
+		}
 	}
-	_, err := tx.Exec(`UPDATE runs SET result = ?, result_sha256 = ?, manifest_sha256 = ?, digest = ? WHERE id = ?`, data, sum, manifest, sr.digest, id)
+	_, err := tx.Exec(`UPDATE runs SET result_sha256 = ?, manifest_sha256 = ?, digest = ? WHERE id = ?`, sum, manifest, sr.digest, id)
 	return err
 }
 
@@ -554,22 +554,23 @@ func releasedError(run *Run) error {
 		run.Period, run.Release.ReleasedAt, run.Release.ReleasedBy, run.Release.ManifestSHA256[:12])
 }
 
-// upsert stores the run's row with an empty result, which finish fills in.
+// upsert stores the run's row without its digest and result's SHA-256,
+// which finish sets (the result is in run_results).
 func (sr *savedRun) upsert(tx *sqlx.Tx, prev *Run) (int64, error) {
 	res, by := sr.res, sr.opt.By
 	args := []any{string(StatusComputed), res.AsOf.String(), res.PayDate.String(), sr.state.Digest, stamp(sr.opt.At.Real),
 		sr.computations, res.Total.StringFixed(2), countAgreements(res), len(res.Payments), len(res.Lines), len(res.Warnings),
-		[]byte{}, "", "", sr.opt.OutDir, strings.TrimSpace(by.Name), by.UID}
+		"", "", sr.opt.OutDir, strings.TrimSpace(by.Name), by.UID}
 	if prev == nil {
 		var id int64
 		err := tx.Get(&id, `INSERT INTO runs (id, status, as_of, pay_date, input_digest, computed_at, computations,
-			total, agreements, payees, lines, warnings, result, result_sha256, digest, out_dir, computed_by, computed_uid, period)
-			VALUES ((SELECT coalesce(max(id), 0) + 1 FROM runs), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			total, agreements, payees, lines, warnings, result_sha256, digest, out_dir, computed_by, computed_uid, period)
+			VALUES ((SELECT coalesce(max(id), 0) + 1 FROM runs), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			append(args, res.Period.String())...)
 		return id, err
 	}
 	_, err := tx.Exec(`UPDATE runs SET status = ?, as_of = ?, pay_date = ?, input_digest = ?, computed_at = ?, computations = ?,
-		total = ?, agreements = ?, payees = ?, lines = ?, warnings = ?, result = ?, result_sha256 = ?,
+		total = ?, agreements = ?, payees = ?, lines = ?, warnings = ?, result_sha256 = ?,
 		digest = ?, out_dir = ?, computed_by = ?, computed_uid = ?, manifest_sha256 = '',
 		attested_by = '', attested_uid = -1, attested_at = '', approved_by = '', approved_uid = -1, approved_at = ''
 		WHERE id = ?`, append(args, prev.ID)...)

@@ -120,7 +120,7 @@ func mustExec(t *testing.T, s *Store, stmt string, args ...any) {
 // result of 2022-09 and recomputes the stored SHA-256, as an attacker would.
 func inflateResult(t *testing.T, s *Store, kr string) {
 	var blob []byte
-	require.NoError(t, s.db.Get(&blob, `SELECT result FROM runs WHERE period = '2022-09'`))
+	require.NoError(t, s.db.Get(&blob, `SELECT result FROM run_results WHERE run_id = (SELECT id FROM runs WHERE period = '2022-09')`))
 	var res payout.Result
 	require.NoError(t, json.Unmarshal(blob, &res))
 	add := decimal.RequireFromString(kr)
@@ -128,27 +128,29 @@ func inflateResult(t *testing.T, s *Store, kr string) {
 	res.Total = res.Total.Add(add)
 	blob, err := json.Marshal(&res)
 	require.NoError(t, err)
-	mustExec(t, s, `UPDATE runs SET result = ?, result_sha256 = ? WHERE period = '2022-09'`, blob, sha(blob))
+	mustExec(t, s, `UPDATE run_results SET result = ? WHERE run_id = (SELECT id FROM runs WHERE period = '2022-09')`, blob)
+	mustExec(t, s, `UPDATE runs SET result_sha256 = ? WHERE period = '2022-09'`, sha(blob))
 }
 
 // Attacks after the release: Check (status --check) finds every one.
 func TestCheckFindsTamperingAfterRelease(t *testing.T) {
 	tamper := map[string]string{
-		"release time":        `UPDATE releases SET released_at = '2022-08-01T00:00:00Z' WHERE period = '2022-08'`,
-		"manifest digest":     `UPDATE releases SET manifest_sha256 = 'aaaa' WHERE period = '2022-08'`,
-		"last releaser":       `UPDATE releases SET released_by = 'mallory' WHERE period = '2022-09'`,
-		"released total":      `UPDATE releases SET total = '9999999.00' WHERE period = '2022-09'`,
-		"released result":     `UPDATE runs SET result = replace(result, '1', '9') WHERE period = '2022-08'`,
-		"removed last":        `DELETE FROM releases WHERE period = '2022-09'`,
-		"middle removed":      `DELETE FROM releases WHERE period = '2022-08'`,
-		"input file bytes":    `UPDATE files SET data = CAST('L1,2022-09-01,9999' AS BLOB) WHERE name LIKE 'list_counts_2022-09%'`,
-		"event changed":       `UPDATE events SET detail = 'nothing to see' WHERE action = 'approve' AND period = '2022-08'`,
-		"event removed":       `DELETE FROM events WHERE action = 'attest' AND period = '2022-08'`,
-		"signature removed":   `UPDATE releases SET signature = '', key_id = '' WHERE period = '2022-09'`,
-		"run files changed":   `DELETE FROM run_files WHERE run_id = (SELECT id FROM runs WHERE period = '2022-09') AND file_id = 1`,
-		"run set back":        `UPDATE runs SET status = 'approved' WHERE period = '2022-09'`,
-		"unknown file added":  `INSERT INTO files (id, import_id, name, path, kind, sha256, rows, bytes, data) VALUES (99, 1, 'x.csv', 'x.csv', 'list_counts', 'abc', 0, 0, '')`,
-		"released run digest": `UPDATE runs SET digest = 'abc' WHERE period = '2022-08'`,
+		"release time":         `UPDATE releases SET released_at = '2022-08-01T00:00:00Z' WHERE period = '2022-08'`,
+		"manifest digest":      `UPDATE releases SET manifest_sha256 = 'aaaa' WHERE period = '2022-08'`,
+		"last releaser":        `UPDATE releases SET released_by = 'mallory' WHERE period = '2022-09'`,
+		"released total":       `UPDATE releases SET total = '9999999.00' WHERE period = '2022-09'`,
+		"released result":      `UPDATE run_results SET result = replace(result, '1', '9') WHERE run_id = (SELECT id FROM runs WHERE period = '2022-08')`,
+		"released result gone": `DELETE FROM run_results WHERE run_id = (SELECT id FROM runs WHERE period = '2022-08')`,
+		"removed last":         `DELETE FROM releases WHERE period = '2022-09'`,
+		"middle removed":       `DELETE FROM releases WHERE period = '2022-08'`,
+		"input file bytes":     `UPDATE files SET data = CAST('L1,2022-09-01,9999' AS BLOB) WHERE name LIKE 'list_counts_2022-09%'`,
+		"event changed":        `UPDATE events SET detail = 'nothing to see' WHERE action = 'approve' AND period = '2022-08'`,
+		"event removed":        `DELETE FROM events WHERE action = 'attest' AND period = '2022-08'`,
+		"signature removed":    `UPDATE releases SET signature = '', key_id = '' WHERE period = '2022-09'`,
+		"run files changed":    `DELETE FROM run_files WHERE run_id = (SELECT id FROM runs WHERE period = '2022-09') AND file_id = 1`,
+		"run set back":         `UPDATE runs SET status = 'approved' WHERE period = '2022-09'`,
+		"unknown file added":   `INSERT INTO files (id, import_id, name, path, kind, sha256, rows, bytes, data) VALUES (99, 1, 'x.csv', 'x.csv', 'list_counts', 'abc', 0, 0, '')`,
+		"released run digest":  `UPDATE runs SET digest = 'abc' WHERE period = '2022-08'`,
 	}
 	for name, stmt := range tamper {
 		t.Run(name, func(t *testing.T) {

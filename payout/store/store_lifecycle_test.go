@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -286,4 +287,41 @@ func TestConcurrentReleasesOneWins(t *testing.T) {
 	rels, err := s.Releases()
 	require.NoError(t, err)
 	assert.Len(t, rels, 1)
+}
+
+// A released run's result is as immutable as its row, lines and payments:
+// the store's own rules (SQLite's triggers, PostgreSQL's) refuse to
+// change, replace or remove it, and the run's earlier result is unchanged.
+func TestReleasedResultIsImmutable(t *testing.T) {
+	s, _, key := world(t)
+	twoReleases(t, s, key)
+	run, err := s.Run(payout.MustPeriod("2022-08"))
+	require.NoError(t, err)
+	before, err := s.Result(run.ID)
+	require.NoError(t, err)
+	refused := []string{
+		`UPDATE run_results SET result = ? WHERE run_id = ?`,
+		`INSERT INTO run_results (run_id, result) VALUES (?, ?) ON CONFLICT (run_id) DO UPDATE SET result = excluded.result`,
+		`DELETE FROM run_results WHERE run_id = ?`,
+	}
+	if !s.pg {
+		// REPLACE deletes the old row without its delete trigger.
+		refused = append(refused, `INSERT OR REPLACE INTO run_results (run_id, result) VALUES (?, ?)`)
+	}
+	for _, stmt := range refused {
+		args := []any{run.ID, []byte(`{}`)}
+		if strings.HasPrefix(stmt, "UPDATE") {
+			args = []any{[]byte(`{}`), run.ID}
+		} else if strings.HasPrefix(stmt, "DELETE") {
+			args = args[:1]
+		}
+		_, err := s.db.Exec(stmt, args...)
+		assert.ErrorContains(t, err, "a released run is immutable", stmt)
+	}
+	after, err := s.Result(run.ID)
+	require.NoError(t, err)
+	assert.Equal(t, payout.RunDigest(before), payout.RunDigest(after))
+	rep, err := s.Check(releasekey.Ring{key.Public()})
+	require.NoError(t, err)
+	assert.Empty(t, rep.Problems)
 }

@@ -44,6 +44,7 @@ var bothBackEnds = []struct {
 	{"ReleaseRefusesATamperedStore", TestReleaseRefusesATamperedStore},
 	{"CheckFindsTamperingAfterRelease", TestCheckFindsTamperingAfterRelease},
 	{"CheckFindsARewrittenChain", TestCheckFindsARewrittenChain},
+	{"ReleasedResultIsImmutable", TestReleasedResultIsImmutable},
 	{"ImportBank", TestImportBank},
 	{"BankReportsTampered", TestBankReportsTampered},
 	{"CheckFindsChangedBankReport", TestCheckFindsChangedBankReport},

@@ -137,13 +137,13 @@ BEGIN
     RETURN NEW;
 END $$;
 
--- payout_released_detail: the lines, payments and files of a released run
--- are part of what was released. Rows inserted or deleted are checked once
--- per statement (payout_released_detail_rows), on the rows the statement
--- changed: a run stores 20 000 lines and payments at national scale, many
--- to a statement, and a check per row cost the server more than the rows
--- (0.8 s of a Norway run). An update, which payout never makes, is checked
--- row by row.
+-- payout_released_detail: the lines, payments, files and result of a
+-- released run are part of what was released. Rows inserted or deleted are
+-- checked once per statement (payout_released_detail_rows), on the rows the
+-- statement changed: a run stores 20 000 lines and payments at national
+-- scale, many to a statement, and a check per row cost the server more than
+-- the rows (0.8 s of a Norway run). An update (payout makes one only of a
+-- result, when its run is recomputed or released) is checked row by row.
 CREATE OR REPLACE FUNCTION payout_released_detail() RETURNS trigger
 LANGUAGE plpgsql SET search_path = @schema@, pg_temp AS $$
 DECLARE rid bigint;
@@ -244,7 +244,7 @@ BEGIN
         EXECUTE format('CREATE TRIGGER %I BEFORE TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION payout_append_only(%L)',
             t || '_no_truncate', t, msg);
     END LOOP;
-    FOREACH t IN ARRAY ARRAY['run_files', 'run_lines', 'run_payments'] LOOP
+    FOREACH t IN ARRAY ARRAY['run_files', 'run_lines', 'run_payments', 'run_results'] LOOP
         EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_released', t);
         EXECUTE format('CREATE TRIGGER %I BEFORE UPDATE ON %I FOR EACH ROW EXECUTE FUNCTION payout_released_detail()',
             t || '_released', t);
@@ -295,12 +295,14 @@ GRANT SELECT ON ALL TABLES IN SCHEMA @schema@ TO payout_importer, payout_prepare
 GRANT INSERT ON imports, files, file_pieces, events, bank_reports TO payout_importer;
 GRANT INSERT, UPDATE ON runs TO payout_preparer;
 GRANT INSERT, DELETE ON run_files, run_lines, run_payments TO payout_preparer;
+GRANT INSERT, UPDATE ON run_results TO payout_preparer;
 GRANT INSERT ON events TO payout_preparer;
 GRANT UPDATE (status, attested_by, attested_uid, attested_at) ON runs TO payout_attester;
 GRANT INSERT ON events TO payout_attester;
 GRANT UPDATE (status, approved_by, approved_uid, approved_at) ON runs TO payout_approver;
 GRANT INSERT ON events TO payout_approver;
-GRANT UPDATE (status, result, result_sha256) ON runs TO payout_releaser;
+GRANT UPDATE (status, result_sha256) ON runs TO payout_releaser;
+GRANT UPDATE (result) ON run_results TO payout_releaser;
 GRANT INSERT ON releases, events TO payout_releaser;
 GRANT INSERT, DELETE ON supplements, supplement_payments TO payout_preparer;
 GRANT UPDATE (status, attested_by, attested_uid, attested_at) ON supplements TO payout_attester;
