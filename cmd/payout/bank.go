@@ -6,7 +6,10 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
+	"sync"
+	"sync/atomic"
 
 	"github.com/oslokommune/payout/exporters/csvout"
 	"github.com/oslokommune/payout/exporters/excel"
@@ -235,57 +238,93 @@ func pendingSupplements(s *store.Store) (map[string]*store.Supplement, error) {
 // ledgerAndDays is the ledger and the latest release's bank_booking_days;
 // a nil ledger when nothing is released.
 func ledgerAndDays(s *store.Store) (*bank.Ledger, int, error) {
-	rels, err := s.Releases()
-	if err != nil || len(rels) == 0 {
+	if rels, err := s.Releases(); err != nil || len(rels) == 0 {
 		return nil, 0, err
 	}
-	res, err := s.Result(rels[len(rels)-1].RunID)
+	stored, err := s.BankReports()
 	if err != nil {
 		return nil, 0, err
 	}
-	l, err := ledgerOf(s)
-	return l, res.Policy.BankBookingDays, err
+	return buildLedger(s, stored)
 }
 
 // storedLedger builds the ledger from the releases (each run's payments,
 // as payments.xml paid them) and the released supplements, and applies the
 // stored reports in order.
 func storedLedger(s *store.Store, stored []store.BankReport) (*bank.Ledger, error) {
+	l, _, err := buildLedger(s, stored)
+	return l, err
+}
+
+// buildLedger is storedLedger, with the policy bank_booking_days of the
+// last release (0 when nothing is released).
+func buildLedger(s *store.Store, stored []store.BankReport) (*bank.Ledger, int, error) {
 	rels, err := s.Releases()
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	files := make([]bank.File, 0, len(rels))
-	for _, r := range rels {
-		res, err := s.Result(r.RunID)
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, releasedFile(r.MsgID, res))
+	files, days, err := releasedFiles(s, rels)
+	if err != nil {
+		return nil, 0, err
 	}
 	sups, err := releasedSupplementFiles(s)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	files = append(files, sups...)
 	l, err := bank.NewLedger(files)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	for _, b := range stored {
 		rep, err := iso20022.Read(b.Name, b.Data)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		if _, err := l.Apply(rep); err != nil {
-			return nil, errorf("stored bank report %s no longer applies: %w", b.Name, err)
+			return nil, 0, errorf("stored bank report %s no longer applies: %w", b.Name, err)
 		}
 	}
-	return l, nil
+	return l, days, nil
 }
 
 // releasedFile is a release as the bank received it: payments.xml's one
 // block (pain001.BlockID) on the payment date.
+// releasedFiles are what the releases paid, in their order, and the
+// policy bank_booking_days of the last. Each is read from its run's stored
+// result (its digest checked) without the lines, on every processor: every
+// run, bank import and due reads every release, and a national result
+// takes 40–90 ms to read even so (issue 16).
+func releasedFiles(s *store.Store, rels []store.Release) ([]bank.File, int, error) {
+	files := make([]bank.File, len(rels))
+	errs := make([]error, len(rels))
+	days := 0
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(len(rels), runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < len(rels); i = int(next.Add(1)) - 1 {
+				res, err := s.ResultWithoutLines(rels[i].RunID)
+				if err != nil {
+					errs[i] = err
+					continue
+				}
+				files[i] = releasedFile(rels[i].MsgID, res)
+				if i == len(rels)-1 {
+					days = res.Policy.BankBookingDays
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, 0, err
+		}
+	}
+	return files, days, nil
+}
+
 func releasedFile(msgID string, res *payout.Result) bank.File {
 	f := bank.File{MsgID: msgID, Period: res.Period, ExecutionDate: res.PayDate, CtrlSum: res.Total}
 	block := pain001.BlockID(msgID, res.PayDate)

@@ -153,3 +153,101 @@ func appendString(b []byte, s string) []byte {
 	}
 	return append(append(append(b, '"'), s...), '"')
 }
+
+// cutMember returns the JSON object blob without its top-level member key
+// (its name, its value and the comma after it; a fresh slice), and whether
+// it could: false when blob is not an object, when key is not one of its
+// members or is its last one. It follows only strings and nesting, to
+// find where each member ends; the decoder reads and checks what is kept.
+// Reading a stored result without its lines (ResultWithoutLines), this
+// spares encoding/json two scans of 5 MB, once to check them and once to
+// skip them.
+func cutMember(blob []byte, key string) ([]byte, bool) {
+	i := skipSpace(blob, 0)
+	if i >= len(blob) || blob[i] != '{' {
+		return nil, false
+	}
+	for i++; ; i++ {
+		i = skipSpace(blob, i)
+		if i >= len(blob) || blob[i] != '"' {
+			return nil, false
+		}
+		start := i
+		end, ok := skipString(blob, i)
+		if !ok {
+			return nil, false
+		}
+		named := end-start == len(key)+2 && string(blob[start+1:end-1]) == key
+		if i = skipSpace(blob, end); i >= len(blob) || blob[i] != ':' {
+			return nil, false
+		}
+		if i, ok = skipValue(blob, skipSpace(blob, i+1)); !ok {
+			return nil, false
+		}
+		if i = skipSpace(blob, i); i >= len(blob) || blob[i] != ',' {
+			return nil, false // the last member, or not an object
+		}
+		if named {
+			rest := blob[skipSpace(blob, i+1):]
+			return append(append(make([]byte, 0, start+len(rest)), blob[:start]...), rest...), true
+		}
+	}
+}
+
+// skipValue returns the index after the JSON value at blob[i].
+func skipValue(blob []byte, i int) (int, bool) {
+	if i >= len(blob) {
+		return i, false
+	}
+	switch blob[i] {
+	case '"':
+		return skipString(blob, i)
+	case '{', '[':
+		depth := 0
+		for ; i < len(blob); i++ {
+			switch blob[i] {
+			case '"':
+				end, ok := skipString(blob, i)
+				if !ok {
+					return i, false
+				}
+				i = end - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					return i + 1, true
+				}
+			}
+		}
+		return i, false
+	}
+	for ; i < len(blob); i++ { // a number, true, false or null
+		switch blob[i] {
+		case ',', '}', ']', ' ', '\t', '\n', '\r':
+			return i, true
+		}
+	}
+	return i, true
+}
+
+// skipString returns the index after the JSON string that starts at
+// blob[i] (a quote).
+func skipString(blob []byte, i int) (int, bool) {
+	for i++; i < len(blob); i++ {
+		switch blob[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1, true
+		}
+	}
+	return i, false
+}
+
+func skipSpace(blob []byte, i int) int {
+	for i < len(blob) && (blob[i] == ' ' || blob[i] == '\t' || blob[i] == '\n' || blob[i] == '\r') {
+		i++
+	}
+	return i
+}

@@ -137,3 +137,53 @@ func TestAppendDecimalIsString(t *testing.T) {
 	defer func() { decimal.TrimTrailingZeros = true }()
 	check()
 }
+
+// cutMember removes a top-level member only: not one nested deeper, not
+// text that looks like one inside a string, and never the last member (it
+// says it could not, and the caller decodes the whole).
+func TestCutMember(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{`{"A":1,"Lines":[{"x":"a\"],"}],"B":2}`, `{"A":1,"B":2}`},
+		{`{"Lines":null,"B":2}`, `{"B":2}`},
+		{`{"X":{"Lines":1,"y":[2]},"Lines":3,"Z":4}`, `{"X":{"Lines":1,"y":[2]},"Z":4}`},
+		{`{"A":"\"Lines\":1,","Lines":[],"B":null}`, `{"A":"\"Lines\":1,","B":null}`},
+		{"{ \"A\" : true ,\n \"Lines\" : [1, 2.5e3, \"\\\\\"] ,\t\"B\" : false }", "{ \"A\" : true ,\n \"B\" : false }"},
+		{`{"LinesX":1,"Lines":{"a":{"b":[]}},"C":"}"}`, `{"LinesX":1,"C":"}"}`},
+		{`{"A":1,"Lines":[1]}`, ""},        // the last member
+		{`{"A":1,"B":[1],"C":2}`, ""},      // none
+		{`{"A":1,"Lines":[1,"]`, ""},       // cut short
+		{`{"A":1,"Lines":[1],`, `{"A":1,`}, // the decoder refuses what is kept
+		{`[{"Lines":1},2]`, ""},
+		{``, ""},
+		{`{"Li\u006ees":[1],"B":2}`, ""}, // escaped: not recognised (the decoder skips it)
+	}
+	for _, c := range cases {
+		got, ok := cutMember([]byte(c.in), "Lines")
+		if c.want == "" {
+			assert.False(t, ok, c.in)
+			continue
+		}
+		if assert.True(t, ok, c.in) {
+			assert.Equal(t, c.want, string(got), c.in)
+		}
+	}
+}
+
+// On whole results, what cutMember keeps is the result's every member
+// but its lines, byte for byte.
+func TestCutMemberOfResults(t *testing.T) {
+	for name, res := range map[string]*payout.Result{
+		"oslo 2022-12": computeFolder(t, "../../fixtures/oslo", "2022-12"),
+		"awkward":      awkwardResult(rand.New(rand.NewPCG(3, 5))),
+	} {
+		blob, err := encodeResult(res)
+		require.NoError(t, err)
+		cut, ok := cutMember(blob, "Lines")
+		require.True(t, ok, name)
+		var whole, kept map[string]json.RawMessage
+		require.NoError(t, json.Unmarshal(blob, &whole))
+		require.NoError(t, json.Unmarshal(cut, &kept))
+		delete(whole, "Lines")
+		assert.Equal(t, whole, kept, name)
+	}
+}
