@@ -45,6 +45,7 @@ var bothBackEnds = []struct {
 	{"CheckFindsTamperingAfterRelease", TestCheckFindsTamperingAfterRelease},
 	{"CheckFindsARewrittenChain", TestCheckFindsARewrittenChain},
 	{"ReleasedResultIsImmutable", TestReleasedResultIsImmutable},
+	{"ResultWithoutLines", TestResultWithoutLines},
 	{"ImportBank", TestImportBank},
 	{"BankReportsTampered", TestBankReportsTampered},
 	{"CheckFindsChangedBankReport", TestCheckFindsChangedBankReport},
