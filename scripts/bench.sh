@@ -214,36 +214,10 @@ if [ "${SKIP_PG:-}" != 1 ]; then
 		measure import-norway-pg "≤ 2× import-norway" "$BIN" import --db "$PG_STORE" "$NORWAY"
 	PREP="aside $DATA/out/norway-db-pg" measure run-db-norway-pg "—" "$BIN" run --period 2025-12 --db "$PG_STORE" --out "$DATA/out/norway-db-pg"
 fi
-# scale_pairs NORWAY4: the 1× and the 4× run taken in turn, REPEAT pairs,
-# each into a new folder after a sync (untimed), and the median of the
-# pairs' CPU ratios. Printed beside the target's ratio (run-norway-x4 /
-# run-norway, each the median of five runs in a row), not instead of it:
-# on this VM a 4× run that follows 4× runs takes about a second more system
-# time than one that follows a 1× run (first touches of memory its host
-# backs again), and the runs in a row measure that history as much as the
-# scaling (BENCHMARKS.md, session 10).
-scale_pairs() {
-	local tf="$DATA/time-scale-pair.txt" one four each=() ratios_in_turn=() i
-	echo "bench: scale-pairs: run-norway and run-norway-x4 in turn" >&2
-	for ((i = 0; i < REPEAT; i++)); do
-		aside "$DATA/out/norway-pair" && sync
-		/usr/bin/time -f "%U %S" -o "$tf" "$BIN" run --period 2025-12 --fixtures "$NORWAY" --out "$DATA/out/norway-pair" >/dev/null 2>&1 || return 0
-		one=$(awk '{printf "%.2f", $1 + $2}' "$tf")
-		aside "$DATA/out/norway-x4-pair" && sync
-		/usr/bin/time -f "%U %S" -o "$tf" "$BIN" run --period 2025-12 --fixtures "$1" --out "$DATA/out/norway-x4-pair" >/dev/null 2>&1 || return 0
-		four=$(awk '{printf "%.2f", $1 + $2}' "$tf")
-		each+=("$one/$four")
-		ratios_in_turn+=("$(awk -v a="$four" -v b="$one" 'BEGIN { printf "%.3f", a / b }')")
-	done
-	SCALE_IN_TURN=$(printf '%s\n' "${ratios_in_turn[@]}" | sort -g | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]}')
-	runs+=("| scale pairs, 1× / 4× CPU in turn | ${each[*]} |")
-}
-
 if [ "${SKIP_X4:-}" != 1 ]; then
 	NORWAY4=$(workload 4)
 	measure check-norway-x4 "—" "$BIN" check --fixtures "$NORWAY4"
 	PREP="aside $DATA/out/norway-x4" measure run-norway-x4 "< 2 GiB, CPU ≤ 4.2× run-norway" "$BIN" run --period 2025-12 --fixtures "$NORWAY4" --out "$DATA/out/norway-x4"
-	scale_pairs "$NORWAY4"
 fi
 
 # Whole commands profiled as the binary runs them (cmd/payout's
@@ -315,7 +289,6 @@ ratios=(
 	"$(ratio run-norway-x4 run-norway CPU)"
 	"$(ratio run-norway-x4 check-norway-x4 RSS)"
 	"$(ratio linjer-norway sheetjs-linjer CPU)"
-	"${SCALE_IN_TURN:+| run-norway-x4 / run-norway (cpu, in turn: median of the pairs) | ${SCALE_IN_TURN}× |}"
 )
 printf '%s\n' "${ratios[@]}" | grep . >&2 || true
 
