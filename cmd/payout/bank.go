@@ -288,8 +288,6 @@ func buildLedger(s *store.Store, stored []store.BankReport) (*bank.Ledger, int, 
 	return l, days, nil
 }
 
-// releasedFile is a release as the bank received it: payments.xml's one
-// block (pain001.BlockID) on the payment date.
 // releasedFiles are what the releases paid, in their order, and the
 // policy bank_booking_days of the last. Each is read from its run's stored
 // result (its digest checked) without the lines, on every processor: every
@@ -325,6 +323,8 @@ func releasedFiles(s *store.Store, rels []store.Release) ([]bank.File, int, erro
 	return files, days, nil
 }
 
+// releasedFile is a release as the bank received it: payments.xml's one
+// block (pain001.BlockID) on the payment date.
 func releasedFile(msgID string, res *payout.Result) bank.File {
 	f := bank.File{MsgID: msgID, Period: res.Period, ExecutionDate: res.PayDate, CtrlSum: res.Total}
 	block := pain001.BlockID(msgID, res.PayDate)

@@ -207,19 +207,36 @@ type skippedJSON struct{}
 
 func (*skippedJSON) UnmarshalJSON([]byte) error { return nil }
 
-// resultBlob is a run's stored result, checked against its SHA-256. On
-// SQLite it is the driver's own copy of the value, not copied once more
-// (readValue).
+// resultBlob is a run's stored result, checked against its SHA-256, both
+// read by one query (a recompute that commits between two would look like
+// a changed store). On SQLite the value is the driver's own copy, not
+// copied once more (see pieceReader.value).
 func (s *Store) resultBlob(runID int64) ([]byte, error) {
-	var sum string
-	if err := s.db.Get(&sum, `SELECT result_sha256 FROM runs WHERE id = ?`, runID); err != nil {
+	rows, err := s.db.Query(`SELECT r.result, runs.result_sha256 FROM runs JOIN run_results r ON r.run_id = runs.id
+		WHERE runs.id = ?`, runID)
+	if err != nil {
 		return nil, err
 	}
-	blob, err := readValue(s.db, s.pg, `SELECT result FROM run_results WHERE run_id = ?`, runID)
-	if isNoRows(err) {
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
 		return nil, fmt.Errorf("run %d has no stored result: the store was changed outside payout", runID)
 	}
+	var blob []byte
+	var sum string
+	if s.pg {
+		err = rows.Scan(&blob, &sum)
+	} else {
+		var raw sql.RawBytes
+		err = rows.Scan(&raw, &sum)
+		blob = raw
+	}
 	if err != nil {
+		return nil, err
+	}
+	if err := rows.Close(); err != nil {
 		return nil, err
 	}
 	if sha(blob) != sum {
@@ -424,9 +441,9 @@ func (ps *preparedSave) storeResultEarly(blob *resultJSON) error {
 }
 
 // putResult stores a run's result, replacing the one it had when the run
-// is recomputed. SQLite
-// overwrites a value of unchanged length in place, writing only the pages
-// whose bytes differ, so an unchanged recompute writes little of it.
+// is recomputed. SQLite overwrites a value of unchanged length in place,
+// writing only the pages whose bytes differ, so an unchanged recompute
+// writes little of it.
 func putResult(tx *sqlx.Tx, id int64, data []byte) error {
 	_, err := tx.Exec(`INSERT INTO run_results (run_id, result) VALUES (?, ?)
 		ON CONFLICT (run_id) DO UPDATE SET result = excluded.result`, id, data)
