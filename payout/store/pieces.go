@@ -142,11 +142,12 @@ func (r *pieceReader) failed() error {
 }
 
 func readValue(q sqlx.Queryer, pg bool, query string, args ...any) ([]byte, error) {
-	if pg {
-		var data []byte
-		err := q.QueryRowx(query, args...).Scan(&data)
-		return data, err
-	}
+	return readRow(q, pg, nil, query, args...)
+}
+
+// readRow is readValue for a row whose first column is the value and whose
+// other columns are scanned into more: sql.ErrNoRows when there is none.
+func readRow(q sqlx.Queryer, pg bool, more []any, query string, args ...any) ([]byte, error) {
 	rows, err := q.Query(query, args...)
 	if err != nil {
 		return nil, err
@@ -158,11 +159,18 @@ func readValue(q sqlx.Queryer, pg bool, query string, args ...any) ([]byte, erro
 		}
 		return nil, sql.ErrNoRows
 	}
-	var raw sql.RawBytes
-	if err := rows.Scan(&raw); err != nil {
+	var data []byte
+	if pg {
+		err = rows.Scan(append([]any{&data}, more...)...)
+	} else {
+		var raw sql.RawBytes
+		err = rows.Scan(append([]any{&raw}, more...)...)
+		data = raw
+	}
+	if err != nil {
 		return nil, err
 	}
-	return raw, rows.Close()
+	return data, rows.Close()
 }
 
 // piece reads a stored file's value n: files.data for 0, else its piece

@@ -210,33 +210,15 @@ func (*skippedJSON) UnmarshalJSON([]byte) error { return nil }
 // resultBlob is a run's stored result, checked against its SHA-256, both
 // read by one query (a recompute that commits between two would look like
 // a changed store). On SQLite the value is the driver's own copy, not
-// copied once more (see pieceReader.value).
+// copied once more (readRow, pieceReader.value).
 func (s *Store) resultBlob(runID int64) ([]byte, error) {
-	rows, err := s.db.Query(`SELECT r.result, runs.result_sha256 FROM runs JOIN run_results r ON r.run_id = runs.id
-		WHERE runs.id = ?`, runID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
+	var sum string
+	blob, err := readRow(s.db, s.pg, []any{&sum}, `SELECT r.result, runs.result_sha256 FROM runs
+		JOIN run_results r ON r.run_id = runs.id WHERE runs.id = ?`, runID)
+	if isNoRows(err) {
 		return nil, fmt.Errorf("run %d has no stored result: the store was changed outside payout", runID)
 	}
-	var blob []byte
-	var sum string
-	if s.pg {
-		err = rows.Scan(&blob, &sum)
-	} else {
-		var raw sql.RawBytes
-		err = rows.Scan(&raw, &sum)
-		blob = raw
-	}
 	if err != nil {
-		return nil, err
-	}
-	if err := rows.Close(); err != nil {
 		return nil, err
 	}
 	if sha(blob) != sum {
