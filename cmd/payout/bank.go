@@ -290,9 +290,9 @@ func buildLedger(s *store.Store, stored []store.BankReport) (*bank.Ledger, int, 
 
 // releasedFiles are what the releases paid, in their order, and the
 // policy bank_booking_days of the last. Each is read from its run's stored
-// result (its digest checked) without the lines, on every processor: every
-// run, bank import and due reads every release, and a national result
-// takes 40–90 ms to read even so (issue 16).
+// result (its digest checked, store.Paid), on every processor: every run,
+// bank import and due reads every release, and a national result takes
+// tens of milliseconds to read even so (issue 16).
 func releasedFiles(s *store.Store, rels []store.Release) ([]bank.File, int, error) {
 	files := make([]bank.File, len(rels))
 	errs := make([]error, len(rels))
@@ -302,14 +302,14 @@ func releasedFiles(s *store.Store, rels []store.Release) ([]bank.File, int, erro
 	for range min(len(rels), runtime.GOMAXPROCS(0)) {
 		wg.Go(func() {
 			for i := int(next.Add(1)) - 1; i < len(rels); i = int(next.Add(1)) - 1 {
-				res, err := s.ResultWithoutLines(rels[i].RunID)
+				paid, err := s.Paid(rels[i].RunID)
 				if err != nil {
 					errs[i] = err
 					continue
 				}
-				files[i] = releasedFile(rels[i].MsgID, res)
+				files[i] = releasedFile(rels[i].MsgID, paid)
 				if i == len(rels)-1 {
-					days = res.Policy.BankBookingDays
+					days = paid.Policy.BankBookingDays
 				}
 			}
 		})
@@ -325,7 +325,7 @@ func releasedFiles(s *store.Store, rels []store.Release) ([]bank.File, int, erro
 
 // releasedFile is a release as the bank received it: payments.xml's one
 // block (pain001.BlockID) on the payment date.
-func releasedFile(msgID string, res *payout.Result) bank.File {
+func releasedFile(msgID string, res *store.Paid) bank.File {
 	f := bank.File{MsgID: msgID, Period: res.Period, ExecutionDate: res.PayDate, CtrlSum: res.Total}
 	block := pain001.BlockID(msgID, res.PayDate)
 	for _, p := range res.Payments {

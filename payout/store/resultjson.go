@@ -159,7 +159,7 @@ func appendString(b []byte, s string) []byte {
 // it could: false when blob is not an object, when key is not one of its
 // members or is its last one. It follows only strings and nesting, to
 // find where each member ends; the decoder reads and checks what is kept.
-// Reading a stored result without its lines (ResultWithoutLines), this
+// Reading what a stored run paid without its lines (Store.Paid), this
 // spares encoding/json two scans of 5 MB, once to check them and once to
 // skip them.
 func cutMember(blob []byte, key string) ([]byte, bool) {

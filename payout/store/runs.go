@@ -177,14 +177,33 @@ func (s *Store) Result(runID int64) (*payout.Result, error) {
 	return &res, nil
 }
 
-// ResultWithoutLines returns the stored result of a run as Result does
-// (its digest checked), without its lines: Lines is nil. It is what a
-// released run paid, which the bank's ledger reads of every release for
-// every run, status and bank import; the lines are 5 of a national
-// result's 7.2 MB and most of the time Result takes to decode it. They are
-// cut out before the rest is decoded (cutMember); a result where that
-// cannot be done is decoded whole, its lines read past.
-func (s *Store) ResultWithoutLines(runID int64) (*payout.Result, error) {
+// Paid is what a stored run pays, as its bank file shows it: the part of
+// its result that the bank's ledger reads (Store.Paid).
+type Paid struct {
+	Period   payout.Period
+	PayDate  payout.Date
+	Total    decimal.Decimal
+	Policy   payout.Policy
+	Payments []PaidPayment
+}
+
+// PaidPayment is a payment of a Paid: the fields of payout.Payment that a
+// bank file carries.
+type PaidPayment struct {
+	PayeeID    string
+	Name       string
+	Account    string
+	EndToEndID string
+	Amount     decimal.Decimal
+}
+
+// Paid reads what a run pays from its stored result (its digest checked),
+// for the bank's ledger, which reads it of every release for every run,
+// bank import and due. Of a national result's 7.2 MB the lines are 5 and
+// most of the time Result takes: they are cut out before decoding
+// (cutMember; a result where that cannot be done has them read past), and
+// the rest the ledger does not need is read past too.
+func (s *Store) Paid(runID int64) (*Paid, error) {
 	blob, err := s.resultBlob(runID)
 	if err != nil {
 		return nil, err
@@ -192,20 +211,12 @@ func (s *Store) ResultWithoutLines(runID int64) (*payout.Result, error) {
 	if cut, ok := cutMember(blob, "Lines"); ok {
 		blob = cut
 	}
-	var res struct {
-		payout.Result
-		Lines skippedJSON // hides Result.Lines: the decoder reads past them
-	}
-	if err := json.Unmarshal(blob, &res); err != nil {
+	var paid Paid
+	if err := json.Unmarshal(blob, &paid); err != nil {
 		return nil, fmt.Errorf("stored result of run %d: %w", runID, err)
 	}
-	return &res.Result, nil
+	return &paid, nil
 }
-
-// skippedJSON is a JSON value read past and not kept.
-type skippedJSON struct{}
-
-func (*skippedJSON) UnmarshalJSON([]byte) error { return nil }
 
 // resultBlob is a run's stored result, checked against its SHA-256, both
 // read by one query (a recompute that commits between two would look like

@@ -314,27 +314,30 @@ func TestStartSaveIsSaveRun(t *testing.T) {
 	assert.Equal(t, 1, wrote, "nothing written for a refused save")
 }
 
-// ResultWithoutLines is Result without the lines, and refuses what Result
-// refuses: a result that is not the one its digest names, or none.
-func TestResultWithoutLines(t *testing.T) {
+// Paid is what Result says the run pays, and refuses what Result refuses:
+// a result that is not the one its digest names, or none.
+func TestPaid(t *testing.T) {
 	s, _, _ := world(t)
 	run := computed(t, s, "2022-09")
 	whole, err := s.Result(run.ID)
 	require.NoError(t, err)
 	require.NotEmpty(t, whole.Lines)
 	require.NotEmpty(t, whole.Payments)
-	got, err := s.ResultWithoutLines(run.ID)
+	want := &Paid{Period: whole.Period, PayDate: whole.PayDate, Total: whole.Total, Policy: whole.Policy}
+	for _, p := range whole.Payments {
+		want.Payments = append(want.Payments, PaidPayment{PayeeID: p.PayeeID, Name: p.Name, Account: p.Account,
+			EndToEndID: p.EndToEndID, Amount: p.Amount})
+	}
+	got, err := s.Paid(run.ID)
 	require.NoError(t, err)
-	assert.Nil(t, got.Lines)
-	whole.Lines = nil
-	assert.Equal(t, whole, got)
+	assert.Equal(t, want, got)
 
 	_, err = s.db.Exec(`UPDATE run_results SET result = ? WHERE run_id = ?`, []byte(`{"Lines":[],"Total":"1"}`), run.ID)
 	require.NoError(t, err)
-	_, err = s.ResultWithoutLines(run.ID)
+	_, err = s.Paid(run.ID)
 	assert.ErrorContains(t, err, "does not match its digest")
 	_, err = s.db.Exec(`DELETE FROM run_results WHERE run_id = ?`, run.ID)
 	require.NoError(t, err)
-	_, err = s.ResultWithoutLines(run.ID)
+	_, err = s.Paid(run.ID)
 	assert.ErrorContains(t, err, "has no stored result")
 }

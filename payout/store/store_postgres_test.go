@@ -45,7 +45,7 @@ var bothBackEnds = []struct {
 	{"CheckFindsTamperingAfterRelease", TestCheckFindsTamperingAfterRelease},
 	{"CheckFindsARewrittenChain", TestCheckFindsARewrittenChain},
 	{"ReleasedResultIsImmutable", TestReleasedResultIsImmutable},
-	{"ResultWithoutLines", TestResultWithoutLines},
+	{"Paid", TestPaid},
 	{"ImportBank", TestImportBank},
 	{"BankReportsTampered", TestBankReportsTampered},
 	{"CheckFindsChangedBankReport", TestCheckFindsChangedBankReport},
