@@ -288,18 +288,23 @@ func buildLedger(s *store.Store, stored []store.BankReport) (*bank.Ledger, int, 
 	return l, days, nil
 }
 
+// maxLedgerReaders bounds releasedFiles' readers, each holding a result
+// of up to 7 MB and a connection (PostgreSQL's pool has four, and the
+// caller may hold one in a transaction: bank import).
+const maxLedgerReaders = 3
+
 // releasedFiles are what the releases paid, in their order, and the
 // policy bank_booking_days of the last. Each is read from its run's stored
-// result (its digest checked, store.Paid), on every processor: every run,
-// bank import and due reads every release, and a national result takes
-// tens of milliseconds to read even so (issue 16).
+// result (its digest checked, store.Paid), up to maxLedgerReaders at once:
+// every run, bank import and due reads every release, and a national
+// result takes tens of milliseconds to read even so (issue 16).
 func releasedFiles(s *store.Store, rels []store.Release) ([]bank.File, int, error) {
 	files := make([]bank.File, len(rels))
 	errs := make([]error, len(rels))
 	days := 0
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(len(rels), runtime.GOMAXPROCS(0)) {
+	for range min(len(rels), runtime.GOMAXPROCS(0), maxLedgerReaders) {
 		wg.Go(func() {
 			for i := int(next.Add(1)) - 1; i < len(rels); i = int(next.Add(1)) - 1 {
 				paid, err := s.Paid(rels[i].RunID)
