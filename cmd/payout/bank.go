@@ -8,8 +8,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
-	"sync"
-	"sync/atomic"
 
 	"github.com/oslokommune/payout/exporters/csvout"
 	"github.com/oslokommune/payout/exporters/excel"
@@ -17,6 +15,7 @@ import (
 	"github.com/oslokommune/payout/importers/iso20022"
 	"github.com/oslokommune/payout/payout"
 	"github.com/oslokommune/payout/payout/bank"
+	"github.com/oslokommune/payout/payout/parallel"
 	"github.com/oslokommune/payout/payout/store"
 )
 
@@ -300,30 +299,20 @@ const maxLedgerReaders = 3
 // result takes tens of milliseconds to read even so (issue 16).
 func releasedFiles(s *store.Store, rels []store.Release) ([]bank.File, int, error) {
 	files := make([]bank.File, len(rels))
-	errs := make([]error, len(rels))
 	days := 0
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(len(rels), runtime.GOMAXPROCS(0), maxLedgerReaders) {
-		wg.Go(func() {
-			for i := int(next.Add(1)) - 1; i < len(rels); i = int(next.Add(1)) - 1 {
-				paid, err := s.Paid(rels[i].RunID)
-				if err != nil {
-					errs[i] = err
-					continue
-				}
-				files[i] = releasedFile(rels[i].MsgID, paid)
-				if i == len(rels)-1 {
-					days = paid.Policy.BankBookingDays
-				}
-			}
-		})
-	}
-	wg.Wait()
-	for _, err := range errs {
+	err := parallel.Each(len(rels), min(runtime.GOMAXPROCS(0), maxLedgerReaders), func(i int) error {
+		paid, err := s.Paid(rels[i].RunID)
 		if err != nil {
-			return nil, 0, err
+			return err
 		}
+		files[i] = releasedFile(rels[i].MsgID, paid)
+		if i == len(rels)-1 {
+			days = paid.Policy.BankBookingDays
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
 	}
 	return files, days, nil
 }

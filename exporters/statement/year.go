@@ -5,11 +5,10 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/oslokommune/payout/payout"
 	"github.com/oslokommune/payout/payout/nb"
+	"github.com/oslokommune/payout/payout/parallel"
 	"github.com/shopspring/decimal"
 )
 
@@ -109,22 +108,14 @@ func (y *Year) Files(payees []string) ([]File, error) {
 		payees = y.payees
 	}
 	files := make([]File, len(payees))
-	errs := make([]error, len(payees))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range max(1, min(runtime.GOMAXPROCS(0), len(payees))) {
-		wg.Go(func() {
-			for i := int(next.Add(1)) - 1; i < len(payees); i = int(next.Add(1)) - 1 {
-				files[i].Name = YearFileName(payees[i], y.year)
-				files[i].Data, errs[i] = y.PDF(payees[i])
-			}
-		})
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
+	err := parallel.Each(len(payees), runtime.GOMAXPROCS(0), func(i int) error {
+		var err error
+		files[i].Name = YearFileName(payees[i], y.year)
+		files[i].Data, err = y.PDF(payees[i])
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	return files, nil
 }
