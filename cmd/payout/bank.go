@@ -237,31 +237,32 @@ func pendingSupplements(s *store.Store) (map[string]*store.Supplement, error) {
 // ledgerAndDays is the ledger and the latest release's bank_booking_days;
 // a nil ledger when nothing is released.
 func ledgerAndDays(s *store.Store) (*bank.Ledger, int, error) {
-	if rels, err := s.Releases(); err != nil || len(rels) == 0 {
+	rels, err := s.Releases()
+	if err != nil || len(rels) == 0 {
 		return nil, 0, err
 	}
 	stored, err := s.BankReports()
 	if err != nil {
 		return nil, 0, err
 	}
-	return buildLedger(s, stored)
+	return buildLedger(s, rels, stored)
 }
 
 // storedLedger builds the ledger from the releases (each run's payments,
 // as payments.xml paid them) and the released supplements, and applies the
 // stored reports in order.
 func storedLedger(s *store.Store, stored []store.BankReport) (*bank.Ledger, error) {
-	l, _, err := buildLedger(s, stored)
+	rels, err := s.Releases()
+	if err != nil {
+		return nil, err
+	}
+	l, _, err := buildLedger(s, rels, stored)
 	return l, err
 }
 
-// buildLedger is storedLedger, with the policy bank_booking_days of the
-// last release (0 when nothing is released).
-func buildLedger(s *store.Store, stored []store.BankReport) (*bank.Ledger, int, error) {
-	rels, err := s.Releases()
-	if err != nil {
-		return nil, 0, err
-	}
+// buildLedger is storedLedger of the releases rels, with the policy
+// bank_booking_days of the last (0 when there is none).
+func buildLedger(s *store.Store, rels []store.Release, stored []store.BankReport) (*bank.Ledger, int, error) {
 	files, days, err := releasedFiles(s, rels)
 	if err != nil {
 		return nil, 0, err

@@ -59,8 +59,6 @@ var _ = messages(
 		"databasen %s består ikke kontrollene, så ingenting er frigitt: %s (%d funn i alt: se payout status --check)"},
 	msg{"the stored result of %s is not the run attested and approved (digest %s): the store was changed outside payout, so nothing is released; payout status --check lists every problem",
 		"det lagrede resultatet for %s er ikke kjøringen som ble attestert og godkjent (digest %s): databasen er endret utenom payout, så ingenting er frigitt; payout status --check viser alle feil"},
-	msg{"the run of %s has no stored result: the store was changed outside payout, so nothing is released",
-		"kjøringen for %s har ikke noe lagret resultat: databasen er endret utenom payout, så ingenting er frigitt"},
 	msg{"the stored run of %s has digest %s, not the %s you reviewed: review the files of the stored run (payout run --db wrote them to %s)",
 		"den lagrede kjøringen for %s har digest %s, ikke %s som du kontrollerte: kontroller filene til den lagrede kjøringen (payout run --db skrev dem til %s)"},
 )

@@ -372,13 +372,10 @@ func insertRelease(tx *sqlx.Tx, run *Run, res *payout.Result, r *Release, at Whe
 	}
 	// The result first: once the run is released, its result is immutable.
 	// An UPDATE, not putResult's upsert: the releaser may replace a run's
-	// result, never add one (PostgreSQL grants it no INSERT).
-	stored, err := tx.Exec(`UPDATE run_results SET result = ? WHERE run_id = ?`, blob, run.ID)
-	if err != nil {
+	// result, never add one (PostgreSQL grants it no INSERT); that it has
+	// one, storedResultIsRun checked in this transaction.
+	if _, err := tx.Exec(`UPDATE run_results SET result = ? WHERE run_id = ?`, blob, run.ID); err != nil {
 		return err
-	}
-	if n, err := stored.RowsAffected(); err != nil || n != 1 {
-		return refusef(ErrInconsistent, "the run of %s has no stored result: the store was changed outside payout, so nothing is released", run.Period)
 	}
 	if _, err := tx.Exec(`UPDATE runs SET status = ?, result_sha256 = ? WHERE id = ?`,
 		string(StatusReleased), r.ResultSHA256, run.ID); err != nil {

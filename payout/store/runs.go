@@ -446,8 +446,9 @@ func putResult(tx *sqlx.Tx, id int64, data []byte) error {
 // PendingSave is a run being stored while its files are rendered
 // (StartSave): its transaction checks the run and stores its row, detail
 // and result on a goroutine of its own, and Finish stores the rest (the
-// digest and the manifest) once the files are rendered. payout run --db renders for most of a second, and the
-// rows were most of what it waited for after that (issue 16).
+// digest and the manifest) once the files are rendered. payout run --db
+// renders for most of a second, and the rows were most of what it waited
+// for after that (issue 16).
 type PendingSave struct {
 	s     *Store
 	res   *payout.Result

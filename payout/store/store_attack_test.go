@@ -57,6 +57,9 @@ func TestReleaseRefusesATamperedStore(t *testing.T) {
 		{name: "result +1 000 000 kr with its SHA-256 recomputed",
 			before: approve, tamper: func(t *testing.T, s *Store) { inflateResult(t, s, "1000000") },
 			want: ErrInconsistent, msg: "the stored result of 2022-09 is not the run attested and approved"},
+		{name: "result removed",
+			before: approve, tamper: func(t *testing.T, s *Store) { mustExec(t, s, `DELETE FROM run_results`) },
+			want: ErrInconsistent, msg: "the stored result of 2022-09 is not the run attested and approved"},
 		{name: "result and digest changed together",
 			before: approve, tamper: func(t *testing.T, s *Store) {
 				inflateResult(t, s, "1000000")
