@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/oslokommune/payout/payout"
@@ -88,7 +89,7 @@ func (t *table) recordFits(line int, cells []cell, errs *payout.ErrorList) bool 
 		}
 		e := t.tooLargef(line, c.ref, "a value of %d characters, more than the %d a cell may hold; shorten it",
 			utf8.RuneCountInString(c.text), maxCellChars)
-		e.Column, e.Value = column, prefix(c.text, maxQuoted)
+		e.Column, e.Value = column, strings.Clone(prefix(c.text, maxQuoted)) // not the stream's buffer
 		errs.Add(e)
 		return false
 	}

@@ -3,6 +3,8 @@ package importers
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -120,4 +122,54 @@ func TestStreamReadsAsWholeFile(t *testing.T) {
 			require.Equal(t, want, fromPath, "%q from its path", data)
 		}
 	}
+}
+
+// TestStreamedFilesReadAsWhole: every CSV file of the tests, the fixtures
+// and the worked examples (each kind, good and broken) read a piece at a
+// time in pieces of a few bytes gives what reading it whole gives. The
+// stream's cells are its buffer, which the next piece overwrites, so a
+// text that a record, the header or a problem kept would show here as
+// another piece's bytes.
+func TestStreamedFilesReadAsWhole(t *testing.T) {
+	defer func(n int) { chunkSize = n }(chunkSize)
+	var paths []string
+	for _, root := range []string{"testdata", filepath.Join("..", "fixtures", "oslo"), filepath.Join("..", "..", "shared", "examples")} {
+		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && strings.HasSuffix(path, ".csv") {
+				paths = append(paths, path)
+			}
+			if errors.Is(err, fs.ErrNotExist) && path == root {
+				return nil // no worked examples beside the checkout
+			}
+			return err
+		})
+		require.NoError(t, err)
+	}
+	require.Greater(t, len(paths), 60, "the test files were not found")
+	kinds := map[string]bool{}
+	for i, path := range paths {
+		kind, _ := kindOf(filepath.Base(path))
+		if kind == "" {
+			continue
+		}
+		kinds[kind] = true
+		data, err := os.ReadFile(path)
+		require.NoError(t, err)
+		want := wholeFile(kind, filepath.Base(path), data)
+		for _, size := range []int{1, 2 + i%7, 16 + i%50, 1 << 20} {
+			chunkSize = size
+			got, err := readAs(kind, ".csv", filepath.Base(path), heldSource(data))
+			require.NoError(t, err)
+			require.Equal(t, want, got, "%s in pieces of %d", path, size)
+		}
+	}
+	require.Subset(t, keys(kinds), Kinds(), "a kind has no CSV file to read in pieces")
+}
+
+func keys(m map[string]bool) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
 }

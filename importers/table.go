@@ -147,7 +147,7 @@ func (collectRows) row(t *table, tr tableRow) {
 // cell of the table; its message is a catalogue Text.
 func (t *table) problemAt(kind error, line int, c cell, column string, msg payout.Text) *payout.InputError {
 	return &payout.InputError{File: t.file, Sheet: t.sheet, Line: line, Column: column,
-		Cell: c.ref, Value: c.text, Text: msg, Err: kind}
+		Cell: c.ref, Value: strings.Clone(c.text), Text: msg, Err: kind} // c.text may be the stream's buffer
 }
 
 // errAtf is problemAt with the message's format and arguments.
