@@ -54,6 +54,7 @@ type fontTable struct {
 	// What page (page.go) writes and measures with, of each shared style:
 	// the resource name SetFont writes (fontDefType.i) and the widths.
 	ids    [len(styleKeys)]string
+	names  [len(styleKeys)]string // the fonts' names (fontDefType.Name): Helvetica-Bold
 	widths [len(styleKeys)][256]int
 }
 
@@ -137,7 +138,7 @@ func prototype() *fontTable {
 			continue
 		}
 		t.keys[i], t.defs[i] = key, def
-		t.ids[i] = def.FieldByName("i").String()
+		t.ids[i], t.names[i] = def.FieldByName("i").String(), def.FieldByName("Name").String()
 		cw := def.FieldByName("Cw")
 		for c := range t.widths[i] {
 			t.widths[i][c] = int(cw.Index(c).Int())

@@ -155,12 +155,11 @@ func layout(d *document, o options) ([]byte, error) {
 	return output(f, d)
 }
 
-// onePage is d written on one page by page.go (with the shared fonts);
-// false when it does not fit on one, or page cannot write it: fpdf lays
-// it out then.
+// onePage is d written on one page by page.go (with the shared fonts) and
+// the document around it by onepage.go; false when it does not fit on one,
+// or page cannot write it: fpdf lays it out then.
 func onePage(d *document) ([]byte, bool, error) {
-	f := newDocument(d)
-	pg := newPage(f, sharedFonts())
+	pg := freshPage()
 	if pg == nil {
 		return nil, false, nil
 	}
@@ -168,11 +167,8 @@ func onePage(d *document) ([]byte, bool, error) {
 	p.body(d)
 	pg.inFooter = true
 	p.footer(d)
-	if !pg.finish(f) {
-		return nil, false, nil
-	}
-	data, err := output(f, d)
-	return data, true, err
+	data, ok := pg.document(d)
+	return data, ok, nil
 }
 
 // newDocument is a document with the statements' properties and its first

@@ -2,6 +2,7 @@ package statement
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -120,4 +121,68 @@ func TestPayeesAreTheMonths(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, NewMonth(res, nil).Payees(), Payees(res))
 	assert.Len(t, Payees(res), 669)
+}
+
+// A one-page statement's document written by onepage.go is fpdf's to the
+// byte: the Oslo month's and random documents, with titles, subjects and
+// authors of every escape, control characters, characters past the BMP,
+// and dates across the years.
+func TestDocumentIsFpdfs(t *testing.T) {
+	in, _, err := importers.LoadFolder(filepath.Join("..", "..", "fixtures", "oslo"))
+	require.NoError(t, err)
+	res, err := payout.Compute(in, payout.MustPeriod("2022-12"), payout.Options{})
+	require.NoError(t, err)
+	m := NewMonth(res, NewDirectory(res, in))
+	var docs []*document
+	for _, id := range m.Payees() {
+		d, err := m.document(id)
+		require.NoError(t, err)
+		docs = append(docs, d)
+	}
+	r := rand.New(rand.NewPCG(7, 11))
+	texts := []string{"", "a", `\`, "(", ")", "\r", "\n", "\t", "æøå", "–", "€", "中", "😀", "𝄞x", "\x00", "Oslo kommune", "(§8.4)", `a\(b)c`}
+	pick := func() string {
+		var b strings.Builder
+		for range r.IntN(6) {
+			b.WriteString(texts[r.IntN(len(texts))])
+		}
+		return b.String()
+	}
+	for _, d := range randomDocuments(5, 400) {
+		d.title, d.subtitle, d.issuer = pick(), pick(), pick()
+		d.created = payout.MustDate("2014-01-01") + payout.Date(r.IntN(6000))
+		docs = append(docs, d)
+	}
+	written := 0
+	for _, d := range docs {
+		got, ok, err := onePage(d)
+		require.NoError(t, err)
+		if !ok {
+			continue
+		}
+		written++
+		want, err := layout(d, options{})
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(got), "%q %q %q", d.title, d.subtitle, d.issuer)
+	}
+	require.Greater(t, written, 800, "most of the documents are written by onepage.go")
+}
+
+// utf16Text is fpdf's utf8toutf16, and refuses a text cut inside a
+// character (where fpdf would index past its end).
+func TestUTF16TextIsFpdfs(t *testing.T) {
+	for _, s := range []string{"", "abc", "æøå", "€–中", "😀", "\x80\xbf", "\xff\x80\x80"} {
+		got, ok := utf16Text(s)
+		require.True(t, ok, "%q", s)
+		f := fpdf.New("P", "mm", "A4", "")
+		f.SetTitle(s, true)
+		f.SetCompression(false)
+		var out bytes.Buffer
+		require.NoError(t, f.Output(&out))
+		require.Contains(t, out.String(), "/Title "+textString(got)+"\n", "%q", s)
+	}
+	for _, s := range []string{"\xc3", "a\xe2\x82", "\xf0\x9f", "a\xff"} {
+		_, ok := utf16Text(s)
+		require.False(t, ok, "%q", s)
+	}
 }
