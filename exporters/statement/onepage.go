@@ -57,8 +57,9 @@ var pagePrelude = sync.OnceValue(func() []byte {
 	return bytes.Clone(b[start+len("stream\n") : end])
 })
 
-// producer is the producer fpdf.New sets, as SetProducer keeps it.
-var producer, _ = utf16Text("FPDF 1.7")
+// producer is the producer fpdf.New sets ("FPDF 1.7"), as SetProducer
+// keeps it: in UTF-16.
+const producer = "FPDF 1.7"
 
 // freshPage is a new page as newPage makes it on a new document; nil when
 // page cannot write one.
@@ -83,12 +84,6 @@ func (p *page) document(d *document) ([]byte, bool) {
 	if p.fallback || len(p.buf) == 0 || prelude == nil || d.created.Time().IsZero() {
 		return nil, false // fpdf's dates would be the clock's
 	}
-	title, ok1 := utf16Text(d.title + " " + d.subject)
-	subject, ok2 := utf16Text(d.subtitle)
-	author, ok3 := utf16Text(d.issuer)
-	if !ok1 || !ok2 || !ok3 {
-		return nil, false
-	}
 	var used []int // the styles used, in the order of fpdf's font keys
 	for i := range styleKeys {
 		if p.used&(1<<i) != 0 {
@@ -101,11 +96,14 @@ func (p *page) document(d *document) ([]byte, bool) {
 	slices.SortFunc(used, func(a, b int) int { return cmpString(fontKey(styleKeys[a]), fontKey(styleKeys[b])) })
 	pooled := docBuffers.Get().(*[]byte)
 	w := docWriter{b: (*pooled)[:0]}
-	w.write(d, p, used, prelude, [3]string{title, subject, author})
-	out := slices.Clone(w.b)
+	ok := w.write(d, p, used, prelude)
+	var out []byte
+	if ok {
+		out = slices.Clone(w.b)
+	}
 	*pooled = w.b[:0]
 	docBuffers.Put(pooled)
-	return out, true
+	return out, ok
 }
 
 func cmpString(a, b string) int {
@@ -121,7 +119,8 @@ func cmpString(a, b string) int {
 // docWriter is fpdf's document buffer: the bytes and each object's offset.
 type docWriter struct {
 	b       []byte
-	offsets []int // by object number; [0] unused
+	offsets [16]int // by object number ([0] unused): at most 10 (4 styles)
+	utf16   []byte  // scratch for a text in UTF-16
 }
 
 // out is fpdf's out: s and a line end.
@@ -135,19 +134,45 @@ func (w *docWriter) out(s ...string) {
 // obj is fpdf's newobj of object n (or its "n 0 obj" of the pages root and
 // the resources, numbered 1 and 2 ahead).
 func (w *docWriter) obj(n int) {
-	for len(w.offsets) <= n {
-		w.offsets = append(w.offsets, 0)
-	}
 	w.offsets[n] = len(w.b)
 	w.b = strconv.AppendInt(w.b, int64(n), 10)
 	w.out(" 0 obj")
 }
 
-func (w *docWriter) ref(n int) string { return strconv.Itoa(n) + " 0 R" }
+// ref appends "n 0 R" and the line end.
+func (w *docWriter) ref(n int) {
+	w.b = strconv.AppendInt(w.b, int64(n), 10)
+	w.out(" 0 R")
+}
+
+// num appends n and the line end.
+func (w *docWriter) num(n int) {
+	w.b = strconv.AppendInt(w.b, int64(n), 10)
+	w.out()
+}
+
+// text appends key, s as fpdf's textstring writes it and the line end;
+// in UTF-16 (fpdf's utf8toutf16) when utf16. false when s cannot be.
+func (w *docWriter) text(key, s string, utf16 bool) bool {
+	w.b = append(w.b, key...)
+	if utf16 {
+		var ok bool
+		if w.utf16, ok = appendUTF16(w.utf16[:0], s); !ok {
+			return false
+		}
+		w.b = appendText(w.b, w.utf16)
+	} else {
+		w.b = appendText(w.b, s)
+	}
+	w.out()
+	return true
+}
 
 // write is enddoc of newDocument(d) with one page, p's, and the shared
 // fonts of the styles used.
-func (w *docWriter) write(d *document, p *page, used []int, prelude []byte, info [3]string) {
+// false when a text of the information cannot be written as fpdf writes
+// it (w.b then holds a part of the document).
+func (w *docWriter) write(d *document, p *page, used []int, prelude []byte) bool {
 	// The page's content as fpdf holds it: the prelude, then what finish
 	// hands to RawWriteStr (the buffer but its last byte) and the line end
 	// RawWriteStr adds.
@@ -161,7 +186,9 @@ func (w *docWriter) write(d *document, p *page, used []int, prelude []byte, info
 	w.out("/Contents 4 0 R>>")
 	w.out("endobj")
 	w.obj(4)
-	w.out("<</Length ", strconv.Itoa(len(prelude)+len(content)+1), ">>")
+	w.b = append(w.b, "<</Length "...)
+	w.b = strconv.AppendInt(w.b, int64(len(prelude)+len(content)+1), 10)
+	w.out(">>")
 	w.out("stream")
 	w.b = append(append(w.b, prelude...), content...)
 	w.out("") // RawWriteStr's line end
@@ -197,7 +224,8 @@ func (w *docWriter) write(d *document, p *page, used []int, prelude []byte, info
 	w.out("/ProcSet [/PDF /Text /ImageB /ImageC /ImageI]")
 	w.out("/Font <<")
 	for _, i := range byID {
-		w.out("/F", p.fonts.ids[i], " ", w.ref(objs[i]))
+		w.b = append(append(append(w.b, "/F"...), p.fonts.ids[i]...), ' ')
+		w.ref(objs[i])
 	}
 	w.out(">>")
 	w.out("/XObject <<")
@@ -210,14 +238,15 @@ func (w *docWriter) write(d *document, p *page, used []int, prelude []byte, info
 	n++
 	w.obj(n)
 	w.out("<<")
-	w.out("/Producer ", textString(producer))
-	w.out("/Title ", textString(info[0]))
-	w.out("/Subject ", textString(info[1]))
-	w.out("/Author ", textString(info[2]))
-	w.out("/Creator ", textString("payout"))
-	date := textString("D:" + d.created.Time().Format("20060102150405"))
-	w.out("/CreationDate ", date)
-	w.out("/ModDate ", date)
+	if !w.text("/Producer ", producer, true) || !w.text("/Title ", d.title+" "+d.subject, true) ||
+		!w.text("/Subject ", d.subtitle, true) || !w.text("/Author ", d.issuer, true) {
+		return false
+	}
+	w.text("/Creator ", "payout", false)
+	for _, key := range []string{"/CreationDate (D:", "/ModDate (D:"} {
+		w.b = d.created.Time().AppendFormat(append(w.b, key...), "20060102150405")
+		w.out(")") // digits: nothing to escape
+	}
 	w.out(">>")
 	w.out("endobj")
 	// putcatalog
@@ -233,35 +262,42 @@ func (w *docWriter) write(d *document, p *page, used []int, prelude []byte, info
 	w.out(">>")
 	w.out("endobj")
 	w.xref(n)
+	return true
 }
 
 // xref writes the cross-reference table of objects 1 to n and the trailer.
 func (w *docWriter) xref(n int) {
 	start := len(w.b)
 	w.out("xref")
-	w.out("0 ", strconv.Itoa(n+1))
+	w.b = append(w.b, "0 "...)
+	w.num(n + 1)
 	w.out("0000000000 65535 f ")
 	for j := 1; j <= n; j++ {
-		off := strconv.Itoa(w.offsets[j])
-		w.out("0000000000"[len(off):], off, " 00000 n ")
+		at := len(w.b)
+		w.b = strconv.AppendInt(append(w.b, "0000000000"...), int64(w.offsets[j]), 10)
+		digits := len(w.b) - at - 10
+		w.b = append(w.b[:at], w.b[at+digits:]...) // %010d
+		w.out(" 00000 n ")
 	}
 	w.out("trailer")
 	w.out("<<")
-	w.out("/Size ", strconv.Itoa(n+1))
-	w.out("/Root ", w.ref(n))
-	w.out("/Info ", w.ref(n-1))
+	w.b = append(w.b, "/Size "...)
+	w.num(n + 1)
+	w.b = append(w.b, "/Root "...)
+	w.ref(n)
+	w.b = append(w.b, "/Info "...)
+	w.ref(n - 1)
 	w.out(">>")
 	w.out("startxref")
-	w.out(strconv.Itoa(start))
+	w.num(start)
 	w.out("%%EOF")
 }
 
 func f2(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
 
-// textString is fpdf's textstring of an unencrypted document: s in
+// appendText appends fpdf's textstring of s in an unencrypted document: in
 // parentheses, with \, (, ) and CR escaped (byte by byte, in UTF-16 too).
-func textString(s string) string {
-	b := make([]byte, 0, len(s)+8)
+func appendText[S ~string | ~[]byte](b []byte, s S) []byte {
 	b = append(b, '(')
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; c {
@@ -273,15 +309,17 @@ func textString(s string) string {
 			b = append(b, c)
 		}
 	}
-	return string(append(b, ')'))
+	return append(b, ')')
 }
 
-// utf16Text is fpdf v0.9.0's utf8toutf16 with its byte-order mark, to the
-// byte: a character of four UTF-8 bytes is read as one of three and the
-// rest, as fpdf reads it. false for a text that ends inside a character,
-// where fpdf would read past its end.
-func utf16Text(s string) (string, bool) {
-	res := make([]byte, 0, 2+2*len(s))
+// textString is appendText as a string.
+func textString(s string) string { return string(appendText(nil, s)) }
+
+// appendUTF16 appends fpdf v0.9.0's utf8toutf16 of s, with its byte-order
+// mark, to the byte: a character of four UTF-8 bytes is read as one of
+// three and the rest, as fpdf reads it. false for a text that ends inside
+// a character, where fpdf would read past its end.
+func appendUTF16(res []byte, s string) ([]byte, bool) {
 	res = append(res, 0xFE, 0xFF)
 	for i := 0; i < len(s); {
 		c1 := s[i]
@@ -296,10 +334,16 @@ func utf16Text(s string) (string, bool) {
 			i++
 			res = append(res, (c1&0x1C)>>2, ((c1&0x03)<<6)+(c2&0x3F))
 		case c1 >= 192:
-			return "", false
+			return res, false
 		default:
 			res = append(res, 0, c1)
 		}
 	}
-	return string(res), true
+	return res, true
+}
+
+// utf16Text is appendUTF16 as a string.
+func utf16Text(s string) (string, bool) {
+	b, ok := appendUTF16(nil, s)
+	return string(b), ok
 }
