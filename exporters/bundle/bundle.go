@@ -99,6 +99,9 @@ func Dir(outDir string, p payout.Period) string { return filepath.Join(outDir, p
 type step struct {
 	name   string
 	render func() ([]byte, error)
+	// recycle, when not nil, takes back the bytes render made once the
+	// sink has written them (nothing else holds them then).
+	recycle func([]byte)
 }
 
 // Render renders every file of the period's folder. The files are rendered
@@ -135,21 +138,21 @@ func render(res *payout.Result, in *payout.Inputs, rel *ReleaseFile, to sink) (*
 		return nil, err
 	}
 	wb := set.WithJournal(j)
-	steps := []step{{excel.ReportName, wb.Report}}
+	steps := []step{{excel.ReportName, wb.Report, nil}}
 	for _, b := range excel.Districts(res) {
-		steps = append(steps, step{excel.DistrictFileName(b), func() ([]byte, error) { return wb.District(b) }})
+		steps = append(steps, step{excel.DistrictFileName(b), func() ([]byte, error) { return wb.District(b) }, nil})
 	}
 	steps = append(steps,
-		step{LinesCSV, func() ([]byte, error) { return csvout.Lines(res) }},
-		step{PaymentsCSV, func() ([]byte, error) { return csvout.Payments(res) }},
-		step{AdjustmentsCSV, func() ([]byte, error) { return csvout.Adjustments(res) }},
-		step{ClaimsCSV, func() ([]byte, error) { return csvout.Claims(res) }},
+		step{LinesCSV, func() ([]byte, error) { return csvout.Lines(res) }, nil},
+		step{PaymentsCSV, func() ([]byte, error) { return csvout.Payments(res) }, nil},
+		step{AdjustmentsCSV, func() ([]byte, error) { return csvout.Adjustments(res) }, nil},
+		step{ClaimsCSV, func() ([]byte, error) { return csvout.Claims(res) }, nil},
 	)
 	steps = append(steps, statementSteps(res, in)...)
 	if rel != nil {
 		steps = append(steps,
-			step{PaymentsXML, func() ([]byte, error) { return rel.PaymentsXML, nil }},
-			step{JournalCSV, func() ([]byte, error) { return j.CSV(res.Policy.Ledger.Layout) }})
+			step{PaymentsXML, func() ([]byte, error) { return rel.PaymentsXML, nil }, nil},
+			step{JournalCSV, func() ([]byte, error) { return j.CSV(res.Policy.Ledger.Layout) }, nil})
 	}
 	var put func(Output) error
 	if to != nil {
@@ -193,7 +196,8 @@ func statementSteps(res *payout.Result, in *payout.Inputs) []step {
 	payees := statement.Payees(res)
 	steps := make([]step, 0, len(payees))
 	for _, id := range payees {
-		steps = append(steps, step{StatementsDir + "/" + statement.FileName(id, res.Period), func() ([]byte, error) { return month().PDF(id) }})
+		steps = append(steps, step{StatementsDir + "/" + statement.FileName(id, res.Period),
+			func() ([]byte, error) { return month().PDF(id) }, statement.Recycle})
 	}
 	return steps
 }
@@ -221,8 +225,12 @@ func run(steps []step, workers int, describe func(Output) manifest.File, put fun
 				if err == nil {
 					files[i].entry = describe(files[i].Output)
 					if put != nil {
-						// The sink has the bytes now: they are let go.
+						// The sink has written the bytes: they are let go,
+						// or given back to the step for its next file.
 						errs[i], files[i].Data = put(files[i].Output), nil
+						if steps[i].recycle != nil {
+							steps[i].recycle(data)
+						}
 					}
 				}
 			}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -611,4 +612,33 @@ func TestReserveThenRender(t *testing.T) {
 	fresh, err := Render(fixture.Result(), fixture.Inputs(), nil)
 	require.NoError(t, err)
 	assert.Empty(t, Compare(dir, fresh, m))
+}
+
+// A step's bytes are recycled only after the sink has written them and
+// their manifest entry is made: a recycle that scribbles over them changes
+// nothing that was written or described.
+func TestRecycleAfterTheSink(t *testing.T) {
+	var steps []step
+	for i := range 40 {
+		name := fmt.Sprintf("f%02d.pdf", i)
+		steps = append(steps, step{name, func() ([]byte, error) { return []byte(strings.Repeat(name, 50)), nil },
+			func(b []byte) { copy(b, bytes.Repeat([]byte("X"), len(b))) }})
+	}
+	var mu sync.Mutex
+	written := map[string]string{}
+	put := func(o Output) error {
+		mu.Lock()
+		defer mu.Unlock()
+		written[o.Name] = string(o.Data)
+		return nil
+	}
+	files, err := run(steps, 4, func(o Output) manifest.File { return manifest.Digest(o.Name, o.Data) }, put)
+	require.NoError(t, err)
+	require.Len(t, written, len(steps))
+	for _, f := range files {
+		want := strings.Repeat(f.Name, 50)
+		assert.Equal(t, want, written[f.Name], "what the sink wrote")
+		assert.Equal(t, manifest.Digest(f.Name, []byte(want)).SHA256, f.entry.SHA256, "what the manifest says")
+		assert.Nil(t, f.Data, "the bytes are let go")
+	}
 }

@@ -164,6 +164,7 @@ func TestDocumentIsFpdfs(t *testing.T) {
 		want, err := layout(d, options{})
 		require.NoError(t, err)
 		require.Equal(t, string(want), string(got), "%q %q %q", d.title, d.subtitle, d.issuer)
+		Recycle(got) // the next document is written into these bytes
 	}
 	require.Greater(t, written, 800, "most of the documents are written by onepage.go")
 }
