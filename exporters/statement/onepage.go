@@ -11,9 +11,10 @@ package statement
 // a sixth of the statements' CPU and 650 MB of the 4× run's 2.5 GB of
 // allocations. What fpdf writes around one uncompressed page of core fonts
 // is fixed but for the page's length, the fonts it uses, the document's
-// title, subject, author and dates, and the offsets: writeDocument writes
+// title, subject, author and dates, and the offsets: docWriter writes
 // exactly that, as fpdf v0.9.0's enddoc writes it (putheader, putpages,
-// putfonts, putresourcedict, putinfo, putcatalog, puttrailer).
+// putfonts, putresourcedict, putinfo, putcatalog, puttrailer) for the
+// properties newDocument sets (a change there shows in the tests below).
 //
 // TestFastPageSameBytes holds the bytes against fpdf's own layout and
 // Output for every Oslo statement and hundreds of random documents, and
@@ -23,6 +24,7 @@ package statement
 
 import (
 	"bytes"
+	"cmp"
 	"slices"
 	"strconv"
 	"sync"
@@ -57,8 +59,7 @@ var pagePrelude = sync.OnceValue(func() []byte {
 	return bytes.Clone(b[start+len("stream\n") : end])
 })
 
-// producer is the producer fpdf.New sets ("FPDF 1.7"), as SetProducer
-// keeps it: in UTF-16.
+// producer is the producer fpdf.New sets (SetProducer, in UTF-16).
 const producer = "FPDF 1.7"
 
 // freshPage is a new page as newPage makes it on a new document; nil when
@@ -93,7 +94,7 @@ func (p *page) document(d *document) ([]byte, bool) {
 			used = append(used, i)
 		}
 	}
-	slices.SortFunc(used, func(a, b int) int { return cmpString(fontKey(styleKeys[a]), fontKey(styleKeys[b])) })
+	slices.SortFunc(used, func(a, b int) int { return cmp.Compare(fontKey(styleKeys[a]), fontKey(styleKeys[b])) })
 	pooled := docBuffers.Get().(*[]byte)
 	w := docWriter{b: (*pooled)[:0]}
 	ok := w.write(d, p, used, prelude)
@@ -130,16 +131,6 @@ func Recycle(b []byte) {
 		b = b[:0]
 		outputs.Put(&b)
 	}
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // docWriter is fpdf's document buffer: the bytes and each object's offset.
@@ -195,16 +186,27 @@ func (w *docWriter) text(key, s string, utf16 bool) bool {
 }
 
 // write is enddoc of newDocument(d) with one page, p's, and the shared
-// fonts of the styles used.
-// false when a text of the information cannot be written as fpdf writes
-// it (w.b then holds a part of the document).
+// fonts of the styles used; false when a text of the information cannot
+// be written as fpdf writes it (w.b then holds a part of the document).
 func (w *docWriter) write(d *document, p *page, used []int, prelude []byte) bool {
+	w.out("%PDF-1.3")
+	w.pages(p, prelude)
+	n := w.resources(p, used)
+	if !w.info(n+1, d) {
+		return false
+	}
+	w.catalog(n + 2)
+	w.xref(n + 2)
+	return true
+}
+
+// pages is putpages of one page: the page (3) and its content (4), then
+// the pages root (1).
+func (w *docWriter) pages(p *page, prelude []byte) {
 	// The page's content as fpdf holds it: the prelude, then what finish
 	// hands to RawWriteStr (the buffer but its last byte) and the line end
 	// RawWriteStr adds.
 	content := p.buf[:len(p.buf)-1]
-	w.out("%PDF-1.3")
-	// putpages: the page (3) and its content (4), then the pages root (1).
 	w.obj(3)
 	w.out("<</Type /Page")
 	w.out("/Parent 1 0 R")
@@ -212,8 +214,7 @@ func (w *docWriter) write(d *document, p *page, used []int, prelude []byte) bool
 	w.out("/Contents 4 0 R>>")
 	w.out("endobj")
 	w.obj(4)
-	w.b = append(w.b, "<</Length "...)
-	w.b = strconv.AppendInt(w.b, int64(len(prelude)+len(content)+1), 10)
+	w.b = strconv.AppendInt(append(w.b, "<</Length "...), int64(len(prelude)+len(content)+1), 10)
 	w.out(">>")
 	w.out("stream")
 	w.b = append(append(w.b, prelude...), content...)
@@ -228,8 +229,13 @@ func (w *docWriter) write(d *document, p *page, used []int, prelude []byte) bool
 	w.out("/MediaBox [0 0 ", f2(p.w*p.k), " ", f2(p.h*p.k), "]")
 	w.out(">>")
 	w.out("endobj")
-	// putfonts: a core font's object each, in the order of their keys.
-	objs := make([]int, len(styleKeys))
+}
+
+// resources is putfonts (a core font's object each, 5 on, in the order
+// of their keys) and the resource dictionary (2, the fonts in the order
+// of their resource names); it returns the last object's number.
+func (w *docWriter) resources(p *page, used []int) int {
+	var objs [len(styleKeys)]int
 	n := 4
 	for _, i := range used {
 		n++
@@ -242,9 +248,8 @@ func (w *docWriter) write(d *document, p *page, used []int, prelude []byte) bool
 		w.out(">>")
 		w.out("endobj")
 	}
-	// putresourcedict, the fonts in the order of their resource names.
 	byID := slices.Clone(used)
-	slices.SortStableFunc(byID, func(a, b int) int { return cmpString(p.fonts.ids[a], p.fonts.ids[b]) })
+	slices.SortStableFunc(byID, func(a, b int) int { return cmp.Compare(p.fonts.ids[a], p.fonts.ids[b]) })
 	w.obj(2)
 	w.out("<<")
 	w.out("/ProcSet [/PDF /Text /ImageB /ImageC /ImageI]")
@@ -260,8 +265,11 @@ func (w *docWriter) write(d *document, p *page, used []int, prelude []byte) bool
 	w.out(">>")
 	w.out(">>")
 	w.out("endobj")
-	// putinfo, as newDocument sets it.
-	n++
+	return n
+}
+
+// info is object n, putinfo of what newDocument sets.
+func (w *docWriter) info(n int, d *document) bool {
 	w.obj(n)
 	w.out("<<")
 	if !w.text("/Producer ", producer, true) || !w.text("/Title ", d.title+" "+d.subject, true) ||
@@ -275,8 +283,11 @@ func (w *docWriter) write(d *document, p *page, used []int, prelude []byte) bool
 	}
 	w.out(">>")
 	w.out("endobj")
-	// putcatalog
-	n++
+	return true
+}
+
+// catalog is object n, putcatalog of what newDocument sets.
+func (w *docWriter) catalog(n int) {
 	w.obj(n)
 	w.out("<<")
 	w.out("/Type /Catalog")
@@ -287,8 +298,6 @@ func (w *docWriter) write(d *document, p *page, used []int, prelude []byte) bool
 	w.out(">>")
 	w.out(">>")
 	w.out("endobj")
-	w.xref(n)
-	return true
 }
 
 // xref writes the cross-reference table of objects 1 to n and the trailer.
