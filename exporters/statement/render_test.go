@@ -65,11 +65,9 @@ func TestSplitIsSplitLines(t *testing.T) {
 	}
 }
 
-// The one-page fast path (render) gives the bytes fpdf alone gives: for
-// every statement of the Oslo month, for one of several pages (which falls
-// back), for one whose text holds the alias or a NUL (laid out by fpdf),
-// and for random documents of every shape the layout has (fastpage_test.go).
-func TestFastPageSameBytes(t *testing.T) {
+// osloDocuments is the document of every statement of the Oslo month.
+func osloDocuments(t *testing.T) []*document {
+	t.Helper()
 	in, _, err := importers.LoadFolder(filepath.Join("..", "..", "fixtures", "oslo"))
 	require.NoError(t, err)
 	res, err := payout.Compute(in, payout.MustPeriod("2022-12"), payout.Options{})
@@ -81,6 +79,15 @@ func TestFastPageSameBytes(t *testing.T) {
 		require.NoError(t, err)
 		docs = append(docs, d)
 	}
+	return docs
+}
+
+// The one-page fast path (render) gives the bytes fpdf alone gives: for
+// every statement of the Oslo month, for one of several pages (which falls
+// back), for one whose text holds the alias or a NUL (laid out by fpdf),
+// and for random documents of every shape the layout has (fastpage_test.go).
+func TestFastPageSameBytes(t *testing.T) {
+	docs := osloDocuments(t)
 	long := *docs[0]
 	for range 12 {
 		long.sections = append(long.sections, docs[0].sections...)
@@ -128,17 +135,7 @@ func TestPayeesAreTheMonths(t *testing.T) {
 // authors of every escape, control characters, characters past the BMP,
 // and dates across the years.
 func TestDocumentIsFpdfs(t *testing.T) {
-	in, _, err := importers.LoadFolder(filepath.Join("..", "..", "fixtures", "oslo"))
-	require.NoError(t, err)
-	res, err := payout.Compute(in, payout.MustPeriod("2022-12"), payout.Options{})
-	require.NoError(t, err)
-	m := NewMonth(res, NewDirectory(res, in))
-	var docs []*document
-	for _, id := range m.Payees() {
-		d, err := m.document(id)
-		require.NoError(t, err)
-		docs = append(docs, d)
-	}
+	docs := osloDocuments(t)
 	r := rand.New(rand.NewPCG(7, 11))
 	texts := []string{"", "a", `\`, "(", ")", "\r", "\n", "\t", "æøå", "–", "€", "中", "😀", "𝄞x", "\x00", "Oslo kommune", "(§8.4)", `a\(b)c`}
 	pick := func() string {
