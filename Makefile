@@ -22,6 +22,7 @@ test: vet
 fuzz-short:
 	$(GO) test ./importers -run='^$$' -fuzz='^FuzzReadCSV$$' -fuzztime=5s
 	$(GO) test ./importers -run='^$$' -fuzz='^FuzzReadXLSX$$' -fuzztime=5s
+	$(GO) test ./importers -run='^$$' -fuzz='^FuzzStreamIsWhole$$' -fuzztime=5s
 	$(GO) test ./importers/iso20022 -run='^$$' -fuzz='^FuzzRead$$' -fuzztime=5s
 
 ## demo: the main job on the embedded Oslo data set

@@ -173,3 +173,27 @@ func keys(m map[string]bool) []string {
 	}
 	return out
 }
+
+// FuzzStreamIsWhole: any CSV of any kind read a piece at a time, in pieces
+// of any size, gives what reading it whole gives (records, problems,
+// digest), so no text the stream's buffer held survives into them. The
+// fuzzer calls the target one input at a time in each process, so it may
+// set chunkSize.
+func FuzzStreamIsWhole(f *testing.F) {
+	kinds, data := seeds(f, ".csv")
+	for i := range kinds {
+		f.Add(kinds[i], uint16(1+i%61), data[i])
+	}
+	f.Fuzz(func(t *testing.T, k uint8, size uint16, data []byte) {
+		defer func(n int) { chunkSize = n }(chunkSize)
+		kind := Kinds()[int(k)%len(Kinds())]
+		if specFor(kind) == nil {
+			return // policy.json: not a CSV
+		}
+		want := wholeFile(kind, kind+".csv", data)
+		chunkSize = 1 + int(size)
+		got, err := readAs(kind, ".csv", kind+".csv", heldSource(data))
+		require.NoError(t, err)
+		require.Equal(t, want, got, "in pieces of %d", chunkSize)
+	})
+}
