@@ -34,15 +34,32 @@ func LoadFolder(dir string) (*payout.Inputs, []payout.Warning, error) {
 // LoadPaths loads folders and/or single files (the kind comes from the
 // file's base name, e.g. ".../absences.xlsx"), all or nothing. Folders must
 // be complete fixture folders; single files need not be.
+//
+// The single files are read side by side as a folder's are (readFiles:
+// `payout import` gives each file of its folders apart), and merged in
+// the order given, so the result is the same as one after the other.
 func LoadPaths(paths []string) (*payout.Inputs, []payout.Warning, error) {
 	l := newLoader()
-	for _, p := range paths {
-		fi, err := os.Stat(p)
-		switch {
-		case err != nil:
-			l.errs.Add(fileErrf(payout.ErrUnreadable, p, "cannot be read: %s", plainOSError(err)))
-		case fi.IsDir():
+	infos := make([]os.FileInfo, len(paths))
+	errs := make([]error, len(paths))
+	var files []string
+	seen := map[string]bool{}
+	for i, p := range paths {
+		infos[i], errs[i] = os.Stat(p)
+		if errs[i] == nil && !infos[i].IsDir() && !seen[p] {
+			files, seen[p] = append(files, p), true
+		}
+	}
+	read := readFiles(files)
+	for i, p := range paths {
+		switch fr, ok := read[p]; {
+		case errs[i] != nil:
+			l.errs.Add(fileErrf(payout.ErrUnreadable, p, "cannot be read: %s", plainOSError(errs[i])))
+		case infos[i].IsDir():
 			l.addFolder(p)
+		case ok:
+			delete(read, p) // a path given twice is read twice, as before
+			l.merge(p, fr)
 		default:
 			l.addFile(p)
 		}
