@@ -302,17 +302,31 @@ func readPath(path string) fileRead {
 // other. Files are independent until merged; merging stays sequential, in
 // the loader's order, so the result does not depend on which finishes first.
 func readFiles(paths []string) map[string]fileRead {
-	sizes := make(map[string]int64, len(paths))
-	for _, p := range paths {
+	sizes := make([]int64, len(paths))
+	for i, p := range paths {
 		if fi, err := os.Stat(p); err == nil {
-			sizes[p] = fi.Size()
+			sizes[i] = fi.Size()
 		}
 	}
-	order := slices.Clone(paths)
-	slices.SortStableFunc(order, func(a, b string) int { return cmp.Compare(sizes[b], sizes[a]) })
-	results := make([]fileRead, len(order))
-	next := make(chan int, len(order))
+	results := readSideBySide(sizes, func(i int) fileRead { return readPath(paths[i]) })
+	read := make(map[string]fileRead, len(paths))
+	for i, p := range paths {
+		read[p] = results[i]
+	}
+	return read
+}
+
+// readSideBySide runs read for each index, one per CPU, the largest size
+// first, and returns the results by index.
+func readSideBySide(sizes []int64, read func(i int) fileRead) []fileRead {
+	order := make([]int, len(sizes))
 	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(sizes[b], sizes[a]) })
+	results := make([]fileRead, len(sizes))
+	next := make(chan int, len(order))
+	for _, i := range order {
 		next <- i
 	}
 	close(next)
@@ -320,16 +334,39 @@ func readFiles(paths []string) map[string]fileRead {
 	for range min(runtime.GOMAXPROCS(0), len(order)) {
 		wg.Go(func() {
 			for i := range next {
-				results[i] = readPath(order[i])
+				results[i] = read(i)
 			}
 		})
 	}
 	wg.Wait()
-	read := make(map[string]fileRead, len(order))
-	for i, p := range order {
-		read[p] = results[i]
+	return results
+}
+
+// Held is a file's path and the bytes read from it.
+type Held struct {
+	Path string
+	Data []byte
+}
+
+// LoadHeld is LoadPaths of single files whose bytes the caller has read
+// already, parsed from those bytes (payout import checks the bytes it
+// stores, not what the file holds when it is read once more), side by
+// side and merged in the order given.
+func LoadHeld(files []Held) (*payout.Inputs, []payout.Warning, error) {
+	l := newLoader()
+	sizes := make([]int64, len(files))
+	for i, f := range files {
+		sizes[i] = int64(len(f.Data))
 	}
-	return read
+	read := readSideBySide(sizes, func(i int) fileRead {
+		kind, ext := kindOf(filepath.Base(files[i].Path))
+		p, err := readAs(kind, ext, files[i].Path, heldSource(files[i].Data))
+		return fileRead{p: p, err: err}
+	})
+	for i, f := range files {
+		l.merge(f.Path, read[i])
+	}
+	return l.finish()
 }
 
 // addFile reads one file and merges it.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -148,4 +149,31 @@ func overlay(t *testing.T, files map[string]string) string {
 		require.NoError(t, os.WriteFile(path, []byte(content), 0o644))
 	}
 	return dir
+}
+
+// TestLoadHeldIsLoadPaths: single files parsed from the bytes the caller
+// read give what LoadPaths gives reading them: records, warnings and every
+// problem, good files and broken ones, one kind or several, a kind twice.
+func TestLoadHeldIsLoadPaths(t *testing.T) {
+	valid, err := filepath.Glob("testdata/valid/*")
+	require.NoError(t, err)
+	broken, err := filepath.Glob("testdata/broken/*/*.csv")
+	require.NoError(t, err)
+	sets := [][]string{valid, {"testdata/valid/absences.csv"}, {"testdata/valid/absences.csv", "testdata/valid/absences.csv"}}
+	for _, b := range broken {
+		sets = append(sets, append(slices.Clone(valid[:3]), b))
+	}
+	for _, paths := range sets {
+		var held []Held
+		for _, p := range paths {
+			data, err := os.ReadFile(p)
+			require.NoError(t, err)
+			held = append(held, Held{Path: p, Data: data})
+		}
+		wantIn, wantWarns, wantErr := LoadPaths(paths)
+		in, warns, err := LoadHeld(held)
+		require.Equal(t, wantIn, in, "%v", paths)
+		require.Equal(t, wantWarns, warns, "%v", paths)
+		require.Equal(t, wantErr, err, "%v", paths)
+	}
 }

@@ -62,7 +62,7 @@ func (c *importCommand) Run(_ context.Context, args []string) error {
 		return err
 	}
 	if len(toRead) > 0 {
-		in, warns, err := importers.LoadPaths(toRead)
+		in, warns, err := importers.LoadHeld(toRead)
 		if err != nil {
 			return err
 		}
@@ -118,13 +118,14 @@ func (c *importCommand) importAs(s *store.Store, by store.Actor, paths []string)
 }
 
 // importCandidates reads the files of the paths (a folder's input files,
-// every single file given) and returns them with the paths the importers
-// must read: the new ones. A folder may hold only some kinds (this month's
+// every single file given) and returns them with those the importers must
+// parse, the new ones, with the bytes read here (the store keeps the bytes
+// whose records were checked). A folder may hold only some kinds (this month's
 // counts): the store holds the rest. Every file of a folder that is not
 // read is named with the reason.
-func importCandidates(env *Env, s *store.Store, paths []string) ([]store.File, []string, error) {
+func importCandidates(env *Env, s *store.Store, paths []string) ([]store.File, []importers.Held, error) {
 	var files []store.File
-	var toRead []string
+	var toRead []importers.Held
 	for _, p := range paths {
 		fi, err := os.Stat(p)
 		if err != nil {
@@ -148,7 +149,7 @@ func importCandidates(env *Env, s *store.Store, paths []string) ([]store.File, [
 			}
 			files = append(files, store.File{Path: name, Data: data})
 			if !known {
-				toRead = append(toRead, name)
+				toRead = append(toRead, importers.Held{Path: name, Data: data})
 			}
 		}
 	}
