@@ -209,8 +209,8 @@ func (s *Store) checkLegacyRelease(r, prev *Release) []string {
 // resultSHA is the SHA-256 of a run's stored result blob ("" when it
 // cannot be read).
 func (s *Store) resultSHA(runID int64) string {
-	var blob []byte
-	if err := s.db.Get(&blob, `SELECT result FROM run_results WHERE run_id = ?`, runID); err != nil {
+	blob, err := readValue(s.db, s.pg, `SELECT result FROM run_results WHERE run_id = ?`, runID)
+	if err != nil {
 		return ""
 	}
 	return sha(blob)

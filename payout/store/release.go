@@ -231,7 +231,7 @@ func (s *Store) releaseTx(tx *sqlx.Tx, req ReleaseRequest) (*Release, error) {
 	if err := releasable(tx, run); err != nil {
 		return nil, err
 	}
-	if err := storedResultIsRun(tx, run); err != nil {
+	if err := storedResultIsRun(tx, s.pg, run); err != nil {
 		return nil, err
 	}
 	res, in, err := s.recomputeTx(tx, run)
@@ -292,13 +292,13 @@ func releasable(tx *sqlx.Tx, run *Run) error {
 // digest names. Release pays the recomputed result, never the stored one,
 // so this is not what keeps a changed result from the bank: it makes the
 // change loud instead of silently corrected.
-func storedResultIsRun(q sqlx.Queryer, run *Run) error {
-	var blob []byte
-	if err := sqlx.Get(q, &blob, `SELECT result FROM run_results WHERE run_id = ?`, run.ID); err != nil && !isNoRows(err) {
+func storedResultIsRun(q sqlx.Queryer, pg bool, run *Run) error {
+	blob, err := readValue(q, pg, `SELECT result FROM run_results WHERE run_id = ?`, run.ID)
+	if err != nil && !isNoRows(err) {
 		return err
 	}
 	var res payout.Result
-	err := json.Unmarshal(blob, &res)
+	err = json.Unmarshal(blob, &res)
 	if got := payout.RunDigest(&res); err != nil || got != run.Digest {
 		return refusef(ErrInconsistent, "the stored result of %s is not the run attested and approved (digest %s): the store was changed outside payout, so nothing is released; payout status --check lists every problem",
 			run.Period, short(run.Digest))
