@@ -32,57 +32,53 @@ import (
 
 // pagePrototype is the page of a document just begun by newDocument (the
 // same for every statement: the margins, the page and the colours do not
-// depend on the document), without a buffer; nil when the fonts are not
-// shared.
-var pagePrototype = sync.OnceValue(func() *page {
-	p := newPage(newDocument(&document{}), sharedFonts())
-	if p != nil {
-		p.release()
+// depend on the document), without a buffer, and what fpdf's AddPage
+// wrote at its start (the line cap and join, the line width, the colours),
+// read from that page as Output writes it; a nil page when the fonts are
+// not shared or the page cannot be read.
+var pagePrototype = sync.OnceValues(func() (*page, []byte) {
+	f := newDocument(&document{})
+	p := newPage(f, sharedFonts())
+	if p == nil {
+		return nil, nil
 	}
-	return p
-})
-
-// pagePrelude is what fpdf's AddPage writes at the start of a page (the
-// line cap and join, the line width, the colours), read from the content
-// of an empty page of newDocument as Output writes it; nil when that
-// cannot be read.
-var pagePrelude = sync.OnceValue(func() []byte {
+	p.release()
 	var out bytes.Buffer
-	if err := newDocument(&document{}).Output(&out); err != nil {
-		return nil
+	if err := f.Output(&out); err != nil {
+		return nil, nil
 	}
 	b := out.Bytes()
 	start, end := bytes.Index(b, []byte("stream\n")), bytes.Index(b, []byte("\nendstream\n"))
 	if start < 0 || end < start+len("stream\n") {
-		return nil
+		return nil, nil
 	}
-	return bytes.Clone(b[start+len("stream\n") : end])
+	return p, bytes.Clone(b[start+len("stream\n") : end])
 })
 
 // producer is the producer fpdf.New sets (SetProducer, in UTF-16).
 const producer = "FPDF 1.7"
 
-// freshPage is a new page as newPage makes it on a new document; nil when
-// page cannot write one.
-func freshPage() *page {
-	proto := pagePrototype()
+// freshPage is a new page as newPage makes it on a new document, and the
+// prelude fpdf would have begun it with; nil when page cannot write one.
+func freshPage() (*page, []byte) {
+	proto, prelude := pagePrototype()
 	if proto == nil {
-		return nil
+		return nil, nil
 	}
 	p := *proto
 	p.pooled = pageBuffers.Get().(*[]byte)
 	p.buf = (*p.pooled)[:0]
-	return &p
+	return &p, prelude
 }
 
-// document writes d with p as its one page into a new slice of its size,
-// as fpdf's Output would write the document newDocument makes of d with
-// p's content on its page; false (and nothing) when p fell back or used a
-// font that is not shared. p is released.
-func (p *page) document(d *document) ([]byte, bool) {
+// document writes d with p as its one page (after prelude) into a new
+// slice of its size, as fpdf's Output would write the document
+// newDocument makes of d with p's content on its page; false (and
+// nothing) when p fell back or used a font that is not shared. p is
+// released.
+func (p *page) document(d *document, prelude []byte) ([]byte, bool) {
 	defer p.release()
-	prelude := pagePrelude()
-	if p.fallback || len(p.buf) == 0 || prelude == nil || d.created.Time().IsZero() {
+	if p.fallback || len(p.buf) == 0 || d.created.Time().IsZero() {
 		return nil, false // fpdf's dates would be the clock's
 	}
 	var used []int // the styles used, in the order of fpdf's font keys

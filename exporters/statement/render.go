@@ -159,7 +159,7 @@ func layout(d *document, o options) ([]byte, error) {
 // the document around it by onepage.go; false when it does not fit on one,
 // or page cannot write it: fpdf lays it out then.
 func onePage(d *document) ([]byte, bool, error) {
-	pg := freshPage()
+	pg, prelude := freshPage()
 	if pg == nil {
 		return nil, false, nil
 	}
@@ -167,7 +167,7 @@ func onePage(d *document) ([]byte, bool, error) {
 	p.body(d)
 	pg.inFooter = true
 	p.footer(d)
-	data, ok := pg.document(d)
+	data, ok := pg.document(d, prelude)
 	return data, ok, nil
 }
 
