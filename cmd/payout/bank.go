@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -130,7 +131,8 @@ func readBankFiles(paths []string) ([]store.BankFile, map[string]*bank.Report, e
 			continue
 		}
 		reports[rep.SHA256] = rep
-		files = append(files, store.BankFile{Path: name, Data: data, Kind: string(rep.Kind), Version: rep.Version, MsgID: rep.MsgID, Created: rep.Created})
+		files = append(files, store.BankFile{Path: name, Data: data, Kind: string(rep.Kind), Version: rep.Version, MsgID: rep.MsgID,
+			Created: rep.Created, Record: bank.EncodeReport(rep)})
 	}
 	if len(problems) > 0 {
 		return nil, nil, problems
@@ -166,7 +168,7 @@ func applyFresh(l *bank.Ledger, fresh []store.BankFile, reports map[string]*bank
 
 // ledgerOf is the ledger of every release and stored report.
 func ledgerOf(s *store.Store) (*bank.Ledger, error) {
-	stored, err := s.BankReports()
+	stored, err := s.BankRecords()
 	if err != nil {
 		return nil, err
 	}
@@ -241,7 +243,7 @@ func ledgerAndDays(s *store.Store) (*bank.Ledger, int, error) {
 	if err != nil || len(rels) == 0 {
 		return nil, 0, err
 	}
-	stored, err := s.BankReports()
+	stored, err := s.BankRecords()
 	if err != nil {
 		return nil, 0, err
 	}
@@ -277,7 +279,7 @@ func buildLedger(s *store.Store, rels []store.Release, stored []store.BankReport
 		return nil, 0, err
 	}
 	for _, b := range stored {
-		rep, err := iso20022.Read(b.Name, b.Data)
+		rep, err := storedReport(&b)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -286,6 +288,35 @@ func buildLedger(s *store.Store, rels []store.Release, stored []store.BankReport
 		}
 	}
 	return l, days, nil
+}
+
+// storedReport is a stored report as the reader found it: its record
+// (issue 16), or for a report stored without one, its bytes read again.
+func storedReport(b *store.BankReport) (*bank.Report, error) {
+	if b.Record != nil {
+		return bank.DecodeReport(b.Name, b.SHA256, b.Record)
+	}
+	return iso20022.Read(b.Name, b.Data)
+}
+
+// bankRecordProblems is status --check's proof that each stored record is
+// what the reader makes of its report's bytes, read again here.
+func bankRecordProblems(env *Env, s *store.Store) ([]string, error) {
+	stored, err := s.BankReports()
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, b := range stored {
+		if b.Record == nil {
+			continue
+		}
+		rep, err := iso20022.Read(b.Name, b.Data)
+		if err != nil || !bytes.Equal(bank.EncodeReport(rep), b.Record) {
+			out = append(out, env.tr("the record of bank report %d (%s) is not what its bytes say: the store was changed outside payout", b.ID, b.Name))
+		}
+	}
+	return out, nil
 }
 
 // maxLedgerReaders bounds releasedFiles' readers, each holding a result
@@ -445,6 +476,8 @@ func writeReconciliation(out string, r *bank.Reconciliation) error {
 }
 
 var _ = messages(
+	msg{"the record of bank report %d (%s) is not what its bytes say: the store was changed outside payout",
+		"opptegnelsen av bankrapport %d (%s) er ikke det filen sier: databasen er endret utenom payout"},
 	msg{"folder for each answered period's bank/ folder (reconciliation.csv, bankavstemming.xlsx); empty writes none",
 		"mappen der hver besvarte periodes bank/-mappe legges (reconciliation.csv, bankavstemming.xlsx); tom: ingen"},
 	msg{"--db and at least one pain.002 or camt.054 file (or a folder of them)", "--db og minst én pain.002- eller camt.054-fil (eller en mappe med dem)"},

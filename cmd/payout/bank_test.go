@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -12,13 +14,18 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/oslokommune/payout/importers/iso20022"
 	"github.com/oslokommune/payout/importers/iso20022/banksim"
+	"github.com/oslokommune/payout/payout/bank"
 )
 
 // bankWorld is a store holding the bank corpus's release fixture (eight
 // payees) with 2022-12 released, and the bank that answers it.
-func bankWorld(t *testing.T) (*lcWorld, *banksim.File) {
-	w := newLCWorld(t).at("2022-12-20T09:00:00Z")
+func bankWorld(t *testing.T) (*lcWorld, *banksim.File) { return bankWorldOn(t, onPostgres(t)) }
+
+// bankWorldOn is bankWorld on PostgreSQL (pg) or SQLite.
+func bankWorldOn(t *testing.T, pg bool) (*lcWorld, *banksim.File) {
+	w := newLCWorldOn(t, pg).at("2022-12-20T09:00:00Z")
 	src := filepath.Join("..", "..", "importers", "iso20022", "testdata", "release")
 	for _, name := range []string{"agreements.csv", "payees.csv", "list_counts.csv", "rates.csv"} {
 		data, err := os.ReadFile(filepath.Join(src, name))
@@ -236,4 +243,37 @@ func TestSupplementLoop(t *testing.T) {
 	assert.Contains(t, status, "supplement 1 of 2022-12: released, 2 payment(s)")
 	assert.Contains(t, status, "supplement-release")
 	assert.Regexp(t, `2022-12-S1 +released +125 193,33 kr +2 +2022-12-28 +kari`, w.ok("status"), "the overview lists the supplement beside the runs")
+}
+
+// Each report's record is stored with it and is what the ledger applies;
+// a report without one (stored before the store kept records) is read from
+// its bytes, with the same outcome; a record forged with its digest, so
+// that due no longer sees a rejection, is found by status --check, which
+// reads every report again.
+func TestBankRecordsOnTheCommandLine(t *testing.T) {
+	w, f := bankWorldOn(t, false)
+	rejected := map[int]banksim.Rejection{1: {Code: "AC04", Info: "Konto avsluttet"}}
+	w.at("2022-12-28T09:00:00Z")
+	w.ok("bank", "import", w.file("bank/pain002.xml", string(f.Pain002("pain.002.001.03", "DNB-STS-1", "2022-12-28T06:30:00", "PART", "", "PART", rejected, true))))
+	status := w.ok("status", "--period", "2022-12")
+	_, dueOut, dueErr := w.cmd("due")
+	assert.Contains(t, dueErr, "was rejected by the bank (AC04")
+
+	lcSQL(t, w.db, `DROP TRIGGER bank_report_records_no_delete`, `DELETE FROM bank_report_records`)
+	assert.Equal(t, status, w.ok("status", "--period", "2022-12"), "read from the report's bytes")
+	_, dueOut2, dueErr2 := w.cmd("due")
+	assert.Equal(t, dueOut+dueErr, dueOut2+dueErr2)
+	assert.NotContains(t, w.ok("status", "--check"), "bank report")
+
+	// The forged record: the report as if it had accepted everything.
+	accepted, err := iso20022.Read("pain002.xml", f.Pain002("pain.002.001.03", "DNB-STS-1", "2022-12-28T06:30:00", "ACCP", "", "", nil, true))
+	require.NoError(t, err)
+	forged := bank.EncodeReport(accepted)
+	sum := sha256.Sum256(forged)
+	lcSQL(t, w.db, fmt.Sprintf(`INSERT INTO bank_report_records (report_id, record, sha256) VALUES (1, x'%x', '%x')`, forged, sum))
+	code, _, dueErr3 := w.cmd("due")
+	assert.NotContains(t, dueErr3, "was rejected by the bank", "the forged record hides the rejection (code %d)", code)
+	code, _, errs := w.cmd("status", "--check")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errs, "the record of bank report 1 (pain002.xml) is not what its bytes say: the store was changed outside payout")
 }

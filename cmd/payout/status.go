@@ -250,7 +250,11 @@ func checkStore(env *Env, s *store.Store, ring releasekey.Ring, extra string) er
 	if err != nil {
 		return err
 	}
-	problems := rep.Problems
+	records, err := bankRecordProblems(env, s)
+	if err != nil {
+		return err
+	}
+	problems := append(rep.Problems, records...)
 	roots := map[string]bool{}
 	for i := range rels {
 		problems = append(problems, checkReleasedFolder(env, &rels[i], extra)...)

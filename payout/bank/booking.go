@@ -10,10 +10,12 @@ import (
 
 func (l *Ledger) applyBookings(rep *Report) (Outcome, error) {
 	var errs payout.ErrorList
-	var posts []Posted
+	// A national notification books ten thousand payments: room for them
+	// at once (issue 16).
+	posts := make([]Posted, 0, len(rep.Bookings))
 	var unknown []Unknown
 	periods := map[payout.Period]bool{}
-	seen := map[string]Where{}
+	seen := make(map[string]Where, len(rep.Bookings))
 	for i := range rep.Bookings {
 		b := &rep.Bookings[i]
 		if b.Status != "BOOK" {
@@ -40,10 +42,11 @@ func (l *Ledger) applyBookings(rep *Report) (Outcome, error) {
 		errs.Sort()
 		return Outcome{}, err
 	}
-	for _, p := range posts {
+	for i := range posts {
+		p := &posts[i]
 		t := l.byE2E[p.EndToEndID]
 		p.AfterRejection = t.State == StateRejected
-		t.Bookings = append(t.Bookings, p)
+		t.Bookings = append(t.Bookings, *p)
 		t.State = StateBooked
 	}
 	ps := sortedPeriods(periods)

@@ -37,6 +37,10 @@ type BankReport struct {
 	ImportedBy   Actor
 	ReleaseChain string // the chain hash of the latest release it answers
 	ChainSHA256  string
+	// Record is what the reader found in the report (package bank's
+	// EncodeReport), stored with it; nil for a report imported before the
+	// store kept records (migration 0008). Its SHA-256 is checked when read.
+	Record []byte
 }
 
 // BankFile is one report to import: its path and bytes, and what the
@@ -45,6 +49,10 @@ type BankFile struct {
 	Path                          string
 	Data                          []byte
 	Kind, Version, MsgID, Created string
+	// Record is what the reader found in it (bank.EncodeReport), stored
+	// with it so that the ledger need not read the XML again; nil stores
+	// none.
+	Record []byte
 }
 
 // BankImport is one import of bank reports.
@@ -65,46 +73,80 @@ type BankOutcome struct {
 }
 
 // BankReports returns the stored reports in import order, each checked
-// against its digest.
-func (s *Store) BankReports() ([]BankReport, error) { return bankReports(s.db) }
+// against its digest and chain, with their bytes and records.
+func (s *Store) BankReports() ([]BankReport, error) { return bankReports(s.db, true) }
+
+// BankRecords is BankReports for the ledger: a report's bytes are read
+// only when it has no record (Data is nil where Record is not), so that
+// what every command applies is not a year of XML read again (issue 16).
+// The chain is checked as by BankReports, each record against its own
+// SHA-256.
+func (s *Store) BankRecords() ([]BankReport, error) { return bankReports(s.db, false) }
 
 type bankRow struct {
-	ID            int64  `db:"id"`
-	Name          string `db:"name"`
-	Path          string `db:"path"`
-	Kind          string `db:"kind"`
-	Version       string `db:"version"`
-	MsgID         string `db:"msg_id"`
-	Created       string `db:"created"`
-	Periods       string `db:"periods"`
-	SHA256        string `db:"sha256"`
-	Bytes         int    `db:"bytes"`
-	Data          []byte `db:"data"`
-	ImportedAt    string `db:"imported_at"`
-	ImportedBy    string `db:"imported_by"`
-	ImportedUID   int64  `db:"imported_uid"`
-	ReleaseChain  string `db:"release_chain"`
-	PreviousChain string `db:"previous_chain"`
-	ChainSHA256   string `db:"chain_sha256"`
+	ID            int64   `db:"id"`
+	Name          string  `db:"name"`
+	Path          string  `db:"path"`
+	Kind          string  `db:"kind"`
+	Version       string  `db:"version"`
+	MsgID         string  `db:"msg_id"`
+	Created       string  `db:"created"`
+	Periods       string  `db:"periods"`
+	SHA256        string  `db:"sha256"`
+	Data          []byte  `db:"data"`
+	ImportedAt    string  `db:"imported_at"`
+	ImportedBy    string  `db:"imported_by"`
+	ImportedUID   int64   `db:"imported_uid"`
+	ReleaseChain  string  `db:"release_chain"`
+	PreviousChain string  `db:"previous_chain"`
+	ChainSHA256   string  `db:"chain_sha256"`
+	Record        []byte  `db:"record"`
+	RecordSHA256  *string `db:"record_sha256"`
 }
 
-func bankReports(q sqlx.Queryer) ([]BankReport, error) {
+// bankReports reads the stored reports, with every report's bytes (whole)
+// or only those of the reports without a record.
+func bankReports(q sqlx.Queryer, whole bool) ([]BankReport, error) {
+	data := "b.data"
+	if !whole {
+		data = "CASE WHEN r.report_id IS NULL THEN b.data END"
+	}
 	var rows []bankRow
-	if err := sqlx.Select(q, &rows, `SELECT * FROM bank_reports ORDER BY id`); err != nil {
+	if err := sqlx.Select(q, &rows, `SELECT b.id, b.name, b.path, b.kind, b.version, b.msg_id, b.created, b.periods,
+		b.sha256, `+data+` AS data, b.imported_at, b.imported_by, b.imported_uid, b.release_chain, b.previous_chain,
+		b.chain_sha256, r.record, r.sha256 AS record_sha256
+		FROM bank_reports b LEFT JOIN bank_report_records r ON r.report_id = b.id ORDER BY b.id`); err != nil {
 		return nil, err
 	}
 	out := make([]BankReport, len(rows))
 	prev := ""
 	for i, r := range rows {
-		if sha(r.Data) != r.SHA256 || r.PreviousChain != prev || bankChain(prev, r.ReleaseChain, r.SHA256) != r.ChainSHA256 {
+		if !r.intact(prev) {
 			return nil, fmt.Errorf("stored bank report %d (%s) does not match its digest or chain: the store was changed outside payout", r.ID, r.Name)
 		}
 		prev = r.ChainSHA256
 		out[i] = BankReport{ID: r.ID, Name: r.Name, Path: r.Path, Kind: r.Kind, Version: r.Version, MsgID: r.MsgID,
 			Created: r.Created, Periods: parsePeriods(r.Periods), SHA256: r.SHA256, Data: r.Data, ImportedAt: r.ImportedAt,
-			ImportedBy: Actor{UID: r.ImportedUID, Name: r.ImportedBy}, ReleaseChain: r.ReleaseChain, ChainSHA256: r.ChainSHA256}
+			ImportedBy: Actor{UID: r.ImportedUID, Name: r.ImportedBy}, ReleaseChain: r.ReleaseChain, ChainSHA256: r.ChainSHA256,
+			Record: r.Record}
 	}
 	return out, nil
+}
+
+// intact says that the row follows prev in the chain and that what was
+// read of it matches its digests: its bytes when read, its record when it
+// has one. Without either there is nothing to apply.
+func (r *bankRow) intact(prev string) bool {
+	if r.PreviousChain != prev || bankChain(prev, r.ReleaseChain, r.SHA256) != r.ChainSHA256 {
+		return false
+	}
+	if r.RecordSHA256 != nil && sha(r.Record) != *r.RecordSHA256 {
+		return false
+	}
+	if r.Data == nil {
+		return r.RecordSHA256 != nil
+	}
+	return sha(r.Data) == r.SHA256
 }
 
 // bankChain links a report into the chain: the previous report's chain
@@ -151,7 +193,7 @@ func (s *Store) importBankOnce(req BankImport) ([]BankOutcome, error) {
 		return nil, err
 	}
 	defer tx.Rollback()
-	stored, err := bankReports(tx)
+	stored, err := bankReports(tx, false)
 	if err != nil {
 		return nil, err
 	}
@@ -205,6 +247,12 @@ func insertBank(tx *sqlx.Tx, stored []BankReport, fresh []BankFile, periods [][]
 			filepath.Base(f.Path), f.Path, f.Kind, f.Version, f.MsgID, f.Created, joinPeriods(periods[i]), sum, len(f.Data), f.Data,
 			stamp(req.At.Real), req.By.Name, req.By.UID, rel, prev, chain); err != nil {
 			return fmt.Errorf("store: bank report %s: %w", f.Path, err)
+		}
+		if f.Record != nil {
+			if _, err := tx.Exec(`INSERT INTO bank_report_records (report_id, record, sha256)
+				VALUES ((SELECT max(id) FROM bank_reports), ?, ?)`, f.Record, sha(f.Record)); err != nil {
+				return fmt.Errorf("store: bank report %s: its record: %w", f.Path, err)
+			}
 		}
 		if _, err := logEvent(tx, req.At, Event{Period: joinPeriods(periods[i]), Action: ActionBankImport, Actor: req.By,
 			Detail: fmt.Sprintf("%s %s %s sha256 %s", f.Kind, f.MsgID, filepath.Base(f.Path), sum)}); err != nil {

@@ -99,3 +99,80 @@ func TestCheckFindsChangedBankReport(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, rep.Problems, "stored bank report 1 (a.xml) does not match its digest or chain: the store was changed outside payout")
 }
+
+// A report's record is stored with it, append-only; BankRecords gives the
+// record and not the bytes, and the bytes only of a report without one;
+// each read is checked against its own digest.
+func TestBankRecords(t *testing.T) {
+	s, _ := openTest(t)
+	anyPeriods := func(_ []BankReport, f []BankFile) ([][]payout.Period, error) {
+		return make([][]payout.Period, len(f)), nil
+	}
+	a, b := bankFile("a.xml", "<a/>"), bankFile("b.xml", "<b/>")
+	a.Record = []byte("record of a")
+	_, err := s.ImportBank(BankImport{Files: []BankFile{a, b}, By: kari, At: at(1), Check: anyPeriods})
+	require.NoError(t, err)
+
+	whole, err := s.BankReports()
+	require.NoError(t, err)
+	require.Len(t, whole, 2)
+	assert.Equal(t, []byte("<a/>"), whole[0].Data)
+	assert.Equal(t, []byte("record of a"), whole[0].Record)
+	assert.Equal(t, []byte("<b/>"), whole[1].Data)
+	assert.Nil(t, whole[1].Record, "b was stored without one")
+
+	reads, err := s.BankRecords()
+	require.NoError(t, err)
+	require.Len(t, reads, 2)
+	assert.Nil(t, reads[0].Data, "a's record is read, not its bytes")
+	assert.Equal(t, []byte("record of a"), reads[0].Record)
+	assert.Equal(t, []byte("<b/>"), reads[1].Data)
+
+	_, err = s.db.Exec(`UPDATE bank_report_records SET record = 'x'`)
+	assert.ErrorContains(t, err, "bank reports are append-only")
+	_, err = s.db.Exec(`DELETE FROM bank_report_records`)
+	assert.ErrorContains(t, err, "bank reports are append-only")
+
+	dropTriggers(t, s)
+	_, err = s.db.Exec(`UPDATE bank_report_records SET record = 'another record'`)
+	require.NoError(t, err)
+	_, err = s.BankRecords()
+	assert.ErrorContains(t, err, "stored bank report 1 (a.xml) does not match its digest or chain")
+	rep, err := s.Check(nil)
+	require.NoError(t, err)
+	assert.Contains(t, rep.Problems, "stored bank report 1 (a.xml) does not match its digest or chain: the store was changed outside payout")
+}
+
+// A release stores its record of what it paid, which Paid reads: the Paid
+// its result gives. A record changed with its digest is found by Check.
+func TestReleaseRecord(t *testing.T) {
+	s, _, key := world(t)
+	approved(t, s, "2022-09")
+	rel, err := release(s, "2022-09", per, key)
+	require.NoError(t, err)
+	fromResult, err := s.paidOfResult(rel.RunID)
+	require.NoError(t, err)
+	paid, err := s.Paid(rel.RunID)
+	require.NoError(t, err)
+	want, err := encodePaid(fromResult)
+	require.NoError(t, err)
+	got, err := encodePaid(paid)
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+	assert.NotEmpty(t, paid.Payments)
+	assert.Equal(t, fromResult.Total.String(), paid.Total.String())
+	require.NoError(t, s.paidRecordIsResult(rel.RunID))
+
+	_, err = s.db.Exec(`DELETE FROM release_records`)
+	assert.ErrorContains(t, err, "a release is immutable")
+	dropTriggers(t, s)
+	forged := append([]byte(nil), got...)
+	forged[len(forged)-1]++
+	_, err = s.db.Exec(`UPDATE release_records SET record = ?, sha256 = ?`, forged, sha(forged))
+	require.NoError(t, err)
+	assert.ErrorContains(t, s.paidRecordIsResult(rel.RunID), "not what the released result pays")
+	_, err = s.db.Exec(`UPDATE release_records SET sha256 = ?`, "x")
+	require.NoError(t, err)
+	_, err = s.Paid(rel.RunID)
+	assert.ErrorContains(t, err, "does not match its digest")
+}

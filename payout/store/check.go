@@ -65,7 +65,7 @@ func (s *Store) Check(ring releasekey.Ring) (*CheckReport, error) {
 		return nil, err
 	}
 	rep.Problems = append(rep.Problems, files...)
-	if _, err := bankReports(s.db); err != nil {
+	if _, err := bankReports(s.db, true); err != nil {
 		rep.Problems = append(rep.Problems, err.Error()) // a bank report changed, or its chain broken (issue 13)
 	}
 	rep.Problems = append(rep.Problems, s.checkSupplements(ring)...)
@@ -172,6 +172,9 @@ func (s *Store) checkReleasedRun(r *Release, rep *CheckReport) []string {
 		return append(out, fmt.Sprintf("release %s: %v", r.Period, err))
 	}
 	rep.Recomputed++
+	if p := s.paidRecordProblem(r); p != "" {
+		out = append(out, p)
+	}
 	if res.Total.StringFixed(2) != r.Total || len(res.Payments) != r.Payments {
 		out = append(out, fmt.Sprintf("release %s: released %s in %d payments, the recomputed run pays %s in %d", r.Period, r.Total, r.Payments, res.Total.StringFixed(2), len(res.Payments)))
 	}

@@ -377,6 +377,9 @@ func insertRelease(tx *sqlx.Tx, run *Run, res *payout.Result, r *Release, at Whe
 	if _, err := tx.Exec(`UPDATE run_results SET result = ? WHERE run_id = ?`, blob, run.ID); err != nil {
 		return err
 	}
+	if err := insertPaid(tx, run.ID, blob); err != nil {
+		return err
+	}
 	if _, err := tx.Exec(`UPDATE runs SET status = ?, result_sha256 = ? WHERE id = ?`,
 		string(StatusReleased), r.ResultSHA256, run.ID); err != nil {
 		return err

@@ -177,47 +177,6 @@ func (s *Store) Result(runID int64) (*payout.Result, error) {
 	return &res, nil
 }
 
-// Paid is what a stored run pays, as its bank file shows it: the part of
-// its result that the bank's ledger reads (Store.Paid).
-type Paid struct {
-	Period   payout.Period
-	PayDate  payout.Date
-	Total    decimal.Decimal
-	Policy   payout.Policy
-	Payments []PaidPayment
-}
-
-// PaidPayment is a payment of a Paid: the fields of payout.Payment that a
-// bank file carries.
-type PaidPayment struct {
-	PayeeID    string
-	Name       string
-	Account    string
-	EndToEndID string
-	Amount     decimal.Decimal
-}
-
-// Paid reads what a run pays from its stored result (its digest checked),
-// for the bank's ledger, which reads it of every release for every run,
-// bank import and due. Of a national result's 7.2 MB the lines are 5 and
-// most of the time Result takes: they are cut out before decoding
-// (cutMember; a result where that cannot be done has them read past), and
-// the rest the ledger does not need is read past too.
-func (s *Store) Paid(runID int64) (*Paid, error) {
-	blob, err := s.resultBlob(runID)
-	if err != nil {
-		return nil, err
-	}
-	if cut, ok := cutMember(blob, "Lines"); ok {
-		blob = cut
-	}
-	var paid Paid
-	if err := json.Unmarshal(blob, &paid); err != nil {
-		return nil, fmt.Errorf("stored result of run %d: %w", runID, err)
-	}
-	return &paid, nil
-}
-
 // resultBlob is a run's stored result, checked against its SHA-256, both
 // read by one query (a recompute that commits between two would look like
 // a changed store). On SQLite the value is the driver's own copy, not

@@ -235,7 +235,9 @@ BEGIN
                          ('file_pieces', 'imported files are append-only'),
                          ('events', 'the audit log is append-only'),
                          ('releases', 'a release is immutable'),
+                         ('release_records', 'a release is immutable'),
                          ('bank_reports', 'bank reports are append-only'),
+                         ('bank_report_records', 'bank reports are append-only'),
                          ('supplement_releases', 'a supplement release is immutable') LOOP
         EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_append_only', t);
         EXECUTE format('CREATE TRIGGER %I BEFORE UPDATE OR DELETE ON %I FOR EACH ROW EXECUTE FUNCTION payout_append_only(%L)',
@@ -292,7 +294,7 @@ CREATE TRIGGER supplement_releases_released_by BEFORE INSERT ON supplement_relea
 REVOKE ALL ON ALL TABLES IN SCHEMA @schema@ FROM PUBLIC;
 GRANT USAGE ON SCHEMA @schema@ TO payout_importer, payout_preparer, payout_attester, payout_approver, payout_releaser, payout_auditor;
 GRANT SELECT ON ALL TABLES IN SCHEMA @schema@ TO payout_importer, payout_preparer, payout_attester, payout_approver, payout_releaser, payout_auditor;
-GRANT INSERT ON imports, files, file_pieces, events, bank_reports TO payout_importer;
+GRANT INSERT ON imports, files, file_pieces, events, bank_reports, bank_report_records TO payout_importer;
 GRANT INSERT, UPDATE ON runs TO payout_preparer;
 GRANT INSERT, DELETE ON run_files, run_lines, run_payments TO payout_preparer;
 GRANT INSERT, UPDATE ON run_results TO payout_preparer;
@@ -303,7 +305,7 @@ GRANT UPDATE (status, approved_by, approved_uid, approved_at) ON runs TO payout_
 GRANT INSERT ON events TO payout_approver;
 GRANT UPDATE (status, result_sha256) ON runs TO payout_releaser;
 GRANT UPDATE (result) ON run_results TO payout_releaser;
-GRANT INSERT ON releases, events TO payout_releaser;
+GRANT INSERT ON releases, release_records, events TO payout_releaser;
 GRANT INSERT, DELETE ON supplements, supplement_payments TO payout_preparer;
 GRANT UPDATE (status, attested_by, attested_uid, attested_at) ON supplements TO payout_attester;
 GRANT UPDATE (status, approved_by, approved_uid, approved_at) ON supplements TO payout_approver;
