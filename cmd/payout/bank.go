@@ -85,7 +85,8 @@ func (c *bankCommand) Run(_ context.Context, args []string) error {
 				return nil, err
 			}
 			return applyFresh(l, fresh, reports)
-		}})
+		},
+		Open: func() []byte { return l.Open().Encode() }})
 	if err != nil {
 		return err
 	}
@@ -179,7 +180,7 @@ func ledgerOf(s *store.Store) (*bank.Ledger, error) {
 // has paid again (any period up to today's), and payments still unbooked
 // more than policy bank_booking_days banking days after their execution.
 func bankDue(env *Env, s *store.Store, today payout.Date) ([]string, error) {
-	l, days, err := ledgerAndDays(s)
+	l, days, err := openItemsAndDays(s)
 	if err != nil || l == nil {
 		return nil, err
 	}
@@ -196,7 +197,9 @@ func bankDue(env *Env, s *store.Store, today payout.Date) ([]string, error) {
 
 // openRejectionLines says of every rejection up to period p that nobody
 // has paid again what is to be done: a supplement, or its release.
-func openRejectionLines(env *Env, s *store.Store, l *bank.Ledger, p payout.Period) ([]string, error) {
+func openRejectionLines(env *Env, s *store.Store, l interface {
+	OpenRejections(payout.Period) []*bank.Track
+}, p payout.Period) ([]string, error) {
 	pending, err := pendingSupplements(s)
 	if err != nil {
 		return nil, err
@@ -234,20 +237,6 @@ func pendingSupplements(s *store.Store) (map[string]*store.Supplement, error) {
 		}
 	}
 	return out, nil
-}
-
-// ledgerAndDays is the ledger and the latest release's bank_booking_days;
-// a nil ledger when nothing is released.
-func ledgerAndDays(s *store.Store) (*bank.Ledger, int, error) {
-	rels, err := s.Releases()
-	if err != nil || len(rels) == 0 {
-		return nil, 0, err
-	}
-	stored, err := s.BankRecords()
-	if err != nil {
-		return nil, 0, err
-	}
-	return buildLedger(s, rels, stored)
 }
 
 // storedLedger builds the ledger from the releases (each run's payments,

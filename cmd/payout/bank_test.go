@@ -197,6 +197,7 @@ func TestSupplementLoop(t *testing.T) {
 	assert.Contains(t, errs, "2022-12 has no rejected payment to pay again")
 	code, _, _ = w.cmd("due")
 	assert.Equal(t, 0, code, "nothing rejected is open")
+	w.ok("status", "--check") // the open items with the supplement added are the ledger's
 
 	// The bank accepts the supplement (its pain.002 is matched to it), then
 	// books the period's file (without the two) and the supplement: the
@@ -259,6 +260,12 @@ func TestBankRecordsOnTheCommandLine(t *testing.T) {
 	_, dueOut, dueErr := w.cmd("due")
 	assert.Contains(t, dueErr, "was rejected by the bank (AC04")
 
+	// A store of the time before the open items (migration 0009): due
+	// replays the ledger, and says the same.
+	lcSQL(t, w.db, `DROP TRIGGER bank_open_records_no_delete`, `DELETE FROM bank_open_records`)
+	_, dueOut1, dueErr1 := w.cmd("due")
+	assert.Equal(t, dueOut+dueErr, dueOut1+dueErr1)
+
 	lcSQL(t, w.db, `DROP TRIGGER bank_report_records_no_delete`, `DELETE FROM bank_report_records`)
 	assert.Equal(t, status, w.ok("status", "--period", "2022-12"), "read from the report's bytes")
 	_, dueOut2, dueErr2 := w.cmd("due")
@@ -276,4 +283,38 @@ func TestBankRecordsOnTheCommandLine(t *testing.T) {
 	code, _, errs := w.cmd("status", "--check")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errs, "the record of bank report 1 (pain002.xml) is not what its bytes say: the store was changed outside payout")
+}
+
+// The open items each bank import stores are what run and due read; open
+// items forged with their digest, so that they no longer hold a
+// rejection, are found by status --check, which builds the whole ledger.
+func TestBankOpenItemsOnTheCommandLine(t *testing.T) {
+	w, f := bankWorldOn(t, false)
+	rejected := map[int]banksim.Rejection{1: {Code: "AC04", Info: "Konto avsluttet"}}
+	w.at("2022-12-28T09:00:00Z")
+	w.ok("bank", "import", w.file("bank/pain002.xml", string(f.Pain002("pain.002.001.03", "DNB-STS-1", "2022-12-28T06:30:00", "PART", "", "PART", rejected, true))))
+	w.ok("status", "--check")
+	_, _, dueErr := w.cmd("due")
+	assert.Contains(t, dueErr, "was rejected by the bank (AC04")
+
+	// Forged: items that cover no release, so that due takes the
+	// released period as merely sent.
+	forged := (&bank.OpenItems{}).Encode()
+	sum := sha256.Sum256(forged)
+	lcSQL(t, w.db, `DROP TRIGGER bank_open_records_no_update`,
+		fmt.Sprintf(`UPDATE bank_open_records SET record = x'%x', sha256 = '%x'`, forged, sum))
+	_, _, dueErr = w.cmd("due")
+	assert.NotContains(t, dueErr, "was rejected by the bank", "the forged items hide the rejection")
+	code, _, errs := w.cmd("status", "--check")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errs, "the open items stored with the latest bank report are not what the bank ledger says")
+
+	// Changed without their digest: refused where they are read.
+	lcSQL(t, w.db, `UPDATE bank_open_records SET record = x'00'`)
+	code, _, errs = w.cmd("due")
+	assert.NotEqual(t, 0, code)
+	assert.Contains(t, errs, "the stored open items of the bank ledger do not match their digest")
+	code, _, errs = w.cmd("status", "--check")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errs, "the open items stored with the latest bank report")
 }

@@ -218,11 +218,11 @@ func (c *runCommand) notWritten(p payout.Period, err error) error {
 // that the bank rejected and nobody has paid again (issue 13): the run of
 // P+1 never carries it silently, nor drops it.
 func openRejections(env *Env, s *store.Store, p payout.Period) ([]string, error) {
-	l, _, err := ledgerAndDays(s)
-	if err != nil || l == nil {
+	items, _, err := openItemsAndDays(s)
+	if err != nil || items == nil {
 		return nil, err
 	}
-	return openRejectionLines(env, s, l, p-1)
+	return openRejectionLines(env, s, items, p-1)
 }
 
 // storePerm shares the files written for a store as the store is shared.

@@ -255,6 +255,7 @@ func checkStore(env *Env, s *store.Store, ring releasekey.Ring, extra string) er
 		return err
 	}
 	problems := append(rep.Problems, records...)
+	problems = append(problems, bankOpenProblems(env, s)...)
 	roots := map[string]bool{}
 	for i := range rels {
 		problems = append(problems, checkReleasedFolder(env, &rels[i], extra)...)

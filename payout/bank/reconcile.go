@@ -149,7 +149,7 @@ func (l *Ledger) Repayable(p payout.Period) []*Track {
 func (l *Ledger) OpenRejections(p payout.Period) []*Track {
 	var out []*Track
 	for _, t := range l.tracks {
-		if t.File.Period <= p && t.State == StateRejected && len(t.Bookings) == 0 && t.RepaidBy == "" {
+		if openRejection(t, p) {
 			out = append(out, t)
 		}
 	}
@@ -161,10 +161,7 @@ func (l *Ledger) OpenRejections(p payout.Period) []*Track {
 func (l *Ledger) Overdue(today payout.Date, days int) []*Track {
 	var out []*Track
 	for _, t := range l.tracks {
-		if t.State == StateBooked || t.State == StateRejected || t.RepaidBy != "" {
-			continue
-		}
-		if today > BookingDeadline(t.File.ExecutionDate, days) {
+		if overdue(t, today, days) {
 			out = append(out, t)
 		}
 	}

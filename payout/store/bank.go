@@ -64,6 +64,10 @@ type BankImport struct {
 	// (not stored before, in the order given); it returns the periods each
 	// new file answers, or an error that refuses the whole import.
 	Check func(stored []BankReport, fresh []BankFile) ([][]payout.Period, error)
+	// Open, called once Check has passed, is the ledger's open items after
+	// the import (package bank's OpenItems record), stored beside the last
+	// new report; nil stores none.
+	Open func() []byte
 }
 
 // BankOutcome says what an import did with one file.
@@ -260,7 +264,33 @@ func insertBank(tx *sqlx.Tx, stored []BankReport, fresh []BankFile, periods [][]
 		}
 		prev = chain
 	}
+	if req.Open == nil {
+		return nil
+	}
+	rec := req.Open()
+	if _, err := tx.Exec(`INSERT INTO bank_open_records (report_id, record, sha256)
+		VALUES ((SELECT max(id) FROM bank_reports), ?, ?)`, rec, sha(rec)); err != nil {
+		return fmt.Errorf("store: the open items after the import: %w", err)
+	}
 	return nil
+}
+
+// BankOpen is the record of the ledger's open items stored by the import
+// of the latest report, its SHA-256 checked; nil when that import stored
+// none (a store of the time before migration 0009, or no report at all).
+func (s *Store) BankOpen() ([]byte, error) {
+	var sum string
+	rec, err := readRow(s.db, s.pg, []any{&sum}, `SELECT record, sha256 FROM bank_open_records
+		WHERE report_id = (SELECT max(id) FROM bank_reports)`)
+	switch {
+	case isNoRows(err):
+		return nil, nil
+	case err != nil:
+		return nil, err
+	case sha(rec) != sum:
+		return nil, fmt.Errorf("the stored open items of the bank ledger do not match their digest: the store was changed outside payout")
+	}
+	return rec, nil
 }
 
 // releaseChains maps each released period to its release's chain hash.

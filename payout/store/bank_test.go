@@ -176,3 +176,51 @@ func TestReleaseRecord(t *testing.T) {
 	_, err = s.Paid(rel.RunID)
 	assert.ErrorContains(t, err, "does not match its digest")
 }
+
+// An import stores the ledger's open items Open gives, beside its last
+// report, append-only; BankOpen reads those of the latest report only,
+// checked against their digest.
+func TestBankOpen(t *testing.T) {
+	s, _ := openTest(t)
+	anyPeriods := func(_ []BankReport, f []BankFile) ([][]payout.Period, error) {
+		return make([][]payout.Period, len(f)), nil
+	}
+	rec, err := s.BankOpen()
+	require.NoError(t, err)
+	assert.Nil(t, rec, "no report, no items")
+	calls := 0
+	open := func() []byte { calls++; return []byte("open after a and b") }
+	_, err = s.ImportBank(BankImport{Files: []BankFile{bankFile("a.xml", "<a/>"), bankFile("b.xml", "<b/>")}, By: kari, At: at(1),
+		Check: anyPeriods, Open: open})
+	require.NoError(t, err)
+	assert.Equal(t, 1, calls, "once per import")
+	rec, err = s.BankOpen()
+	require.NoError(t, err)
+	assert.Equal(t, []byte("open after a and b"), rec)
+	var ids []int64
+	require.NoError(t, s.db.Select(&ids, `SELECT report_id FROM bank_open_records`))
+	assert.Equal(t, []int64{2}, ids, "beside the last report")
+
+	_, err = s.ImportBank(BankImport{Files: []BankFile{bankFile("a.xml", "<a/>")}, By: kari, At: at(2), Check: anyPeriods, Open: open})
+	require.NoError(t, err)
+	assert.Equal(t, 1, calls, "nothing new: nothing stored")
+
+	_, err = s.ImportBank(BankImport{Files: []BankFile{bankFile("c.xml", "<c/>")}, By: kari, At: at(2), Check: anyPeriods})
+	require.NoError(t, err)
+	rec, err = s.BankOpen()
+	require.NoError(t, err)
+	assert.Nil(t, rec, "the latest report's import stored none: the items of an earlier one are not the ledger's now")
+
+	_, err = s.db.Exec(`UPDATE bank_open_records SET record = 'x'`)
+	assert.ErrorContains(t, err, "bank reports are append-only")
+	_, err = s.db.Exec(`DELETE FROM bank_open_records`)
+	assert.ErrorContains(t, err, "bank reports are append-only")
+
+	_, err = s.ImportBank(BankImport{Files: []BankFile{bankFile("d.xml", "<d/>")}, By: kari, At: at(3), Check: anyPeriods, Open: open})
+	require.NoError(t, err)
+	dropTriggers(t, s)
+	_, err = s.db.Exec(`UPDATE bank_open_records SET record = 'other items'`)
+	require.NoError(t, err)
+	_, err = s.BankOpen()
+	assert.ErrorContains(t, err, "the stored open items of the bank ledger do not match their digest")
+}

@@ -238,6 +238,7 @@ BEGIN
                          ('release_records', 'a release is immutable'),
                          ('bank_reports', 'bank reports are append-only'),
                          ('bank_report_records', 'bank reports are append-only'),
+                         ('bank_open_records', 'bank reports are append-only'),
                          ('supplement_releases', 'a supplement release is immutable') LOOP
         EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_append_only', t);
         EXECUTE format('CREATE TRIGGER %I BEFORE UPDATE OR DELETE ON %I FOR EACH ROW EXECUTE FUNCTION payout_append_only(%L)',
@@ -294,7 +295,7 @@ CREATE TRIGGER supplement_releases_released_by BEFORE INSERT ON supplement_relea
 REVOKE ALL ON ALL TABLES IN SCHEMA @schema@ FROM PUBLIC;
 GRANT USAGE ON SCHEMA @schema@ TO payout_importer, payout_preparer, payout_attester, payout_approver, payout_releaser, payout_auditor;
 GRANT SELECT ON ALL TABLES IN SCHEMA @schema@ TO payout_importer, payout_preparer, payout_attester, payout_approver, payout_releaser, payout_auditor;
-GRANT INSERT ON imports, files, file_pieces, events, bank_reports, bank_report_records TO payout_importer;
+GRANT INSERT ON imports, files, file_pieces, events, bank_reports, bank_report_records, bank_open_records TO payout_importer;
 GRANT INSERT, UPDATE ON runs TO payout_preparer;
 GRANT INSERT, DELETE ON run_files, run_lines, run_payments TO payout_preparer;
 GRANT INSERT, UPDATE ON run_results TO payout_preparer;
