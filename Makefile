@@ -24,7 +24,6 @@ fuzz-short:
 	$(GO) test ./importers -run='^$$' -fuzz='^FuzzReadXLSX$$' -fuzztime=5s
 	$(GO) test ./importers -run='^$$' -fuzz='^FuzzStreamIsWhole$$' -fuzztime=5s
 	$(GO) test ./importers/iso20022 -run='^$$' -fuzz='^FuzzRead$$' -fuzztime=5s
-	$(GO) test ./payout/bank -run='^$$' -fuzz='^FuzzDecodeOpen$$' -fuzztime=5s
 
 ## demo: the main job on the embedded Oslo data set
 demo: build
