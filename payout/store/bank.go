@@ -3,6 +3,7 @@ package store
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strconv"
@@ -279,18 +280,15 @@ func insertBank(tx *sqlx.Tx, stored []BankReport, fresh []BankFile, periods [][]
 // of the latest report, its SHA-256 checked; nil when that import stored
 // none (a store of the time before migration 0009, or no report at all).
 func (s *Store) BankOpen() ([]byte, error) {
-	var sum string
-	rec, err := readRow(s.db, s.pg, []any{&sum}, `SELECT record, sha256 FROM bank_open_records
+	rec, err := readDigested(s.db, s.pg, `SELECT record, sha256 FROM bank_open_records
 		WHERE report_id = (SELECT max(id) FROM bank_reports)`)
 	switch {
 	case isNoRows(err):
 		return nil, nil
-	case err != nil:
-		return nil, err
-	case sha(rec) != sum:
+	case errors.Is(err, errDigest):
 		return nil, fmt.Errorf("the stored open items of the bank ledger do not match their digest: the store was changed outside payout")
 	}
-	return rec, nil
+	return rec, err
 }
 
 // releaseChains maps each released period to its release's chain hash.

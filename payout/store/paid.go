@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
@@ -41,15 +42,14 @@ type PaidPayment struct {
 // what the released result gives (paidRecordProblem). Any other run's is
 // read from its stored result (its digest checked).
 func (s *Store) Paid(runID int64) (*Paid, error) {
-	var sum string
-	rec, err := readRow(s.db, s.pg, []any{&sum}, `SELECT record, sha256 FROM release_records WHERE run_id = ?`, runID)
+	rec, err := readDigested(s.db, s.pg, `SELECT record, sha256 FROM release_records WHERE run_id = ?`, runID)
 	switch {
 	case isNoRows(err):
 		return s.paidOfResult(runID)
+	case errors.Is(err, errDigest):
+		return nil, fmt.Errorf("stored record of release of run %d %w: the store was changed outside payout", runID, err)
 	case err != nil:
 		return nil, err
-	case sha(rec) != sum:
-		return nil, fmt.Errorf("stored record of release of run %d does not match its digest: the store was changed outside payout", runID)
 	}
 	paid, err := decodePaid(rec)
 	if err != nil {

@@ -145,6 +145,21 @@ func readValue(q sqlx.Queryer, pg bool, query string, args ...any) ([]byte, erro
 	return readRow(q, pg, nil, query, args...)
 }
 
+// errDigest is readDigested's refusal of a value that does not match the
+// SHA-256 stored with it.
+var errDigest = errors.New("does not match its digest")
+
+// readDigested is readValue of a query whose second column is the value's
+// SHA-256, both read by one query: errDigest when they do not match.
+func readDigested(q sqlx.Queryer, pg bool, query string, args ...any) ([]byte, error) {
+	var sum string
+	data, err := readRow(q, pg, []any{&sum}, query, args...)
+	if err == nil && sha(data) != sum {
+		return nil, errDigest
+	}
+	return data, err
+}
+
 // readRow is readValue for a row whose first column is the value and whose
 // other columns are scanned into more: sql.ErrNoRows when there is none.
 func readRow(q sqlx.Queryer, pg bool, more []any, query string, args ...any) ([]byte, error) {

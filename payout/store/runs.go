@@ -182,19 +182,15 @@ func (s *Store) Result(runID int64) (*payout.Result, error) {
 // a changed store). On SQLite the value is the driver's own copy, not
 // copied once more (readRow, pieceReader.value).
 func (s *Store) resultBlob(runID int64) ([]byte, error) {
-	var sum string
-	blob, err := readRow(s.db, s.pg, []any{&sum}, `SELECT r.result, runs.result_sha256 FROM runs
+	blob, err := readDigested(s.db, s.pg, `SELECT r.result, runs.result_sha256 FROM runs
 		JOIN run_results r ON r.run_id = runs.id WHERE runs.id = ?`, runID)
-	if isNoRows(err) {
+	switch {
+	case isNoRows(err):
 		return nil, fmt.Errorf("run %d has no stored result: the store was changed outside payout", runID)
+	case errors.Is(err, errDigest):
+		return nil, fmt.Errorf("stored result of run %d %w: the store was changed outside payout", runID, err)
 	}
-	if err != nil {
-		return nil, err
-	}
-	if sha(blob) != sum {
-		return nil, fmt.Errorf("stored result of run %d does not match its digest: the store was changed outside payout", runID)
-	}
-	return blob, nil
+	return blob, err
 }
 
 func sha(b []byte) string {
