@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -184,7 +183,7 @@ func bankDue(env *Env, s *store.Store, today payout.Date) ([]string, error) {
 	if err != nil || l == nil {
 		return nil, err
 	}
-	out, err := openRejectionLines(env, s, l, today.Period())
+	out, err := openRejectionLines(env, s, l.OpenRejections(today.Period()))
 	if err != nil {
 		return nil, err
 	}
@@ -195,17 +194,15 @@ func bankDue(env *Env, s *store.Store, today payout.Date) ([]string, error) {
 	return out, nil
 }
 
-// openRejectionLines says of every rejection up to period p that nobody
-// has paid again what is to be done: a supplement, or its release.
-func openRejectionLines(env *Env, s *store.Store, l interface {
-	OpenRejections(payout.Period) []*bank.Track
-}, p payout.Period) ([]string, error) {
+// openRejectionLines says of each rejection nobody has paid again
+// (OpenRejections) what is to be done: a supplement, or its release.
+func openRejectionLines(env *Env, s *store.Store, rejected []*bank.Track) ([]string, error) {
 	pending, err := pendingSupplements(s)
 	if err != nil {
 		return nil, err
 	}
 	var out []string
-	for _, t := range l.OpenRejections(p) {
+	for _, t := range rejected {
 		reason := "-"
 		if t.Reason != nil {
 			reason = t.Reason.Text()
@@ -247,13 +244,15 @@ func storedLedger(s *store.Store, stored []store.BankReport) (*bank.Ledger, erro
 	if err != nil {
 		return nil, err
 	}
-	l, _, err := buildLedger(s, rels, stored)
+	l, _, err := buildLedger(s, rels, stored, storedReport)
 	return l, err
 }
 
-// buildLedger is storedLedger of the releases rels, with the policy
-// bank_booking_days of the last (0 when there is none).
-func buildLedger(s *store.Store, rels []store.Release, stored []store.BankReport) (*bank.Ledger, int, error) {
+// buildLedger is storedLedger of the releases rels, each stored report as
+// read gives it, with the policy bank_booking_days of the last release (0
+// when there is none).
+func buildLedger(s *store.Store, rels []store.Release, stored []store.BankReport,
+	read func(*store.BankReport) (*bank.Report, error)) (*bank.Ledger, int, error) {
 	files, days, err := releasedFiles(s, rels)
 	if err != nil {
 		return nil, 0, err
@@ -267,8 +266,9 @@ func buildLedger(s *store.Store, rels []store.Release, stored []store.BankReport
 	if err != nil {
 		return nil, 0, err
 	}
-	for _, b := range stored {
-		rep, err := storedReport(&b)
+	for i := range stored {
+		b := &stored[i]
+		rep, err := read(b)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -286,29 +286,6 @@ func storedReport(b *store.BankReport) (*bank.Report, error) {
 		return bank.DecodeReport(b.Name, b.SHA256, b.Record)
 	}
 	return iso20022.Read(b.Name, b.Data)
-}
-
-// bankRecordProblems is status --check's proof that each stored record is
-// what the reader makes of its report's bytes, read again here. A report
-// whose bytes or chain do not match is already among store.Check's
-// problems (it reads them the same way), so it is not an error here: the
-// check lists every problem rather than stopping at that one.
-func bankRecordProblems(env *Env, s *store.Store) ([]string, error) {
-	stored, err := s.BankReports()
-	if err != nil {
-		return nil, nil
-	}
-	var out []string
-	for _, b := range stored {
-		if b.Record == nil {
-			continue
-		}
-		rep, err := iso20022.Read(b.Name, b.Data)
-		if err != nil || !bytes.Equal(bank.EncodeReport(rep), b.Record) {
-			out = append(out, env.tr("the record of bank report %d (%s) is not what its bytes say: the store was changed outside payout", b.ID, b.Name))
-		}
-	}
-	return out, nil
 }
 
 // maxLedgerReaders bounds releasedFiles' readers, each holding a result
@@ -468,8 +445,6 @@ func writeReconciliation(out string, r *bank.Reconciliation) error {
 }
 
 var _ = messages(
-	msg{"the record of bank report %d (%s) is not what its bytes say: the store was changed outside payout",
-		"opptegnelsen av bankrapport %d (%s) er ikke det filen sier: databasen er endret utenom payout"},
 	msg{"folder for each answered period's bank/ folder (reconciliation.csv, bankavstemming.xlsx); empty writes none",
 		"mappen der hver besvarte periodes bank/-mappe legges (reconciliation.csv, bankavstemming.xlsx); tom: ingen"},
 	msg{"--db and at least one pain.002 or camt.054 file (or a folder of them)", "--db og minst én pain.002- eller camt.054-fil (eller en mappe med dem)"},

@@ -222,7 +222,7 @@ func openRejections(env *Env, s *store.Store, p payout.Period) ([]string, error)
 	if err != nil || items == nil {
 		return nil, err
 	}
-	return openRejectionLines(env, s, items, p-1)
+	return openRejectionLines(env, s, items.OpenRejections(p-1))
 }
 
 // storePerm shares the files written for a store as the store is shared.

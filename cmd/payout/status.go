@@ -250,12 +250,7 @@ func checkStore(env *Env, s *store.Store, ring releasekey.Ring, extra string) er
 	if err != nil {
 		return err
 	}
-	records, err := bankRecordProblems(env, s)
-	if err != nil {
-		return err
-	}
-	problems := append(rep.Problems, records...)
-	problems = append(problems, bankOpenProblems(env, s)...)
+	problems := append(rep.Problems, bankProblems(env, s)...)
 	roots := map[string]bool{}
 	for i := range rels {
 		problems = append(problems, checkReleasedFolder(env, &rels[i], extra)...)
