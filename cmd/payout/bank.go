@@ -179,10 +179,16 @@ func ledgerOf(s *store.Store) (*bank.Ledger, error) {
 // has paid again (any period up to today's), and payments still unbooked
 // more than policy bank_booking_days banking days after their execution.
 func bankDue(env *Env, s *store.Store, today payout.Date) ([]string, error) {
-	l, days, err := openItemsAndDays(s)
+	l, rels, err := openItems(s)
 	if err != nil || l == nil {
 		return nil, err
 	}
+	// The latest release's policy says how long a payment may stay unbooked.
+	paid, err := s.Paid(rels[len(rels)-1].RunID)
+	if err != nil {
+		return nil, err
+	}
+	days := paid.Policy.BankBookingDays
 	out, err := openRejectionLines(env, s, l.OpenRejections(today.Period()))
 	if err != nil {
 		return nil, err

@@ -15,59 +15,58 @@ import (
 // where they replayed every release and report before. status --check
 // requires it to be the whole ledger's.
 
-// openItemsAndDays are the ledger's open items and the latest release's
-// bank_booking_days; nil when nothing is released. They are those the
-// latest bank import stored, with what was released since; the whole
-// ledger's when that import stored none (a store of the time before
-// migration 0009), or when the releases do not begin with those the items
-// cover (the full ledger keeps its order: a supplement released later may
-// be one of an earlier period).
-func openItemsAndDays(s *store.Store) (*bank.OpenItems, int, error) {
+// openItems are the ledger's open items, with the releases they cover;
+// nil when nothing is released. They are those the latest bank import
+// stored, with what was released since; the whole ledger's when that
+// import stored none (a store of the time before migration 0009), or when
+// the releases do not begin with those the items cover (the full ledger
+// keeps its order: a supplement released later may be one of an earlier
+// period).
+func openItems(s *store.Store) (*bank.OpenItems, []store.Release, error) {
 	rels, err := s.Releases()
 	if err != nil || len(rels) == 0 {
-		return nil, 0, err
+		return nil, nil, err
 	}
 	rec, err := s.BankOpen()
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, err
 	}
 	if rec != nil {
 		items, err := bank.DecodeOpen(rec)
 		if err != nil {
-			return nil, 0, errorf("the stored open items of the bank ledger: %w", err)
+			return nil, nil, errorf("the stored open items of the bank ledger: %w", err)
 		}
-		days, ok, err := catchUp(s, items, rels)
+		ok, err := catchUp(s, items, rels)
 		if err != nil || ok {
-			return items, days, err
+			return items, rels, err
 		}
 	}
 	stored, err := s.BankRecords()
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, err
 	}
-	l, days, err := buildLedger(s, rels, stored, storedReport)
+	l, _, err := buildLedger(s, rels, stored, storedReport)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, err
 	}
-	return l.Open(), days, nil
+	return l.Open(), rels, nil
 }
 
-// catchUp adds to items what was released after they were taken, and
-// gives the latest release's bank_booking_days; ok is false when the
-// releases do not begin with those the items cover.
-func catchUp(s *store.Store, items *bank.OpenItems, rels []store.Release) (days int, ok bool, err error) {
+// catchUp adds to items what was released after they were taken; ok is
+// false when the releases do not begin with those the items cover.
+func catchUp(s *store.Store, items *bank.OpenItems, rels []store.Release) (ok bool, err error) {
 	runs, sups := items.Released()
 	if len(runs) > len(rels) {
-		return 0, false, nil
+		return false, nil
 	}
 	for i, id := range runs {
 		if rels[i].MsgID != id {
-			return 0, false, nil
+			return false, nil
 		}
 	}
 	released, err := s.Supplements(0)
 	if err != nil {
-		return 0, false, err
+		return false, err
 	}
 	var later []store.Supplement
 	n := 0
@@ -77,25 +76,18 @@ func catchUp(s *store.Store, items *bank.OpenItems, rels []store.Release) (days 
 		}
 		switch {
 		case n < len(sups) && sup.MsgID != sups[n]:
-			return 0, false, nil
+			return false, nil
 		case n >= len(sups):
 			later = append(later, sup)
 		}
 		n++
 	}
 	if n < len(sups) {
-		return 0, false, nil
+		return false, nil
 	}
-	files, days, err := releasedFiles(s, rels[len(runs):])
+	files, _, err := releasedFiles(s, rels[len(runs):])
 	if err != nil {
-		return 0, false, err
-	}
-	if len(runs) == len(rels) {
-		paid, err := s.Paid(rels[len(rels)-1].RunID)
-		if err != nil {
-			return 0, false, err
-		}
-		days = paid.Policy.BankBookingDays
+		return false, err
 	}
 	for _, f := range files {
 		items.Add(f)
@@ -103,15 +95,15 @@ func catchUp(s *store.Store, items *bank.OpenItems, rels []store.Release) (days 
 	for i := range later {
 		b, err := readSupplementBody(&later[i])
 		if err != nil {
-			return 0, false, err
+			return false, err
 		}
 		f, err := b.bankFile()
 		if err != nil {
-			return 0, false, err
+			return false, err
 		}
 		items.Add(f)
 	}
-	return days, true, nil
+	return true, nil
 }
 
 // bankProblems is status --check's proof of what the store keeps to
@@ -161,7 +153,7 @@ func openItemsProblems(env *Env, s *store.Store, stored []store.BankReport, read
 	if err != nil {
 		return changed
 	}
-	if _, ok, err := catchUp(s, items, rels); err != nil || !ok {
+	if ok, err := catchUp(s, items, rels); err != nil || !ok {
 		return nil // run and due build the whole ledger
 	}
 	whole, _, err := buildLedger(s, rels, stored, read)

@@ -218,7 +218,7 @@ func (c *runCommand) notWritten(p payout.Period, err error) error {
 // that the bank rejected and nobody has paid again (issue 13): the run of
 // P+1 never carries it silently, nor drops it.
 func openRejections(env *Env, s *store.Store, p payout.Period) ([]string, error) {
-	items, _, err := openItemsAndDays(s)
+	items, _, err := openItems(s)
 	if err != nil || items == nil {
 		return nil, err
 	}
