@@ -93,11 +93,7 @@ func catchUp(s *store.Store, items *bank.OpenItems, rels []store.Release) (ok bo
 		items.Add(f)
 	}
 	for i := range later {
-		b, err := readSupplementBody(&later[i])
-		if err != nil {
-			return false, err
-		}
-		f, err := b.bankFile()
+		f, err := supplementFile(&later[i])
 		if err != nil {
 			return false, err
 		}

@@ -201,17 +201,22 @@ func releasedSupplementFiles(s *store.Store) ([]bank.File, error) {
 		if sups[i].Release == nil {
 			continue
 		}
-		b, err := readSupplementBody(&sups[i])
-		if err != nil {
-			return nil, err
-		}
-		f, err := b.bankFile()
+		f, err := supplementFile(&sups[i])
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, f)
 	}
 	return out, nil
+}
+
+// supplementFile is a stored supplement's payment file, from its body.
+func supplementFile(sup *store.Supplement) (bank.File, error) {
+	b, err := readSupplementBody(sup)
+	if err != nil {
+		return bank.File{}, err
+	}
+	return b.bankFile()
 }
 
 // supplementPayDate is the execution date of a supplement computed today:
