@@ -121,33 +121,43 @@ fi
 
 # --- 3. whole processes -----------------------------------------------------
 rows=() runs=()
-declare -A WALL CPU RSS
+declare -A WALL CPU USR SYS RSS
+# median: the median of its arguments (the lower middle of an even count).
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# timed TIMEFILE CMD...: runs CMD under /usr/bin/time -v into TIMEFILE,
+# returning the command's status; timed_figures TIMEFILE prints its
+# "wall user system" seconds.
+timed() { local tf=$1; shift; /usr/bin/time -v -o "$tf" "$@"; }
+timed_figures() {
+	awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); w = (n == 3) ? p[1]*3600+p[2]*60+p[3] : p[1]*60+p[2]}
+		/User time/ {u = $2} /System time/ {s = $2} END {printf "%s %.2f %.2f\n", w, u, s}' "$1"
+}
 # measure NAME TARGET CMD...: runs CMD REPEAT times under /usr/bin/time -v
 # and records a table row: the median wall and CPU (user + system) seconds,
 # the largest peak RSS, the exit status. PREP, when set, is run before each
 # run, untimed (a command that must start from the same state each time).
 measure() {
 	local name=$1 target=$2; shift 2
-	local tf="$DATA/time-$name.txt" status=0 walls=() cpus=() rss=0 i shown
+	local tf="$DATA/time-$name.txt" status=0 walls=() cpus=() usrs=() syss=() rss=0 i shown w u s
 	# a PostgreSQL URL is shown without its (throw-away) password
 	shown=$(printf '%s' "$*" | sed -E 's#(postgres(ql)?://[^:/@ ]+):[^@ ]*@#\1@#g')
 	echo "bench: $name: $shown" >&2
 	for ((i = 0; i < REPEAT; i++)); do
 		[ -z "${PREP:-}" ] || eval "$PREP"
-		/usr/bin/time -v -o "$tf" "$@" >"$DATA/out-$name.txt" 2>"$DATA/err-$name.txt" || status=$?
-		walls+=("$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$tf" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')")
-		cpus+=("$(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {printf "%.2f", u+s}' "$tf")")
+		timed "$tf" "$@" >"$DATA/out-$name.txt" 2>"$DATA/err-$name.txt" || status=$?
+		read -r w u s < <(timed_figures "$tf")
+		walls+=("$w") usrs+=("$u") syss+=("$s") cpus+=("$(awk -v u="$u" -v s="$s" 'BEGIN {printf "%.2f", u + s}')")
 		rss=$(awk -F': ' -v m="$rss" '/Maximum resident set size/ {r=$2/1024; if (r > m) m=r} END {printf "%.0f", m}' "$tf")
 	done
-	WALL[$name]=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-	CPU[$name]=$(printf '%s\n' "${cpus[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+	WALL[$name]=$(median "${walls[@]}") CPU[$name]=$(median "${cpus[@]}")
+	USR[$name]=$(median "${usrs[@]}") SYS[$name]=$(median "${syss[@]}")
 	RSS[$name]=$rss
 	local note=""
 	[ "$status" = 0 ] || note=" (exit $status: $(grep -m1 . "$DATA/err-$name.txt" | cut -c1-80))"
 	rows+=("| $name | \`$shown\` | ${WALL[$name]} s | ${CPU[$name]} s | ${rss} MiB | $target |$note")
 	# every run, in the order taken: a median hides how far they spread
 	local each=() j
-	for ((j = 0; j < REPEAT; j++)); do each+=("${walls[j]}/${cpus[j]}"); done
+	for ((j = 0; j < REPEAT; j++)); do each+=("${walls[j]}/${cpus[j]} (${usrs[j]}+${syss[j]})"); done
 	runs+=("| $name | ${each[*]} |")
 }
 # aside PATH: moves PATH (if any) into $DATA/aside, which is removed only
@@ -194,6 +204,15 @@ fs_probe() {
 	t1=$(date +%s%N)
 	echo $(((t1 - t0) / 1000000))
 }
+# mem_probe: the system seconds dd takes to fill a 1 GiB buffer from
+# /dev/zero. This machine is a virtual one: a page of memory the guest has
+# not used lately costs the host's fault as well as the guest's the first
+# time it is touched, 9.5 µs against 1.3 µs (scripts/bench/touch.go), and
+# that is system time of the run that touches it. A 4× run touches ≈ 1 GB
+# (its heap and the page cache of 335 MB of outputs), the 1× run ≈ 250 MB,
+# so how much of that is fresh moves the 4× run's system time by a second
+# or more. The probe shows the state; it also leaves 1 GiB recently used.
+mem_probe() { /usr/bin/time -f %S -o "$DATA/time-mem-probe.txt" dd if=/dev/zero of=/dev/null bs=1G count=1 2>/dev/null && cat "$DATA/time-mem-probe.txt"; }
 # fs_settle: waits (up to FS_WAIT seconds, default 180) until the probe takes
 # at most FS_OK ms (default 150) twice in a row, so every figure below is
 # taken on a settled file system; the probes are recorded in BENCHMARKS.md.
@@ -211,6 +230,7 @@ fs_settle() {
 	echo "bench: file creation (3000 empty files): ${FS_PROBES# } ms" >&2
 }
 fs_settle
+MEM_PROBES=$(mem_probe)
 rm -f "$DATA/store.db" "$DATA"/store.db-*
 measure cat-oslo "—" sh -c "cat $OSLO/*.csv >/dev/null"
 measure check-oslo "—" "$BIN" check --fixtures "$OSLO"
@@ -254,9 +274,37 @@ if [ "${SKIP_PG:-}" != 1 ]; then
 		measure import-norway-pg "≤ 2× import-norway" "$BIN" import --db "$PG_STORE" "$NORWAY"
 	PREP="aside $DATA/out/norway-db-pg" measure run-db-norway-pg "—" "$BIN" run --period 2025-12 --db "$PG_STORE" --out "$DATA/out/norway-db-pg"
 fi
+# scale_pairs: the 4× run against the 1× run in pairs taken in turn (a 1×
+# run, then a 4× run, each into a new folder, REPEAT times), and the median
+# of each pair's ratio of CPU, of user and of system time. Two series taken
+# one after the other compare two moments of a shared machine as well as
+# two sizes; a pair's two runs share the moment. Its runs are listed beside
+# the others as "1× → 4×" (user+system s).
+scale_pairs() {
+	local i u1 s1 u4 s4 w cpu=() usr=() sys=() each=()
+	echo "bench: run-norway and run-norway-x4 in pairs" >&2
+	for ((i = 0; i < REPEAT; i++)); do
+		aside "$DATA/out/pair-1"
+		timed "$DATA/time-pair-1.txt" "$BIN" run --period 2025-12 --fixtures "$NORWAY" --out "$DATA/out/pair-1" >/dev/null 2>"$DATA/err-pair-1.txt" || return 0
+		read -r w u1 s1 < <(timed_figures "$DATA/time-pair-1.txt")
+		aside "$DATA/out/pair-4"
+		timed "$DATA/time-pair-4.txt" "$BIN" run --period 2025-12 --fixtures "$NORWAY4" --out "$DATA/out/pair-4" >/dev/null 2>"$DATA/err-pair-4.txt" || return 0
+		read -r w u4 s4 < <(timed_figures "$DATA/time-pair-4.txt")
+		cpu+=("$(awk -v a="$u4" -v b="$s4" -v c="$u1" -v d="$s1" 'BEGIN {printf "%.3f", (a + b) / (c + d)}')")
+		usr+=("$(awk -v a="$u4" -v c="$u1" 'BEGIN {printf "%.3f", a / c}')")
+		sys+=("$(awk -v b="$s4" -v d="$s1" 'BEGIN {printf "%.3f", (d > 0) ? b / d : 0}')")
+		each+=("${u1}+${s1} → ${u4}+${s4}")
+	done
+	PAIRS=("$(median "${cpu[@]}")" "$(median "${usr[@]}")" "$(median "${sys[@]}")")
+	runs+=("| pairs 1× → 4× (user+system) | ${each[*]} |")
+}
+PAIRS=()
 if [ "${SKIP_X4:-}" != 1 ]; then
 	measure check-norway-x4 "—" "$BIN" check --fixtures "$NORWAY4"
 	PREP="aside $DATA/out/norway-x4" measure run-norway-x4 "< 2 GiB, CPU ≤ 4.2× run-norway" "$BIN" run --period 2025-12 --fixtures "$NORWAY4" --out "$DATA/out/norway-x4"
+	MEM_PROBES="$MEM_PROBES $(mem_probe)"
+	scale_pairs
+	MEM_PROBES="$MEM_PROBES $(mem_probe)"
 fi
 
 # Whole commands profiled as the binary runs them (cmd/payout's
@@ -314,8 +362,10 @@ fi
 # ratio A B WHAT: A's figure over B's, when both were measured.
 ratio() {
 	local -n fig=$3
+	local what=${3,,}
+	what=${what/usr/user} what=${what/sys/system}
 	[ -n "${fig[$1]:-}" ] && [ -n "${fig[$2]:-}" ] || return 0
-	awk -v a="${fig[$1]}" -v b="${fig[$2]}" -v n="$1 / $2 (${3,,})" 'BEGIN { if (b > 0) printf "| %s | %.2f× |\n", n, a / b }'
+	awk -v a="${fig[$1]}" -v b="${fig[$2]}" -v n="$1 / $2 ($what)" 'BEGIN { if (b > 0) printf "| %s | %.2f× |\n", n, a / b }'
 }
 ratios=(
 	"$(ratio run-norway duckdb-base WALL)"
@@ -328,6 +378,11 @@ ratios=(
 	"$(ratio run-db-norway-pg rerun-db-norway WALL)"
 	"$(ratio run-norway check-norway RSS)"
 	"$(ratio run-norway-x4 run-norway CPU)"
+	"$(ratio run-norway-x4 run-norway USR)"
+	"$(ratio run-norway-x4 run-norway SYS)"
+	"${PAIRS[0]:+| run-norway-x4 / run-norway (cpu, median of $REPEAT pairs) | $(printf '%.2f' "${PAIRS[0]}")× |}"
+	"${PAIRS[1]:+| run-norway-x4 / run-norway (user, median of $REPEAT pairs) | $(printf '%.2f' "${PAIRS[1]}")× |}"
+	"${PAIRS[2]:+| run-norway-x4 / run-norway (system, median of $REPEAT pairs) | $(printf '%.2f' "${PAIRS[2]}")× |}"
 	"$(ratio run-norway-x4 check-norway-x4 RSS)"
 	"$(ratio linjer-norway sheetjs-linjer CPU)"
 )
@@ -346,6 +401,8 @@ section="$DATA/section.md"
 	echo "Load average (1, 5, 15 min) at the start: $LOAD_START; at the end: $(cut -d' ' -f1-3 /proc/loadavg). Figures taken while other work shares the CPUs are upper bounds."
 	echo
 	echo "File creation before timing (3000 empty files, ms per probe, taken every 10 s until two in a row were ≤ ${FS_OK:-150} ms): ${FS_PROBES# }."
+	echo
+	echo "Fresh memory (system seconds for dd to fill 1 GiB; 0.35–0.5 s when the memory is warm, 2–2.5 s when it is not): ${MEM_PROBES# } (at the start; before and after the scale pairs)."
 	echo
 	echo "Machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) memory, $(uname -sr), $($GO version | cut -d' ' -f3)."
 	echo
@@ -368,7 +425,7 @@ section="$DATA/section.md"
 	echo
 	echo "\`cat\` is the floor: reading the bytes alone. \`check\` parses and validates the input without computing."
 	echo
-	echo "<details><summary>Every run, in the order taken (wall s / CPU s)</summary>"
+	echo "<details><summary>Every run, in the order taken (wall s / CPU s (user+system))</summary>"
 	echo
 	echo "| measurement | runs |"
 	echo "| --- | --- |"
