@@ -278,25 +278,32 @@ fi
 # run, then a 4× run, each into a new folder, REPEAT times), and the median
 # of each pair's ratio of CPU, of user and of system time. Two series taken
 # one after the other compare two moments of a shared machine as well as
-# two sizes; a pair's two runs share the moment. Its runs are listed beside
-# the others as "1× → 4×" (user+system s).
+# two sizes; a pair's two runs share the moment. Each run of a pair starts
+# after mem_probe, which leaves 1 GiB of memory recently used: what a run
+# of either size touches is then as warm as the other's, so the ratio is
+# the program's, not the share of the 4× run's memory the host had taken
+# back (mem_probe); run-norway-x4's own series above is taken without it.
+# Its runs are listed beside the others as "1× → 4×" (user+system s, the
+# probe before each in brackets).
 scale_pairs() {
-	local i u1 s1 u4 s4 w cpu=() usr=() sys=() each=()
+	local i u1 s1 u4 s4 p1 p4 w cpu=() usr=() sys=() each=()
 	echo "bench: run-norway and run-norway-x4 in pairs" >&2
 	for ((i = 0; i < REPEAT; i++)); do
 		aside "$DATA/out/pair-1"
+		p1=$(mem_probe)
 		timed "$DATA/time-pair-1.txt" "$BIN" run --period 2025-12 --fixtures "$NORWAY" --out "$DATA/out/pair-1" >/dev/null 2>"$DATA/err-pair-1.txt" || return 0
 		read -r w u1 s1 < <(timed_figures "$DATA/time-pair-1.txt")
 		aside "$DATA/out/pair-4"
+		p4=$(mem_probe)
 		timed "$DATA/time-pair-4.txt" "$BIN" run --period 2025-12 --fixtures "$NORWAY4" --out "$DATA/out/pair-4" >/dev/null 2>"$DATA/err-pair-4.txt" || return 0
 		read -r w u4 s4 < <(timed_figures "$DATA/time-pair-4.txt")
 		cpu+=("$(awk -v a="$u4" -v b="$s4" -v c="$u1" -v d="$s1" 'BEGIN {printf "%.3f", (a + b) / (c + d)}')")
 		usr+=("$(awk -v a="$u4" -v c="$u1" 'BEGIN {printf "%.3f", a / c}')")
 		sys+=("$(awk -v b="$s4" -v d="$s1" 'BEGIN {printf "%.3f", (d > 0) ? b / d : 0}')")
-		each+=("${u1}+${s1} → ${u4}+${s4}")
+		each+=("[$p1] ${u1}+${s1} → [$p4] ${u4}+${s4};")
 	done
 	PAIRS=("$(median "${cpu[@]}")" "$(median "${usr[@]}")" "$(median "${sys[@]}")")
-	runs+=("| pairs 1× → 4× (user+system) | ${each[*]} |")
+	runs+=("| pairs 1× → 4× (user+system s, [mem_probe s] before each) | ${each[*]} |")
 }
 PAIRS=()
 if [ "${SKIP_X4:-}" != 1 ]; then
@@ -304,7 +311,6 @@ if [ "${SKIP_X4:-}" != 1 ]; then
 	PREP="aside $DATA/out/norway-x4" measure run-norway-x4 "< 2 GiB, CPU ≤ 4.2× run-norway" "$BIN" run --period 2025-12 --fixtures "$NORWAY4" --out "$DATA/out/norway-x4"
 	MEM_PROBES="$MEM_PROBES $(mem_probe)"
 	scale_pairs
-	MEM_PROBES="$MEM_PROBES $(mem_probe)"
 fi
 
 # Whole commands profiled as the binary runs them (cmd/payout's
@@ -380,9 +386,9 @@ ratios=(
 	"$(ratio run-norway-x4 run-norway CPU)"
 	"$(ratio run-norway-x4 run-norway USR)"
 	"$(ratio run-norway-x4 run-norway SYS)"
-	"${PAIRS[0]:+| run-norway-x4 / run-norway (cpu, median of $REPEAT pairs) | $(printf '%.2f' "${PAIRS[0]}")× |}"
-	"${PAIRS[1]:+| run-norway-x4 / run-norway (user, median of $REPEAT pairs) | $(printf '%.2f' "${PAIRS[1]}")× |}"
-	"${PAIRS[2]:+| run-norway-x4 / run-norway (system, median of $REPEAT pairs) | $(printf '%.2f' "${PAIRS[2]}")× |}"
+	"${PAIRS[0]:+| run-norway-x4 / run-norway (cpu, median of $REPEAT warmed pairs) | $(printf '%.2f' "${PAIRS[0]}")× |}"
+	"${PAIRS[1]:+| run-norway-x4 / run-norway (user, median of $REPEAT warmed pairs) | $(printf '%.2f' "${PAIRS[1]}")× |}"
+	"${PAIRS[2]:+| run-norway-x4 / run-norway (system, median of $REPEAT warmed pairs) | $(printf '%.2f' "${PAIRS[2]}")× |}"
 	"$(ratio run-norway-x4 check-norway-x4 RSS)"
 	"$(ratio linjer-norway sheetjs-linjer CPU)"
 )
@@ -402,7 +408,7 @@ section="$DATA/section.md"
 	echo
 	echo "File creation before timing (3000 empty files, ms per probe, taken every 10 s until two in a row were ≤ ${FS_OK:-150} ms): ${FS_PROBES# }."
 	echo
-	echo "Fresh memory (system seconds for dd to fill 1 GiB; 0.35–0.5 s when the memory is warm, 2–2.5 s when it is not): ${MEM_PROBES# } (at the start; before and after the scale pairs)."
+	echo "Fresh memory (system seconds for dd to fill 1 GiB; 0.35–0.5 s when the memory is warm, 2–2.5 s when it is not): ${MEM_PROBES# } (at the start; after the 4× series; the scale pairs' own are listed with their runs)."
 	echo
 	echo "Machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) memory, $(uname -sr), $($GO version | cut -d' ' -f3)."
 	echo
