@@ -29,6 +29,7 @@ fuzz-short:
 	$(GO) test ./importers -run='^$$' -fuzz='^FuzzStreamIsWhole$$' -fuzztime=25000x
 	$(GO) test ./importers/iso20022 -run='^$$' -fuzz='^FuzzRead$$' -fuzztime=50000x
 	$(GO) test ./payout/bank -run='^$$' -fuzz='^FuzzDecodeOpen$$' -fuzztime=150000x
+	$(GO) test ./payout -run='^$$' -fuzz='^FuzzParsePolicy$$' -fuzztime=15000x
 
 ## demo: the main job on the embedded Oslo data set
 demo: build

@@ -70,7 +70,9 @@ var brokenCases = map[string][]brokenWant{
 	"unknown-caregiver-agreement":        {{"caregivers.csv", 2, "agreement_id", payout.ErrUnknownRef}},
 	"unknown-column":                     {{"absences.csv", 1, "merknad", payout.ErrHeader}},
 	"unknown-payee":                      {{"agreements.csv", 2, "payee_id", payout.ErrUnknownRef}},
-	"unknown-policy":                     {{"policy.json", 0, "", payout.ErrPolicy}},
+	"unknown-policy":                     {{"policy.json", 1, "colleague_days", payout.ErrPolicy}},
+	"duplicate-policy":                   {{"policy.json", 3, "retro_window_months", payout.ErrPolicy}},
+	"trailing-policy":                    {{"policy.json", 3, "", payout.ErrPolicy}},
 	"replaced-policy":                    {{"policy.json", 0, "", payout.ErrPolicy}},
 	"unknown-takeover-refs":              {{"takeovers.csv", 2, "agreement_id", payout.ErrUnknownRef}, {"takeovers.csv", 2, "payee_agreement_id", payout.ErrUnknownRef}},
 	"unnamed-column":                     {{"caregivers.csv", 2, "", payout.ErrFieldCount}},
@@ -94,10 +96,12 @@ payees.csv:3 (account): "1503020000" is not a valid Norwegian account number (11
 DIR: list_counts.csv (or list_counts.xlsx) is missing; every fixture folder needs one`,
 	"not-a-date": `absences.csv:2 (from): "2015-02-30" is not a date (expected YYYY-MM-DD)
 absences.csv:3 (to): "02/04/2015" is not a date (expected YYYY-MM-DD)`,
-	"not-utf8":        `absences.csv:4: not valid UTF-8 text (perhaps Windows-1252 or Latin-1); save the file as "CSV UTF-8" in Excel and try again`,
-	"unknown-column":  `absences.csv:1 (merknad): unknown column "merknad" in absences; the columns are absence_id, agreement_id, kind, from, to, cover, vikar_payee_id, recorded_on, cancelled, import (remove it or fix its name)`,
-	"unknown-payee":   `agreements.csv:2 (payee_id): unknown payee "P9": no row of the payees file has this ID; fix the ID or add the payee there`,
-	"replaced-policy": `policy.json: policy: payee_changes was replaced: payee changes now take effect on a date: set payee_from in agreements.csv (RULEBOOK §6, FORMATS.md); remove payee_changes from policy.json; see the policy names in RULEBOOK.md`,
+	"not-utf8":         `absences.csv:4: not valid UTF-8 text (perhaps Windows-1252 or Latin-1); save the file as "CSV UTF-8" in Excel and try again`,
+	"unknown-column":   `absences.csv:1 (merknad): unknown column "merknad" in absences; the columns are absence_id, agreement_id, kind, from, to, cover, vikar_payee_id, recorded_on, cancelled, import (remove it or fix its name)`,
+	"unknown-payee":    `agreements.csv:2 (payee_id): unknown payee "P9": no row of the payees file has this ID; fix the ID or add the payee there`,
+	"duplicate-policy": `policy.json:3 (retro_window_months): column 3: the name is given twice; give each parameter once; see the policy names in RULEBOOK.md`,
+	"trailing-policy":  `policy.json:3: column 2: more text after the end of the policy's object; a policy.json is one JSON object; see the policy names in RULEBOOK.md`,
+	"replaced-policy":  `policy.json: policy: payee_changes was replaced: payee changes now take effect on a date: set payee_from in agreements.csv (RULEBOOK §6, FORMATS.md); remove payee_changes from policy.json; see the policy names in RULEBOOK.md`,
 }
 
 func TestBrokenCatalogue(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -163,7 +164,7 @@ func readAs(kind, ext, name string, src source) (*parsed, error) {
 		if kind == "policy" {
 			pol, err := payout.ParsePolicy(data)
 			if err != nil {
-				p.errs.Add(fileErrf(payout.ErrPolicy, base, "%v; see the policy names in RULEBOOK.md", err))
+				p.errs.Add(policyProblem(base, err))
 			}
 			p.in.Policy = pol
 		} else if t = readXLSX(base, data, &p.errs); t != nil {
@@ -429,4 +430,17 @@ func plainOSError(err error) string {
 		return pe.Err.Error()
 	}
 	return err.Error()
+}
+
+// policyProblem is policy.json's problem placed as any input's is: its
+// line, the parameter in the place of a column name, and the column of
+// the character in the message.
+func policyProblem(base string, err error) *payout.InputError {
+	var pe *payout.PolicyError
+	if !errors.As(err, &pe) || pe.Line == 0 {
+		return fileErrf(payout.ErrPolicy, base, "%v; see the policy names in RULEBOOK.md", err)
+	}
+	e := fileErrf(payout.ErrPolicy, base, "column %d: %v; see the policy names in RULEBOOK.md", pe.Column, pe.Text)
+	e.Line, e.Column = pe.Line, pe.Param
+	return e
 }

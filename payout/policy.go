@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/shopspring/decimal"
 )
@@ -161,17 +160,26 @@ func (p *Policy) AbsenceRulesFor(s Scheme) *AbsenceRules {
 	return &p.AbsenceRules
 }
 
-// ParsePolicy reads policy.json over the defaults. An unknown name is an
-// error (FORMATS.md), as is a value outside its range.
+// ParsePolicy reads policy.json over the defaults: one JSON object, each
+// name in it once (policyjson.go, which places a problem by line and
+// column). An unknown name is an error (FORMATS.md), as is a value outside
+// its range.
 func ParsePolicy(data []byte) (Policy, error) {
 	p := DefaultPolicy()
+	// A byte order mark, which some editors write, is not the policy's
+	// text: the CSV readers skip it too.
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	keys, err := scanPolicy(data)
+	if err != nil {
+		return p, err
+	}
 	if err := refuseReplaced(data); err != nil {
 		return p, err
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&p); err != nil {
-		return p, fmt.Errorf("policy: %s", strings.TrimPrefix(err.Error(), "json: "))
+		return p, decodeProblem(data, keys, err)
 	}
 	if p.Fysio != nil {
 		// A partial fysio block starts from the fastlege values.

@@ -1,6 +1,10 @@
 package payout
 
 import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -105,4 +109,91 @@ func TestPayeeChangesPolicyReplaced(t *testing.T) {
 		require.ErrorContains(t, err, "payee_changes was replaced")
 		require.ErrorContains(t, err, "payee_from in agreements.csv")
 	}
+}
+
+// policy.json is one JSON object with each name once, and a problem in it
+// is placed by line, column and parameter (policyjson.go): encoding/json
+// alone would keep the last of two values for a name and never read what
+// follows the first object.
+func TestPolicyTextIsOneObject(t *testing.T) {
+	for _, c := range []struct {
+		name, json string
+		line, col  int
+		param      string
+		text       string // "" when the policy is read
+	}{
+		{"the defaults", `{}`, 0, 0, "", ""},
+		{"white space around it", " \n{\"retro_window_months\": 24}\n\n", 0, 0, "", ""},
+		{"a byte order mark before it", "\ufeff{\"retro_window_months\": 24}", 0, 0, "", ""},
+		{"a name twice", "{\"bank_booking_days\": 5,\n \"bank_booking_days\": 9}", 2, 2, "bank_booking_days", "the name is given twice"},
+		{"a name twice in a block", `{"fysio": {"cap_13_4_days": 1, "cap_13_4_days": 2}}`, 1, 32, "fysio.cap_13_4_days", "the name is given twice"},
+		{"the same name in two blocks is two names", `{"cap_13_4_days": 1, "fysio": {"cap_13_4_days": 2}}`, 0, 0, "", ""},
+		{"a stray brace after it", "{\"bank_booking_days\": 5}}", 1, 25, "", "more text after the end"},
+		{"a second object after it", "{\"bank_booking_days\": 5}\n{\"bank_booking_days\": 9}", 2, 1, "", "more text after the end"},
+		{"not an object", `[1, 2]`, 1, 1, "", "one JSON object"},
+		{"null", `null`, 1, 1, "", "one JSON object"},
+		{"empty", ``, 1, 1, "", "the file ends before"},
+		{"cut short", "{\"bank_booking_days\": 5,\n", 2, 1, "", "the file ends before"},
+		{"not JSON", "{\n  \"retro_window_months\": x\n}", 2, 26, "", "not JSON"},
+		{"a text for a number", "{\n  \"bank_booking_days\": \"5\"\n}", 2, 3, "bank_booking_days", "expected a whole number, not a text"},
+		{"a fraction for a whole number", `{"bank_booking_days": 2.5}`, 1, 2, "bank_booking_days", "expected a whole number, not the number 2.5"},
+		{"a number for a text", `{"history_start": 5}`, 1, 2, "history_start", "expected a text in quotes, not a number"},
+		{"in a block, by its path", "{\"fysio\": {\"cap_13_4_days\": true}}", 1, 12, "fysio.cap_13_4_days", "expected a whole number, not true or false"},
+		{"an unknown name, where it stands", "{\n  \"debtor\": {\"name\": \"X\", \"nmae\": \"Y\"}\n}", 2, 27, "debtor.nmae", `unknown parameter "nmae"`},
+		{"æøå before a problem count as one column each", "{\"debtor\": {\"name\": \"Bærum\"}, \"retro_window_months\": \"x\"}", 1, 31, "retro_window_months", "expected a whole number"},
+		{"nested past any parameter", strings.Repeat(`{"a":`, 17) + "1" + strings.Repeat("}", 17), 1, 81, "", "nested more than 16 deep"},
+		{"nested as deep as allowed is read to its end", `{"debtor": {"name": [[[[[[[[[[[[[[1]]]]]]]]]]]]]]}}`, 1, 13, "debtor.name", "expected a text in quotes, not a list"},
+		{"a decimal that is not a number", "{\"bank_booking_days\": 2,\n \"max_withholding_percent\": \"abc\"}", 2, 2, "max_withholding_percent", "expected a number such as 20 or 12.5"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := ParsePolicy([]byte(c.json))
+			if c.text == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			var pe *PolicyError
+			require.ErrorAs(t, err, &pe)
+			assert.Equal(t, [2]int{c.line, c.col}, [2]int{pe.Line, pe.Column}, "line and column of %s", err)
+			assert.Equal(t, c.param, pe.Param)
+			assert.Contains(t, pe.Text.String(), c.text)
+		})
+	}
+}
+
+// A file larger than any policy is refused before it is read.
+func TestPolicyTooLarge(t *testing.T) {
+	_, err := ParsePolicy([]byte(`{"debtor": {"name": "` + strings.Repeat("x", maxPolicyBytes) + `"}}`))
+	var pe *PolicyError
+	require.ErrorAs(t, err, &pe)
+	require.Contains(t, pe.Error(), "more than the 1024 KiB a policy may have")
+}
+
+// The value in force is the one written: a name twice is refused, never
+// read as its last value.
+func TestPolicyNameTwiceIsNotItsLastValue(t *testing.T) {
+	p, err := ParsePolicy([]byte(`{"bank_booking_days": 9}`))
+	require.NoError(t, err)
+	require.Equal(t, 9, p.BankBookingDays)
+	_, err = ParsePolicy([]byte(`{"bank_booking_days": 5, "bank_booking_days": 9}`))
+	require.Error(t, err)
+}
+
+// Any text: no panic, and a refusal is placed inside the text.
+func FuzzParsePolicy(f *testing.F) {
+	for _, s := range []string{`{}`, `{"fysio": {"cap_13_4_days": 1}}`, `{"debtor": {"name": "Oslo"}}`,
+		`{"ledger": {}}`, `{"a": 1, "a": 2}`, `{}}`, `[`, "\ufeff{}", `{"max_withholding_percent": "20"}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, err := ParsePolicy(data)
+		var pe *PolicyError
+		if errors.As(err, &pe) && pe.Line > 0 {
+			require.LessOrEqual(t, pe.Line, bytes.Count(data, []byte{'\n'})+1)
+			require.GreaterOrEqual(t, pe.Column, 1)
+			require.NotEmpty(t, pe.Text.String())
+		}
+		_, again := ParsePolicy(data)
+		require.Equal(t, fmt.Sprint(err), fmt.Sprint(again))
+	})
 }
