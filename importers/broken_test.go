@@ -100,7 +100,7 @@ absences.csv:3 (to): "02/04/2015" is not a date (expected YYYY-MM-DD)`,
 	"unknown-column":   `absences.csv:1 (merknad): unknown column "merknad" in absences; the columns are absence_id, agreement_id, kind, from, to, cover, vikar_payee_id, recorded_on, cancelled, import (remove it or fix its name)`,
 	"unknown-payee":    `agreements.csv:2 (payee_id): unknown payee "P9": no row of the payees file has this ID; fix the ID or add the payee there`,
 	"duplicate-policy": `policy.json:3 (retro_window_months): column 3: the name is given twice; give each parameter once; see the policy names in RULEBOOK.md`,
-	"trailing-policy":  `policy.json:3: column 2: more text after the end of the policy's object; a policy.json is one JSON object; see the policy names in RULEBOOK.md`,
+	"trailing-policy":  `policy.json:3: column 2: more text after the end of the JSON object; the file is one object; see the policy names in RULEBOOK.md`,
 	"replaced-policy":  `policy.json: policy: payee_changes was replaced: payee changes now take effect on a date: set payee_from in agreements.csv (RULEBOOK §6, FORMATS.md); remove payee_changes from policy.json; see the policy names in RULEBOOK.md`,
 }
 

@@ -171,7 +171,7 @@ func ParsePolicy(data []byte) (Policy, error) {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	keys, err := scanPolicy(data)
 	if err != nil {
-		return p, err
+		return p, ofPolicy(err)
 	}
 	if err := refuseReplaced(data); err != nil {
 		return p, err
@@ -179,7 +179,7 @@ func ParsePolicy(data []byte) (Policy, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&p); err != nil {
-		return p, decodeProblem(data, keys, err)
+		return p, ofPolicy(decodeProblem(data, keys, err))
 	}
 	if p.Fysio != nil {
 		// A partial fysio block starts from the fastlege values.

@@ -130,8 +130,8 @@ func TestPolicyTextIsOneObject(t *testing.T) {
 		{"the same name in two blocks is two names", `{"cap_13_4_days": 1, "fysio": {"cap_13_4_days": 2}}`, 0, 0, "", ""},
 		{"a stray brace after it", "{\"bank_booking_days\": 5}}", 1, 25, "", "more text after the end"},
 		{"a second object after it", "{\"bank_booking_days\": 5}\n{\"bank_booking_days\": 9}", 2, 1, "", "more text after the end"},
-		{"not an object", `[1, 2]`, 1, 1, "", "one JSON object"},
-		{"null", `null`, 1, 1, "", "one JSON object"},
+		{"not an object", `[1, 2]`, 1, 1, "", "is one JSON object"},
+		{"null", `null`, 1, 1, "", "is one JSON object"},
 		{"empty", ``, 1, 1, "", "the file ends before"},
 		{"cut short", "{\"bank_booking_days\": 5,\n", 2, 1, "", "the file ends before"},
 		{"not JSON", "{\n  \"retro_window_months\": x\n}", 2, 26, "", "not JSON"},
@@ -166,7 +166,7 @@ func TestPolicyTooLarge(t *testing.T) {
 	_, err := ParsePolicy([]byte(`{"debtor": {"name": "` + strings.Repeat("x", maxPolicyBytes) + `"}}`))
 	var pe *PolicyError
 	require.ErrorAs(t, err, &pe)
-	require.Contains(t, pe.Error(), "more than the 1024 KiB a policy may have")
+	require.Contains(t, pe.Error(), "more than the 1024 KiB it may have")
 }
 
 // The value in force is the one written: a name twice is refused, never

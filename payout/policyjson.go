@@ -31,13 +31,16 @@ type PolicyError struct {
 	Line, Column int
 	Param        string
 	Text         Text
+	What         string // "policy" for policy.json's; "" for CheckJSONObject's
 }
 
 // Error is the problem in English, placed: "policy: line 2, column 3:
 // bank_booking_days: expected a whole number, not a text".
 func (e *PolicyError) Error() string {
 	var b strings.Builder
-	b.WriteString("policy: ")
+	if e.What != "" {
+		b.WriteString(e.What + ": ")
+	}
 	if e.Line > 0 {
 		b.WriteString("line " + strconv.Itoa(e.Line) + ", column " + strconv.Itoa(e.Column) + ": ")
 	}
@@ -46,6 +49,15 @@ func (e *PolicyError) Error() string {
 	}
 	b.WriteString(e.Text.String())
 	return b.String()
+}
+
+// CheckJSONObject holds another JSON input a person may edit (an audit
+// folder's knowledge.json) to policy.json's rules of text: one object,
+// each name in an object once, nothing after it, within the same bounds.
+// The error is a *PolicyError placed in the text.
+func CheckJSONObject(data []byte) error {
+	_, err := scanPolicy(data)
+	return err
 }
 
 // policyKeys are where each parameter's name first stands in the text, by
@@ -64,7 +76,7 @@ const (
 // object. It returns where each name stands, for the decoder's errors.
 func scanPolicy(data []byte) (policyKeys, error) {
 	if len(data) > maxPolicyBytes {
-		return nil, &PolicyError{Text: Textf("the file is %d bytes, more than the %d KiB a policy may have; is this the right file?", len(data), maxPolicyBytes>>10)}
+		return nil, &PolicyError{Text: Textf("the file is %d bytes, more than the %d KiB it may have; is this the right file?", len(data), maxPolicyBytes>>10)}
 	}
 	s := &policyScan{data: data, keys: policyKeys{}}
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -78,7 +90,7 @@ func scanPolicy(data []byte) (policyKeys, error) {
 		case errors.Is(err, io.EOF):
 			return nil, policyAt(data, int64(len(data)), "", Textf("the file ends before its JSON value does"))
 		case s.done:
-			return nil, policyAt(data, at, "", Textf("more text after the end of the policy's object; a policy.json is one JSON object"))
+			return nil, policyAt(data, at, "", Textf("more text after the end of the JSON object; the file is one object"))
 		case err != nil:
 			return nil, syntaxProblem(data, err, at)
 		}
@@ -111,7 +123,7 @@ func (s *policyScan) token(tok json.Token, at int64) error {
 	if len(s.stack) > 0 {
 		top = s.stack[len(s.stack)-1]
 	} else if tok != json.Delim('{') {
-		return policyAt(s.data, at, "", Textf("a policy.json is one JSON object, {…}"))
+		return policyAt(s.data, at, "", Textf("the file is one JSON object, {…}"))
 	}
 	if top != nil && top.obj && top.wantKey && tok != json.Delim('}') {
 		name, ok := tok.(string) // the Decoder gives only names here
@@ -123,7 +135,7 @@ func (s *policyScan) token(tok json.Token, at int64) error {
 	switch tok {
 	case json.Delim('{'), json.Delim('['):
 		if len(s.stack) == maxPolicyDepth {
-			return policyAt(s.data, at, "", Textf("objects and lists nested more than %d deep; no parameter is", maxPolicyDepth))
+			return policyAt(s.data, at, "", Textf("objects and lists nested more than %d deep", maxPolicyDepth))
 		}
 		f := &jsonFrame{obj: tok == json.Delim('{'), wantKey: true, seen: map[string]bool{}}
 		if top != nil {
@@ -318,6 +330,15 @@ func jsonKindName(v string) Text {
 func policyAt(data []byte, off int64, param string, msg Text) *PolicyError {
 	line, col := lineColumn(data, off)
 	return &PolicyError{Line: line, Column: col, Param: param, Text: msg}
+}
+
+// ofPolicy names a PolicyError as policy.json's; other errors pass.
+func ofPolicy(err error) error {
+	var pe *PolicyError
+	if errors.As(err, &pe) {
+		pe.What = "policy"
+	}
+	return err
 }
 
 // lineColumn are the 1-based line and column (in characters) of byte off.

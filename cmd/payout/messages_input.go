@@ -65,10 +65,10 @@ var _ = messages(
 
 	// policy.json's text (payout/policyjson.go)
 	msg{"the file ends before its JSON value does", "filen slutter før JSON-verdien gjør det"},
-	msg{"the file is %d bytes, more than the %d KiB a policy may have; is this the right file?", "filen er %d byte, mer enn de %d KiB en policy kan ha; er dette riktig fil?"},
-	msg{"objects and lists nested more than %d deep; no parameter is", "objekter og lister nøstet mer enn %d nivåer dypt; ingen parameter er det"},
-	msg{"more text after the end of the policy's object; a policy.json is one JSON object", "mer tekst etter slutten av policy-objektet; en policy.json er ett JSON-objekt"},
-	msg{"a policy.json is one JSON object, {…}", "en policy.json er ett JSON-objekt, {…}"},
+	msg{"the file is %d bytes, more than the %d KiB it may have; is this the right file?", "filen er %d byte, mer enn de %d KiB den kan ha; er dette riktig fil?"},
+	msg{"objects and lists nested more than %d deep", "objekter og lister nøstet mer enn %d nivåer dypt"},
+	msg{"more text after the end of the JSON object; the file is one object", "mer tekst etter slutten av JSON-objektet; filen er ett objekt"},
+	msg{"the file is one JSON object, {…}", "filen er ett JSON-objekt, {…}"},
 	msg{"the name is given twice; give each parameter once", "navnet står to ganger; oppgi hver parameter én gang"},
 	msg{"not JSON: %s", "ikke JSON: %s"},
 	msg{"expected %v, not %v", "forventet %v, ikke %v"},

@@ -71,6 +71,11 @@ func Read(dir string) (*Knowledge, error) {
 	if err != nil {
 		return nil, err
 	}
+	// One object, each name once: encoding/json alone would apply the
+	// last of two values and never read past the first object.
+	if err := payout.CheckJSONObject(data); err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
 	var k Knowledge
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()

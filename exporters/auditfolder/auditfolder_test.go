@@ -1,6 +1,7 @@
 package auditfolder
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -59,4 +60,22 @@ func TestReadWithoutKnowledge(t *testing.T) {
 	k, err := Read(t.TempDir())
 	require.NoError(t, err)
 	require.Nil(t, k)
+}
+
+// knowledge.json is held to policy.json's rules of text: a name twice (its
+// own period's as-of given twice) or a second object is refused, placed,
+// never read as its last or first value.
+func TestReadRefusesAmbiguousKnowledge(t *testing.T) {
+	for _, c := range []struct{ name, json, want string }{
+		{"a name twice", "{\"period\": \"2022-12\",\n \"period\": \"2022-11\", \"runs\": []}", "line 2, column 2: period: the name is given twice"},
+		{"a second object", "{\"period\": \"2022-12\", \"runs\": []}\n{\"period\": \"2022-11\"}", "line 2, column 1: more text after the end of the JSON object"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			require.NoError(t, os.WriteFile(filepath.Join(dir, Name), []byte(c.json), 0o644))
+			_, err := Read(dir)
+			require.ErrorContains(t, err, c.want)
+			require.ErrorContains(t, err, Name)
+		})
+	}
 }
