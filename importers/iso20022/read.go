@@ -50,6 +50,13 @@ func Read(name string, data []byte) (*bank.Report, error) {
 			"the root element is %s in namespace %q: payout reads pain.002.001.03/.001.10 and camt.054.001.02/.001.08 (Document in their ISO 20022 namespace)",
 			start.Name.Local, start.Name.Space))
 	}
+	once := onceStatus
+	if kind == bank.Notification {
+		once = onceNotification
+	}
+	if at, elem, msg := onceProblem(data, once); at > 0 {
+		return nil, fail(file, at, elem, msg)
+	}
 	r := &reader{file: file, rep: &bank.Report{File: file, Kind: kind, Version: strings.TrimPrefix(start.Name.Space, nsPrefix)}}
 	if kind == bank.StatusReport {
 		var doc statusDoc

@@ -53,6 +53,18 @@ func TestReadRefuses(t *testing.T) {
 			`r.xml:3 (CstmrPmtStsRpt/OrgnlPmtInfAndSts[1]/TxInfAndSts[1]/StsRsnInf[1]/Rsn/Cd): "AC0" is not a four-character ISO code`,
 			`r.xml:4 (CstmrPmtStsRpt/OrgnlPmtInfAndSts[1]/TxInfAndSts[2]/TxSts): missing: a transaction's status says what happened to it`,
 		}},
+		{"a status given twice", status(`<OrgnlGrpInfAndSts><OrgnlMsgId>M</OrgnlMsgId><GrpSts>PART</GrpSts></OrgnlGrpInfAndSts>
+<OrgnlPmtInfAndSts><OrgnlPmtInfId>B1</OrgnlPmtInfId><TxInfAndSts><OrgnlEndToEndId>E1</OrgnlEndToEndId><TxSts>ACSC</TxSts></TxInfAndSts>
+<TxInfAndSts><OrgnlEndToEndId>E2</OrgnlEndToEndId><TxSts>RJCT</TxSts>
+<TxSts>ACSC</TxSts></TxInfAndSts></OrgnlPmtInfAndSts>`), []string{
+			`r.xml:4 (CstmrPmtStsRpt/OrgnlPmtInfAndSts[1]/TxInfAndSts[2]/TxSts): TxSts is given twice in TxInfAndSts; the message allows one, and payout would not know which the bank meant`}},
+		{"a group given twice", status(`<OrgnlGrpInfAndSts><OrgnlMsgId>M</OrgnlMsgId><GrpSts>RJCT</GrpSts></OrgnlGrpInfAndSts>
+<OrgnlGrpInfAndSts><OrgnlMsgId>M</OrgnlMsgId><GrpSts>ACCP</GrpSts></OrgnlGrpInfAndSts>`), []string{
+			`r.xml:2 (CstmrPmtStsRpt/OrgnlGrpInfAndSts): OrgnlGrpInfAndSts is given twice in CstmrPmtStsRpt; the message allows one, and payout would not know which the bank meant`}},
+		{"an end-to-end id given twice", `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.02"><BkToCstmrDbtCdtNtfctn><GrpHdr><MsgId>N1</MsgId></GrpHdr><Ntfctn><Id>1</Id>
+<Ntry><Amt Ccy="NOK">10.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts><NtryDtls><TxDtls><Refs><EndToEndId>E1</EndToEndId>
+<EndToEndId>E2</EndToEndId></Refs></TxDtls></NtryDtls></Ntry></Ntfctn></BkToCstmrDbtCdtNtfctn></Document>`, []string{
+			`r.xml:3 (BkToCstmrDbtCdtNtfctn/Ntfctn[1]/Ntry[1]/NtryDtls[1]/TxDtls[1]/Refs/EndToEndId): EndToEndId is given twice in Refs; the message allows one, and payout would not know which the bank meant`}},
 		{"camt.054 entry problems", `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.08"><BkToCstmrDbtCdtNtfctn><GrpHdr><MsgId>N1</MsgId></GrpHdr><Ntfctn>
 <Ntry><Amt>10.00</Amt><CdtDbtInd>DEBIT</CdtDbtInd><Sts><Cd>BOOKED</Cd></Sts><BookgDt><Dt>28.12.2022</Dt></BookgDt>
 <NtryDtls><TxDtls><Refs><EndToEndId>E1</EndToEndId></Refs></TxDtls><TxDtls><Refs><EndToEndId>E2</EndToEndId></Refs><RltdPties><CdtrAcct><Id><IBAN>NO93860111179470000000000000000000000</IBAN></Id></CdtrAcct></RltdPties></TxDtls></NtryDtls></Ntry>
@@ -111,4 +123,15 @@ func TestReadByNamespace(t *testing.T) {
 	require.NoError(t, err)
 	_, err = ReadPaymentFile("payments.xml", status)
 	assert.EqualError(t, err, `payments.xml:2 (Document): not a pain.001.001.03 payment file (namespace "urn:iso:std:iso:20022:tech:xsd:pain.002.001.03")`)
+}
+
+// Only what payout reads as one value must stand once: its lists, and
+// elements it does not read, may repeat (the schema's own business).
+func TestReadAllowsRepeatsItDoesNotRead(t *testing.T) {
+	rep, err := Read("r.xml", []byte(status(`<OrgnlGrpInfAndSts><OrgnlMsgId>M</OrgnlMsgId><GrpSts>PART</GrpSts></OrgnlGrpInfAndSts>
+<OrgnlPmtInfAndSts><OrgnlPmtInfId>B1</OrgnlPmtInfId><TxInfAndSts><StsId>1</StsId><StsId>2</StsId><OrgnlEndToEndId>E1</OrgnlEndToEndId><TxSts>RJCT</TxSts>
+<StsRsnInf><Rsn><Cd>AC04</Cd></Rsn><AddtlInf>a</AddtlInf><AddtlInf>b</AddtlInf></StsRsnInf><StsRsnInf><Rsn><Cd>AC06</Cd></Rsn></StsRsnInf></TxInfAndSts>
+<TxInfAndSts><OrgnlEndToEndId>E2</OrgnlEndToEndId><TxSts>ACSC</TxSts></TxInfAndSts></OrgnlPmtInfAndSts>`)))
+	require.NoError(t, err)
+	require.Len(t, rep.Statuses, 3)
 }
