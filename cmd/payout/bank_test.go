@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"crypto/sha256"
+	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -317,4 +318,36 @@ func TestBankOpenItemsOnTheCommandLine(t *testing.T) {
 	code, _, errs = w.cmd("status", "--check")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errs, "the open items stored with the latest bank report")
+}
+
+// A stored report that this version's reader refuses, its bytes still
+// those of its digest (as a report imported under a laxer reader would
+// be): status --check says so, and does not call its record forged.
+func TestBankReportRefusedByAStricterReader(t *testing.T) {
+	w, f := bankWorldOn(t, false)
+	rejected := map[int]banksim.Rejection{1: {Code: "AC04", Info: "Konto avsluttet"}}
+	w.at("2022-12-28T09:00:00Z")
+	data := f.Pain002("pain.002.001.03", "DNB-STS-1", "2022-12-28T06:30:00", "PART", "", "PART", rejected, true)
+	w.ok("bank", "import", w.file("bank/pain002.xml", string(data)))
+	w.ok("status", "--check")
+
+	// The rejection given again, accepted: what an XML reader left to
+	// itself read as accepted, and this one refuses.
+	twice := bytes.Replace(data, []byte("<TxSts>RJCT</TxSts>"), []byte("<TxSts>RJCT</TxSts><TxSts>ACSC</TxSts>"), 1)
+	require.NotEqual(t, data, twice)
+	sum := fmt.Sprintf("%x", sha256.Sum256(twice))
+	conn, err := sql.Open("sqlite3", w.db)
+	require.NoError(t, err)
+	var prev, rel string
+	require.NoError(t, conn.QueryRow(`SELECT previous_chain, release_chain FROM bank_reports WHERE id = 1`).Scan(&prev, &rel))
+	require.NoError(t, conn.Close())
+	// the chain as the store links a report (store.bankChain)
+	chain := fmt.Sprintf("%x", sha256.Sum256([]byte("payout-bank/1 "+strconv.Quote(prev)+" "+strconv.Quote(rel)+" "+strconv.Quote(sum))))
+	lcSQL(t, w.db, `DROP TRIGGER bank_reports_no_update`,
+		fmt.Sprintf(`UPDATE bank_reports SET data = x'%x', sha256 = '%s', bytes = %d, chain_sha256 = '%s' WHERE id = 1`, twice, sum, len(twice), chain))
+	code, _, errs := w.cmd("status", "--check")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errs, "bank report 1 (pain002.xml) is refused by this version's reader, which is stricter than the one that imported it")
+	assert.Contains(t, errs, "TxSts is given twice in TxInfAndSts")
+	assert.NotContains(t, errs, "the record of bank report 1 (pain002.xml) is not what its bytes say")
 }
