@@ -40,6 +40,10 @@ func readXLSX(file string, data []byte, errs *payout.ErrorList) (t *table) {
 		return nil
 	}
 	t = &table{file: file, sheet: sheets[0]}
+	if row, ref, msg := sheetOrderProblem(f); row > 0 {
+		errs.Add(&payout.InputError{File: file, Sheet: t.sheet, Line: row, Cell: ref, Text: msg, Err: payout.ErrUnreadable})
+		return nil
+	}
 	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
 		t.date1904 = *props.Date1904
 	}

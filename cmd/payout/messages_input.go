@@ -63,6 +63,12 @@ var _ = messages(
 	msg{"%v; see the policy names in RULEBOOK.md", "%v; se navnene i policy i RULEBOOK.md"},
 	msg{"column %d: %v; see the policy names in RULEBOOK.md", "tegn %d: %v; se navnene i policy i RULEBOOK.md"},
 
+	// a worksheet's XML out of order (importers/xlsxrefs.go)
+	msg{"row %s comes after row %d in the workbook's XML, which Excel never writes: the file is damaged; open it in Excel and save it again",
+		"rad %s kommer etter rad %d i arbeidsbokens XML, noe Excel aldri skriver: filen er skadet; åpne den i Excel og lagre den på nytt"},
+	msg{"the cell %s is given twice or out of order in its row of the workbook's XML, which Excel never writes: the file is damaged; open it in Excel and save it again",
+		"cellen %s står to ganger eller i feil rekkefølge i sin rad i arbeidsbokens XML, noe Excel aldri skriver: filen er skadet; åpne den i Excel og lagre den på nytt"},
+
 	// policy.json's text (payout/policyjson.go)
 	msg{"the file ends before its JSON value does", "filen slutter før JSON-verdien gjør det"},
 	msg{"the file is %d bytes, more than the %d KiB it may have; is this the right file?", "filen er %d byte, mer enn de %d KiB den kan ha; er dette riktig fil?"},
