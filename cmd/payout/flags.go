@@ -54,12 +54,16 @@ func (b *base) Usage() { printCommandHelp(b.env, b.fs, b.help) }
 // help and returns flag.ErrHelp.
 func (b *base) parse(args []string) error {
 	b.fs.Usage = func() {}
+	counts := countSets(b.fs)
 	if err := b.fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			b.Usage()
 			return err
 		}
 		return flagUsageError(err)
+	}
+	if err := givenOnce(b.fs, counts); err != nil {
+		return err
 	}
 	// PAYOUT_DB is --db when --db is not given: a file or a PostgreSQL URL.
 	if f := b.fs.Lookup("db"); f != nil && f.Value.String() == "" {
@@ -68,6 +72,61 @@ func (b *base) parse(args []string) error {
 		}
 	}
 	return nil
+}
+
+// A flag given twice is refused: the flag package keeps the last, so
+// `release --period 2025-11 … --period 2025-12` would release 2025-12,
+// and a command that moves money says what it does once. A list flag
+// (listFlag: --pub) is meant to repeat.
+
+// countedValue counts the times its flag is set on the command line.
+type countedValue struct {
+	flag.Value
+	n *int
+}
+
+func (c countedValue) Set(s string) error { *c.n++; return c.Value.Set(s) }
+
+// countedBool is a counted boolean flag, still one that takes no value.
+type countedBool struct{ countedValue }
+
+func (countedBool) IsBoolFlag() bool { return true }
+
+// countSets makes every flag of fs but the lists count its settings, and
+// returns the counts by flag name.
+func countSets(fs *flag.FlagSet) map[string]*int {
+	counts := map[string]*int{}
+	fs.VisitAll(func(f *flag.Flag) {
+		switch v := f.Value.(type) {
+		case *listFlag:
+			return
+		case countedValue:
+			f.Value = v.Value
+		case countedBool:
+			f.Value = v.Value
+		}
+		n := new(int)
+		counts[f.Name] = n
+		c := countedValue{Value: f.Value, n: n}
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+			f.Value = countedBool{c}
+		} else {
+			f.Value = c
+		}
+	})
+	return counts
+}
+
+// givenOnce is the usage error of the first flag (by name) set more than
+// once.
+func givenOnce(fs *flag.FlagSet, counts map[string]*int) error {
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		if n := counts[f.Name]; err == nil && n != nil && *n > 1 {
+			err = usagef("--%s is given %d times; give it once", f.Name, *n)
+		}
+	})
+	return err
 }
 
 // parseOnly is parse for commands that take no arguments besides their

@@ -161,6 +161,7 @@ var _ = messages(
 	msg{"flag --%s needs a value", "flagget --%s trenger en verdi"},
 	msg{"invalid value %s for --%s", "ugyldig verdi %s for --%s"},
 	msg{"unexpected argument %q", "uventet argument %q"},
+	msg{"--%s is given %d times; give it once", "--%s er oppgitt %d ganger; oppgi det én gang"},
 	msg{"unknown command %q", "ukjent kommando %q"},
 	msg{"payout: %s\n", "payout: %s\n"},
 	msg{"Try: payout help\n", "Prøv: payout help\n"},

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
 	"regexp"
 	"sort"
 	"strings"
@@ -70,4 +71,42 @@ func TestVersionAndGeneralHelp(t *testing.T) {
 	errb.Reset()
 	assert.Equal(t, 2, Main(context.Background(), testEnv(&out, &errb), []string{"help", "nope"}))
 	assert.Equal(t, "payout: unknown command \"nope\"\nTry: payout help\n", errb.String())
+}
+
+// A flag given twice is a usage error, in every command: the flag package
+// would keep the last value (release --period 2025-11 … --period 2025-12
+// would release 2025-12). A list flag (--pub) may repeat.
+func TestFlagGivenTwice(t *testing.T) {
+	checked := 0
+	for _, c := range commands {
+		b := commandBase(c.new(testEnv(&bytes.Buffer{}, &bytes.Buffer{})))
+		if b == nil {
+			continue // a command of subcommands: their own flag sets
+		}
+		var name string
+		var isBool bool
+		b.fs.VisitAll(func(f *flag.Flag) {
+			if _, list := f.Value.(*listFlag); name == "" && !list {
+				name = f.Name
+				bf, ok := f.Value.(interface{ IsBoolFlag() bool })
+				isBool = ok && bf.IsBoolFlag()
+			}
+		})
+		if name == "" {
+			continue
+		}
+		args := []string{c.name, "--" + name + "=a", "--" + name + "=b"}
+		if isBool {
+			args = []string{c.name, "--" + name, "--" + name}
+		}
+		var errb bytes.Buffer
+		code := Main(context.Background(), testEnv(&bytes.Buffer{}, &errb), args)
+		assert.Equal(t, 2, code, "%v", args)
+		assert.Equal(t, "payout "+c.name+": --"+name+" is given 2 times; give it once\nTry: payout "+c.name+" -h\n", errb.String(), "%v", args)
+		checked++
+	}
+	assert.Greater(t, checked, 15, "the commands' flags were not found")
+	var errb bytes.Buffer
+	Main(context.Background(), testEnv(&bytes.Buffer{}, &errb), []string{"verify", "--pub", "a.pub", "--pub", "b.pub", "--period", "2022-12"})
+	assert.NotContains(t, errb.String(), "given 2 times", "--pub repeats")
 }
