@@ -93,25 +93,26 @@ type countedBool struct{ countedValue }
 func (countedBool) IsBoolFlag() bool { return true }
 
 // countSets makes every flag of fs but the lists count its settings, and
-// returns the counts by flag name.
+// returns the counts by flag name. A flag set parsed again (bank's flags
+// before and after import) keeps counting: `bank --db a import --db b` is
+// --db twice.
 func countSets(fs *flag.FlagSet) map[string]*int {
 	counts := map[string]*int{}
 	fs.VisitAll(func(f *flag.Flag) {
 		switch v := f.Value.(type) {
 		case *listFlag:
-			return
 		case countedValue:
-			f.Value = v.Value
+			counts[f.Name] = v.n
 		case countedBool:
-			f.Value = v.Value
-		}
-		n := new(int)
-		counts[f.Name] = n
-		c := countedValue{Value: f.Value, n: n}
-		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
-			f.Value = countedBool{c}
-		} else {
-			f.Value = c
+			counts[f.Name] = v.n
+		default:
+			c := countedValue{Value: v, n: new(int)}
+			counts[f.Name] = c.n
+			if b, ok := v.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+				f.Value = countedBool{c}
+			} else {
+				f.Value = c
+			}
 		}
 	})
 	return counts

@@ -106,6 +106,10 @@ func TestFlagGivenTwice(t *testing.T) {
 		checked++
 	}
 	assert.Greater(t, checked, 15, "the commands' flags were not found")
+	// bank parses its flags on both sides of import: counted across both
+	var bankErr bytes.Buffer
+	assert.Equal(t, 2, Main(context.Background(), testEnv(&bytes.Buffer{}, &bankErr), []string{"bank", "--db", "a.db", "import", "--db", "b.db", "x.xml"}))
+	assert.Contains(t, bankErr.String(), "--db is given 2 times; give it once")
 	var errb bytes.Buffer
 	Main(context.Background(), testEnv(&bytes.Buffer{}, &errb), []string{"verify", "--pub", "a.pub", "--pub", "b.pub", "--period", "2022-12"})
 	assert.NotContains(t, errb.String(), "given 2 times", "--pub repeats")
