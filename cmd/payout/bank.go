@@ -250,39 +250,37 @@ func storedLedger(s *store.Store, stored []store.BankReport) (*bank.Ledger, erro
 	if err != nil {
 		return nil, err
 	}
-	l, _, err := buildLedger(s, rels, stored, storedReport)
-	return l, err
+	return buildLedger(s, rels, stored, storedReport)
 }
 
 // buildLedger is storedLedger of the releases rels, each stored report as
-// read gives it, with the policy bank_booking_days of the last release (0
-// when there is none).
+// read gives it.
 func buildLedger(s *store.Store, rels []store.Release, stored []store.BankReport,
-	read func(*store.BankReport) (*bank.Report, error)) (*bank.Ledger, int, error) {
-	files, days, err := releasedFiles(s, rels)
+	read func(*store.BankReport) (*bank.Report, error)) (*bank.Ledger, error) {
+	files, err := releasedFiles(s, rels)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	sups, err := releasedSupplementFiles(s)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	files = append(files, sups...)
 	l, err := bank.NewLedger(files)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	for i := range stored {
 		b := &stored[i]
 		rep, err := read(b)
 		if err != nil {
-			return nil, 0, err
+			return nil, err
 		}
 		if _, err := l.Apply(rep); err != nil {
-			return nil, 0, errorf("stored bank report %s no longer applies: %w", b.Name, err)
+			return nil, errorf("stored bank report %s no longer applies: %w", b.Name, err)
 		}
 	}
-	return l, days, nil
+	return l, nil
 }
 
 // storedReport is a stored report as the reader found it: its record
@@ -304,24 +302,20 @@ const maxLedgerReaders = 3
 // result (its digest checked, store.Paid), up to maxLedgerReaders at once:
 // every run, bank import and due reads every release, and a national
 // result takes tens of milliseconds to read even so (issue 16).
-func releasedFiles(s *store.Store, rels []store.Release) ([]bank.File, int, error) {
+func releasedFiles(s *store.Store, rels []store.Release) ([]bank.File, error) {
 	files := make([]bank.File, len(rels))
-	days := 0
 	err := parallel.Each(len(rels), min(runtime.GOMAXPROCS(0), maxLedgerReaders), func(i int) error {
 		paid, err := s.Paid(rels[i].RunID)
 		if err != nil {
 			return err
 		}
 		files[i] = releasedFile(rels[i].MsgID, paid)
-		if i == len(rels)-1 {
-			days = paid.Policy.BankBookingDays
-		}
 		return nil
 	})
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	return files, days, nil
+	return files, nil
 }
 
 // releasedFile is a release as the bank received it: payments.xml's one

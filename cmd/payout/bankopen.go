@@ -2,8 +2,6 @@ package main
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 
 	"github.com/oslokommune/payout/importers/iso20022"
 	"github.com/oslokommune/payout/payout/bank"
@@ -47,7 +45,7 @@ func openItems(s *store.Store) (*bank.OpenItems, []store.Release, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	l, _, err := buildLedger(s, rels, stored, storedReport)
+	l, err := buildLedger(s, rels, stored, storedReport)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -87,7 +85,7 @@ func catchUp(s *store.Store, items *bank.OpenItems, rels []store.Release) (ok bo
 	if n < len(sups) {
 		return false, nil
 	}
-	files, _, err := releasedFiles(s, rels[len(runs):])
+	files, err := releasedFiles(s, rels[len(runs):])
 	if err != nil {
 		return false, err
 	}
@@ -121,13 +119,11 @@ func bankProblems(env *Env, s *store.Store) []string {
 	for i := range stored {
 		b := &stored[i]
 		rep, err := iso20022.Read(b.Name, b.Data)
-		sum := sha256.Sum256(b.Data)
 		switch {
-		case err != nil && hex.EncodeToString(sum[:]) != b.SHA256:
-			// changed bytes: among store.Check's problems already
 		case err != nil:
-			// Bytes whose digest store.Check holds were read when imported:
-			// a refusal now is a reader stricter than the import's (an
+			// BankReports gave the bytes only after checking them against
+			// their digest and chain, and they were read when imported: a
+			// refusal now is a reader stricter than the import's (an
 			// element given twice), not a change of the store.
 			out = append(out, env.tr("bank report %d (%s) is refused by this version's reader, which is stricter than the one that imported it: %v", b.ID, b.Name, err))
 		case b.Record != nil && !bytes.Equal(bank.EncodeReport(rep), b.Record):
@@ -163,7 +159,7 @@ func openItemsProblems(env *Env, s *store.Store, stored []store.BankReport, read
 	if ok, err := catchUp(s, items, rels); err != nil || !ok {
 		return nil // run and due build the whole ledger
 	}
-	whole, _, err := buildLedger(s, rels, stored, read)
+	whole, err := buildLedger(s, rels, stored, read)
 	if err != nil {
 		return nil
 	}
