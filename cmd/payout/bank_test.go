@@ -247,16 +247,25 @@ func TestSupplementLoop(t *testing.T) {
 	assert.Regexp(t, `2022-12-S1 +released +125 193,33 kr +2 +2022-12-28 +kari`, w.ok("status"), "the overview lists the supplement beside the runs")
 }
 
+// rejectedOne is the bank world (SQLite) after the import of a pain.002
+// that rejects its first payment (AC04), on 2022-12-28: the world, its
+// file and the report's bytes.
+func rejectedOne(t *testing.T) (*lcWorld, *banksim.File, []byte) {
+	w, f := bankWorldOn(t, false)
+	rejected := map[int]banksim.Rejection{1: {Code: "AC04", Info: "Konto avsluttet"}}
+	w.at("2022-12-28T09:00:00Z")
+	data := f.Pain002("pain.002.001.03", "DNB-STS-1", "2022-12-28T06:30:00", "PART", "", "PART", rejected, true)
+	w.ok("bank", "import", w.file("bank/pain002.xml", string(data)))
+	return w, f, data
+}
+
 // Each report's record is stored with it and is what the ledger applies;
 // a report without one (stored before the store kept records) is read from
 // its bytes, with the same outcome; a record forged with its digest, so
 // that due no longer sees a rejection, is found by status --check, which
 // reads every report again.
 func TestBankRecordsOnTheCommandLine(t *testing.T) {
-	w, f := bankWorldOn(t, false)
-	rejected := map[int]banksim.Rejection{1: {Code: "AC04", Info: "Konto avsluttet"}}
-	w.at("2022-12-28T09:00:00Z")
-	w.ok("bank", "import", w.file("bank/pain002.xml", string(f.Pain002("pain.002.001.03", "DNB-STS-1", "2022-12-28T06:30:00", "PART", "", "PART", rejected, true))))
+	w, f, _ := rejectedOne(t)
 	status := w.ok("status", "--period", "2022-12")
 	_, dueOut, dueErr := w.cmd("due")
 	assert.Contains(t, dueErr, "was rejected by the bank (AC04")
@@ -290,10 +299,7 @@ func TestBankRecordsOnTheCommandLine(t *testing.T) {
 // items forged with their digest, so that they no longer hold a
 // rejection, are found by status --check, which builds the whole ledger.
 func TestBankOpenItemsOnTheCommandLine(t *testing.T) {
-	w, f := bankWorldOn(t, false)
-	rejected := map[int]banksim.Rejection{1: {Code: "AC04", Info: "Konto avsluttet"}}
-	w.at("2022-12-28T09:00:00Z")
-	w.ok("bank", "import", w.file("bank/pain002.xml", string(f.Pain002("pain.002.001.03", "DNB-STS-1", "2022-12-28T06:30:00", "PART", "", "PART", rejected, true))))
+	w, _, _ := rejectedOne(t)
 	w.ok("status", "--check")
 	_, _, dueErr := w.cmd("due")
 	assert.Contains(t, dueErr, "was rejected by the bank (AC04")
@@ -324,11 +330,7 @@ func TestBankOpenItemsOnTheCommandLine(t *testing.T) {
 // those of its digest (as a report imported under a laxer reader would
 // be): status --check says so, and does not call its record forged.
 func TestBankReportRefusedByAStricterReader(t *testing.T) {
-	w, f := bankWorldOn(t, false)
-	rejected := map[int]banksim.Rejection{1: {Code: "AC04", Info: "Konto avsluttet"}}
-	w.at("2022-12-28T09:00:00Z")
-	data := f.Pain002("pain.002.001.03", "DNB-STS-1", "2022-12-28T06:30:00", "PART", "", "PART", rejected, true)
-	w.ok("bank", "import", w.file("bank/pain002.xml", string(data)))
+	w, _, data := rejectedOne(t)
 	w.ok("status", "--check")
 
 	// The rejection given again, accepted: what an XML reader left to
