@@ -70,11 +70,15 @@ func content(t reflect.Type) reflect.Type {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	if t.Kind() == reflect.Struct && t.NumField() == 2 && t.Field(0).Name == "Line" && t.Field(1).Name == "V" {
-		return content(t.Field(1).Type)
+	if t.PkgPath() == atType.PkgPath() && strings.HasPrefix(t.Name(), "at[") {
+		v, _ := t.FieldByName("V")
+		return content(v.Type)
 	}
 	return t
 }
+
+// atType is one instance of at, for the package and name every other has.
+var atType = reflect.TypeFor[at[string]]()
 
 func joinElem(path, name string) string {
 	if path == "" {
